@@ -1,0 +1,428 @@
+//! Unit emission: declarations, function bodies, the entry, and the helpers every statement and
+//! expression uses (constants, source locations, exception checks and raises).
+
+use crate::CodegenError;
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::Builder;
+use inkwell::context::Context;
+use inkwell::module::{Linkage, Module};
+use inkwell::targets::{TargetData, TargetMachine};
+use inkwell::types::{BasicMetadataTypeEnum, BasicType};
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FunctionValue, GlobalValue, IntValue, PointerValue};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use strobe_abi::ExceptionId;
+use strobe_ir::{FuncId, Function, Line, LinkUnit, LocalKind, Program, Stmt};
+
+pub(crate) type R<T> = Result<T, CodegenError>;
+
+/// Where control goes on `return`/`break`/`continue`/exceptions inside a region.
+pub(crate) enum Scope<'ctx, 'ir> {
+    Loop { brk: BasicBlock<'ctx>, cont: BasicBlock<'ctx> },
+    /// Exceptions raised inside go here.
+    Unwind(BasicBlock<'ctx>),
+    /// Runs when leaving the region by `return`, `break` or `continue`.
+    Finally(&'ir [Stmt]),
+    /// Inside an `except` body: the exception being handled (for a bare `raise`).
+    Handling(PointerValue<'ctx>),
+}
+
+pub(crate) struct Gen<'ctx, 'ir> {
+    pub ctx: &'ctx Context,
+    pub module: Module<'ctx>,
+    pub builder: Builder<'ctx>,
+    pub target_data: TargetData,
+    pub program: &'ir Program,
+    pub functions: HashMap<FuncId, FunctionValue<'ctx>>,
+    strings: RefCell<HashMap<String, GlobalValue<'ctx>>>,
+    // Per-function state.
+    pub func: Option<&'ir Function>,
+    pub llfn: Option<FunctionValue<'ctx>>,
+    pub slots: Vec<PointerValue<'ctx>>,
+    pub scopes: Vec<Scope<'ctx, 'ir>>,
+    pub propagate: Option<BasicBlock<'ctx>>,
+    locations: RefCell<HashMap<(u32, String), GlobalValue<'ctx>>>,
+}
+
+pub(crate) fn emit_unit<'ctx>(
+    ctx: &'ctx Context,
+    machine: &TargetMachine,
+    program: &Program,
+    unit: &LinkUnit,
+) -> R<Module<'ctx>> {
+    let module = ctx.create_module(&program.function(unit.root).symbol);
+    module.set_triple(&machine.get_triple());
+    let target_data = machine.get_target_data();
+    module.set_data_layout(&target_data.get_data_layout());
+    // No small-data sections: our linker lays out .text/.rodata/.data/.bss only.
+    module.add_basic_value_flag("SmallDataLimit", inkwell::module::FlagBehavior::Error, ctx.i32_type().const_int(0, false));
+    module.add_metadata_flag(
+        "target-abi",
+        inkwell::module::FlagBehavior::Error,
+        ctx.metadata_string(crate::Target::Rv32im.abi()),
+    );
+    let mut gen = Gen {
+        ctx,
+        module,
+        builder: ctx.create_builder(),
+        target_data,
+        program,
+        functions: HashMap::new(),
+        strings: RefCell::default(),
+        func: None,
+        llfn: None,
+        slots: Vec::new(),
+        scopes: Vec::new(),
+        propagate: None,
+        locations: RefCell::default(),
+    };
+    for &m in &unit.members {
+        let linkage = if m == unit.root && program.function(m).boundary { Linkage::External } else { Linkage::Internal };
+        gen.declare(m, Some(linkage));
+    }
+    for &i in &unit.imports {
+        gen.declare(i, None);
+    }
+    for &m in &unit.members {
+        gen.define(m)?;
+    }
+    if unit.root == program.entry {
+        gen.entry()?;
+    }
+    Ok(gen.module)
+}
+
+impl<'ctx, 'ir> Gen<'ctx, 'ir> {
+    fn declare(&mut self, id: FuncId, linkage: Option<Linkage>) {
+        let f = self.program.function(id);
+        let params: Vec<BasicMetadataTypeEnum> = f
+            .params
+            .iter()
+            .map(|p| {
+                let l = f.local(*p);
+                match l.kind {
+                    LocalKind::Captured => self.ptr_type().into(),
+                    LocalKind::Value => self.ll(&l.ty).into(),
+                }
+            })
+            .collect();
+        let fn_type = self.ll(&f.ret).fn_type(&params, false);
+        let value = self.module.add_function(&f.symbol, fn_type, linkage);
+        self.functions.insert(id, value);
+    }
+
+    fn define(&mut self, id: FuncId) -> R<()> {
+        let f = self.program.function(id);
+        let llfn = self.functions[&id];
+        self.func = Some(f);
+        self.llfn = Some(llfn);
+        self.scopes.clear();
+        let entry = self.ctx.append_basic_block(llfn, "entry");
+        let propagate = self.ctx.append_basic_block(llfn, "propagate");
+        self.propagate = Some(propagate);
+        self.builder.position_at_end(entry);
+        self.slots.clear();
+        for (i, local) in f.locals.iter().enumerate() {
+            let slot = match local.kind {
+                LocalKind::Captured => {
+                    let index = f.params.iter().position(|p| p.0 as usize == i).unwrap_or(0);
+                    llfn.get_nth_param(index as u32).map(|p| p.into_pointer_value()).unwrap_or(self.ptr_type().const_null())
+                }
+                LocalKind::Value => {
+                    let ty = self.ll(&local.ty);
+                    let slot = self.builder.build_alloca(ty, &local.name)?;
+                    self.builder.build_store(slot, ty.const_zero())?;
+                    slot
+                }
+            };
+            self.slots.push(slot);
+        }
+        for (index, p) in f.params.iter().enumerate() {
+            if f.local(*p).kind == LocalKind::Value {
+                if let Some(v) = llfn.get_nth_param(index as u32) {
+                    self.builder.build_store(self.slots[p.0 as usize], v)?;
+                }
+            }
+        }
+        self.block(&f.body)?;
+        if !self.terminated() {
+            let zero = self.ll(&f.ret).const_zero();
+            self.builder.build_return(Some(&zero))?;
+        }
+        self.builder.position_at_end(propagate);
+        let zero = self.ll(&f.ret).const_zero();
+        self.builder.build_return(Some(&zero))?;
+        Ok(())
+    }
+
+    /// `__strobe_kernel_entry`: runs `main()`; an escaping exception gets the `<module>` frame.
+    fn entry(&mut self) -> R<()> {
+        let fn_type = self.ctx.void_type().fn_type(&[], false);
+        let entry = self.module.add_function(strobe_abi::KERNEL_ENTRY, fn_type, Some(Linkage::External));
+        let main = self.functions[&self.program.entry];
+        self.llfn = Some(entry);
+        let bb = self.ctx.append_basic_block(entry, "entry");
+        self.builder.position_at_end(bb);
+        self.builder.build_call(main, &[], "")?;
+        if let Some(line) = self.program.main_call_line {
+            let pending = self.pending_exception()?;
+            let failed = self.ctx.append_basic_block(entry, "uncaught");
+            let done = self.ctx.append_basic_block(entry, "done");
+            self.builder.build_conditional_branch(pending, failed, done)?;
+            self.builder.position_at_end(failed);
+            let loc = self.location(line, "<module>")?;
+            self.call_runtime("__strobe_traceback_push", &[loc.into()])?;
+            self.builder.build_unconditional_branch(done)?;
+            self.builder.position_at_end(done);
+        }
+        self.builder.build_return(None)?;
+        Ok(())
+    }
+
+    pub(crate) fn block(&mut self, body: &'ir [Stmt]) -> R<()> {
+        for s in body {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn terminated(&self) -> bool {
+        self.builder.get_insert_block().and_then(|b| b.get_terminator()).is_some()
+    }
+
+    pub(crate) fn new_block(&self, name: &str) -> BasicBlock<'ctx> {
+        self.ctx.append_basic_block(self.llfn.expect("inside a function"), name)
+    }
+
+    /// Continues in a fresh (unreachable) block after a `return`/`break`/`raise`.
+    pub(crate) fn start_dead_block(&self) {
+        let bb = self.new_block("after.exit");
+        self.builder.position_at_end(bb);
+    }
+
+    pub(crate) fn branch_if_open(&self, to: BasicBlock<'ctx>) -> R<()> {
+        if !self.terminated() {
+            self.builder.build_unconditional_branch(to)?;
+        }
+        Ok(())
+    }
+
+    // ----- runtime ------------------------------------------------------------------------------
+
+    fn runtime_fn(&self, name: &str) -> FunctionValue<'ctx> {
+        if let Some(f) = self.module.get_function(name) {
+            return f;
+        }
+        let ptr = self.ptr_type();
+        let i32t = self.ctx.i32_type();
+        let i64t = self.ctx.i64_type();
+        let f64t = self.ctx.f64_type();
+        let void = self.ctx.void_type();
+        let ty = match name {
+            "__strobe_alloc" => ptr.fn_type(&[i32t.into(), i32t.into()], false),
+            "__strobe_list_reserve" => self.ctx.bool_type().fn_type(&[ptr.into(), i32t.into(), i32t.into(), i32t.into()], false),
+            "__strobe_raise" => void.fn_type(&[ptr.into(), ptr.into()], false),
+            "__strobe_traceback_push" => void.fn_type(&[ptr.into()], false),
+            "__strobe_exception_clear" => void.fn_type(&[], false),
+            "__strobe_print_str" | "__strobe_print_repr_str" => void.fn_type(&[ptr.into(), i32t.into()], false),
+            "__strobe_print_i32" => void.fn_type(&[i32t.into()], false),
+            "__strobe_print_i64" => void.fn_type(&[i64t.into()], false),
+            "__strobe_print_f64" => void.fn_type(&[f64t.into()], false),
+            "__strobe_str_from_i32" => void.fn_type(&[i32t.into(), ptr.into()], false),
+            "__strobe_str_from_i64" => void.fn_type(&[i64t.into(), ptr.into()], false),
+            "__strobe_str_from_f64" => void.fn_type(&[f64t.into(), ptr.into()], false),
+            "__strobe_str_concat" => void.fn_type(&[ptr.into(), i32t.into(), ptr.into(), i32t.into(), ptr.into()], false),
+            "__strobe_str_eq" => self.ctx.bool_type().fn_type(&[ptr.into(), i32t.into(), ptr.into(), i32t.into()], false),
+            "__strobe_i64_pow" => i64t.fn_type(&[i64t.into(), i64t.into()], false),
+            other => panic!("runtime function `{other}` is not in the kernel ABI table"),
+        };
+        debug_assert!(strobe_abi::RUNTIME_SYMBOLS.iter().any(|(n, _)| *n == name));
+        self.module.add_function(name, ty, Some(Linkage::External))
+    }
+
+    pub(crate) fn call_runtime(&self, name: &str, args: &[BasicMetadataValueEnum<'ctx>]) -> R<Option<BasicValueEnum<'ctx>>> {
+        let f = self.runtime_fn(name);
+        Ok(self.builder.build_call(f, args, "")?.try_as_basic_value().basic())
+    }
+
+    /// An LLVM intrinsic such as `llvm.floor` for f64.
+    pub(crate) fn call_intrinsic(&self, name: &str, args: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
+        let intrinsic = inkwell::intrinsics::Intrinsic::find(name).ok_or_else(|| CodegenError::Llvm(format!("no intrinsic {name}")))?;
+        let types: Vec<_> = args.iter().take(1).map(|a| a.get_type()).collect();
+        let f = intrinsic
+            .get_declaration(&self.module, &types)
+            .ok_or_else(|| CodegenError::Llvm(format!("cannot declare {name}")))?;
+        let args: Vec<BasicMetadataValueEnum> = args.iter().map(|a| (*a).into()).collect();
+        self.builder
+            .build_call(f, &args, "")?
+            .try_as_basic_value()
+            .basic()
+            .ok_or_else(|| CodegenError::Llvm(format!("{name} returned nothing")))
+    }
+
+    fn pending_global(&self) -> GlobalValue<'ctx> {
+        self.module.get_global(strobe_abi::PENDING_EXCEPTION).unwrap_or_else(|| {
+            let g = self.module.add_global(self.ptr_type(), None, strobe_abi::PENDING_EXCEPTION);
+            g.set_linkage(Linkage::External);
+            g
+        })
+    }
+
+    pub(crate) fn load_pending(&self) -> R<PointerValue<'ctx>> {
+        let g = self.pending_global();
+        Ok(self.builder.build_load(self.ptr_type(), g.as_pointer_value(), "pending")?.into_pointer_value())
+    }
+
+    pub(crate) fn store_pending(&self, value: PointerValue<'ctx>) -> R<()> {
+        self.builder.build_store(self.pending_global().as_pointer_value(), value)?;
+        Ok(())
+    }
+
+    pub(crate) fn pending_exception(&self) -> R<IntValue<'ctx>> {
+        let p = self.load_pending()?;
+        Ok(self.builder.build_is_not_null(p, "raised")?)
+    }
+
+    /// Where an exception raised here goes: the innermost handler region, or out of the function.
+    pub(crate) fn unwind_target(&self) -> BasicBlock<'ctx> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                Scope::Unwind(bb) => Some(*bb),
+                _ => None,
+            })
+            .or(self.propagate)
+            .expect("inside a function")
+    }
+
+    /// After a call that may raise: on a pending exception, record this frame's line and unwind.
+    pub(crate) fn check_exception(&self, line: Line) -> R<()> {
+        let raised = self.pending_exception()?;
+        let unwind = self.new_block("unwind");
+        let cont = self.new_block("ok");
+        self.builder.build_conditional_branch(raised, unwind, cont)?;
+        self.builder.position_at_end(unwind);
+        let name = self.func.map(|f| f.name.clone()).unwrap_or_default();
+        let loc = self.location(line, &name)?;
+        self.call_runtime("__strobe_traceback_push", &[loc.into()])?;
+        self.builder.build_unconditional_branch(self.unwind_target())?;
+        self.builder.position_at_end(cont);
+        Ok(())
+    }
+
+    /// Raises `exc` (a pointer to an exception object) at `line`.
+    pub(crate) fn raise(&self, exc: PointerValue<'ctx>, line: Line) -> R<()> {
+        let name = self.func.map(|f| f.name.clone()).unwrap_or_default();
+        let loc = self.location(line, &name)?;
+        self.call_runtime("__strobe_raise", &[exc.into(), loc.into()])?;
+        self.builder.build_unconditional_branch(self.unwind_target())?;
+        Ok(())
+    }
+
+    /// Builds a new exception object.
+    pub(crate) fn new_exception(&self, id: u32, name: &str, message: Option<BasicValueEnum<'ctx>>, line: Line) -> R<PointerValue<'ctx>> {
+        let ty = self.exception_type();
+        let obj = self.alloc(ty.size_of_abi(self), ty.align_of_abi(self), line)?;
+        self.builder.build_store(self.builder.build_struct_gep(ty, obj, 0, "")?, self.ctx.i32_type().const_int(id as u64, false))?;
+        self.builder.build_store(self.builder.build_struct_gep(ty, obj, 1, "")?, self.const_str(name)?)?;
+        let message = match message {
+            Some(m) => m,
+            None => self.const_str("")?.into(),
+        };
+        self.builder.build_store(self.builder.build_struct_gep(ty, obj, 2, "")?, message)?;
+        Ok(obj)
+    }
+
+    /// Raises a builtin exception with a constant message, e.g. ZeroDivisionError.
+    pub(crate) fn raise_builtin(&self, id: ExceptionId, message: &str, line: Line) -> R<()> {
+        let msg = self.const_str(message)?.into();
+        let exc = self.new_exception(id as u32, id.name(), Some(msg), line)?;
+        self.raise(exc, line)
+    }
+
+    /// If `cond` holds, raise the builtin exception; continues in the not-raised path.
+    pub(crate) fn raise_if(&self, cond: IntValue<'ctx>, id: ExceptionId, message: &str, line: Line) -> R<()> {
+        let fail = self.new_block("check.fail");
+        let ok = self.new_block("check.ok");
+        self.builder.build_conditional_branch(cond, fail, ok)?;
+        self.builder.position_at_end(fail);
+        self.raise_builtin(id, message, line)?;
+        self.builder.position_at_end(ok);
+        Ok(())
+    }
+
+    /// Allocates from the arena; raises MemoryError on exhaustion.
+    pub(crate) fn alloc(&self, size: u64, align: u32, line: Line) -> R<PointerValue<'ctx>> {
+        self.alloc_dynamic(self.ctx.i32_type().const_int(size, false), align, line)
+    }
+
+    pub(crate) fn alloc_dynamic(&self, size: IntValue<'ctx>, align: u32, line: Line) -> R<PointerValue<'ctx>> {
+        let align = self.ctx.i32_type().const_int(align as u64, false);
+        let p = self.call_runtime("__strobe_alloc", &[size.into(), align.into()])?;
+        self.check_exception(line)?;
+        Ok(p.map(|p| p.into_pointer_value()).unwrap_or(self.ptr_type().const_null()))
+    }
+
+    // ----- constants ----------------------------------------------------------------------------
+
+    pub(crate) fn const_str(&self, s: &str) -> R<inkwell::values::StructValue<'ctx>> {
+        let ptr = if s.is_empty() {
+            self.ptr_type().const_null()
+        } else {
+            self.string_bytes(s).as_pointer_value()
+        };
+        let len = self.ctx.i32_type().const_int(s.len() as u64, false);
+        Ok(self.str_type().const_named_struct(&[ptr.into(), len.into()]))
+    }
+
+    fn string_bytes(&self, s: &str) -> GlobalValue<'ctx> {
+        if let Some(g) = self.strings.borrow().get(s) {
+            return *g;
+        }
+        let data = self.ctx.const_string(s.as_bytes(), false);
+        let g = self.module.add_global(data.get_type(), None, "str");
+        g.set_initializer(&data);
+        g.set_constant(true);
+        g.set_linkage(Linkage::Private);
+        g.set_unnamed_addr(true);
+        self.strings.borrow_mut().insert(s.to_string(), g);
+        g
+    }
+
+    /// A constant `SourceLocation` for (line, function) in this unit.
+    pub(crate) fn location(&self, line: Line, function: &str) -> R<PointerValue<'ctx>> {
+        let key = (line.0, function.to_string());
+        if let Some(g) = self.locations.borrow().get(&key) {
+            return Ok(g.as_pointer_value());
+        }
+        let value = self.location_type().const_named_struct(&[
+            self.const_str(&self.program.file_name)?.into(),
+            self.ctx.i32_type().const_int(line.0 as u64, false).into(),
+            self.const_str(function)?.into(),
+            self.const_str(self.program.line_text(line))?.into(),
+        ]);
+        let g = self.module.add_global(self.location_type(), None, "loc");
+        g.set_initializer(&value);
+        g.set_constant(true);
+        g.set_linkage(Linkage::Private);
+        self.locations.borrow_mut().insert(key, g);
+        Ok(g.as_pointer_value())
+    }
+}
+
+/// ABI size/alignment helpers on struct types.
+pub(crate) trait Layout<'ctx> {
+    fn size_of_abi(&self, gen: &Gen<'ctx, '_>) -> u64;
+    fn align_of_abi(&self, gen: &Gen<'ctx, '_>) -> u32;
+}
+
+impl<'ctx, T: BasicType<'ctx>> Layout<'ctx> for T {
+    fn size_of_abi(&self, gen: &Gen<'ctx, '_>) -> u64 {
+        gen.size_of(self)
+    }
+
+    fn align_of_abi(&self, gen: &Gen<'ctx, '_>) -> u32 {
+        gen.align_of(self)
+    }
+}

@@ -1,0 +1,77 @@
+//! Every target detail in one place: triple, CPU, features, ABI, code model.
+
+use crate::CodegenError;
+use inkwell::module::Module;
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target as LlvmTarget, TargetMachine, TargetTriple};
+use inkwell::OptimizationLevel;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// VexRiscv-class core: rv32im, soft float, ilp32, no compressed instructions, no linker relaxation.
+    Rv32im,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OptLevel {
+    None,
+    /// The O2 pipeline.
+    Default,
+}
+
+impl Target {
+    pub fn triple(self) -> &'static str {
+        match self {
+            Target::Rv32im => "riscv32-unknown-none-elf",
+        }
+    }
+
+    pub fn cpu(self) -> &'static str {
+        match self {
+            Target::Rv32im => "generic-rv32",
+        }
+    }
+
+    /// `-relax`: our linker does not relax, so LLVM must not emit RELAX pairs.
+    pub fn features(self) -> &'static str {
+        match self {
+            Target::Rv32im => "+m,-a,-c,-f,-d,-relax",
+        }
+    }
+
+    pub fn abi(self) -> &'static str {
+        match self {
+            Target::Rv32im => "ilp32",
+        }
+    }
+
+    /// Name used in cache keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Rv32im => "rv32im-ilp32",
+        }
+    }
+
+    pub(crate) fn machine(self, opt: OptLevel) -> Result<TargetMachine, CodegenError> {
+        LlvmTarget::initialize_riscv(&InitializationConfig::default());
+        let triple = TargetTriple::create(self.triple());
+        let target = LlvmTarget::from_triple(&triple).map_err(|e| CodegenError::Llvm(e.to_string()))?;
+        let level = match opt {
+            OptLevel::None => OptimizationLevel::None,
+            OptLevel::Default => OptimizationLevel::Default,
+        };
+        target
+            .create_target_machine(&triple, self.cpu(), self.features(), level, RelocMode::Static, CodeModel::Medium)
+            .ok_or_else(|| CodegenError::Llvm(format!("cannot create a target machine for {}", self.triple())))
+    }
+
+    pub(crate) fn optimize(self, module: &Module<'_>, machine: &TargetMachine, opt: OptLevel) -> Result<(), CodegenError> {
+        let passes = match opt {
+            OptLevel::None => return Ok(()),
+            OptLevel::Default => "default<O2>",
+        };
+        module
+            .run_passes(passes, machine, PassBuilderOptions::create())
+            .map_err(|e| CodegenError::Llvm(e.to_string()))
+    }
+}

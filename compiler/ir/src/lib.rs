@@ -1,0 +1,16 @@
+//! Stage 3: [`strobe_types::TypedProgram`] -> kernel IR ([`Program`]): typed, explicit (conversions,
+//! call targets, exception checks), one [`Function`] per monomorphic instance.
+//!
+//! Also computes per-function [`IdentityHash`] and [`SignatureHash`] (design.md §4) and groups functions
+//! into [`LinkUnit`]s: each fully annotated function (a link boundary) and the entry are unit roots;
+//! a unit holds its root plus every non-boundary function it reaches without crossing a boundary.
+
+mod hash;
+mod lower;
+mod units;
+mod tree;
+
+pub use hash::{IdentityHash, SignatureHash};
+pub use lower::lower_program;
+pub use tree::*;
+pub use units::LinkUnit;

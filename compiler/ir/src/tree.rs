@@ -1,0 +1,237 @@
+//! The IR tree: structured control flow over typed expressions.
+
+use crate::hash::{IdentityHash, SignatureHash};
+use crate::units::LinkUnit;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FuncId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClassIndex(pub u32);
+
+/// A ground kernel type as the back end sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Int32,
+    Int64,
+    Float,
+    Bool,
+    Str,
+    None,
+    Tuple(Vec<Type>),
+    List(Box<Type>),
+    Range(Box<Type>),
+    /// A user object (pointer to its fields).
+    Object(ClassIndex),
+    /// Any exception (pointer to `strobe_abi::Exception`).
+    Exception,
+}
+
+/// A source line inside the current function, for tracebacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Line(pub u32);
+
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub file_name: String,
+    /// Source lines (1-based line n is `source_lines[n - 1]`), for traceback text.
+    pub source_lines: Vec<String>,
+    pub functions: Vec<Function>,
+    pub classes: Vec<ClassLayout>,
+    pub entry: FuncId,
+    /// Line of the module-level `main()` call, shown as the `<module>` frame.
+    pub main_call_line: Option<Line>,
+    pub units: Vec<LinkUnit>,
+}
+
+impl Program {
+    pub fn function(&self, f: FuncId) -> &Function {
+        &self.functions[f.0 as usize]
+    }
+
+    pub fn line_text(&self, line: Line) -> &str {
+        self.source_lines.get(line.0 as usize - 1).map(|s| s.trim()).unwrap_or("")
+    }
+}
+
+#[derive(Clone, Debug, Hash)]
+pub struct ClassLayout {
+    pub name: String,
+    pub fields: Vec<(String, Type)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LocalKind {
+    /// An ordinary variable.
+    Value,
+    /// A variable of an enclosing function, passed by reference (non-escaping closure).
+    Captured,
+}
+
+#[derive(Clone, Debug, Hash)]
+pub struct Local {
+    pub name: String,
+    pub ty: Type,
+    pub kind: LocalKind,
+}
+
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// Python name, shown in tracebacks.
+    pub name: String,
+    /// Stable qualified name plus argument types (`C.m(int32, float)`).
+    pub qualified: String,
+    /// The linker symbol.
+    pub symbol: String,
+    pub locals: Vec<Local>,
+    /// Parameters (locals), then captured-variable references.
+    pub params: Vec<LocalId>,
+    pub ret: Type,
+    pub body: Vec<Stmt>,
+    /// Fully annotated: its own link unit, called by [`SignatureHash`].
+    pub boundary: bool,
+    pub identity: IdentityHash,
+    pub signature: SignatureHash,
+    pub line: Line,
+}
+
+impl Function {
+    pub fn local(&self, l: LocalId) -> &Local {
+        &self.locals[l.0 as usize]
+    }
+}
+
+#[derive(Clone, Debug, Hash)]
+pub enum Place {
+    Local(LocalId),
+    Field { object: Expr, class: ClassIndex, index: u32 },
+    Index { list: Expr, index: Expr, line: Line },
+    Unpack(Vec<Place>),
+}
+
+#[derive(Clone, Debug, Hash)]
+pub struct Handler {
+    /// Runtime exception ids caught; each id in the list matches exactly (subclasses are expanded).
+    pub catches: Vec<u32>,
+    /// Empty `catches` with `catch_all` for a bare `except:` or `except Exception:`.
+    pub catch_all: bool,
+    pub bind: Option<LocalId>,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug, Hash)]
+pub enum Stmt {
+    Expr(Expr),
+    Assign(Place, Expr),
+    If { cond: Expr, then: Vec<Stmt>, orelse: Vec<Stmt> },
+    While { cond: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    /// `for var in range(...)`: the range is evaluated once.
+    ForRange { var: LocalId, range: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    /// `for var in list`: iterates by index over the list's current length (like CPython).
+    ForList { var: LocalId, list: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    Break,
+    Continue,
+    Return(Option<Expr>),
+    /// `raise exc` or, with `None`, a bare re-raise of the exception being handled.
+    Raise { exc: Option<Expr>, line: Line },
+    Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt>, finally: Vec<Stmt> },
+    Print { args: Vec<Expr>, sep: Option<Expr>, end: Option<Expr> },
+    /// `assert cond, msg`.
+    Assert { cond: Expr, msg: Option<Expr>, line: Line },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    /// True division; operands already converted to float. `from_int` picks CPython's message.
+    Div { from_int: bool },
+    FloorDiv,
+    Mod,
+    Pow,
+    Shl,
+    Shr,
+    BitAnd,
+    BitOr,
+    BitXor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpKind {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Debug, Hash)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Type,
+}
+
+/// f64 constants hash by bit pattern.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FloatBits(pub f64);
+
+impl std::hash::Hash for FloatBits {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.to_bits().hash(state)
+    }
+}
+
+#[derive(Clone, Debug, Hash)]
+pub enum ExprKind {
+    Int(i64),
+    Float(FloatBits),
+    Bool(bool),
+    Str(String),
+    None,
+    Local(LocalId),
+    /// The address of a local, passed to a nested function that captures it.
+    LocalRef(LocalId),
+    Field { object: Box<Expr>, class: ClassIndex, index: u32 },
+    /// `list[i]` with Python's negative indices and an IndexError when out of range.
+    Index { list: Box<Expr>, index: Box<Expr>, line: Line },
+    TupleGet { tuple: Box<Expr>, index: u32 },
+    Call { func: FuncId, args: Vec<Expr>, line: Line },
+    /// Allocates an object and runs `__init__` (a call taking the new object first).
+    New { class: ClassIndex, init: Option<(FuncId, Vec<Expr>)>, line: Line },
+    NewException { id: u32, name: String, message: Option<Box<Expr>> },
+    Arith { op: ArithOp, left: Box<Expr>, right: Box<Expr>, line: Line },
+    Compare { op: CmpKind, left: Box<Expr>, right: Box<Expr> },
+    /// Chained or short-circuit boolean logic on values of one type: `a and b`, `a or b`.
+    ShortCircuit { and: bool, values: Vec<Expr> },
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Invert(Box<Expr>),
+    /// Python truthiness of any value.
+    Truthy(Box<Expr>),
+    /// Numeric conversion between int32, int64, float and bool.
+    Convert(Box<Expr>),
+    IfExp { cond: Box<Expr>, then: Box<Expr>, orelse: Box<Expr> },
+    ListLit(Vec<Expr>),
+    /// `list * n` (or `n * list`).
+    ListRepeat { list: Box<Expr>, count: Box<Expr>, line: Line },
+    ListConcat { left: Box<Expr>, right: Box<Expr>, line: Line },
+    ListAppend { list: Box<Expr>, value: Box<Expr>, line: Line },
+    ListPop { list: Box<Expr>, line: Line },
+    /// `item in container` for lists and ranges.
+    Contains { item: Box<Expr>, container: Box<Expr> },
+    TupleLit(Vec<Expr>),
+    Len(Box<Expr>),
+    RangeLit { start: Box<Expr>, stop: Box<Expr>, step: Box<Expr>, line: Line },
+    StrConcat { parts: Vec<Expr>, line: Line },
+    ToStr { value: Box<Expr>, line: Line },
+    /// `min`/`max` over two or more values, or over a list.
+    MinMax { max: bool, values: Vec<Expr>, line: Line },
+    Abs(Box<Expr>),
+    /// Statements run for their effect, then a value (list comprehensions).
+    Block(Vec<Stmt>, Box<Expr>),
+}

@@ -1,0 +1,237 @@
+//! Call graph walks, strongly connected components, and link units.
+
+use crate::hash::IdentityHash;
+use crate::tree::*;
+use std::collections::BTreeSet;
+
+/// A separately compiled and cached object: a root function (the entry or a link boundary) plus the
+/// non-boundary functions it reaches, which are private to the unit.
+#[derive(Clone, Debug)]
+pub struct LinkUnit {
+    pub root: FuncId,
+    pub members: Vec<FuncId>,
+    /// Boundary functions called from this unit (defined in other units).
+    pub imports: Vec<FuncId>,
+    /// Cache key: the root's IdentityHash covers every member transitively.
+    pub key: IdentityHash,
+}
+
+fn walk_place(p: &mut Place, f: &mut dyn FnMut(&mut Expr)) {
+    match p {
+        Place::Local(_) => {}
+        Place::Field { object, .. } => walk_expr(object, f),
+        Place::Index { list, index, .. } => {
+            walk_expr(list, f);
+            walk_expr(index, f);
+        }
+        Place::Unpack(ps) => ps.iter_mut().for_each(|p| walk_place(p, f)),
+    }
+}
+
+pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
+    for s in stmts {
+        match s {
+            Stmt::Expr(e) => walk_expr(e, f),
+            Stmt::Assign(p, e) => {
+                walk_expr(e, f);
+                walk_place(p, f);
+            }
+            Stmt::If { cond, then, orelse } | Stmt::While { cond, body: then, orelse } => {
+                walk_expr(cond, f);
+                walk_stmts(then, f);
+                walk_stmts(orelse, f);
+            }
+            Stmt::ForRange { range: e, body, orelse, .. } | Stmt::ForList { list: e, body, orelse, .. } => {
+                walk_expr(e, f);
+                walk_stmts(body, f);
+                walk_stmts(orelse, f);
+            }
+            Stmt::Break | Stmt::Continue => {}
+            Stmt::Return(e) | Stmt::Raise { exc: e, .. } => {
+                if let Some(e) = e {
+                    walk_expr(e, f)
+                }
+            }
+            Stmt::Try { body, handlers, orelse, finally } => {
+                walk_stmts(body, f);
+                for h in handlers {
+                    walk_stmts(&mut h.body, f);
+                }
+                walk_stmts(orelse, f);
+                walk_stmts(finally, f);
+            }
+            Stmt::Print { args, sep, end } => {
+                args.iter_mut().for_each(|a| walk_expr(a, f));
+                sep.iter_mut().chain(end.iter_mut()).for_each(|a| walk_expr(a, f));
+            }
+            Stmt::Assert { cond, msg, .. } => {
+                walk_expr(cond, f);
+                if let Some(m) = msg {
+                    walk_expr(m, f);
+                }
+            }
+        }
+    }
+}
+
+/// Visits `e` and every expression inside it (pre-order).
+pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+    f(e);
+    match &mut e.kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::None => {}
+        ExprKind::Local(_) | ExprKind::LocalRef(_) => {}
+        ExprKind::Field { object: a, .. }
+        | ExprKind::TupleGet { tuple: a, .. }
+        | ExprKind::Not(a)
+        | ExprKind::Neg(a)
+        | ExprKind::Invert(a)
+        | ExprKind::Truthy(a)
+        | ExprKind::Convert(a)
+        | ExprKind::ListPop { list: a, .. }
+        | ExprKind::Len(a)
+        | ExprKind::ToStr { value: a, .. }
+        | ExprKind::Abs(a) => walk_expr(a, f),
+        ExprKind::Index { list: a, index: b, .. }
+        | ExprKind::Arith { left: a, right: b, .. }
+        | ExprKind::Compare { left: a, right: b, .. }
+        | ExprKind::ListRepeat { list: a, count: b, .. }
+        | ExprKind::ListConcat { left: a, right: b, .. }
+        | ExprKind::ListAppend { list: a, value: b, .. }
+        | ExprKind::Contains { item: a, container: b } => {
+            walk_expr(a, f);
+            walk_expr(b, f);
+        }
+        ExprKind::Call { args: items, .. }
+        | ExprKind::ShortCircuit { values: items, .. }
+        | ExprKind::ListLit(items)
+        | ExprKind::TupleLit(items)
+        | ExprKind::StrConcat { parts: items, .. }
+        | ExprKind::MinMax { values: items, .. } => items.iter_mut().for_each(|i| walk_expr(i, f)),
+        ExprKind::New { init, .. } => {
+            if let Some((_, args)) = init {
+                args.iter_mut().for_each(|i| walk_expr(i, f));
+            }
+        }
+        ExprKind::NewException { message, .. } => {
+            if let Some(m) = message {
+                walk_expr(m, f);
+            }
+        }
+        ExprKind::IfExp { cond, then, orelse } => {
+            walk_expr(cond, f);
+            walk_expr(then, f);
+            walk_expr(orelse, f);
+        }
+        ExprKind::RangeLit { start, stop, step, .. } => {
+            walk_expr(start, f);
+            walk_expr(stop, f);
+            walk_expr(step, f);
+        }
+        ExprKind::Block(stmts, value) => {
+            walk_stmts(stmts, f);
+            walk_expr(value, f);
+        }
+    }
+}
+
+/// Rewrites every call target in `body`.
+pub(crate) fn map_callees(body: &mut [Stmt], map: &mut dyn FnMut(FuncId) -> FuncId) {
+    walk_stmts(body, &mut |e| match &mut e.kind {
+        ExprKind::Call { func, .. } => *func = map(*func),
+        ExprKind::New { init: Some((func, _)), .. } => *func = map(*func),
+        _ => {}
+    });
+}
+
+/// Callees of `f`, each once, in order of first appearance.
+pub fn callees_in_order(f: &Function) -> Vec<FuncId> {
+    let mut out = Vec::new();
+    let mut body = f.body.clone();
+    map_callees(&mut body, &mut |id| {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+        id
+    });
+    out
+}
+
+/// Tarjan's algorithm; components are returned callees-first.
+pub(crate) fn strongly_connected_components(program: &Program) -> Vec<Vec<FuncId>> {
+    struct State {
+        index: Vec<Option<u32>>,
+        low: Vec<u32>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        next: u32,
+        out: Vec<Vec<FuncId>>,
+        edges: Vec<Vec<usize>>,
+    }
+    fn visit(s: &mut State, v: usize) {
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on_stack[v] = true;
+        for i in 0..s.edges[v].len() {
+            let w = s.edges[v][i];
+            match s.index[w] {
+                None => {
+                    visit(s, w);
+                    s.low[v] = s.low[v].min(s.low[w]);
+                }
+                Some(iw) if s.on_stack[w] => s.low[v] = s.low[v].min(iw),
+                _ => {}
+            }
+        }
+        if Some(s.low[v]) == s.index[v] {
+            let mut component = Vec::new();
+            while let Some(w) = s.stack.pop() {
+                s.on_stack[w] = false;
+                component.push(FuncId(w as u32));
+                if w == v {
+                    break;
+                }
+            }
+            s.out.push(component);
+        }
+    }
+    let n = program.functions.len();
+    let edges = program.functions.iter().map(|f| callees_in_order(f).into_iter().map(|c| c.0 as usize).collect()).collect();
+    let mut s = State { index: vec![None; n], low: vec![0; n], on_stack: vec![false; n], stack: vec![], next: 0, out: vec![], edges };
+    for v in 0..n {
+        if s.index[v].is_none() {
+            visit(&mut s, v);
+        }
+    }
+    s.out
+}
+
+/// Roots are the entry and every boundary function; each unit takes what its root reaches
+/// without crossing another boundary.
+pub(crate) fn link_units(program: &Program) -> Vec<LinkUnit> {
+    let roots: BTreeSet<FuncId> = std::iter::once(program.entry)
+        .chain(program.functions.iter().enumerate().filter(|(_, f)| f.boundary).map(|(i, _)| FuncId(i as u32)))
+        .collect();
+    roots
+        .into_iter()
+        .map(|root| {
+            let mut members = vec![root];
+            let mut imports = Vec::new();
+            let mut i = 0;
+            while i < members.len() {
+                for c in callees_in_order(program.function(members[i])) {
+                    if program.function(c).boundary && c != root {
+                        if !imports.contains(&c) {
+                            imports.push(c);
+                        }
+                    } else if !members.contains(&c) {
+                        members.push(c);
+                    }
+                }
+                i += 1;
+            }
+            LinkUnit { root, members, imports, key: program.function(root).identity }
+        })
+        .collect()
+}

@@ -1,0 +1,94 @@
+//! Stage 5: our RISC-V linker. Relocatable objects (one per link unit) plus the runtime archive ->
+//! a loadable image at given addresses, with a symbol map.
+//!
+//! Pipeline: [`input`] parses ELF objects and archive members into our own tables, [`resolve`] binds
+//! every undefined symbol (pulling archive members on demand), [`layout`] keeps only the sections
+//! reachable from the entry and assigns addresses, [`riscv`] applies relocations, [`elf_out`] writes the
+//! executable.
+
+mod elf_out;
+mod input;
+mod layout;
+mod resolve;
+pub mod riscv;
+
+pub use input::{Archive, InputObject};
+pub use layout::LinkConfig;
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum LinkError {
+    #[error("cannot read object `{name}`: {message}")]
+    BadObject { name: String, message: String },
+    #[error("undefined symbol `{symbol}` (referenced from `{from}`)")]
+    Undefined { symbol: String, from: String },
+    #[error("symbol `{symbol}` is defined in both `{first}` and `{second}`")]
+    Duplicate { symbol: String, first: String, second: String },
+    #[error("entry symbol `{0}` is not defined")]
+    NoEntry(String),
+    #[error("relocation {kind} in `{object}` is not supported")]
+    UnsupportedRelocation { kind: u32, object: String },
+    #[error("relocation {kind} at {address:#x} does not fit: value {value:#x}")]
+    Overflow { kind: u32, address: u32, value: i64 },
+    #[error("`{pcrel_lo}` at {address:#x} has no matching PCREL_HI20")]
+    MissingPcrelHi { pcrel_lo: &'static str, address: u32 },
+    #[error("image does not fit the 32-bit address space")]
+    TooLarge,
+}
+
+/// One loadable piece of the image.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Segment {
+    pub address: u32,
+    /// Initialised bytes; `memory_size - data.len()` zero bytes follow.
+    pub data: Vec<u8>,
+    pub memory_size: u32,
+    pub executable: bool,
+    pub writable: bool,
+}
+
+/// The linked program.
+#[derive(Clone, Debug)]
+pub struct LinkedImage {
+    pub entry: u32,
+    pub segments: Vec<Segment>,
+    /// Every global (and local function) symbol with its address.
+    pub symbols: BTreeMap<String, u32>,
+    /// Each placed section: (address, size, `object:section`).
+    pub sections: Vec<(u32, u32, String)>,
+    /// ELF header flags (float ABI) taken from the inputs.
+    pub e_flags: u32,
+}
+
+impl LinkedImage {
+    /// A readable map: sections by address, then symbols by address.
+    pub fn symbol_map(&self) -> String {
+        let mut out = String::from("# sections\n");
+        for (addr, size, name) in &self.sections {
+            out.push_str(&format!("{addr:08x} {size:8} {name}\n"));
+        }
+        out.push_str("# symbols\n");
+        let mut by_addr: Vec<(&u32, &String)> = self.symbols.iter().map(|(n, a)| (a, n)).collect();
+        by_addr.sort();
+        for (addr, name) in by_addr {
+            out.push_str(&format!("{addr:08x} {name}\n"));
+        }
+        out
+    }
+
+    /// The image as an ELF32 executable (for `qemu-riscv32`, objdump, or a loader).
+    pub fn to_elf(&self) -> Vec<u8> {
+        elf_out::write_executable(self)
+    }
+}
+
+/// Links `objects` (and whatever they need from `archives`) with entry symbol `config.entry`.
+pub fn link(objects: &[InputObject], archives: &[Archive], config: &LinkConfig) -> Result<LinkedImage, LinkError> {
+    let mut files = Vec::new();
+    for o in objects {
+        files.push(input::parse_object(&o.name, &o.bytes)?);
+    }
+    let resolved = resolve::resolve(files, archives, &config.entry)?;
+    layout::lay_out(resolved, config)
+}

@@ -1,0 +1,123 @@
+//! The `strobe` command line.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use strobe_driver::{CompileError, Compiler};
+use strobe_syntax::SourceFile;
+
+#[derive(Parser)]
+#[command(name = "strobe", version, about = "Compile and run Strobe kernels")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Do not read or write the on-disk cache of compiled link units.
+    #[arg(long, global = true)]
+    no_cache: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a standalone kernel program and run its `main()` under qemu-riscv32.
+    Exec { file: PathBuf },
+    /// Compile a standalone kernel program to a linked ELF image.
+    Compile {
+        file: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Also write the symbol map here.
+        #[arg(long)]
+        map: Option<PathBuf>,
+    },
+}
+
+fn cache_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("STROBE_CACHE_DIR") {
+        return d.into();
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("strobe")
+}
+
+fn read_source(path: &Path) -> Result<SourceFile> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(SourceFile::new(path.display().to_string(), text))
+}
+
+/// Compiles `path`; source errors are printed and turn into exit code 1.
+fn compile(cli: &Cli, path: &Path) -> Result<Result<strobe_driver::CompileOutput, ExitCode>> {
+    let cache = if cli.no_cache { None } else { strobe_cache::UnitCache::open(cache_dir()).ok() };
+    let mut compiler = Compiler::new(cache);
+    let file = read_source(path)?;
+    match compiler.compile(&file) {
+        Ok(out) => Ok(Ok(out)),
+        Err(e @ CompileError::Source(..)) => {
+            eprint!("{}", e.render());
+            Ok(Err(ExitCode::from(1)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Compile { file, output, map } => {
+            let out = match compile(cli, file)? {
+                Ok(o) => o,
+                Err(code) => return Ok(code),
+            };
+            write_executable(output, &out.image.to_elf())?;
+            if let Some(m) = map {
+                std::fs::write(m, out.image.symbol_map()).with_context(|| format!("cannot write {}", m.display()))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Exec { file } => {
+            let out = match compile(cli, file)? {
+                Ok(o) => o,
+                Err(code) => return Ok(code),
+            };
+            let dir = tempdir()?;
+            let elf = dir.join("kernel.elf");
+            write_executable(&elf, &out.image.to_elf())?;
+            let status = std::process::Command::new("qemu-riscv32")
+                .arg(&elf)
+                .status()
+                .context("cannot run qemu-riscv32 (install Debian's qemu-user: `cargo xtask setup`)")?;
+            let _ = std::fs::remove_dir_all(&dir);
+            match status.code() {
+                Some(c) => Ok(ExitCode::from(c as u8)),
+                None => bail!("the kernel was killed by a signal ({status})"),
+            }
+        }
+    }
+}
+
+/// Writes an ELF image with execute permission (qemu-user refuses to load it otherwise).
+fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("cannot make {} executable", path.display()))
+}
+
+fn tempdir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("strobe-exec-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

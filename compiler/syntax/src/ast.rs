@@ -1,0 +1,205 @@
+//! The kernel AST: only what the kernel language supports, every node with its span.
+//!
+//! Expressions carry a dense [`ExprId`] so later stages can attach facts (types) in side tables
+//! without mutating or copying the tree.
+
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExprId(pub u32);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Module {
+    pub functions: Vec<FunctionDef>,
+    pub classes: Vec<ClassDef>,
+    pub constants: Vec<ConstantDef>,
+    /// The `main()` call under `if __name__ == "__main__":`, if present.
+    pub main_call: Option<Span>,
+    /// Number of expression ids handed out.
+    pub expr_count: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConstantDef {
+    pub name: Ident,
+    pub value: Expr,
+}
+
+#[derive(Clone, Debug)]
+pub struct FunctionDef {
+    pub name: Ident,
+    pub params: Vec<Param>,
+    pub returns: Option<Expr>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+impl FunctionDef {
+    /// Every parameter and the return type are annotated: the function is a link boundary.
+    pub fn is_fully_annotated(&self, is_method: bool) -> bool {
+        let params = if is_method { self.params.get(1..).unwrap_or(&[]) } else { &self.params[..] };
+        self.returns.is_some() && params.iter().all(|p| p.annotation.is_some())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub name: Ident,
+    pub annotation: Option<Expr>,
+    pub default: Option<Expr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClassDef {
+    pub name: Ident,
+    pub bases: Vec<Ident>,
+    pub methods: Vec<FunctionDef>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum StmtKind {
+    Expr(Expr),
+    Assign { targets: Vec<Expr>, value: Expr },
+    AnnAssign { target: Expr, annotation: Expr, value: Option<Expr> },
+    AugAssign { target: Expr, op: BinOp, value: Expr },
+    Return(Option<Expr>),
+    If { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    While { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    For { target: Expr, iter: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    Break,
+    Continue,
+    Pass,
+    Raise(Option<Expr>),
+    Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
+    Assert { test: Expr, msg: Option<Expr> },
+    FunctionDef(Box<FunctionDef>),
+    With { items: Vec<Expr>, body: Vec<Stmt> },
+}
+
+#[derive(Clone, Debug)]
+pub struct Handler {
+    /// `None` for a bare `except:`; several classes for `except (A, B):`.
+    pub classes: Option<Vec<Expr>>,
+    pub name: Option<Ident>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub id: ExprId,
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Str(String),
+    NoneLit,
+    Name(String),
+    Attribute { value: Box<Expr>, attr: Ident },
+    Call { func: Box<Expr>, args: Vec<Expr>, keywords: Vec<Keyword> },
+    BinOp { op: BinOp, left: Box<Expr>, right: Box<Expr> },
+    UnaryOp { op: UnaryOp, operand: Box<Expr> },
+    BoolOp { op: BoolOp, values: Vec<Expr> },
+    Compare { left: Box<Expr>, ops: Vec<CmpOp>, comparators: Vec<Expr> },
+    IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
+    List(Vec<Expr>),
+    Tuple(Vec<Expr>),
+    Subscript { value: Box<Expr>, index: Box<Expr> },
+    /// An f-string: literal text and `{expr}` parts, concatenated.
+    FString(Vec<FStringPart>),
+    /// `[elt for target in iter if cond]` (one generator).
+    ListComp { elt: Box<Expr>, target: Box<Expr>, iter: Box<Expr>, conds: Vec<Expr> },
+}
+
+#[derive(Clone, Debug)]
+pub enum FStringPart {
+    Literal(String),
+    Value(Expr),
+}
+
+#[derive(Clone, Debug)]
+pub struct Keyword {
+    pub name: Ident,
+    pub value: Expr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mult,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    LShift,
+    RShift,
+    BitAnd,
+    BitOr,
+    BitXor,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mult => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "**",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+    Pos,
+    Invert,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BoolOp {
+    And,
+    Or,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    NotEq,
+    Lt,
+    LtE,
+    Gt,
+    GtE,
+    Is,
+    IsNot,
+    In,
+    NotIn,
+}

@@ -1,0 +1,20 @@
+//! Stage 1: Python source -> kernel AST ([`ast::Module`]) with byte spans.
+//!
+//! Parsing is done by `ruff_python_parser`; [`lower`] turns its tree into our smaller kernel AST and
+//! rejects, with a located [`Diagnostic`], everything the kernel language does not support.
+//! [`Diagnostic`] is the one error type every later stage reports with; [`render`] prints it.
+
+pub mod ast;
+mod diagnostic;
+mod lower;
+mod render;
+mod source;
+
+pub use diagnostic::{Diagnostic, Label};
+pub use render::render_diagnostics;
+pub use source::{LineCol, SourceFile, Span};
+
+/// Parses `file` into a kernel module.
+pub fn parse(file: &SourceFile) -> Result<ast::Module, Vec<Diagnostic>> {
+    lower::parse_module(file)
+}

@@ -1,0 +1,524 @@
+//! ruff's Python AST -> kernel AST. Every construct outside the kernel language is rejected here with a
+//! diagnostic at its span, so later stages only see what they support.
+
+use crate::ast::{self, ExprId, ExprKind, Ident, StmtKind};
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceFile, Span};
+use ruff_python_ast as py;
+use ruff_text_size::{Ranged, TextRange};
+
+pub(crate) fn parse_module(file: &SourceFile) -> Result<ast::Module, Vec<Diagnostic>> {
+    let parsed = ruff_python_parser::parse_module(&file.text).map_err(|e| {
+        vec![Diagnostic::error(span(e.location), format!("syntax error: {}", e.error))]
+    })?;
+    let mut lowerer = Lowerer { next_expr: 0, diagnostics: Vec::new() };
+    let module = lowerer.module(parsed.into_syntax().body.to_vec());
+    if lowerer.diagnostics.is_empty() {
+        Ok(module)
+    } else {
+        Err(lowerer.diagnostics)
+    }
+}
+
+fn span(range: TextRange) -> Span {
+    Span::new(range.start().to_u32(), range.end().to_u32())
+}
+
+fn ident(id: &py::Identifier) -> Ident {
+    Ident { name: id.id.to_string(), span: span(id.range) }
+}
+
+/// Result of lowering one node: `Err(())` means a diagnostic has been recorded.
+type Lowered<T> = Result<T, ()>;
+
+struct Lowerer {
+    next_expr: u32,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Lowerer {
+    fn error<T>(&mut self, range: TextRange, message: impl Into<String>) -> Lowered<T> {
+        self.diagnostics.push(Diagnostic::error(span(range), message));
+        Err(())
+    }
+
+    fn unsupported<T>(&mut self, range: TextRange, what: &str) -> Lowered<T> {
+        self.error(range, format!("{what} is not supported in kernels"))
+    }
+
+    fn module(&mut self, body: Vec<py::Stmt>) -> ast::Module {
+        let mut module =
+            ast::Module { functions: vec![], classes: vec![], constants: vec![], main_call: None, expr_count: 0 };
+        for (index, stmt) in body.iter().enumerate() {
+            match stmt {
+                py::Stmt::FunctionDef(f) => {
+                    if let Ok(f) = self.function(f) {
+                        module.functions.push(f);
+                    }
+                }
+                py::Stmt::ClassDef(c) => {
+                    if let Ok(c) = self.class(c) {
+                        module.classes.push(c);
+                    }
+                }
+                py::Stmt::Import(_) | py::Stmt::ImportFrom(_) | py::Stmt::Pass(_) => {}
+                // A module docstring.
+                py::Stmt::Expr(e) if index == 0 && e.value.is_string_literal_expr() => {}
+                py::Stmt::Assign(a) if a.targets.len() == 1 && a.targets[0].is_name_expr() => {
+                    let name = a.targets[0].as_name_expr().map(|n| Ident { name: n.id.to_string(), span: span(n.range) });
+                    if let (Some(name), Ok(value)) = (name, self.expr(&a.value)) {
+                        module.constants.push(ast::ConstantDef { name, value });
+                    }
+                }
+                py::Stmt::If(i) if is_main_guard(&i.test) => match main_call(i) {
+                    Some(call) => module.main_call = Some(call),
+                    None => {
+                        let _: Lowered<()> =
+                            self.error(i.range, "the `__main__` block of a kernel program may only call `main()`");
+                    }
+                },
+                other => {
+                    let _: Lowered<()> = self.error(
+                        other.range(),
+                        "only functions, classes, constants and imports are supported at module level in kernel programs",
+                    );
+                }
+            }
+        }
+        module.expr_count = self.next_expr;
+        module
+    }
+
+    fn function(&mut self, f: &py::StmtFunctionDef) -> Lowered<ast::FunctionDef> {
+        if f.is_async {
+            return self.unsupported(f.range, "`async def`");
+        }
+        if let Some(tp) = &f.type_params {
+            return self.unsupported(tp.range, "type parameters");
+        }
+        for d in &f.decorator_list {
+            let known = matches!(&d.expression, py::Expr::Name(n)
+                if matches!(n.id.as_str(), "kernel" | "portable" | "rpc" | "host_only" | "staticmethod"));
+            if !known {
+                return self.unsupported(d.range, "this decorator");
+            }
+        }
+        let p = &f.parameters;
+        if let Some(v) = &p.vararg {
+            return self.unsupported(v.range, "`*args`");
+        }
+        if let Some(v) = &p.kwarg {
+            return self.unsupported(v.range, "`**kwargs`");
+        }
+        if let Some(k) = p.kwonlyargs.first() {
+            return self.unsupported(k.range, "keyword-only parameters");
+        }
+        let mut params = Vec::new();
+        for a in p.posonlyargs.iter().chain(p.args.iter()) {
+            let annotation = a.parameter.annotation.as_deref().map(|e| self.expr(e)).transpose()?;
+            let default = a.default.as_deref().map(|e| self.expr(e)).transpose()?;
+            params.push(ast::Param { name: ident(&a.parameter.name), annotation, default });
+        }
+        let returns = f.returns.as_deref().map(|e| self.expr(e)).transpose()?;
+        let body = self.block(&f.body)?;
+        Ok(ast::FunctionDef { name: ident(&f.name), params, returns, body, span: span(f.range) })
+    }
+
+    fn class(&mut self, c: &py::StmtClassDef) -> Lowered<ast::ClassDef> {
+        if !c.decorator_list.is_empty() {
+            return self.unsupported(c.decorator_list[0].range, "class decorators");
+        }
+        let mut bases = Vec::new();
+        if let Some(args) = &c.arguments {
+            if let Some(k) = args.keywords.first() {
+                return self.unsupported(k.range, "class keywords");
+            }
+            for b in args.args.iter() {
+                match b {
+                    py::Expr::Name(n) => bases.push(Ident { name: n.id.to_string(), span: span(n.range) }),
+                    other => return self.error(other.range(), "a base class must be a plain class name"),
+                }
+            }
+        }
+        let mut methods = Vec::new();
+        for (index, stmt) in c.body.iter().enumerate() {
+            match stmt {
+                py::Stmt::FunctionDef(f) => methods.push(self.function(f)?),
+                py::Stmt::Pass(_) => {}
+                py::Stmt::Expr(e) if index == 0 && e.value.is_string_literal_expr() => {}
+                other => {
+                    return self.error(
+                        other.range(),
+                        "only methods are supported in a kernel class body (assign attributes in `__init__`)",
+                    )
+                }
+            }
+        }
+        Ok(ast::ClassDef { name: ident(&c.name), bases, methods, span: span(c.range) })
+    }
+
+    fn block(&mut self, body: &[py::Stmt]) -> Lowered<Vec<ast::Stmt>> {
+        let mut out = Vec::with_capacity(body.len());
+        let mut failed = false;
+        for s in body {
+            match self.stmt(s) {
+                Ok(Some(s)) => out.push(s),
+                Ok(None) => {}
+                Err(()) => failed = true,
+            }
+        }
+        if failed {
+            Err(())
+        } else {
+            Ok(out)
+        }
+    }
+
+    fn stmt(&mut self, s: &py::Stmt) -> Lowered<Option<ast::Stmt>> {
+        let kind = match s {
+            py::Stmt::Expr(e) => {
+                if e.value.is_string_literal_expr() {
+                    return Ok(None); // docstring or bare string
+                }
+                StmtKind::Expr(self.expr(&e.value)?)
+            }
+            py::Stmt::Assign(a) => StmtKind::Assign {
+                targets: a.targets.iter().map(|t| self.expr(t)).collect::<Lowered<_>>()?,
+                value: self.expr(&a.value)?,
+            },
+            py::Stmt::AnnAssign(a) => StmtKind::AnnAssign {
+                target: self.expr(&a.target)?,
+                annotation: self.expr(&a.annotation)?,
+                value: a.value.as_deref().map(|v| self.expr(v)).transpose()?,
+            },
+            py::Stmt::AugAssign(a) => StmtKind::AugAssign {
+                target: self.expr(&a.target)?,
+                op: self.binop(a.op, a.range)?,
+                value: self.expr(&a.value)?,
+            },
+            py::Stmt::Return(r) => StmtKind::Return(r.value.as_deref().map(|v| self.expr(v)).transpose()?),
+            py::Stmt::If(i) => {
+                let test = self.expr(&i.test)?;
+                let body = self.block(&i.body)?;
+                // Fold `elif`/`else` clauses into nested ifs, innermost last.
+                let mut orelse = Vec::new();
+                for clause in i.elif_else_clauses.iter().rev() {
+                    let clause_body = self.block(&clause.body)?;
+                    orelse = match &clause.test {
+                        None => clause_body,
+                        Some(t) => vec![ast::Stmt {
+                            kind: StmtKind::If { test: self.expr(t)?, body: clause_body, orelse },
+                            span: span(clause.range),
+                        }],
+                    };
+                }
+                StmtKind::If { test, body, orelse }
+            }
+            py::Stmt::While(w) => StmtKind::While {
+                test: self.expr(&w.test)?,
+                body: self.block(&w.body)?,
+                orelse: self.block(&w.orelse)?,
+            },
+            py::Stmt::For(f) => {
+                if f.is_async {
+                    return self.unsupported(f.range, "`async for`");
+                }
+                StmtKind::For {
+                    target: self.expr(&f.target)?,
+                    iter: self.expr(&f.iter)?,
+                    body: self.block(&f.body)?,
+                    orelse: self.block(&f.orelse)?,
+                }
+            }
+            py::Stmt::Break(_) => StmtKind::Break,
+            py::Stmt::Continue(_) => StmtKind::Continue,
+            py::Stmt::Pass(_) => StmtKind::Pass,
+            py::Stmt::Raise(r) => {
+                if let Some(c) = &r.cause {
+                    return self.unsupported(c.range(), "`raise ... from ...`");
+                }
+                StmtKind::Raise(r.exc.as_deref().map(|e| self.expr(e)).transpose()?)
+            }
+            py::Stmt::Try(t) => {
+                if t.is_star {
+                    return self.unsupported(t.range, "`except*`");
+                }
+                let mut handlers = Vec::new();
+                for h in &t.handlers {
+                    let py::ExceptHandler::ExceptHandler(h) = h;
+                    let classes = match h.type_.as_deref() {
+                        None => None,
+                        Some(py::Expr::Tuple(tuple)) => {
+                            Some(tuple.elts.iter().map(|e| self.expr(e)).collect::<Lowered<Vec<_>>>()?)
+                        }
+                        Some(e) => Some(vec![self.expr(e)?]),
+                    };
+                    handlers.push(ast::Handler {
+                        classes,
+                        name: h.name.as_ref().map(ident),
+                        body: self.block(&h.body)?,
+                        span: span(h.range),
+                    });
+                }
+                StmtKind::Try {
+                    body: self.block(&t.body)?,
+                    handlers,
+                    orelse: self.block(&t.orelse)?,
+                    finalbody: self.block(&t.finalbody)?,
+                }
+            }
+            py::Stmt::Assert(a) => StmtKind::Assert {
+                test: self.expr(&a.test)?,
+                msg: a.msg.as_deref().map(|m| self.expr(m)).transpose()?,
+            },
+            py::Stmt::FunctionDef(f) => StmtKind::FunctionDef(Box::new(self.function(f)?)),
+            py::Stmt::With(w) => {
+                if w.is_async {
+                    return self.unsupported(w.range, "`async with`");
+                }
+                let mut items = Vec::new();
+                for item in &w.items {
+                    if let Some(v) = &item.optional_vars {
+                        return self.unsupported(v.range(), "`with ... as`");
+                    }
+                    items.push(self.expr(&item.context_expr)?);
+                }
+                StmtKind::With { items, body: self.block(&w.body)? }
+            }
+            py::Stmt::ClassDef(c) => return self.error(c.range, "classes must be defined at module level"),
+            py::Stmt::Delete(d) => return self.unsupported(d.range, "`del`"),
+            py::Stmt::TypeAlias(t) => return self.unsupported(t.range, "`type` aliases"),
+            py::Stmt::Match(m) => return self.unsupported(m.range, "`match`"),
+            py::Stmt::Import(i) => return self.error(i.range, "imports are only allowed at module level"),
+            py::Stmt::ImportFrom(i) => return self.error(i.range, "imports are only allowed at module level"),
+            py::Stmt::Global(g) => return self.unsupported(g.range, "`global`"),
+            py::Stmt::Nonlocal(n) => return self.unsupported(n.range, "`nonlocal`"),
+            py::Stmt::IpyEscapeCommand(c) => return self.unsupported(c.range, "IPython escape commands"),
+        };
+        Ok(Some(ast::Stmt { kind, span: span(s.range()) }))
+    }
+
+    fn binop(&mut self, op: py::Operator, range: TextRange) -> Lowered<ast::BinOp> {
+        Ok(match op {
+            py::Operator::Add => ast::BinOp::Add,
+            py::Operator::Sub => ast::BinOp::Sub,
+            py::Operator::Mult => ast::BinOp::Mult,
+            py::Operator::Div => ast::BinOp::Div,
+            py::Operator::FloorDiv => ast::BinOp::FloorDiv,
+            py::Operator::Mod => ast::BinOp::Mod,
+            py::Operator::Pow => ast::BinOp::Pow,
+            py::Operator::LShift => ast::BinOp::LShift,
+            py::Operator::RShift => ast::BinOp::RShift,
+            py::Operator::BitAnd => ast::BinOp::BitAnd,
+            py::Operator::BitOr => ast::BinOp::BitOr,
+            py::Operator::BitXor => ast::BinOp::BitXor,
+            py::Operator::MatMult => return self.unsupported(range, "the `@` operator"),
+        })
+    }
+
+    fn new_expr(&mut self, kind: ExprKind, range: TextRange) -> ast::Expr {
+        let id = ExprId(self.next_expr);
+        self.next_expr += 1;
+        ast::Expr { id, kind, span: span(range) }
+    }
+
+    fn boxed(&mut self, e: &py::Expr) -> Lowered<Box<ast::Expr>> {
+        Ok(Box::new(self.expr(e)?))
+    }
+
+    fn expr(&mut self, e: &py::Expr) -> Lowered<ast::Expr> {
+        let kind = match e {
+            py::Expr::NumberLiteral(n) => match &n.value {
+                py::Number::Int(i) => match i.as_i64() {
+                    Some(v) => ExprKind::Int(v),
+                    None => return self.error(n.range, "integer literal does not fit in 64 bits"),
+                },
+                py::Number::Float(f) => ExprKind::Float(*f),
+                py::Number::Complex { .. } => return self.unsupported(n.range, "complex numbers"),
+            },
+            py::Expr::BooleanLiteral(b) => ExprKind::Bool(b.value),
+            py::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
+            py::Expr::NoneLiteral(_) => ExprKind::NoneLit,
+            py::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
+            py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: ident(&a.attr) },
+            py::Expr::Call(c) => {
+                let mut args = Vec::new();
+                for a in c.arguments.args.iter() {
+                    if let py::Expr::Starred(s) = a {
+                        return self.unsupported(s.range, "`*` unpacking in calls");
+                    }
+                    args.push(self.expr(a)?);
+                }
+                let mut keywords = Vec::new();
+                for k in c.arguments.keywords.iter() {
+                    let Some(name) = &k.arg else { return self.unsupported(k.range, "`**` unpacking in calls") };
+                    keywords.push(ast::Keyword { name: ident(name), value: self.expr(&k.value)? });
+                }
+                ExprKind::Call { func: self.boxed(&c.func)?, args, keywords }
+            }
+            py::Expr::BinOp(b) => ExprKind::BinOp {
+                op: self.binop(b.op, b.range)?,
+                left: self.boxed(&b.left)?,
+                right: self.boxed(&b.right)?,
+            },
+            py::Expr::UnaryOp(u) => ExprKind::UnaryOp {
+                op: match u.op {
+                    py::UnaryOp::Not => ast::UnaryOp::Not,
+                    py::UnaryOp::USub => ast::UnaryOp::Neg,
+                    py::UnaryOp::UAdd => ast::UnaryOp::Pos,
+                    py::UnaryOp::Invert => ast::UnaryOp::Invert,
+                },
+                operand: self.boxed(&u.operand)?,
+            },
+            py::Expr::BoolOp(b) => ExprKind::BoolOp {
+                op: match b.op {
+                    py::BoolOp::And => ast::BoolOp::And,
+                    py::BoolOp::Or => ast::BoolOp::Or,
+                },
+                values: b.values.iter().map(|v| self.expr(v)).collect::<Lowered<_>>()?,
+            },
+            py::Expr::Compare(c) => ExprKind::Compare {
+                left: self.boxed(&c.left)?,
+                ops: c.ops.iter().map(|op| cmp_op(*op)).collect(),
+                comparators: c.comparators.iter().map(|v| self.expr(v)).collect::<Lowered<_>>()?,
+            },
+            py::Expr::If(i) => ExprKind::IfExp {
+                test: self.boxed(&i.test)?,
+                body: self.boxed(&i.body)?,
+                orelse: self.boxed(&i.orelse)?,
+            },
+            py::Expr::List(l) => ExprKind::List(l.elts.iter().map(|v| self.expr(v)).collect::<Lowered<_>>()?),
+            py::Expr::Tuple(t) => ExprKind::Tuple(t.elts.iter().map(|v| self.expr(v)).collect::<Lowered<_>>()?),
+            py::Expr::Subscript(s) => {
+                if let py::Expr::Slice(sl) = &*s.slice {
+                    return self.unsupported(sl.range, "slicing");
+                }
+                ExprKind::Subscript { value: self.boxed(&s.value)?, index: self.boxed(&s.slice)? }
+            }
+            py::Expr::FString(f) => ExprKind::FString(self.fstring(f)?),
+            py::Expr::ListComp(c) => {
+                if c.generators.len() != 1 || c.generators[0].is_async {
+                    return self.unsupported(c.range, "a list comprehension with several `for` clauses");
+                }
+                let g = &c.generators[0];
+                ExprKind::ListComp {
+                    elt: self.boxed(&c.elt)?,
+                    target: Box::new(self.expr(&g.target)?),
+                    iter: Box::new(self.expr(&g.iter)?),
+                    conds: g.ifs.iter().map(|v| self.expr(v)).collect::<Lowered<_>>()?,
+                }
+            }
+            py::Expr::Yield(y) => return self.unsupported(y.range, "`yield`"),
+            py::Expr::YieldFrom(y) => return self.unsupported(y.range, "`yield from`"),
+            py::Expr::Await(a) => return self.unsupported(a.range, "`await`"),
+            py::Expr::Lambda(l) => return self.unsupported(l.range, "`lambda`"),
+            py::Expr::Dict(d) => return self.unsupported(d.range, "dictionaries"),
+            py::Expr::DictComp(d) => return self.unsupported(d.range, "dictionaries"),
+            py::Expr::Set(s) => return self.unsupported(s.range, "sets"),
+            py::Expr::SetComp(s) => return self.unsupported(s.range, "sets"),
+            py::Expr::Generator(g) => return self.unsupported(g.range, "generator expressions"),
+            py::Expr::Named(n) => return self.unsupported(n.range, "the walrus operator `:=`"),
+            py::Expr::BytesLiteral(b) => return self.unsupported(b.range, "bytes literals"),
+            py::Expr::TString(t) => return self.unsupported(t.range, "template strings"),
+            py::Expr::EllipsisLiteral(el) => return self.unsupported(el.range, "`...`"),
+            py::Expr::Starred(s) => return self.unsupported(s.range, "`*` unpacking"),
+            py::Expr::Slice(s) => return self.unsupported(s.range, "slicing"),
+            py::Expr::IpyEscapeCommand(c) => return self.unsupported(c.range, "IPython escape commands"),
+        };
+        Ok(self.new_expr(kind, e.range()))
+    }
+
+    fn fstring(&mut self, f: &py::ExprFString) -> Lowered<Vec<ast::FStringPart>> {
+        let mut parts = Vec::new();
+        for part in f.value.iter() {
+            match part {
+                py::FStringPart::Literal(l) => parts.push(ast::FStringPart::Literal(l.value.to_string())),
+                py::FStringPart::FString(fs) => {
+                    for element in fs.elements.iter() {
+                        match element {
+                            py::InterpolatedStringElement::Literal(l) => {
+                                parts.push(ast::FStringPart::Literal(l.value.to_string()))
+                            }
+                            py::InterpolatedStringElement::Interpolation(i) => {
+                                if let Some(spec) = &i.format_spec {
+                                    return self.unsupported(spec.range, "format specifications in f-strings");
+                                }
+                                if i.debug_text.is_some() || i.conversion != py::ConversionFlag::None {
+                                    return self.unsupported(i.range, "f-string conversions (`!r`, `=`)");
+                                }
+                                parts.push(ast::FStringPart::Value(self.expr(&i.expression)?));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(parts)
+    }
+}
+
+fn cmp_op(op: py::CmpOp) -> ast::CmpOp {
+    match op {
+        py::CmpOp::Eq => ast::CmpOp::Eq,
+        py::CmpOp::NotEq => ast::CmpOp::NotEq,
+        py::CmpOp::Lt => ast::CmpOp::Lt,
+        py::CmpOp::LtE => ast::CmpOp::LtE,
+        py::CmpOp::Gt => ast::CmpOp::Gt,
+        py::CmpOp::GtE => ast::CmpOp::GtE,
+        py::CmpOp::Is => ast::CmpOp::Is,
+        py::CmpOp::IsNot => ast::CmpOp::IsNot,
+        py::CmpOp::In => ast::CmpOp::In,
+        py::CmpOp::NotIn => ast::CmpOp::NotIn,
+    }
+}
+
+/// `if __name__ == "__main__":`
+fn is_main_guard(test: &py::Expr) -> bool {
+    let py::Expr::Compare(c) = test else { return false };
+    matches!(&*c.left, py::Expr::Name(n) if n.id.as_str() == "__name__")
+        && c.ops.len() == 1
+        && c.ops[0] == py::CmpOp::Eq
+        && matches!(&c.comparators[0], py::Expr::StringLiteral(s) if s.value.to_str() == "__main__")
+}
+
+/// The span of `main()` when the guard's body is exactly that call.
+fn main_call(i: &py::StmtIf) -> Option<Span> {
+    if !i.elif_else_clauses.is_empty() || i.body.len() != 1 {
+        return None;
+    }
+    let py::Stmt::Expr(e) = &i.body[0] else { return None };
+    let py::Expr::Call(c) = &*e.value else { return None };
+    let is_main = matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "main");
+    (is_main && c.arguments.args.is_empty() && c.arguments.keywords.is_empty()).then(|| span(c.range()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<String> {
+        match parse_module(&SourceFile::new("t.py", src)) {
+            Ok(_) => vec![],
+            Err(d) => d.into_iter().map(|d| d.message).collect(),
+        }
+    }
+
+    #[test]
+    fn accepts_the_subset() {
+        let src = "import x\nN = 3\nclass C:\n    def __init__(self):\n        self.a = 1\ndef main():\n    for i in range(N):\n        print(f'{i}!')\nif __name__ == '__main__':\n    main()\n";
+        let m = parse_module(&SourceFile::new("t.py", src)).unwrap();
+        assert_eq!(m.functions.len(), 1);
+        assert_eq!(m.classes.len(), 1);
+        assert_eq!(m.constants.len(), 1);
+        assert!(m.main_call.is_some());
+    }
+
+    #[test]
+    fn rejects_unsupported_constructs_by_name() {
+        assert_eq!(errors("def f():\n    yield 1\n"), vec!["`yield` is not supported in kernels"]);
+        assert_eq!(errors("def f():\n    return lambda: 1\n"), vec!["`lambda` is not supported in kernels"]);
+        assert_eq!(errors("def f():\n    x = {}\n"), vec!["dictionaries are not supported in kernels"]);
+        assert_eq!(errors("print(1)\n"), vec!["only functions, classes, constants and imports are supported at module level in kernel programs"]);
+        assert!(errors("def f(:\n")[0].starts_with("syntax error"));
+    }
+}

@@ -1,0 +1,329 @@
+//! Expressions: every expression records its type (and what it refers to) in the instance.
+
+use crate::builtins::Builtin;
+use crate::consts::{evaluate, ConstValue};
+use crate::infer::{Checker, Ctx};
+use crate::program::Resolution;
+use crate::solve::Deferred;
+use crate::ty::{Callable, Ty};
+use strobe_syntax::ast::{self, BoolOp, ExprKind, FStringPart, UnaryOp};
+
+impl Checker<'_> {
+    /// Type of a value expression (functions and classes are rejected: they cannot be values).
+    pub(crate) fn expr(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Ty {
+        let t = self.expr_allow_callable(ctx, e);
+        if let Some(c) = self.callable(&t) {
+            let what = match c {
+                Callable::Class(_) => "a class",
+                _ => "a function",
+            };
+            self.error(e.span, format!("this is {what}; kernels can call it but cannot store or pass it (closures must not escape)"));
+        }
+        t
+    }
+
+    /// Type of an expression that may be a callee (`f` in `f(x)`) or a raised exception class.
+    pub(crate) fn expr_allow_callable(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Ty {
+        let (ty, resolution) = self.expr_kind(ctx, e);
+        self.record(ctx.inst, e.id, ty.clone(), resolution);
+        ty
+    }
+
+    fn constant(&mut self, value: ConstValue) -> (Ty, Option<Resolution>) {
+        let ty = value.ty();
+        (ty, Some(Resolution::Constant(value)))
+    }
+
+    fn name(&mut self, ctx: &mut Ctx, e: &ast::Expr, n: &str) -> (Ty, Option<Resolution>) {
+        if let Some((_, local)) = ctx.shadows.iter().rev().find(|(s, _)| s == n) {
+            return (self.local_ty(ctx.inst, *local), Some(Resolution::Local(*local)));
+        }
+        if let Some(local) = self.lookup_local(ctx.inst, n) {
+            return (self.local_ty(ctx.inst, local), Some(Resolution::Local(local)));
+        }
+        if let Some(v) = self.constants.get(n).cloned() {
+            return self.constant(v);
+        }
+        if let Some(&def) = self.function_by_name.get(n) {
+            return (Ty::Callable(Callable::Function(def)), Some(Resolution::Function));
+        }
+        if let Some(&c) = self.class_by_name.get(n) {
+            return (Ty::Callable(Callable::Class(c)), Some(Resolution::Class(c)));
+        }
+        if let Some(b) = Builtin::lookup(n) {
+            return (Ty::Callable(Callable::Builtin(b)), Some(Resolution::Builtin(b)));
+        }
+        self.error(e.span, format!("undefined name `{n}`"));
+        (self.table.fresh(), None)
+    }
+
+    fn expr_kind(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> (Ty, Option<Resolution>) {
+        match &e.kind {
+            ExprKind::Int(v) => {
+                if i32::try_from(*v).is_ok() {
+                    (self.table.fresh_int_literal(), None)
+                } else {
+                    (Ty::Int64, None)
+                }
+            }
+            ExprKind::Float(_) => (Ty::Float, None),
+            ExprKind::Bool(_) => (Ty::Bool, None),
+            ExprKind::Str(_) | ExprKind::FString(_) => {
+                if let ExprKind::FString(parts) = &e.kind {
+                    for p in parts {
+                        if let FStringPart::Value(v) = p {
+                            self.expr(ctx, v);
+                        }
+                    }
+                }
+                (Ty::Str, None)
+            }
+            ExprKind::NoneLit => (Ty::None, None),
+            ExprKind::Name(n) => self.name(ctx, e, n),
+            ExprKind::Attribute { value, attr } => {
+                let obj = self.expr(ctx, value);
+                let result = self.table.fresh();
+                self.deferred.push(Deferred::Attribute {
+                    obj,
+                    attr: attr.name.clone(),
+                    result: result.clone(),
+                    callee: false,
+                    span: e.span,
+                    site: (ctx.inst, e.id),
+                });
+                (result, None)
+            }
+            ExprKind::Call { func, args, keywords } => self.call(ctx, e, func, args, keywords),
+            ExprKind::BinOp { op, left, right } => {
+                let (l, r) = (self.expr(ctx, left), self.expr(ctx, right));
+                let result = self.table.fresh();
+                self.deferred.push(Deferred::BinOp { op: *op, left: l, right: r, result: result.clone(), span: e.span });
+                (result, None)
+            }
+            ExprKind::UnaryOp { op, operand } => {
+                let t = self.expr(ctx, operand);
+                match op {
+                    UnaryOp::Not => (Ty::Bool, None),
+                    UnaryOp::Neg | UnaryOp::Pos => {
+                        self.deferred.push(Deferred::Numeric { ty: t.clone(), integer: false, span: operand.span });
+                        (t, None)
+                    }
+                    UnaryOp::Invert => {
+                        self.deferred.push(Deferred::Numeric { ty: t.clone(), integer: true, span: operand.span });
+                        (t, None)
+                    }
+                }
+            }
+            ExprKind::BoolOp { op, values } => {
+                let first = self.expr(ctx, &values[0]);
+                for v in &values[1..] {
+                    let t = self.expr(ctx, v);
+                    let what = if *op == BoolOp::And { "`and` operands" } else { "`or` operands" };
+                    self.unify(&first, &t, v.span, what);
+                }
+                (first, None)
+            }
+            ExprKind::Compare { left, ops, comparators } => {
+                let mut l = self.expr(ctx, left);
+                for (op, right) in ops.iter().zip(comparators.iter()) {
+                    let r = self.expr(ctx, right);
+                    self.deferred.push(Deferred::Compare { op: *op, left: l, right: r.clone(), span: e.span });
+                    l = r;
+                }
+                (Ty::Bool, None)
+            }
+            ExprKind::IfExp { test, body, orelse } => {
+                self.condition(ctx, test);
+                let a = self.expr(ctx, body);
+                let b = self.expr(ctx, orelse);
+                self.unify(&a, &b, orelse.span, "the branches of a conditional expression");
+                (a, None)
+            }
+            ExprKind::List(items) => {
+                let elem = self.table.fresh();
+                for i in items {
+                    let t = self.expr(ctx, i);
+                    self.unify(&elem, &t, i.span, "a list element");
+                }
+                (Ty::List(Box::new(elem)), None)
+            }
+            ExprKind::Tuple(items) => {
+                let tys = items.iter().map(|i| self.expr(ctx, i)).collect();
+                (Ty::Tuple(tys), None)
+            }
+            ExprKind::Subscript { value, index } => {
+                let v = self.expr(ctx, value);
+                let i = self.expr(ctx, index);
+                let constant_index = match evaluate(index, &self.constants) {
+                    Ok(ConstValue::Int(k)) => Some(k),
+                    _ => None,
+                };
+                let result = self.table.fresh();
+                self.deferred.push(Deferred::Subscript { value: v, index: i, constant_index, result: result.clone(), span: e.span });
+                (result, None)
+            }
+            ExprKind::ListComp { elt, target, iter, conds } => {
+                let it = self.expr(ctx, iter);
+                let item = self.table.fresh();
+                self.deferred.push(Deferred::Iterate { iterable: it, item: item.clone(), span: iter.span });
+                // The comprehension variable gets its own local, visible only inside the comprehension.
+                let ExprKind::Name(n) = &target.kind else {
+                    self.error(target.span, "a comprehension variable must be a plain name in kernels");
+                    return (self.table.fresh(), None);
+                };
+                let local = {
+                    let inst = &mut self.instances[ctx.inst.0 as usize];
+                    inst.locals.push(crate::program::LocalInfo { name: format!("{n}.{}", target.id.0), ty: item.clone(), captured_from: None });
+                    crate::program::LocalId(inst.locals.len() as u32 - 1)
+                };
+                self.record(ctx.inst, target.id, item, Some(Resolution::Local(local)));
+                ctx.shadows.push((n.clone(), local));
+                for c in conds {
+                    self.condition(ctx, c);
+                }
+                let elem = self.expr(ctx, elt);
+                ctx.shadows.pop();
+                (Ty::List(Box::new(elem)), None)
+            }
+        }
+    }
+
+    fn call(
+        &mut self,
+        ctx: &mut Ctx,
+        e: &ast::Expr,
+        func: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+    ) -> (Ty, Option<Resolution>) {
+        let callee = match &func.kind {
+            ExprKind::Attribute { value, attr } => {
+                let obj = self.expr(ctx, value);
+                let result = self.table.fresh();
+                self.deferred.push(Deferred::Attribute {
+                    obj,
+                    attr: attr.name.clone(),
+                    result: result.clone(),
+                    callee: true,
+                    span: func.span,
+                    site: (ctx.inst, func.id),
+                });
+                self.record(ctx.inst, func.id, result.clone(), None);
+                result
+            }
+            _ => self.expr_allow_callable(ctx, func),
+        };
+        if let Some(Callable::Builtin(b)) = self.callable(&callee) {
+            return (self.builtin_call(ctx, e, b, args, keywords), None);
+        }
+        let arg_tys: Vec<(crate::Ty, strobe_syntax::Span)> = args.iter().map(|a| (self.expr(ctx, a), a.span)).collect();
+        let kw_tys = keywords.iter().map(|k| (k.name.name.clone(), self.expr(ctx, &k.value), k.value.span)).collect();
+        let result = self.table.fresh();
+        self.deferred.push(Deferred::Call {
+            callee,
+            args: arg_tys,
+            keywords: kw_tys,
+            kw_exprs: keywords.to_vec(),
+            result: result.clone(),
+            span: e.span,
+            site: (ctx.inst, e.id),
+        });
+        (result, None)
+    }
+
+    fn builtin_call(&mut self, ctx: &mut Ctx, e: &ast::Expr, b: Builtin, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Ty {
+        let name = format!("{b:?}").to_lowercase();
+        if b != Builtin::Print {
+            if let Some(k) = keywords.first() {
+                self.error(k.name.span, format!("`{name}()` takes no keyword arguments"));
+            }
+        }
+        let arity = |this: &mut Self, range: std::ops::RangeInclusive<usize>| {
+            if !range.contains(&args.len()) {
+                let want = if range.start() == range.end() { range.start().to_string() } else { format!("{} to {}", range.start(), range.end()) };
+                this.error(e.span, format!("`{name}()` takes {want} argument(s) but {} were given", args.len()));
+                false
+            } else {
+                true
+            }
+        };
+        match b {
+            Builtin::Print => {
+                for a in args {
+                    self.expr(ctx, a);
+                }
+                for k in keywords {
+                    if k.name.name != "sep" && k.name.name != "end" {
+                        self.error(k.name.span, format!("`print()` has no keyword `{}` in kernels", k.name.name));
+                        continue;
+                    }
+                    let t = self.expr(ctx, &k.value);
+                    self.unify(&Ty::Str, &t, k.value.span, &format!("print's `{}`", k.name.name));
+                }
+                Ty::None
+            }
+            Builtin::Len => {
+                if arity(self, 1..=1) {
+                    let t = self.expr(ctx, &args[0]);
+                    self.deferred.push(Deferred::Len { value: t, span: args[0].span });
+                }
+                Ty::Int32
+            }
+            Builtin::Range => {
+                if !arity(self, 1..=3) {
+                    return Ty::Range(Box::new(Ty::Int32));
+                }
+                let elem = self.table.fresh_int_literal();
+                for a in args {
+                    let t = self.expr(ctx, a);
+                    self.unify(&elem, &t, a.span, "a range bound");
+                }
+                Ty::Range(Box::new(elem))
+            }
+            Builtin::Int | Builtin::Int32 | Builtin::Int64 | Builtin::Float | Builtin::Bool | Builtin::Str | Builtin::Abs => {
+                if !arity(self, 1..=1) {
+                    return self.table.fresh();
+                }
+                let t = self.expr(ctx, &args[0]);
+                let target = match b {
+                    Builtin::Int | Builtin::Int32 => Ty::Int32,
+                    Builtin::Int64 => Ty::Int64,
+                    Builtin::Float => Ty::Float,
+                    Builtin::Bool => return Ty::Bool,
+                    Builtin::Str => return Ty::Str,
+                    _ => {
+                        self.deferred.push(Deferred::Numeric { ty: t.clone(), integer: false, span: args[0].span });
+                        return t;
+                    }
+                };
+                // A literal converted to an integer type simply is that type: `int64(10)`.
+                if target.is_int() && self.table.is_int_literal_var(&t) {
+                    self.table.unify(&target, &t, args[0].span).ok();
+                } else {
+                    self.deferred.push(Deferred::Numeric { ty: t, integer: false, span: args[0].span });
+                }
+                target
+            }
+            Builtin::Min | Builtin::Max => {
+                if args.is_empty() {
+                    arity(self, 1..=8);
+                    return self.table.fresh();
+                }
+                if args.len() == 1 {
+                    let t = self.expr(ctx, &args[0]);
+                    let elem = self.table.fresh();
+                    self.unify(&Ty::List(Box::new(elem.clone())), &t, args[0].span, &format!("the argument of `{name}()`"));
+                    self.deferred.push(Deferred::Numeric { ty: elem.clone(), integer: false, span: args[0].span });
+                    return elem;
+                }
+                let first = self.expr(ctx, &args[0]);
+                for a in &args[1..] {
+                    let t = self.expr(ctx, a);
+                    self.unify(&first, &t, a.span, &format!("the arguments of `{name}()`"));
+                }
+                self.deferred.push(Deferred::Numeric { ty: first.clone(), integer: false, span: e.span });
+                first
+            }
+        }
+    }
+}

@@ -1,0 +1,601 @@
+//! The checker: program set-up (classes, functions, constants), instances, name lookup, and the
+//! driver loop that solves deferred constraints to a fixpoint.
+
+use crate::annotations::annotation_type;
+use crate::consts::{evaluate, ConstValue};
+use crate::program::{ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram};
+use crate::scope::bound_names;
+use crate::solve::Deferred;
+use crate::ty::{Callable, ClassId, DefId, InstanceId, Ty, TypeTable, UnifyError};
+use std::collections::HashMap;
+use strobe_abi::{ExceptionId, FIRST_USER_EXCEPTION_ID};
+use strobe_syntax::ast::{self, ExprId, StmtKind};
+use strobe_syntax::{Diagnostic, Span};
+
+pub(crate) struct Checker<'m> {
+    pub module: &'m ast::Module,
+    pub table: TypeTable,
+    pub defs: Vec<DefInfo<'m>>,
+    pub qualified_names: Vec<String>,
+    pub classes: Vec<ClassInfo>,
+    pub class_by_name: HashMap<String, ClassId>,
+    pub function_by_name: HashMap<String, DefId>,
+    /// Nested `def`s by the span start of their statement.
+    pub nested_by_span: HashMap<u32, DefId>,
+    pub constants: HashMap<String, ConstValue>,
+    pub instances: Vec<Instance>,
+    instance_keys: HashMap<(DefId, Option<InstanceId>, Vec<Ty>), InstanceId>,
+    pub deferred: Vec<Deferred>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Per-body state while checking one instance.
+pub(crate) struct Ctx {
+    pub inst: InstanceId,
+    /// Comprehension variables, innermost last.
+    pub shadows: Vec<(String, LocalId)>,
+}
+
+/// Type-checks `module` from its `main()` function.
+pub fn check_program(module: &ast::Module) -> Result<TypedProgram<'_>, Vec<Diagnostic>> {
+    let mut checker = Checker::new(module);
+    checker.register();
+    let main = match checker.function_by_name.get("main") {
+        Some(&d) => d,
+        None => {
+            return Err(vec![Diagnostic::error(Span::default(), "a kernel program must define `main()`")]);
+        }
+    };
+    if !checker.diagnostics.is_empty() {
+        return Err(checker.diagnostics);
+    }
+    if !checker.defs[main.0 as usize].def.params.is_empty() {
+        let span = checker.defs[main.0 as usize].def.name.span;
+        return Err(vec![Diagnostic::error(span, "`main()` must take no arguments")]);
+    }
+    let entry = checker.instantiate(main, None, vec![]);
+    checker.solve_all();
+    checker.finish(entry)
+}
+
+impl<'m> Checker<'m> {
+    fn new(module: &'m ast::Module) -> Self {
+        Checker {
+            module,
+            table: TypeTable::default(),
+            defs: Vec::new(),
+            qualified_names: Vec::new(),
+            classes: Vec::new(),
+            class_by_name: HashMap::new(),
+            function_by_name: HashMap::new(),
+            nested_by_span: HashMap::new(),
+            constants: HashMap::new(),
+            instances: Vec::new(),
+            instance_keys: HashMap::new(),
+            deferred: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(span, message));
+    }
+
+    pub fn class_name(&self, c: ClassId) -> String {
+        self.classes[c.0 as usize].name.clone()
+    }
+
+    pub fn show(&self, ty: &Ty) -> String {
+        let resolved = self.table.resolve(ty);
+        let names = |c: ClassId| self.class_name(c);
+        resolved.display(&names).to_string()
+    }
+
+    /// Unifies, reporting a mismatch at `at` with a note where the expected type came from.
+    pub fn unify(&mut self, expected: &Ty, found: &Ty, at: Span, what: &str) -> bool {
+        match self.table.unify(expected, found, at) {
+            Ok(()) => true,
+            Err(UnifyError::Mismatch { expected: e, found: f, expected_origin }) => {
+                let names = |c: ClassId| self.class_name(c);
+                let (es, fs) = (e.display(&names).to_string(), f.display(&names).to_string());
+                let mixing = matches!((&e, &f), (Ty::Int32, Ty::Int64) | (Ty::Int64, Ty::Int32));
+                let mut message = format!("type mismatch in {what}: expected {es}, found {fs}");
+                if mixing {
+                    message.push_str(" (int32 and int64 do not mix implicitly; convert with int64() or int32())");
+                }
+                let mut d = Diagnostic::error(at, message).with_label(format!("this is {fs}"));
+                if let Some(origin) = expected_origin.filter(|o| *o != at) {
+                    d = d.with_note(origin, format!("{es} comes from here"));
+                }
+                self.diagnostics.push(d);
+                false
+            }
+        }
+    }
+
+    // ----- set-up -------------------------------------------------------------------------------
+
+    fn add_def(&mut self, def: &'m ast::FunctionDef, kind: DefKind, qualified: String) -> DefId {
+        self.qualified_names.push(qualified);
+        self.defs.push(DefInfo { def, kind, qualified_index: self.qualified_names.len() - 1 });
+        let id = DefId(self.defs.len() as u32 - 1);
+        self.register_nested(&def.body, id);
+        id
+    }
+
+    fn register_nested(&mut self, body: &'m [ast::Stmt], parent: DefId) {
+        for s in body {
+            match &s.kind {
+                StmtKind::FunctionDef(f) => {
+                    let q = format!("{}.<locals>.{}", self.qualified_names[self.defs[parent.0 as usize].qualified_index], f.name.name);
+                    let id = self.add_def(f, DefKind::Nested { parent }, q);
+                    self.nested_by_span.insert(s.span.start, id);
+                }
+                StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
+                    self.register_nested(body, parent);
+                    self.register_nested(orelse, parent);
+                }
+                StmtKind::Try { body, handlers, orelse, finalbody } => {
+                    self.register_nested(body, parent);
+                    for h in handlers {
+                        self.register_nested(&h.body, parent);
+                    }
+                    self.register_nested(orelse, parent);
+                    self.register_nested(finalbody, parent);
+                }
+                StmtKind::With { body, .. } => self.register_nested(body, parent),
+                _ => {}
+            }
+        }
+    }
+
+    fn register(&mut self) {
+        for (id, name, base) in ExceptionId::ALL {
+            let base = base.map(|b| self.class_by_name[b.name()]);
+            self.classes.push(ClassInfo {
+                name: name.to_string(),
+                span: Span::default(),
+                base,
+                exception_id: Some(id as u32),
+                fields: vec![],
+                methods: HashMap::new(),
+            });
+            self.class_by_name.insert(name.to_string(), ClassId(self.classes.len() as u32 - 1));
+        }
+        let module = self.module;
+        for c in &module.classes {
+            if self.class_by_name.contains_key(&c.name.name) {
+                self.error(c.name.span, format!("class `{}` is already defined", c.name.name));
+                continue;
+            }
+            let id = ClassId(self.classes.len() as u32);
+            let mut base = None;
+            for b in &c.bases {
+                match self.class_by_name.get(&b.name) {
+                    Some(&bid) if self.classes[bid.0 as usize].is_exception() => base = Some(bid),
+                    Some(_) => self.error(b.span, "inheriting from kernel classes is not supported; only exception classes can be subclassed"),
+                    None if b.name == "object" => {}
+                    None => self.error(b.span, format!("undefined base class `{}`", b.name)),
+                }
+            }
+            let user_exceptions = self.classes.iter().filter(|c| c.exception_id.is_some_and(|e| e >= FIRST_USER_EXCEPTION_ID)).count();
+            let exception_id = base.map(|_| FIRST_USER_EXCEPTION_ID + user_exceptions as u32);
+            if exception_id.is_some() && !c.methods.is_empty() {
+                self.error(c.methods[0].name.span, "exception classes in kernels cannot define methods; raise them with a message: `raise MyError(\"...\")`");
+            }
+            self.classes.push(ClassInfo {
+                name: c.name.name.clone(),
+                span: c.name.span,
+                base,
+                exception_id,
+                fields: vec![],
+                methods: HashMap::new(),
+            });
+            self.class_by_name.insert(c.name.name.clone(), id);
+            for m in &c.methods {
+                if m.params.first().is_none() {
+                    self.error(m.name.span, "a method must take `self` as its first parameter");
+                    continue;
+                }
+                let def = self.add_def(m, DefKind::Method(id), format!("{}.{}", c.name.name, m.name.name));
+                self.classes[id.0 as usize].methods.insert(m.name.name.clone(), def);
+            }
+        }
+        for f in &module.functions {
+            if self.function_by_name.contains_key(&f.name.name) {
+                self.error(f.name.span, format!("function `{}` is already defined", f.name.name));
+                continue;
+            }
+            let def = self.add_def(f, DefKind::Module, f.name.name.clone());
+            self.function_by_name.insert(f.name.name.clone(), def);
+        }
+        for c in &module.constants {
+            match evaluate(&c.value, &self.constants) {
+                Ok(v) => {
+                    self.constants.insert(c.name.name.clone(), v);
+                }
+                Err(d) => self.diagnostics.push(d),
+            }
+        }
+        // Fields: every `self.NAME` assigned in `__init__`, in order of appearance.
+        for (index, c) in module.classes.iter().enumerate() {
+            let Some(&id) = self.class_by_name.get(&c.name.name) else { continue };
+            if self.classes[id.0 as usize].span != c.name.span || index > module.classes.len() {
+                continue;
+            }
+            if let Some(init) = c.methods.iter().find(|m| m.name.name == "__init__") {
+                let self_name = init.params.first().map(|p| p.name.name.clone()).unwrap_or_default();
+                let mut fields = Vec::new();
+                collect_fields(&init.body, &self_name, &mut fields);
+                for (name, annotation, span) in fields {
+                    if self.classes[id.0 as usize].field_index(&name).is_some() {
+                        continue;
+                    }
+                    let ty = match annotation {
+                        Some(a) => match self.annotation(a) {
+                            Some(t) => t,
+                            None => self.table.fresh(),
+                        },
+                        None => self.table.fresh(),
+                    };
+                    self.classes[id.0 as usize].fields.push((name, ty, span));
+                }
+            }
+        }
+    }
+
+    pub fn annotation(&mut self, e: &ast::Expr) -> Option<Ty> {
+        let classes = &self.class_by_name;
+        match annotation_type(e, &|n| classes.get(n).copied()) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                self.diagnostics.push(d);
+                None
+            }
+        }
+    }
+
+    // ----- instances ----------------------------------------------------------------------------
+
+    /// The parameter types of a fully annotated function (`self` included for methods).
+    pub fn boundary_signature(&mut self, def: DefId) -> Option<Vec<Ty>> {
+        let info = self.defs[def.0 as usize];
+        let is_method = matches!(info.kind, DefKind::Method(_));
+        if !info.def.is_fully_annotated(is_method) {
+            return None;
+        }
+        let mut tys = Vec::new();
+        for (i, p) in info.def.params.iter().enumerate() {
+            match (&info.kind, i) {
+                (DefKind::Method(c), 0) => tys.push(Ty::Object(*c)),
+                _ => tys.push(self.annotation(p.annotation.as_ref()?)?),
+            }
+        }
+        Some(tys)
+    }
+
+    /// The instance of `def` for these (ground) argument types, checking its body on first use.
+    pub fn instantiate(&mut self, def: DefId, parent: Option<InstanceId>, args: Vec<Ty>) -> InstanceId {
+        let args: Vec<Ty> = args.iter().map(|a| self.table.resolve(a)).collect();
+        let key = (def, parent, args.clone());
+        if let Some(&id) = self.instance_keys.get(&key) {
+            return id;
+        }
+        let info = self.defs[def.0 as usize];
+        let is_method = matches!(info.kind, DefKind::Method(_));
+        let boundary = info.def.is_fully_annotated(is_method);
+        let id = InstanceId(self.instances.len() as u32);
+        self.instance_keys.insert(key, id);
+        let mut locals: Vec<LocalInfo> = info
+            .def
+            .params
+            .iter()
+            .zip(args.iter())
+            .map(|(p, t)| LocalInfo { name: p.name.name.clone(), ty: t.clone(), captured_from: None })
+            .collect();
+        let mut names = Vec::new();
+        bound_names(&info.def.body, &mut names);
+        for n in names {
+            if !locals.iter().any(|l| l.name == n) {
+                let ty = self.table.fresh();
+                locals.push(LocalInfo { name: n, ty, captured_from: None });
+            }
+        }
+        let ret = match &info.def.returns {
+            Some(r) => self.annotation(r).unwrap_or_else(|| self.table.fresh()),
+            None => self.table.fresh(),
+        };
+        self.instances.push(Instance {
+            def,
+            parent,
+            args,
+            ret: ret.clone(),
+            locals,
+            exprs: HashMap::new(),
+            boundary,
+            handler_locals: HashMap::new(),
+            call_args: HashMap::new(),
+        });
+        let mut ctx = Ctx { inst: id, shadows: Vec::new() };
+        self.check_block(&mut ctx, &info.def.body);
+        if !crate::scope::always_exits(&info.def.body) {
+            let end = Span::new(info.def.span.end, info.def.span.end);
+            let span = info.def.returns.as_ref().map(|r| r.span).unwrap_or(end);
+            if !self.unify(&ret, &Ty::None, span, &format!("the return type of `{}` (it can end without `return`, returning None)", info.def.name.name)) {}
+        }
+        id
+    }
+
+    pub fn record(&mut self, inst: InstanceId, e: ExprId, ty: Ty, resolution: Option<Resolution>) {
+        self.instances[inst.0 as usize].exprs.insert(e, ExprFacts { ty, resolution });
+    }
+
+    pub fn set_resolution(&mut self, inst: InstanceId, e: ExprId, resolution: Resolution) {
+        if let Some(f) = self.instances[inst.0 as usize].exprs.get_mut(&e) {
+            f.resolution = Some(resolution);
+        }
+    }
+
+    /// Finds a local of `inst` (capturing it from enclosing functions for nested ones).
+    pub fn lookup_local(&mut self, inst: InstanceId, name: &str) -> Option<LocalId> {
+        let instance = &self.instances[inst.0 as usize];
+        if let Some(i) = instance.locals.iter().position(|l| l.name == name) {
+            return Some(LocalId(i as u32));
+        }
+        let parent = instance.parent?;
+        let outer = self.lookup_local(parent, name)?;
+        let ty = self.instances[parent.0 as usize].locals[outer.0 as usize].ty.clone();
+        if matches!(self.table.shallow(&ty), Ty::Callable(_)) {
+            // Sibling nested functions are looked up through the parent directly.
+            let instance = &mut self.instances[inst.0 as usize];
+            instance.locals.push(LocalInfo { name: name.to_string(), ty, captured_from: Some(outer) });
+            return Some(LocalId(instance.locals.len() as u32 - 1));
+        }
+        let instance = &mut self.instances[inst.0 as usize];
+        instance.locals.push(LocalInfo { name: name.to_string(), ty, captured_from: Some(outer) });
+        Some(LocalId(instance.locals.len() as u32 - 1))
+    }
+
+    pub fn local_ty(&self, inst: InstanceId, local: LocalId) -> Ty {
+        self.instances[inst.0 as usize].locals[local.0 as usize].ty.clone()
+    }
+
+    // ----- solving and finishing ----------------------------------------------------------------
+
+    fn solve_all(&mut self) {
+        loop {
+            let mut progress = true;
+            while progress {
+                progress = false;
+                let pending = std::mem::take(&mut self.deferred);
+                let mut keep = Vec::new();
+                for c in pending {
+                    match self.try_solve(c) {
+                        Some(c) => keep.push(c),
+                        None => progress = true,
+                    }
+                }
+                self.deferred.extend(keep);
+            }
+            if self.deferred.is_empty() || !self.table.default_int_literals() {
+                break;
+            }
+        }
+        let stuck = std::mem::take(&mut self.deferred);
+        for c in stuck {
+            let (span, what) = c.describe();
+            self.error(span, format!("cannot infer the type of {what}; add a type annotation"));
+        }
+    }
+
+    fn finish(mut self, entry: InstanceId) -> Result<TypedProgram<'m>, Vec<Diagnostic>> {
+        // Resolve every type; anything left unresolved cannot be compiled.
+        let had_errors = !self.diagnostics.is_empty();
+        for c in 0..self.classes.len() {
+            for f in 0..self.classes[c].fields.len() {
+                let t = self.table.resolve(&self.classes[c].fields[f].1);
+                if !t.is_ground() && !had_errors {
+                    let (name, _, span) = &self.classes[c].fields[f];
+                    let msg = format!("cannot infer the type of attribute `{name}`; add an annotation in `__init__`");
+                    self.diagnostics.push(Diagnostic::error(*span, msg));
+                }
+                self.classes[c].fields[f].1 = t;
+            }
+        }
+        for i in 0..self.instances.len() {
+            let mut inst = std::mem::replace(&mut self.instances[i], placeholder());
+            inst.ret = self.table.resolve(&inst.ret);
+            for l in &mut inst.locals {
+                l.ty = self.table.resolve(&l.ty);
+            }
+            let mut unresolved: Option<Span> = None;
+            for (id, facts) in inst.exprs.iter_mut() {
+                facts.ty = self.table.resolve(&facts.ty);
+                if !facts.ty.is_ground() {
+                    let _ = id;
+                    unresolved = Some(unresolved.map_or(Span::default(), |s: Span| s));
+                }
+            }
+            let def = self.defs[inst.def.0 as usize].def;
+            if !had_errors {
+                if let Some(l) = inst.locals.iter().find(|l| !l.ty.is_ground()) {
+                    let msg = format!("cannot infer the type of `{}` in `{}`; add a type annotation", l.name, def.name.name);
+                    self.diagnostics.push(Diagnostic::error(def.name.span, msg));
+                } else if unresolved.is_some() || !inst.ret.is_ground() {
+                    let msg = format!("cannot infer all types in `{}`; add type annotations", def.name.name);
+                    self.diagnostics.push(Diagnostic::error(def.name.span, msg));
+                }
+            }
+            self.instances[i] = inst;
+        }
+        if !self.diagnostics.is_empty() {
+            // Most relevant first: errors in source order.
+            self.diagnostics.sort_by_key(|d| d.span.start);
+            self.diagnostics.dedup();
+            return Err(self.diagnostics);
+        }
+        Ok(TypedProgram {
+            module: self.module,
+            defs: self.defs,
+            qualified_names: self.qualified_names,
+            classes: self.classes,
+            instances: self.instances,
+            entry,
+        })
+    }
+}
+
+fn placeholder() -> Instance {
+    Instance {
+        def: DefId(0),
+        parent: None,
+        args: vec![],
+        ret: Ty::None,
+        locals: vec![],
+        exprs: HashMap::new(),
+        boundary: false,
+        handler_locals: HashMap::new(),
+        call_args: HashMap::new(),
+    }
+}
+
+fn collect_fields<'a>(body: &'a [ast::Stmt], self_name: &str, out: &mut Vec<(String, Option<&'a ast::Expr>, Span)>) {
+    use ast::ExprKind;
+    let target = |t: &'a ast::Expr, annotation: Option<&'a ast::Expr>, out: &mut Vec<_>| {
+        if let ExprKind::Attribute { value, attr } = &t.kind {
+            if matches!(&value.kind, ExprKind::Name(n) if n == self_name) {
+                out.push((attr.name.clone(), annotation, attr.span));
+            }
+        }
+    };
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign { targets, .. } => {
+                for t in targets {
+                    match &t.kind {
+                        ExprKind::Tuple(items) => items.iter().for_each(|i| target(i, None, out)),
+                        _ => target(t, None, out),
+                    }
+                }
+            }
+            StmtKind::AnnAssign { target: t, annotation, .. } => target(t, Some(annotation), out),
+            StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
+                collect_fields(body, self_name, out);
+                collect_fields(orelse, self_name, out);
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                collect_fields(body, self_name, out);
+                for h in handlers {
+                    collect_fields(&h.body, self_name, out);
+                }
+                collect_fields(orelse, self_name, out);
+                collect_fields(finalbody, self_name, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where a call's parameters come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgSource {
+    /// The receiver of a method call.
+    Receiver,
+    Positional(usize),
+    Keyword(usize),
+    Default(ConstValue),
+}
+
+/// Callable helpers used by expressions and the solver.
+impl Checker<'_> {
+    /// Matches call arguments to the parameters of `def`; `receiver` for method calls.
+    pub fn bind_arguments(
+        &mut self,
+        def: DefId,
+        receiver: bool,
+        positional: usize,
+        keywords: &[ast::Keyword],
+        span: Span,
+    ) -> Option<Vec<ArgSource>> {
+        let info = self.defs[def.0 as usize];
+        let params = &info.def.params;
+        let mut sources: Vec<Option<ArgSource>> = vec![None; params.len()];
+        let offset = usize::from(receiver);
+        if receiver {
+            sources[0] = Some(ArgSource::Receiver);
+        }
+        let name = &info.def.name.name;
+        if positional + offset > params.len() {
+            self.error(span, format!("`{name}` takes {} argument(s) but {positional} were given", params.len() - offset));
+            return None;
+        }
+        for i in 0..positional {
+            sources[i + offset] = Some(ArgSource::Positional(i));
+        }
+        for (k, kw) in keywords.iter().enumerate() {
+            match params.iter().position(|p| p.name.name == kw.name.name) {
+                Some(i) if sources[i].is_none() => sources[i] = Some(ArgSource::Keyword(k)),
+                Some(_) => {
+                    self.error(kw.name.span, format!("`{name}` got multiple values for argument `{}`", kw.name.name));
+                    return None;
+                }
+                None => {
+                    self.error(kw.name.span, format!("`{name}` has no parameter `{}`", kw.name.name));
+                    return None;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (i, s) in sources.into_iter().enumerate() {
+            match s {
+                Some(s) => out.push(s),
+                None => match &params[i].default {
+                    Some(d) => match evaluate(d, &self.constants) {
+                        Ok(v) => out.push(ArgSource::Default(v)),
+                        Err(e) => {
+                            self.diagnostics.push(e);
+                            return None;
+                        }
+                    },
+                    None => {
+                        let given = positional + keywords.len();
+                        self.error(
+                            span,
+                            format!("`{name}` takes {} argument(s) but {given} were given (missing `{}`)", params.len() - offset, params[i].name.name),
+                        );
+                        return None;
+                    }
+                },
+            }
+        }
+        Some(out)
+    }
+
+    /// Type of a default value, honouring the parameter's annotation (`n: int64 = 5`).
+    pub fn default_type(&mut self, def: DefId, param: usize, value: &ConstValue) -> Ty {
+        let info = self.defs[def.0 as usize];
+        if let Some(a) = &info.def.params[param].annotation {
+            if let Some(t) = self.annotation(a) {
+                if matches!((&t, value), (Ty::Int64, ConstValue::Int(_)) | (Ty::Float, ConstValue::Int(_))) {
+                    return t;
+                }
+            }
+        }
+        value.ty()
+    }
+
+    pub fn is_callable(&self, ty: &Ty) -> bool {
+        matches!(self.table.shallow(ty), Ty::Callable(_))
+    }
+
+    pub fn method_of(&self, class: ClassId, name: &str) -> Option<DefId> {
+        self.classes[class.0 as usize].methods.get(name).copied()
+    }
+
+    pub fn callable(&self, ty: &Ty) -> Option<Callable> {
+        match self.table.shallow(ty) {
+            Ty::Callable(c) => Some(c),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Stage 2: kernel AST -> [`TypedProgram`]: unification-based inference with ARTIQ-style defaults,
+//! monomorphized into one [`Instance`] per (function, argument types).
+//!
+//! Inference is demand-driven from `main()`: a call to an unannotated function is a deferred
+//! constraint that instantiates the callee once its argument types are known; other constraints
+//! (operators, attributes, methods, subscripts) wait until their operand types are. When nothing
+//! progresses, integer literals default to int32; what still cannot be solved is an error.
+
+mod annotations;
+mod builtins;
+mod consts;
+mod expr;
+mod infer;
+mod program;
+mod scope;
+mod solve;
+mod stmt;
+mod ty;
+
+pub use builtins::{Builtin, ListMethod};
+pub use consts::ConstValue;
+pub use infer::{check_program, ArgSource};
+pub use program::{
+    ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram,
+};
+pub use ty::{Callable, ClassId, DefId, InstanceId, TVar, Ty};

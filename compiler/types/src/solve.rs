@@ -1,0 +1,466 @@
+//! Deferred constraints: the facts that can only be checked once an operand's type is known.
+
+use crate::infer::{ArgSource, Checker};
+use crate::program::{DefKind, Resolution};
+use crate::ty::{Callable, InstanceId, Ty};
+use crate::{Builtin, ListMethod};
+use strobe_syntax::ast::{BinOp, CmpOp, ExprId};
+use strobe_syntax::Span;
+
+/// The expression a constraint belongs to: facts are recorded there once it is solved.
+pub(crate) type Site = (InstanceId, ExprId);
+
+pub(crate) enum Deferred {
+    BinOp { op: BinOp, left: Ty, right: Ty, result: Ty, span: Span },
+    Compare { op: CmpOp, left: Ty, right: Ty, span: Span },
+    /// `obj.attr` (as a value, or as the callee of a call when `callee`).
+    Attribute { obj: Ty, attr: String, result: Ty, callee: bool, span: Span, site: Site },
+    AttributeStore { obj: Ty, attr: String, value: Ty, span: Span, site: Site },
+    Call { callee: Ty, args: Vec<(Ty, Span)>, keywords: Vec<(String, Ty, Span)>, kw_exprs: Vec<strobe_syntax::ast::Keyword>, result: Ty, span: Span, site: Site },
+    Subscript { value: Ty, index: Ty, constant_index: Option<i64>, result: Ty, span: Span },
+    Iterate { iterable: Ty, item: Ty, span: Span },
+    Len { value: Ty, span: Span },
+    Numeric { ty: Ty, integer: bool, span: Span },
+}
+
+enum Step {
+    Solved,
+    Pending,
+}
+
+impl Deferred {
+    pub fn describe(&self) -> (Span, &'static str) {
+        match self {
+            Deferred::BinOp { span, .. } => (*span, "this operation"),
+            Deferred::Compare { span, .. } => (*span, "this comparison"),
+            Deferred::Attribute { span, .. } | Deferred::AttributeStore { span, .. } => (*span, "this attribute's object"),
+            Deferred::Call { span, .. } => (*span, "this call's arguments"),
+            Deferred::Subscript { span, .. } => (*span, "this subscript"),
+            Deferred::Iterate { span, .. } => (*span, "this loop's iterable"),
+            Deferred::Len { span, .. } => (*span, "this `len()` argument"),
+            Deferred::Numeric { span, .. } => (*span, "this number"),
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// Returns the constraint back when it cannot be decided yet.
+    pub(crate) fn try_solve(&mut self, c: Deferred) -> Option<Deferred> {
+        let step = match &c {
+            Deferred::BinOp { op, left, right, result, span } => self.solve_binop(*op, left, right, result, *span),
+            Deferred::Compare { op, left, right, span } => self.solve_compare(*op, left, right, *span),
+            Deferred::Attribute { obj, attr, result, callee, span, site } => {
+                self.solve_attribute(obj, attr, result, *callee, *span, *site)
+            }
+            Deferred::AttributeStore { obj, attr, value, span, site } => self.solve_attribute_store(obj, attr, value, *span, *site),
+            Deferred::Call { callee, args, keywords, kw_exprs, result, span, site } => {
+                self.solve_call(callee, args, keywords, kw_exprs, result, *span, *site)
+            }
+            Deferred::Subscript { value, index, constant_index, result, span } => {
+                self.solve_subscript(value, index, *constant_index, result, *span)
+            }
+            Deferred::Iterate { iterable, item, span } => self.solve_iterate(iterable, item, *span),
+            Deferred::Len { value, span } => match self.table.shallow(value) {
+                Ty::Var(_) => Step::Pending,
+                Ty::List(_) | Ty::Str | Ty::Tuple(_) | Ty::Range(_) => Step::Solved,
+                other => {
+                    let msg = format!("`len()` of {} is not supported", self.show(&other));
+                    self.error(*span, msg);
+                    Step::Solved
+                }
+            },
+            Deferred::Numeric { ty, integer, span } => match self.table.shallow(ty) {
+                Ty::Var(_) => Step::Pending,
+                Ty::Int32 | Ty::Int64 => Step::Solved,
+                Ty::Float if !integer => Step::Solved,
+                other => {
+                    let want = if *integer { "an integer" } else { "a number" };
+                    let msg = format!("expected {want}, found {}", self.show(&other));
+                    self.error(*span, msg);
+                    Step::Solved
+                }
+            },
+        };
+        match step {
+            Step::Solved => None,
+            Step::Pending => Some(c),
+        }
+    }
+
+    /// Brings an integer literal to the other operand's integer type; true when both are now known.
+    fn settle_numeric_pair(&mut self, l: &Ty, r: &Ty, span: Span) -> Option<(Ty, Ty)> {
+        let (ls, rs) = (self.table.shallow(l), self.table.shallow(r));
+        let (l_lit, r_lit) = (self.table.is_int_literal_var(&ls), self.table.is_int_literal_var(&rs));
+        if l_lit && rs.is_int() || r_lit && ls.is_int() || l_lit && r_lit {
+            self.table.unify(&ls, &rs, span).ok();
+            let t = self.table.shallow(&ls);
+            return if matches!(t, Ty::Var(_)) { None } else { Some((t.clone(), t)) };
+        }
+        if matches!(ls, Ty::Var(_)) || matches!(rs, Ty::Var(_)) {
+            return None;
+        }
+        Some((ls, rs))
+    }
+
+    fn solve_binop(&mut self, op: BinOp, left: &Ty, right: &Ty, result: &Ty, span: Span) -> Step {
+        let (ls, rs) = (self.table.shallow(left), self.table.shallow(right));
+        // int literal op float is float whatever the literal becomes.
+        let float_with_literal = (self.table.is_int_literal_var(&ls) && rs == Ty::Float)
+            || (self.table.is_int_literal_var(&rs) && ls == Ty::Float);
+        if float_with_literal && !is_bitwise(op) {
+            self.unify(result, &Ty::Float, span, "an arithmetic result");
+            return Step::Solved;
+        }
+        if self.table.is_int_literal_var(&ls) && self.table.is_int_literal_var(&rs) {
+            self.table.unify(&ls, &rs, span).ok();
+            let t = if op == BinOp::Div { Ty::Float } else { ls };
+            self.unify(result, &t, span, "an arithmetic result");
+            return Step::Solved;
+        }
+        let Some((l, r)) = self.settle_numeric_pair(left, right, span) else { return Step::Pending };
+        let out = match (&l, &r) {
+            (Ty::Int32, Ty::Int32) | (Ty::Int64, Ty::Int64) => Some(if op == BinOp::Div { Ty::Float } else { l.clone() }),
+            (Ty::Int32 | Ty::Int64 | Ty::Float, Ty::Int32 | Ty::Int64 | Ty::Float)
+                if (l == Ty::Float || r == Ty::Float) && !is_bitwise(op) =>
+            {
+                Some(Ty::Float)
+            }
+            (Ty::Int32, Ty::Int64) | (Ty::Int64, Ty::Int32) => {
+                let msg = format!(
+                    "cannot mix int32 and int64 in `{}` (left is {}, right is {}); convert one side with int64() or int32()",
+                    op.symbol(),
+                    self.show(&l),
+                    self.show(&r)
+                );
+                self.error(span, msg);
+                return Step::Solved;
+            }
+            (Ty::Str, Ty::Str) if op == BinOp::Add => Some(Ty::Str),
+            (Ty::List(a), Ty::List(b)) if op == BinOp::Add => {
+                self.unify(a, b, span, "list concatenation");
+                Some(l.clone())
+            }
+            (Ty::List(_), Ty::Int32) if op == BinOp::Mult => Some(l.clone()),
+            (Ty::Int32, Ty::List(_)) if op == BinOp::Mult => Some(r.clone()),
+            (Ty::Tuple(a), Ty::Tuple(b)) if op == BinOp::Add => Some(Ty::Tuple(a.iter().chain(b.iter()).cloned().collect())),
+            _ => None,
+        };
+        match out {
+            Some(t) => {
+                if !t.is_ground() && matches!(op, BinOp::Mult | BinOp::Add) && matches!(t, Ty::List(_)) {
+                    // List element types can still be found later; the result is the list type itself.
+                }
+                self.unify(result, &t, span, "an arithmetic result");
+            }
+            None => {
+                let msg = format!("unsupported operand types for `{}`: {} and {}", op.symbol(), self.show(&l), self.show(&r));
+                self.error(span, msg);
+            }
+        }
+        Step::Solved
+    }
+
+    fn solve_compare(&mut self, op: CmpOp, left: &Ty, right: &Ty, span: Span) -> Step {
+        match op {
+            CmpOp::In | CmpOp::NotIn => {
+                return match self.table.shallow(right) {
+                    Ty::Var(_) => Step::Pending,
+                    Ty::List(e) => {
+                        self.unify(&e, left, span, "the `in` test");
+                        Step::Solved
+                    }
+                    Ty::Range(e) => {
+                        self.unify(&e, left, span, "the `in` test");
+                        Step::Solved
+                    }
+                    other => {
+                        let msg = format!("`in` is supported on lists and ranges, not on {}", self.show(&other));
+                        self.error(span, msg);
+                        Step::Solved
+                    }
+                };
+            }
+            CmpOp::Is | CmpOp::IsNot => {
+                return match (self.table.shallow(left), self.table.shallow(right)) {
+                    (Ty::Var(_), _) | (_, Ty::Var(_)) => Step::Pending,
+                    (_, Ty::None) | (Ty::None, _) => Step::Solved,
+                    _ => {
+                        self.error(span, "`is` is only supported for comparisons with None; use `==`");
+                        Step::Solved
+                    }
+                };
+            }
+            _ => {}
+        }
+        let (ls, rs) = (self.table.shallow(left), self.table.shallow(right));
+        if (self.table.is_int_literal_var(&ls) && rs == Ty::Float) || (self.table.is_int_literal_var(&rs) && ls == Ty::Float) {
+            return Step::Solved;
+        }
+        let Some((l, r)) = self.settle_numeric_pair(left, right, span) else { return Step::Pending };
+        let ordered = !matches!(op, CmpOp::Eq | CmpOp::NotEq);
+        let ok = match (&l, &r) {
+            (Ty::Int32, Ty::Int64) | (Ty::Int64, Ty::Int32) => {
+                let msg = "cannot compare int32 with int64; convert one side with int64() or int32()";
+                self.error(span, msg);
+                return Step::Solved;
+            }
+            (a, b) if a.is_numeric() && b.is_numeric() => a != &Ty::Bool && b != &Ty::Bool || a == b,
+            (Ty::Str, Ty::Str) => !ordered,
+            (Ty::None, Ty::None) => !ordered,
+            _ => false,
+        };
+        if !ok {
+            let msg = format!("cannot compare {} with {} in kernels", self.show(&l), self.show(&r));
+            self.error(span, msg);
+        }
+        Step::Solved
+    }
+
+    fn solve_attribute(&mut self, obj: &Ty, attr: &str, result: &Ty, callee: bool, span: Span, site: Site) -> Step {
+        match self.table.shallow(obj) {
+            Ty::Var(_) => Step::Pending,
+            Ty::Object(c) => {
+                let class = &self.classes[c.0 as usize];
+                if let Some(i) = class.field_index(attr) {
+                    let field_ty = class.fields[i].1.clone();
+                    self.unify(result, &field_ty, span, &format!("attribute `{attr}`"));
+                    self.set_resolution(site.0, site.1, Resolution::Field(c, i));
+                } else if let Some(def) = self.method_of(c, attr) {
+                    if !callee {
+                        self.error(span, format!("method `{attr}` must be called directly; bound methods cannot be stored in kernels"));
+                    }
+                    self.unify(result, &Ty::Callable(Callable::Method(c, def)), span, "a method");
+                    self.set_resolution(site.0, site.1, Resolution::Function);
+                } else {
+                    let name = self.class_name(c);
+                    let fields: Vec<String> = self.classes[c.0 as usize].fields.iter().map(|f| f.0.clone()).collect();
+                    self.error(span, format!("`{name}` has no attribute `{attr}` (its attributes, fixed by `__init__`, are: {})", if fields.is_empty() { "none".to_string() } else { fields.join(", ") }));
+                }
+                Step::Solved
+            }
+            Ty::List(elem) => {
+                match ListMethod::lookup(attr) {
+                    Some(m) if callee => {
+                        self.unify(result, &Ty::Callable(Callable::ListMethod(elem, m)), span, "a method");
+                        self.set_resolution(site.0, site.1, Resolution::ListMethod(m));
+                    }
+                    Some(_) => self.error(span, format!("method `{attr}` must be called directly")),
+                    None => self.error(span, format!("lists have no attribute `{attr}` in kernels (supported: append, pop)")),
+                }
+                Step::Solved
+            }
+            other => {
+                let msg = format!("{} has no attribute `{attr}`", self.show(&other));
+                self.error(span, msg);
+                Step::Solved
+            }
+        }
+    }
+
+    fn solve_attribute_store(&mut self, obj: &Ty, attr: &str, value: &Ty, span: Span, site: Site) -> Step {
+        match self.table.shallow(obj) {
+            Ty::Var(_) => Step::Pending,
+            Ty::Object(c) if !self.classes[c.0 as usize].is_exception() => {
+                match self.classes[c.0 as usize].field_index(attr) {
+                    Some(i) => {
+                        let field_ty = self.classes[c.0 as usize].fields[i].1.clone();
+                        self.unify(&field_ty, value, span, &format!("attribute `{attr}`"));
+                        self.set_resolution(site.0, site.1, Resolution::Field(c, i));
+                    }
+                    None => {
+                        let name = self.class_name(c);
+                        self.error(span, format!("cannot add attribute `{attr}` to `{name}`: a kernel object's attributes are fixed by the assignments in `__init__`"));
+                    }
+                }
+                Step::Solved
+            }
+            other => {
+                let msg = format!("cannot set attribute `{attr}` on {}", self.show(&other));
+                self.error(span, msg);
+                Step::Solved
+            }
+        }
+    }
+
+    fn solve_subscript(&mut self, value: &Ty, index: &Ty, constant: Option<i64>, result: &Ty, span: Span) -> Step {
+        match self.table.shallow(value) {
+            Ty::Var(_) => Step::Pending,
+            Ty::List(elem) => {
+                self.deferred.push(crate::solve::Deferred::Numeric { ty: index.clone(), integer: true, span });
+                self.unify(result, &elem, span, "a list element");
+                Step::Solved
+            }
+            Ty::Tuple(items) => {
+                let n = items.len() as i64;
+                match constant {
+                    Some(i) if (-n..n).contains(&i) => {
+                        let t = items[i.rem_euclid(n) as usize].clone();
+                        self.unify(result, &t, span, "a tuple element");
+                    }
+                    Some(_) => self.error(span, "tuple index out of range"),
+                    None => self.error(span, "tuples can only be indexed with a constant integer in kernels"),
+                }
+                Step::Solved
+            }
+            other => {
+                let msg = format!("{} cannot be indexed in kernels", self.show(&other));
+                self.error(span, msg);
+                Step::Solved
+            }
+        }
+    }
+
+    fn solve_iterate(&mut self, iterable: &Ty, item: &Ty, span: Span) -> Step {
+        match self.table.shallow(iterable) {
+            Ty::Var(_) => Step::Pending,
+            Ty::List(e) | Ty::Range(e) => {
+                self.unify(item, &e, span, "the loop variable");
+                Step::Solved
+            }
+            other => {
+                let msg = format!("cannot iterate over {} in kernels (lists and ranges are iterable)", self.show(&other));
+                self.error(span, msg);
+                Step::Solved
+            }
+        }
+    }
+
+    /// Which instance of the enclosing function a nested def belongs to, seen from `from`.
+    fn enclosing_instance(&self, from: InstanceId, parent_def: crate::DefId) -> Option<InstanceId> {
+        let mut cur = Some(from);
+        while let Some(i) = cur {
+            let inst = &self.instances[i.0 as usize];
+            if inst.def == parent_def {
+                return Some(i);
+            }
+            cur = inst.parent;
+        }
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn solve_call(
+        &mut self,
+        callee: &Ty,
+        args: &[(Ty, Span)],
+        keywords: &[(String, Ty, Span)],
+        kw_exprs: &[strobe_syntax::ast::Keyword],
+        result: &Ty,
+        span: Span,
+        site: Site,
+    ) -> Step {
+        let callable = match self.table.shallow(callee) {
+            Ty::Var(_) => return Step::Pending,
+            Ty::Callable(c) => c,
+            other => {
+                let msg = format!("{} is not callable", self.show(&other));
+                self.error(span, msg);
+                return Step::Solved;
+            }
+        };
+        let (def, receiver, ret_override) = match callable {
+            Callable::Function(def) => (def, None, None),
+            Callable::Method(c, def) => {
+                let obj = match self.instances[site.0 .0 as usize].exprs.get(&site.1) {
+                    Some(_) => Ty::Object(c),
+                    None => Ty::Object(c),
+                };
+                (def, Some(obj), None)
+            }
+            Callable::Class(c) => {
+                if self.classes[c.0 as usize].is_exception() {
+                    if !keywords.is_empty() || args.len() > 1 {
+                        self.error(span, "exceptions take at most one argument (a message string) in kernels");
+                    } else if let Some((t, s)) = args.first() {
+                        self.unify(&Ty::Str, t, *s, "the exception message");
+                    }
+                    self.unify(result, &Ty::Object(c), span, "the exception");
+                    return Step::Solved;
+                }
+                match self.method_of(c, "__init__") {
+                    Some(init) => (init, Some(Ty::Object(c)), Some(Ty::Object(c))),
+                    None => {
+                        if !args.is_empty() || !keywords.is_empty() {
+                            let name = self.class_name(c);
+                            self.error(span, format!("`{name}()` takes no arguments (it has no `__init__`)"));
+                        }
+                        self.unify(result, &Ty::Object(c), span, "the new object");
+                        return Step::Solved;
+                    }
+                }
+            }
+            Callable::ListMethod(elem, m) => {
+                match (m, args) {
+                    (ListMethod::Append, [(t, s)]) if keywords.is_empty() => {
+                        self.unify(&elem, t, *s, "the appended element");
+                        self.unify(result, &Ty::None, span, "the result of append");
+                    }
+                    (ListMethod::Pop, []) if keywords.is_empty() => {
+                        self.unify(result, &elem, span, "the popped element");
+                    }
+                    (ListMethod::Append, _) => self.error(span, "`append` takes exactly one argument"),
+                    (ListMethod::Pop, _) => self.error(span, "`pop` takes no arguments in kernels"),
+                }
+                return Step::Solved;
+            }
+            Callable::Builtin(b) => {
+                let _: Builtin = b;
+                self.error(span, "builtins must be called by name");
+                return Step::Solved;
+            }
+        };
+        let Some(sources) = self.bind_arguments(def, receiver.is_some(), args.len(), kw_exprs, span) else {
+            return Step::Solved;
+        };
+        let mut arg_tys = Vec::new();
+        for (param, s) in sources.iter().enumerate() {
+            arg_tys.push(match s {
+                ArgSource::Receiver => receiver.clone().unwrap_or(Ty::None),
+                ArgSource::Positional(i) => args[*i].0.clone(),
+                ArgSource::Keyword(k) => keywords[*k].1.clone(),
+                ArgSource::Default(v) => self.default_type(def, param, v),
+            });
+        }
+        let parent = match self.defs[def.0 as usize].kind {
+            DefKind::Nested { parent } => match self.enclosing_instance(site.0, parent) {
+                Some(p) => Some(p),
+                None => {
+                    self.error(span, "a nested function can only be called from the function that defines it");
+                    return Step::Solved;
+                }
+            },
+            _ => None,
+        };
+        let key_tys = match self.boundary_signature(def) {
+            Some(sig) => {
+                // A link boundary: arguments must match its annotations.
+                for (i, (want, got)) in sig.iter().zip(arg_tys.iter()).enumerate() {
+                    let at = match &sources[i] {
+                        ArgSource::Positional(p) => args[*p].1,
+                        ArgSource::Keyword(k) => keywords[*k].2,
+                        _ => span,
+                    };
+                    let pname = self.defs[def.0 as usize].def.params[i].name.name.clone();
+                    self.unify(want, got, at, &format!("argument `{pname}`"));
+                }
+                sig
+            }
+            None => {
+                if !arg_tys.iter().all(|t| self.table.resolve(t).is_ground()) {
+                    return Step::Pending;
+                }
+                arg_tys
+            }
+        };
+        let inst = self.instantiate(def, parent, key_tys);
+        let ret = ret_override.unwrap_or_else(|| self.instances[inst.0 as usize].ret.clone());
+        self.unify(result, &ret, span, "the call's result");
+        self.instances[site.0 .0 as usize].call_args.insert(site.1, sources);
+        self.set_resolution(site.0, site.1, Resolution::Call(inst));
+        Step::Solved
+    }
+}
+
+fn is_bitwise(op: BinOp) -> bool {
+    matches!(op, BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor)
+}

@@ -1,0 +1,133 @@
+//! Exception state: the pending exception and its traceback (kernel frames, innermost first).
+//!
+//! Compiled code checks `__strobe_pending_exception` after every call that may raise and either
+//! handles it or pushes its call site with `__strobe_traceback_push` and returns to its caller.
+
+use crate::arena;
+use crate::output::{write_stderr, Stderr};
+use core::fmt::Write;
+use strobe_abi::{Exception, ExceptionId, SourceLocation, Str};
+
+const MAX_FRAMES: usize = 64;
+
+#[no_mangle]
+pub static mut __strobe_pending_exception: *mut Exception = core::ptr::null_mut();
+
+static mut FRAMES: [*const SourceLocation; MAX_FRAMES] = [core::ptr::null(); MAX_FRAMES];
+static mut FRAME_COUNT: usize = 0;
+/// Frames beyond `MAX_FRAMES` (deep recursion) are counted, not stored.
+static mut FRAMES_DROPPED: usize = 0;
+
+/// The exception raised when the arena cannot hold even the exception object.
+static mut FALLBACK: Exception = Exception {
+    type_id: ExceptionId::MemoryError as u32,
+    name: Str { ptr: core::ptr::null(), len: 0 },
+    message: Str { ptr: core::ptr::null(), len: 0 },
+};
+
+fn as_str(s: &'static str) -> Str {
+    Str { ptr: s.as_ptr(), len: s.len() as u32 }
+}
+
+pub fn pending() -> Option<&'static Exception> {
+    // SAFETY: single-threaded; the pointer is null or points at an arena/static exception object.
+    unsafe { __strobe_pending_exception.as_ref() }
+}
+
+/// Raises a builtin exception from inside the runtime (no kernel source location).
+pub fn raise_builtin(id: ExceptionId, name: &'static str, message: &'static str) {
+    let exc = match arena::allocate(core::mem::size_of::<Exception>(), core::mem::align_of::<Exception>()) {
+        // SAFETY: freshly allocated, suitably aligned memory for one Exception.
+        Some(p) => unsafe {
+            let p = p as *mut Exception;
+            p.write(Exception { type_id: id as u32, name: as_str(name), message: as_str(message) });
+            p
+        },
+        // SAFETY: single-threaded access to the fallback object.
+        None => unsafe {
+            let p = core::ptr::addr_of_mut!(FALLBACK);
+            (*p).name = as_str("MemoryError");
+            p
+        },
+    };
+    // SAFETY: single-threaded.
+    unsafe {
+        __strobe_pending_exception = exc;
+        FRAME_COUNT = 0;
+        FRAMES_DROPPED = 0;
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_raise(exc: *mut Exception, at: *const SourceLocation) {
+    // SAFETY: single-threaded.
+    unsafe {
+        __strobe_pending_exception = exc;
+        FRAME_COUNT = 0;
+        FRAMES_DROPPED = 0;
+    }
+    __strobe_traceback_push(at);
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_traceback_push(at: *const SourceLocation) {
+    // SAFETY: single-threaded.
+    unsafe {
+        if FRAME_COUNT < MAX_FRAMES {
+            FRAMES[FRAME_COUNT] = at;
+            FRAME_COUNT += 1;
+        } else {
+            FRAMES_DROPPED += 1;
+        }
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_exception_clear() {
+    // SAFETY: single-threaded.
+    unsafe {
+        __strobe_pending_exception = core::ptr::null_mut();
+        FRAME_COUNT = 0;
+        FRAMES_DROPPED = 0;
+    }
+}
+
+fn str_bytes(s: &Str) -> &[u8] {
+    if s.ptr.is_null() {
+        return &[];
+    }
+    // SAFETY: kernel strings point at `len` valid bytes (constants or arena).
+    unsafe { core::slice::from_raw_parts(s.ptr, s.len as usize) }
+}
+
+/// Writes the pending exception CPython-style to standard error:
+/// `Traceback (most recent call last):`, one `File "...", line N, in f` per frame, then `Name: message`.
+pub fn report_uncaught() {
+    let Some(exc) = pending() else { return };
+    write_stderr(b"Traceback (most recent call last):\n");
+    // SAFETY: single-threaded; frames were pushed from compiler-emitted constant locations.
+    let (count, dropped) = unsafe { (FRAME_COUNT, FRAMES_DROPPED) };
+    for i in (0..count).rev() {
+        // SAFETY: i < FRAME_COUNT <= MAX_FRAMES, and each stored pointer is a valid location.
+        let loc = unsafe { &*FRAMES[i] };
+        write_stderr(b"  File \"");
+        write_stderr(str_bytes(&loc.file));
+        let _ = write!(Stderr, "\", line {}, in ", loc.line);
+        write_stderr(str_bytes(&loc.function));
+        write_stderr(b"\n");
+        if loc.text.len > 0 {
+            write_stderr(b"    ");
+            write_stderr(str_bytes(&loc.text));
+            write_stderr(b"\n");
+        }
+        if i == count - 1 && dropped > 0 {
+            let _ = writeln!(Stderr, "  [Previous line repeated {} more times]", dropped);
+        }
+    }
+    write_stderr(str_bytes(&exc.name));
+    if exc.message.len > 0 {
+        write_stderr(b": ");
+        write_stderr(str_bytes(&exc.message));
+    }
+    write_stderr(b"\n");
+}

@@ -1,0 +1,47 @@
+//! Platform layer for standalone programs under `qemu-riscv32` (Linux user mode): syscalls and `_start`.
+
+use crate::{arena, exceptions, output};
+use core::arch::asm;
+
+const SYS_WRITE: u32 = 64;
+const SYS_EXIT_GROUP: u32 = 94;
+
+pub fn write(fd: u32, mut data: &[u8]) {
+    while !data.is_empty() {
+        let written: i32;
+        // SAFETY: Linux `write(fd, buf, len)`; the buffer is valid for `len` bytes.
+        unsafe {
+            asm!("ecall", in("a7") SYS_WRITE, inlateout("a0") fd => written,
+                 in("a1") data.as_ptr(), in("a2") data.len());
+        }
+        if written <= 0 {
+            return;
+        }
+        data = &data[written as usize..];
+    }
+}
+
+pub fn exit(code: i32) -> ! {
+    // SAFETY: Linux `exit_group(code)` does not return.
+    unsafe {
+        asm!("ecall", in("a7") SYS_EXIT_GROUP, in("a0") code, options(noreturn));
+    }
+}
+
+extern "C" {
+    fn __strobe_kernel_entry();
+}
+
+/// Program entry: runs the kernel, reports an uncaught exception CPython-style, exits 0 or 1.
+#[no_mangle]
+pub extern "C" fn _start() -> ! {
+    arena::reset();
+    // SAFETY: the compiler always emits the kernel entry into the linked image.
+    unsafe { __strobe_kernel_entry() };
+    output::flush_stdout();
+    if exceptions::pending().is_some() {
+        exceptions::report_uncaught();
+        exit(1)
+    }
+    exit(0)
+}

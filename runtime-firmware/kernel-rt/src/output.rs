@@ -1,0 +1,104 @@
+//! Buffered program output (kernel `print`) and unbuffered error output.
+
+use core::fmt;
+
+const BUFFER_SIZE: usize = 4096;
+
+struct OutputBuffer {
+    bytes: [u8; BUFFER_SIZE],
+    len: usize,
+}
+
+static mut STDOUT: OutputBuffer = OutputBuffer { bytes: [0; BUFFER_SIZE], len: 0 };
+
+#[allow(static_mut_refs)]
+fn stdout() -> &'static mut OutputBuffer {
+    // SAFETY: kernels are single-threaded; the buffer is only reached through this function.
+    unsafe { &mut STDOUT }
+}
+
+/// Appends `data` to standard output, flushing when the buffer fills.
+pub fn write_stdout(data: &[u8]) {
+    let out = stdout();
+    if out.len + data.len() > BUFFER_SIZE {
+        flush_stdout();
+        if data.len() > BUFFER_SIZE {
+            platform_write(1, data);
+            return;
+        }
+    }
+    out.bytes[out.len..out.len + data.len()].copy_from_slice(data);
+    out.len += data.len();
+}
+
+pub fn flush_stdout() {
+    let out = stdout();
+    if out.len > 0 {
+        platform_write(1, &out.bytes[..out.len]);
+        out.len = 0;
+    }
+}
+
+pub fn write_stderr(data: &[u8]) {
+    platform_write(2, data);
+}
+
+#[cfg(all(feature = "linux-user", target_arch = "riscv32"))]
+fn platform_write(fd: u32, data: &[u8]) {
+    crate::linux_user::write(fd, data);
+}
+
+#[cfg(not(all(feature = "linux-user", target_arch = "riscv32")))]
+fn platform_write(_fd: u32, _data: &[u8]) {}
+
+/// `core::fmt` sink for standard error.
+pub struct Stderr;
+
+impl fmt::Write for Stderr {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        write_stderr(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// A fixed-capacity `core::fmt` sink; used to format numbers without allocation.
+pub struct StackBuffer<const N: usize> {
+    pub bytes: [u8; N],
+    pub len: usize,
+}
+
+impl<const N: usize> StackBuffer<N> {
+    pub const fn new() -> Self {
+        StackBuffer { bytes: [0; N], len: 0 }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    pub fn push(&mut self, b: u8) {
+        if self.len < N {
+            self.bytes[self.len] = b;
+            self.len += 1;
+        }
+    }
+
+    pub fn extend(&mut self, data: &[u8]) {
+        for &b in data {
+            self.push(b);
+        }
+    }
+}
+
+impl<const N: usize> Default for StackBuffer<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> fmt::Write for StackBuffer<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.extend(s.as_bytes());
+        Ok(())
+    }
+}

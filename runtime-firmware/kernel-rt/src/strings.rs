@@ -1,0 +1,102 @@
+//! Kernel strings: printing (plain and `repr`), conversion from numbers, concatenation, equality.
+
+use crate::arena;
+use crate::exceptions::raise_builtin;
+use crate::float_repr::float_repr;
+use crate::numeric::int_text;
+use crate::output::write_stdout;
+use strobe_abi::{ExceptionId, Str};
+
+/// # Safety
+/// `ptr` must point at `len` readable bytes (or `len` be 0).
+unsafe fn bytes<'a>(ptr: *const u8, len: u32) -> &'a [u8] {
+    if len == 0 {
+        &[]
+    } else {
+        core::slice::from_raw_parts(ptr, len as usize)
+    }
+}
+
+/// Copies `parts` into one arena string; on exhaustion the result is empty and MemoryError is pending.
+fn concat_into(parts: &[&[u8]], out: *mut Str) {
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let result = match arena::allocate(total, 1) {
+        Some(dst) => {
+            let mut at = 0;
+            for part in parts {
+                // SAFETY: dst has `total` bytes; parts sum to `total`.
+                unsafe { core::ptr::copy_nonoverlapping(part.as_ptr(), dst.add(at), part.len()) };
+                at += part.len();
+            }
+            Str { ptr: dst, len: total as u32 }
+        }
+        None => {
+            raise_builtin(ExceptionId::MemoryError, "MemoryError", "");
+            Str { ptr: core::ptr::null(), len: 0 }
+        }
+    };
+    // SAFETY: `out` is a compiler-provided stack slot.
+    unsafe { out.write(result) };
+}
+
+/// # Safety
+/// `ptr`/`len` must describe a kernel string.
+#[no_mangle]
+pub unsafe extern "C" fn __strobe_print_str(ptr: *const u8, len: u32) {
+    write_stdout(bytes(ptr, len));
+}
+
+/// Writes `repr(s)` as CPython does: single quotes unless the text has `'` and no `"`.
+///
+/// # Safety
+/// `ptr`/`len` must describe a kernel string.
+#[no_mangle]
+pub unsafe extern "C" fn __strobe_print_repr_str(ptr: *const u8, len: u32) {
+    let text = bytes(ptr, len);
+    let quote = if text.contains(&b'\'') && !text.contains(&b'"') { b'"' } else { b'\'' };
+    write_stdout(&[quote]);
+    for &b in text {
+        match b {
+            b'\\' => write_stdout(b"\\\\"),
+            b'\n' => write_stdout(b"\\n"),
+            b'\r' => write_stdout(b"\\r"),
+            b'\t' => write_stdout(b"\\t"),
+            _ if b == quote => write_stdout(&[b'\\', b]),
+            0..=0x1f | 0x7f => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                write_stdout(&[b'\\', b'x', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
+            }
+            _ => write_stdout(&[b]),
+        }
+    }
+    write_stdout(&[quote]);
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_str_from_i32(v: i32, out: *mut Str) {
+    concat_into(&[int_text(v as i64).as_bytes()], out);
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_str_from_i64(v: i64, out: *mut Str) {
+    concat_into(&[int_text(v).as_bytes()], out);
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_str_from_f64(v: f64, out: *mut Str) {
+    concat_into(&[float_repr(v).as_bytes()], out);
+}
+
+/// # Safety
+/// Both pointer/length pairs must describe kernel strings; `out` must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn __strobe_str_concat(a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut Str) {
+    concat_into(&[bytes(a, a_len), bytes(b, b_len)], out);
+}
+
+/// # Safety
+/// Both pointer/length pairs must describe kernel strings.
+#[no_mangle]
+pub unsafe extern "C" fn __strobe_str_eq(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool {
+    bytes(a, a_len) == bytes(b, b_len)
+}
