@@ -15,11 +15,15 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Some(s) => self.expr(s)?,
             None => self.const_str("\n")?.into(),
         };
-        for (i, a) in args.iter().enumerate() {
+        // Like CPython, evaluate every argument before writing anything.
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.expr(a)?);
+        }
+        for (i, (v, a)) in values.into_iter().zip(args).enumerate() {
             if i > 0 {
                 self.write_str_value(sep)?;
             }
-            let v = self.expr(a)?;
             self.write_value(v, &a.ty, false)?;
         }
         self.write_str_value(end)
@@ -72,7 +76,20 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     self.call_runtime("__strobe_print_repr_str", &[p, l])?;
                     self.write_text(")")?;
                 } else {
-                    self.write_str_value(msg)?;
+                    // str(KeyError(k)) is repr(k).
+                    let id_ptr = self.builder.build_struct_gep(self.exception_type(), v.into_pointer_value(), 0, "id")?;
+                    let id = self.builder.build_load(self.ctx.i32_type(), id_ptr, "id")?.into_int_value();
+                    let key_error = self.ctx.i32_type().const_int(strobe_abi::ExceptionId::KeyError as u64, false);
+                    let is_key = self.builder.build_int_compare(IntPredicate::EQ, id, key_error, "is_key")?;
+                    let (quoted, plain, done) = (self.new_block("key"), self.new_block("plain"), self.new_block("printed"));
+                    self.builder.build_conditional_branch(is_key, quoted, plain)?;
+                    for (bb, f) in [(quoted, "__strobe_print_repr_str"), (plain, "__strobe_print_str")] {
+                        self.builder.position_at_end(bb);
+                        let (p, l) = self.str_parts(msg)?;
+                        self.call_runtime(f, &[p, l])?;
+                        self.builder.build_unconditional_branch(done)?;
+                    }
+                    self.builder.position_at_end(done);
                 }
             }
             Type::Tuple(items) => {

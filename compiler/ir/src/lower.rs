@@ -696,12 +696,11 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             out.push(self.coerce(v, &want));
         }
         // Captured variables of a nested callee, by reference.
-        for l in target.locals.iter().filter_map(|l| l.captured_from) {
-            let here = if target.parent == Some(self.id) {
-                Some(LocalId(l.0))
-            } else {
-                // Self-recursion or a call between siblings: pass our own reference along.
-                self.inst.locals.iter().position(|m| m.captured_from == Some(l)).map(|i| LocalId(i as u32))
+        for captured in target.locals.iter().filter(|l| l.captured_from.is_some()) {
+            let here = match captured.captured_from {
+                Some(l) if target.parent == Some(self.id) => Some(LocalId(l.0)),
+                // Self-recursion or a call from a sibling: pass our own reference along.
+                _ => self.inst.locals.iter().position(|m| m.name == captured.name).map(|i| LocalId(i as u32)),
             };
             match here {
                 Some(local) => {

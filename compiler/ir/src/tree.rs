@@ -53,7 +53,7 @@ impl Program {
     }
 
     pub fn line_text(&self, line: Line) -> &str {
-        self.source_lines.get(line.0 as usize - 1).map(|s| s.trim()).unwrap_or("")
+        line.0.checked_sub(1).and_then(|i| self.source_lines.get(i as usize)).map(|s| s.trim()).unwrap_or("")
     }
 }
 

@@ -377,14 +377,57 @@ impl<'m> Checker<'m> {
                 }
                 self.deferred.extend(keep);
             }
-            if self.deferred.is_empty() || !self.table.default_int_literals() {
+            // Stuck (or done): unconstrained integer literals become int32, which may unblock more.
+            if !self.table.default_int_literals() {
                 break;
+            }
+        }
+        self.share_captures();
+        // A function that never returns normally (it always raises) returns None.
+        for i in 0..self.instances.len() {
+            let ret = self.instances[i].ret.clone();
+            if let Ty::Var(_) = self.table.shallow(&ret) {
+                let _ = self.table.unify(&ret, &Ty::None, Span::default());
             }
         }
         let stuck = std::mem::take(&mut self.deferred);
         for c in stuck {
             let (span, what) = c.describe();
             self.error(span, format!("cannot infer the type of {what}; add a type annotation"));
+        }
+    }
+
+    /// A nested function called from a sibling (or from deeper inside its parent) needs the caller to
+    /// pass on the enclosing variables it captures: capture them in the caller too, to a fixpoint.
+    fn share_captures(&mut self) {
+        loop {
+            let mut needed = Vec::new();
+            for (i, inst) in self.instances.iter().enumerate() {
+                for facts in inst.exprs.values() {
+                    let Some(Resolution::Call(target)) = facts.resolution else { continue };
+                    let callee = &self.instances[target.0 as usize];
+                    if callee.parent.is_none() || callee.parent == Some(InstanceId(i as u32)) {
+                        continue;
+                    }
+                    for l in callee.locals.iter().filter(|l| l.captured_from.is_some()) {
+                        if !inst.locals.iter().any(|m| m.name == l.name) {
+                            needed.push((InstanceId(i as u32), l.name.clone()));
+                        }
+                    }
+                }
+            }
+            if needed.is_empty() {
+                break;
+            }
+            let mut changed = false;
+            for (inst, name) in needed {
+                let before = self.instances[inst.0 as usize].locals.len();
+                self.lookup_local(inst, &name);
+                changed |= self.instances[inst.0 as usize].locals.len() != before;
+            }
+            if !changed {
+                break;
+            }
         }
     }
 

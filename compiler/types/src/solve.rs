@@ -21,6 +21,8 @@ pub(crate) enum Deferred {
     Iterate { iterable: Ty, item: Ty, span: Span },
     Len { value: Ty, span: Span },
     Numeric { ty: Ty, integer: bool, span: Span },
+    /// `raise value`: an exception object or class.
+    Raise { ty: Ty, span: Span },
 }
 
 enum Step {
@@ -39,6 +41,7 @@ impl Deferred {
             Deferred::Iterate { span, .. } => (*span, "this loop's iterable"),
             Deferred::Len { span, .. } => (*span, "this `len()` argument"),
             Deferred::Numeric { span, .. } => (*span, "this number"),
+            Deferred::Raise { span, .. } => (*span, "the raised value"),
         }
     }
 }
@@ -72,10 +75,19 @@ impl Checker<'_> {
             Deferred::Numeric { ty, integer, span } => match self.table.shallow(ty) {
                 Ty::Var(_) => Step::Pending,
                 Ty::Int32 | Ty::Int64 => Step::Solved,
-                Ty::Float if !integer => Step::Solved,
+                Ty::Float | Ty::Bool if !integer => Step::Solved,
                 other => {
                     let want = if *integer { "an integer" } else { "a number" };
                     let msg = format!("expected {want}, found {}", self.show(&other));
+                    self.error(*span, msg);
+                    Step::Solved
+                }
+            },
+            Deferred::Raise { ty, span } => match self.table.shallow(ty) {
+                Ty::Var(_) => Step::Pending,
+                Ty::Object(c) | Ty::Callable(Callable::Class(c)) if self.classes[c.0 as usize].is_exception() => Step::Solved,
+                other => {
+                    let msg = format!("can only raise exceptions, not {}", self.show(&other));
                     self.error(*span, msg);
                     Step::Solved
                 }

@@ -127,7 +127,13 @@ pub fn report_uncaught() {
     write_stderr(str_bytes(&exc.name));
     if exc.message.len > 0 {
         write_stderr(b": ");
-        write_stderr(str_bytes(&exc.message));
+        if exc.type_id == ExceptionId::KeyError as u32 {
+            // str(KeyError(k)) is repr(k).
+            crate::output::flush_stdout();
+            crate::strings::write_repr(str_bytes(&exc.message), write_stderr);
+        } else {
+            write_stderr(str_bytes(&exc.message));
+        }
     }
     write_stderr(b"\n");
 }

@@ -47,29 +47,31 @@ pub unsafe extern "C" fn __strobe_print_str(ptr: *const u8, len: u32) {
 }
 
 /// Writes `repr(s)` as CPython does: single quotes unless the text has `'` and no `"`.
-///
+pub fn write_repr(text: &[u8], write: fn(&[u8])) {
+    let quote = if text.contains(&b'\'') && !text.contains(&b'"') { b'"' } else { b'\'' };
+    write(&[quote]);
+    for &b in text {
+        match b {
+            b'\\' => write(b"\\\\"),
+            b'\n' => write(b"\\n"),
+            b'\r' => write(b"\\r"),
+            b'\t' => write(b"\\t"),
+            _ if b == quote => write(&[b'\\', b]),
+            0..=0x1f | 0x7f => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                write(&[b'\\', b'x', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
+            }
+            _ => write(&[b]),
+        }
+    }
+    write(&[quote]);
+}
+
 /// # Safety
 /// `ptr`/`len` must describe a kernel string.
 #[no_mangle]
 pub unsafe extern "C" fn __strobe_print_repr_str(ptr: *const u8, len: u32) {
-    let text = bytes(ptr, len);
-    let quote = if text.contains(&b'\'') && !text.contains(&b'"') { b'"' } else { b'\'' };
-    write_stdout(&[quote]);
-    for &b in text {
-        match b {
-            b'\\' => write_stdout(b"\\\\"),
-            b'\n' => write_stdout(b"\\n"),
-            b'\r' => write_stdout(b"\\r"),
-            b'\t' => write_stdout(b"\\t"),
-            _ if b == quote => write_stdout(&[b'\\', b]),
-            0..=0x1f | 0x7f => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                write_stdout(&[b'\\', b'x', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
-            }
-            _ => write_stdout(&[b]),
-        }
-    }
-    write_stdout(&[quote]);
+    write_repr(bytes(ptr, len), write_stdout);
 }
 
 #[no_mangle]
