@@ -43,7 +43,9 @@ impl Lowerer {
     }
 
     fn unsupported<T>(&mut self, range: TextRange, what: &str) -> Lowered<T> {
-        self.error(range, format!("{what} is not supported in kernels"))
+        // "`yield` is", "dictionaries are".
+        let verb = if what.ends_with('s') && !what.starts_with('`') { "are" } else { "is" };
+        self.error(range, format!("{what} {verb} not supported in kernels"))
     }
 
     fn module(&mut self, body: Vec<py::Stmt>) -> ast::Module {

@@ -96,6 +96,8 @@ impl<'m> Checker<'m> {
         match self.table.unify(expected, found, at) {
             Ok(()) => true,
             Err(UnifyError::Mismatch { expected: e, found: f, expected_origin }) => {
+                // An unconstrained integer literal is an int32 unless told otherwise.
+                let (e, f) = (self.literal_as_int32(&e), self.literal_as_int32(&f));
                 let names = |c: ClassId| self.class_name(c);
                 let (es, fs) = (e.display(&names).to_string(), f.display(&names).to_string());
                 let mixing = matches!((&e, &f), (Ty::Int32, Ty::Int64) | (Ty::Int64, Ty::Int32));
@@ -110,6 +112,14 @@ impl<'m> Checker<'m> {
                 self.diagnostics.push(d);
                 false
             }
+        }
+    }
+
+    fn literal_as_int32(&self, t: &Ty) -> Ty {
+        if self.table.is_int_literal_var(t) {
+            Ty::Int32
+        } else {
+            t.clone()
         }
     }
 
@@ -391,6 +401,10 @@ impl<'m> Checker<'m> {
             }
         }
         let stuck = std::mem::take(&mut self.deferred);
+        // Constraints stuck behind an earlier error would only repeat it.
+        if !self.diagnostics.is_empty() {
+            return;
+        }
         for c in stuck {
             let (span, what) = c.describe();
             self.error(span, format!("cannot infer the type of {what}; add a type annotation"));

@@ -150,8 +150,7 @@ impl Checker<'_> {
                 };
                 let lt = self.local_ty(ctx.inst, local);
                 if self.is_callable(ty) {
-                    self.error(value_span, "functions, classes and methods cannot be stored in variables in kernels");
-                    return;
+                    return; // already reported where the function was used as a value
                 }
                 self.unify(&lt, ty, value_span, &format!("the assignment to `{n}`"));
                 self.record(ctx.inst, target.id, lt, Some(Resolution::Local(local)));

@@ -1,0 +1,5 @@
+def pulse(width, gap):
+    return width + gap
+
+def main():
+    pulse(1)

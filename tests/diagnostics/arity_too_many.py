@@ -1,0 +1,5 @@
+def pulse(width):
+    return width
+
+def main():
+    pulse(1, 2)

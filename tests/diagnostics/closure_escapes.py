@@ -1,0 +1,4 @@
+def main():
+    def inner():
+        return 1
+    return inner

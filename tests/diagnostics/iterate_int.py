@@ -1,0 +1,3 @@
+def main():
+    for i in 5:
+        print(i)

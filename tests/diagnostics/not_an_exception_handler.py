@@ -1,0 +1,8 @@
+class C:
+    pass
+
+def main():
+    try:
+        pass
+    except C:
+        pass

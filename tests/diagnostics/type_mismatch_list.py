@@ -1,0 +1,3 @@
+def main():
+    xs = [1, 2]
+    xs.append("three")

@@ -1,0 +1,2 @@
+def main():
+    pulse(10)

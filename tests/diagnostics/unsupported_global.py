@@ -1,0 +1,5 @@
+counter = 0
+
+def main():
+    global counter
+    counter += 1

@@ -1,0 +1,2 @@
+def main():
+    f = lambda x: x + 1

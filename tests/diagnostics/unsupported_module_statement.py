@@ -1,0 +1,4 @@
+print("hello")
+
+def main():
+    pass

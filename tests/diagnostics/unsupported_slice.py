@@ -1,0 +1,3 @@
+def main():
+    xs = [1, 2, 3]
+    print(xs[1:])

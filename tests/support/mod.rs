@@ -1,0 +1,72 @@
+//! Helpers shared by the end-to-end tests: locating the `strobe` binary and fixtures, running
+//! programs, and running many cases on a few threads.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+}
+
+pub fn strobe() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_strobe"));
+    // Tests compile from scratch into a private cache so they never depend on earlier runs.
+    c.env("STROBE_CACHE_DIR", std::env::temp_dir().join(format!("strobe-test-cache-{}", std::process::id())));
+    c
+}
+
+/// `*.py` files under `tests/<dir>`, sorted.
+pub fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join("tests").join(dir))
+        .expect("fixture directory")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn run(mut command: Command) -> Output {
+    command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"))
+}
+
+/// Runs `check` on every item using two worker threads; returns the failure messages.
+pub fn run_all<T: Sync>(items: &[T], check: impl Fn(&T) -> Result<(), String> + Sync) -> Vec<String> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                if let Err(message) = check(item) {
+                    failures.lock().expect("lock").push(message);
+                }
+            });
+        }
+    });
+    let mut f = failures.into_inner().expect("lock");
+    f.sort();
+    f
+}
+
+/// Compares `actual` to the snapshot at `path`; with `STROBE_BLESS=1` rewrites the snapshot.
+pub fn check_snapshot(path: &Path, actual: &str) -> Result<(), String> {
+    if std::env::var_os("STROBE_BLESS").is_some() {
+        std::fs::write(path, actual).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(path)
+        .map_err(|_| format!("missing snapshot {} (run with STROBE_BLESS=1 to create it)", path.display()))?;
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(format!("{}: snapshot differs\n--- expected\n{expected}--- actual\n{actual}", path.display()))
+    }
+}
