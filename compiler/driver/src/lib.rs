@@ -55,6 +55,8 @@ impl PhaseTimings {
 
 pub struct CompileOutput {
     pub image: LinkedImage,
+    /// The link units' objects, as given to the linker.
+    pub objects: Vec<InputObject>,
     pub timings: PhaseTimings,
     /// Units compiled by LLVM in this run, and units taken from the cache.
     pub units_compiled: usize,
@@ -126,6 +128,6 @@ impl Compiler {
         let runtime = Archive { name: "libstrobe_kernel_rt.a".into(), bytes: KERNEL_RUNTIME.to_vec() };
         let image = strobe_link::link(&objects, &[runtime], &LinkConfig::linux_user("_start"))?;
         t.link = start.elapsed();
-        Ok(CompileOutput { image, timings: t, units_compiled: compiled, units_cached: cached })
+        Ok(CompileOutput { image, objects, timings: t, units_compiled: compiled, units_cached: cached })
     }
 }

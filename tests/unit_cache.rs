@@ -1,0 +1,70 @@
+//! Content-addressed compilation: an unchanged program does no LLVM work the second time (in the same
+//! process, or in a new one through the disk cache); editing a fully annotated function recompiles only
+//! its own link unit, because callers link to it by SignatureHash.
+
+use strobe_cache::UnitCache;
+use strobe_driver::Compiler;
+use strobe_syntax::SourceFile;
+
+const PROGRAM: &str = r#"
+def gain(x: float) -> float:
+    return x * 2.0
+
+def offset(x: int) -> int:
+    return x + 1
+
+def helper(v):
+    return v * 3
+
+def main():
+    print(gain(1.5), offset(2), helper(4))
+"#;
+
+fn cache_dir(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("strobe-cache-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn unchanged_program_does_no_llvm_work() {
+    let dir = cache_dir("unchanged");
+    let file = SourceFile::new("p.py", PROGRAM);
+    let mut compiler = Compiler::new(Some(UnitCache::open(&dir).unwrap()));
+    let first = compiler.compile(&file).unwrap();
+    assert_eq!(first.units_compiled, 3, "main, gain and offset are link units");
+    assert_eq!(first.units_cached, 0);
+    let second = compiler.compile(&file).unwrap();
+    assert_eq!((second.units_compiled, second.units_cached), (0, 3));
+    assert!(second.timings.llvm.is_zero() && second.timings.emit.is_zero());
+    // A new process (new compiler) finds the units on disk.
+    let third = Compiler::new(Some(UnitCache::open(&dir).unwrap())).compile(&file).unwrap();
+    assert_eq!((third.units_compiled, third.units_cached), (0, 3));
+    assert_eq!(first.image.to_elf(), third.image.to_elf(), "cached units link to the same image");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn editing_an_annotated_function_recompiles_only_its_unit() {
+    let mut compiler = Compiler::new(None);
+    compiler.compile(&SourceFile::new("p.py", PROGRAM)).unwrap();
+    let edited = PROGRAM.replace("return x * 2.0", "return x * 4.0");
+    let out = compiler.compile(&SourceFile::new("p.py", edited)).unwrap();
+    assert_eq!((out.units_compiled, out.units_cached), (1, 2), "only `gain` is recompiled; main links to it by signature");
+}
+
+#[test]
+fn editing_an_unannotated_helper_recompiles_its_callers_unit() {
+    let mut compiler = Compiler::new(None);
+    compiler.compile(&SourceFile::new("p.py", PROGRAM)).unwrap();
+    let edited = PROGRAM.replace("return v * 3", "return v * 5");
+    let out = compiler.compile(&SourceFile::new("p.py", edited)).unwrap();
+    assert_eq!((out.units_compiled, out.units_cached), (1, 2), "`helper` lives in main's unit");
+}
+
+#[test]
+fn changing_a_signature_recompiles_callers() {
+    let mut compiler = Compiler::new(None);
+    compiler.compile(&SourceFile::new("p.py", PROGRAM)).unwrap();
+    let edited = PROGRAM.replace("def offset(x: int) -> int:", "def offset(x: int, y: int = 0) -> int:");
+    let out = compiler.compile(&SourceFile::new("p.py", edited)).unwrap();
+    assert_eq!((out.units_compiled, out.units_cached), (2, 1), "offset and its caller main are recompiled");
+}
