@@ -1,1 +1,57 @@
-fn main() {}
+//! Project tasks: `cargo xtask <task>`. Deliberately light (no LLVM): `setup` must build before the
+//! toolchain it installs exists.
+
+mod bench;
+mod ci;
+mod setup;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::Command;
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Strobe project tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install what building and testing need: Debian packages (LLVM 19, lld, qemu-user) and the
+    /// rv32 Rust target.
+    Setup,
+    /// Everything CI checks: setup, build, all tests (host workspace and runtime crates).
+    Ci,
+    /// Benchmarks that print figures.
+    Bench {
+        #[arg(value_enum)]
+        what: bench::Benchmark,
+    },
+}
+
+/// The repository root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs a command in the repository root, failing with its name when it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    eprintln!("xtask: {:?}", cmd);
+    let status = cmd.current_dir(root()).status().map_err(|e| anyhow::anyhow!("cannot run {:?}: {e}", cmd.get_program()))?;
+    anyhow::ensure!(status.success(), "{:?} failed ({status})", cmd.get_program());
+    Ok(())
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().task {
+        Task::Setup => setup::setup(),
+        Task::Ci => ci::ci(),
+        Task::Bench { what } => bench::bench(what),
+    }
+}

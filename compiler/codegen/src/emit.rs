@@ -130,7 +130,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 }
                 LocalKind::Value => {
                     let ty = self.ll(&local.ty);
-                    let slot = self.builder.build_alloca(ty, &local.name)?;
+                    let slot = self.entry_alloca(ty, &local.name)?;
                     self.builder.build_store(slot, ty.const_zero())?;
                     slot
                 }
@@ -186,6 +186,17 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(())
     }
 
+    /// A stack slot in the entry block, so loops never grow the stack and mem2reg can promote it.
+    pub(crate) fn entry_alloca<T: BasicType<'ctx>>(&self, ty: T, name: &str) -> R<PointerValue<'ctx>> {
+        let entry = self.llfn.and_then(|f| f.get_first_basic_block()).expect("inside a function");
+        let b = self.ctx.create_builder();
+        match entry.get_first_instruction() {
+            Some(first) => b.position_before(&first),
+            None => b.position_at_end(entry),
+        }
+        Ok(b.build_alloca(ty, name)?)
+    }
+
     pub(crate) fn terminated(&self) -> bool {
         self.builder.get_insert_block().and_then(|b| b.get_terminator()).is_some()
     }
@@ -222,6 +233,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             "__strobe_alloc" => ptr.fn_type(&[i32t.into(), i32t.into()], false),
             "__strobe_list_reserve" => self.ctx.bool_type().fn_type(&[ptr.into(), i32t.into(), i32t.into(), i32t.into()], false),
             "__strobe_raise" => void.fn_type(&[ptr.into(), ptr.into()], false),
+            "__strobe_raise_builtin" => void.fn_type(&[i32t.into(), ptr.into(), i32t.into(), ptr.into()], false),
             "__strobe_traceback_push" => void.fn_type(&[ptr.into()], false),
             "__strobe_exception_clear" => void.fn_type(&[], false),
             "__strobe_print_str" | "__strobe_print_repr_str" => void.fn_type(&[ptr.into(), i32t.into()], false),
@@ -334,15 +346,23 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(obj)
     }
 
-    /// Raises a builtin exception with a constant message, e.g. ZeroDivisionError.
+    /// Raises a builtin exception with a constant message, e.g. ZeroDivisionError: one runtime call.
     pub(crate) fn raise_builtin(&self, id: ExceptionId, message: &str, line: Line) -> R<()> {
-        let msg = self.const_str(message)?.into();
-        let exc = self.new_exception(id as u32, id.name(), Some(msg), line)?;
-        self.raise(exc, line)
+        let name = self.func.map(|f| f.name.clone()).unwrap_or_default();
+        let loc = self.location(line, &name)?;
+        let (p, l) = self.str_parts(self.const_str(message)?.into())?;
+        let id = self.ctx.i32_type().const_int(id as u64, false);
+        self.call_runtime("__strobe_raise_builtin", &[id.into(), p, l, loc.into()])?;
+        self.builder.build_unconditional_branch(self.unwind_target())?;
+        Ok(())
     }
 
-    /// If `cond` holds, raise the builtin exception; continues in the not-raised path.
+    /// If `cond` holds, raise the builtin exception; continues in the not-raised path. A condition
+    /// that is constant false (a constant non-zero divisor) emits nothing.
     pub(crate) fn raise_if(&self, cond: IntValue<'ctx>, id: ExceptionId, message: &str, line: Line) -> R<()> {
+        if cond.get_zero_extended_constant() == Some(0) {
+            return Ok(());
+        }
         let fail = self.new_block("check.fail");
         let ok = self.new_block("check.ok");
         self.builder.build_conditional_branch(cond, fail, ok)?;

@@ -469,7 +469,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             let empty = self.builder.build_int_compare(IntPredicate::EQ, len, len.get_type().const_zero(), "empty")?;
             let name = if max { "max() arg is an empty sequence" } else { "min() arg is an empty sequence" };
             self.raise_if(empty, ExceptionId::ValueError, name, line)?;
-            let slot = self.builder.build_alloca(self.ll(ty), "best")?;
+            let slot = self.entry_alloca(self.ll(ty), "best")?;
             let first = self.load_element(l, self.ctx.i32_type().const_zero(), ty)?;
             self.builder.build_store(slot, first)?;
             self.counted_loop(len, |this, i| {
@@ -610,7 +610,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             Type::List(elem) => {
                 let list = c.into_pointer_value();
-                let found = self.builder.build_alloca(self.ctx.bool_type(), "found")?;
+                let found = self.entry_alloca(self.ctx.bool_type(), "found")?;
                 self.builder.build_store(found, self.ctx.bool_type().const_zero())?;
                 let len = self.list_len(list)?;
                 self.counted_loop(len, |this, i| {
@@ -657,7 +657,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     /// `for i in 0..n: body(i)` at codegen level.
     pub(crate) fn counted_loop(&mut self, n: IntValue<'ctx>, mut body: impl FnMut(&mut Self, IntValue<'ctx>) -> R<()>) -> R<()> {
         let i32t = self.ctx.i32_type();
-        let counter = self.builder.build_alloca(i32t, "k")?;
+        let counter = self.entry_alloca(i32t, "k")?;
         self.builder.build_store(counter, i32t.const_zero())?;
         let (head, body_bb, done) = (self.new_block("loop.head"), self.new_block("loop.body"), self.new_block("loop.end"));
         self.builder.build_unconditional_branch(head)?;
@@ -694,7 +694,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     fn str_concat(&self, a: BasicValueEnum<'ctx>, b: BasicValueEnum<'ctx>, line: Line) -> R<BasicValueEnum<'ctx>> {
         let (ap, al) = self.str_parts(a)?;
         let (bp, bl) = self.str_parts(b)?;
-        let out = self.builder.build_alloca(self.str_type(), "concat")?;
+        let out = self.entry_alloca(self.str_type(), "concat")?;
         self.call_runtime("__strobe_str_concat", &[ap, al, bp, bl, out.into()])?;
         self.check_exception(line)?;
         Ok(self.builder.build_load(self.str_type(), out, "s")?)
@@ -702,7 +702,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
 
     pub(crate) fn to_str(&mut self, v: BasicValueEnum<'ctx>, ty: &Type, line: Line) -> R<BasicValueEnum<'ctx>> {
         let via = |this: &Self, f: &str| -> R<BasicValueEnum<'ctx>> {
-            let out = this.builder.build_alloca(this.str_type(), "str")?;
+            let out = this.entry_alloca(this.str_type(), "str")?;
             this.call_runtime(f, &[v.into(), out.into()])?;
             this.check_exception(line)?;
             Ok(this.builder.build_load(this.str_type(), out, "s")?)

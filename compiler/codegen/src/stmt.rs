@@ -64,7 +64,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     None => self.ll(&f.ret).const_zero(),
                 };
                 if self.scopes.iter().any(|s| matches!(s, Scope::Finally(_))) {
-                    let slot = self.builder.build_alloca(v.get_type(), "ret")?;
+                    let slot = self.entry_alloca(v.get_type(), "ret")?;
                     self.builder.build_store(slot, v)?;
                     self.run_finally_blocks(0)?;
                     let v = self.builder.build_load(v.get_type(), slot, "ret")?;
@@ -164,7 +164,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let start = self.builder.build_extract_value(r, 0, "start")?.into_int_value();
         let stop = self.builder.build_extract_value(r, 1, "stop")?.into_int_value();
         let step = self.builder.build_extract_value(r, 2, "step")?.into_int_value();
-        let counter = self.builder.build_alloca(start.get_type(), "i")?;
+        let counter = self.entry_alloca(start.get_type(), "i")?;
         self.builder.build_store(counter, start)?;
         let (head, body_bb, latch, else_bb, done) = (
             self.new_block("for.head"),
@@ -203,7 +203,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let Type::List(elem) = &list.ty else { return Ok(()) };
         let l = self.expr(list)?.into_pointer_value();
         let i32t = self.ctx.i32_type();
-        let counter = self.builder.build_alloca(i32t, "idx")?;
+        let counter = self.entry_alloca(i32t, "idx")?;
         self.builder.build_store(counter, i32t.const_zero())?;
         let (head, body_bb, latch, else_bb, done) = (
             self.new_block("for.head"),
@@ -273,7 +273,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             let (take, next) = (self.new_block("except"), self.new_block("except.next"));
             self.builder.build_conditional_branch(matches, take, next)?;
             self.builder.position_at_end(take);
-            let held = self.builder.build_alloca(self.ptr_type(), "handled")?;
+            let held = self.entry_alloca(self.ptr_type(), "handled")?;
             self.builder.build_store(held, exc)?;
             self.call_runtime("__strobe_exception_clear", &[])?;
             if let Some(bind) = h.bind {

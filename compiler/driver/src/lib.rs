@@ -44,12 +44,15 @@ pub struct PhaseTimings {
     pub llvm: Duration,
     /// Machine code emission into objects.
     pub emit: Duration,
+    /// Wall time of LLVM work (`llvm` and `emit` are summed over units compiled in parallel).
+    pub codegen_wall: Duration,
     pub link: Duration,
 }
 
 impl PhaseTimings {
+    /// Wall time of the whole compile.
     pub fn total(&self) -> Duration {
-        self.parse + self.infer + self.ir + self.llvm + self.emit + self.link
+        self.parse + self.infer + self.ir + self.codegen_wall + self.link
     }
 }
 
@@ -83,6 +86,19 @@ impl Compiler {
         strobe_ir::lower_program(&typed, file).map(|_| ())
     }
 
+    /// The unoptimized LLVM IR of every link unit (for inspection: `strobe compile --emit-llvm`).
+    pub fn llvm_ir(&self, file: &SourceFile) -> Result<String, CompileError> {
+        let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
+        let module = strobe_syntax::parse(file).map_err(source_error)?;
+        let typed = strobe_types::check_program(&module).map_err(source_error)?;
+        let program = strobe_ir::lower_program(&typed, file).map_err(source_error)?;
+        let mut out = String::new();
+        for unit in &program.units {
+            out.push_str(&strobe_codegen::unit_llvm_ir(&program, unit, self.target)?);
+        }
+        Ok(out)
+    }
+
     pub fn compile(&mut self, file: &SourceFile) -> Result<CompileOutput, CompileError> {
         let mut t = PhaseTimings::default();
         let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
@@ -99,35 +115,68 @@ impl Compiler {
             OptLevel::None => "O0",
             OptLevel::Default => "O2",
         };
-        let mut objects = Vec::new();
-        let (mut compiled, mut cached) = (0, 0);
-        for unit in &program.units {
-            let key = CacheKey::new(&unit.key.0, self.target.name(), options);
-            let name = program.function(unit.root).symbol.clone();
-            let bytes = if let Some(b) = self.memory.get(&key) {
-                cached += 1;
-                b.clone()
-            } else if let Some(b) = self.disk.as_ref().and_then(|d| d.get(&key)) {
-                cached += 1;
-                self.memory.insert(key, b.clone());
-                b
-            } else {
-                let object = strobe_codegen::compile_unit(&program, unit, self.target, self.opt)?;
-                t.llvm += object.llvm_time;
-                t.emit += object.emit_time;
-                compiled += 1;
-                if let Some(d) = &self.disk {
-                    d.put(&key, &object.bytes)?;
-                }
-                self.memory.insert(key, object.bytes.clone());
-                object.bytes
-            };
-            objects.push(InputObject { name, bytes });
+        // Units found in memory or on disk are reused; the rest go to LLVM on two threads.
+        let keys: Vec<CacheKey> =
+            program.units.iter().map(|u| CacheKey::new(&u.key.0, self.target.name(), options)).collect();
+        let mut found: Vec<Option<Vec<u8>>> = keys
+            .iter()
+            .map(|k| self.memory.get(k).cloned().or_else(|| self.disk.as_ref().and_then(|d| d.get(k))))
+            .collect();
+        let cached = found.iter().filter(|f| f.is_some()).count();
+        let missing: Vec<usize> = (0..keys.len()).filter(|&i| found[i].is_none()).collect();
+        let start = Instant::now();
+        let built = compile_units(&program, &missing, self.target, self.opt)?;
+        t.codegen_wall = start.elapsed();
+        for (i, object) in missing.iter().zip(built) {
+            t.llvm += object.llvm_time;
+            t.emit += object.emit_time;
+            if let Some(d) = &self.disk {
+                d.put(&keys[*i], &object.bytes)?;
+            }
+            found[*i] = Some(object.bytes);
         }
+        let mut objects = Vec::new();
+        for ((unit, key), bytes) in program.units.iter().zip(keys).zip(found) {
+            let bytes = bytes.unwrap_or_default();
+            self.memory.insert(key, bytes.clone());
+            objects.push(InputObject { name: program.function(unit.root).symbol.clone(), bytes });
+        }
+        let compiled = missing.len();
         let start = Instant::now();
         let runtime = Archive { name: "libstrobe_kernel_rt.a".into(), bytes: KERNEL_RUNTIME.to_vec() };
         let image = strobe_link::link(&objects, &[runtime], &LinkConfig::linux_user("_start"))?;
         t.link = start.elapsed();
         Ok(CompileOutput { image, objects, timings: t, units_compiled: compiled, units_cached: cached })
     }
+}
+
+/// Compiles the given units of `program`, spread over two threads (each with its own LLVM context).
+fn compile_units(
+    program: &strobe_ir::Program,
+    which: &[usize],
+    target: Target,
+    opt: OptLevel,
+) -> Result<Vec<strobe_codegen::UnitObject>, strobe_codegen::CodegenError> {
+    const WORKERS: usize = 2;
+    if which.len() <= 1 {
+        return which.iter().map(|&i| strobe_codegen::compile_unit(program, &program.units[i], target, opt)).collect();
+    }
+    let results: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..WORKERS)
+            .map(|w| {
+                s.spawn(move || {
+                    which
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| k % WORKERS == w)
+                        .map(|(k, &i)| (k, strobe_codegen::compile_unit(program, &program.units[i], target, opt)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("codegen worker panicked")).collect()
+    });
+    let mut ordered: Vec<_> = results;
+    ordered.sort_by_key(|(k, _)| *k);
+    ordered.into_iter().map(|(_, r)| r).collect()
 }

@@ -29,6 +29,9 @@ enum Command {
         /// Also write the symbol map here.
         #[arg(long)]
         map: Option<PathBuf>,
+        /// Also write each link unit's unoptimized LLVM IR here.
+        #[arg(long)]
+        emit_llvm: Option<PathBuf>,
     },
 }
 
@@ -65,12 +68,16 @@ fn compile(cli: &Cli, path: &Path) -> Result<Result<strobe_driver::CompileOutput
 
 fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Compile { file, output, map } => {
+        Command::Compile { file, output, map, emit_llvm } => {
             let out = match compile(cli, file)? {
                 Ok(o) => o,
                 Err(code) => return Ok(code),
             };
             write_executable(output, &out.image.to_elf())?;
+            if let Some(path) = emit_llvm {
+                let ir = Compiler::new(None).llvm_ir(&read_source(file)?).map_err(|e| anyhow::anyhow!(e.render()))?;
+                std::fs::write(path, ir).with_context(|| format!("cannot write {}", path.display()))?;
+            }
             if let Some(m) = map {
                 std::fs::write(m, out.image.symbol_map()).with_context(|| format!("cannot write {}", m.display()))?;
             }

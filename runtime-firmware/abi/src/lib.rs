@@ -105,6 +105,7 @@ pub const RUNTIME_SYMBOLS: &[(&str, &str)] = &[
     ("__strobe_alloc", "fn(size: u32, align: u32) -> *mut u8 /* null + MemoryError pending when exhausted */"),
     ("__strobe_list_reserve", "fn(list: *mut ListHeader, additional: u32, elem_size: u32, elem_align: u32) -> bool"),
     ("__strobe_raise", "fn(exc: *mut Exception, at: *const SourceLocation)"),
+    ("__strobe_raise_builtin", "fn(id: u32, message: *const u8, message_len: u32, at: *const SourceLocation)"),
     ("__strobe_traceback_push", "fn(at: *const SourceLocation)"),
     ("__strobe_exception_clear", "fn()"),
     ("__strobe_print_str", "fn(ptr: *const u8, len: u32)"),

@@ -36,11 +36,15 @@ pub fn pending() -> Option<&'static Exception> {
 
 /// Raises a builtin exception from inside the runtime (no kernel source location).
 pub fn raise_builtin(id: ExceptionId, name: &'static str, message: &'static str) {
+    raise_with_str(id, name, Str { ptr: message.as_ptr(), len: message.len() as u32 });
+}
+
+fn raise_with_str(id: ExceptionId, name: &'static str, message: Str) {
     let exc = match arena::allocate(core::mem::size_of::<Exception>(), core::mem::align_of::<Exception>()) {
         // SAFETY: freshly allocated, suitably aligned memory for one Exception.
         Some(p) => unsafe {
             let p = p as *mut Exception;
-            p.write(Exception { type_id: id as u32, name: as_str(name), message: as_str(message) });
+            p.write(Exception { type_id: id as u32, name: as_str(name), message });
             p
         },
         // SAFETY: single-threaded access to the fallback object.
@@ -56,6 +60,19 @@ pub fn raise_builtin(id: ExceptionId, name: &'static str, message: &'static str)
         FRAME_COUNT = 0;
         FRAMES_DROPPED = 0;
     }
+}
+
+/// Raises builtin exception `id` with a constant message at a kernel location: the compiler's one
+/// call for ZeroDivisionError, IndexError and friends. An unknown id raises RuntimeError.
+#[no_mangle]
+pub extern "C" fn __strobe_raise_builtin(id: u32, message: *const u8, message_len: u32, at: *const SourceLocation) {
+    let (id, name) = ExceptionId::ALL
+        .iter()
+        .find(|(e, _, _)| *e as u32 == id)
+        .map(|(e, n, _)| (*e, *n))
+        .unwrap_or((ExceptionId::RuntimeError, "RuntimeError"));
+    raise_with_str(id, name, Str { ptr: message, len: message_len });
+    __strobe_traceback_push(at);
 }
 
 #[no_mangle]
