@@ -5,6 +5,10 @@ use crate::CodegenError;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
+use inkwell::debug_info::{
+    AsDIScope, DICompileUnit, DIFlags, DIFlagsConstants, DISubprogram, DWARFEmissionKind, DWARFSourceLanguage,
+    DebugInfoBuilder,
+};
 use inkwell::module::{Linkage, Module};
 use inkwell::targets::{TargetData, TargetMachine};
 use inkwell::types::{BasicMetadataTypeEnum, BasicType};
@@ -42,6 +46,10 @@ pub(crate) struct Gen<'ctx, 'ir> {
     pub scopes: Vec<Scope<'ctx, 'ir>>,
     pub propagate: Option<BasicBlock<'ctx>>,
     locations: RefCell<HashMap<(u32, String), GlobalValue<'ctx>>>,
+    /// Line-table debug info: enough to map a code address back to file:line.
+    debug: DebugInfoBuilder<'ctx>,
+    compile_unit: DICompileUnit<'ctx>,
+    scope: Option<DISubprogram<'ctx>>,
 }
 
 pub(crate) fn emit_unit<'ctx>(
@@ -61,6 +69,25 @@ pub(crate) fn emit_unit<'ctx>(
         inkwell::module::FlagBehavior::Error,
         ctx.metadata_string(crate::Target::Rv32im.abi()),
     );
+    module.add_basic_value_flag("Debug Info Version", inkwell::module::FlagBehavior::Warning, ctx.i32_type().const_int(3, false));
+    module.add_basic_value_flag("Dwarf Version", inkwell::module::FlagBehavior::Warning, ctx.i32_type().const_int(4, false));
+    let (debug, compile_unit) = module.create_debug_info_builder(
+        true,
+        DWARFSourceLanguage::Python,
+        &program.file_name,
+        ".",
+        "strobe",
+        true,
+        "",
+        0,
+        "",
+        DWARFEmissionKind::LineTablesOnly,
+        0,
+        false,
+        false,
+        "",
+        "",
+    );
     let mut gen = Gen {
         ctx,
         module,
@@ -75,6 +102,9 @@ pub(crate) fn emit_unit<'ctx>(
         scopes: Vec::new(),
         propagate: None,
         locations: RefCell::default(),
+        debug,
+        compile_unit,
+        scope: None,
     };
     for &m in &unit.members {
         let linkage = if m == unit.root && program.function(m).boundary { Linkage::External } else { Linkage::Internal };
@@ -89,6 +119,7 @@ pub(crate) fn emit_unit<'ctx>(
     if unit.root == program.entry {
         gen.entry()?;
     }
+    gen.debug.finalize();
     Ok(gen.module)
 }
 
@@ -117,6 +148,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.func = Some(f);
         self.llfn = Some(llfn);
         self.scopes.clear();
+        self.attach_subprogram(llfn, &f.name, &f.symbol, f.line, !f.boundary);
         let entry = self.ctx.append_basic_block(llfn, "entry");
         let propagate = self.ctx.append_basic_block(llfn, "propagate");
         self.propagate = Some(propagate);
@@ -155,10 +187,43 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(())
     }
 
+    /// Gives `function` debug info (a subprogram at `line`) and makes it the current scope.
+    fn attach_subprogram(&mut self, function: FunctionValue<'ctx>, name: &str, symbol: &str, line: Line, local: bool) {
+        let file = self.compile_unit.get_file();
+        let signature = self.debug.create_subroutine_type(file, None, &[], DIFlags::PUBLIC);
+        let subprogram = self.debug.create_function(
+            self.compile_unit.as_debug_info_scope(),
+            name,
+            Some(symbol),
+            file,
+            line.0,
+            signature,
+            local,
+            true,
+            line.0,
+            DIFlags::PUBLIC,
+            true,
+        );
+        function.set_subprogram(subprogram);
+        self.scope = Some(subprogram);
+        self.set_line(line);
+    }
+
+    /// Attributes the code emitted from here on to `line` of the current function.
+    pub(crate) fn set_line(&self, line: strobe_ir::Line) {
+        if let Some(scope) = self.scope {
+            let loc = self.debug.create_debug_location(self.ctx, line.0, 0, scope.as_debug_info_scope(), None);
+            self.builder.set_current_debug_location(loc);
+        }
+    }
+
     /// `__strobe_kernel_entry`: runs `main()`; an escaping exception gets the `<module>` frame.
     fn entry(&mut self) -> R<()> {
         let fn_type = self.ctx.void_type().fn_type(&[], false);
         let entry = self.module.add_function(strobe_abi::KERNEL_ENTRY, fn_type, Some(Linkage::External));
+        // Debug info for the entry too: `main()` is inlined into it and keeps its lines only so.
+        let line = self.program.main_call_line.unwrap_or(self.program.function(self.program.entry).line);
+        self.attach_subprogram(entry, "<module>", strobe_abi::KERNEL_ENTRY, line, false);
         let main = self.functions[&self.program.entry];
         self.llfn = Some(entry);
         let bb = self.ctx.append_basic_block(entry, "entry");

@@ -9,6 +9,7 @@ use strobe_ir::{Expr, Handler, Line, LocalId, Place, Stmt, Type};
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     pub(crate) fn stmt(&mut self, s: &'ir Stmt) -> R<()> {
         match s {
+            Stmt::Line(line) => self.set_line(*line),
             Stmt::Expr(e) => {
                 self.expr(e)?;
             }

@@ -183,6 +183,9 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
     }
 
     fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
+        if !matches!(s.kind, StmtKind::Pass | StmtKind::FunctionDef(_)) {
+            out.push(Stmt::Line(self.line(s.span)));
+        }
         match &s.kind {
             StmtKind::Expr(e) => {
                 if let A::Call { func, args, keywords } = &e.kind {

@@ -124,6 +124,8 @@ pub struct Handler {
 
 #[derive(Clone, Debug, Hash)]
 pub enum Stmt {
+    /// The code that follows comes from this source line (for debug line info).
+    Line(Line),
     Expr(Expr),
     Assign(Place, Expr),
     If { cond: Expr, then: Vec<Stmt>, orelse: Vec<Stmt> },

@@ -46,7 +46,7 @@ pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
                 walk_stmts(body, f);
                 walk_stmts(orelse, f);
             }
-            Stmt::Break | Stmt::Continue => {}
+            Stmt::Break | Stmt::Continue | Stmt::Line(_) => {}
             Stmt::Return(e) | Stmt::Raise { exc: e, .. } => {
                 if let Some(e) = e {
                     walk_expr(e, f)

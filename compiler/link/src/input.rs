@@ -24,6 +24,8 @@ pub enum SectionClass {
     ReadOnly,
     Data,
     Bss,
+    /// `.debug_line`: not loaded; relocated only to build the image's line table.
+    DebugLine,
 }
 
 #[derive(Clone, Debug)]
@@ -71,9 +73,14 @@ pub struct ObjectFile {
     pub sections: Vec<InputSection>,
     pub symbols: Vec<InputSymbol>,
     pub e_flags: u32,
+    /// Pulled from an archive (the runtime), not one of the objects being linked.
+    pub from_archive: bool,
 }
 
 fn classify(kind: SectionKind, name: &str) -> Option<SectionClass> {
+    if name == ".debug_line" {
+        return Some(SectionClass::DebugLine);
+    }
     if name.starts_with(".eh_frame") || name.starts_with(".debug") || name.starts_with(".comment") {
         return None;
     }
@@ -148,7 +155,7 @@ pub fn parse_object(name: &str, bytes: &[u8]) -> Result<ObjectFile, LinkError> {
             sections[ours].relocations.push(Relocation { offset: offset as u32, kind: r_type.0, symbol, addend: r.addend() });
         }
     }
-    Ok(ObjectFile { name: name.to_string(), sections, symbols, e_flags })
+    Ok(ObjectFile { name: name.to_string(), sections, symbols, e_flags, from_archive: false })
 }
 
 /// The members of an archive, with the global symbols each defines.

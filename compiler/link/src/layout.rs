@@ -65,7 +65,7 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
         for class in group {
             for (f, file) in r.files.iter().enumerate() {
                 for (s, sec) in file.sections.iter().enumerate() {
-                    if !live[f][s] || sec.class != *class {
+                    if !live[f][s] || sec.class != *class || sec.class == SectionClass::DebugLine {
                         continue;
                     }
                     cursor = align_up(cursor, sec.align as u64);
@@ -122,7 +122,7 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
         contents.insert((f, s), data);
     }
     let mut segments = Vec::new();
-    for (start, file_end, end, exec) in segment_bounds {
+    for &(start, file_end, end, exec) in &segment_bounds {
         if end == start {
             continue;
         }
@@ -158,7 +158,24 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
             (address[&(f, s)] as u32, sec.size, format!("{}:{}", r.files[f].name, sec.name))
         })
         .collect();
+    // Line tables of the linked objects (not the runtime's; best effort: debug info never fails a link).
+    let mut line_rows = Vec::new();
+    for (f, file) in r.files.iter().enumerate().filter(|(_, file)| !file.from_archive) {
+        for sec in file.sections.iter().filter(|s| s.class == SectionClass::DebugLine) {
+            let mut data = sec.data.clone();
+            let relocated = sec.relocations.iter().all(|rel| {
+                let s_addr = if rel.symbol == usize::MAX { 0 } else { symbol_address(f, rel.symbol).unwrap_or(0) };
+                let fixup = Fixup { kind: rel.kind, place: rel.offset, symbol: s_addr as i64, addend: rel.addend };
+                apply(&mut data, rel.offset as usize, &fixup, &[]).is_ok()
+            });
+            if relocated {
+                line_rows.extend(crate::lines::parse(&data));
+            }
+        }
+    }
+    let text_range = segment_bounds.first().map(|b| b.0..b.1).unwrap_or(0..0);
+    let lines = crate::lines::finish(line_rows, text_range);
     let entry = symbol_address(r.entry.0, r.entry.1).unwrap_or(0) as u32;
     let e_flags = r.files.first().map(|f| f.e_flags).unwrap_or(0);
-    Ok(LinkedImage { entry, segments, symbols, sections, e_flags })
+    Ok(LinkedImage { entry, segments, symbols, sections, e_flags, lines })
 }

@@ -9,11 +9,13 @@
 mod elf_out;
 mod input;
 mod layout;
+mod lines;
 mod resolve;
 pub mod riscv;
 
 pub use input::{Archive, InputObject};
 pub use layout::LinkConfig;
+pub use lines::LineRow;
 
 use std::collections::BTreeMap;
 
@@ -59,6 +61,8 @@ pub struct LinkedImage {
     pub sections: Vec<(u32, u32, String)>,
     /// ELF header flags (float ABI) taken from the inputs.
     pub e_flags: u32,
+    /// Code address -> source line, from the inputs' `.debug_line`, sorted by address.
+    pub lines: Vec<LineRow>,
 }
 
 impl LinkedImage {
@@ -74,7 +78,16 @@ impl LinkedImage {
         for (addr, name) in by_addr {
             out.push_str(&format!("{addr:08x} {name}\n"));
         }
+        out.push_str("# lines\n");
+        for row in &self.lines {
+            out.push_str(&format!("{:08x} {}:{}\n", row.address, row.file, row.line));
+        }
         out
+    }
+
+    /// The source line of the instruction at `pc` (e.g. a faulting program counter).
+    pub fn source_line(&self, pc: u32) -> Option<&LineRow> {
+        lines::lookup(&self.lines, pc)
     }
 
     /// The image as an ELF32 executable (for `qemu-riscv32`, objdump, or a loader).

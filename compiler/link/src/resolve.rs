@@ -78,7 +78,8 @@ pub fn resolve(mut files: Vec<ObjectFile>, archives: &[Archive], entry: &str) ->
             match member {
                 Some(key) if pulled.insert(key) => {
                     let (member_name, data) = &indexes[key.0].members[key.1];
-                    let file = parse_object(&format!("{}({})", archives[key.0].name, member_name), data)?;
+                    let mut file = parse_object(&format!("{}({})", archives[key.0].name, member_name), data)?;
+                    file.from_archive = true;
                     files.push(file);
                     define(&mut globals, &files, files.len() - 1)?;
                     progress = true;

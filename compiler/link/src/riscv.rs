@@ -79,12 +79,35 @@ pub fn apply(data: &mut [u8], at: usize, f: &Fixup, his: &[PcrelHi]) -> Result<(
     let s_a = f.symbol + f.addend;
     let pcrel = s_a - f.place as i64;
     let overflow = |value: i64| LinkError::Overflow { kind: f.kind, address: f.place, value };
-    if at + 4 > data.len() && ![elf::R_RISCV_RELAX.0, elf::R_RISCV_ALIGN.0, elf::R_RISCV_NONE.0].contains(&f.kind) {
+    let k = elf::RelocationType(f.kind);
+    let width = match k {
+        elf::R_RISCV_NONE | elf::R_RISCV_RELAX | elf::R_RISCV_ALIGN => 0,
+        elf::R_RISCV_ADD8 | elf::R_RISCV_SUB8 | elf::R_RISCV_SET6 | elf::R_RISCV_SUB6 | elf::R_RISCV_SET8 => 1,
+        elf::R_RISCV_ADD16 | elf::R_RISCV_SUB16 | elf::R_RISCV_SET16 => 2,
+        elf::R_RISCV_CALL | elf::R_RISCV_CALL_PLT => 8,
+        _ => 4,
+    };
+    if at + width > data.len() {
         return Err(overflow(at as i64));
     }
-    let k = elf::RelocationType(f.kind);
     match k {
         elf::R_RISCV_NONE | elf::R_RISCV_RELAX | elf::R_RISCV_ALIGN => {}
+        // Label differences in debug info (DWARF line programs): byte, half and 6-bit fields.
+        elf::R_RISCV_ADD8 => data[at] = data[at].wrapping_add(s_a as u8),
+        elf::R_RISCV_SUB8 => data[at] = data[at].wrapping_sub(s_a as u8),
+        elf::R_RISCV_SET8 => data[at] = s_a as u8,
+        elf::R_RISCV_SET6 => data[at] = (data[at] & 0xc0) | (s_a as u8 & 0x3f),
+        elf::R_RISCV_SUB6 => data[at] = (data[at] & 0xc0) | (data[at].wrapping_sub(s_a as u8) & 0x3f),
+        elf::R_RISCV_ADD16 | elf::R_RISCV_SUB16 | elf::R_RISCV_SET16 => {
+            let old = u16::from_le_bytes([data[at], data[at + 1]]);
+            let v = match k {
+                elf::R_RISCV_ADD16 => old.wrapping_add(s_a as u16),
+                elf::R_RISCV_SUB16 => old.wrapping_sub(s_a as u16),
+                _ => s_a as u16,
+            };
+            data[at..at + 2].copy_from_slice(&v.to_le_bytes());
+        }
+        elf::R_RISCV_SET32 => write32(data, at, s_a as u32),
         elf::R_RISCV_32 => write32(data, at, s_a as u32),
         elf::R_RISCV_32_PCREL => write32(data, at, pcrel as u32),
         elf::R_RISCV_ADD32 => write32(data, at, read32(data, at).wrapping_add(s_a as u32)),
@@ -174,6 +197,21 @@ mod tests {
         assert!(matches!(apply(&mut b, 0, &far, &[]), Err(LinkError::Overflow { .. })));
         let odd = Fixup { kind: 1000, place: 0, symbol: 0, addend: 0 };
         assert!(matches!(apply(&mut b, 0, &odd, &[]), Err(LinkError::UnsupportedRelocation { .. })));
+    }
+
+    #[test]
+    fn label_differences() {
+        let mut d = [0x10, 0x00, 0x05, 0xc1];
+        let at = |kind: object::elf::RelocationType, symbol: i64| Fixup { kind: kind.0, place: 0, symbol, addend: 0 };
+        apply(&mut d, 0, &at(elf::R_RISCV_ADD16, 0x120), &[]).unwrap();
+        apply(&mut d, 0, &at(elf::R_RISCV_SUB16, 0x100), &[]).unwrap();
+        assert_eq!(u16::from_le_bytes([d[0], d[1]]), 0x30);
+        apply(&mut d, 2, &at(elf::R_RISCV_ADD8, 3), &[]).unwrap();
+        apply(&mut d, 2, &at(elf::R_RISCV_SUB8, 1), &[]).unwrap();
+        assert_eq!(d[2], 7);
+        apply(&mut d, 3, &at(elf::R_RISCV_SET6, 0x7f), &[]).unwrap();
+        assert_eq!(d[3], 0xff, "SET6 keeps the top two bits");
+        assert!(apply(&mut d, 3, &at(elf::R_RISCV_ADD16, 1), &[]).is_err(), "a half-word past the end");
     }
 
     #[test]
