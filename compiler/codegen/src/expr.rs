@@ -194,7 +194,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             ExprKind::ToStr { value, line } => {
                 let ty = &value.ty;
                 let v = self.expr(value)?;
-                self.to_str(v, ty, *line)?
+                self.stringify(v, ty, *line)?
             }
             ExprKind::MinMax { max, values, line } => self.min_max(*max, values, &e.ty, *line)?,
             ExprKind::Abs(v) => match self.expr(v)? {
@@ -700,7 +700,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(self.builder.build_load(self.str_type(), out, "s")?)
     }
 
-    pub(crate) fn to_str(&mut self, v: BasicValueEnum<'ctx>, ty: &Type, line: Line) -> R<BasicValueEnum<'ctx>> {
+    pub(crate) fn stringify(&mut self, v: BasicValueEnum<'ctx>, ty: &Type, line: Line) -> R<BasicValueEnum<'ctx>> {
         let via = |this: &Self, f: &str| -> R<BasicValueEnum<'ctx>> {
             let out = this.entry_alloca(this.str_type(), "str")?;
             this.call_runtime(f, &[v.into(), out.into()])?;

@@ -528,7 +528,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                         FStringPart::Literal(s) => lowered.push(expr(ExprKind::Str(s.clone()), Type::Str)),
                         FStringPart::Value(v) => {
                             let x = self.expr(v);
-                            let s = self.to_str(x, v.span);
+                            let s = self.stringify(x, v.span);
                             lowered.push(s);
                         }
                     }
@@ -559,7 +559,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         expr(kind, ty)
     }
 
-    fn to_str(&mut self, v: Expr, span: Span) -> Expr {
+    fn stringify(&mut self, v: Expr, span: Span) -> Expr {
         let line = self.line(span);
         match v.ty {
             Type::Str => v,
@@ -822,7 +822,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             Builtin::Str => {
                 let v = vals.remove(0);
-                self.to_str(v, args[0].span)
+                self.stringify(v, args[0].span)
             }
             Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
             Builtin::Min | Builtin::Max => {

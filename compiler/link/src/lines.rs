@@ -36,7 +36,7 @@ pub fn parse(data: &[u8]) -> Vec<LineRow> {
         if unit_length == 0 {
             break;
         }
-        offset += unit_length as usize;
+        offset += unit_length;
     }
     out
 }

@@ -203,7 +203,7 @@ impl<'m> Checker<'m> {
             });
             self.class_by_name.insert(c.name.name.clone(), id);
             for m in &c.methods {
-                if m.params.first().is_none() {
+                if m.params.is_empty() {
                     self.error(m.name.span, "a method must take `self` as its first parameter");
                     continue;
                 }

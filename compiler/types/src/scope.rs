@@ -2,13 +2,15 @@
 
 use strobe_syntax::ast::{Expr, ExprKind, Stmt, StmtKind};
 
+fn add(name: &str, out: &mut Vec<String>) {
+    if !out.iter().any(|n| n == name) {
+        out.push(name.to_string());
+    }
+}
+
 fn targets(e: &Expr, out: &mut Vec<String>) {
     match &e.kind {
-        ExprKind::Name(n) => {
-            if !out.contains(n) {
-                out.push(n.clone());
-            }
-        }
+        ExprKind::Name(n) => add(n, out),
         ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|i| targets(i, out)),
         _ => {}
     }
@@ -33,9 +35,7 @@ pub fn bound_names(body: &[Stmt], out: &mut Vec<String>) {
                 bound_names(body, out);
                 for h in handlers {
                     if let Some(n) = &h.name {
-                        if !out.contains(&n.name) {
-                            out.push(n.name.clone());
-                        }
+                        add(&n.name, out);
                     }
                     bound_names(&h.body, out);
                 }
@@ -43,11 +43,7 @@ pub fn bound_names(body: &[Stmt], out: &mut Vec<String>) {
                 bound_names(finalbody, out);
             }
             StmtKind::With { body, .. } => bound_names(body, out),
-            StmtKind::FunctionDef(f) => {
-                if !out.contains(&f.name.name) {
-                    out.push(f.name.name.clone());
-                }
-            }
+            StmtKind::FunctionDef(f) => add(&f.name.name, out),
             _ => {}
         }
     }
