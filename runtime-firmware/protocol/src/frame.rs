@@ -1,0 +1,271 @@
+//! Frames: `magic(2) version(1) kind(1) seq(2) len(4) | payload(len) | crc32(4)`, little-endian.
+//! The CRC covers everything from the version byte to the end of the payload.
+
+use crate::crc::Crc32;
+use crate::wire::{Reader, Writer};
+use crate::{Error, PROTOCOL_VERSION};
+
+pub const MAGIC: [u8; 2] = *b"SB";
+/// Magic, version, kind, sequence number, payload length.
+pub const HEADER_LEN: usize = 10;
+pub const CRC_LEN: usize = 4;
+pub const FRAME_OVERHEAD: usize = HEADER_LEN + CRC_LEN;
+/// The largest payload a frame may carry (images travel in chunks of at most this).
+pub const MAX_PAYLOAD: u32 = 16 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameHeader {
+    pub kind: u8,
+    pub seq: u16,
+    pub len: u32,
+}
+
+/// A decoded frame whose CRC has been checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame<'a> {
+    pub kind: u8,
+    pub seq: u16,
+    pub payload: &'a [u8],
+}
+
+fn crc_of(header: &[u8], payload: &[u8]) -> u32 {
+    let mut c = Crc32::new();
+    c.update(&header[MAGIC.len()..HEADER_LEN]);
+    c.update(payload);
+    c.finish()
+}
+
+/// Writes a frame around `payload` into `out`; returns the frame's length.
+pub fn encode(kind: u8, seq: u16, payload: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+    let len = u32::try_from(payload.len()).map_err(|_| Error::TooLong(u32::MAX))?;
+    if len > MAX_PAYLOAD {
+        return Err(Error::TooLong(len));
+    }
+    let room = out.get_mut(HEADER_LEN..HEADER_LEN + payload.len()).ok_or(Error::BufferFull)?;
+    room.copy_from_slice(payload);
+    encode_in_place(kind, seq, out, payload.len())
+}
+
+/// Frames a payload already written at `out[HEADER_LEN..HEADER_LEN + len]` (no copy).
+pub fn encode_in_place(kind: u8, seq: u16, out: &mut [u8], len: usize) -> Result<usize, Error> {
+    let len32 = u32::try_from(len).map_err(|_| Error::TooLong(u32::MAX))?;
+    if len32 > MAX_PAYLOAD {
+        return Err(Error::TooLong(len32));
+    }
+    let total = HEADER_LEN + len + CRC_LEN;
+    if out.len() < total {
+        return Err(Error::BufferFull);
+    }
+    let mut w = Writer::new(&mut out[..HEADER_LEN]);
+    w.bytes(&MAGIC)?;
+    w.u8(PROTOCOL_VERSION)?;
+    w.u8(kind)?;
+    w.u16(seq)?;
+    w.u32(len32)?;
+    let crc = crc_of(&out[..HEADER_LEN], &out[HEADER_LEN..HEADER_LEN + len]);
+    out[HEADER_LEN + len..total].copy_from_slice(&crc.to_le_bytes());
+    Ok(total)
+}
+
+fn parse_header(bytes: &[u8]) -> Result<FrameHeader, Error> {
+    let mut r = Reader::new(bytes);
+    if r.bytes(2)? != MAGIC {
+        return Err(Error::BadMagic);
+    }
+    let version = r.u8()?;
+    if version != PROTOCOL_VERSION {
+        return Err(Error::BadVersion(version));
+    }
+    let kind = r.u8()?;
+    let seq = r.u16()?;
+    let len = r.u32()?;
+    if len > MAX_PAYLOAD {
+        return Err(Error::TooLong(len));
+    }
+    Ok(FrameHeader { kind, seq, len })
+}
+
+/// Decodes the frame at the start of `bytes`; returns it and the number of bytes it used.
+pub fn decode(bytes: &[u8]) -> Result<(Frame<'_>, usize), Error> {
+    let header = parse_header(bytes.get(..HEADER_LEN).ok_or(Error::Truncated)?)?;
+    let end = HEADER_LEN + header.len as usize;
+    let payload = bytes.get(HEADER_LEN..end).ok_or(Error::Truncated)?;
+    let mut r = Reader::new(bytes.get(end..end + CRC_LEN).ok_or(Error::Truncated)?);
+    if r.u32()? != crc_of(&bytes[..HEADER_LEN], payload) {
+        return Err(Error::BadCrc);
+    }
+    Ok((Frame { kind: header.kind, seq: header.seq, payload }, end + CRC_LEN))
+}
+
+/// What one byte did to a [`FrameDecoder`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// More bytes are needed.
+    Pending,
+    /// A whole, checked frame is ready: read it with [`FrameDecoder::frame`].
+    Ready,
+    /// The frame being received was bad; the decoder has resynchronised and goes on.
+    Rejected(Error),
+}
+
+/// Byte-at-a-time frame decoder for a stream (UART, TCP), with a fixed buffer of `N` bytes.
+/// After garbage it resynchronises on the next [`MAGIC`]; it never reads past its buffer.
+pub struct FrameDecoder<const N: usize> {
+    buf: [u8; N],
+    fill: usize,
+    need: usize,
+}
+
+impl<const N: usize> Default for FrameDecoder<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> FrameDecoder<N> {
+    pub const fn new() -> Self {
+        FrameDecoder { buf: [0; N], fill: 0, need: HEADER_LEN }
+    }
+
+    /// Drops any partial frame (e.g. when the connection is re-established).
+    pub fn reset(&mut self) {
+        self.fill = 0;
+        self.need = HEADER_LEN;
+    }
+
+    /// True while part of a frame has been received.
+    pub fn in_frame(&self) -> bool {
+        self.fill > 0 && self.fill < self.need
+    }
+
+    pub fn push(&mut self, byte: u8) -> Step {
+        if self.fill >= self.need {
+            // The previous frame was handed out; start a new one.
+            self.reset();
+        }
+        if self.fill < MAGIC.len() && byte != MAGIC[self.fill] {
+            // Not a frame start: resynchronise (this byte may itself begin the magic).
+            self.fill = usize::from(byte == MAGIC[0]);
+            return Step::Pending;
+        }
+        if self.fill >= N {
+            self.reset();
+            return Step::Rejected(Error::TooLong(N as u32));
+        }
+        self.buf[self.fill] = byte;
+        self.fill += 1;
+        if self.fill == HEADER_LEN {
+            match parse_header(&self.buf[..HEADER_LEN]) {
+                Ok(h) if HEADER_LEN + h.len as usize + CRC_LEN <= N => self.need = HEADER_LEN + h.len as usize + CRC_LEN,
+                Ok(h) => {
+                    self.reset();
+                    return Step::Rejected(Error::TooLong(h.len));
+                }
+                Err(e) => {
+                    self.reset();
+                    return Step::Rejected(e);
+                }
+            }
+        }
+        if self.fill < self.need {
+            return Step::Pending;
+        }
+        match decode(&self.buf[..self.fill]) {
+            Ok(_) => Step::Ready,
+            Err(e) => {
+                self.reset();
+                Step::Rejected(e)
+            }
+        }
+    }
+
+    /// The frame completed by the last [`Step::Ready`].
+    pub fn frame(&self) -> Option<Frame<'_>> {
+        if self.fill == self.need && self.fill > HEADER_LEN {
+            decode(&self.buf[..self.fill]).ok().map(|(f, _)| f)
+        } else {
+            None
+        }
+    }
+
+    /// The sequence number of the frame being received, once its header is in.
+    pub fn partial_seq(&self) -> Option<u16> {
+        (self.fill >= HEADER_LEN).then(|| u16::from_le_bytes([self.buf[4], self.buf[5]]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_bytes() {
+        let mut out = [0u8; 32];
+        let n = encode(7, 0x0102, b"hi", &mut out).unwrap();
+        assert_eq!(n, FRAME_OVERHEAD + 2);
+        assert_eq!(&out[..HEADER_LEN + 2], &[b'S', b'B', PROTOCOL_VERSION, 7, 0x02, 0x01, 2, 0, 0, 0, b'h', b'i']);
+        let crc = crate::crc::crc32(&[PROTOCOL_VERSION, 7, 0x02, 0x01, 2, 0, 0, 0, b'h', b'i']);
+        assert_eq!(&out[12..16], &crc.to_le_bytes());
+    }
+
+    #[test]
+    fn round_trip_and_bad_input() {
+        let mut out = [0u8; 64];
+        let n = encode(3, 9, b"payload", &mut out).unwrap();
+        let (f, used) = decode(&out[..n]).unwrap();
+        assert_eq!((f.kind, f.seq, f.payload, used), (3, 9, &b"payload"[..], n));
+        for cut in 0..n {
+            assert_eq!(decode(&out[..cut]).err(), Some(Error::Truncated), "cut at {cut}");
+        }
+        let mut corrupt = out;
+        corrupt[HEADER_LEN + 1] ^= 0x40;
+        assert_eq!(decode(&corrupt[..n]).err(), Some(Error::BadCrc));
+        let mut wrong_version = out;
+        wrong_version[2] = 99;
+        assert_eq!(decode(&wrong_version[..n]).err(), Some(Error::BadVersion(99)));
+        let mut huge = out;
+        huge[6..10].copy_from_slice(&(MAX_PAYLOAD + 1).to_le_bytes());
+        assert_eq!(decode(&huge[..n]).err(), Some(Error::TooLong(MAX_PAYLOAD + 1)));
+        assert_eq!(encode(1, 1, &[0; MAX_PAYLOAD as usize + 1], &mut [0u8; 8]).err(), Some(Error::TooLong(MAX_PAYLOAD + 1)));
+        assert_eq!(encode(1, 1, b"abc", &mut [0u8; 8]).err(), Some(Error::BufferFull));
+    }
+
+    #[test]
+    fn stream_decoder_resynchronises() {
+        let mut stream = [0u8; 128];
+        let mut at = 0;
+        for b in b"xxS" {
+            stream[at] = *b;
+            at += 1;
+        }
+        let first = encode(5, 1, b"one", &mut stream[at..]).unwrap();
+        let corrupt_at = at + HEADER_LEN;
+        at += first;
+        let second = encode(6, 2, b"two", &mut stream[at..]).unwrap();
+        at += second;
+        let mut copy = stream;
+        copy[corrupt_at] ^= 1; // damage the first frame's payload
+        let mut d = FrameDecoder::<64>::new();
+        let mut events = [(0u8, 0u16, Step::Pending); 4];
+        let mut k = 0;
+        for &b in &copy[..at] {
+            match d.push(b) {
+                Step::Pending => {}
+                step => {
+                    let f = d.frame();
+                    events[k] = (f.map_or(0, |f| f.kind), f.map_or(0, |f| f.seq), step);
+                    k += 1;
+                }
+            }
+        }
+        assert_eq!(k, 2);
+        assert_eq!(events[0], (0, 0, Step::Rejected(Error::BadCrc)));
+        assert_eq!(events[1], (6, 2, Step::Ready));
+        // A frame longer than the buffer is rejected at its header, not overrun.
+        let mut small = FrameDecoder::<16>::new();
+        let mut big = [0u8; 64];
+        let n = encode(1, 1, &[7; 20], &mut big).unwrap();
+        let steps: usize = big[..n].iter().filter(|&&b| matches!(small.push(b), Step::Rejected(Error::TooLong(20)))).count();
+        assert_eq!(steps, 1);
+    }
+}

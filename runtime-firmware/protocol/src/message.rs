@@ -1,0 +1,302 @@
+//! Messages and their payloads. Host -> device: `Hello`, `LoadBegin`/`LoadChunk`/`LoadEnd`, `Run`,
+//! `Stop`. Device -> host: `HelloReply`, `Ack`, `Error`, `Log`, `Finished`, `Exception`, `Fault`.
+//! Kinds 20..=39 are reserved for the content-addressed function store (upload by hash) and for RPC
+//! and attribute writeback.
+
+use crate::frame::{self, Frame};
+use crate::wire::{Reader, Writer};
+use crate::Error;
+
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageKind {
+    Hello = 1,
+    HelloReply = 2,
+    LoadBegin = 3,
+    LoadChunk = 4,
+    LoadEnd = 5,
+    Run = 6,
+    Stop = 7,
+    Ack = 8,
+    Error = 9,
+    Log = 10,
+    Finished = 11,
+    Exception = 12,
+    Fault = 13,
+}
+
+impl MessageKind {
+    pub const ALL: [MessageKind; 13] = [
+        MessageKind::Hello,
+        MessageKind::HelloReply,
+        MessageKind::LoadBegin,
+        MessageKind::LoadChunk,
+        MessageKind::LoadEnd,
+        MessageKind::Run,
+        MessageKind::Stop,
+        MessageKind::Ack,
+        MessageKind::Error,
+        MessageKind::Log,
+        MessageKind::Finished,
+        MessageKind::Exception,
+        MessageKind::Fault,
+    ];
+
+    pub fn from_u8(v: u8) -> Result<Self, Error> {
+        Self::ALL.iter().copied().find(|k| *k as u8 == v).ok_or(Error::UnknownKind(v))
+    }
+}
+
+/// Why the device refused a request.
+#[repr(u16)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    BadFrame = 1,
+    BadCrc = 2,
+    Truncated = 3,
+    BadVersion = 4,
+    TooLong = 5,
+    UnknownMessage = 6,
+    BadPayload = 7,
+    /// A message arrived that the session's state does not allow (e.g. a chunk without `LoadBegin`).
+    OutOfOrder = 8,
+    /// The image does not fit the kernel region.
+    ImageTooLarge = 9,
+    /// `LoadEnd` found missing bytes or a CRC mismatch: the image is discarded.
+    IncompleteImage = 10,
+    /// `Run` without a complete, verified image.
+    NoKernel = 11,
+    /// The entry point lies outside the loaded image.
+    BadEntry = 12,
+}
+
+impl ErrorCode {
+    const ALL: [ErrorCode; 12] = [
+        ErrorCode::BadFrame,
+        ErrorCode::BadCrc,
+        ErrorCode::Truncated,
+        ErrorCode::BadVersion,
+        ErrorCode::TooLong,
+        ErrorCode::UnknownMessage,
+        ErrorCode::BadPayload,
+        ErrorCode::OutOfOrder,
+        ErrorCode::ImageTooLarge,
+        ErrorCode::IncompleteImage,
+        ErrorCode::NoKernel,
+        ErrorCode::BadEntry,
+    ];
+
+    pub fn from_u16(v: u16) -> Result<Self, Error> {
+        Self::ALL.iter().copied().find(|c| *c as u16 == v).ok_or(Error::BadField)
+    }
+}
+
+/// What the device tells the host in the handshake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeviceInfo {
+    pub protocol_version: u8,
+    /// `strobe_abi::ABI_VERSION` of the firmware's kernel runtime.
+    pub abi_version: u32,
+    /// Hash of the firmware's kernel ABI table; the host refuses a mismatch.
+    pub abi_hash: [u8; 32],
+    /// Where kernel images are loaded, and how much room there is.
+    pub kernel_base: u32,
+    pub kernel_size: u32,
+    /// RTIO / CPU clock, for seconds <-> machine units.
+    pub clock_hz: u32,
+    /// 1 = rv32im.
+    pub isa: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Message<'a> {
+    Hello { host_version: u8 },
+    HelloReply(DeviceInfo),
+    /// Starts an upload of `image_len` bytes; any previous image is discarded.
+    LoadBegin { image_len: u32 },
+    LoadChunk { offset: u32, data: &'a [u8] },
+    /// Completes the upload; the device checks that every byte arrived and the CRC-32 matches.
+    LoadEnd { image_crc: u32 },
+    Run { entry: u32 },
+    Stop,
+    Ack { of_seq: u16 },
+    Error { code: ErrorCode, of_seq: u16 },
+    /// Kernel `print` output, sent as it is produced.
+    Log { text: &'a str },
+    Finished { cycles: u64 },
+    /// An uncaught kernel exception: its class, message and traceback (`file:line:function` lines).
+    Exception { type_id: u32, name: &'a str, message: &'a str, traceback: &'a str },
+    /// A CPU trap in the kernel: `mcause`, `mepc`, `mtval`.
+    Fault { cause: u32, pc: u32, value: u32 },
+}
+
+impl<'a> Message<'a> {
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Message::Hello { .. } => MessageKind::Hello,
+            Message::HelloReply(_) => MessageKind::HelloReply,
+            Message::LoadBegin { .. } => MessageKind::LoadBegin,
+            Message::LoadChunk { .. } => MessageKind::LoadChunk,
+            Message::LoadEnd { .. } => MessageKind::LoadEnd,
+            Message::Run { .. } => MessageKind::Run,
+            Message::Stop => MessageKind::Stop,
+            Message::Ack { .. } => MessageKind::Ack,
+            Message::Error { .. } => MessageKind::Error,
+            Message::Log { .. } => MessageKind::Log,
+            Message::Finished { .. } => MessageKind::Finished,
+            Message::Exception { .. } => MessageKind::Exception,
+            Message::Fault { .. } => MessageKind::Fault,
+        }
+    }
+
+    fn write_payload(&self, w: &mut Writer<'_>) -> Result<(), Error> {
+        match *self {
+            Message::Hello { host_version } => w.u8(host_version),
+            Message::HelloReply(d) => {
+                w.u8(d.protocol_version)?;
+                w.u32(d.abi_version)?;
+                w.bytes(&d.abi_hash)?;
+                w.u32(d.kernel_base)?;
+                w.u32(d.kernel_size)?;
+                w.u32(d.clock_hz)?;
+                w.u8(d.isa)
+            }
+            Message::LoadBegin { image_len } => w.u32(image_len),
+            Message::LoadChunk { offset, data } => {
+                w.u32(offset)?;
+                w.blob(data)
+            }
+            Message::LoadEnd { image_crc } => w.u32(image_crc),
+            Message::Run { entry } => w.u32(entry),
+            Message::Stop => Ok(()),
+            Message::Ack { of_seq } => w.u16(of_seq),
+            Message::Error { code, of_seq } => {
+                w.u16(code as u16)?;
+                w.u16(of_seq)
+            }
+            Message::Log { text } => w.blob(text.as_bytes()),
+            Message::Finished { cycles } => w.u64(cycles),
+            Message::Exception { type_id, name, message, traceback } => {
+                w.u32(type_id)?;
+                w.blob(name.as_bytes())?;
+                w.blob(message.as_bytes())?;
+                w.blob(traceback.as_bytes())
+            }
+            Message::Fault { cause, pc, value } => {
+                w.u32(cause)?;
+                w.u32(pc)?;
+                w.u32(value)
+            }
+        }
+    }
+
+    /// Encodes this message as a whole frame with sequence number `seq`; returns its length.
+    pub fn encode(&self, seq: u16, out: &mut [u8]) -> Result<usize, Error> {
+        let room = out.get_mut(frame::HEADER_LEN..).ok_or(Error::BufferFull)?;
+        let mut w = Writer::new(room);
+        self.write_payload(&mut w)?;
+        let len = w.len();
+        frame::encode_in_place(self.kind() as u8, seq, out, len)
+    }
+
+    pub fn decode(f: &Frame<'a>) -> Result<Message<'a>, Error> {
+        let mut r = Reader::new(f.payload);
+        let m = match MessageKind::from_u8(f.kind)? {
+            MessageKind::Hello => Message::Hello { host_version: r.u8()? },
+            MessageKind::HelloReply => Message::HelloReply(DeviceInfo {
+                protocol_version: r.u8()?,
+                abi_version: r.u32()?,
+                abi_hash: r.hash()?,
+                kernel_base: r.u32()?,
+                kernel_size: r.u32()?,
+                clock_hz: r.u32()?,
+                isa: r.u8()?,
+            }),
+            MessageKind::LoadBegin => Message::LoadBegin { image_len: r.u32()? },
+            MessageKind::LoadChunk => Message::LoadChunk { offset: r.u32()?, data: r.blob()? },
+            MessageKind::LoadEnd => Message::LoadEnd { image_crc: r.u32()? },
+            MessageKind::Run => Message::Run { entry: r.u32()? },
+            MessageKind::Stop => Message::Stop,
+            MessageKind::Ack => Message::Ack { of_seq: r.u16()? },
+            MessageKind::Error => Message::Error { code: ErrorCode::from_u16(r.u16()?)?, of_seq: r.u16()? },
+            MessageKind::Log => Message::Log { text: r.text()? },
+            MessageKind::Finished => Message::Finished { cycles: r.u64()? },
+            MessageKind::Exception => Message::Exception {
+                type_id: r.u32()?,
+                name: r.text()?,
+                message: r.text()?,
+                traceback: r.text()?,
+            },
+            MessageKind::Fault => Message::Fault { cause: r.u32()?, pc: r.u32()?, value: r.u32()? },
+        };
+        r.finish()?;
+        Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::decode;
+
+    fn round_trip(m: Message<'_>) {
+        let mut buf = [0u8; 256];
+        let n = m.encode(42, &mut buf).unwrap();
+        let (f, used) = decode(&buf[..n]).unwrap();
+        assert_eq!(used, n);
+        assert_eq!(f.seq, 42);
+        assert_eq!(Message::decode(&f).unwrap(), m);
+    }
+
+    #[test]
+    fn every_message_round_trips() {
+        let info = DeviceInfo {
+            protocol_version: 1,
+            abi_version: 1,
+            abi_hash: [7; 32],
+            kernel_base: 0x4000_0000,
+            kernel_size: 0x10_0000,
+            clock_hz: 125_000_000,
+            isa: 1,
+        };
+        for m in [
+            Message::Hello { host_version: 1 },
+            Message::HelloReply(info),
+            Message::LoadBegin { image_len: 4096 },
+            Message::LoadChunk { offset: 512, data: b"\x13\x05\x00\x00" },
+            Message::LoadEnd { image_crc: 0xdead_beef },
+            Message::Run { entry: 0x4000_0010 },
+            Message::Stop,
+            Message::Ack { of_seq: 3 },
+            Message::Error { code: ErrorCode::NoKernel, of_seq: 9 },
+            Message::Log { text: "hello\n" },
+            Message::Finished { cycles: 1 << 40 },
+            Message::Exception { type_id: 4, name: "ValueError", message: "bad", traceback: "k.py:3:main\n" },
+            Message::Fault { cause: 2, pc: 0x4000_0020, value: 0 },
+        ] {
+            round_trip(m);
+        }
+    }
+
+    #[test]
+    fn exact_bytes_of_a_message() {
+        let mut buf = [0u8; 64];
+        let n = Message::Error { code: ErrorCode::BadCrc, of_seq: 0x0203 }.encode(1, &mut buf).unwrap();
+        assert_eq!(&buf[..n - 4], &[b'S', b'B', 1, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]);
+    }
+
+    #[test]
+    fn bad_payloads_are_rejected() {
+        let frame = |kind, payload| Frame { kind, seq: 1, payload };
+        assert_eq!(Message::decode(&frame(99, &[])), Err(Error::UnknownKind(99)));
+        assert_eq!(Message::decode(&frame(MessageKind::Run as u8, &[1, 2])), Err(Error::Truncated));
+        assert_eq!(Message::decode(&frame(MessageKind::Stop as u8, &[0])), Err(Error::TrailingBytes));
+        assert_eq!(Message::decode(&frame(MessageKind::Error as u8, &[0xff, 0, 0, 0])), Err(Error::BadField));
+        // A chunk claiming more data than the frame holds.
+        assert_eq!(Message::decode(&frame(MessageKind::LoadChunk as u8, &[0, 0, 0, 0, 0xff, 0xff, 0, 0, 1])), Err(Error::Truncated));
+        // Log text that is not UTF-8.
+        assert_eq!(Message::decode(&frame(MessageKind::Log as u8, &[1, 0, 0, 0, 0xff])), Err(Error::BadField));
+        let mut small = [0u8; 12];
+        assert_eq!(Message::Log { text: "too long for this" }.encode(1, &mut small), Err(Error::BufferFull));
+    }
+}
