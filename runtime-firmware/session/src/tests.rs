@@ -1,0 +1,170 @@
+//! The session against a test board: uploads, runs and every refusal.
+
+extern crate std;
+
+use super::*;
+use std::string::String;
+use std::vec::Vec;
+use strobe_protocol::crc::crc32;
+use strobe_protocol::frame::decode;
+
+const BASE: u32 = 0x4000_0000;
+
+struct TestBoard {
+    memory: Vec<u8>,
+    runs: u32,
+}
+
+impl Board for TestBoard {
+    fn info(&self) -> DeviceInfo {
+        DeviceInfo {
+            protocol_version: PROTOCOL_VERSION,
+            abi_version: 1,
+            abi_hash: [1; 32],
+            kernel_base: BASE,
+            kernel_size: self.memory.len() as u32,
+            clock_hz: 1_000_000,
+            isa: 1,
+        }
+    }
+
+    fn kernel_region(&mut self) -> &mut [u8] {
+        &mut self.memory
+    }
+
+    /// "Runs" a kernel by reporting the first image byte: 0 finishes, 1 raises, 2 faults.
+    fn run<'b>(&'b mut self, entry: u32, log: &mut dyn FnMut(&str)) -> RunOutcome<'b> {
+        self.runs += 1;
+        log("hello from the kernel\n");
+        match self.memory[(entry - BASE) as usize] {
+            0 => RunOutcome::Finished { cycles: 1234 },
+            1 => RunOutcome::Exception { type_id: 4, name: "ValueError", message: "bad", traceback: "k.py:3:main\n" },
+            _ => RunOutcome::Fault { cause: 2, pc: entry, value: 0 },
+        }
+    }
+}
+
+#[derive(Default)]
+struct Captured(Vec<u8>);
+
+impl Link for Captured {
+    fn send(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
+
+impl Captured {
+    /// Every reply as (kind, a short rendering).
+    fn replies(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < self.0.len() {
+            let (f, n) = decode(&self.0[at..]).expect("device sends valid frames");
+            let m = Message::decode(&f).expect("device sends valid messages");
+            out.push(match m {
+                Message::Error { code, .. } => std::format!("Error({code:?})"),
+                Message::Ack { .. } => "Ack".into(),
+                Message::HelloReply(i) => std::format!("HelloReply(base={:#x})", i.kernel_base),
+                Message::Log { text } => std::format!("Log({text:?})"),
+                Message::Finished { cycles } => std::format!("Finished({cycles})"),
+                Message::Exception { name, .. } => std::format!("Exception({name})"),
+                Message::Fault { cause, .. } => std::format!("Fault({cause})"),
+                other => std::format!("{other:?}"),
+            });
+            at += n;
+        }
+        self.0.clear();
+        out
+    }
+}
+
+fn frame(m: Message<'_>, seq: u16) -> Vec<u8> {
+    let mut buf = std::vec![0u8; FRAME_BUFFER];
+    let n = m.encode(seq, &mut buf).unwrap();
+    buf.truncate(n);
+    buf
+}
+
+fn session() -> (Session<TestBoard>, Captured) {
+    (Session::new(TestBoard { memory: std::vec![0xff; 4096], runs: 0 }), Captured::default())
+}
+
+fn upload(s: &mut Session<TestBoard>, link: &mut Captured, image: &[u8]) {
+    s.receive(&frame(Message::LoadBegin { image_len: image.len() as u32 }, 1), link);
+    for (i, chunk) in image.chunks(100).enumerate() {
+        s.receive(&frame(Message::LoadChunk { offset: i as u32 * 100, data: chunk }, 2 + i as u16), link);
+    }
+    s.receive(&frame(Message::LoadEnd { image_crc: crc32(image) }, 99), link);
+}
+
+#[test]
+fn handshake_upload_run() {
+    let (mut s, mut link) = session();
+    s.receive(&frame(Message::Hello { host_version: PROTOCOL_VERSION }, 0), &mut link);
+    assert_eq!(link.replies(), ["HelloReply(base=0x40000000)"]);
+    let image: Vec<u8> = std::iter::once(0).chain((1..300).map(|i| i as u8)).collect();
+    upload(&mut s, &mut link, &image);
+    assert!(link.replies().iter().all(|r| r == "Ack"));
+    assert!(s.has_kernel());
+    assert_eq!(&s.board().memory[..300], &image[..]);
+    s.receive(&frame(Message::Run { entry: BASE }, 100), &mut link);
+    assert_eq!(link.replies(), ["Ack", "Log(\"hello from the kernel\\n\")", "Finished(1234)"]);
+    s.board().memory[0] = 1;
+    s.receive(&frame(Message::Run { entry: BASE }, 101), &mut link);
+    assert_eq!(link.replies()[2], "Exception(ValueError)");
+}
+
+#[test]
+fn never_runs_a_partial_or_corrupt_upload() {
+    let (mut s, mut link) = session();
+    s.receive(&frame(Message::Run { entry: BASE }, 1), &mut link);
+    assert_eq!(link.replies(), ["Error(NoKernel)"]);
+    // Missing last chunk.
+    s.receive(&frame(Message::LoadBegin { image_len: 200 }, 1), &mut link);
+    s.receive(&frame(Message::LoadChunk { offset: 0, data: &[0; 100] }, 2), &mut link);
+    s.receive(&frame(Message::LoadEnd { image_crc: crc32(&[0; 200]) }, 3), &mut link);
+    assert_eq!(link.replies(), ["Ack", "Ack", "Error(IncompleteImage)"]);
+    s.receive(&frame(Message::Run { entry: BASE }, 4), &mut link);
+    assert_eq!(link.replies(), ["Error(NoKernel)"]);
+    // Wrong CRC.
+    s.receive(&frame(Message::LoadBegin { image_len: 4 }, 5), &mut link);
+    s.receive(&frame(Message::LoadChunk { offset: 0, data: &[0; 4] }, 6), &mut link);
+    s.receive(&frame(Message::LoadEnd { image_crc: 12345 }, 7), &mut link);
+    assert_eq!(link.replies(), ["Ack", "Ack", "Error(IncompleteImage)"]);
+    // Out-of-order chunk, chunk without LoadBegin, oversized image.
+    s.receive(&frame(Message::LoadBegin { image_len: 8 }, 8), &mut link);
+    s.receive(&frame(Message::LoadChunk { offset: 4, data: &[0; 4] }, 9), &mut link);
+    s.receive(&frame(Message::LoadChunk { offset: 0, data: &[0; 4] }, 10), &mut link);
+    s.receive(&frame(Message::LoadBegin { image_len: 1 << 20 }, 11), &mut link);
+    assert_eq!(link.replies(), ["Ack", "Error(OutOfOrder)", "Error(OutOfOrder)", "Error(ImageTooLarge)"]);
+    assert_eq!(s.board().runs, 0);
+    // A disconnect in the middle of an upload discards it.
+    s.receive(&frame(Message::LoadBegin { image_len: 8 }, 12), &mut link);
+    s.receive(&frame(Message::LoadChunk { offset: 0, data: &[0; 8] }, 13), &mut link);
+    s.disconnected();
+    s.receive(&frame(Message::LoadEnd { image_crc: crc32(&[0; 8]) }, 14), &mut link);
+    assert_eq!(link.replies(), ["Ack", "Ack", "Error(OutOfOrder)"]);
+}
+
+#[test]
+fn bad_frames_get_error_replies_and_the_session_recovers() {
+    let (mut s, mut link) = session();
+    let mut corrupt = frame(Message::Hello { host_version: PROTOCOL_VERSION }, 7);
+    corrupt[11] ^= 0xff;
+    s.receive(&corrupt, &mut link);
+    assert_eq!(link.replies(), ["Error(BadCrc)"]);
+    // Garbage, then a truncated frame followed by a disconnect, then a good frame.
+    s.receive(b"\x00\x01garbage", &mut link);
+    let good = frame(Message::Hello { host_version: PROTOCOL_VERSION }, 8);
+    s.receive(&good[..6], &mut link);
+    s.disconnected();
+    s.receive(&good, &mut link);
+    assert_eq!(link.replies(), ["HelloReply(base=0x40000000)"]);
+    s.receive(&frame(Message::Hello { host_version: 99 }, 9), &mut link);
+    s.receive(&frame(Message::Finished { cycles: 1 }, 10), &mut link);
+    upload(&mut s, &mut link, &[0; 8]);
+    link.replies();
+    s.receive(&frame(Message::Run { entry: BASE + 2 }, 11), &mut link);
+    s.receive(&frame(Message::Run { entry: BASE + 8 }, 12), &mut link);
+    assert_eq!(link.replies(), ["Error(BadEntry)", "Error(BadEntry)"]);
+}
