@@ -114,6 +114,8 @@ pub struct FrameDecoder<const N: usize> {
     buf: [u8; N],
     fill: usize,
     need: usize,
+    /// Sequence number of the last rejected frame (0 when its header never arrived).
+    rejected_seq: u16,
 }
 
 impl<const N: usize> Default for FrameDecoder<N> {
@@ -124,7 +126,7 @@ impl<const N: usize> Default for FrameDecoder<N> {
 
 impl<const N: usize> FrameDecoder<N> {
     pub const fn new() -> Self {
-        FrameDecoder { buf: [0; N], fill: 0, need: HEADER_LEN }
+        FrameDecoder { buf: [0; N], fill: 0, need: HEADER_LEN, rejected_seq: 0 }
     }
 
     /// Drops any partial frame (e.g. when the connection is re-established).
@@ -138,6 +140,12 @@ impl<const N: usize> FrameDecoder<N> {
         self.fill > 0 && self.fill < self.need
     }
 
+    fn reject(&mut self, error: Error) -> Step {
+        self.rejected_seq = self.partial_seq().unwrap_or(0);
+        self.reset();
+        Step::Rejected(error)
+    }
+
     pub fn push(&mut self, byte: u8) -> Step {
         if self.fill >= self.need {
             // The previous frame was handed out; start a new one.
@@ -149,22 +157,15 @@ impl<const N: usize> FrameDecoder<N> {
             return Step::Pending;
         }
         if self.fill >= N {
-            self.reset();
-            return Step::Rejected(Error::TooLong(N as u32));
+            return self.reject(Error::TooLong(N as u32));
         }
         self.buf[self.fill] = byte;
         self.fill += 1;
         if self.fill == HEADER_LEN {
             match parse_header(&self.buf[..HEADER_LEN]) {
                 Ok(h) if HEADER_LEN + h.len as usize + CRC_LEN <= N => self.need = HEADER_LEN + h.len as usize + CRC_LEN,
-                Ok(h) => {
-                    self.reset();
-                    return Step::Rejected(Error::TooLong(h.len));
-                }
-                Err(e) => {
-                    self.reset();
-                    return Step::Rejected(e);
-                }
+                Ok(h) => return self.reject(Error::TooLong(h.len)),
+                Err(e) => return self.reject(e),
             }
         }
         if self.fill < self.need {
@@ -172,10 +173,7 @@ impl<const N: usize> FrameDecoder<N> {
         }
         match decode(&self.buf[..self.fill]) {
             Ok(_) => Step::Ready,
-            Err(e) => {
-                self.reset();
-                Step::Rejected(e)
-            }
+            Err(e) => self.reject(e),
         }
     }
 
@@ -186,6 +184,11 @@ impl<const N: usize> FrameDecoder<N> {
         } else {
             None
         }
+    }
+
+    /// The sequence number of the frame the last [`Step::Rejected`] was about, for the error reply.
+    pub fn rejected_seq(&self) -> u16 {
+        self.rejected_seq
     }
 
     /// The sequence number of the frame being received, once its header is in.

@@ -91,7 +91,7 @@ impl<B: Board> Session<B> {
             match self.decoder.push(b) {
                 Step::Pending => {}
                 Step::Rejected(e) => {
-                    let seq = self.decoder.partial_seq().unwrap_or(0);
+                    let seq = self.decoder.rejected_seq();
                     self.error(link, e.code(), seq);
                 }
                 Step::Ready => self.handle_frame(link),
@@ -225,6 +225,9 @@ fn prefix(text: &str, max: usize) -> &str {
     }
     &text[..end]
 }
+
+#[cfg(any(test, feature = "test-board"))]
+pub mod test_board;
 
 #[cfg(test)]
 mod tests;

@@ -8,41 +8,7 @@ use std::vec::Vec;
 use strobe_protocol::crc::crc32;
 use strobe_protocol::frame::decode;
 
-const BASE: u32 = 0x4000_0000;
-
-struct TestBoard {
-    memory: Vec<u8>,
-    runs: u32,
-}
-
-impl Board for TestBoard {
-    fn info(&self) -> DeviceInfo {
-        DeviceInfo {
-            protocol_version: PROTOCOL_VERSION,
-            abi_version: 1,
-            abi_hash: [1; 32],
-            kernel_base: BASE,
-            kernel_size: self.memory.len() as u32,
-            clock_hz: 1_000_000,
-            isa: 1,
-        }
-    }
-
-    fn kernel_region(&mut self) -> &mut [u8] {
-        &mut self.memory
-    }
-
-    /// "Runs" a kernel by reporting the first image byte: 0 finishes, 1 raises, 2 faults.
-    fn run<'b>(&'b mut self, entry: u32, log: &mut dyn FnMut(&str)) -> RunOutcome<'b> {
-        self.runs += 1;
-        log("hello from the kernel\n");
-        match self.memory[(entry - BASE) as usize] {
-            0 => RunOutcome::Finished { cycles: 1234 },
-            1 => RunOutcome::Exception { type_id: 4, name: "ValueError", message: "bad", traceback: "k.py:3:main\n" },
-            _ => RunOutcome::Fault { cause: 2, pc: entry, value: 0 },
-        }
-    }
-}
+use crate::test_board::{TestBoard, BASE};
 
 #[derive(Default)]
 struct Captured(Vec<u8>);
@@ -86,7 +52,7 @@ fn frame(m: Message<'_>, seq: u16) -> Vec<u8> {
 }
 
 fn session() -> (Session<TestBoard>, Captured) {
-    (Session::new(TestBoard { memory: std::vec![0xff; 4096], runs: 0 }), Captured::default())
+    (Session::new(TestBoard::new(4096)), Captured::default())
 }
 
 fn upload(s: &mut Session<TestBoard>, link: &mut Captured, image: &[u8]) {

@@ -1,0 +1,11 @@
+//! Host driver for the core device: where it is ([`DeviceAddress`]), how bytes get there
+//! ([`Transport`]: TCP to the simulator, serial to a board), and what is said ([`Device`]: handshake,
+//! checked upload, run with streamed output), in the shared link protocol.
+
+mod address;
+mod session;
+mod transport;
+
+pub use address::DeviceAddress;
+pub use session::{Device, DeviceError, Outcome, RunResult};
+pub use transport::{SerialTransport, TcpTransport, Transport};

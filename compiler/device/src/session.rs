@@ -1,0 +1,195 @@
+//! The host side of a link session: handshake, upload in acknowledged chunks, run with streamed output.
+
+use crate::transport::Transport;
+use std::io;
+use std::time::Duration;
+use strobe_protocol::crc::crc32;
+use strobe_protocol::frame::{FrameDecoder, Step};
+use strobe_protocol::message::DeviceInfo;
+use strobe_protocol::{ErrorCode, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION};
+
+const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
+/// Image bytes per `LoadChunk` (leaves room for the chunk's own fields).
+pub const CHUNK: usize = MAX_PAYLOAD as usize - 64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    #[error("link: {0}")]
+    Io(#[from] io::Error),
+    #[error("no reply from the device while {0}")]
+    Timeout(&'static str),
+    #[error("the device refused {during}: {code:?}")]
+    Refused { code: ErrorCode, during: &'static str },
+    #[error("undecodable reply from the device: {0:?}")]
+    Protocol(strobe_protocol::Error),
+    #[error("unexpected reply while {during}: {reply}")]
+    Unexpected { during: &'static str, reply: String },
+    #[error("incompatible device: {0}")]
+    Incompatible(String),
+}
+
+/// How a kernel run ended, as the device reported it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Finished { cycles: u64 },
+    Exception { type_id: u32, name: String, message: String, traceback: String },
+    Fault { cause: u32, pc: u32, value: u32 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunResult {
+    /// Everything the kernel printed.
+    pub output: String,
+    pub outcome: Outcome,
+}
+
+/// A device reply, owned (decoded messages borrow the receive buffer).
+#[derive(Debug)]
+enum Reply {
+    Hello(DeviceInfo),
+    Ack(u16),
+    Error(ErrorCode),
+    Log(String),
+    Done(Outcome),
+    Other(String),
+}
+
+pub struct Device {
+    transport: Box<dyn Transport>,
+    decoder: Box<FrameDecoder<BUFFER>>,
+    out: Vec<u8>,
+    seq: u16,
+    info: Option<DeviceInfo>,
+}
+
+impl Device {
+    /// Opens a session over `transport` and performs the handshake.
+    pub fn connect(transport: Box<dyn Transport>) -> Result<Self, DeviceError> {
+        let mut d = Device { transport, decoder: Box::new(FrameDecoder::new()), out: vec![0; BUFFER], seq: 0, info: None };
+        d.handshake()?;
+        Ok(d)
+    }
+
+    pub fn info(&self) -> Option<DeviceInfo> {
+        self.info
+    }
+
+    pub fn set_timeout(&mut self, timeout: Duration) -> Result<(), DeviceError> {
+        Ok(self.transport.set_read_timeout(timeout)?)
+    }
+
+    fn send(&mut self, m: &Message<'_>) -> Result<u16, DeviceError> {
+        self.seq = self.seq.wrapping_add(1);
+        let n = m.encode(self.seq, &mut self.out).map_err(DeviceError::Protocol)?;
+        self.transport.write_all(&self.out[..n])?;
+        self.transport.flush()?;
+        Ok(self.seq)
+    }
+
+    fn receive(&mut self, during: &'static str) -> Result<Reply, DeviceError> {
+        let mut byte = [0u8; 1];
+        loop {
+            let n = match self.transport.read(&mut byte) {
+                Ok(n) => n,
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                    return Err(DeviceError::Timeout(during))
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if n == 0 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the device closed the link").into());
+            }
+            match self.decoder.push(byte[0]) {
+                Step::Pending => continue,
+                Step::Rejected(e) => return Err(DeviceError::Protocol(e)),
+                Step::Ready => {}
+            }
+            let frame = self.decoder.frame().ok_or(DeviceError::Timeout(during))?;
+            let m = Message::decode(&frame).map_err(DeviceError::Protocol)?;
+            return Ok(match m {
+                Message::HelloReply(info) => Reply::Hello(info),
+                Message::Ack { of_seq } => Reply::Ack(of_seq),
+                Message::Error { code, .. } => Reply::Error(code),
+                Message::Log { text } => Reply::Log(text.to_string()),
+                Message::Finished { cycles } => Reply::Done(Outcome::Finished { cycles }),
+                Message::Exception { type_id, name, message, traceback } => Reply::Done(Outcome::Exception {
+                    type_id,
+                    name: name.to_string(),
+                    message: message.to_string(),
+                    traceback: traceback.to_string(),
+                }),
+                Message::Fault { cause, pc, value } => Reply::Done(Outcome::Fault { cause, pc, value }),
+                other => Reply::Other(format!("{other:?}")),
+            });
+        }
+    }
+
+    fn expect_ack(&mut self, seq: u16, during: &'static str) -> Result<(), DeviceError> {
+        match self.receive(during)? {
+            Reply::Ack(s) if s == seq => Ok(()),
+            Reply::Error(code) => Err(DeviceError::Refused { code, during }),
+            other => Err(DeviceError::Unexpected { during, reply: format!("{other:?}") }),
+        }
+    }
+
+    /// Exchanges versions; the device describes itself.
+    pub fn handshake(&mut self) -> Result<DeviceInfo, DeviceError> {
+        self.decoder.reset();
+        self.send(&Message::Hello { host_version: PROTOCOL_VERSION })?;
+        loop {
+            match self.receive("waiting for the handshake")? {
+                Reply::Hello(info) => {
+                    if info.protocol_version != PROTOCOL_VERSION {
+                        return Err(DeviceError::Incompatible(format!(
+                            "protocol version {} (host speaks {PROTOCOL_VERSION})",
+                            info.protocol_version
+                        )));
+                    }
+                    self.info = Some(info);
+                    return Ok(info);
+                }
+                // Replies to an earlier, interrupted exchange.
+                Reply::Ack(_) | Reply::Log(_) | Reply::Done(_) => continue,
+                Reply::Error(code) => return Err(DeviceError::Refused { code, during: "the handshake" }),
+                Reply::Other(reply) => return Err(DeviceError::Unexpected { during: "the handshake", reply }),
+            }
+        }
+    }
+
+    /// After a dropped link: reconnect and handshake again (any partial upload is gone).
+    pub fn recover(&mut self) -> Result<DeviceInfo, DeviceError> {
+        self.transport.reconnect()?;
+        self.handshake()
+    }
+
+    /// Uploads a kernel image; the device accepts it only if every byte arrived and the CRC matches.
+    pub fn upload(&mut self, image: &[u8]) -> Result<(), DeviceError> {
+        let len = u32::try_from(image.len()).map_err(|_| DeviceError::Incompatible("image over 4 GiB".into()))?;
+        let seq = self.send(&Message::LoadBegin { image_len: len })?;
+        self.expect_ack(seq, "starting the upload")?;
+        for (i, chunk) in image.chunks(CHUNK).enumerate() {
+            let seq = self.send(&Message::LoadChunk { offset: (i * CHUNK) as u32, data: chunk })?;
+            self.expect_ack(seq, "uploading")?;
+        }
+        let seq = self.send(&Message::LoadEnd { image_crc: crc32(image) })?;
+        self.expect_ack(seq, "finishing the upload")
+    }
+
+    /// Runs the loaded kernel from `entry`, passing its output to `on_output` as it arrives.
+    pub fn run(&mut self, entry: u32, mut on_output: impl FnMut(&str)) -> Result<RunResult, DeviceError> {
+        let seq = self.send(&Message::Run { entry })?;
+        self.expect_ack(seq, "starting the kernel")?;
+        let mut output = String::new();
+        loop {
+            match self.receive("the kernel runs")? {
+                Reply::Log(text) => {
+                    on_output(&text);
+                    output.push_str(&text);
+                }
+                Reply::Done(outcome) => return Ok(RunResult { output, outcome }),
+                Reply::Error(code) => return Err(DeviceError::Refused { code, during: "running the kernel" }),
+                other => return Err(DeviceError::Unexpected { during: "the kernel runs", reply: format!("{other:?}") }),
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! The host driver against the device's session code (the firmware's own protocol logic, run on the
+//! host with a test board): over a pty pair as a serial line, and over TCP as to the simulator.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::Duration;
+use strobe_device::{Device, DeviceError, Outcome, SerialTransport, TcpTransport};
+use strobe_protocol::{ErrorCode, Message};
+use strobe_session::test_board::{TestBoard, BASE};
+use strobe_session::{Link, Session};
+
+struct Writer<W: Write>(W);
+
+impl<W: Write> Link for Writer<W> {
+    fn send(&mut self, bytes: &[u8]) {
+        let _ = self.0.write_all(bytes);
+        let _ = self.0.flush();
+    }
+}
+
+/// Serves the session on every accepted connection, as the firmware serves its UART.
+fn serve_tcp(listener: TcpListener) {
+    let mut session = Session::new(TestBoard::new(64 * 1024));
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { return };
+        let mut reader = stream.try_clone().expect("clone");
+        let mut link = Writer(stream);
+        let mut buf = [0u8; 4096];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => session.receive(&buf[..n], &mut link),
+            }
+        }
+        session.disconnected();
+    }
+}
+
+fn image(first: u8, len: usize) -> Vec<u8> {
+    std::iter::once(first).chain((1..len).map(|i| (i * 7) as u8)).collect()
+}
+
+#[test]
+fn serial_link_over_a_pty_pair() {
+    let (master, slave) = serialport::TTYPort::pair().expect("pty pair");
+    let path = serialport::SerialPort::name(&slave).expect("pty name");
+    // The device end: the session reading the master side.
+    thread::spawn(move || {
+        let mut reader = master.try_clone_native().expect("clone");
+        let mut link = Writer(master);
+        let mut session = Session::new(TestBoard::new(64 * 1024));
+        let mut buf = [0u8; 1024];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => session.receive(&buf[..n], &mut link),
+                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => continue,
+                Err(_) => break,
+            }
+        }
+    });
+    let transport = SerialTransport::open(&path, 115_200).expect("open the pty as a serial port");
+    let mut device = Device::connect(Box::new(transport)).expect("handshake");
+    assert_eq!(device.info().map(|i| i.kernel_base), Some(BASE));
+    let kernel = image(0, 40_000); // several chunks
+    device.upload(&kernel).expect("upload");
+    let mut streamed = String::new();
+    let result = device.run(BASE, |s| streamed.push_str(s)).expect("run");
+    assert_eq!(result.outcome, Outcome::Finished { cycles: 1234 });
+    assert_eq!(result.output, "hello from the kernel\n");
+    assert_eq!(streamed, result.output);
+    device.upload(&image(1, 64)).expect("second upload");
+    let raised = device.run(BASE, |_| {}).expect("run");
+    assert!(matches!(raised.outcome, Outcome::Exception { ref name, .. } if name == "ValueError"));
+}
+
+#[test]
+fn tcp_link_recovers_from_a_mid_upload_disconnect() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    thread::spawn(move || serve_tcp(listener));
+
+    // A host that dies in the middle of an upload, even in the middle of a frame.
+    {
+        let mut raw = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let mut buf = vec![0u8; 20_000];
+        let n = Message::LoadBegin { image_len: 8192 }.encode(1, &mut buf).unwrap();
+        raw.write_all(&buf[..n]).unwrap();
+        let n = Message::LoadChunk { offset: 0, data: &[0; 4096] }.encode(2, &mut buf).unwrap();
+        raw.write_all(&buf[..n / 2]).unwrap();
+    }
+    let mut device = Device::connect(Box::new(TcpTransport::connect("127.0.0.1", port).expect("connect"))).expect("handshake");
+    // The half upload was discarded: nothing to run.
+    match device.run(BASE, |_| {}) {
+        Err(DeviceError::Refused { code: ErrorCode::NoKernel, .. }) => {}
+        other => panic!("expected NoKernel, got {other:?}"),
+    }
+    device.upload(&image(0, 10_000)).expect("upload");
+    assert_eq!(device.run(BASE, |_| {}).expect("run").outcome, Outcome::Finished { cycles: 1234 });
+    // The link drops; the driver reconnects and the loaded kernel is still there.
+    device.recover().expect("recover");
+    assert_eq!(device.run(BASE, |_| {}).expect("run").outcome, Outcome::Finished { cycles: 1234 });
+    // A faulting kernel is reported and the device takes the next one.
+    device.upload(&image(2, 16)).expect("upload");
+    assert!(matches!(device.run(BASE, |_| {}).expect("run").outcome, Outcome::Fault { cause: 2, .. }));
+    device.upload(&image(0, 16)).expect("upload");
+    assert_eq!(device.run(BASE, |_| {}).expect("run").outcome, Outcome::Finished { cycles: 1234 });
+}
+
+#[test]
+fn corrupt_frames_get_error_replies() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    thread::spawn(move || serve_tcp(listener));
+    let mut raw = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    raw.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut buf = [0u8; 64];
+    let n = Message::Hello { host_version: 1 }.encode(5, &mut buf).unwrap();
+    buf[n - 1] ^= 0xff; // break the CRC
+    raw.write_all(&buf[..n]).unwrap();
+    let mut reply = [0u8; 64];
+    let mut got = 0;
+    while got < 18 {
+        got += raw.read(&mut reply[got..]).expect("error reply");
+    }
+    let (frame, _) = strobe_protocol::frame::decode(&reply[..got]).expect("a valid frame");
+    assert_eq!(Message::decode(&frame).unwrap(), Message::Error { code: ErrorCode::BadCrc, of_seq: 5 });
+    // Garbage followed by a good handshake still works on the same connection.
+    raw.write_all(b"\xff\x00noise").unwrap();
+    drop(raw);
+    let device = Device::connect(Box::new(TcpTransport::connect("127.0.0.1", port).expect("connect")));
+    assert!(device.is_ok());
+}

@@ -1,0 +1,50 @@
+//! A board for host tests of the protocol stack (enabled by the `test-board` feature): kernel memory
+//! is a `Vec`, and "running" a kernel reports its first byte: 0 finishes, 1 raises, anything else faults.
+
+extern crate std;
+
+use crate::{Board, RunOutcome};
+use std::vec::Vec;
+use strobe_protocol::message::DeviceInfo;
+use strobe_protocol::PROTOCOL_VERSION;
+
+pub const BASE: u32 = 0x4000_0000;
+
+pub struct TestBoard {
+    pub memory: Vec<u8>,
+    pub runs: u32,
+}
+
+impl TestBoard {
+    pub fn new(size: usize) -> Self {
+        TestBoard { memory: std::vec![0xff; size], runs: 0 }
+    }
+}
+
+impl Board for TestBoard {
+    fn info(&self) -> DeviceInfo {
+        DeviceInfo {
+            protocol_version: PROTOCOL_VERSION,
+            abi_version: 1,
+            abi_hash: [1; 32],
+            kernel_base: BASE,
+            kernel_size: self.memory.len() as u32,
+            clock_hz: 1_000_000,
+            isa: 1,
+        }
+    }
+
+    fn kernel_region(&mut self) -> &mut [u8] {
+        &mut self.memory
+    }
+
+    fn run<'b>(&'b mut self, entry: u32, log: &mut dyn FnMut(&str)) -> RunOutcome<'b> {
+        self.runs += 1;
+        log("hello from the kernel\n");
+        match self.memory[(entry - BASE) as usize] {
+            0 => RunOutcome::Finished { cycles: 1234 },
+            1 => RunOutcome::Exception { type_id: 4, name: "ValueError", message: "bad", traceback: "k.py:3:main\n" },
+            _ => RunOutcome::Fault { cause: 2, pc: entry, value: 0 },
+        }
+    }
+}
