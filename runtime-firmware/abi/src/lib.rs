@@ -120,3 +120,40 @@ pub const RUNTIME_SYMBOLS: &[(&str, &str)] = &[
     ("__strobe_str_eq", "fn(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool"),
     ("__strobe_i64_pow", "fn(base: i64, exp: i64) -> i64 /* ValueError pending for exp < 0 */"),
 ];
+
+/// Functions the core-device firmware adds for kernels (RTIO and the timeline), beside
+/// [`RUNTIME_SYMBOLS`]. `timestamp`s are machine units (RTIO clock cycles).
+pub const DEVICE_SYMBOLS: &[(&str, &str)] = &[
+    ("__strobe_rtio_counter", "fn() -> i64"),
+    ("__strobe_rtio_output", "fn(channel: u32, timestamp: i64, value: u32) /* RTIOUnderflow pending when late */"),
+    ("__strobe_rtio_gate", "fn(channel: u32, enable: u32)"),
+    ("__strobe_rtio_input_timestamp", "fn(channel: u32, deadline: i64) -> i64 /* -1 when no edge before the deadline */"),
+];
+
+/// The timeline cursor `now_mu` (`i64`), a global in the firmware that kernels read and write.
+pub const NOW: &str = "__strobe_now";
+
+/// A 256-bit fingerprint of the kernel ABI (symbol names, signatures, [`ABI_VERSION`]): the host and the
+/// firmware compute it from the same tables and the host refuses a device whose hash differs.
+pub fn abi_hash() -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (lane, chunk) in out.chunks_mut(8).enumerate() {
+        // FNV-1a, one lane per seed.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (lane as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let mut eat = |bytes: &[u8]| {
+            for &b in bytes {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        eat(&ABI_VERSION.to_le_bytes());
+        for (name, signature) in RUNTIME_SYMBOLS.iter().chain(DEVICE_SYMBOLS.iter()) {
+            eat(name.as_bytes());
+            eat(signature.as_bytes());
+        }
+        eat(PENDING_EXCEPTION.as_bytes());
+        eat(NOW.as_bytes());
+        chunk.copy_from_slice(&h.to_le_bytes());
+    }
+    out
+}

@@ -4,26 +4,56 @@
 use crate::exceptions;
 use strobe_abi::{ExceptionId, ListHeader};
 
-#[cfg(target_arch = "riscv32")]
+#[cfg(all(target_arch = "riscv32", not(feature = "device")))]
 const ARENA_SIZE: usize = 8 << 20;
-#[cfg(not(target_arch = "riscv32"))]
+#[cfg(all(not(target_arch = "riscv32"), not(feature = "device")))]
 const ARENA_SIZE: usize = 64 << 10;
 
+#[cfg(not(feature = "device"))]
 #[repr(C, align(16))]
 struct ArenaMemory([u8; ARENA_SIZE]);
 
+/// The default arena (standalone programs); a device firmware points the arena elsewhere.
+#[cfg(not(feature = "device"))]
 static mut ARENA: ArenaMemory = ArenaMemory([0; ARENA_SIZE]);
+static mut ARENA_BASE: *mut u8 = core::ptr::null_mut();
+static mut ARENA_LIMIT: usize = 0;
 static mut ARENA_USED: usize = 0;
+
+/// Uses `[base, base + size)` as the arena from now on (and empties it).
+///
+/// # Safety
+/// The region must be valid, writable memory used by nothing else while kernels run.
+pub unsafe fn set_region(base: *mut u8, size: usize) {
+    ARENA_BASE = base;
+    ARENA_LIMIT = size;
+    ARENA_USED = 0;
+}
+
+/// The arena's memory: the assigned region, or the default one.
+unsafe fn region() -> (*mut u8, usize) {
+    if !ARENA_BASE.is_null() {
+        return (ARENA_BASE, ARENA_LIMIT);
+    }
+    #[cfg(not(feature = "device"))]
+    {
+        (core::ptr::addr_of_mut!(ARENA) as *mut u8, ARENA_SIZE)
+    }
+    #[cfg(feature = "device")]
+    {
+        (core::ptr::null_mut(), 0)
+    }
+}
 
 /// Allocates `size` bytes aligned to `align` (a power of two), or returns `None` when exhausted.
 pub fn allocate(size: usize, align: usize) -> Option<*mut u8> {
     let align = align.max(1);
     // SAFETY: single-threaded kernel execution; only this module touches the arena statics.
     unsafe {
-        let base = core::ptr::addr_of_mut!(ARENA) as *mut u8;
+        let (base, limit) = region();
         let start = (ARENA_USED + align - 1) & !(align - 1);
         let end = start.checked_add(size)?;
-        if end > ARENA_SIZE {
+        if end > limit {
             return None;
         }
         ARENA_USED = end;

@@ -4,7 +4,7 @@
 //! handles it or pushes its call site with `__strobe_traceback_push` and returns to its caller.
 
 use crate::arena;
-use crate::output::{write_stderr, Stderr};
+use crate::output::write_stderr;
 use core::fmt::Write;
 use strobe_abi::{Exception, ExceptionId, SourceLocation, Str};
 
@@ -37,6 +37,22 @@ pub fn pending() -> Option<&'static Exception> {
 /// Raises a builtin exception from inside the runtime (no kernel source location).
 pub fn raise_builtin(id: ExceptionId, name: &'static str, message: &'static str) {
     raise_with_str(id, name, Str { ptr: message.as_ptr(), len: message.len() as u32 });
+}
+
+/// Raises a builtin exception whose message is formatted now (copied into the arena).
+pub fn raise_builtin_fmt(id: ExceptionId, name: &'static str, args: core::fmt::Arguments<'_>) {
+    let mut text = crate::output::StackBuffer::<160>::new();
+    let _ = text.write_fmt(args);
+    let len = text.len;
+    let message = match arena::allocate(len, 1) {
+        Some(p) => {
+            // SAFETY: `p` has room for `len` bytes.
+            unsafe { core::ptr::copy_nonoverlapping(text.bytes.as_ptr(), p, len) };
+            Str { ptr: p, len: len as u32 }
+        }
+        None => Str { ptr: core::ptr::null(), len: 0 },
+    };
+    raise_with_str(id, name, message);
 }
 
 fn raise_with_str(id: ExceptionId, name: &'static str, message: Str) {
@@ -117,30 +133,45 @@ fn str_bytes(s: &Str) -> &[u8] {
     unsafe { core::slice::from_raw_parts(s.ptr, s.len as usize) }
 }
 
-/// Writes the pending exception CPython-style to standard error:
-/// `Traceback (most recent call last):`, one `File "...", line N, in f` per frame, then `Name: message`.
-pub fn report_uncaught() {
-    let Some(exc) = pending() else { return };
-    write_stderr(b"Traceback (most recent call last):\n");
+/// Writes the pending exception's traceback frames CPython-style (outermost first) through `write`:
+/// `File "...", line N, in f`, the source line, and a note for frames dropped by deep recursion.
+pub fn write_traceback(write: &mut dyn FnMut(&[u8])) {
     // SAFETY: single-threaded; frames were pushed from compiler-emitted constant locations.
     let (count, dropped) = unsafe { (FRAME_COUNT, FRAMES_DROPPED) };
     for i in (0..count).rev() {
         // SAFETY: i < FRAME_COUNT <= MAX_FRAMES, and each stored pointer is a valid location.
         let loc = unsafe { &*FRAMES[i] };
-        write_stderr(b"  File \"");
-        write_stderr(str_bytes(&loc.file));
-        let _ = write!(Stderr, "\", line {}, in ", loc.line);
-        write_stderr(str_bytes(&loc.function));
-        write_stderr(b"\n");
+        write(b"  File \"");
+        write(str_bytes(&loc.file));
+        let mut line = crate::output::StackBuffer::<24>::new();
+        let _ = write!(line, "\", line {}, in ", loc.line);
+        write(line.as_bytes());
+        write(str_bytes(&loc.function));
+        write(b"\n");
         if loc.text.len > 0 {
-            write_stderr(b"    ");
-            write_stderr(str_bytes(&loc.text));
-            write_stderr(b"\n");
+            write(b"    ");
+            write(str_bytes(&loc.text));
+            write(b"\n");
         }
         if i == count - 1 && dropped > 0 {
-            let _ = writeln!(Stderr, "  [Previous line repeated {} more times]", dropped);
+            let mut note = crate::output::StackBuffer::<64>::new();
+            let _ = writeln!(note, "  [Previous line repeated {} more times]", dropped);
+            write(note.as_bytes());
         }
     }
+}
+
+/// The pending exception's class name and message.
+pub fn describe(exc: &Exception) -> (&[u8], &[u8]) {
+    (str_bytes(&exc.name), str_bytes(&exc.message))
+}
+
+/// Writes the pending exception CPython-style to standard error:
+/// `Traceback (most recent call last):`, one `File "...", line N, in f` per frame, then `Name: message`.
+pub fn report_uncaught() {
+    let Some(exc) = pending() else { return };
+    write_stderr(b"Traceback (most recent call last):\n");
+    write_traceback(&mut |b| write_stderr(b));
     write_stderr(str_bytes(&exc.name));
     if exc.message.len > 0 {
         write_stderr(b": ");

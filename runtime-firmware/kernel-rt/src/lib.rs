@@ -15,7 +15,8 @@ pub mod strings;
 #[cfg(all(feature = "linux-user", target_arch = "riscv32"))]
 mod linux_user;
 
-#[cfg(all(not(test), target_arch = "riscv32"))]
+/// Standalone programs own the panic handler; on a device the firmware does.
+#[cfg(all(not(test), target_arch = "riscv32", not(feature = "device")))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     output::write_stderr(b"strobe runtime: internal panic\n");

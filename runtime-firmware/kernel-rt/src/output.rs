@@ -43,13 +43,28 @@ pub fn write_stderr(data: &[u8]) {
     platform_write(2, data);
 }
 
-#[cfg(all(feature = "linux-user", target_arch = "riscv32"))]
-fn platform_write(fd: u32, data: &[u8]) {
-    crate::linux_user::write(fd, data);
+/// Where output goes on a device: the firmware installs a writer (file descriptor 1 or 2, bytes).
+pub type Writer = fn(u32, &[u8]);
+
+static mut WRITER: Option<Writer> = None;
+
+/// Installs the device's output writer.
+pub fn set_writer(writer: Writer) {
+    // SAFETY: single-threaded; set by the firmware before kernels run.
+    unsafe { WRITER = Some(writer) };
 }
 
-#[cfg(not(all(feature = "linux-user", target_arch = "riscv32")))]
-fn platform_write(_fd: u32, _data: &[u8]) {}
+fn platform_write(fd: u32, data: &[u8]) {
+    // SAFETY: single-threaded access.
+    if let Some(w) = unsafe { WRITER } {
+        w(fd, data);
+        return;
+    }
+    #[cfg(all(feature = "linux-user", target_arch = "riscv32"))]
+    crate::linux_user::write(fd, data);
+    #[cfg(not(all(feature = "linux-user", target_arch = "riscv32")))]
+    let _ = (fd, data);
+}
 
 /// `core::fmt` sink for standard error.
 pub struct Stderr;

@@ -1,0 +1,132 @@
+"""The RTIO core: a 64-bit timestamp counter (1 machine unit = 1 sys clock cycle), TTL output channels
+with per-channel event FIFOs, and timestamped input channels.
+
+CPU interface (CSRs):
+  counter, counter_update   write counter_update to latch the running counter into `counter`.
+  chan_sel                  the channel the next output write / input read addresses.
+  o_timestamp, o_value, o_we
+                            write the event's timestamp and value, then o_we to enqueue it.
+  o_status                  bit 0: selected FIFO full; bit 1: underflow (sticky); bit 2: sequence
+                            error (sticky); bit 3: overflow (sticky).
+  o_status_clear            clears the sticky bits.
+  o_underflow_timestamp     timestamp and channel of the last underflowing event.
+  i_gate                    per input channel: record rising edges when set.
+  i_status                  bit 0: an input timestamp is ready on the selected channel; bit 1: overflow.
+  i_timestamp, i_re         the head timestamp of the selected input channel; write i_re to pop it.
+
+Underflow: an event whose timestamp is not in the future when enqueued is dropped and flagged.
+Sequence error: an event earlier than the channel's previous event is dropped and flagged.
+Every output edge is logged by the simulation as `rtio <cycle> <channel> <value>`.
+"""
+
+from migen import Module, Signal, If, Display, Cat
+from migen.genlib.fifo import SyncFIFO
+from litex.soc.interconnect.csr import AutoCSR, CSR, CSRStatus, CSRStorage
+
+# Cycles between the CSR write that enqueues an event and the earliest cycle it can reach its pin.
+PIPELINE_LATENCY = 4
+
+
+class RTIO(Module, AutoCSR):
+    def __init__(self, outputs, inputs, fifo_depth=64, log_edges=True):
+        n_out = len(outputs)
+        n_in = len(inputs)
+        self.counter_value = counter = Signal(64)
+        self.sync += counter.eq(counter + 1)
+
+        self._counter = CSRStatus(64)
+        self._counter_update = CSR()
+        self.sync += If(self._counter_update.re, self._counter.status.eq(counter))
+
+        self._chan_sel = CSRStorage(8)
+        self._o_timestamp = CSRStorage(64)
+        self._o_value = CSRStorage(1)
+        self._o_we = CSR()
+        self._o_status = CSRStatus(4)
+        self._o_status_clear = CSR()
+        self._o_underflow_timestamp = CSRStatus(64)
+        self._o_underflow_channel = CSRStatus(8)
+
+        underflow = Signal()
+        sequence_error = Signal()
+        overflow = Signal()
+        sel = self._chan_sel.storage
+        timestamp = self._o_timestamp.storage
+        full_selected = Signal()
+
+        for ch, pin in enumerate(outputs):
+            fifo = SyncFIFO(64 + 1, fifo_depth)
+            self.submodules += fifo
+            last = Signal(64)
+            selected = Signal()
+            self.comb += [
+                selected.eq(sel == ch),
+                fifo.din.eq(Cat(timestamp, self._o_value.storage)),
+            ]
+            self.comb += If(selected, full_selected.eq(~fifo.writable))
+            late = Signal()
+            out_of_order = Signal()
+            self.comb += [
+                late.eq(timestamp < counter + PIPELINE_LATENCY),
+                out_of_order.eq(timestamp < last),
+            ]
+            self.comb += fifo.we.eq(self._o_we.re & selected & ~late & ~out_of_order & fifo.writable)
+            self.sync += If(self._o_we.re & selected,
+                If(late,
+                    underflow.eq(1),
+                    self._o_underflow_timestamp.status.eq(timestamp),
+                    self._o_underflow_channel.status.eq(ch),
+                ).Elif(out_of_order,
+                    sequence_error.eq(1),
+                ).Elif(~fifo.writable,
+                    overflow.eq(1),
+                ).Else(
+                    last.eq(timestamp),
+                ),
+            )
+            # Play the head event at its cycle.
+            head_ts = Signal(64)
+            head_value = Signal()  # whole Signals: Display() cannot print slices
+            due = Signal()
+            self.comb += [
+                head_ts.eq(fifo.dout[:64]),
+                head_value.eq(fifo.dout[64]),
+                due.eq(fifo.readable & (head_ts <= counter)),
+                fifo.re.eq(due),
+            ]
+            self.sync += If(due, pin.eq(head_value))
+            if log_edges:
+                self.sync += If(due & (pin != head_value), Display("rtio %d " + str(ch) + " %d", counter, head_value))
+
+        self.sync += If(self._o_status_clear.re, underflow.eq(0), sequence_error.eq(0), overflow.eq(0))
+        self.comb += self._o_status.status.eq(Cat(full_selected, underflow, sequence_error, overflow))
+
+        # Inputs: rising edges of each gated input, timestamped.
+        self._i_gate = CSRStorage(max(n_in, 1))
+        self._i_status = CSRStatus(2)
+        self._i_timestamp = CSRStatus(64)
+        self._i_re = CSR()
+        in_overflow = Signal()
+        ready_selected = Signal()
+        for ch, pin in enumerate(inputs):
+            fifo = SyncFIFO(64, fifo_depth)
+            self.submodules += fifo
+            previous = Signal()
+            rising = Signal()
+            selected = Signal()
+            self.sync += previous.eq(pin)
+            self.comb += [
+                selected.eq(sel == ch),
+                rising.eq(pin & ~previous & self._i_gate.storage[ch]),
+                # The edge happened one cycle before we see it in `previous`'s register.
+                fifo.din.eq(counter - 1),
+                fifo.we.eq(rising & fifo.writable),
+                fifo.re.eq(self._i_re.re & selected),
+            ]
+            self.sync += If(rising & ~fifo.writable, in_overflow.eq(1))
+            self.comb += If(selected,
+                ready_selected.eq(fifo.readable),
+                self._i_timestamp.status.eq(fifo.dout),
+            )
+        self.sync += If(self._o_status_clear.re, in_overflow.eq(0))
+        self.comb += self._i_status.status.eq(Cat(ready_selected, in_overflow))

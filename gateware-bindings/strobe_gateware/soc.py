@@ -1,0 +1,94 @@
+"""The simulated core device: LiteX SimSoC-style platform, VexRiscv (rv32im), ROM (firmware), SRAM,
+main RAM (kernels), UART over serial2tcp, and the RTIO core with 8 TTL outputs and 2 inputs wired as
+loopback from outputs 0 and 1.
+
+`python -m strobe_gateware.soc --build-dir DIR` generates the Verilog, the Verilator build script and
+csr.json; the caller then runs DIR/gateware/build_sim.sh (see xtask). The firmware goes in
+DIR/gateware/sim_rom.init, read when the simulation starts, so new firmware needs no re-verilation.
+"""
+
+import argparse
+import os
+
+from migen import Signal
+from migen.genlib.io import CRG
+from litex.build.generic_platform import Pins, Subsignal
+from litex.build.sim import SimPlatform
+from litex.build.sim.config import SimConfig
+from litex.soc.integration.soc_core import SoCCore
+from litex.soc.integration.builder import Builder
+
+from strobe_gateware.rtio import RTIO
+
+N_OUTPUTS = 8
+N_INPUTS = 2
+ROM_SIZE = 0x10000
+SRAM_SIZE = 0x10000
+MAIN_RAM_SIZE = 0x100000
+SYS_CLK_HZ = 125_000_000  # nominal: 1 machine unit = 1 cycle = 8 ns
+
+_io = [
+    ("sys_clk", 0, Pins(1)),
+    ("sys_rst", 0, Pins(1)),
+    ("serial", 0,
+        Subsignal("source_valid", Pins(1)),
+        Subsignal("source_ready", Pins(1)),
+        Subsignal("source_data", Pins(8)),
+        Subsignal("sink_valid", Pins(1)),
+        Subsignal("sink_ready", Pins(1)),
+        Subsignal("sink_data", Pins(8)),
+    ),
+]
+
+
+class Platform(SimPlatform):
+    def __init__(self):
+        SimPlatform.__init__(self, "SIM", _io)
+
+
+class CoreDeviceSim(SoCCore):
+    def __init__(self, rom_init=None):
+        platform = Platform()
+        # Migen's CRG holds the system in reset for its first cycles (the CPU's caches need it).
+        self.submodules.crg = CRG(platform.request("sys_clk"))
+        SoCCore.__init__(self, platform,
+            clk_freq=SYS_CLK_HZ,
+            cpu_type="vexriscv",
+            cpu_variant="full",
+            ident="Strobe core device (simulation)",
+            integrated_rom_size=ROM_SIZE,
+            integrated_rom_init=rom_init or [0x0000006f],  # `j .` until firmware is loaded
+            integrated_sram_size=SRAM_SIZE,
+            integrated_main_ram_size=MAIN_RAM_SIZE,
+            uart_name="sim",
+            with_timer=True,
+        )
+        outputs = [Signal(name=f"ttl{i}") for i in range(N_OUTPUTS)]
+        inputs = [outputs[0], outputs[1]]  # loopback wiring in the simulation
+        self.submodules.rtio = RTIO(outputs, inputs)
+        self.add_csr("rtio")
+        self.add_constant("RTIO_OUTPUTS", N_OUTPUTS)
+        self.add_constant("RTIO_INPUTS", N_INPUTS)
+        if os.environ.get("STROBE_SIM_DEBUG_FETCH"):
+            from migen import If, Display
+            adr = Signal(30)
+            self.comb += adr.eq(self.cpu.ibus.adr)
+            self.sync += If(self.cpu.ibus.stb & self.cpu.ibus.ack, Display("ifetch %x", adr))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--build-dir", required=True)
+    parser.add_argument("--port", type=int, default=4321, help="serial2tcp port baked into sim_config.js")
+    args = parser.parse_args()
+    soc = CoreDeviceSim()
+    sim_config = SimConfig()
+    sim_config.add_clocker("sys_clk", freq_hz=SYS_CLK_HZ)
+    sim_config.add_module("serial2tcp", "serial", args={"port": args.port})
+    builder = Builder(soc, output_dir=args.build_dir, compile_software=False,
+                      csr_json=os.path.join(args.build_dir, "csr.json"))
+    builder.build(sim_config=sim_config, run=False, jobs=2, opt_level="O2", interactive=False)
+
+
+if __name__ == "__main__":
+    main()

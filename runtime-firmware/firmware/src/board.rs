@@ -1,0 +1,110 @@
+//! The core device as the session's [`Board`]: kernel images in the first half of main RAM, the
+//! kernel arena in the second half; kernel output streamed to the host as `Log` messages.
+
+use crate::trap;
+use core::fmt::Write;
+use strobe_kernel_rt::{arena, exceptions, output};
+use strobe_protocol::message::DeviceInfo;
+use strobe_protocol::PROTOCOL_VERSION;
+use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
+use strobe_session::{Board, RunOutcome};
+
+const KERNEL_REGION: usize = MAIN_RAM.size / 2;
+
+/// The host's log callback while a kernel runs (null otherwise).
+static mut LOG: Option<*mut dyn FnMut(&str)> = None;
+
+/// Kernel output (print) from the runtime: forwarded to the host.
+pub fn kernel_output(_fd: u32, data: &[u8]) {
+    // SAFETY: set only for the duration of `run`, single-threaded.
+    if let Some(log) = unsafe { LOG } {
+        let mut rest = data;
+        while !rest.is_empty() {
+            let (text, used) = match core::str::from_utf8(rest) {
+                Ok(t) => (t, rest.len()),
+                Err(e) if e.valid_up_to() > 0 => {
+                    // SAFETY: validated prefix.
+                    (unsafe { core::str::from_utf8_unchecked(&rest[..e.valid_up_to()]) }, e.valid_up_to())
+                }
+                Err(_) => ("\u{fffd}", 1),
+            };
+            // SAFETY: the pointer is live while `run` is on the stack.
+            unsafe { (*log)(text) };
+            rest = &rest[used..];
+        }
+    }
+}
+
+struct Text {
+    bytes: [u8; 1024],
+    len: usize,
+}
+
+impl Write for Text {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let n = s.len().min(self.bytes.len() - self.len);
+        self.bytes[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+pub struct CoreDevice {
+    traceback: Text,
+}
+
+impl CoreDevice {
+    pub fn new() -> Self {
+        CoreDevice { traceback: Text { bytes: [0; 1024], len: 0 } }
+    }
+}
+
+impl Board for CoreDevice {
+    fn info(&self) -> DeviceInfo {
+        DeviceInfo {
+            protocol_version: PROTOCOL_VERSION,
+            abi_version: strobe_abi::ABI_VERSION,
+            abi_hash: strobe_abi::abi_hash(),
+            kernel_base: MAIN_RAM.base as u32,
+            kernel_size: KERNEL_REGION as u32,
+            clock_hz: CONFIG_CLOCK_FREQUENCY as u32,
+            isa: 1,
+        }
+    }
+
+    fn kernel_region(&mut self) -> &mut [u8] {
+        // SAFETY: the first half of main RAM belongs to kernel images; nothing else uses it.
+        unsafe { core::slice::from_raw_parts_mut(MAIN_RAM.base as *mut u8, KERNEL_REGION) }
+    }
+
+    fn run<'b>(&'b mut self, entry: u32, log: &mut dyn FnMut(&str)) -> RunOutcome<'b> {
+        // SAFETY: the second half of main RAM is the arena; a new run starts it empty.
+        unsafe { arena::set_region((MAIN_RAM.base + KERNEL_REGION) as *mut u8, MAIN_RAM.size - KERNEL_REGION) };
+        exceptions::__strobe_exception_clear();
+        // SAFETY: erase the callback's lifetime for the duration of this call only.
+        unsafe { LOG = Some(core::mem::transmute::<&mut dyn FnMut(&str), *mut dyn FnMut(&str)>(log)) };
+        let start = crate::rtio::__strobe_rtio_counter();
+        let result = trap::run_kernel(entry);
+        let cycles = (crate::rtio::__strobe_rtio_counter() - start) as u64;
+        output::flush_stdout();
+        // SAFETY: as above.
+        unsafe { LOG = None };
+        if let Err(t) = result {
+            return RunOutcome::Fault { cause: t.cause, pc: t.pc, value: t.value };
+        }
+        let Some(exc) = exceptions::pending() else { return RunOutcome::Finished { cycles } };
+        let (name, message) = exceptions::describe(exc);
+        self.traceback.len = 0;
+        let tb = &mut self.traceback;
+        exceptions::write_traceback(&mut |b| {
+            let _ = tb.write_str(core::str::from_utf8(b).unwrap_or("?"));
+        });
+        let traceback = core::str::from_utf8(&self.traceback.bytes[..self.traceback.len]).unwrap_or("");
+        RunOutcome::Exception {
+            type_id: exc.type_id,
+            name: core::str::from_utf8(name).unwrap_or("Exception"),
+            message: core::str::from_utf8(message).unwrap_or(""),
+            traceback,
+        }
+    }
+}

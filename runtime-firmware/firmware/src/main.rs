@@ -1,0 +1,59 @@
+//! Core device firmware: boots, serves the link session over the UART, loads kernels into main RAM and
+//! runs them with a trap handler, so a faulting kernel is reported and the device keeps serving.
+#![no_std]
+#![no_main]
+
+mod board;
+mod exports;
+mod rtio;
+mod trap;
+mod uart;
+
+use strobe_session::Session;
+
+core::arch::global_asm!(
+    ".section .text.start",
+    ".globl _start",
+    "_start:",
+    "  la sp, _stack_top",
+    "  la t0, trap_entry",
+    "  csrw mtvec, t0",
+    // Copy .data from ROM, clear .bss.
+    "  la t0, _sidata",
+    "  la t1, _sdata",
+    "  la t2, _edata",
+    "1: bgeu t1, t2, 2f",
+    "  lw t3, 0(t0)",
+    "  sw t3, 0(t1)",
+    "  addi t0, t0, 4",
+    "  addi t1, t1, 4",
+    "  j 1b",
+    "2: la t0, _sbss",
+    "  la t1, _ebss",
+    "3: bgeu t0, t1, 4f",
+    "  sw zero, 0(t0)",
+    "  addi t0, t0, 4",
+    "  j 3b",
+    "4: call firmware_main",
+    "5: j 5b",
+);
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    // A firmware bug, never input from the link: restart from scratch.
+    // SAFETY: `_start` re-initialises everything.
+    unsafe { core::arch::asm!("j _start", options(noreturn)) }
+}
+
+#[no_mangle]
+extern "C" fn firmware_main() -> ! {
+    strobe_kernel_rt::output::set_writer(board::kernel_output);
+    exports::keep();
+    let mut session = Session::new(board::CoreDevice::new());
+    let mut link = uart::UartLink;
+    loop {
+        if let Some(b) = uart::read_byte() {
+            session.receive(&[b], &mut link);
+        }
+    }
+}

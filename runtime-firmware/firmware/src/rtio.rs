@@ -1,0 +1,75 @@
+//! RTIO for kernels: the timeline cursor, timestamped TTL output, gated input timestamps. Late
+//! output raises `RTIOUnderflow` in the kernel with the channel, the timestamp and the slack.
+
+use strobe_abi::ExceptionId;
+use strobe_kernel_rt::exceptions::raise_builtin_fmt;
+use strobe_regmap::{
+    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_GATE, RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP,
+    RTIO_O_STATUS, RTIO_O_STATUS_CLEAR, RTIO_O_TIMESTAMP, RTIO_O_VALUE, RTIO_O_WE,
+};
+
+const STATUS_FULL: u64 = 1 << 0;
+const STATUS_UNDERFLOW: u64 = 1 << 1;
+const STATUS_SEQUENCE_ERROR: u64 = 1 << 2;
+const STATUS_OVERFLOW: u64 = 1 << 3;
+
+/// The timeline cursor (`now_mu()`), read and written by kernels directly.
+#[no_mangle]
+pub static mut __strobe_now: i64 = 0;
+
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_counter() -> i64 {
+    RTIO_COUNTER_UPDATE.write(1);
+    RTIO_COUNTER.read() as i64
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
+    RTIO_CHAN_SEL.write(channel as u64);
+    while RTIO_O_STATUS.read() & STATUS_FULL != 0 {}
+    RTIO_O_TIMESTAMP.write(timestamp as u64);
+    RTIO_O_VALUE.write(value as u64);
+    RTIO_O_WE.write(1);
+    let status = RTIO_O_STATUS.read();
+    if status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_OVERFLOW) != 0 {
+        RTIO_O_STATUS_CLEAR.write(1);
+        if status & STATUS_UNDERFLOW != 0 {
+            let slack = timestamp - __strobe_rtio_counter();
+            raise_builtin_fmt(
+                ExceptionId::RTIOUnderflow,
+                "RTIOUnderflow",
+                format_args!("RTIO underflow at {timestamp} mu, channel {channel}, slack {slack} mu"),
+            );
+        } else if status & STATUS_SEQUENCE_ERROR != 0 {
+            raise_builtin_fmt(
+                ExceptionId::RTIOUnderflow,
+                "RTIOUnderflow",
+                format_args!("RTIO sequence error at {timestamp} mu, channel {channel}: earlier than the previous event"),
+            );
+        } else {
+            raise_builtin_fmt(ExceptionId::RTIOOverflow, "RTIOOverflow", format_args!("RTIO overflow on channel {channel}"));
+        }
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_gate(channel: u32, enable: u32) {
+    let gates = RTIO_I_GATE.read();
+    let bit = 1u64 << channel;
+    RTIO_I_GATE.write(if enable != 0 { gates | bit } else { gates & !bit });
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64 {
+    RTIO_CHAN_SEL.write(channel as u64);
+    loop {
+        if RTIO_I_STATUS.read() & 1 != 0 {
+            let t = RTIO_I_TIMESTAMP.read() as i64;
+            RTIO_I_RE.write(1);
+            return t;
+        }
+        if __strobe_rtio_counter() > deadline {
+            return -1;
+        }
+    }
+}
