@@ -311,9 +311,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             "__strobe_str_concat" => void.fn_type(&[ptr.into(), i32t.into(), ptr.into(), i32t.into(), ptr.into()], false),
             "__strobe_str_eq" => self.ctx.bool_type().fn_type(&[ptr.into(), i32t.into(), ptr.into(), i32t.into()], false),
             "__strobe_i64_pow" => i64t.fn_type(&[i64t.into(), i64t.into()], false),
+            "__strobe_rtio_counter" => i64t.fn_type(&[], false),
+            "__strobe_rtio_output" => void.fn_type(&[i32t.into(), i64t.into(), i32t.into()], false),
+            "__strobe_rtio_gate" => void.fn_type(&[i32t.into(), i32t.into()], false),
+            "__strobe_rtio_input_timestamp" => i64t.fn_type(&[i32t.into(), i64t.into()], false),
             other => panic!("runtime function `{other}` is not in the kernel ABI table"),
         };
-        debug_assert!(strobe_abi::RUNTIME_SYMBOLS.iter().any(|(n, _)| *n == name));
+        debug_assert!(strobe_abi::RUNTIME_SYMBOLS.iter().chain(strobe_abi::DEVICE_SYMBOLS).any(|(n, _)| *n == name));
         self.module.add_function(name, ty, Some(Linkage::External))
     }
 
@@ -343,6 +347,16 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             g.set_linkage(Linkage::External);
             g
         })
+    }
+
+    /// The timeline cursor `now_mu`, a global in the firmware.
+    pub(crate) fn now_global(&self) -> PointerValue<'ctx> {
+        let g = self.module.get_global(strobe_abi::NOW).unwrap_or_else(|| {
+            let g = self.module.add_global(self.ctx.i64_type(), None, strobe_abi::NOW);
+            g.set_linkage(Linkage::External);
+            g
+        });
+        g.as_pointer_value()
     }
 
     pub(crate) fn load_pending(&self) -> R<PointerValue<'ctx>> {

@@ -5,7 +5,7 @@ use crate::emit::{Gen, Layout, R};
 use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FloatValue, IntValue, PointerValue};
 use inkwell::{FloatPredicate, IntPredicate};
 use strobe_abi::ExceptionId;
-use strobe_ir::{ArithOp, CmpKind, Expr, ExprKind, Line, Type};
+use strobe_ir::{ArithOp, CmpKind, Expr, ExprKind, Intrinsic, Line, Type};
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     pub(crate) fn expr(&mut self, e: &'ir Expr) -> R<BasicValueEnum<'ctx>> {
@@ -210,6 +210,52 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.block(stmts)?;
                 self.expr(value)?
             }
+            ExprKind::Intrinsic { op, args, line } => self.intrinsic(*op, args, *line)?,
+            ExprKind::SecondsToMu { seconds, clock_hz } => {
+                let s = self.expr(seconds)?.into_float_value();
+                let clock = self.ctx.f64_type().const_float(*clock_hz as f64);
+                let cycles = self.builder.build_float_mul(s, clock, "cycles")?;
+                let rounded = self.call_intrinsic("llvm.round", &[cycles.into()])?.into_float_value();
+                self.builder.build_float_to_signed_int(rounded, self.ctx.i64_type(), "mu")?.into()
+            }
+        })
+    }
+
+    /// The timeline (`now_mu` lives in the firmware) and RTIO calls into the firmware.
+    fn intrinsic(&mut self, op: Intrinsic, args: &'ir [Expr], line: Line) -> R<BasicValueEnum<'ctx>> {
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.expr(a)?);
+        }
+        let i64t = self.ctx.i64_type();
+        let none = self.ctx.i8_type().const_zero().into();
+        let now = self.now_global();
+        Ok(match op {
+            Intrinsic::NowMu => self.builder.build_load(i64t, now, "now")?,
+            Intrinsic::AtMu => {
+                self.builder.build_store(now, values[0])?;
+                none
+            }
+            Intrinsic::DelayMu => {
+                let t = self.builder.build_load(i64t, now, "now")?.into_int_value();
+                let later = self.builder.build_int_add(t, values[0].into_int_value(), "later")?;
+                self.builder.build_store(now, later)?;
+                none
+            }
+            Intrinsic::RtioOutput => {
+                let t = self.builder.build_load(i64t, now, "now")?;
+                self.call_runtime("__strobe_rtio_output", &[values[0].into(), t.into(), values[1].into()])?;
+                self.check_exception(line)?;
+                none
+            }
+            Intrinsic::RtioGate => {
+                self.call_runtime("__strobe_rtio_gate", &[values[0].into(), values[1].into()])?;
+                none
+            }
+            Intrinsic::RtioInputTimestamp => self
+                .call_runtime("__strobe_rtio_input_timestamp", &[values[0].into(), values[1].into()])?
+                .unwrap_or(i64t.const_zero().into()),
+            Intrinsic::RtioGetCounter => self.call_runtime("__strobe_rtio_counter", &[])?.unwrap_or(i64t.const_zero().into()),
         })
     }
 

@@ -3,9 +3,15 @@
 //! checked upload, run with streamed output), in the shared link protocol.
 
 mod address;
+mod firmware;
+mod sim;
+mod trace;
 mod session;
 mod transport;
 
 pub use address::DeviceAddress;
+pub use firmware::{FirmwareError, FirmwareImage};
+pub use sim::{SimBuild, SimDevice};
+pub use trace::{Edge, Trace};
 pub use session::{Device, DeviceError, Outcome, RunResult};
 pub use transport::{SerialTransport, TcpTransport, Transport};

@@ -8,6 +8,9 @@ use strobe_codegen::{OptLevel, Target};
 use strobe_link::{Archive, InputObject, LinkConfig, LinkedImage};
 use strobe_syntax::{Diagnostic, SourceFile};
 
+/// Device drivers in the kernel language, compiled with every core-device program.
+pub const DEVICE_PRELUDE: &str = include_str!("prelude/devices.py");
+
 /// The kernel runtime for standalone programs (Linux user mode), built by `build.rs`.
 pub static KERNEL_RUNTIME: &[u8] = include_bytes!(env!("STROBE_KERNEL_RT"));
 
@@ -66,24 +69,52 @@ pub struct CompileOutput {
     pub units_cached: usize,
 }
 
+/// What kernels are compiled for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Platform {
+    /// A standalone program for `qemu-riscv32` (Linux user mode), with its own runtime.
+    Standalone,
+    /// A kernel for the core device: loaded at `base`, calling the firmware's kernel ABI at `externals`.
+    Device { clock_hz: u64, base: u32, externals: std::collections::BTreeMap<String, u32> },
+}
+
 /// Compiles kernel programs, remembering compiled units in memory and (optionally) on disk.
 pub struct Compiler {
     target: Target,
     opt: OptLevel,
+    platform: Platform,
     disk: Option<UnitCache>,
     memory: HashMap<CacheKey, Vec<u8>>,
 }
 
 impl Compiler {
     pub fn new(disk: Option<UnitCache>) -> Self {
-        Compiler { target: Target::Rv32im, opt: OptLevel::Default, disk, memory: HashMap::new() }
+        Compiler { target: Target::Rv32im, opt: OptLevel::Default, platform: Platform::Standalone, disk, memory: HashMap::new() }
+    }
+
+    pub fn for_platform(disk: Option<UnitCache>, platform: Platform) -> Self {
+        Compiler { platform, ..Compiler::new(disk) }
+    }
+
+    fn lower_options(&self) -> strobe_ir::LowerOptions {
+        match &self.platform {
+            Platform::Standalone => strobe_ir::LowerOptions::default(),
+            Platform::Device { clock_hz, .. } => strobe_ir::LowerOptions { device_clock_hz: Some(*clock_hz) },
+        }
+    }
+
+    fn link_config(&self) -> LinkConfig {
+        match &self.platform {
+            Platform::Standalone => LinkConfig::linux_user("_start"),
+            Platform::Device { base, externals, .. } => LinkConfig::device(*base, strobe_abi::KERNEL_ENTRY, externals.clone()),
+        }
     }
 
     /// Front end only: parse and type-check, returning diagnostics (used by tests and fuzzing).
     pub fn check(file: &SourceFile) -> Result<(), Vec<Diagnostic>> {
         let module = strobe_syntax::parse(file)?;
         let typed = strobe_types::check_program(&module)?;
-        strobe_ir::lower_program(&typed, file).map(|_| ())
+        strobe_ir::lower_program(&typed, file, strobe_ir::LowerOptions::default()).map(|_| ())
     }
 
     /// The unoptimized LLVM IR of every link unit (for inspection: `strobe compile --emit-llvm`).
@@ -91,7 +122,7 @@ impl Compiler {
         let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
         let module = strobe_syntax::parse(file).map_err(source_error)?;
         let typed = strobe_types::check_program(&module).map_err(source_error)?;
-        let program = strobe_ir::lower_program(&typed, file).map_err(source_error)?;
+        let program = strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
         let mut out = String::new();
         for unit in &program.units {
             out.push_str(&strobe_codegen::unit_llvm_ir(&program, unit, self.target)?);
@@ -99,7 +130,17 @@ impl Compiler {
         Ok(out)
     }
 
+    /// Core-device programs get the device drivers (`TTLOut`, `TTLInOut`), written in the kernel
+    /// language, appended after their own code (so their line numbers are unchanged).
+    fn with_prelude(&self, file: &SourceFile) -> SourceFile {
+        match self.platform {
+            Platform::Standalone => file.clone(),
+            Platform::Device { .. } => SourceFile::new(file.name.clone(), format!("{}\n{DEVICE_PRELUDE}", file.text)),
+        }
+    }
+
     pub fn compile(&mut self, file: &SourceFile) -> Result<CompileOutput, CompileError> {
+        let file = &self.with_prelude(file);
         let mut t = PhaseTimings::default();
         let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
         let start = Instant::now();
@@ -109,15 +150,16 @@ impl Compiler {
         let typed = strobe_types::check_program(&module).map_err(source_error)?;
         t.infer = start.elapsed();
         let start = Instant::now();
-        let program = strobe_ir::lower_program(&typed, file).map_err(source_error)?;
+        let program = strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
         t.ir = start.elapsed();
-        let options = match self.opt {
-            OptLevel::None => "O0",
-            OptLevel::Default => "O2",
+        let options = match (&self.opt, self.lower_options().device_clock_hz) {
+            (OptLevel::None, None) => "O0".to_string(),
+            (OptLevel::Default, None) => "O2".to_string(),
+            (o, Some(hz)) => format!("{}-dev{hz}", if *o == OptLevel::None { "O0" } else { "O2" }),
         };
         // Units found in memory or on disk are reused; the rest go to LLVM on two threads.
         let keys: Vec<CacheKey> =
-            program.units.iter().map(|u| CacheKey::new(&u.key.0, self.target.name(), options)).collect();
+            program.units.iter().map(|u| CacheKey::new(&u.key.0, self.target.name(), &options)).collect();
         let mut found: Vec<Option<Vec<u8>>> = keys
             .iter()
             .map(|k| self.memory.get(k).cloned().or_else(|| self.disk.as_ref().and_then(|d| d.get(k))))
@@ -144,7 +186,7 @@ impl Compiler {
         let compiled = missing.len();
         let start = Instant::now();
         let runtime = Archive { name: "libstrobe_kernel_rt.a".into(), bytes: KERNEL_RUNTIME.to_vec() };
-        let image = strobe_link::link(&objects, &[runtime], &LinkConfig::linux_user("_start"))?;
+        let image = strobe_link::link(&objects, &[runtime], &self.link_config())?;
         t.link = start.elapsed();
         Ok(CompileOutput { image, objects, timings: t, units_compiled: compiled, units_cached: cached })
     }

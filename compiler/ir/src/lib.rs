@@ -11,6 +11,6 @@ mod units;
 mod tree;
 
 pub use hash::{IdentityHash, SignatureHash};
-pub use lower::lower_program;
+pub use lower::{lower_program, LowerOptions};
 pub use tree::*;
 pub use units::LinkUnit;

@@ -12,8 +12,15 @@ use strobe_types::{
     TypedProgram,
 };
 
+/// What the target offers the kernel language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LowerOptions {
+    /// The core device's RTIO clock; `None` for standalone programs (no timeline, no RTIO).
+    pub device_clock_hz: Option<u64>,
+}
+
 /// Lowers every instance of `program` to IR and computes hashes and link units.
-pub fn lower_program(program: &TypedProgram<'_>, file: &SourceFile) -> Result<Program, Vec<Diagnostic>> {
+pub fn lower_program(program: &TypedProgram<'_>, file: &SourceFile, options: LowerOptions) -> Result<Program, Vec<Diagnostic>> {
     let mut class_index = HashMap::new();
     let mut classes = Vec::new();
     for (i, c) in program.classes.iter().enumerate() {
@@ -22,7 +29,7 @@ pub fn lower_program(program: &TypedProgram<'_>, file: &SourceFile) -> Result<Pr
             classes.push(ClassLayout { name: c.name.clone(), fields: vec![] });
         }
     }
-    let ctx = Shared { program, file, class_index };
+    let ctx = Shared { program, file, class_index, options };
     for (id, index) in &ctx.class_index {
         let fields = program.classes[id.0 as usize]
             .fields
@@ -62,6 +69,7 @@ struct Shared<'a, 'm> {
     program: &'a TypedProgram<'m>,
     file: &'a SourceFile,
     class_index: HashMap<ClassId, ClassIndex>,
+    options: LowerOptions,
 }
 
 impl Shared<'_, '_> {
@@ -259,7 +267,34 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             StmtKind::Break => out.push(Stmt::Break),
             StmtKind::Continue => out.push(Stmt::Continue),
-            StmtKind::Pass | StmtKind::FunctionDef(_) | StmtKind::With { .. } => {}
+            StmtKind::Pass | StmtKind::FunctionDef(_) => {}
+            StmtKind::With { items, body } => {
+                let parallel = items.iter().any(|i| matches!(&i.kind, A::Name(n) if n == "parallel"));
+                if !parallel {
+                    for st in body {
+                        self.stmt(st, out);
+                    }
+                    return;
+                }
+                if self.clock_hz(s.span).is_none() {
+                    return;
+                }
+                // Every statement starts at the block's start; the block ends at the latest end.
+                let line = self.line(s.span);
+                let now = |line| expr(ExprKind::Intrinsic { op: Intrinsic::NowMu, args: vec![], line }, Type::Int64);
+                let (start, end) = (self.temp(Type::Int64), self.temp(Type::Int64));
+                out.push(Stmt::Assign(Place::Local(start), now(line)));
+                out.push(Stmt::Assign(Place::Local(end), self.local(start)));
+                for st in body {
+                    let at = ExprKind::Intrinsic { op: Intrinsic::AtMu, args: vec![self.local(start)], line };
+                    out.push(Stmt::Expr(expr(at, Type::None)));
+                    self.stmt(st, out);
+                    let latest = ExprKind::MinMax { max: true, values: vec![self.local(end), now(line)], line };
+                    out.push(Stmt::Assign(Place::Local(end), expr(latest, Type::Int64)));
+                }
+                let at = ExprKind::Intrinsic { op: Intrinsic::AtMu, args: vec![self.local(end)], line };
+                out.push(Stmt::Expr(expr(at, Type::None)));
+            }
             StmtKind::Raise(exc) => {
                 let line = self.line(s.span);
                 let exc = exc.as_ref().map(|e| match self.resolution(e) {
@@ -559,6 +594,14 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         expr(kind, ty)
     }
 
+    /// The device clock, or an error: the timeline and RTIO exist only on the core device.
+    fn clock_hz(&mut self, span: Span) -> Option<u64> {
+        if self.shared.options.device_clock_hz.is_none() {
+            self.error(span, "the timeline and RTIO need the core device: run this with `strobe run`, not `strobe exec`");
+        }
+        self.shared.options.device_clock_hz
+    }
+
     fn stringify(&mut self, v: Expr, span: Span) -> Expr {
         let line = self.line(span);
         match v.ty {
@@ -825,6 +868,35 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 self.stringify(v, args[0].span)
             }
             Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
+            Builtin::NowMu
+            | Builtin::AtMu
+            | Builtin::DelayMu
+            | Builtin::Delay
+            | Builtin::RtioOutput
+            | Builtin::RtioGate
+            | Builtin::RtioInputTimestamp
+            | Builtin::RtioGetCounter => {
+                let Some(clock_hz) = self.clock_hz(e.span) else { return expr(ExprKind::None, ty) };
+                let op = match b {
+                    Builtin::NowMu => Intrinsic::NowMu,
+                    Builtin::AtMu => Intrinsic::AtMu,
+                    Builtin::DelayMu => Intrinsic::DelayMu,
+                    Builtin::Delay => {
+                        let seconds = self.coerce(vals.remove(0), &Type::Float);
+                        vals.push(expr(ExprKind::SecondsToMu { seconds: boxed(seconds), clock_hz }, Type::Int64));
+                        Intrinsic::DelayMu
+                    }
+                    Builtin::RtioOutput => Intrinsic::RtioOutput,
+                    Builtin::RtioGate => Intrinsic::RtioGate,
+                    Builtin::RtioInputTimestamp => Intrinsic::RtioInputTimestamp,
+                    _ => Intrinsic::RtioGetCounter,
+                };
+                let vals = match op {
+                    Intrinsic::RtioOutput | Intrinsic::RtioGate => vals.into_iter().map(|v| self.coerce(v, &Type::Int32)).collect(),
+                    _ => vals,
+                };
+                expr(ExprKind::Intrinsic { op, args: vals, line }, ty)
+            }
             Builtin::Min | Builtin::Max => {
                 let values = if vals.len() == 1 { vals } else { vals.into_iter().map(|v| self.coerce(v, &ty)).collect() };
                 expr(ExprKind::MinMax { max: b == Builtin::Max, values, line }, ty)

@@ -172,6 +172,25 @@ pub enum CmpKind {
     Ge,
 }
 
+/// Timeline and RTIO operations (core device only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Intrinsic {
+    /// `now_mu()`: the timeline cursor.
+    NowMu,
+    /// `at_mu(t)`.
+    AtMu,
+    /// `delay_mu(dt)`.
+    DelayMu,
+    /// `rtio_output(channel, value)` at `now_mu()`; raises RTIOUnderflow when too late.
+    RtioOutput,
+    /// `rtio_gate(channel, enable)`: record rising edges of an input channel.
+    RtioGate,
+    /// `rtio_input_timestamp(channel, deadline)`: the next recorded edge, or -1 after the deadline.
+    RtioInputTimestamp,
+    /// `rtio_get_counter()`: the RTIO counter now.
+    RtioGetCounter,
+}
+
 #[derive(Clone, Debug, Hash)]
 pub struct Expr {
     pub kind: ExprKind,
@@ -236,4 +255,7 @@ pub enum ExprKind {
     Abs(Box<Expr>),
     /// Statements run for their effect, then a value (list comprehensions).
     Block(Vec<Stmt>, Box<Expr>),
+    Intrinsic { op: Intrinsic, args: Vec<Expr>, line: Line },
+    /// Seconds (float) to machine units at `clock_hz`, rounded to nearest (`delay(seconds)`).
+    SecondsToMu { seconds: Box<Expr>, clock_hz: u64 },
 }

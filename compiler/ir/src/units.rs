@@ -90,6 +90,7 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::ListPop { list: a, .. }
         | ExprKind::Len(a)
         | ExprKind::ToStr { value: a, .. }
+        | ExprKind::SecondsToMu { seconds: a, .. }
         | ExprKind::Abs(a) => walk_expr(a, f),
         ExprKind::Index { list: a, index: b, .. }
         | ExprKind::Arith { left: a, right: b, .. }
@@ -106,6 +107,7 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::ListLit(items)
         | ExprKind::TupleLit(items)
         | ExprKind::StrConcat { parts: items, .. }
+        | ExprKind::Intrinsic { args: items, .. }
         | ExprKind::MinMax { values: items, .. } => items.iter_mut().for_each(|i| walk_expr(i, f)),
         ExprKind::New { init, .. } => {
             if let Some((_, args)) = init {

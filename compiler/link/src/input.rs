@@ -185,3 +185,23 @@ pub fn index_archive(archive: &Archive) -> Result<ArchiveIndex<'_>, LinkError> {
     }
     Ok(ArchiveIndex { members, definitions })
 }
+
+/// A pseudo-object defining each external symbol at its absolute address.
+pub fn externals(symbols: &std::collections::BTreeMap<String, u32>) -> ObjectFile {
+    ObjectFile {
+        name: "<externals>".into(),
+        sections: Vec::new(),
+        symbols: symbols
+            .iter()
+            .map(|(name, &address)| InputSymbol {
+                name: name.clone(),
+                global: true,
+                weak: false,
+                def: SymbolDef::Absolute(address),
+                is_function: false,
+            })
+            .collect(),
+        e_flags: 0,
+        from_archive: false,
+    }
+}

@@ -14,12 +14,19 @@ pub struct LinkConfig {
     /// Alignment of segment starts (the page size for a Linux loader).
     pub segment_align: u32,
     pub entry: String,
+    /// Symbols defined outside the image at fixed addresses (the firmware's kernel ABI).
+    pub externals: std::collections::BTreeMap<String, u32>,
 }
 
 impl LinkConfig {
     /// A Linux user-mode executable, as `qemu-riscv32` loads it.
     pub fn linux_user(entry: &str) -> Self {
-        LinkConfig { base: 0x10000, segment_align: 0x1000, entry: entry.to_string() }
+        LinkConfig { base: 0x10000, segment_align: 0x1000, entry: entry.to_string(), externals: Default::default() }
+    }
+
+    /// A kernel image for the core device: loaded at `base`, calling the firmware at `externals`.
+    pub fn device(base: u32, entry: &str, externals: std::collections::BTreeMap<String, u32>) -> Self {
+        LinkConfig { base, segment_align: 16, entry: entry.to_string(), externals }
     }
 }
 

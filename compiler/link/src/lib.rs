@@ -90,6 +90,19 @@ impl LinkedImage {
         lines::lookup(&self.lines, pc)
     }
 
+    /// The image as one block of bytes from its first segment's address (zero-filled gaps and `.bss`),
+    /// as a loader copies it into memory.
+    pub fn flat(&self) -> (u32, Vec<u8>) {
+        let Some(first) = self.segments.first() else { return (0, Vec::new()) };
+        let end = self.segments.iter().map(|s| s.address + s.memory_size).max().unwrap_or(first.address);
+        let mut bytes = vec![0u8; (end - first.address) as usize];
+        for s in &self.segments {
+            let at = (s.address - first.address) as usize;
+            bytes[at..at + s.data.len()].copy_from_slice(&s.data);
+        }
+        (first.address, bytes)
+    }
+
     /// The image as an ELF32 executable (for `qemu-riscv32`, objdump, or a loader).
     pub fn to_elf(&self) -> Vec<u8> {
         elf_out::write_executable(self)
@@ -99,6 +112,9 @@ impl LinkedImage {
 /// Links `objects` (and whatever they need from `archives`) with entry symbol `config.entry`.
 pub fn link(objects: &[InputObject], archives: &[Archive], config: &LinkConfig) -> Result<LinkedImage, LinkError> {
     let mut files = Vec::new();
+    if !config.externals.is_empty() {
+        files.push(input::externals(&config.externals));
+    }
     for o in objects {
         files.push(input::parse_object(&o.name, &o.bytes)?);
     }

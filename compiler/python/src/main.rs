@@ -1,5 +1,7 @@
 //! The `strobe` command line.
 
+mod run;
+
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -21,6 +23,20 @@ struct Cli {
 enum Command {
     /// Compile a standalone kernel program and run its `main()` under qemu-riscv32.
     Exec { file: PathBuf },
+    /// Compile a kernel program's `main()` and run it on the core device (default: the simulated one),
+    /// printing its output; `--trace`/`--vcd` write the pin-level RTIO trace.
+    Run {
+        file: PathBuf,
+        /// An already running device: tcp:HOST:PORT or serial:PATH[@BAUD].
+        #[arg(long)]
+        device: Option<String>,
+        /// Write the trace, one `<timestamp_mu> <channel> <value>` line per edge (`-` for stdout).
+        #[arg(long)]
+        trace: Option<PathBuf>,
+        /// Write the trace as VCD.
+        #[arg(long)]
+        vcd: Option<PathBuf>,
+    },
     /// Compile a standalone kernel program to a linked ELF image.
     Compile {
         file: PathBuf,
@@ -35,7 +51,7 @@ enum Command {
     },
 }
 
-fn cache_dir() -> PathBuf {
+pub(crate) fn cache_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("STROBE_CACHE_DIR") {
         return d.into();
     }
@@ -46,7 +62,7 @@ fn cache_dir() -> PathBuf {
     base.join("strobe")
 }
 
-fn read_source(path: &Path) -> Result<SourceFile> {
+pub(crate) fn read_source(path: &Path) -> Result<SourceFile> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(SourceFile::new(path.display().to_string(), text))
 }
@@ -83,6 +99,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Run { file, device, trace, vcd } => crate::run::run(cli.no_cache, file, device.as_deref(), trace.as_deref(), vcd.as_deref()),
         Command::Exec { file } => {
             let out = match compile(cli, file)? {
                 Ok(o) => o,
@@ -105,7 +122,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
 }
 
 /// Writes an ELF image with execute permission (qemu-user refuses to load it otherwise).
-fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))

@@ -14,25 +14,62 @@ pub enum Builtin {
     Abs,
     Min,
     Max,
+    // The timeline and RTIO (core device only).
+    NowMu,
+    AtMu,
+    DelayMu,
+    Delay,
+    RtioOutput,
+    RtioGate,
+    RtioInputTimestamp,
+    RtioGetCounter,
 }
 
 impl Builtin {
+    /// Timeline and RTIO intrinsics: they need the core device.
+    pub fn needs_device(self) -> bool {
+        matches!(
+            self,
+            Builtin::NowMu
+                | Builtin::AtMu
+                | Builtin::DelayMu
+                | Builtin::Delay
+                | Builtin::RtioOutput
+                | Builtin::RtioGate
+                | Builtin::RtioInputTimestamp
+                | Builtin::RtioGetCounter
+        )
+    }
+
+    const NAMES: [(&'static str, Builtin); 20] = [
+        ("print", Builtin::Print),
+        ("len", Builtin::Len),
+        ("range", Builtin::Range),
+        ("int", Builtin::Int),
+        ("int32", Builtin::Int32),
+        ("int64", Builtin::Int64),
+        ("float", Builtin::Float),
+        ("bool", Builtin::Bool),
+        ("str", Builtin::Str),
+        ("abs", Builtin::Abs),
+        ("min", Builtin::Min),
+        ("max", Builtin::Max),
+        ("now_mu", Builtin::NowMu),
+        ("at_mu", Builtin::AtMu),
+        ("delay_mu", Builtin::DelayMu),
+        ("delay", Builtin::Delay),
+        ("rtio_output", Builtin::RtioOutput),
+        ("rtio_gate", Builtin::RtioGate),
+        ("rtio_input_timestamp", Builtin::RtioInputTimestamp),
+        ("rtio_get_counter", Builtin::RtioGetCounter),
+    ];
+
     pub fn lookup(name: &str) -> Option<Builtin> {
-        Some(match name {
-            "print" => Builtin::Print,
-            "len" => Builtin::Len,
-            "range" => Builtin::Range,
-            "int" => Builtin::Int,
-            "int32" => Builtin::Int32,
-            "int64" => Builtin::Int64,
-            "float" => Builtin::Float,
-            "bool" => Builtin::Bool,
-            "str" => Builtin::Str,
-            "abs" => Builtin::Abs,
-            "min" => Builtin::Min,
-            "max" => Builtin::Max,
-            _ => return None,
-        })
+        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, b)| *b == self).map(|(n, _)| *n).unwrap_or("?")
     }
 }
 

@@ -232,7 +232,7 @@ impl Checker<'_> {
     }
 
     fn builtin_call(&mut self, ctx: &mut Ctx, e: &ast::Expr, b: Builtin, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Ty {
-        let name = format!("{b:?}").to_lowercase();
+        let name = b.name();
         if b != Builtin::Print {
             if let Some(k) = keywords.first() {
                 self.error(k.name.span, format!("`{name}()` takes no keyword arguments"));
@@ -303,6 +303,30 @@ impl Checker<'_> {
                     self.deferred.push(Deferred::Numeric { ty: t, integer: false, span: args[0].span });
                 }
                 target
+            }
+            Builtin::NowMu | Builtin::RtioGetCounter => {
+                arity(self, 0..=0);
+                Ty::Int64
+            }
+            Builtin::AtMu | Builtin::DelayMu | Builtin::Delay | Builtin::RtioOutput | Builtin::RtioGate | Builtin::RtioInputTimestamp => {
+                let params: &[Ty] = match b {
+                    Builtin::AtMu | Builtin::DelayMu => &[Ty::Int64],
+                    Builtin::Delay => &[Ty::Float],
+                    Builtin::RtioOutput | Builtin::RtioGate => &[Ty::Int32, Ty::Int32],
+                    _ => &[Ty::Int32, Ty::Int64],
+                };
+                if arity(self, params.len()..=params.len()) {
+                    for (a, want) in args.iter().zip(params) {
+                        let t = self.expr(ctx, a);
+                        if *want == Ty::Float && !self.table.is_int_literal_var(&t) && self.table.shallow(&t) != Ty::Float {
+                            // `delay(1)` and `delay(n)` with an int: converted like float(n).
+                            self.deferred.push(Deferred::Numeric { ty: t, integer: false, span: a.span });
+                        } else if *want != Ty::Float {
+                            self.unify(want, &t, a.span, &format!("the argument of `{name}()`"));
+                        }
+                    }
+                }
+                if b == Builtin::RtioInputTimestamp { Ty::Int64 } else { Ty::None }
             }
             Builtin::Min | Builtin::Max => {
                 if args.is_empty() {

@@ -449,9 +449,11 @@ impl<'m> Checker<'m> {
         // Resolve every type; anything left unresolved cannot be compiled.
         let had_errors = !self.diagnostics.is_empty();
         for c in 0..self.classes.len() {
+            // A class the program never uses (a driver it does not need) has nothing to infer.
+            let used = self.instances.iter().any(|i| self.defs[i.def.0 as usize].kind == DefKind::Method(ClassId(c as u32)));
             for f in 0..self.classes[c].fields.len() {
                 let t = self.table.resolve(&self.classes[c].fields[f].1);
-                if !t.is_ground() && !had_errors {
+                if !t.is_ground() && !had_errors && used {
                     let (name, _, span) = &self.classes[c].fields[f];
                     let msg = format!("cannot infer the type of attribute `{name}`; add an annotation in `__init__`");
                     self.diagnostics.push(Diagnostic::error(*span, msg));

@@ -94,9 +94,13 @@ impl Checker<'_> {
                     self.unify(&lt, &Ty::Callable(Callable::Function(def)), f.name.span, "a nested function name");
                 }
             }
-            StmtKind::With { items, .. } => {
-                let span = items.first().map(|i| i.span).unwrap_or(s.span);
-                self.error(span, "`with` blocks need the core device's timeline (`with parallel:`); `strobe exec` programs cannot use them");
+            StmtKind::With { items, body } => {
+                for item in items {
+                    if !matches!(&item.kind, ExprKind::Name(n) if n == "parallel" || n == "sequential") {
+                        self.error(item.span, "only `with parallel:` and `with sequential:` are supported in kernels");
+                    }
+                }
+                self.check_block(ctx, body);
             }
         }
     }

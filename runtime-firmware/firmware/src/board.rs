@@ -10,6 +10,11 @@ use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
 use strobe_session::{Board, RunOutcome};
 
 const KERNEL_REGION: usize = MAIN_RAM.size / 2;
+/// A kernel's timeline starts this far ahead of the RTIO counter (1 ms at 125 MHz, as ARTIQ's
+/// `core.reset()`), so its first events are not late.
+const INITIAL_SLACK_MU: i64 = 125_000;
+/// At the end of a run the device waits for the timeline to be played out, up to this far ahead.
+const MAX_DRAIN_MU: i64 = 1 << 24;
 
 /// The host's log callback while a kernel runs (null otherwise).
 static mut LOG: Option<*mut dyn FnMut(&str)> = None;
@@ -84,8 +89,17 @@ impl Board for CoreDevice {
         // SAFETY: erase the callback's lifetime for the duration of this call only.
         unsafe { LOG = Some(core::mem::transmute::<&mut dyn FnMut(&str), *mut dyn FnMut(&str)>(log)) };
         let start = crate::rtio::__strobe_rtio_counter();
+        // SAFETY: single-threaded; kernels are not running yet.
+        unsafe { crate::rtio::__strobe_now = start + INITIAL_SLACK_MU };
         let result = trap::run_kernel(entry);
         let cycles = (crate::rtio::__strobe_rtio_counter() - start) as u64;
+        // Let the scheduled events play out, so the run's output edges all happened when it reports.
+        // SAFETY: as above.
+        let end = unsafe { crate::rtio::__strobe_now };
+        let counter = crate::rtio::__strobe_rtio_counter();
+        if end > counter && end - counter < MAX_DRAIN_MU {
+            while crate::rtio::__strobe_rtio_counter() < end {}
+        }
         output::flush_stdout();
         // SAFETY: as above.
         unsafe { LOG = None };

@@ -1,0 +1,205 @@
+//! The simulated core device: building it once (SoC generation, Verilator, firmware) and running it
+//! with a TCP link and a captured pin-level trace.
+
+use crate::firmware::FirmwareImage;
+use crate::trace::{Edge, Trace};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("{step}: {message}")]
+    Build { step: &'static str, message: String },
+    #[error("simulator: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Firmware(#[from] crate::firmware::FirmwareError),
+    #[error("the simulator did not accept a connection on port {0}")]
+    NoConnection(u16),
+}
+
+/// A built simulator: the Verilator binary, its modules, and the firmware.
+pub struct SimBuild {
+    /// `<dir>/gateware`: obj_dir/Vsim, modules/, the memory init files.
+    pub gateware: PathBuf,
+    pub firmware: FirmwareImage,
+    pub clock_hz: u64,
+}
+
+fn run(step: &'static str, cmd: &mut Command) -> Result<(), SimError> {
+    let out = cmd.output().map_err(|e| SimError::Build { step, message: format!("cannot run {:?}: {e}", cmd.get_program()) })?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    let tail: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = tail[tail.len().saturating_sub(15)..].join("\n");
+    Err(SimError::Build { step, message: tail })
+}
+
+/// FNV-1a of the gateware sources: rebuild the simulator when they change.
+fn gateware_stamp(repo: &Path) -> Result<String, SimError> {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let dir = repo.join("gateware-bindings/strobe_gateware");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "py")).collect();
+    files.sort();
+    for f in files {
+        for b in std::fs::read(&f)? {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    Ok(format!("{h:016x}"))
+}
+
+impl SimBuild {
+    /// Builds what is missing or stale under `dir`; `progress` hears each step and its duration.
+    pub fn ensure(repo: &Path, dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<SimBuild, SimError> {
+        let gateware = dir.join("gateware");
+        let stamp_file = dir.join("stamp");
+        let stamp = gateware_stamp(repo)?;
+        let fresh = gateware.join("obj_dir/Vsim").exists() && std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str());
+        if !fresh {
+            let t = Instant::now();
+            progress("[1/3] generating the SoC (LiteX, VexRiscv, RTIO)...");
+            run(
+                "generating the SoC",
+                Command::new("python3")
+                    .args(["-m", "strobe_gateware.soc", "--build-dir"])
+                    .arg(dir)
+                    .env("PYTHONPATH", repo.join("gateware-bindings")),
+            )?;
+            progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
+            let t = Instant::now();
+            progress("[2/3] building the Verilator simulation (about 30 s, once)...");
+            run("building the simulation", Command::new("bash").arg("build_sim.sh").current_dir(&gateware))?;
+            std::fs::write(&stamp_file, &stamp)?;
+            progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
+        }
+        let t = Instant::now();
+        progress("[3/3] building the firmware...");
+        let csr_json = dir.join("csr.json");
+        run(
+            "building the firmware",
+            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["build", "--release", "--quiet", "--target", "riscv32im-unknown-none-elf", "-p", "strobe-firmware"])
+                .arg("--manifest-path")
+                .arg(repo.join("runtime-firmware/Cargo.toml"))
+                .env("STROBE_CSR_JSON", &csr_json)
+                .env_remove("CARGO_TARGET_DIR")
+                .env_remove("RUSTFLAGS"),
+        )?;
+        progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
+        let elf = std::fs::read(repo.join("runtime-firmware/target/riscv32im-unknown-none-elf/release/strobe-firmware"))?;
+        let csr: String = std::fs::read_to_string(&csr_json)?;
+        let rom_size = json_number(&csr, "\"rom\"", "\"size\"").unwrap_or(0x10000) as u32;
+        let clock_hz = json_number(&csr, "\"config_clock_frequency\"", "").unwrap_or(125_000_000);
+        Ok(SimBuild { gateware, firmware: FirmwareImage::from_elf(&elf, rom_size)?, clock_hz })
+    }
+}
+
+/// A number after `key` (and then `field`, if given) in csr.json's text.
+fn json_number(text: &str, key: &str, field: &str) -> Option<u64> {
+    let mut rest = &text[text.find(key)? + key.len()..];
+    if !field.is_empty() {
+        rest = &rest[rest.find(field)? + field.len()..];
+    }
+    let start = rest.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = rest[start..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+/// A running simulator.
+pub struct SimDevice {
+    child: Child,
+    pub port: u16,
+    edges: Arc<Mutex<Vec<Edge>>>,
+    _run_dir: PathBuf,
+}
+
+impl SimDevice {
+    /// Starts the simulator in a fresh directory (so several can run at once) on a free port.
+    pub fn start(build: &SimBuild) -> Result<SimDevice, SimError> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let run_dir = std::env::temp_dir().join(format!("strobe-sim-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&run_dir)?;
+        for f in ["sim_sram.init", "sim_main_ram.init", "sim_mem.init"] {
+            let src = build.gateware.join(f);
+            if src.exists() {
+                std::fs::copy(&src, run_dir.join(f))?;
+            }
+        }
+        std::fs::write(run_dir.join("sim_rom.init"), build.firmware.rom_init())?;
+        let config = std::fs::read_to_string(build.gateware.join("sim_config.js"))?;
+        let config = match config.find("\"port\":") {
+            Some(i) => {
+                let end = i + config[i..].find(|c: char| c == '\n' || c == '}').unwrap_or(0);
+                format!("{}\"port\": {port}{}", &config[..i], &config[end..])
+            }
+            None => config,
+        };
+        std::fs::write(run_dir.join("sim_config.js"), config)?;
+        let modules = run_dir.join("modules");
+        if !modules.exists() {
+            std::os::unix::fs::symlink(build.gateware.join("modules"), &modules)?;
+        }
+        let mut child = Command::new("stdbuf")
+            .arg("-oL")
+            .arg(build.gateware.join("obj_dir/Vsim"))
+            .current_dir(&run_dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let edges = Arc::new(Mutex::new(Vec::new()));
+        let stdout = child.stdout.take().expect("piped");
+        let sink = edges.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(e) = Edge::parse(&line) {
+                    sink.lock().expect("trace lock").push(e);
+                }
+            }
+        });
+        Ok(SimDevice { child, port, edges, _run_dir: run_dir })
+    }
+
+    /// Connects to the simulator's UART, waiting for it to listen.
+    pub fn connect(&self) -> Result<crate::TcpTransport, SimError> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            match crate::TcpTransport::connect("127.0.0.1", self.port) {
+                Ok(t) => return Ok(t),
+                Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                Err(_) => return Err(SimError::NoConnection(self.port)),
+            }
+        }
+    }
+
+    /// The edges logged so far (and forgets them), once the simulator's output has settled.
+    pub fn take_trace(&self) -> Trace {
+        let mut seen = usize::MAX;
+        for _ in 0..40 {
+            let now = self.edges.lock().expect("trace lock").len();
+            if now == seen {
+                break;
+            }
+            seen = now;
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        let mut edges = std::mem::take(&mut *self.edges.lock().expect("trace lock"));
+        edges.sort();
+        Trace { edges }
+    }
+}
+
+impl Drop for SimDevice {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self._run_dir);
+    }
+}

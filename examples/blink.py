@@ -1,0 +1,19 @@
+"""Blink a TTL output on the core device: five 1 us pulses, 2 us apart.
+
+    strobe run examples/blink.py --trace -
+"""
+
+from strobe.devices import TTLOut
+
+
+def main():
+    led = TTLOut(0)
+    t0 = now_mu()
+    for i in range(5):
+        led.pulse(1e-6)
+        delay(1e-6)
+    print("blinked 5 times, starting at", t0)
+
+
+if __name__ == "__main__":
+    main()
