@@ -389,6 +389,8 @@ impl Checker<'_> {
                     self.unify(result, &Ty::Object(c), span, "the exception");
                     return Step::Solved;
                 }
+                // The new object's type is known now, whatever `__init__` still waits for.
+                self.unify(result, &Ty::Object(c), span, "the new object");
                 match self.method_of(c, "__init__") {
                     Some(init) => (init, Some(Ty::Object(c)), Some(Ty::Object(c))),
                     None => {
