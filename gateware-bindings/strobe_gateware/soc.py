@@ -1,5 +1,5 @@
 """The simulated core device: LiteX SimSoC-style platform, VexRiscv (rv32im), ROM (firmware), SRAM,
-main RAM (kernels), UART over serial2tcp, and the RTIO core with 8 TTL outputs and 2 inputs wired as
+main RAM (kernels), UART over TCP (our `strobe_uart` sim module), and the RTIO core with 8 TTL outputs and 2 inputs wired as
 loopback from outputs 0 and 1.
 
 `python -m strobe_gateware.soc --build-dir DIR` generates the Verilog, the Verilator build script and
@@ -9,6 +9,7 @@ DIR/gateware/sim_rom.init, read when the simulation starts, so new firmware need
 
 import argparse
 import os
+import shutil
 
 from migen import Signal
 from migen.genlib.io import CRG
@@ -84,10 +85,15 @@ def main():
     soc = CoreDeviceSim()
     sim_config = SimConfig()
     sim_config.add_clocker("sys_clk", freq_hz=SYS_CLK_HZ)
-    sim_config.add_module("serial2tcp", "serial", args={"port": args.port})
+    sim_config.add_module("strobe_uart", "serial", args={"port": args.port})
+    # Our UART bridge (survives hosts that disconnect), built as a LiteX sim module from a copy in the
+    # build directory (LiteX writes its variables.mak next to it).
+    modules = os.path.join(os.path.abspath(args.build_dir), "sim_modules")
+    shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sim_modules"), modules, dirs_exist_ok=True)
     builder = Builder(soc, output_dir=args.build_dir, compile_software=False,
                       csr_json=os.path.join(args.build_dir, "csr.json"))
-    builder.build(sim_config=sim_config, run=False, jobs=2, opt_level="O2", interactive=False)
+    builder.build(sim_config=sim_config, run=False, jobs=2, opt_level="O2", interactive=False,
+                  extra_mods=["strobe_uart"], extra_mods_path=modules)
 
 
 if __name__ == "__main__":

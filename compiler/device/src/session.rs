@@ -9,8 +9,8 @@ use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::{ErrorCode, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION};
 
 const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
-/// Image bytes per `LoadChunk` (leaves room for the chunk's own fields).
-pub const CHUNK: usize = MAX_PAYLOAD as usize - 64;
+/// Image bytes per `LoadChunk`: small enough for the simulator UART bridge's 2 KiB receive buffer.
+pub const CHUNK: usize = 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeviceError {
@@ -125,19 +125,41 @@ impl Device {
     }
 
     fn expect_ack(&mut self, seq: u16, during: &'static str) -> Result<(), DeviceError> {
-        match self.receive(during)? {
-            Reply::Ack(s) if s == seq => Ok(()),
-            Reply::Error(code) => Err(DeviceError::Refused { code, during }),
-            other => Err(DeviceError::Unexpected { during, reply: format!("{other:?}") }),
+        loop {
+            match self.receive(during)? {
+                Reply::Ack(s) if s == seq => return Ok(()),
+                // Late replies to an earlier, abandoned exchange.
+                Reply::Ack(_) | Reply::Hello(_) => continue,
+                Reply::Error(code) => return Err(DeviceError::Refused { code, during }),
+                other => return Err(DeviceError::Unexpected { during, reply: format!("{other:?}") }),
+            }
         }
     }
 
-    /// Exchanges versions; the device describes itself.
+    /// Exchanges versions; the device describes itself. A device in the middle of a frame that a
+    /// previous host never finished swallows the first `Hello`; it drops such a frame after a short
+    /// silence, so a second `Hello` gets through.
     pub fn handshake(&mut self) -> Result<DeviceInfo, DeviceError> {
+        self.transport.set_read_timeout(Duration::from_secs(3))?;
+        let first = self.hello(false);
+        let result = match first {
+            Err(DeviceError::Timeout(_)) => {
+                self.transport.set_read_timeout(Duration::from_secs(10))?;
+                self.hello(true)
+            }
+            other => other,
+        };
+        self.transport.set_read_timeout(Duration::from_secs(10))?;
+        result
+    }
+
+    fn hello(&mut self, retry: bool) -> Result<DeviceInfo, DeviceError> {
         self.decoder.reset();
         self.send(&Message::Hello { host_version: PROTOCOL_VERSION })?;
         loop {
             match self.receive("waiting for the handshake")? {
+                // A complaint about the abandoned frame.
+                Reply::Error(_) if retry => continue,
                 Reply::Hello(info) => {
                     if info.protocol_version != PROTOCOL_VERSION {
                         return Err(DeviceError::Incompatible(format!(

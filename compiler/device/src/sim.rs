@@ -43,8 +43,11 @@ fn run(step: &'static str, cmd: &mut Command) -> Result<(), SimError> {
 /// FNV-1a of the gateware sources: rebuild the simulator when they change.
 fn gateware_stamp(repo: &Path) -> Result<String, SimError> {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let dir = repo.join("gateware-bindings/strobe_gateware");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "py")).collect();
+    let mut files = Vec::new();
+    for (dir, ext) in [("gateware-bindings/strobe_gateware", "py"), ("gateware-bindings/sim_modules/strobe_uart", "c")] {
+        let entries = std::fs::read_dir(repo.join(dir))?.filter_map(|e| e.ok().map(|e| e.path()));
+        files.extend(entries.filter(|p| p.extension().is_some_and(|e| e == ext)));
+    }
     files.sort();
     for f in files {
         for b in std::fs::read(&f)? {
@@ -146,13 +149,19 @@ impl SimDevice {
         if !modules.exists() {
             std::os::unix::fs::symlink(build.gateware.join("modules"), &modules)?;
         }
-        let mut child = Command::new("stdbuf")
-            .arg("-oL")
+        // Ignore SIGPIPE (inherited through exec): a host closing its socket must not kill the
+        // simulator. Line-buffer stdout so the trace arrives as it happens.
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg("trap '' PIPE; exec stdbuf -oL \"$0\"")
             .arg(build.gateware.join("obj_dir/Vsim"))
             .current_dir(&run_dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(match std::env::var_os("STROBE_SIM_STDERR") {
+                Some(path) => Stdio::from(std::fs::File::create(path)?),
+                None => Stdio::null(),
+            })
             .spawn()?;
         let edges = Arc::new(Mutex::new(Vec::new()));
         let stdout = child.stdout.take().expect("piped");

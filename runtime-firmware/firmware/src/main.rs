@@ -11,6 +11,9 @@ mod uart;
 
 use strobe_session::Session;
 
+/// UART polls without a byte (about 20 cycles each) after which a half-received frame is dropped.
+const IDLE_RESET_POLLS: u32 = 50_000;
+
 core::arch::global_asm!(
     ".section .text.start",
     ".globl _start",
@@ -51,9 +54,17 @@ extern "C" fn firmware_main() -> ! {
     exports::keep();
     let mut session = Session::new(board::CoreDevice::new());
     let mut link = uart::UartLink;
+    let mut idle: u32 = 0;
     loop {
         if let Some(b) = uart::read_byte() {
             session.receive(&[b], &mut link);
+            idle = 0;
+        } else if session.in_frame() {
+            // A frame that stops arriving (the host went away) is dropped, with any partial upload.
+            idle += 1;
+            if idle == IDLE_RESET_POLLS {
+                session.disconnected();
+            }
         }
     }
 }

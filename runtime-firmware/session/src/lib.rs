@@ -69,6 +69,11 @@ impl<B: Board> Session<B> {
         }
     }
 
+    /// True while part of a frame has arrived.
+    pub fn in_frame(&self) -> bool {
+        self.decoder.in_frame()
+    }
+
     /// True when a complete, verified image is loaded.
     pub fn has_kernel(&self) -> bool {
         matches!(self.upload, Upload::Complete { .. })

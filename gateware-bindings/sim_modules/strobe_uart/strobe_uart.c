@@ -1,0 +1,196 @@
+/* Strobe's UART bridge for the LiteX Verilator simulation: the SoC's `serial` stream <-> one TCP client.
+ *
+ * Unlike LiteX's serial2tcp it survives hosts that go away (closing cleanly or resetting): a new client
+ * replaces the old one and starts with an empty receive buffer, output is dropped while nobody is
+ * connected, and received bytes wait in a 64 KiB buffer (back-pressure beyond that) instead of
+ * overwriting each other. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+#include <json-c/json.h>
+#include "error.h"
+#include "modules.h"
+
+#define RX_CAPACITY 65536
+
+struct uart_bridge {
+  char *tx, *tx_valid, *tx_ready;
+  char *rx, *rx_valid, *rx_ready;
+  char *sys_clk;
+  struct event *ev;
+  int fd;
+  unsigned char buf[RX_CAPACITY];
+  size_t head, len;
+};
+
+static struct event_base *base;
+
+static void drop_client(struct uart_bridge *s)
+{
+  if (s->ev) {
+    event_del(s->ev);
+    event_free(s->ev);
+    s->ev = NULL;
+  }
+  if (s->fd >= 0) {
+    close(s->fd);
+    s->fd = -1;
+  }
+}
+
+static void on_readable(evutil_socket_t fd, short what, void *arg)
+{
+  struct uart_bridge *s = arg;
+  unsigned char tmp[1024];
+  size_t room = RX_CAPACITY - s->len;
+  ssize_t n, i;
+  (void)what;
+  if (room == 0)
+    return; /* leave the rest in the socket until the SoC catches up */
+  n = read(fd, tmp, room < sizeof tmp ? room : sizeof tmp);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    return;
+  if (n <= 0) {
+    drop_client(s);
+    return;
+  }
+  for (i = 0; i < n; i++)
+    s->buf[(s->head + s->len + i) % RX_CAPACITY] = tmp[i];
+  s->len += n;
+}
+
+static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struct sockaddr *addr, int len, void *arg)
+{
+  struct uart_bridge *s = arg;
+  (void)listener; (void)addr; (void)len;
+  drop_client(s);
+  s->head = s->len = 0;
+  s->fd = fd;
+  evutil_make_socket_nonblocking(fd);
+  s->ev = event_new(base, fd, EV_READ | EV_PERSIST, on_readable, s);
+  event_add(s->ev, NULL);
+}
+
+static int strobe_uart_start(void *b)
+{
+  base = (struct event_base *)b;
+  printf("[strobe_uart] loaded\n");
+  return RC_OK;
+}
+
+static int port_from_args(char *args)
+{
+  int port = 0;
+  json_object *root = json_tokener_parse(args), *value = NULL;
+  if (root && json_object_object_get_ex(root, "port", &value))
+    port = json_object_get_int(value);
+  if (root)
+    json_object_put(root);
+  return port;
+}
+
+static int strobe_uart_new(void **sess, char *args)
+{
+  struct uart_bridge *s;
+  struct sockaddr_in sin;
+  struct evconnlistener *listener;
+  int port = port_from_args(args);
+  if (!sess || port <= 0 || port > 65535) {
+    fprintf(stderr, "[strobe_uart] needs a \"port\" argument\n");
+    return RC_INVARG;
+  }
+  s = calloc(1, sizeof(*s));
+  if (!s)
+    return RC_NOENMEM;
+  s->fd = -1;
+  memset(&sin, 0, sizeof(sin));
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(0x7f000001); /* loopback only */
+  sin.sin_port = htons(port);
+  listener = evconnlistener_new_bind(base, on_accept, s, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, -1,
+                                     (struct sockaddr *)&sin, sizeof(sin));
+  if (!listener) {
+    fprintf(stderr, "[strobe_uart] cannot listen on port %d\n", port);
+    free(s);
+    return RC_ERROR;
+  }
+  printf("[strobe_uart] listening on port %d\n", port);
+  *sess = s;
+  return RC_OK;
+}
+
+/* The signal of pad `name` (NULL when absent). */
+static void pad(struct pad_s *pads, const char *name, void **signal)
+{
+  int i;
+  *signal = NULL;
+  for (i = 0; pads[i].name; i++) {
+    if (!strcmp(pads[i].name, name)) {
+      *signal = pads[i].signal;
+      return;
+    }
+  }
+}
+
+static int strobe_uart_add_pads(void *sess, struct pad_list_s *plist)
+{
+  struct uart_bridge *s = sess;
+  struct pad_s *pads;
+  if (!sess || !plist)
+    return RC_INVARG;
+  pads = plist->pads;
+  if (!strcmp(plist->name, "serial")) {
+    pad(pads, "sink_data", (void **)&s->rx);
+    pad(pads, "sink_valid", (void **)&s->rx_valid);
+    pad(pads, "sink_ready", (void **)&s->rx_ready);
+    pad(pads, "source_data", (void **)&s->tx);
+    pad(pads, "source_valid", (void **)&s->tx_valid);
+    pad(pads, "source_ready", (void **)&s->tx_ready);
+  }
+  if (!strcmp(plist->name, "sys_clk"))
+    pad(pads, "sys_clk", (void **)&s->sys_clk);
+  return RC_OK;
+}
+
+static int strobe_uart_tick(void *sess, uint64_t time_ps)
+{
+  static clk_edge_state_t edge;
+  struct uart_bridge *s = sess;
+  (void)time_ps;
+  if (!clk_pos_edge(&edge, *s->sys_clk))
+    return RC_OK;
+  *s->tx_ready = 1;
+  if (*s->tx_valid && s->fd >= 0) {
+    if (write(s->fd, s->tx, 1) < 0 && errno != EAGAIN && errno != EINTR)
+      drop_client(s);
+  }
+  *s->rx_valid = 0;
+  if (s->len) {
+    *s->rx = s->buf[s->head];
+    *s->rx_valid = 1;
+    if (*s->rx_ready) {
+      s->head = (s->head + 1) % RX_CAPACITY;
+      s->len--;
+    }
+  }
+  return RC_OK;
+}
+
+static struct ext_module_s ext_mod = {
+  "strobe_uart",
+  strobe_uart_start,
+  strobe_uart_new,
+  strobe_uart_add_pads,
+  NULL,
+  strobe_uart_tick
+};
+
+int litex_sim_ext_module_init(int (*register_module)(struct ext_module_s *))
+{
+  return register_module(&ext_mod);
+}

@@ -1,0 +1,181 @@
+//! End-to-end on the simulated core device (Verilator running the real gateware and firmware):
+//! exact edge timestamps, `with parallel`, loopback inputs, RTIOUnderflow, a faulting kernel reported
+//! with file:line while the device goes on, and a link that survives corrupt frames and disconnects.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::sync::Mutex;
+use strobe_device::{Device, Edge, Outcome, SimBuild, SimDevice};
+use strobe_driver::{Compiler, Platform};
+use strobe_protocol::{ErrorCode, Message};
+use strobe_syntax::SourceFile;
+use support::*;
+
+/// Builds the simulator once for all tests of this binary (they then start their own instances).
+fn sim_build() -> SimBuild {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let root = repo_root();
+    SimBuild::ensure(&root, &root.join("target/strobe-sim"), &mut |s| eprintln!("{s}")).expect("simulator build")
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    edges: Vec<Edge>,
+}
+
+fn strobe_run(program: &str) -> Run {
+    sim_build();
+    let trace = std::env::temp_dir().join(format!("strobe-trace-{}-{program}.txt", std::process::id()));
+    let mut c = strobe();
+    c.arg("run").arg(repo_root().join("tests/device").join(program)).arg("--trace").arg(&trace);
+    let out = run(c);
+    let edges = std::fs::read_to_string(&trace)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let v: Vec<u64> = l.split(' ').filter_map(|w| w.parse().ok()).collect();
+            (v.len() == 3).then(|| Edge { timestamp: v[0], channel: v[1] as u32, value: v[2] as u32 })
+        })
+        .collect();
+    let _ = std::fs::remove_file(&trace);
+    Run { code: out.status.code(), stdout: text(&out.stdout), stderr: text(&out.stderr), edges }
+}
+
+fn edge(timestamp: u64, channel: u32, value: u32) -> Edge {
+    Edge { timestamp, channel, value }
+}
+
+fn first_number(s: &str) -> u64 {
+    s.lines().next().and_then(|l| l.trim().parse().ok()).unwrap_or_else(|| panic!("no timestamp printed: {s}"))
+}
+
+#[test]
+fn pulse_train_edges_are_exact() {
+    let r = strobe_run("pulse_train.py");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let t0 = first_number(&r.stdout);
+    let expected: Vec<Edge> = (0..10).flat_map(|i| [edge(t0 + 200 * i, 3, 1), edge(t0 + 200 * i + 100, 3, 0)]).collect();
+    assert_eq!(r.edges, expected);
+}
+
+#[test]
+fn parallel_branches_start_together() {
+    let r = strobe_run("parallel.py");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let t0 = first_number(&r.stdout);
+    assert_eq!(r.stdout.lines().nth(1), Some("550"), "the block ends at its longest branch");
+    let mut expected = vec![
+        edge(t0, 0, 1),
+        edge(t0, 1, 1),
+        edge(t0 + 100, 1, 0),
+        edge(t0 + 200, 1, 1),
+        edge(t0 + 300, 1, 0),
+        edge(t0 + 500, 0, 0),
+        edge(t0 + 500, 2, 1),
+        edge(t0 + 550, 2, 0),
+    ];
+    expected.sort();
+    assert_eq!(r.edges, expected);
+}
+
+#[test]
+fn loopback_input_timestamps_equal_output_edges() {
+    let r = strobe_run("loopback.py");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let t0 = first_number(&r.stdout);
+    let lines: Vec<&str> = r.stdout.lines().skip(1).collect();
+    assert_eq!(lines, ["100", "400", "700", "-1"]);
+    let rising: Vec<u64> = r.edges.iter().filter(|e| e.channel == 1 && e.value == 1).map(|e| e.timestamp - t0).collect();
+    assert_eq!(rising, [100, 400, 700]);
+}
+
+#[test]
+fn underflow_is_catchable_in_the_kernel() {
+    let r = strobe_run("underflow_caught.py");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.starts_with("caught: RTIO underflow at "), "{}", r.stdout);
+    assert!(r.stdout.contains("mu, channel 0, slack -"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("still running\n"));
+    assert_eq!(r.edges.len(), 2, "the late event is dropped, the later pulse plays");
+}
+
+#[test]
+fn uncaught_underflow_reaches_the_host_with_a_traceback() {
+    let r = strobe_run("underflow_uncaught.py");
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("Traceback (most recent call last):"), "{}", r.stderr);
+    assert!(r.stderr.contains("underflow_uncaught.py\", line 11, in main\n    fire(ttl)"), "{}", r.stderr);
+    assert!(r.stderr.contains("underflow_uncaught.py\", line 5, in fire\n    ttl.pulse_mu(100)"), "{}", r.stderr);
+    let last = r.stderr.lines().last().unwrap_or("");
+    assert!(last.starts_with("RTIOUnderflow: RTIO underflow at ") && last.contains(", channel 5, slack -"), "{last}");
+    assert!(r.edges.is_empty());
+}
+
+const FAULTING: &str = "from strobe.devices import TTLOut
+
+
+def main():
+    ttl = TTLOut(2)
+    ttl.pulse_mu(100)
+    print(\"after the pulse\")
+";
+
+/// A kernel that hits an illegal instruction is reported with its file:line, and the device runs the
+/// next kernel; corrupt frames and an upload cut off by a disconnect leave it working.
+#[test]
+fn faults_and_broken_links_leave_the_device_running() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
+    let info = device.info().expect("info");
+    let platform = Platform::Device { clock_hz: info.clock_hz as u64, base: info.kernel_base, externals: build.firmware.exports.clone() };
+    let out = Compiler::for_platform(None, platform).compile(&SourceFile::new("faulting.py", FAULTING)).expect("compiles");
+    let (base, good) = out.image.flat();
+    let entry = out.image.symbols[strobe_abi::KERNEL_ENTRY];
+    // Replace the code of line 7 (`print(...)`) with an illegal instruction.
+    let row = out.image.lines.iter().find(|r| r.line == 7 && !r.end).expect("code for line 7");
+    let mut bad = good.clone();
+    let at = (row.address - base) as usize;
+    bad[at..at + 4].copy_from_slice(&[0, 0, 0, 0]);
+    device.upload(&bad).expect("upload");
+    let r = device.run(entry, |_| {}).expect("run");
+    let Outcome::Fault { cause, pc, .. } = r.outcome else { panic!("expected a fault, got {:?}", r.outcome) };
+    assert_eq!(cause, 2, "illegal instruction");
+    let line = out.image.source_line(pc).expect("pc maps to a line");
+    assert_eq!((line.file.as_str(), line.line), ("faulting.py", 7));
+    // The device is still up and runs the next kernel.
+    device.upload(&good).expect("upload");
+    let r = device.run(entry, |_| {}).expect("run");
+    assert!(matches!(r.outcome, Outcome::Finished { .. }), "{:?}", r.outcome);
+    assert_eq!(r.output, "after the pulse\n");
+
+    // A corrupt frame gets an error reply on a raw connection...
+    drop(device);
+    let mut raw = std::net::TcpStream::connect(("127.0.0.1", sim.port)).expect("raw connect");
+    raw.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let mut frame = vec![0u8; 64];
+    let n = Message::Hello { host_version: 1 }.encode(9, &mut frame).unwrap();
+    frame[n - 2] ^= 0x55;
+    raw.write_all(&frame[..n]).unwrap();
+    let mut reply = vec![0u8; 18];
+    raw.read_exact(&mut reply).expect("error reply");
+    let (f, _) = strobe_protocol::frame::decode(&reply).expect("frame");
+    assert_eq!(Message::decode(&f).unwrap(), Message::Error { code: ErrorCode::BadCrc, of_seq: 9 });
+    // ...and an upload cut off in the middle of a frame, then a dropped connection, is forgotten.
+    let mut big = vec![0u8; 20_000];
+    let n = Message::LoadBegin { image_len: 8192 }.encode(10, &mut big).unwrap();
+    raw.write_all(&big[..n]).unwrap();
+    let n = Message::LoadChunk { offset: 0, data: &[0x13; 4096] }.encode(11, &mut big).unwrap();
+    raw.write_all(&big[..n / 2]).unwrap();
+    drop(raw);
+    let mut device = Device::connect(Box::new(sim.connect().expect("reconnect"))).expect("handshake after the disconnect");
+    device.upload(&good).expect("upload");
+    let r = device.run(entry, |_| {}).expect("run");
+    assert_eq!(r.output, "after the pulse\n");
+    let edges: Vec<Edge> = sim.take_trace().edges.into_iter().filter(|e| e.channel == 2).collect();
+    assert_eq!(edges.len(), 6, "three runs (the faulting one pulses before its fault), one pulse each: {edges:?}");
+}
