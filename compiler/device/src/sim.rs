@@ -124,10 +124,12 @@ pub struct SimDevice {
 }
 
 impl SimDevice {
-    /// Starts the simulator in a fresh directory (so several can run at once) on a free port.
+    /// Starts the simulator in a fresh directory (so several can run at once); its UART bridge picks a
+    /// free port and reports it.
     pub fn start(build: &SimBuild) -> Result<SimDevice, SimError> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let run_dir = std::env::temp_dir().join(format!("strobe-sim-{}-{port}", std::process::id()));
+        static RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let run_dir = std::env::temp_dir().join(format!("strobe-sim-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&run_dir)?;
         for f in ["sim_sram.init", "sim_main_ram.init", "sim_mem.init"] {
             let src = build.gateware.join(f);
@@ -140,7 +142,7 @@ impl SimDevice {
         let config = match config.find("\"port\":") {
             Some(i) => {
                 let end = i + config[i..].find(|c: char| c == '\n' || c == '}').unwrap_or(0);
-                format!("{}\"port\": {port}{}", &config[..i], &config[end..])
+                format!("{}\"port\": 0{}", &config[..i], &config[end..])
             }
             None => config,
         };
@@ -149,8 +151,8 @@ impl SimDevice {
         if !modules.exists() {
             std::os::unix::fs::symlink(build.gateware.join("modules"), &modules)?;
         }
-        // Ignore SIGPIPE (inherited through exec): a host closing its socket must not kill the
-        // simulator. Line-buffer stdout so the trace arrives as it happens.
+        // Ignore SIGPIPE (inherited through exec) and line-buffer stdout so the trace arrives as it
+        // happens.
         let mut child = Command::new("sh")
             .arg("-c")
             .arg("trap '' PIPE; exec stdbuf -oL \"$0\"")
@@ -166,13 +168,23 @@ impl SimDevice {
         let edges = Arc::new(Mutex::new(Vec::new()));
         let stdout = child.stdout.take().expect("piped");
         let sink = edges.clone();
+        let (port_tx, port_rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if let Some(e) = Edge::parse(&line) {
                     sink.lock().expect("trace lock").push(e);
+                } else if let Some(port) = line.strip_prefix("[strobe_uart] listening on port ") {
+                    let _ = port_tx.send(port.trim().parse::<u16>().unwrap_or(0));
                 }
             }
         });
+        let port = match port_rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(p) if p != 0 => p,
+            _ => {
+                let _ = child.kill();
+                return Err(SimError::NoConnection(0));
+            }
+        };
         Ok(SimDevice { child, port, edges, _run_dir: run_dir })
     }
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
@@ -100,8 +102,9 @@ static int strobe_uart_new(void **sess, char *args)
   struct sockaddr_in sin;
   struct evconnlistener *listener;
   int port = port_from_args(args);
-  if (!sess || port <= 0 || port > 65535) {
-    fprintf(stderr, "[strobe_uart] needs a \"port\" argument\n");
+  socklen_t sin_len = sizeof(sin);
+  if (!sess || port < 0 || port > 65535) {
+    fprintf(stderr, "[strobe_uart] needs a \"port\" argument (0: any free port)\n");
     return RC_INVARG;
   }
   s = calloc(1, sizeof(*s));
@@ -119,7 +122,11 @@ static int strobe_uart_new(void **sess, char *args)
     free(s);
     return RC_ERROR;
   }
+  /* With port 0 the system picks a free port: report it so the host can connect. */
+  if (getsockname(evconnlistener_get_fd(listener), (struct sockaddr *)&sin, &sin_len) == 0)
+    port = ntohs(sin.sin_port);
   printf("[strobe_uart] listening on port %d\n", port);
+  fflush(stdout);
   *sess = s;
   return RC_OK;
 }
