@@ -124,6 +124,25 @@ def main():
     print(\"after the pulse\")
 ";
 
+/// Two different kernels in a row on one device each run their own code (the firmware makes the
+/// instruction cache see a newly loaded image).
+#[test]
+fn consecutive_kernels_run_their_own_code() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
+    let info = device.info().expect("info");
+    let platform = Platform::Device { clock_hz: info.clock_hz as u64, base: info.kernel_base, externals: build.firmware.exports.clone() };
+    let mut compiler = Compiler::for_platform(None, platform);
+    for word in ["first", "second", "third"] {
+        let source = format!("def main():\n    print(\"{word}\", now_mu() > int64(0))\n");
+        let out = compiler.compile(&SourceFile::new("k.py", source)).expect("compiles");
+        device.upload(&out.image.flat().1).expect("upload");
+        let r = device.run(out.image.symbols[strobe_abi::KERNEL_ENTRY], |_| {}).expect("run");
+        assert_eq!(r.output, format!("{word} True\n"));
+    }
+}
+
 /// A kernel that hits an illegal instruction is reported with its file:line, and the device runs the
 /// next kernel; corrupt frames and an upload cut off by a disconnect leave it working.
 #[test]

@@ -8,10 +8,14 @@ pub enum Benchmark {
     /// Per-phase compile times: the examples, a 20-kernel helper module, 200 generated functions;
     /// cold and unchanged (cached) recompiles.
     Compile,
+    /// On the simulated core device: CPU cycles per TTL pulse iteration, upload and start latency,
+    /// simulation speed.
+    Rtio,
 }
 
 pub fn bench(what: Benchmark) -> Result<()> {
     match what {
         Benchmark::Compile => run(cargo().args(["run", "--release", "--quiet", "-p", "strobe-driver", "--bin", "strobe-bench", "--", "compile"])),
+        Benchmark::Rtio => run(cargo().args(["run", "--release", "--quiet", "-p", "strobe", "--bin", "strobe-bench-rtio"])),
     }
 }

@@ -5,7 +5,8 @@ use anyhow::{Context, Result};
 use std::process::Command;
 
 /// Debian 12 packages: LLVM 19 for inkwell, lld and llvm-mc to check our linker against, qemu-user
-/// to run kernels, python3 for the conformance comparison.
+/// to run kernels, python3 for the conformance comparison; Verilator and the libraries of LiteX's
+/// simulation modules for the simulated core device.
 const PACKAGES: &[&str] = &[
     "llvm-19-dev",
     "libpolly-19-dev",
@@ -14,7 +15,25 @@ const PACKAGES: &[&str] = &[
     "lld-19",
     "qemu-user",
     "python3",
+    "python3-venv",
+    "verilator",
+    "libevent-dev",
+    "libjson-c-dev",
 ];
+
+/// The SoC generator's Python packages (versions measured to work, shared/design.md §6), installed in
+/// a virtual environment under target/ so the system Python stays untouched.
+const PYTHON_PACKAGES: &[&str] = &[
+    "litex==2024.12",
+    "migen==0.10.0",
+    "pythondata-cpu-vexriscv==1.0.1.post407",
+    "pythondata-misc-tapcfg==0.0.post517",
+    "pythondata-software-picolibc==1.7.9.post181",
+    "pythondata-software-compiler_rt==0.0.post6206",
+];
+
+/// Where the virtual environment lives; the simulator build uses its `bin/python3`.
+pub const VENV: &str = "target/strobe-venv";
 
 const RV32_TARGET: &str = "riscv32im-unknown-none-elf";
 
@@ -49,6 +68,7 @@ pub fn setup() -> Result<()> {
         run(apt().arg("update").arg("-q"))?;
         run(apt().args(["install", "-y", "-q", "--no-install-recommends"]).args(&missing))?;
     }
+    python_packages()?;
     let installed = Command::new("rustup").args(["target", "list", "--installed"]).output().context("rustup is needed for the rv32 target")?;
     if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == RV32_TARGET) {
         eprintln!("xtask: Rust target {RV32_TARGET} present");
@@ -56,4 +76,18 @@ pub fn setup() -> Result<()> {
         run(Command::new("rustup").args(["target", "add", RV32_TARGET]))?;
     }
     Ok(())
+}
+
+fn python_packages() -> Result<()> {
+    let venv = crate::root().join(VENV);
+    let python = venv.join("bin/python3");
+    if !python.exists() {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    let check = Command::new(&python).args(["-c", "import litex, migen, pythondata_cpu_vexriscv, pythondata_software_picolibc"]).output();
+    if matches!(check, Ok(o) if o.status.success()) {
+        eprintln!("xtask: Python packages present in {VENV}");
+        return Ok(());
+    }
+    run(Command::new(&python).args(["-m", "pip", "install", "-q", "--disable-pip-version-check"]).args(PYTHON_PACKAGES))
 }

@@ -68,9 +68,12 @@ impl SimBuild {
         if !fresh {
             let t = Instant::now();
             progress("[1/3] generating the SoC (LiteX, VexRiscv, RTIO)...");
+            // The virtual environment `cargo xtask setup` makes, else the system's Python.
+            let venv = repo.join("target/strobe-venv/bin/python3");
+            let python = if venv.exists() { venv } else { PathBuf::from("python3") };
             run(
                 "generating the SoC",
-                Command::new("python3")
+                Command::new(python)
                     .args(["-m", "strobe_gateware.soc", "--build-dir"])
                     .arg(dir)
                     .env("PYTHONPATH", repo.join("gateware-bindings")),

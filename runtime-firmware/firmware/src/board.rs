@@ -13,7 +13,7 @@ const KERNEL_REGION: usize = MAIN_RAM.size / 2;
 /// A kernel's timeline starts this far ahead of the RTIO counter (1 ms at 125 MHz, as ARTIQ's
 /// `core.reset()`), so its first events are not late.
 const INITIAL_SLACK_MU: i64 = 125_000;
-/// At the end of a run the device waits for the timeline to be played out, up to this far ahead.
+/// At the end of a run the device waits for its output events to be played, up to this far ahead.
 const MAX_DRAIN_MU: i64 = 1 << 24;
 
 /// The host's log callback while a kernel runs (null otherwise).
@@ -56,16 +56,17 @@ impl Write for Text {
 
 pub struct CoreDevice {
     traceback: Text,
+    /// Computed once: hashing the ABI tables costs the soft CPU a good 100k cycles.
+    info: DeviceInfo,
 }
 
 impl CoreDevice {
     pub fn new() -> Self {
-        CoreDevice { traceback: Text { bytes: [0; 1024], len: 0 } }
+        CoreDevice { traceback: Text { bytes: [0; 1024], len: 0 }, info: describe() }
     }
 }
 
-impl Board for CoreDevice {
-    fn info(&self) -> DeviceInfo {
+fn describe() -> DeviceInfo {
         DeviceInfo {
             protocol_version: PROTOCOL_VERSION,
             abi_version: strobe_abi::ABI_VERSION,
@@ -75,6 +76,11 @@ impl Board for CoreDevice {
             clock_hz: CONFIG_CLOCK_FREQUENCY as u32,
             isa: 1,
         }
+}
+
+impl Board for CoreDevice {
+    fn info(&self) -> DeviceInfo {
+        self.info
     }
 
     fn kernel_region(&mut self) -> &mut [u8] {
@@ -90,12 +96,15 @@ impl Board for CoreDevice {
         unsafe { LOG = Some(core::mem::transmute::<&mut dyn FnMut(&str), *mut dyn FnMut(&str)>(log)) };
         let start = crate::rtio::__strobe_rtio_counter();
         // SAFETY: single-threaded; kernels are not running yet.
-        unsafe { crate::rtio::__strobe_now = start + INITIAL_SLACK_MU };
+        unsafe {
+            crate::rtio::__strobe_now = start + INITIAL_SLACK_MU;
+            crate::rtio::LAST_EVENT = 0;
+        }
         let result = trap::run_kernel(entry);
         let cycles = (crate::rtio::__strobe_rtio_counter() - start) as u64;
-        // Let the scheduled events play out, so the run's output edges all happened when it reports.
+        // Let the submitted events play out, so the run's output edges all happened when it reports.
         // SAFETY: as above.
-        let end = unsafe { crate::rtio::__strobe_now };
+        let end = unsafe { crate::rtio::LAST_EVENT } + 1;
         let counter = crate::rtio::__strobe_rtio_counter();
         if end > counter && end - counter < MAX_DRAIN_MU {
             while crate::rtio::__strobe_rtio_counter() < end {}

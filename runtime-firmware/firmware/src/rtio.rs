@@ -17,6 +17,9 @@ const STATUS_OVERFLOW: u64 = 1 << 3;
 #[no_mangle]
 pub static mut __strobe_now: i64 = 0;
 
+/// The latest timestamp submitted in this run: the run reports only after the counter passes it.
+pub static mut LAST_EVENT: i64 = 0;
+
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_counter() -> i64 {
     RTIO_COUNTER_UPDATE.write(1);
@@ -30,6 +33,8 @@ pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32)
     RTIO_O_TIMESTAMP.write(timestamp as u64);
     RTIO_O_VALUE.write(value as u64);
     RTIO_O_WE.write(1);
+    // SAFETY: single-threaded.
+    unsafe { LAST_EVENT = LAST_EVENT.max(timestamp) };
     let status = RTIO_O_STATUS.read();
     if status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_OVERFLOW) != 0 {
         RTIO_O_STATUS_CLEAR.write(1);

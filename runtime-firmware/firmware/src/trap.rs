@@ -21,6 +21,9 @@ core::arch::global_asm!(
     "  sw s11, 48(sp)",
     "  la t0, KERNEL_SAVED_SP",
     "  sw sp, 0(t0)",
+    // The image was written as data: make the instruction cache see it (fence; fence.i).
+    "  fence",
+    "  .word 0x0000100f",
     "  jalr ra, 0(a0)",
     "  li a0, 0",
     "kernel_return:",

@@ -1,0 +1,92 @@
+//! RTIO benchmark on the simulated core device (run it with `cargo xtask bench rtio`): CPU cycles per
+//! `ttl.pulse_mu(n); delay_mu(n)` iteration, kernel upload and start latency, and simulation speed.
+//! Cycle counts come from the RTIO counter (1 machine unit = 1 CPU cycle), so they are exact.
+
+use std::path::Path;
+use std::time::Instant;
+use strobe_device::{Device, Outcome, SimBuild, SimDevice};
+use strobe_driver::{Compiler, Platform};
+use strobe_syntax::SourceFile;
+
+/// Few enough that the output FIFOs (64 events per channel) never fill: the loop runs at CPU speed.
+const ITERATIONS: u32 = 30;
+
+const PULSES: &str = "from strobe.devices import TTLOut
+
+
+def main():
+    ttl = TTLOut(0)
+    t0 = rtio_get_counter()
+    for i in range(ITERATIONS):
+        ttl.pulse_mu(1000)
+        delay_mu(1000)
+    t1 = rtio_get_counter()
+    print(t1 - t0)
+";
+
+const EMPTY: &str = "def main():
+    pass
+";
+
+/// Keeps the CPU busy for a known number of cycles, to time the simulator.
+const BUSY: &str = "def main():
+    t0 = rtio_get_counter()
+    while rtio_get_counter() - t0 < int64(4000000):
+        pass
+";
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let build = SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |s| eprintln!("{s}"))?;
+    let sim = SimDevice::start(&build)?;
+    let started = Instant::now();
+    let mut device = Device::connect(Box::new(sim.connect()?))?;
+    let boot_ms = started.elapsed().as_secs_f64() * 1e3;
+    let info = device.info().ok_or("no device info")?;
+    let platform = Platform::Device { clock_hz: info.clock_hz as u64, base: info.kernel_base, externals: build.firmware.exports.clone() };
+    let mut compiler = Compiler::for_platform(None, platform);
+    let compile = |compiler: &mut Compiler, src: &str| -> Result<(Vec<u8>, u32), Box<dyn std::error::Error>> {
+        let out = compiler.compile(&SourceFile::new("bench.py", src)).map_err(|e| e.render())?;
+        let entry = out.image.symbols[strobe_abi::KERNEL_ENTRY];
+        Ok((out.image.flat().1, entry))
+    };
+
+    // Upload and start latency: an empty kernel.
+    let (empty, entry) = compile(&mut compiler, EMPTY)?;
+    let t = Instant::now();
+    device.upload(&empty)?;
+    let upload_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let run = device.run(entry, |_| {})?;
+    let run_ms = t.elapsed().as_secs_f64() * 1e3;
+    let Outcome::Finished { cycles: empty_cycles } = run.outcome else { return Err(format!("{:?}", run.outcome).into()) };
+
+    // Pulse loop.
+    let (pulses, entry) = compile(&mut compiler, &PULSES.replace("ITERATIONS", &ITERATIONS.to_string()))?;
+    device.upload(&pulses)?;
+    let t = Instant::now();
+    let run = device.run(entry, |_| {})?;
+    let wall = t.elapsed().as_secs_f64();
+    let Outcome::Finished { cycles } = run.outcome else { return Err(format!("{:?}", run.outcome).into()) };
+    let loop_cycles: u64 = run.output.trim().parse().map_err(|_| format!("unexpected kernel output {:?} ({:?})", run.output, run.outcome))?;
+    let edges = sim.take_trace().edges.len();
+
+    // Simulation speed: a kernel that waits four million cycles.
+    let (busy, entry) = compile(&mut compiler, BUSY)?;
+    device.upload(&busy)?;
+    let t = Instant::now();
+    let run = device.run(entry, |_| {})?;
+    let busy_wall = t.elapsed().as_secs_f64();
+    let Outcome::Finished { cycles: busy_cycles } = run.outcome else { return Err(format!("{:?}", run.outcome).into()) };
+
+    println!("simulated core device: VexRiscv rv32im + Strobe RTIO, {} MHz nominal", info.clock_hz / 1_000_000);
+    println!("pulse loop, {ITERATIONS} x (ttl.pulse_mu(1000); delay_mu(1000)):");
+    println!("  CPU cycles per iteration          {:.1}  (ARTIQ soft-core bound: 60; target: <= 24)", loop_cycles as f64 / ITERATIONS as f64);
+    println!("  output edges recorded             {edges} (expected {})", 2 * ITERATIONS);
+    println!("kernel upload ({} bytes)            {upload_ms:.1} ms host wall", empty.len());
+    println!("empty kernel run (device)           {empty_cycles} cycles, {run_ms:.1} ms host wall round trip");
+    println!("simulator boot + handshake          {boot_ms:.0} ms");
+    println!("pulse kernel run                    {cycles} cycles, {:.1} ms host wall", wall * 1e3);
+    println!("simulation speed                    {:.2} M cycles/s ({busy_cycles} cycles in {busy_wall:.2} s)", busy_cycles as f64 / busy_wall / 1e6);
+    Ok(())
+}
