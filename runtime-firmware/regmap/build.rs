@@ -7,7 +7,7 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-env-changed=STROBE_CSR_JSON");
     let Ok(path) = std::env::var("STROBE_CSR_JSON") else {
-        panic!("STROBE_CSR_JSON is not set: build the SoC first (`cargo xtask sim build`), which generates csr.json");
+        panic!("STROBE_CSR_JSON is not set: the firmware is built by `strobe run` (or the device tests), which generate the SoC and its csr.json first");
     };
     println!("cargo:rerun-if-changed={path}");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));

@@ -144,7 +144,7 @@ impl SimDevice {
         let config = std::fs::read_to_string(build.gateware.join("sim_config.js"))?;
         let config = match config.find("\"port\":") {
             Some(i) => {
-                let end = i + config[i..].find(|c: char| c == '\n' || c == '}').unwrap_or(0);
+                let end = i + config[i..].find(['\n', '}']).unwrap_or(0);
                 format!("{}\"port\": 0{}", &config[..i], &config[end..])
             }
             None => config,

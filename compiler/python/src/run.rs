@@ -39,7 +39,7 @@ pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Pat
     let mut device = Device::connect(transport).context("handshake with the core device")?;
     let info = device.info().context("no device info")?;
     if info.abi_hash != strobe_abi::abi_hash() {
-        bail!("the device's firmware has a different kernel ABI; rebuild it (`cargo xtask sim build`)");
+        bail!("the device's firmware was built for a different kernel ABI than this compiler; update the firmware");
     }
     let cache = if no_cache { None } else { strobe_cache::UnitCache::open(crate::cache_dir()).ok() };
     let platform = Platform::Device { clock_hz: info.clock_hz as u64, base: info.kernel_base, externals: build.firmware.exports.clone() };

@@ -33,7 +33,9 @@ pub fn platform_exit(code: i32) -> ! {
     #[cfg(not(feature = "linux-user"))]
     {
         let _ = code;
-        loop {}
+        loop {
+            core::hint::spin_loop();
+        }
     }
 }
 
