@@ -868,16 +868,15 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 self.stringify(v, args[0].span)
             }
             Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
-            Builtin::NowMu
-            | Builtin::AtMu
-            | Builtin::DelayMu
-            | Builtin::Delay
-            | Builtin::RtioOutput
-            | Builtin::RtioGate
-            | Builtin::RtioInputTimestamp
-            | Builtin::RtioGetCounter => {
+            Builtin::Min | Builtin::Max => {
+                let values = if vals.len() == 1 { vals } else { vals.into_iter().map(|v| self.coerce(v, &ty)).collect() };
+                expr(ExprKind::MinMax { max: b == Builtin::Max, values, line }, ty)
+            }
+            // What is left: the timeline and RTIO.
+            timeline => {
+                debug_assert!(timeline.needs_device());
                 let Some(clock_hz) = self.clock_hz(e.span) else { return expr(ExprKind::None, ty) };
-                let op = match b {
+                let op = match timeline {
                     Builtin::NowMu => Intrinsic::NowMu,
                     Builtin::AtMu => Intrinsic::AtMu,
                     Builtin::DelayMu => Intrinsic::DelayMu,
@@ -896,10 +895,6 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     _ => vals,
                 };
                 expr(ExprKind::Intrinsic { op, args: vals, line }, ty)
-            }
-            Builtin::Min | Builtin::Max => {
-                let values = if vals.len() == 1 { vals } else { vals.into_iter().map(|v| self.coerce(v, &ty)).collect() };
-                expr(ExprKind::MinMax { max: b == Builtin::Max, values, line }, ty)
             }
         }
     }
