@@ -124,6 +124,19 @@ def main():
     print(\"after the pulse\")
 ";
 
+/// `strobe run --device tcp:...` talks to an already running device.
+#[test]
+fn run_on_an_already_running_device() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let mut c = strobe();
+    c.arg("run").arg(repo_root().join("tests/device/pulse_train.py")).arg("--device").arg(format!("tcp:127.0.0.1:{}", sim.port));
+    let out = run(c);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 1, "the kernel prints its start time");
+    assert_eq!(sim.take_trace().edges.len(), 20);
+}
+
 /// Two different kernels in a row on one device each run their own code (the firmware makes the
 /// instruction cache see a newly loaded image).
 #[test]

@@ -1,0 +1,3 @@
+def main():
+    delay_mu(int64(100))
+    print(now_mu())
