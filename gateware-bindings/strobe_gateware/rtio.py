@@ -3,11 +3,12 @@ with per-channel event FIFOs, and timestamped input channels.
 
 CPU interface (CSRs):
   counter, counter_update   write counter_update to latch the running counter into `counter`.
-  chan_sel                  the channel the next output write / input read addresses.
-  o_timestamp, o_value, o_we
-                            write the event's timestamp and value, then o_we to enqueue it.
-  o_status                  bit 0: selected FIFO full; bit 1: underflow (sticky); bit 2: sequence
-                            error (sticky); bit 3: overflow (sticky).
+  chan_sel                  the input channel the next input read addresses.
+  o_event                   one output event, three 32-bit words: {value[8], channel[7:0]}, then the
+                            timestamp's high and low words; writing the low word enqueues it.
+  o_status                  bit 0: any output FIFO busy; bit 1: underflow; bit 2: sequence error;
+                            bit 3: overflow (the channel's FIFO was full: the event was not queued).
+                            Bits 1-3 are sticky until o_status_clear.
   o_status_clear            clears the sticky bits.
   o_underflow_timestamp     timestamp and channel of the last underflowing event.
   i_gate                    per input channel: record rising edges when set.
@@ -39,9 +40,8 @@ class RTIO(Module, AutoCSR):
         self.sync += If(self._counter_update.re, self._counter.status.eq(counter))
 
         self._chan_sel = CSRStorage(8)
-        self._o_timestamp = CSRStorage(64)
-        self._o_value = CSRStorage(1)
-        self._o_we = CSR()
+        # Written by the CPU (or inline by kernels): 3 words, the last one enqueues the event.
+        self._o_event = CSRStorage(64 + 8 + 1, atomic_write=True)
         self._o_status = CSRStatus(4)
         self._o_status_clear = CSR()
         self._o_underflow_timestamp = CSRStatus(64)
@@ -51,8 +51,13 @@ class RTIO(Module, AutoCSR):
         sequence_error = Signal()
         overflow = Signal()
         sel = self._chan_sel.storage
-        timestamp = self._o_timestamp.storage
-        full_selected = Signal()
+        event = self._o_event.storage
+        timestamp = Signal(64)
+        channel = Signal(8)
+        value = Signal()
+        self.comb += [timestamp.eq(event[:64]), channel.eq(event[64:72]), value.eq(event[72])]
+        busy = Signal()
+        busy_terms = []
 
         for ch, pin in enumerate(outputs):
             fifo = SyncFIFO(64 + 1, fifo_depth)
@@ -60,18 +65,18 @@ class RTIO(Module, AutoCSR):
             last = Signal(64)
             selected = Signal()
             self.comb += [
-                selected.eq(sel == ch),
-                fifo.din.eq(Cat(timestamp, self._o_value.storage)),
+                selected.eq(channel == ch),
+                fifo.din.eq(Cat(timestamp, value)),
             ]
-            self.comb += If(selected, full_selected.eq(~fifo.writable))
+            busy_terms.append(fifo.readable)
             late = Signal()
             out_of_order = Signal()
             self.comb += [
                 late.eq(timestamp < counter + PIPELINE_LATENCY),
                 out_of_order.eq(timestamp < last),
             ]
-            self.comb += fifo.we.eq(self._o_we.re & selected & ~late & ~out_of_order & fifo.writable)
-            self.sync += If(self._o_we.re & selected,
+            self.comb += fifo.we.eq(self._o_event.re & selected & ~late & ~out_of_order & fifo.writable)
+            self.sync += If(self._o_event.re & selected,
                 If(late,
                     underflow.eq(1),
                     self._o_underflow_timestamp.status.eq(timestamp),
@@ -98,8 +103,10 @@ class RTIO(Module, AutoCSR):
             if log_edges:
                 self.sync += If(due & (pin != head_value), Display("rtio %d " + str(ch) + " %d", counter, head_value))
 
+        for term in busy_terms:
+            busy = busy | term
         self.sync += If(self._o_status_clear.re, underflow.eq(0), sequence_error.eq(0), overflow.eq(0))
-        self.comb += self._o_status.status.eq(Cat(full_selected, underflow, sequence_error, overflow))
+        self.comb += self._o_status.status.eq(Cat(busy, underflow, sequence_error, overflow))
 
         # Inputs: rising edges of each gated input, timestamped.
         self._i_gate = CSRStorage(max(n_in, 1))

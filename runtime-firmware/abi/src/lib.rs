@@ -126,6 +126,7 @@ pub const RUNTIME_SYMBOLS: &[(&str, &str)] = &[
 pub const DEVICE_SYMBOLS: &[(&str, &str)] = &[
     ("__strobe_rtio_counter", "fn() -> i64"),
     ("__strobe_rtio_output", "fn(channel: u32, timestamp: i64, value: u32) /* RTIOUnderflow pending when late */"),
+    ("__strobe_rtio_output_slow", "fn(channel: u32, timestamp: i64, value: u32, status: u32) /* after an inline write saw `status` != 0 */"),
     ("__strobe_rtio_gate", "fn(channel: u32, enable: u32)"),
     ("__strobe_rtio_input_timestamp", "fn(channel: u32, deadline: i64) -> i64 /* -1 when no edge before the deadline */"),
 ];

@@ -96,19 +96,11 @@ impl Board for CoreDevice {
         unsafe { LOG = Some(core::mem::transmute::<&mut dyn FnMut(&str), *mut dyn FnMut(&str)>(log)) };
         let start = crate::rtio::__strobe_rtio_counter();
         // SAFETY: single-threaded; kernels are not running yet.
-        unsafe {
-            crate::rtio::__strobe_now = start + INITIAL_SLACK_MU;
-            crate::rtio::LAST_EVENT = 0;
-        }
+        unsafe { crate::rtio::__strobe_now = start + INITIAL_SLACK_MU };
         let result = trap::run_kernel(entry);
         let cycles = (crate::rtio::__strobe_rtio_counter() - start) as u64;
-        // Let the submitted events play out, so the run's output edges all happened when it reports.
-        // SAFETY: as above.
-        let end = unsafe { crate::rtio::LAST_EVENT } + 1;
-        let counter = crate::rtio::__strobe_rtio_counter();
-        if end > counter && end - counter < MAX_DRAIN_MU {
-            while crate::rtio::__strobe_rtio_counter() < end {}
-        }
+        // Let the queued events play out, so the run's output edges all happened when it reports.
+        crate::rtio::drain(MAX_DRAIN_MU);
         output::flush_stdout();
         // SAFETY: as above.
         unsafe { LOG = None };

@@ -4,21 +4,19 @@
 use strobe_abi::ExceptionId;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
-    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_GATE, RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP,
-    RTIO_O_STATUS, RTIO_O_STATUS_CLEAR, RTIO_O_TIMESTAMP, RTIO_O_VALUE, RTIO_O_WE,
+    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_GATE, RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_EVENT,
+    RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
 };
 
-const STATUS_FULL: u64 = 1 << 0;
+const STATUS_BUSY: u64 = 1 << 0;
 const STATUS_UNDERFLOW: u64 = 1 << 1;
 const STATUS_SEQUENCE_ERROR: u64 = 1 << 2;
 const STATUS_OVERFLOW: u64 = 1 << 3;
+const STATUS_ERRORS: u64 = STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_OVERFLOW;
 
 /// The timeline cursor (`now_mu()`), read and written by kernels directly.
 #[no_mangle]
 pub static mut __strobe_now: i64 = 0;
-
-/// The latest timestamp submitted in this run: the run reports only after the counter passes it.
-pub static mut LAST_EVENT: i64 = 0;
 
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_counter() -> i64 {
@@ -26,35 +24,52 @@ pub extern "C" fn __strobe_rtio_counter() -> i64 {
     RTIO_COUNTER.read() as i64
 }
 
+/// The event word layout kernels also write inline: {value << 8 | channel}, timestamp high, low.
+#[inline(always)]
+fn write_event(channel: u32, timestamp: i64, value: u32) {
+    RTIO_O_EVENT.write_words(&[(value & 1) << 8 | (channel & 0xff), (timestamp >> 32) as u32, timestamp as u32]);
+}
+
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
-    RTIO_CHAN_SEL.write(channel as u64);
-    while RTIO_O_STATUS.read() & STATUS_FULL != 0 {}
-    RTIO_O_TIMESTAMP.write(timestamp as u64);
-    RTIO_O_VALUE.write(value as u64);
-    RTIO_O_WE.write(1);
-    // SAFETY: single-threaded.
-    unsafe { LAST_EVENT = LAST_EVENT.max(timestamp) };
+    write_event(channel, timestamp, value);
     let status = RTIO_O_STATUS.read();
-    if status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_OVERFLOW) != 0 {
-        RTIO_O_STATUS_CLEAR.write(1);
-        if status & STATUS_UNDERFLOW != 0 {
-            let slack = timestamp - __strobe_rtio_counter();
-            raise_builtin_fmt(
-                ExceptionId::RTIOUnderflow,
-                "RTIOUnderflow",
-                format_args!("RTIO underflow at {timestamp} mu, channel {channel}, slack {slack} mu"),
-            );
-        } else if status & STATUS_SEQUENCE_ERROR != 0 {
-            raise_builtin_fmt(
-                ExceptionId::RTIOUnderflow,
-                "RTIOUnderflow",
-                format_args!("RTIO sequence error at {timestamp} mu, channel {channel}: earlier than the previous event"),
-            );
-        } else {
-            raise_builtin_fmt(ExceptionId::RTIOOverflow, "RTIOOverflow", format_args!("RTIO overflow on channel {channel}"));
-        }
+    if status & STATUS_ERRORS != 0 {
+        __strobe_rtio_output_slow(channel, timestamp, value, status as u32);
     }
+}
+
+/// The rare path after an event write: a full FIFO (wait and write again), or a late or out-of-order
+/// event (raise in the kernel).
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_output_slow(channel: u32, timestamp: i64, value: u32, status: u32) {
+    let mut status = status as u64;
+    RTIO_O_STATUS_CLEAR.write(1);
+    while status & STATUS_OVERFLOW != 0 && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR) == 0 {
+        write_event(channel, timestamp, value);
+        status = RTIO_O_STATUS.read();
+        RTIO_O_STATUS_CLEAR.write(1);
+    }
+    if status & STATUS_UNDERFLOW != 0 {
+        let slack = timestamp - __strobe_rtio_counter();
+        raise_builtin_fmt(
+            ExceptionId::RTIOUnderflow,
+            "RTIOUnderflow",
+            format_args!("RTIO underflow at {timestamp} mu, channel {channel}, slack {slack} mu"),
+        );
+    } else if status & STATUS_SEQUENCE_ERROR != 0 {
+        raise_builtin_fmt(
+            ExceptionId::RTIOUnderflow,
+            "RTIOUnderflow",
+            format_args!("RTIO sequence error at {timestamp} mu, channel {channel}: earlier than the previous event"),
+        );
+    }
+}
+
+/// Waits (up to `limit` cycles) until every queued output event has played.
+pub fn drain(limit: i64) {
+    let start = __strobe_rtio_counter();
+    while RTIO_O_STATUS.read() & STATUS_BUSY != 0 && __strobe_rtio_counter() - start < limit {}
 }
 
 #[no_mangle]

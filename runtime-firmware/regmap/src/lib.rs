@@ -42,4 +42,17 @@ impl<const WORDS: u64> Csr<WORDS> {
     }
 }
 
+impl<const WORDS: u64> Csr<WORDS> {
+    /// Writes the words in address order (most significant first). For a CSR whose write has an
+    /// effect (a strobe), the effect happens with the last word.
+    #[inline(always)]
+    pub fn write_words(self, words: &[u32]) {
+        debug_assert_eq!(words.len() as u64, WORDS);
+        for (i, w) in words.iter().take(WORDS as usize).enumerate() {
+            // SAFETY: as in `read`.
+            unsafe { core::ptr::write_volatile((self.addr + 4 * i) as *mut u32, *w) };
+        }
+    }
+}
+
 include!(concat!(env!("OUT_DIR"), "/regmap.rs"));
