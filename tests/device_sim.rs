@@ -145,7 +145,7 @@ fn consecutive_kernels_run_their_own_code() {
     let sim = SimDevice::start(&build).expect("simulator");
     let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
     let info = device.info().expect("info");
-    let platform = Platform::Device { clock_hz: info.clock_hz as u64, base: info.kernel_base, externals: build.firmware.exports.clone() };
+    let platform = Platform::for_device(&info, &build.firmware.exports, build.rtio_registers);
     let mut compiler = Compiler::for_platform(None, platform);
     for word in ["first", "second", "third"] {
         let source = format!("def main():\n    print(\"{word}\", now_mu() > int64(0))\n");
@@ -164,7 +164,7 @@ fn faults_and_broken_links_leave_the_device_running() {
     let sim = SimDevice::start(&build).expect("simulator");
     let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
     let info = device.info().expect("info");
-    let platform = Platform::Device { clock_hz: info.clock_hz as u64, base: info.kernel_base, externals: build.firmware.exports.clone() };
+    let platform = Platform::for_device(&info, &build.firmware.exports, build.rtio_registers);
     let out = Compiler::for_platform(None, platform).compile(&SourceFile::new("faulting.py", FAULTING)).expect("compiles");
     let (base, good) = out.image.flat();
     let entry = out.image.symbols[strobe_abi::KERNEL_ENTRY];

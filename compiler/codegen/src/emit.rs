@@ -313,6 +313,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             "__strobe_i64_pow" => i64t.fn_type(&[i64t.into(), i64t.into()], false),
             "__strobe_rtio_counter" => i64t.fn_type(&[], false),
             "__strobe_rtio_output" => void.fn_type(&[i32t.into(), i64t.into(), i32t.into()], false),
+            "__strobe_rtio_output_slow" => void.fn_type(&[i32t.into(), i64t.into(), i32t.into(), i32t.into()], false),
             "__strobe_rtio_gate" => void.fn_type(&[i32t.into(), i32t.into()], false),
             "__strobe_rtio_input_timestamp" => i64t.fn_type(&[i32t.into(), i64t.into()], false),
             other => panic!("runtime function `{other}` is not in the kernel ABI table"),

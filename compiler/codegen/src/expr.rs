@@ -2,7 +2,7 @@
 //! toward -inf; division by zero raises), wrapping on overflow like the hardware.
 
 use crate::emit::{Gen, Layout, R};
-use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FloatValue, IntValue, PointerValue};
+use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, FloatValue, IntValue, PointerValue};
 use inkwell::{FloatPredicate, IntPredicate};
 use strobe_abi::ExceptionId;
 use strobe_ir::{ArithOp, CmpKind, Expr, ExprKind, Intrinsic, Line, Type};
@@ -244,8 +244,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             Intrinsic::RtioOutput => {
                 let t = self.builder.build_load(i64t, now, "now")?;
-                self.call_runtime("__strobe_rtio_output", &[values[0].into(), t.into(), values[1].into()])?;
-                self.check_exception(line)?;
+                match self.program.rtio_registers {
+                    Some(regs) => self.rtio_output_inline(regs, values[0].into_int_value(), t.into_int_value(), values[1].into_int_value(), line)?,
+                    None => {
+                        self.call_runtime("__strobe_rtio_output", &[values[0].into(), t.into(), values[1].into()])?;
+                        self.check_exception(line)?;
+                    }
+                }
                 none
             }
             Intrinsic::RtioGate => {
@@ -257,6 +262,45 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 .unwrap_or(i64t.const_zero().into()),
             Intrinsic::RtioGetCounter => self.call_runtime("__strobe_rtio_counter", &[])?.unwrap_or(i64t.const_zero().into()),
         })
+    }
+
+    /// Writes an output event straight to the RTIO core (three stores and a status load); only a
+    /// refused event calls into the firmware.
+    fn rtio_output_inline(
+        &mut self,
+        regs: strobe_ir::RtioRegisters,
+        channel: IntValue<'ctx>,
+        timestamp: IntValue<'ctx>,
+        value: IntValue<'ctx>,
+        line: Line,
+    ) -> R<()> {
+        let i32t = self.ctx.i32_type();
+        let b = &self.builder;
+        let at = |offset: u32| b.build_int_to_ptr(i32t.const_int((regs.event + offset) as u64, false), self.ptr_type(), "csr");
+        let bit = b.build_and(value, i32t.const_int(1, false), "bit")?;
+        let shifted = b.build_left_shift(bit, i32t.const_int(8, false), "v")?;
+        let first = b.build_or(shifted, b.build_and(channel, i32t.const_int(0xff, false), "ch")?, "w0")?;
+        let high = b.build_int_truncate(b.build_right_shift(timestamp, self.ctx.i64_type().const_int(32, false), false, "")?, i32t, "hi")?;
+        let low = b.build_int_truncate(timestamp, i32t, "lo")?;
+        for (offset, word) in [(0, first), (4, high), (8, low)] {
+            let store = b.build_store(at(offset)?, word)?;
+            store.set_volatile(true).map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
+        }
+        let status_ptr = b.build_int_to_ptr(i32t.const_int(regs.status as u64, false), self.ptr_type(), "status")?;
+        let status = b.build_load(i32t, status_ptr, "status")?;
+        if let Some(load) = status.as_instruction_value() {
+            load.set_volatile(true).map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
+        }
+        let errors = b.build_and(status.into_int_value(), i32t.const_int(0b1110, false), "errors")?;
+        let refused = b.build_int_compare(IntPredicate::NE, errors, i32t.const_zero(), "refused")?;
+        let (slow, done) = (self.new_block("rtio.slow"), self.new_block("rtio.done"));
+        self.builder.build_conditional_branch(refused, slow, done)?;
+        self.builder.position_at_end(slow);
+        self.call_runtime("__strobe_rtio_output_slow", &[channel.into(), timestamp.into(), value.into(), errors.into()])?;
+        self.check_exception(line)?;
+        self.builder.build_unconditional_branch(done)?;
+        self.builder.position_at_end(done);
+        Ok(())
     }
 
     // ----- numbers ------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ pub struct SimBuild {
     pub gateware: PathBuf,
     pub firmware: FirmwareImage,
     pub clock_hz: u64,
+    /// Addresses of the RTIO core's `o_event` and `o_status` registers (from csr.json).
+    pub rtio_registers: Option<(u32, u32)>,
 }
 
 fn run(step: &'static str, cmd: &mut Command) -> Result<(), SimError> {
@@ -103,7 +105,10 @@ impl SimBuild {
         let csr: String = std::fs::read_to_string(&csr_json)?;
         let rom_size = json_number(&csr, "\"rom\"", "\"size\"").unwrap_or(0x10000) as u32;
         let clock_hz = json_number(&csr, "\"config_clock_frequency\"", "").unwrap_or(125_000_000);
-        Ok(SimBuild { gateware, firmware: FirmwareImage::from_elf(&elf, rom_size)?, clock_hz })
+        let rtio_registers = json_number(&csr, "\"rtio_o_event\"", "\"addr\"")
+            .zip(json_number(&csr, "\"rtio_o_status\"", "\"addr\""))
+            .map(|(e, s)| (e as u32, s as u32));
+        Ok(SimBuild { gateware, firmware: FirmwareImage::from_elf(&elf, rom_size)?, clock_hz, rtio_registers })
     }
 }
 

@@ -74,9 +74,34 @@ pub struct CompileOutput {
 pub enum Platform {
     /// A standalone program for `qemu-riscv32` (Linux user mode), with its own runtime.
     Standalone,
-    /// A kernel for the core device: loaded at `base`, calling the firmware's kernel ABI at `externals`.
-    Device { clock_hz: u64, base: u32, externals: std::collections::BTreeMap<String, u32> },
+    /// A kernel for the core device: loaded at `base`, calling the firmware's kernel ABI at `externals`,
+    /// writing RTIO events inline when the registers are known.
+    Device {
+        clock_hz: u64,
+        base: u32,
+        externals: std::collections::BTreeMap<String, u32>,
+        rtio_registers: Option<RtioRegisters>,
+    },
 }
+
+impl Platform {
+    /// The platform a device describes in its handshake, with its firmware's kernel ABI addresses and,
+    /// when known, the (event, status) register addresses of its RTIO core.
+    pub fn for_device(
+        info: &strobe_protocol::message::DeviceInfo,
+        exports: &std::collections::BTreeMap<String, u32>,
+        rtio_registers: Option<(u32, u32)>,
+    ) -> Platform {
+        Platform::Device {
+            clock_hz: info.clock_hz as u64,
+            base: info.kernel_base,
+            externals: exports.clone(),
+            rtio_registers: rtio_registers.map(|(event, status)| RtioRegisters { event, status }),
+        }
+    }
+}
+
+pub use strobe_ir::RtioRegisters;
 
 /// Compiles kernel programs, remembering compiled units in memory and (optionally) on disk.
 pub struct Compiler {
@@ -99,7 +124,9 @@ impl Compiler {
     fn lower_options(&self) -> strobe_ir::LowerOptions {
         match &self.platform {
             Platform::Standalone => strobe_ir::LowerOptions::default(),
-            Platform::Device { clock_hz, .. } => strobe_ir::LowerOptions { device_clock_hz: Some(*clock_hz) },
+            Platform::Device { clock_hz, rtio_registers, .. } => {
+                strobe_ir::LowerOptions { device_clock_hz: Some(*clock_hz), rtio_registers: *rtio_registers }
+            }
         }
     }
 
@@ -155,7 +182,10 @@ impl Compiler {
         let options = match (&self.opt, self.lower_options().device_clock_hz) {
             (OptLevel::None, None) => "O0".to_string(),
             (OptLevel::Default, None) => "O2".to_string(),
-            (o, Some(hz)) => format!("{}-dev{hz}", if *o == OptLevel::None { "O0" } else { "O2" }),
+            (o, Some(hz)) => {
+                let inline = self.lower_options().rtio_registers.map_or("call".to_string(), |r| format!("{:x}-{:x}", r.event, r.status));
+                format!("{}-dev{hz}-rtio{inline}", if *o == OptLevel::None { "O0" } else { "O2" })
+            }
         };
         // Units found in memory or on disk are reused; the rest go to LLVM on two threads.
         let keys: Vec<CacheKey> =

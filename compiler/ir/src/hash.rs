@@ -71,7 +71,7 @@ pub fn signature_hash(f: &Function) -> SignatureHash {
 
 /// The body with callees replaced by their order of first appearance, so the hash does not depend on
 /// where the callees happen to sit in this program's function table.
-fn body_hash(f: &Function, classes: &[ClassLayout]) -> [u8; 32] {
+fn body_hash(f: &Function, classes: &[ClassLayout], rtio: Option<RtioRegisters>) -> [u8; 32] {
     let order = callees_in_order(f);
     let mut body = f.body.clone();
     crate::units::map_callees(&mut body, &mut |id| FuncId(order.iter().position(|c| *c == id).unwrap_or(0) as u32));
@@ -84,6 +84,7 @@ fn body_hash(f: &Function, classes: &[ClassLayout]) -> [u8; 32] {
         f.line.hash(h);
         body.hash(h);
         classes.hash(h);
+        rtio.hash(h);
     })
 }
 
@@ -92,7 +93,8 @@ pub fn assign_hashes(program: &mut Program) {
     for f in &mut program.functions {
         f.signature = signature_hash(f);
     }
-    let bodies: Vec<[u8; 32]> = program.functions.iter().map(|f| body_hash(f, &program.classes)).collect();
+    let bodies: Vec<[u8; 32]> =
+        program.functions.iter().map(|f| body_hash(f, &program.classes, program.rtio_registers)).collect();
     let mut identity: Vec<Option<IdentityHash>> = vec![None; program.functions.len()];
     // Components come callees-first.
     for component in strongly_connected_components(program) {

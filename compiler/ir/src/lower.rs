@@ -17,6 +17,8 @@ use strobe_types::{
 pub struct LowerOptions {
     /// The core device's RTIO clock; `None` for standalone programs (no timeline, no RTIO).
     pub device_clock_hz: Option<u64>,
+    /// The RTIO registers, when known: output events are then written inline.
+    pub rtio_registers: Option<RtioRegisters>,
 }
 
 /// Lowers every instance of `program` to IR and computes hashes and link units.
@@ -59,6 +61,7 @@ pub fn lower_program(program: &TypedProgram<'_>, file: &SourceFile, options: Low
         entry: FuncId(program.entry.0),
         main_call_line: program.module.main_call.map(|s| Line(file.line_col(s.start).line)),
         units: vec![],
+        rtio_registers: options.rtio_registers,
     };
     hash::assign_hashes(&mut out);
     out.units = units::link_units(&out);

@@ -34,6 +34,15 @@ pub enum Type {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Line(pub u32);
 
+/// Addresses of the RTIO core's output registers, for kernels that write events inline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RtioRegisters {
+    /// `o_event`: three words, the last one enqueues.
+    pub event: u32,
+    /// `o_status`: non-zero error bits after a refused event.
+    pub status: u32,
+}
+
 #[derive(Clone, Debug)]
 pub struct Program {
     pub file_name: String,
@@ -45,6 +54,8 @@ pub struct Program {
     /// Line of the module-level `main()` call, shown as the `<module>` frame.
     pub main_call_line: Option<Line>,
     pub units: Vec<LinkUnit>,
+    /// Set when kernels may write RTIO events inline (else they call the firmware).
+    pub rtio_registers: Option<RtioRegisters>,
 }
 
 impl Program {

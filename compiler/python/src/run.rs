@@ -42,7 +42,7 @@ pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Pat
         bail!("the device's firmware was built for a different kernel ABI than this compiler; update the firmware");
     }
     let cache = if no_cache { None } else { strobe_cache::UnitCache::open(crate::cache_dir()).ok() };
-    let platform = Platform::Device { clock_hz: info.clock_hz as u64, base: info.kernel_base, externals: build.firmware.exports.clone() };
+    let platform = Platform::for_device(&info, &build.firmware.exports, build.rtio_registers);
     let out = match Compiler::for_platform(cache, platform).compile(&source) {
         Ok(o) => o,
         Err(e @ CompileError::Source(..)) => {

@@ -43,11 +43,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut device = Device::connect(Box::new(sim.connect()?))?;
     let boot_ms = started.elapsed().as_secs_f64() * 1e3;
     let info = device.info().ok_or("no device info")?;
-    let platform = Platform::Device { clock_hz: info.clock_hz as u64, base: info.kernel_base, externals: build.firmware.exports.clone() };
+    let platform = Platform::for_device(&info, &build.firmware.exports, build.rtio_registers);
     let mut compiler = Compiler::for_platform(None, platform);
     let compile = |compiler: &mut Compiler, src: &str| -> Result<(Vec<u8>, u32), Box<dyn std::error::Error>> {
         let out = compiler.compile(&SourceFile::new("bench.py", src)).map_err(|e| e.render())?;
         let entry = out.image.symbols[strobe_abi::KERNEL_ENTRY];
+        if let Some(dir) = std::env::var_os("STROBE_BENCH_DUMP") {
+            // For reading the generated code: the image as ELF, named by its source length.
+            std::fs::write(Path::new(&dir).join(format!("kernel-{}.elf", src.len())), out.image.to_elf())?;
+        }
         Ok((out.image.flat().1, entry))
     };
 
