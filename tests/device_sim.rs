@@ -124,6 +124,29 @@ def main():
     print(\"after the pulse\")
 ";
 
+#[test]
+fn program_errors_are_reported_before_any_device_work() {
+    let r = strobe_run("type_error.py");
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("type_error.py:6:18: error: type mismatch in argument `duration`: expected int64, found float"), "{}", r.stderr);
+    assert!(r.stdout.is_empty() && r.edges.is_empty());
+}
+
+#[test]
+fn vcd_trace() {
+    sim_build();
+    let vcd = std::env::temp_dir().join(format!("strobe-{}.vcd", std::process::id()));
+    let mut c = strobe();
+    c.arg("run").arg(repo_root().join("tests/device/pulse_train.py")).arg("--vcd").arg(&vcd);
+    let out = run(c);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let text = std::fs::read_to_string(&vcd).expect("vcd written");
+    let _ = std::fs::remove_file(&vcd);
+    assert!(text.contains("$timescale 1ps $end") && text.contains("$var wire 1 $ ttl3 $end"), "{text}");
+    // 10 pulses: 20 value changes after the initial dump, at 8 ns per machine unit.
+    assert_eq!(text.lines().filter(|l| *l == "1$" || *l == "0$").count(), 21);
+}
+
 /// `strobe run --device tcp:...` talks to an already running device.
 #[test]
 fn run_on_an_already_running_device() {
@@ -145,7 +168,7 @@ fn consecutive_kernels_run_their_own_code() {
     let sim = SimDevice::start(&build).expect("simulator");
     let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
     let info = device.info().expect("info");
-    let platform = Platform::for_device(&info, &build.firmware.exports, build.rtio_registers);
+    let platform = Platform::for_device(info.clock_hz as u64, info.kernel_base, &build.firmware.exports, build.rtio_registers);
     let mut compiler = Compiler::for_platform(None, platform);
     for word in ["first", "second", "third"] {
         let source = format!("def main():\n    print(\"{word}\", now_mu() > int64(0))\n");
@@ -164,7 +187,7 @@ fn faults_and_broken_links_leave_the_device_running() {
     let sim = SimDevice::start(&build).expect("simulator");
     let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
     let info = device.info().expect("info");
-    let platform = Platform::for_device(&info, &build.firmware.exports, build.rtio_registers);
+    let platform = Platform::for_device(info.clock_hz as u64, info.kernel_base, &build.firmware.exports, build.rtio_registers);
     let out = Compiler::for_platform(None, platform).compile(&SourceFile::new("faulting.py", FAULTING)).expect("compiles");
     let (base, good) = out.image.flat();
     let entry = out.image.symbols[strobe_abi::KERNEL_ENTRY];

@@ -29,6 +29,8 @@ pub struct SimBuild {
     pub clock_hz: u64,
     /// Addresses of the RTIO core's `o_event` and `o_status` registers (from csr.json).
     pub rtio_registers: Option<(u32, u32)>,
+    /// Where kernel images are loaded (the start of main RAM).
+    pub kernel_base: u32,
 }
 
 fn run(step: &'static str, cmd: &mut Command) -> Result<(), SimError> {
@@ -108,7 +110,8 @@ impl SimBuild {
         let rtio_registers = json_number(&csr, "\"rtio_o_event\"", "\"addr\"")
             .zip(json_number(&csr, "\"rtio_o_status\"", "\"addr\""))
             .map(|(e, s)| (e as u32, s as u32));
-        Ok(SimBuild { gateware, firmware: FirmwareImage::from_elf(&elf, rom_size)?, clock_hz, rtio_registers })
+        let kernel_base = json_number(&csr, "\"main_ram\"", "\"base\"").unwrap_or(0x4000_0000) as u32;
+        Ok(SimBuild { gateware, firmware: FirmwareImage::from_elf(&elf, rom_size)?, clock_hz, rtio_registers, kernel_base })
     }
 }
 

@@ -85,16 +85,17 @@ pub enum Platform {
 }
 
 impl Platform {
-    /// The platform a device describes in its handshake, with its firmware's kernel ABI addresses and,
-    /// when known, the (event, status) register addresses of its RTIO core.
+    /// The platform of a device (as its handshake or its SoC build describes it), with its firmware's
+    /// kernel ABI addresses and, when known, the (event, status) register addresses of its RTIO core.
     pub fn for_device(
-        info: &strobe_protocol::message::DeviceInfo,
+        clock_hz: u64,
+        kernel_base: u32,
         exports: &std::collections::BTreeMap<String, u32>,
         rtio_registers: Option<(u32, u32)>,
     ) -> Platform {
         Platform::Device {
-            clock_hz: info.clock_hz as u64,
-            base: info.kernel_base,
+            clock_hz,
+            base: kernel_base,
             externals: exports.clone(),
             rtio_registers: rtio_registers.map(|(event, status)| RtioRegisters { event, status }),
         }

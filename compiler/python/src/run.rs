@@ -25,6 +25,18 @@ pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Pat
     // The firmware build gives the kernel ABI's addresses (and the simulator, if we start one).
     let build = SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |step| eprintln!("{step}"))
         .context("preparing the simulated core device")?;
+    // Compile first, for the device this build describes, so program errors come before any device work.
+    let cache = if no_cache { None } else { strobe_cache::UnitCache::open(crate::cache_dir()).ok() };
+    let platform = Platform::for_device(build.clock_hz, build.kernel_base, &build.firmware.exports, build.rtio_registers);
+    let mut compiler = Compiler::for_platform(cache, platform);
+    let mut out = match compiler.compile(&source) {
+        Ok(o) => o,
+        Err(e @ CompileError::Source(..)) => {
+            eprint!("{}", e.render());
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let (sim, transport): (Option<SimDevice>, Box<dyn Transport>) = match device {
         Some(address) => {
             let address = address.parse().map_err(|e: String| anyhow::anyhow!(e))?;
@@ -41,16 +53,11 @@ pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Pat
     if info.abi_hash != strobe_abi::abi_hash() {
         bail!("the device's firmware was built for a different kernel ABI than this compiler; update the firmware");
     }
-    let cache = if no_cache { None } else { strobe_cache::UnitCache::open(crate::cache_dir()).ok() };
-    let platform = Platform::for_device(&info, &build.firmware.exports, build.rtio_registers);
-    let out = match Compiler::for_platform(cache, platform).compile(&source) {
-        Ok(o) => o,
-        Err(e @ CompileError::Source(..)) => {
-            eprint!("{}", e.render());
-            return Ok(ExitCode::from(1));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    if (info.clock_hz as u64, info.kernel_base) != (build.clock_hz, build.kernel_base) {
+        // A different device than the local build describes: compile for the one we talk to.
+        let platform = Platform::for_device(info.clock_hz as u64, info.kernel_base, &build.firmware.exports, None);
+        out = Compiler::for_platform(None, platform).compile(&source).map_err(|e| anyhow::anyhow!(e.render()))?;
+    }
     let (base, image) = out.image.flat();
     anyhow::ensure!(base == info.kernel_base, "kernel linked at {base:#x}, device loads at {:#x}", info.kernel_base);
     anyhow::ensure!(image.len() <= info.kernel_size as usize, "kernel image of {} bytes does not fit the device's {} bytes", image.len(), info.kernel_size);

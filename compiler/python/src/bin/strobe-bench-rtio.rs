@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut device = Device::connect(Box::new(sim.connect()?))?;
     let boot_ms = started.elapsed().as_secs_f64() * 1e3;
     let info = device.info().ok_or("no device info")?;
-    let platform = Platform::for_device(&info, &build.firmware.exports, build.rtio_registers);
+    let platform = Platform::for_device(info.clock_hz as u64, info.kernel_base, &build.firmware.exports, build.rtio_registers);
     let mut compiler = Compiler::for_platform(None, platform);
     let compile = |compiler: &mut Compiler, src: &str| -> Result<(Vec<u8>, u32), Box<dyn std::error::Error>> {
         let out = compiler.compile(&SourceFile::new("bench.py", src)).map_err(|e| e.render())?;
