@@ -23,6 +23,27 @@ impl dyn Transport {
     }
 }
 
+/// `Read` and `Write` for a transport, by its inner stream.
+macro_rules! delegate_io {
+    ($transport:ty, $field:ident) => {
+        impl Read for $transport {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.$field.read(buf)
+            }
+        }
+
+        impl Write for $transport {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.$field.write(buf)
+            }
+
+            fn flush(&mut self) -> io::Result<()> {
+                self.$field.flush()
+            }
+        }
+    };
+}
+
 pub struct TcpTransport {
     address: (String, u16),
     stream: TcpStream,
@@ -39,21 +60,7 @@ impl TcpTransport {
     }
 }
 
-impl Read for TcpTransport {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stream.read(buf)
-    }
-}
-
-impl Write for TcpTransport {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.stream.write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.stream.flush()
-    }
-}
+delegate_io!(TcpTransport, stream);
 
 impl Transport for TcpTransport {
     fn set_read_timeout(&mut self, timeout: Duration) -> io::Result<()> {
@@ -82,21 +89,7 @@ impl SerialTransport {
     }
 }
 
-impl Read for SerialTransport {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.port.read(buf)
-    }
-}
-
-impl Write for SerialTransport {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.port.write(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.port.flush()
-    }
-}
+delegate_io!(SerialTransport, port);
 
 impl Transport for SerialTransport {
     fn set_read_timeout(&mut self, timeout: Duration) -> io::Result<()> {

@@ -7,87 +7,68 @@ use crate::frame::{self, Frame};
 use crate::wire::{Reader, Writer};
 use crate::Error;
 
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MessageKind {
-    Hello = 1,
-    HelloReply = 2,
-    LoadBegin = 3,
-    LoadChunk = 4,
-    LoadEnd = 5,
-    Run = 6,
-    Stop = 7,
-    Ack = 8,
-    Error = 9,
-    Log = 10,
-    Finished = 11,
-    Exception = 12,
-    Fault = 13,
+/// An enum carried on the wire as an integer: defines the enum and its checked conversion, from one
+/// list of variants (so the two cannot drift apart).
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* pub enum $name:ident: $repr:ty, unknown = $unknown:expr; { $($(#[$vmeta:meta])* $variant:ident = $value:literal,)* }) => {
+        $(#[$meta])*
+        #[repr($repr)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant = $value,)*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            pub fn from_wire(v: $repr) -> Result<Self, Error> {
+                match v {
+                    $($value => Ok($name::$variant),)*
+                    other => Err($unknown(other)),
+                }
+            }
+        }
+    };
 }
 
-impl MessageKind {
-    pub const ALL: [MessageKind; 13] = [
-        MessageKind::Hello,
-        MessageKind::HelloReply,
-        MessageKind::LoadBegin,
-        MessageKind::LoadChunk,
-        MessageKind::LoadEnd,
-        MessageKind::Run,
-        MessageKind::Stop,
-        MessageKind::Ack,
-        MessageKind::Error,
-        MessageKind::Log,
-        MessageKind::Finished,
-        MessageKind::Exception,
-        MessageKind::Fault,
-    ];
-
-    pub fn from_u8(v: u8) -> Result<Self, Error> {
-        Self::ALL.iter().copied().find(|k| *k as u8 == v).ok_or(Error::UnknownKind(v))
+wire_enum! {
+    pub enum MessageKind: u8, unknown = Error::UnknownKind; {
+        Hello = 1,
+        HelloReply = 2,
+        LoadBegin = 3,
+        LoadChunk = 4,
+        LoadEnd = 5,
+        Run = 6,
+        Stop = 7,
+        Ack = 8,
+        Error = 9,
+        Log = 10,
+        Finished = 11,
+        Exception = 12,
+        Fault = 13,
     }
 }
 
-/// Why the device refused a request.
-#[repr(u16)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
-    BadFrame = 1,
-    BadCrc = 2,
-    Truncated = 3,
-    BadVersion = 4,
-    TooLong = 5,
-    UnknownMessage = 6,
-    BadPayload = 7,
-    /// A message arrived that the session's state does not allow (e.g. a chunk without `LoadBegin`).
-    OutOfOrder = 8,
-    /// The image does not fit the kernel region.
-    ImageTooLarge = 9,
-    /// `LoadEnd` found missing bytes or a CRC mismatch: the image is discarded.
-    IncompleteImage = 10,
-    /// `Run` without a complete, verified image.
-    NoKernel = 11,
-    /// The entry point lies outside the loaded image.
-    BadEntry = 12,
-}
-
-impl ErrorCode {
-    const ALL: [ErrorCode; 12] = [
-        ErrorCode::BadFrame,
-        ErrorCode::BadCrc,
-        ErrorCode::Truncated,
-        ErrorCode::BadVersion,
-        ErrorCode::TooLong,
-        ErrorCode::UnknownMessage,
-        ErrorCode::BadPayload,
-        ErrorCode::OutOfOrder,
-        ErrorCode::ImageTooLarge,
-        ErrorCode::IncompleteImage,
-        ErrorCode::NoKernel,
-        ErrorCode::BadEntry,
-    ];
-
-    pub fn from_u16(v: u16) -> Result<Self, Error> {
-        Self::ALL.iter().copied().find(|c| *c as u16 == v).ok_or(Error::BadField)
+wire_enum! {
+    /// Why the device refused a request.
+    pub enum ErrorCode: u16, unknown = |_| Error::BadField; {
+        BadFrame = 1,
+        BadCrc = 2,
+        Truncated = 3,
+        BadVersion = 4,
+        TooLong = 5,
+        UnknownMessage = 6,
+        BadPayload = 7,
+        /// A message arrived that the session's state does not allow (e.g. a chunk without `LoadBegin`).
+        OutOfOrder = 8,
+        /// The image does not fit the kernel region.
+        ImageTooLarge = 9,
+        /// `LoadEnd` found missing bytes or a CRC mismatch: the image is discarded.
+        IncompleteImage = 10,
+        /// `Run` without a complete, verified image.
+        NoKernel = 11,
+        /// The entry point lies outside the loaded image.
+        BadEntry = 12,
     }
 }
 
@@ -201,7 +182,7 @@ impl<'a> Message<'a> {
 
     pub fn decode(f: &Frame<'a>) -> Result<Message<'a>, Error> {
         let mut r = Reader::new(f.payload);
-        let m = match MessageKind::from_u8(f.kind)? {
+        let m = match MessageKind::from_wire(f.kind)? {
             MessageKind::Hello => Message::Hello { host_version: r.u8()? },
             MessageKind::HelloReply => Message::HelloReply(DeviceInfo {
                 protocol_version: r.u8()?,
@@ -218,7 +199,7 @@ impl<'a> Message<'a> {
             MessageKind::Run => Message::Run { entry: r.u32()? },
             MessageKind::Stop => Message::Stop,
             MessageKind::Ack => Message::Ack { of_seq: r.u16()? },
-            MessageKind::Error => Message::Error { code: ErrorCode::from_u16(r.u16()?)?, of_seq: r.u16()? },
+            MessageKind::Error => Message::Error { code: ErrorCode::from_wire(r.u16()?)?, of_seq: r.u16()? },
             MessageKind::Log => Message::Log { text: r.text()? },
             MessageKind::Finished => Message::Finished { cycles: r.u64()? },
             MessageKind::Exception => Message::Exception {
@@ -283,6 +264,18 @@ mod tests {
         let mut buf = [0u8; 64];
         let n = Message::Error { code: ErrorCode::BadCrc, of_seq: 0x0203 }.encode(1, &mut buf).unwrap();
         assert_eq!(&buf[..n - 4], &[b'S', b'B', 1, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]);
+    }
+
+    #[test]
+    fn wire_values_round_trip() {
+        for k in MessageKind::ALL {
+            assert_eq!(MessageKind::from_wire(*k as u8), Ok(*k));
+        }
+        for c in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_wire(*c as u16), Ok(*c));
+        }
+        assert_eq!(MessageKind::from_wire(0), Err(Error::UnknownKind(0)));
+        assert_eq!(ErrorCode::from_wire(0), Err(Error::BadField));
     }
 
     #[test]
