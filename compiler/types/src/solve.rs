@@ -460,6 +460,26 @@ impl Checker<'_> {
                 sig
             }
             None => {
+                // A template: annotated parameters still fix their arguments' types (so `f(100)` for
+                // `def f(x: int64)` passes an int64 literal), the rest wait to be known.
+                let params = &self.defs[def.0 as usize].def.params;
+                let annotated: Vec<(usize, strobe_syntax::ast::Expr)> = params
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !matches!(sources[*i], ArgSource::Receiver))
+                    .filter_map(|(i, p)| p.annotation.clone().map(|a| (i, a)))
+                    .collect();
+                for (i, annotation) in annotated {
+                    if let Some(want) = self.annotation(&annotation) {
+                        let at = match &sources[i] {
+                            ArgSource::Positional(p) => args[*p].1,
+                            ArgSource::Keyword(k) => keywords[*k].2,
+                            _ => span,
+                        };
+                        let pname = self.defs[def.0 as usize].def.params[i].name.name.clone();
+                        self.unify(&want, &arg_tys[i], at, &format!("argument `{pname}`"));
+                    }
+                }
                 if !arg_tys.iter().all(|t| self.table.resolve(t).is_ground()) {
                     return Step::Pending;
                 }
