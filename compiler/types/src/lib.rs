@@ -24,3 +24,6 @@ pub use program::{
     ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram,
 };
 pub use ty::{Callable, ClassId, DefId, InstanceId, TVar, Ty};
+
+#[cfg(test)]
+mod tests;
