@@ -496,9 +496,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         if let Some(g) = self.locations.borrow().get(&key) {
             return Ok(g.as_pointer_value());
         }
+        let (file, shown_line) = self.program.origin(line);
         let value = self.location_type().const_named_struct(&[
-            self.const_str(&self.program.file_name)?.into(),
-            self.ctx.i32_type().const_int(line.0 as u64, false).into(),
+            self.const_str(file)?.into(),
+            self.ctx.i32_type().const_int(shown_line as u64, false).into(),
             self.const_str(function)?.into(),
             self.const_str(self.program.line_text(line))?.into(),
         ]);

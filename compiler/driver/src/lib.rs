@@ -10,6 +10,8 @@ use strobe_syntax::{Diagnostic, SourceFile};
 
 /// Device drivers in the kernel language, compiled with every core-device program.
 pub const DEVICE_PRELUDE: &str = include_str!("prelude/devices.py");
+/// The name the drivers' lines are reported under (tracebacks).
+pub const DEVICE_PRELUDE_NAME: &str = "<strobe>/devices.py";
 
 /// The kernel runtime for standalone programs (Linux user mode), built by `build.rs`.
 pub static KERNEL_RUNTIME: &[u8] = include_bytes!(env!("STROBE_KERNEL_RT"));
@@ -61,6 +63,8 @@ impl PhaseTimings {
 
 pub struct CompileOutput {
     pub image: LinkedImage,
+    /// For device programs: the line where the appended device drivers start (0 when none).
+    pub prelude_line: u32,
     /// The link units' objects, as given to the linker.
     pub objects: Vec<InputObject>,
     pub timings: PhaseTimings,
@@ -111,11 +115,20 @@ pub struct Compiler {
     platform: Platform,
     disk: Option<UnitCache>,
     memory: HashMap<CacheKey, Vec<u8>>,
+    /// The first line of the appended device drivers in the last compiled source.
+    prelude_line: u32,
 }
 
 impl Compiler {
     pub fn new(disk: Option<UnitCache>) -> Self {
-        Compiler { target: Target::Rv32im, opt: OptLevel::Default, platform: Platform::Standalone, disk, memory: HashMap::new() }
+        Compiler {
+            target: Target::Rv32im,
+            opt: OptLevel::Default,
+            platform: Platform::Standalone,
+            disk,
+            memory: HashMap::new(),
+            prelude_line: 0,
+        }
     }
 
     pub fn for_platform(disk: Option<UnitCache>, platform: Platform) -> Self {
@@ -125,9 +138,11 @@ impl Compiler {
     fn lower_options(&self) -> strobe_ir::LowerOptions {
         match &self.platform {
             Platform::Standalone => strobe_ir::LowerOptions::default(),
-            Platform::Device { clock_hz, rtio_registers, .. } => {
-                strobe_ir::LowerOptions { device_clock_hz: Some(*clock_hz), rtio_registers: *rtio_registers }
-            }
+            Platform::Device { clock_hz, rtio_registers, .. } => strobe_ir::LowerOptions {
+                device_clock_hz: Some(*clock_hz),
+                rtio_registers: *rtio_registers,
+                appended: Some((self.prelude_line, DEVICE_PRELUDE_NAME)),
+            },
         }
     }
 
@@ -160,10 +175,14 @@ impl Compiler {
 
     /// Core-device programs get the device drivers (`TTLOut`, `TTLInOut`), written in the kernel
     /// language, appended after their own code (so their line numbers are unchanged).
-    fn with_prelude(&self, file: &SourceFile) -> SourceFile {
+    fn with_prelude(&mut self, file: &SourceFile) -> SourceFile {
         match self.platform {
             Platform::Standalone => file.clone(),
-            Platform::Device { .. } => SourceFile::new(file.name.clone(), format!("{}\n{DEVICE_PRELUDE}", file.text)),
+            Platform::Device { .. } => {
+                let text = if file.text.ends_with('\n') { file.text.clone() } else { format!("{}\n", file.text) };
+                self.prelude_line = text.lines().count() as u32 + 1;
+                SourceFile::new(file.name.clone(), format!("{text}{DEVICE_PRELUDE}"))
+            }
         }
     }
 
@@ -219,7 +238,8 @@ impl Compiler {
         let runtime = Archive { name: "libstrobe_kernel_rt.a".into(), bytes: KERNEL_RUNTIME.to_vec() };
         let image = strobe_link::link(&objects, &[runtime], &self.link_config())?;
         t.link = start.elapsed();
-        Ok(CompileOutput { image, objects, timings: t, units_compiled: compiled, units_cached: cached })
+        let prelude_line = if matches!(self.platform, Platform::Device { .. }) { self.prelude_line } else { 0 };
+        Ok(CompileOutput { image, prelude_line, objects, timings: t, units_compiled: compiled, units_cached: cached })
     }
 }
 

@@ -71,7 +71,7 @@ pub fn signature_hash(f: &Function) -> SignatureHash {
 
 /// The body with callees replaced by their order of first appearance, so the hash does not depend on
 /// where the callees happen to sit in this program's function table.
-fn body_hash(f: &Function, classes: &[ClassLayout], rtio: Option<RtioRegisters>) -> [u8; 32] {
+fn body_hash(f: &Function, classes: &[ClassLayout], rtio: Option<RtioRegisters>, appended: &Option<(Line, String)>) -> [u8; 32] {
     let order = callees_in_order(f);
     let mut body = f.body.clone();
     crate::units::map_callees(&mut body, &mut |id| FuncId(order.iter().position(|c| *c == id).unwrap_or(0) as u32));
@@ -85,6 +85,7 @@ fn body_hash(f: &Function, classes: &[ClassLayout], rtio: Option<RtioRegisters>)
         body.hash(h);
         classes.hash(h);
         rtio.hash(h);
+        appended.hash(h);
     })
 }
 
@@ -94,7 +95,7 @@ pub fn assign_hashes(program: &mut Program) {
         f.signature = signature_hash(f);
     }
     let bodies: Vec<[u8; 32]> =
-        program.functions.iter().map(|f| body_hash(f, &program.classes, program.rtio_registers)).collect();
+        program.functions.iter().map(|f| body_hash(f, &program.classes, program.rtio_registers, &program.appended)).collect();
     let mut identity: Vec<Option<IdentityHash>> = vec![None; program.functions.len()];
     // Components come callees-first.
     for component in strongly_connected_components(program) {

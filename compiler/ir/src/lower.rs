@@ -19,6 +19,8 @@ pub struct LowerOptions {
     pub device_clock_hz: Option<u64>,
     /// The RTIO registers, when known: output events are then written inline.
     pub rtio_registers: Option<RtioRegisters>,
+    /// Source appended after the program from this line on, reported under this name.
+    pub appended: Option<(u32, &'static str)>,
 }
 
 /// Lowers every instance of `program` to IR and computes hashes and link units.
@@ -62,6 +64,7 @@ pub fn lower_program(program: &TypedProgram<'_>, file: &SourceFile, options: Low
         main_call_line: program.module.main_call.map(|s| Line(file.line_col(s.start).line)),
         units: vec![],
         rtio_registers: options.rtio_registers,
+        appended: options.appended.map(|(line, name)| (Line(line), name.to_string())),
     };
     hash::assign_hashes(&mut out);
     out.units = units::link_units(&out);

@@ -56,11 +56,22 @@ pub struct Program {
     pub units: Vec<LinkUnit>,
     /// Set when kernels may write RTIO events inline (else they call the firmware).
     pub rtio_registers: Option<RtioRegisters>,
+    /// Source appended after the program (the device drivers): its first line, and the name it is
+    /// reported under.
+    pub appended: Option<(Line, String)>,
 }
 
 impl Program {
     pub fn function(&self, f: FuncId) -> &Function {
         &self.functions[f.0 as usize]
+    }
+
+    /// The file and line a source line is reported as (appended source under its own name).
+    pub fn origin(&self, line: Line) -> (&str, u32) {
+        match &self.appended {
+            Some((start, name)) if line.0 >= start.0 => (name, line.0 - start.0 + 1),
+            _ => (&self.file_name, line.0),
+        }
     }
 
     pub fn line_text(&self, line: Line) -> &str {

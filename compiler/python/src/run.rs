@@ -78,6 +78,9 @@ pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Pat
         }
         Outcome::Fault { cause, pc, value } => {
             let at = match out.image.source_line(*pc) {
+                Some(row) if row.line >= out.prelude_line && out.prelude_line > 0 => {
+                    format!("{}:{}", strobe_driver::DEVICE_PRELUDE_NAME, row.line - out.prelude_line + 1)
+                }
                 Some(row) => format!("{}:{}", row.file, row.line),
                 None => "outside the kernel".to_string(),
             };
