@@ -89,8 +89,13 @@ impl SimBuild {
             std::fs::write(&stamp_file, &stamp)?;
             progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
         }
+        // Cargo rebuilds the firmware only when it changed; announce it when it is sure to take a while.
+        let elf_path = repo.join("runtime-firmware/target/riscv32im-unknown-none-elf/release/strobe-firmware");
+        let announce = !fresh || !elf_path.exists();
         let t = Instant::now();
-        progress("[3/3] building the firmware...");
+        if announce {
+            progress("[3/3] building the firmware...");
+        }
         let csr_json = dir.join("csr.json");
         run(
             "building the firmware",
@@ -102,8 +107,10 @@ impl SimBuild {
                 .env_remove("CARGO_TARGET_DIR")
                 .env_remove("RUSTFLAGS"),
         )?;
-        progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
-        let elf = std::fs::read(repo.join("runtime-firmware/target/riscv32im-unknown-none-elf/release/strobe-firmware"))?;
+        if announce {
+            progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
+        }
+        let elf = std::fs::read(&elf_path)?;
         let csr: String = std::fs::read_to_string(&csr_json)?;
         let rom_size = json_number(&csr, "\"rom\"", "\"size\"").unwrap_or(0x10000) as u32;
         let clock_hz = json_number(&csr, "\"config_clock_frequency\"", "").unwrap_or(125_000_000);
