@@ -210,6 +210,29 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.block(stmts)?;
                 self.expr(value)?
             }
+            ExprKind::Sum(list) => {
+                let l = self.expr(list)?.into_pointer_value();
+                let elem = e.ty.clone();
+                let slot = self.entry_alloca(self.ll(&elem), "sum")?;
+                self.builder.build_store(slot, self.ll(&elem).const_zero())?;
+                let len = self.list_len(l)?;
+                self.counted_loop(len, |this, i| {
+                    let item = this.load_element(l, i, &elem)?;
+                    let acc = this.builder.build_load(this.ll(&elem), slot, "acc")?;
+                    let next: BasicValueEnum = match elem {
+                        Type::Float => this.builder.build_float_add(acc.into_float_value(), item.into_float_value(), "")?.into(),
+                        _ => this.builder.build_int_add(acc.into_int_value(), item.into_int_value(), "")?.into(),
+                    };
+                    this.builder.build_store(slot, next)?;
+                    Ok(())
+                })?;
+                self.builder.build_load(self.ll(&elem), slot, "sum")?
+            }
+            ExprKind::Round(v) => {
+                let f = self.expr(v)?;
+                let r = self.call_intrinsic("llvm.roundeven", &[f])?.into_float_value();
+                self.builder.build_float_to_signed_int(r, self.ctx.i32_type(), "round")?.into()
+            }
             ExprKind::Intrinsic { op, args, line } => self.intrinsic(*op, args, *line)?,
             ExprKind::SecondsToMu { seconds, clock_hz } => {
                 let s = self.expr(seconds)?.into_float_value();

@@ -874,6 +874,14 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 self.stringify(v, args[0].span)
             }
             Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
+            Builtin::Sum => expr(ExprKind::Sum(boxed(vals.remove(0))), ty),
+            Builtin::Round => {
+                let v = vals.remove(0);
+                match v.ty {
+                    Type::Float => expr(ExprKind::Round(boxed(v)), Type::Int32),
+                    _ => self.coerce(v, &Type::Int32),
+                }
+            }
             Builtin::Min | Builtin::Max => {
                 let values = if vals.len() == 1 { vals } else { vals.into_iter().map(|v| self.coerce(v, &ty)).collect() };
                 expr(ExprKind::MinMax { max: b == Builtin::Max, values, line }, ty)

@@ -275,6 +275,10 @@ pub enum ExprKind {
     /// `min`/`max` over two or more values, or over a list.
     MinMax { max: bool, values: Vec<Expr>, line: Line },
     Abs(Box<Expr>),
+    /// `sum(list)`.
+    Sum(Box<Expr>),
+    /// `round(x)`: to the nearest integer, ties to even (as Python's `round`).
+    Round(Box<Expr>),
     /// Statements run for their effect, then a value (list comprehensions).
     Block(Vec<Stmt>, Box<Expr>),
     Intrinsic { op: Intrinsic, args: Vec<Expr>, line: Line },

@@ -91,6 +91,8 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::Len(a)
         | ExprKind::ToStr { value: a, .. }
         | ExprKind::SecondsToMu { seconds: a, .. }
+        | ExprKind::Sum(a)
+        | ExprKind::Round(a)
         | ExprKind::Abs(a) => walk_expr(a, f),
         ExprKind::Index { list: a, index: b, .. }
         | ExprKind::Arith { left: a, right: b, .. }

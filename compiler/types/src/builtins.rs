@@ -14,6 +14,8 @@ pub enum Builtin {
     Abs,
     Min,
     Max,
+    Sum,
+    Round,
     // The timeline and RTIO (core device only).
     NowMu,
     AtMu,
@@ -41,7 +43,7 @@ impl Builtin {
         )
     }
 
-    const NAMES: [(&'static str, Builtin); 20] = [
+    const NAMES: [(&'static str, Builtin); 22] = [
         ("print", Builtin::Print),
         ("len", Builtin::Len),
         ("range", Builtin::Range),
@@ -54,6 +56,8 @@ impl Builtin {
         ("abs", Builtin::Abs),
         ("min", Builtin::Min),
         ("max", Builtin::Max),
+        ("sum", Builtin::Sum),
+        ("round", Builtin::Round),
         ("now_mu", Builtin::NowMu),
         ("at_mu", Builtin::AtMu),
         ("delay_mu", Builtin::DelayMu),

@@ -304,6 +304,23 @@ impl Checker<'_> {
                 }
                 target
             }
+            Builtin::Sum => {
+                if !arity(self, 1..=1) {
+                    return self.table.fresh();
+                }
+                let t = self.expr(ctx, &args[0]);
+                let elem = self.table.fresh();
+                self.unify(&Ty::List(Box::new(elem.clone())), &t, args[0].span, "the argument of `sum()`");
+                self.deferred.push(Deferred::Numeric { ty: elem.clone(), integer: false, span: args[0].span });
+                elem
+            }
+            Builtin::Round => {
+                if arity(self, 1..=1) {
+                    let t = self.expr(ctx, &args[0]);
+                    self.deferred.push(Deferred::Numeric { ty: t, integer: false, span: args[0].span });
+                }
+                Ty::Int32
+            }
             Builtin::NowMu | Builtin::RtioGetCounter => {
                 arity(self, 0..=0);
                 Ty::Int64
