@@ -47,7 +47,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.builder.position_at_end(done);
             }
             Stmt::ForRange { var, range, body, orelse } => self.for_range(*var, range, body, orelse)?,
-            Stmt::ForList { var, list, body, orelse } => self.for_list(*var, list, body, orelse)?,
+            Stmt::ForList { var, index, list, body, orelse } => self.for_list(*var, *index, list, body, orelse)?,
             Stmt::Break | Stmt::Continue => {
                 let depth = self.scopes.iter().rposition(|s| matches!(s, Scope::Loop { .. })).unwrap_or(0);
                 let target = match self.scopes.get(depth) {
@@ -200,7 +200,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(())
     }
 
-    fn for_list(&mut self, var: LocalId, list: &'ir Expr, body: &'ir [Stmt], orelse: &'ir [Stmt]) -> R<()> {
+    fn for_list(&mut self, var: LocalId, index: Option<LocalId>, list: &'ir Expr, body: &'ir [Stmt], orelse: &'ir [Stmt]) -> R<()> {
         let Type::List(elem) = &list.ty else { return Ok(()) };
         let l = self.expr(list)?.into_pointer_value();
         let i32t = self.ctx.i32_type();
@@ -222,6 +222,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.builder.position_at_end(body_bb);
         let item = self.load_element(l, i, elem)?;
         self.builder.build_store(self.local_slot(var), item)?;
+        if let Some(index) = index {
+            self.builder.build_store(self.local_slot(index), i)?;
+        }
         self.scopes.push(Scope::Loop { brk: done, cont: latch });
         self.block(body)?;
         self.scopes.pop();

@@ -90,6 +90,7 @@ impl Shared<'_, '_> {
             Ty::Tuple(ts) => Type::Tuple(ts.iter().map(|t| self.ty(t)).collect()),
             Ty::List(t) => Type::List(Box::new(self.ty(t))),
             Ty::Range(t) => Type::Range(Box::new(self.ty(t))),
+            Ty::Enumerate(_) => Type::None,
             Ty::Object(c) => match self.class_index.get(c) {
                 Some(i) => Type::Object(*i),
                 None => Type::Exception,
@@ -346,6 +347,21 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
     }
 
     fn for_loop(&mut self, target: &ast::Expr, iter: &ast::Expr, mut body: Vec<Stmt>, orelse: Vec<Stmt>) -> Stmt {
+        // `for i, x in enumerate(xs)`: a list loop that also exposes its index.
+        if let A::Call { func, args, .. } = &iter.kind {
+            if matches!(self.resolution(func), Some(Resolution::Builtin(Builtin::Enumerate))) && args.len() == 1 {
+                let list = self.expr(&args[0]);
+                let elem_ty = match &list.ty {
+                    Type::List(t) => (**t).clone(),
+                    _ => Type::None,
+                };
+                let (index, item) = (self.temp(Type::Int32), self.temp(elem_ty.clone()));
+                let pair = expr(ExprKind::TupleLit(vec![self.local(index), self.local(item)]), Type::Tuple(vec![Type::Int32, elem_ty]));
+                let place = self.place(target);
+                body.insert(0, Stmt::Assign(place, pair));
+                return Stmt::ForList { var: item, index: Some(index), list, body, orelse };
+            }
+        }
         let it = self.expr(iter);
         let item_ty = match &it.ty {
             Type::List(t) | Type::Range(t) => (**t).clone(),
@@ -361,7 +377,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         };
         match it.ty {
             Type::Range(_) => Stmt::ForRange { var, range: it, body, orelse },
-            _ => Stmt::ForList { var, list: it, body, orelse },
+            _ => Stmt::ForList { var, index: None, list: it, body, orelse },
         }
     }
 
@@ -875,6 +891,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
             Builtin::Sum => expr(ExprKind::Sum(boxed(vals.remove(0))), ty),
+            Builtin::Enumerate => {
+                self.error(e.span, "`enumerate()` can only be iterated directly: `for i, x in enumerate(xs):`");
+                expr(ExprKind::None, Type::None)
+            }
             Builtin::Round => {
                 let v = vals.remove(0);
                 match v.ty {

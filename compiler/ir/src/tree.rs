@@ -154,8 +154,9 @@ pub enum Stmt {
     While { cond: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
     /// `for var in range(...)`: the range is evaluated once.
     ForRange { var: LocalId, range: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    /// `for var in list`: iterates by index over the list's current length (like CPython).
-    ForList { var: LocalId, list: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    /// `for var in list`: iterates by index over the list's current length (like CPython); `index`, when
+    /// set, receives the position (`enumerate`).
+    ForList { var: LocalId, index: Option<LocalId>, list: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
     Break,
     Continue,
     Return(Option<Expr>),

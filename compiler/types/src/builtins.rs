@@ -16,6 +16,7 @@ pub enum Builtin {
     Max,
     Sum,
     Round,
+    Enumerate,
     // The timeline and RTIO (core device only).
     NowMu,
     AtMu,
@@ -43,7 +44,7 @@ impl Builtin {
         )
     }
 
-    const NAMES: [(&'static str, Builtin); 22] = [
+    const NAMES: [(&'static str, Builtin); 23] = [
         ("print", Builtin::Print),
         ("len", Builtin::Len),
         ("range", Builtin::Range),
@@ -58,6 +59,7 @@ impl Builtin {
         ("max", Builtin::Max),
         ("sum", Builtin::Sum),
         ("round", Builtin::Round),
+        ("enumerate", Builtin::Enumerate),
         ("now_mu", Builtin::NowMu),
         ("at_mu", Builtin::AtMu),
         ("delay_mu", Builtin::DelayMu),

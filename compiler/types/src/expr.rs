@@ -166,23 +166,36 @@ impl Checker<'_> {
                 let it = self.expr(ctx, iter);
                 let item = self.table.fresh();
                 self.deferred.push(Deferred::Iterate { iterable: it, item: item.clone(), span: iter.span });
-                // The comprehension variable gets its own local, visible only inside the comprehension.
-                let ExprKind::Name(n) = &target.kind else {
-                    self.error(target.span, "a comprehension variable must be a plain name in kernels");
-                    return (self.table.fresh(), None);
+                // The comprehension's variables get their own locals, visible only inside it.
+                let names: Vec<&ast::Expr> = match &target.kind {
+                    ExprKind::Name(_) => vec![&**target],
+                    ExprKind::Tuple(items) if items.iter().all(|i| matches!(i.kind, ExprKind::Name(_))) => items.iter().collect(),
+                    _ => {
+                        self.error(target.span, "a comprehension variable must be a name or a tuple of names in kernels");
+                        return (self.table.fresh(), None);
+                    }
                 };
-                let local = {
-                    let inst = &mut self.instances[ctx.inst.0 as usize];
-                    inst.locals.push(crate::program::LocalInfo { name: format!("{n}.{}", target.id.0), ty: item.clone(), captured_from: None });
-                    crate::program::LocalId(inst.locals.len() as u32 - 1)
-                };
-                self.record(ctx.inst, target.id, item, Some(Resolution::Local(local)));
-                ctx.shadows.push((n.clone(), local));
+                let shadows_before = ctx.shadows.len();
+                let mut parts = Vec::new();
+                for name_expr in names {
+                    let ExprKind::Name(n) = &name_expr.kind else { continue };
+                    let ty = self.table.fresh();
+                    let local = {
+                        let inst = &mut self.instances[ctx.inst.0 as usize];
+                        inst.locals.push(crate::program::LocalInfo { name: format!("{n}.{}", name_expr.id.0), ty: ty.clone(), captured_from: None });
+                        crate::program::LocalId(inst.locals.len() as u32 - 1)
+                    };
+                    self.record(ctx.inst, name_expr.id, ty.clone(), Some(Resolution::Local(local)));
+                    ctx.shadows.push((n.clone(), local));
+                    parts.push(ty);
+                }
+                let pattern = if matches!(target.kind, ExprKind::Name(_)) { parts.remove(0) } else { Ty::Tuple(parts) };
+                self.unify(&pattern, &item, target.span, "the comprehension variables");
                 for c in conds {
                     self.condition(ctx, c);
                 }
                 let elem = self.expr(ctx, elt);
-                ctx.shadows.pop();
+                ctx.shadows.truncate(shadows_before);
                 (Ty::List(Box::new(elem)), None)
             }
         }
@@ -313,6 +326,14 @@ impl Checker<'_> {
                 self.unify(&Ty::List(Box::new(elem.clone())), &t, args[0].span, "the argument of `sum()`");
                 self.deferred.push(Deferred::Numeric { ty: elem.clone(), integer: false, span: args[0].span });
                 elem
+            }
+            Builtin::Enumerate => {
+                let elem = self.table.fresh();
+                if arity(self, 1..=1) {
+                    let t = self.expr(ctx, &args[0]);
+                    self.unify(&Ty::List(Box::new(elem.clone())), &t, args[0].span, "the argument of `enumerate()`");
+                }
+                Ty::Enumerate(Box::new(elem))
             }
             Builtin::Round => {
                 if arity(self, 1..=1) {

@@ -329,6 +329,10 @@ impl Checker<'_> {
                 self.unify(item, &e, span, "the loop variable");
                 Step::Solved
             }
+            Ty::Enumerate(e) => {
+                self.unify(item, &Ty::Tuple(vec![Ty::Int32, *e]), span, "the loop variables");
+                Step::Solved
+            }
             other => {
                 let msg = format!("cannot iterate over {} in kernels (lists and ranges are iterable)", self.show(&other));
                 self.error(span, msg);

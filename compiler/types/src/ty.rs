@@ -28,6 +28,8 @@ pub enum Ty {
     List(Box<Ty>),
     /// `range(...)` over int32 or int64.
     Range(Box<Ty>),
+    /// `enumerate(list)`: only iterated, yielding `(int32, element)`.
+    Enumerate(Box<Ty>),
     /// An instance of a user class or an exception class.
     Object(ClassId),
     /// Callable-only values: never stored in variables, fields or lists.
@@ -61,7 +63,7 @@ impl Ty {
         match self {
             Ty::Var(_) => false,
             Ty::Tuple(ts) => ts.iter().all(Ty::is_ground),
-            Ty::List(t) | Ty::Range(t) => t.is_ground(),
+            Ty::List(t) | Ty::Range(t) | Ty::Enumerate(t) => t.is_ground(),
             Ty::Callable(Callable::ListMethod(t, _)) => t.is_ground(),
             _ => true,
         }
@@ -101,6 +103,7 @@ impl fmt::Display for TyDisplay<'_> {
             }
             Ty::List(t) => write!(f, "list[{}]", sub(t)),
             Ty::Range(_) => write!(f, "range"),
+            Ty::Enumerate(_) => write!(f, "enumerate"),
             Ty::Object(c) => write!(f, "{}", (self.names)(*c)),
             Ty::Callable(Callable::Class(c)) => write!(f, "type[{}]", (self.names)(*c)),
             Ty::Callable(_) => write!(f, "function"),
@@ -158,6 +161,7 @@ impl TypeTable {
             Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| self.resolve(t)).collect()),
             Ty::List(t) => Ty::List(Box::new(self.resolve(&t))),
             Ty::Range(t) => Ty::Range(Box::new(self.resolve(&t))),
+            Ty::Enumerate(t) => Ty::Enumerate(Box::new(self.resolve(&t))),
             Ty::Callable(Callable::ListMethod(t, m)) => Ty::Callable(Callable::ListMethod(Box::new(self.resolve(&t)), m)),
             t => t,
         }
@@ -196,7 +200,7 @@ impl TypeTable {
         match self.shallow(ty) {
             Ty::Var(w) => v == w,
             Ty::Tuple(ts) => ts.iter().any(|t| self.occurs(v, t)),
-            Ty::List(t) | Ty::Range(t) => self.occurs(v, &t),
+            Ty::List(t) | Ty::Range(t) | Ty::Enumerate(t) => self.occurs(v, &t),
             _ => false,
         }
     }
@@ -247,7 +251,7 @@ impl TypeTable {
                 }
                 Ok(())
             }
-            (Ty::List(x), Ty::List(y)) | (Ty::Range(x), Ty::Range(y)) => {
+            (Ty::List(x), Ty::List(y)) | (Ty::Range(x), Ty::Range(y)) | (Ty::Enumerate(x), Ty::Enumerate(y)) => {
                 self.unify(x, y, at).map_err(|_| mismatch(self))
             }
             (x, y) if x == y => Ok(()),
