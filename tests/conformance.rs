@@ -16,7 +16,10 @@ fn normalized_traceback(stderr: &str) -> String {
         .map(|l| match (l.find("File \""), l.find("\", line")) {
             (Some(a), Some(b)) => {
                 let path = &l[a + 6..b];
-                let name = Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = Path::new(path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 format!("{}File \"{}{}", &l[..a], name, &l[b..])
             }
             _ => l.to_string(),
@@ -26,23 +29,42 @@ fn normalized_traceback(stderr: &str) -> String {
 }
 
 fn check(program: &Path) -> Result<(), String> {
-    let name = program.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let name = program
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let mut python = Command::new("python3");
-    python.arg(program).env("PYTHONPATH", repo_root().join("compiler/python/python"));
+    python
+        .arg(program)
+        .env("PYTHONPATH", repo_root().join("compiler/python/python"));
     let expected = run(python);
     let mut ours = strobe();
     ours.arg("exec").arg(program);
     let actual = run(ours);
     let mut problems = Vec::new();
     if expected.stdout != actual.stdout {
-        problems.push(format!("stdout differs\n--- python3\n{}--- strobe\n{}", text(&expected.stdout), text(&actual.stdout)));
+        problems.push(format!(
+            "stdout differs\n--- python3\n{}--- strobe\n{}",
+            text(&expected.stdout),
+            text(&actual.stdout)
+        ));
     }
     if expected.status.code() != actual.status.code() {
-        problems.push(format!("exit code: python3 {:?}, strobe {:?}", expected.status.code(), actual.status.code()));
+        problems.push(format!(
+            "exit code: python3 {:?}, strobe {:?}",
+            expected.status.code(),
+            actual.status.code()
+        ));
     }
-    let (want, got) = (normalized_traceback(&text(&expected.stderr)), normalized_traceback(&text(&actual.stderr)));
+    let (want, got) = (
+        normalized_traceback(&text(&expected.stderr)),
+        normalized_traceback(&text(&actual.stderr)),
+    );
     if want != got {
-        problems.push(format!("stderr differs\n--- python3\n{want}\n--- strobe\n{got}"));
+        problems.push(format!(
+            "stderr differs\n--- python3\n{want}\n--- strobe\n{got}"
+        ));
     }
     if problems.is_empty() {
         Ok(())
@@ -54,9 +76,19 @@ fn check(program: &Path) -> Result<(), String> {
 #[test]
 fn conformance_programs_match_cpython() {
     let programs = fixtures("conformance");
-    assert!(programs.len() >= 60, "the conformance suite has {} programs, expected at least 60", programs.len());
+    assert!(
+        programs.len() >= 60,
+        "the conformance suite has {} programs, expected at least 60",
+        programs.len()
+    );
     let failures = run_all(&programs, |p| check(p));
-    assert!(failures.is_empty(), "{} of {} programs differ from CPython:\n\n{}", failures.len(), programs.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} programs differ from CPython:\n\n{}",
+        failures.len(),
+        programs.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

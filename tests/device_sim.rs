@@ -17,7 +17,10 @@ fn sim_build() -> SimBuild {
     static LOCK: Mutex<()> = Mutex::new(());
     let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let root = repo_root();
-    SimBuild::ensure(&root, &root.join("target/strobe-sim"), &mut |s| eprintln!("{s}")).expect("simulator build")
+    SimBuild::ensure(&root, &root.join("target/strobe-sim"), &mut |s| {
+        eprintln!("{s}")
+    })
+    .expect("simulator build")
 }
 
 struct Run {
@@ -29,28 +32,48 @@ struct Run {
 
 fn strobe_run(program: &str) -> Run {
     sim_build();
-    let trace = std::env::temp_dir().join(format!("strobe-trace-{}-{program}.txt", std::process::id()));
+    let trace =
+        std::env::temp_dir().join(format!("strobe-trace-{}-{program}.txt", std::process::id()));
     let mut c = strobe();
-    c.arg("run").arg(repo_root().join("tests/device").join(program)).arg("--trace").arg(&trace);
+    c.arg("run")
+        .arg(repo_root().join("tests/device").join(program))
+        .arg("--trace")
+        .arg(&trace);
     let out = run(c);
     let edges = std::fs::read_to_string(&trace)
         .unwrap_or_default()
         .lines()
         .filter_map(|l| {
             let v: Vec<u64> = l.split(' ').filter_map(|w| w.parse().ok()).collect();
-            (v.len() == 3).then(|| Edge { timestamp: v[0], channel: v[1] as u32, value: v[2] as u32 })
+            (v.len() == 3).then(|| Edge {
+                timestamp: v[0],
+                channel: v[1] as u32,
+                value: v[2] as u32,
+            })
         })
         .collect();
     let _ = std::fs::remove_file(&trace);
-    Run { code: out.status.code(), stdout: text(&out.stdout), stderr: text(&out.stderr), edges }
+    Run {
+        code: out.status.code(),
+        stdout: text(&out.stdout),
+        stderr: text(&out.stderr),
+        edges,
+    }
 }
 
 fn edge(timestamp: u64, channel: u32, value: u32) -> Edge {
-    Edge { timestamp, channel, value }
+    Edge {
+        timestamp,
+        channel,
+        value,
+    }
 }
 
 fn first_number(s: &str) -> u64 {
-    s.lines().next().and_then(|l| l.trim().parse().ok()).unwrap_or_else(|| panic!("no timestamp printed: {s}"))
+    s.lines()
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no timestamp printed: {s}"))
 }
 
 #[test]
@@ -58,7 +81,9 @@ fn pulse_train_edges_are_exact() {
     let r = strobe_run("pulse_train.py");
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let t0 = first_number(&r.stdout);
-    let expected: Vec<Edge> = (0..10).flat_map(|i| [edge(t0 + 200 * i, 3, 1), edge(t0 + 200 * i + 100, 3, 0)]).collect();
+    let expected: Vec<Edge> = (0..10)
+        .flat_map(|i| [edge(t0 + 200 * i, 3, 1), edge(t0 + 200 * i + 100, 3, 0)])
+        .collect();
     assert_eq!(r.edges, expected);
 }
 
@@ -67,7 +92,11 @@ fn parallel_branches_start_together() {
     let r = strobe_run("parallel.py");
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let t0 = first_number(&r.stdout);
-    assert_eq!(r.stdout.lines().nth(1), Some("550"), "the block ends at its longest branch");
+    assert_eq!(
+        r.stdout.lines().nth(1),
+        Some("550"),
+        "the block ends at its longest branch"
+    );
     let mut expected = vec![
         edge(t0, 0, 1),
         edge(t0, 1, 1),
@@ -89,7 +118,12 @@ fn loopback_input_timestamps_equal_output_edges() {
     let t0 = first_number(&r.stdout);
     let lines: Vec<&str> = r.stdout.lines().skip(1).collect();
     assert_eq!(lines, ["100", "400", "700", "-1"]);
-    let rising: Vec<u64> = r.edges.iter().filter(|e| e.channel == 1 && e.value == 1).map(|e| e.timestamp - t0).collect();
+    let rising: Vec<u64> = r
+        .edges
+        .iter()
+        .filter(|e| e.channel == 1 && e.value == 1)
+        .map(|e| e.timestamp - t0)
+        .collect();
     assert_eq!(rising, [100, 400, 700]);
 }
 
@@ -97,23 +131,53 @@ fn loopback_input_timestamps_equal_output_edges() {
 fn underflow_is_catchable_in_the_kernel() {
     let r = strobe_run("underflow_caught.py");
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert!(r.stdout.starts_with("caught: RTIO underflow at "), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("caught: RTIO underflow at "),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("mu, channel 0, slack -"), "{}", r.stdout);
     assert!(r.stdout.ends_with("still running\n"));
-    assert_eq!(r.edges.len(), 2, "the late event is dropped, the later pulse plays");
+    assert_eq!(
+        r.edges.len(),
+        2,
+        "the late event is dropped, the later pulse plays"
+    );
 }
 
 #[test]
 fn uncaught_underflow_reaches_the_host_with_a_traceback() {
     let r = strobe_run("underflow_uncaught.py");
     assert_eq!(r.code, Some(1));
-    assert!(r.stderr.contains("Traceback (most recent call last):"), "{}", r.stderr);
-    assert!(r.stderr.contains("underflow_uncaught.py\", line 11, in main\n    fire(ttl)"), "{}", r.stderr);
-    assert!(r.stderr.contains("underflow_uncaught.py\", line 5, in fire\n    ttl.pulse_mu(100)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Traceback (most recent call last):"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("underflow_uncaught.py\", line 11, in main\n    fire(ttl)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("underflow_uncaught.py\", line 5, in fire\n    ttl.pulse_mu(100)"),
+        "{}",
+        r.stderr
+    );
     // The driver's own frame is reported under its own name, not as a line of the program.
-    assert!(r.stderr.contains("File \"<strobe>/devices.py\", line "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("File \"<strobe>/devices.py\", line "),
+        "{}",
+        r.stderr
+    );
     let last = r.stderr.lines().last().unwrap_or("");
-    assert!(last.starts_with("RTIOUnderflow: RTIO underflow at ") && last.contains(", channel 5, slack -"), "{last}");
+    assert!(
+        last.starts_with("RTIOUnderflow: RTIO underflow at ")
+            && last.contains(", channel 5, slack -"),
+        "{last}"
+    );
     assert!(r.edges.is_empty());
 }
 
@@ -139,14 +203,23 @@ fn vcd_trace() {
     sim_build();
     let vcd = std::env::temp_dir().join(format!("strobe-{}.vcd", std::process::id()));
     let mut c = strobe();
-    c.arg("run").arg(repo_root().join("tests/device/pulse_train.py")).arg("--vcd").arg(&vcd);
+    c.arg("run")
+        .arg(repo_root().join("tests/device/pulse_train.py"))
+        .arg("--vcd")
+        .arg(&vcd);
     let out = run(c);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let text = std::fs::read_to_string(&vcd).expect("vcd written");
     let _ = std::fs::remove_file(&vcd);
-    assert!(text.contains("$timescale 1ps $end") && text.contains("$var wire 1 $ ttl3 $end"), "{text}");
+    assert!(
+        text.contains("$timescale 1ps $end") && text.contains("$var wire 1 $ ttl3 $end"),
+        "{text}"
+    );
     // 10 pulses: 20 value changes after the initial dump, at 8 ns per machine unit.
-    assert_eq!(text.lines().filter(|l| *l == "1$" || *l == "0$").count(), 21);
+    assert_eq!(
+        text.lines().filter(|l| *l == "1$" || *l == "0$").count(),
+        21
+    );
 }
 
 /// `strobe run --device tcp:...` talks to an already running device.
@@ -155,10 +228,17 @@ fn run_on_an_already_running_device() {
     let build = sim_build();
     let sim = SimDevice::start(&build).expect("simulator");
     let mut c = strobe();
-    c.arg("run").arg(repo_root().join("tests/device/pulse_train.py")).arg("--device").arg(format!("tcp:127.0.0.1:{}", sim.port));
+    c.arg("run")
+        .arg(repo_root().join("tests/device/pulse_train.py"))
+        .arg("--device")
+        .arg(format!("tcp:127.0.0.1:{}", sim.port));
     let out = run(c);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).lines().count(), 1, "the kernel prints its start time");
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        1,
+        "the kernel prints its start time"
+    );
     assert_eq!(sim.take_trace().edges.len(), 20);
 }
 
@@ -170,13 +250,22 @@ fn consecutive_kernels_run_their_own_code() {
     let sim = SimDevice::start(&build).expect("simulator");
     let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
     let info = device.info().expect("info");
-    let platform = Platform::for_device(info.clock_hz as u64, info.kernel_base, &build.firmware.exports, build.rtio_registers);
+    let platform = Platform::for_device(
+        info.clock_hz as u64,
+        info.kernel_base,
+        &build.firmware.exports,
+        build.rtio_registers,
+    );
     let mut compiler = Compiler::for_platform(None, platform);
     for word in ["first", "second", "third"] {
         let source = format!("def main():\n    print(\"{word}\", now_mu() > int64(0))\n");
-        let out = compiler.compile(&SourceFile::new("k.py", source)).expect("compiles");
+        let out = compiler
+            .compile(&SourceFile::new("k.py", source))
+            .expect("compiles");
         device.upload(&out.image.flat().1).expect("upload");
-        let r = device.run(out.image.symbols[strobe_abi::KERNEL_ENTRY], |_| {}).expect("run");
+        let r = device
+            .run(out.image.symbols[strobe_abi::KERNEL_ENTRY], |_| {})
+            .expect("run");
         assert_eq!(r.output, format!("{word} True\n"));
     }
 }
@@ -189,50 +278,94 @@ fn faults_and_broken_links_leave_the_device_running() {
     let sim = SimDevice::start(&build).expect("simulator");
     let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
     let info = device.info().expect("info");
-    let platform = Platform::for_device(info.clock_hz as u64, info.kernel_base, &build.firmware.exports, build.rtio_registers);
-    let out = Compiler::for_platform(None, platform).compile(&SourceFile::new("faulting.py", FAULTING)).expect("compiles");
+    let platform = Platform::for_device(
+        info.clock_hz as u64,
+        info.kernel_base,
+        &build.firmware.exports,
+        build.rtio_registers,
+    );
+    let out = Compiler::for_platform(None, platform)
+        .compile(&SourceFile::new("faulting.py", FAULTING))
+        .expect("compiles");
     let (base, good) = out.image.flat();
     let entry = out.image.symbols[strobe_abi::KERNEL_ENTRY];
     // Replace the code of line 7 (`print(...)`) with an illegal instruction.
-    let row = out.image.lines.iter().find(|r| r.line == 7 && !r.end).expect("code for line 7");
+    let row = out
+        .image
+        .lines
+        .iter()
+        .find(|r| r.line == 7 && !r.end)
+        .expect("code for line 7");
     let mut bad = good.clone();
     let at = (row.address - base) as usize;
     bad[at..at + 4].copy_from_slice(&[0, 0, 0, 0]);
     device.upload(&bad).expect("upload");
     let r = device.run(entry, |_| {}).expect("run");
-    let Outcome::Fault { cause, pc, .. } = r.outcome else { panic!("expected a fault, got {:?}", r.outcome) };
+    let Outcome::Fault { cause, pc, .. } = r.outcome else {
+        panic!("expected a fault, got {:?}", r.outcome)
+    };
     assert_eq!(cause, 2, "illegal instruction");
     let line = out.image.source_line(pc).expect("pc maps to a line");
     assert_eq!((line.file.as_str(), line.line), ("faulting.py", 7));
     // The device is still up and runs the next kernel.
     device.upload(&good).expect("upload");
     let r = device.run(entry, |_| {}).expect("run");
-    assert!(matches!(r.outcome, Outcome::Finished { .. }), "{:?}", r.outcome);
+    assert!(
+        matches!(r.outcome, Outcome::Finished { .. }),
+        "{:?}",
+        r.outcome
+    );
     assert_eq!(r.output, "after the pulse\n");
 
     // A corrupt frame gets an error reply on a raw connection...
     drop(device);
     let mut raw = std::net::TcpStream::connect(("127.0.0.1", sim.port)).expect("raw connect");
-    raw.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    raw.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
     let mut frame = vec![0u8; 64];
-    let n = Message::Hello { host_version: 1 }.encode(9, &mut frame).unwrap();
+    let n = Message::Hello { host_version: 1 }
+        .encode(9, &mut frame)
+        .unwrap();
     frame[n - 2] ^= 0x55;
     raw.write_all(&frame[..n]).unwrap();
     let mut reply = vec![0u8; 18];
     raw.read_exact(&mut reply).expect("error reply");
     let (f, _) = strobe_protocol::frame::decode(&reply).expect("frame");
-    assert_eq!(Message::decode(&f).unwrap(), Message::Error { code: ErrorCode::BadCrc, of_seq: 9 });
+    assert_eq!(
+        Message::decode(&f).unwrap(),
+        Message::Error {
+            code: ErrorCode::BadCrc,
+            of_seq: 9
+        }
+    );
     // ...and an upload cut off in the middle of a frame, then a dropped connection, is forgotten.
     let mut big = vec![0u8; 20_000];
-    let n = Message::LoadBegin { image_len: 8192 }.encode(10, &mut big).unwrap();
+    let n = Message::LoadBegin { image_len: 8192 }
+        .encode(10, &mut big)
+        .unwrap();
     raw.write_all(&big[..n]).unwrap();
-    let n = Message::LoadChunk { offset: 0, data: &[0x13; 4096] }.encode(11, &mut big).unwrap();
+    let n = Message::LoadChunk {
+        offset: 0,
+        data: &[0x13; 4096],
+    }
+    .encode(11, &mut big)
+    .unwrap();
     raw.write_all(&big[..n / 2]).unwrap();
     drop(raw);
-    let mut device = Device::connect(Box::new(sim.connect().expect("reconnect"))).expect("handshake after the disconnect");
+    let mut device = Device::connect(Box::new(sim.connect().expect("reconnect")))
+        .expect("handshake after the disconnect");
     device.upload(&good).expect("upload");
     let r = device.run(entry, |_| {}).expect("run");
     assert_eq!(r.output, "after the pulse\n");
-    let edges: Vec<Edge> = sim.take_trace().edges.into_iter().filter(|e| e.channel == 2).collect();
-    assert_eq!(edges.len(), 6, "three runs (the faulting one pulses before its fault), one pulse each: {edges:?}");
+    let edges: Vec<Edge> = sim
+        .take_trace()
+        .edges
+        .into_iter()
+        .filter(|e| e.channel == 2)
+        .collect();
+    assert_eq!(
+        edges.len(),
+        6,
+        "three runs (the faulting one pulses before its fault), one pulse each: {edges:?}"
+    );
 }

@@ -11,13 +11,22 @@ fn invalid_programs_are_reported_with_locations() {
     let programs = fixtures("diagnostics");
     assert!(programs.len() >= 30);
     let failures = run_all(&programs, |program| {
-        let name = program.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = program
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let mut c = strobe();
-        c.current_dir(program.parent().expect("fixture dir")).arg("exec").arg(&name);
+        c.current_dir(program.parent().expect("fixture dir"))
+            .arg("exec")
+            .arg(&name);
         let out = run(c);
         let stderr = text(&out.stderr);
         if out.status.code() != Some(1) {
-            return Err(format!("{name}: expected exit code 1, got {:?}\n{stderr}", out.status.code()));
+            return Err(format!(
+                "{name}: expected exit code 1, got {:?}\n{stderr}",
+                out.status.code()
+            ));
         }
         if !out.stdout.is_empty() {
             return Err(format!("{name}: a rejected program printed to stdout"));
@@ -25,7 +34,9 @@ fn invalid_programs_are_reported_with_locations() {
         let first = stderr.lines().next().unwrap_or("");
         let prefix = format!("{name}:");
         if !first.starts_with(&prefix) || !first.contains(": error: ") {
-            return Err(format!("{name}: first line is not `file:line:col: error: ...`: {first}"));
+            return Err(format!(
+                "{name}: first line is not `file:line:col: error: ...`: {first}"
+            ));
         }
         if !stderr.contains('^') {
             return Err(format!("{name}: no caret under the source line\n{stderr}"));

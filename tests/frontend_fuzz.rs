@@ -30,14 +30,98 @@ impl Rng {
 }
 
 const FRAGMENTS: &[&str] = &[
-    "x", "main", "self", "0", "1", "-1", "2.5", "1e300", "int64(2)", "int32(7)", "[]", "[1, 2]", "()", "(1,)", "None",
-    "True", "\"s\"", "+", "-", "*", "/", "//", "%", "**", "<<", "==", "<", "!=", " and ", " or ", "not ", "lambda: 0",
-    "yield", "return", "raise", "raise ValueError(\"v\")", "try:", "except:", "finally:", ":", "(", ")", "[", "]", ",",
-    ".", "range(3)", "len(x)", "print(x)", "f\"{x}\"", "[i for i in range(2)]", "x.append(1)", "x.pop()", "x[0]",
-    "x[-1]", "x.y", "global x", "def f(a, b=1):", "class C:", "class E(Exception):", "    pass", "for i in x:",
-    "while x:", "if x:", "else:", "elif x:", "break", "continue", "with x:", "import strobe", "from strobe import int64",
-    "str(x)", "float(x)", "int(x)", "abs(x)", "min(x, 1)", "max(x)", "{}", "x: int64 = 0", "x += 1", "a, b = b, a",
-    "\n", "\n    ", "#", "\\", "'", "\"\"\"", "@kernel", "assert x, \"m\"", "C()", "E()", "x is None",
+    "x",
+    "main",
+    "self",
+    "0",
+    "1",
+    "-1",
+    "2.5",
+    "1e300",
+    "int64(2)",
+    "int32(7)",
+    "[]",
+    "[1, 2]",
+    "()",
+    "(1,)",
+    "None",
+    "True",
+    "\"s\"",
+    "+",
+    "-",
+    "*",
+    "/",
+    "//",
+    "%",
+    "**",
+    "<<",
+    "==",
+    "<",
+    "!=",
+    " and ",
+    " or ",
+    "not ",
+    "lambda: 0",
+    "yield",
+    "return",
+    "raise",
+    "raise ValueError(\"v\")",
+    "try:",
+    "except:",
+    "finally:",
+    ":",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ".",
+    "range(3)",
+    "len(x)",
+    "print(x)",
+    "f\"{x}\"",
+    "[i for i in range(2)]",
+    "x.append(1)",
+    "x.pop()",
+    "x[0]",
+    "x[-1]",
+    "x.y",
+    "global x",
+    "def f(a, b=1):",
+    "class C:",
+    "class E(Exception):",
+    "    pass",
+    "for i in x:",
+    "while x:",
+    "if x:",
+    "else:",
+    "elif x:",
+    "break",
+    "continue",
+    "with x:",
+    "import strobe",
+    "from strobe import int64",
+    "str(x)",
+    "float(x)",
+    "int(x)",
+    "abs(x)",
+    "min(x, 1)",
+    "max(x)",
+    "{}",
+    "x: int64 = 0",
+    "x += 1",
+    "a, b = b, a",
+    "\n",
+    "\n    ",
+    "#",
+    "\\",
+    "'",
+    "\"\"\"",
+    "@kernel",
+    "assert x, \"m\"",
+    "C()",
+    "E()",
+    "x is None",
 ];
 
 fn mutate(rng: &mut Rng, text: &str, seeds: &[String]) -> String {
@@ -68,7 +152,11 @@ fn mutate(rng: &mut Rng, text: &str, seeds: &[String]) -> String {
             let words: Vec<&str> = lines[i].split(' ').collect();
             let w = rng.below(words.len());
             let fragment = FRAGMENTS[rng.below(FRAGMENTS.len())];
-            let replaced: Vec<&str> = words.iter().enumerate().map(|(k, x)| if k == w { fragment } else { *x }).collect();
+            let replaced: Vec<&str> = words
+                .iter()
+                .enumerate()
+                .map(|(k, x)| if k == w { fragment } else { *x })
+                .collect();
             lines[i] = replaced.join(" ");
         }
         5 => {
@@ -76,7 +164,12 @@ fn mutate(rng: &mut Rng, text: &str, seeds: &[String]) -> String {
             while !text.is_char_boundary(at) {
                 at -= 1;
             }
-            return format!("{}{}{}", &text[..at], FRAGMENTS[rng.below(FRAGMENTS.len())], &text[at..]);
+            return format!(
+                "{}{}{}",
+                &text[..at],
+                FRAGMENTS[rng.below(FRAGMENTS.len())],
+                &text[at..]
+            );
         }
         6 if !lines.is_empty() => {
             let i = rng.below(n);
@@ -104,9 +197,15 @@ fn seeds() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests");
     let mut out = Vec::new();
     for dir in ["conformance", "diagnostics", "kernel-only"] {
-        let mut files: Vec<_> = std::fs::read_dir(root.join(dir)).expect("fixtures").map(|e| e.expect("entry").path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+            .expect("fixtures")
+            .map(|e| e.expect("entry").path())
+            .collect();
         files.sort();
-        for f in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "py")) {
+        for f in files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "py"))
+        {
             out.push(std::fs::read_to_string(f).expect("fixture text"));
         }
     }
@@ -115,12 +214,21 @@ fn seeds() -> Vec<String> {
 
 #[test]
 fn mutated_programs_never_panic() {
-    let cases: usize = std::env::var("STROBE_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
-    let seed: u64 = std::env::var("STROBE_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed);
+    let cases: usize = std::env::var("STROBE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000);
+    let seed: u64 = std::env::var("STROBE_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x5eed);
     let seeds = seeds();
     let mut rng = Rng(seed);
     let (mut accepted, mut rejected, mut compiled) = (0, 0, 0);
-    let back_end_every: usize = std::env::var("STROBE_FUZZ_BACKEND_EVERY").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+    let back_end_every: usize = std::env::var("STROBE_FUZZ_BACKEND_EVERY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
     // Panics are the failure we look for: keep their messages out of the test output.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -144,14 +252,19 @@ fn mutated_programs_never_panic() {
                             break;
                         }
                         Err(_) => {
-                            failure = Some(format!("case {case}: back end panicked\n--- program\n{text}"));
+                            failure = Some(format!(
+                                "case {case}: back end panicked\n--- program\n{text}"
+                            ));
                             break;
                         }
                     }
                 }
             }
             Ok(Err(diagnostics)) => {
-                assert!(!diagnostics.is_empty(), "case {case}: rejected without a diagnostic");
+                assert!(
+                    !diagnostics.is_empty(),
+                    "case {case}: rejected without a diagnostic"
+                );
                 rejected += 1;
             }
             Err(panic) => {
@@ -160,7 +273,9 @@ fn mutated_programs_never_panic() {
                     .cloned()
                     .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_default();
-                failure = Some(format!("case {case} (seed {seed}) panicked: {message}\n--- program\n{text}"));
+                failure = Some(format!(
+                    "case {case} (seed {seed}) panicked: {message}\n--- program\n{text}"
+                ));
                 break;
             }
         }

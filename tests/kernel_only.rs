@@ -13,7 +13,12 @@ fn kernel_only_programs() {
         c.arg("exec").arg(program);
         let out = run(c);
         if !out.status.success() {
-            return Err(format!("{}: exit {:?}\n{}", program.display(), out.status.code(), text(&out.stderr)));
+            return Err(format!(
+                "{}: exit {:?}\n{}",
+                program.display(),
+                out.status.code(),
+                text(&out.stderr)
+            ));
         }
         check_snapshot(&program.with_extension("stdout"), &text(&out.stdout))
     });

@@ -18,8 +18,14 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn tool(name: &str, args: &[&str]) -> std::process::Output {
-    let out = Command::new(name).args(args).output().unwrap_or_else(|e| panic!("cannot run {name} (install llvm-19 and lld-19: cargo xtask setup): {e}"));
-    assert!(out.status.success(), "{name} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("cannot run {name} (install llvm-19 and lld-19: cargo xtask setup): {e}")
+    });
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -58,10 +64,33 @@ fn same_bytes_as_lld_for_every_relocation_kind() {
     let dir = scratch("bytes");
     let (src, obj, lld) = (dir.join("r.s"), dir.join("r.o"), dir.join("lld.elf"));
     std::fs::write(&src, ASSEMBLY).expect("write");
-    tool("llvm-mc-19", &["-triple=riscv32", "-mattr=+m,-relax,-c", "-filetype=obj", src.to_str().unwrap(), "-o", obj.to_str().unwrap()]);
-    tool("ld.lld-19", &["-Ttext=0x10000", "-e", "_start", obj.to_str().unwrap(), "-o", lld.to_str().unwrap()]);
+    tool(
+        "llvm-mc-19",
+        &[
+            "-triple=riscv32",
+            "-mattr=+m,-relax,-c",
+            "-filetype=obj",
+            src.to_str().unwrap(),
+            "-o",
+            obj.to_str().unwrap(),
+        ],
+    );
+    tool(
+        "ld.lld-19",
+        &[
+            "-Ttext=0x10000",
+            "-e",
+            "_start",
+            obj.to_str().unwrap(),
+            "-o",
+            lld.to_str().unwrap(),
+        ],
+    );
     let ours = link(
-        &[InputObject { name: "r.o".into(), bytes: std::fs::read(&obj).expect("object") }],
+        &[InputObject {
+            name: "r.o".into(),
+            bytes: std::fs::read(&obj).expect("object"),
+        }],
         &[],
         &LinkConfig::linux_user("_start"),
     )
@@ -76,8 +105,16 @@ fn same_bytes_as_lld_for_every_relocation_kind() {
 fn run_qemu(elf: &Path) -> String {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(elf, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let out = Command::new("qemu-riscv32").arg(elf).output().expect("qemu-riscv32");
-    format!("exit {:?}\n{}{}", out.status.code(), String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    let out = Command::new("qemu-riscv32")
+        .arg(elf)
+        .output()
+        .expect("qemu-riscv32");
+    format!(
+        "exit {:?}\n{}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 #[test]
@@ -86,20 +123,41 @@ fn same_behaviour_as_lld_on_kernel_programs() {
     let dir = scratch("behaviour");
     let runtime = dir.join("libstrobe_kernel_rt.a");
     std::fs::write(&runtime, KERNEL_RUNTIME).expect("runtime");
-    for program in ["recursion.py", "exceptions_propagate.py", "float_repr.py", "classes_methods.py", "uncaught_user_exception.py"] {
-        let file = SourceFile::new(program, std::fs::read_to_string(root.join(program)).expect("program"));
+    for program in [
+        "recursion.py",
+        "exceptions_propagate.py",
+        "float_repr.py",
+        "classes_methods.py",
+        "uncaught_user_exception.py",
+    ] {
+        let file = SourceFile::new(
+            program,
+            std::fs::read_to_string(root.join(program)).expect("program"),
+        );
         let out = Compiler::new(None).compile(&file).expect("compiles");
-        let mut args: Vec<String> = vec!["-e".into(), "_start".into(), "-o".into(), dir.join("lld.elf").display().to_string()];
+        let mut args: Vec<String> = vec![
+            "-e".into(),
+            "_start".into(),
+            "-o".into(),
+            dir.join("lld.elf").display().to_string(),
+        ];
         for (i, o) in out.objects.iter().enumerate() {
             let path = dir.join(format!("unit{i}.o"));
             std::fs::write(&path, &o.bytes).expect("object");
             args.push(path.display().to_string());
         }
         args.push(runtime.display().to_string());
-        tool("ld.lld-19", &args.iter().map(String::as_str).collect::<Vec<_>>());
+        tool(
+            "ld.lld-19",
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         let ours = dir.join("ours.elf");
         std::fs::write(&ours, out.image.to_elf()).expect("image");
-        assert_eq!(run_qemu(&dir.join("lld.elf")), run_qemu(&ours), "{program}: lld-linked and our image behave differently");
+        assert_eq!(
+            run_qemu(&dir.join("lld.elf")),
+            run_qemu(&ours),
+            "{program}: lld-linked and our image behave differently"
+        );
     }
     std::fs::remove_dir_all(dir).ok();
 }

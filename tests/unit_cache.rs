@@ -30,15 +30,24 @@ fn unchanged_program_does_no_llvm_work() {
     let file = SourceFile::new("p.py", PROGRAM);
     let mut compiler = Compiler::new(Some(UnitCache::open(&dir).unwrap()));
     let first = compiler.compile(&file).unwrap();
-    assert_eq!(first.units_compiled, 3, "main, gain and offset are link units");
+    assert_eq!(
+        first.units_compiled, 3,
+        "main, gain and offset are link units"
+    );
     assert_eq!(first.units_cached, 0);
     let second = compiler.compile(&file).unwrap();
     assert_eq!((second.units_compiled, second.units_cached), (0, 3));
     assert!(second.timings.llvm.is_zero() && second.timings.emit.is_zero());
     // A new process (new compiler) finds the units on disk.
-    let third = Compiler::new(Some(UnitCache::open(&dir).unwrap())).compile(&file).unwrap();
+    let third = Compiler::new(Some(UnitCache::open(&dir).unwrap()))
+        .compile(&file)
+        .unwrap();
     assert_eq!((third.units_compiled, third.units_cached), (0, 3));
-    assert_eq!(first.image.to_elf(), third.image.to_elf(), "cached units link to the same image");
+    assert_eq!(
+        first.image.to_elf(),
+        third.image.to_elf(),
+        "cached units link to the same image"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -48,7 +57,11 @@ fn editing_an_annotated_function_recompiles_only_its_unit() {
     compiler.compile(&SourceFile::new("p.py", PROGRAM)).unwrap();
     let edited = PROGRAM.replace("return x * 2.0", "return x * 4.0");
     let out = compiler.compile(&SourceFile::new("p.py", edited)).unwrap();
-    assert_eq!((out.units_compiled, out.units_cached), (1, 2), "only `gain` is recompiled; main links to it by signature");
+    assert_eq!(
+        (out.units_compiled, out.units_cached),
+        (1, 2),
+        "only `gain` is recompiled; main links to it by signature"
+    );
 }
 
 #[test]
@@ -57,14 +70,25 @@ fn editing_an_unannotated_helper_recompiles_its_callers_unit() {
     compiler.compile(&SourceFile::new("p.py", PROGRAM)).unwrap();
     let edited = PROGRAM.replace("return v * 3", "return v * 5");
     let out = compiler.compile(&SourceFile::new("p.py", edited)).unwrap();
-    assert_eq!((out.units_compiled, out.units_cached), (1, 2), "`helper` lives in main's unit");
+    assert_eq!(
+        (out.units_compiled, out.units_cached),
+        (1, 2),
+        "`helper` lives in main's unit"
+    );
 }
 
 #[test]
 fn changing_a_signature_recompiles_callers() {
     let mut compiler = Compiler::new(None);
     compiler.compile(&SourceFile::new("p.py", PROGRAM)).unwrap();
-    let edited = PROGRAM.replace("def offset(x: int) -> int:", "def offset(x: int, y: int = 0) -> int:");
+    let edited = PROGRAM.replace(
+        "def offset(x: int) -> int:",
+        "def offset(x: int, y: int = 0) -> int:",
+    );
     let out = compiler.compile(&SourceFile::new("p.py", edited)).unwrap();
-    assert_eq!((out.units_compiled, out.units_cached), (2, 1), "offset and its caller main are recompiled");
+    assert_eq!(
+        (out.units_compiled, out.units_cached),
+        (2, 1),
+        "offset and its caller main are recompiled"
+    );
 }

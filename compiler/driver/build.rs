@@ -9,13 +9,28 @@ fn main() {
     let firmware = manifest.join("../../runtime-firmware");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     let target_dir = out.join("kernel-rt-target");
-    for dir in ["abi/src", "kernel-rt/src", "abi/Cargo.toml", "kernel-rt/Cargo.toml", "Cargo.toml", "Cargo.lock"] {
+    for dir in [
+        "abi/src",
+        "kernel-rt/src",
+        "abi/Cargo.toml",
+        "kernel-rt/Cargo.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={}", firmware.join(dir).display());
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(&firmware)
-        .args(["rustc", "--release", "--quiet", "-p", "strobe-kernel-rt", "--crate-type", "staticlib"])
+        .args([
+            "rustc",
+            "--release",
+            "--quiet",
+            "-p",
+            "strobe-kernel-rt",
+            "--crate-type",
+            "staticlib",
+        ])
         .args(["--target", "riscv32im-unknown-none-elf", "--target-dir"])
         .arg(&target_dir)
         .args(["--", "-C", "target-feature=-relax"])

@@ -5,10 +5,18 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo:rerun-if-env-changed=STROBE_CSR_JSON");
     println!("cargo:rerun-if-changed=build.rs");
-    let path = std::env::var("STROBE_CSR_JSON").expect("STROBE_CSR_JSON: the firmware is built by `strobe run`, which generates the SoC first");
+    let path = std::env::var("STROBE_CSR_JSON").expect(
+        "STROBE_CSR_JSON: the firmware is built by `strobe run`, which generates the SoC first",
+    );
     println!("cargo:rerun-if-changed={path}");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("csr.json")).expect("csr.json");
-    let region = |name: &str| (json["memories"][name]["base"].as_u64().expect("base"), json["memories"][name]["size"].as_u64().expect("size"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("csr.json")).expect("csr.json");
+    let region = |name: &str| {
+        (
+            json["memories"][name]["base"].as_u64().expect("base"),
+            json["memories"][name]["size"].as_u64().expect("size"),
+        )
+    };
     let (rom, rom_size) = region("rom");
     let (sram, sram_size) = region("sram");
     let script = format!(

@@ -11,16 +11,29 @@ fn main() {
     };
     println!("cargo:rerun-if-changed={path}");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut out = String::from("// Generated from csr.json by build.rs. Do not edit.\n\n");
-    let mut regs: Vec<_> = json["csr_registers"].as_object().expect("csr_registers").iter().collect();
+    let mut regs: Vec<_> = json["csr_registers"]
+        .as_object()
+        .expect("csr_registers")
+        .iter()
+        .collect();
     regs.sort_by_key(|(n, _)| n.to_string());
     for (name, r) in regs {
         let addr = r["addr"].as_u64().expect("addr");
         let size = r["size"].as_u64().expect("size");
-        let _ = writeln!(out, "pub const {}: crate::Csr<{size}> = crate::Csr::at({addr:#x});", name.to_uppercase());
+        let _ = writeln!(
+            out,
+            "pub const {}: crate::Csr<{size}> = crate::Csr::at({addr:#x});",
+            name.to_uppercase()
+        );
     }
-    let mut mems: Vec<_> = json["memories"].as_object().expect("memories").iter().collect();
+    let mut mems: Vec<_> = json["memories"]
+        .as_object()
+        .expect("memories")
+        .iter()
+        .collect();
     mems.sort_by_key(|(n, _)| n.to_string());
     for (name, m) in mems {
         let _ = writeln!(
@@ -31,7 +44,11 @@ fn main() {
             m["size"].as_u64().expect("size")
         );
     }
-    let mut consts: Vec<_> = json["constants"].as_object().expect("constants").iter().collect();
+    let mut consts: Vec<_> = json["constants"]
+        .as_object()
+        .expect("constants")
+        .iter()
+        .collect();
     consts.sort_by_key(|(n, _)| n.to_string());
     for (name, v) in consts {
         if let Some(n) = v.as_u64() {

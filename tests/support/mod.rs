@@ -7,13 +7,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 pub fn strobe() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_strobe"));
     // Tests compile from scratch into a private cache so they never depend on earlier runs.
-    c.env("STROBE_CACHE_DIR", std::env::temp_dir().join(format!("strobe-test-cache-{}", std::process::id())));
+    c.env(
+        "STROBE_CACHE_DIR",
+        std::env::temp_dir().join(format!("strobe-test-cache-{}", std::process::id())),
+    );
     c
 }
 
@@ -33,11 +39,16 @@ pub fn text(bytes: &[u8]) -> String {
 }
 
 pub fn run(mut command: Command) -> Output {
-    command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"))
+    command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"))
 }
 
 /// Runs `check` on every item using two worker threads; returns the failure messages.
-pub fn run_all<T: Sync>(items: &[T], check: impl Fn(&T) -> Result<(), String> + Sync) -> Vec<String> {
+pub fn run_all<T: Sync>(
+    items: &[T],
+    check: impl Fn(&T) -> Result<(), String> + Sync,
+) -> Vec<String> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failures = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -62,11 +73,18 @@ pub fn check_snapshot(path: &Path, actual: &str) -> Result<(), String> {
         std::fs::write(path, actual).map_err(|e| e.to_string())?;
         return Ok(());
     }
-    let expected = std::fs::read_to_string(path)
-        .map_err(|_| format!("missing snapshot {} (run with STROBE_BLESS=1 to create it)", path.display()))?;
+    let expected = std::fs::read_to_string(path).map_err(|_| {
+        format!(
+            "missing snapshot {} (run with STROBE_BLESS=1 to create it)",
+            path.display()
+        )
+    })?;
     if expected == actual {
         Ok(())
     } else {
-        Err(format!("{}: snapshot differs\n--- expected\n{expected}--- actual\n{actual}", path.display()))
+        Err(format!(
+            "{}: snapshot differs\n--- expected\n{expected}--- actual\n{actual}",
+            path.display()
+        ))
     }
 }

@@ -15,7 +15,25 @@ pub enum Benchmark {
 
 pub fn bench(what: Benchmark) -> Result<()> {
     match what {
-        Benchmark::Compile => run(cargo().args(["run", "--release", "--quiet", "-p", "strobe-driver", "--bin", "strobe-bench", "--", "compile"])),
-        Benchmark::Rtio => run(cargo().args(["run", "--release", "--quiet", "-p", "strobe", "--bin", "strobe-bench-rtio"])),
+        Benchmark::Compile => run(cargo().args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "strobe-driver",
+            "--bin",
+            "strobe-bench",
+            "--",
+            "compile",
+        ])),
+        Benchmark::Rtio => run(cargo().args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "strobe",
+            "--bin",
+            "strobe-bench-rtio",
+        ])),
     }
 }

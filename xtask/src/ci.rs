@@ -16,14 +16,24 @@ fn tests(cmd: &mut Command, totals: &mut (u64, u64)) -> Result<()> {
         println!("{line}");
         if let Some(rest) = line.strip_prefix("test result: ") {
             let number = |word: &str| -> u64 {
-                rest.split(';').find_map(|part| part.trim().strip_suffix(word).and_then(|n| n.split_whitespace().last()?.parse().ok())).unwrap_or(0)
+                rest.split(';')
+                    .find_map(|part| {
+                        part.trim()
+                            .strip_suffix(word)
+                            .and_then(|n| n.split_whitespace().last()?.parse().ok())
+                    })
+                    .unwrap_or(0)
             };
             totals.0 += number(" passed");
             totals.1 += number(" failed");
         }
     }
     let status = child.wait()?;
-    anyhow::ensure!(status.success(), "{:?} failed ({status})", cmd.get_program());
+    anyhow::ensure!(
+        status.success(),
+        "{:?} failed ({status})",
+        cmd.get_program()
+    );
     Ok(())
 }
 
@@ -34,7 +44,10 @@ pub fn ci() -> Result<()> {
     let mut totals = (0, 0);
     let result = tests(cargo().args(["test", "--workspace"]), &mut totals).and_then(|()| {
         // The kernel runtime's, protocol's and device session's host-side unit tests.
-        tests(cargo().args(["test", "--manifest-path", "runtime-firmware/Cargo.toml"]), &mut totals)
+        tests(
+            cargo().args(["test", "--manifest-path", "runtime-firmware/Cargo.toml"]),
+            &mut totals,
+        )
     });
     println!("ci: {} passed, {} failed", totals.0, totals.1);
     result

@@ -39,8 +39,15 @@ pub fn root() -> PathBuf {
 /// Runs a command in the repository root, failing with its name when it fails.
 pub fn run(cmd: &mut Command) -> Result<()> {
     eprintln!("xtask: {:?}", cmd);
-    let status = cmd.current_dir(root()).status().map_err(|e| anyhow::anyhow!("cannot run {:?}: {e}", cmd.get_program()))?;
-    anyhow::ensure!(status.success(), "{:?} failed ({status})", cmd.get_program());
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| anyhow::anyhow!("cannot run {:?}: {e}", cmd.get_program()))?;
+    anyhow::ensure!(
+        status.success(),
+        "{:?} failed ({status})",
+        cmd.get_program()
+    );
     Ok(())
 }
 

@@ -50,8 +50,14 @@ fn missing_packages() -> Vec<&'static str> {
 
 /// `apt-get` directly as root, through sudo otherwise.
 fn apt() -> Command {
-    let root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
-    let mut c = if root { Command::new("apt-get") } else {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false);
+    let mut c = if root {
+        Command::new("apt-get")
+    } else {
         let mut s = Command::new("sudo");
         s.arg("apt-get");
         s
@@ -66,11 +72,19 @@ pub fn setup() -> Result<()> {
         eprintln!("xtask: Debian packages present");
     } else {
         run(apt().arg("update").arg("-q"))?;
-        run(apt().args(["install", "-y", "-q", "--no-install-recommends"]).args(&missing))?;
+        run(apt()
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(&missing))?;
     }
     python_packages()?;
-    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output().context("rustup is needed for the rv32 target")?;
-    if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == RV32_TARGET) {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("rustup is needed for the rv32 target")?;
+    if String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == RV32_TARGET)
+    {
         eprintln!("xtask: Rust target {RV32_TARGET} present");
     } else {
         run(Command::new("rustup").args(["target", "add", RV32_TARGET]))?;
@@ -84,10 +98,17 @@ fn python_packages() -> Result<()> {
     if !python.exists() {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     }
-    let check = Command::new(&python).args(["-c", "import litex, migen, pythondata_cpu_vexriscv, pythondata_software_picolibc"]).output();
+    let check = Command::new(&python)
+        .args([
+            "-c",
+            "import litex, migen, pythondata_cpu_vexriscv, pythondata_software_picolibc",
+        ])
+        .output();
     if matches!(check, Ok(o) if o.status.success()) {
         eprintln!("xtask: Python packages present in {VENV}");
         return Ok(());
     }
-    run(Command::new(&python).args(["-m", "pip", "install", "-q", "--disable-pip-version-check"]).args(PYTHON_PACKAGES))
+    run(Command::new(&python)
+        .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
+        .args(PYTHON_PACKAGES))
 }

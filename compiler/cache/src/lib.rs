@@ -21,11 +21,18 @@ pub struct CacheKey {
 impl CacheKey {
     pub fn new(identity: &[u8; 32], target: &str, options: &str) -> Self {
         let identity_hex = identity.iter().map(|b| format!("{b:02x}")).collect();
-        CacheKey { identity_hex, target: target.to_string(), options: options.to_string() }
+        CacheKey {
+            identity_hex,
+            target: target.to_string(),
+            options: options.to_string(),
+        }
     }
 
     fn file_name(&self) -> String {
-        format!("{}-{}-{}-{}.o", self.identity_hex, self.target, self.options, FORMAT)
+        format!(
+            "{}-{}-{}-{}.o",
+            self.identity_hex, self.target, self.options, FORMAT
+        )
     }
 }
 
@@ -42,7 +49,10 @@ pub struct UnitCache {
 impl UnitCache {
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, CacheError> {
         let dir = dir.into();
-        fs::create_dir_all(&dir).map_err(|source| CacheError::Io { path: dir.clone(), source })?;
+        fs::create_dir_all(&dir).map_err(|source| CacheError::Io {
+            path: dir.clone(),
+            source,
+        })?;
         Ok(UnitCache { dir })
     }
 
@@ -56,8 +66,13 @@ impl UnitCache {
 
     pub fn put(&self, key: &CacheKey, bytes: &[u8]) -> Result<(), CacheError> {
         let path = self.dir.join(key.file_name());
-        let tmp = self.dir.join(format!("{}.{}.tmp", key.file_name(), std::process::id()));
-        let io_err = |source| CacheError::Io { path: path.clone(), source };
+        let tmp = self
+            .dir
+            .join(format!("{}.{}.tmp", key.file_name(), std::process::id()));
+        let io_err = |source| CacheError::Io {
+            path: path.clone(),
+            source,
+        };
         fs::write(&tmp, bytes).map_err(io_err)?;
         fs::rename(&tmp, &path).map_err(io_err)
     }

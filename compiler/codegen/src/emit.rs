@@ -6,13 +6,15 @@ use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
 use inkwell::debug_info::{
-    AsDIScope, DICompileUnit, DIFlags, DIFlagsConstants, DISubprogram, DWARFEmissionKind, DWARFSourceLanguage,
-    DebugInfoBuilder,
+    AsDIScope, DICompileUnit, DIFlags, DIFlagsConstants, DISubprogram, DWARFEmissionKind,
+    DWARFSourceLanguage, DebugInfoBuilder,
 };
 use inkwell::module::{Linkage, Module};
 use inkwell::targets::{TargetData, TargetMachine};
 use inkwell::types::{BasicMetadataTypeEnum, BasicType};
-use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FunctionValue, GlobalValue, IntValue, PointerValue};
+use inkwell::values::{
+    BasicMetadataValueEnum, BasicValueEnum, FunctionValue, GlobalValue, IntValue, PointerValue,
+};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use strobe_abi::ExceptionId;
@@ -22,7 +24,10 @@ pub(crate) type R<T> = Result<T, CodegenError>;
 
 /// Where control goes on `return`/`break`/`continue`/exceptions inside a region.
 pub(crate) enum Scope<'ctx, 'ir> {
-    Loop { brk: BasicBlock<'ctx>, cont: BasicBlock<'ctx> },
+    Loop {
+        brk: BasicBlock<'ctx>,
+        cont: BasicBlock<'ctx>,
+    },
     /// Exceptions raised inside go here.
     Unwind(BasicBlock<'ctx>),
     /// Runs when leaving the region by `return`, `break` or `continue`.
@@ -63,14 +68,26 @@ pub(crate) fn emit_unit<'ctx>(
     let target_data = machine.get_target_data();
     module.set_data_layout(&target_data.get_data_layout());
     // No small-data sections: our linker lays out .text/.rodata/.data/.bss only.
-    module.add_basic_value_flag("SmallDataLimit", inkwell::module::FlagBehavior::Error, ctx.i32_type().const_int(0, false));
+    module.add_basic_value_flag(
+        "SmallDataLimit",
+        inkwell::module::FlagBehavior::Error,
+        ctx.i32_type().const_int(0, false),
+    );
     module.add_metadata_flag(
         "target-abi",
         inkwell::module::FlagBehavior::Error,
         ctx.metadata_string(crate::Target::Rv32im.abi()),
     );
-    module.add_basic_value_flag("Debug Info Version", inkwell::module::FlagBehavior::Warning, ctx.i32_type().const_int(3, false));
-    module.add_basic_value_flag("Dwarf Version", inkwell::module::FlagBehavior::Warning, ctx.i32_type().const_int(4, false));
+    module.add_basic_value_flag(
+        "Debug Info Version",
+        inkwell::module::FlagBehavior::Warning,
+        ctx.i32_type().const_int(3, false),
+    );
+    module.add_basic_value_flag(
+        "Dwarf Version",
+        inkwell::module::FlagBehavior::Warning,
+        ctx.i32_type().const_int(4, false),
+    );
     let (debug, compile_unit) = module.create_debug_info_builder(
         true,
         DWARFSourceLanguage::Python,
@@ -107,7 +124,11 @@ pub(crate) fn emit_unit<'ctx>(
         scope: None,
     };
     for &m in &unit.members {
-        let linkage = if m == unit.root && program.function(m).boundary { Linkage::External } else { Linkage::Internal };
+        let linkage = if m == unit.root && program.function(m).boundary {
+            Linkage::External
+        } else {
+            Linkage::Internal
+        };
         gen.declare(m, Some(linkage));
     }
     for &i in &unit.imports {
@@ -158,7 +179,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             let slot = match local.kind {
                 LocalKind::Captured => {
                     let index = f.params.iter().position(|p| p.0 as usize == i).unwrap_or(0);
-                    llfn.get_nth_param(index as u32).map(|p| p.into_pointer_value()).unwrap_or(self.ptr_type().const_null())
+                    llfn.get_nth_param(index as u32)
+                        .map(|p| p.into_pointer_value())
+                        .unwrap_or(self.ptr_type().const_null())
                 }
                 LocalKind::Value => {
                     let ty = self.ll(&local.ty);
@@ -188,9 +211,18 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     }
 
     /// Gives `function` debug info (a subprogram at `line`) and makes it the current scope.
-    fn attach_subprogram(&mut self, function: FunctionValue<'ctx>, name: &str, symbol: &str, line: Line, local: bool) {
+    fn attach_subprogram(
+        &mut self,
+        function: FunctionValue<'ctx>,
+        name: &str,
+        symbol: &str,
+        line: Line,
+        local: bool,
+    ) {
         let file = self.compile_unit.get_file();
-        let signature = self.debug.create_subroutine_type(file, None, &[], DIFlags::PUBLIC);
+        let signature = self
+            .debug
+            .create_subroutine_type(file, None, &[], DIFlags::PUBLIC);
         let subprogram = self.debug.create_function(
             self.compile_unit.as_debug_info_scope(),
             name,
@@ -212,7 +244,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     /// Attributes the code emitted from here on to `line` of the current function.
     pub(crate) fn set_line(&self, line: strobe_ir::Line) {
         if let Some(scope) = self.scope {
-            let loc = self.debug.create_debug_location(self.ctx, line.0, 0, scope.as_debug_info_scope(), None);
+            let loc = self.debug.create_debug_location(
+                self.ctx,
+                line.0,
+                0,
+                scope.as_debug_info_scope(),
+                None,
+            );
             self.builder.set_current_debug_location(loc);
         }
     }
@@ -220,9 +258,14 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     /// `__strobe_kernel_entry`: runs `main()`; an escaping exception gets the `<module>` frame.
     fn entry(&mut self) -> R<()> {
         let fn_type = self.ctx.void_type().fn_type(&[], false);
-        let entry = self.module.add_function(strobe_abi::KERNEL_ENTRY, fn_type, Some(Linkage::External));
+        let entry =
+            self.module
+                .add_function(strobe_abi::KERNEL_ENTRY, fn_type, Some(Linkage::External));
         // Debug info for the entry too: `main()` is inlined into it and keeps its lines only so.
-        let line = self.program.main_call_line.unwrap_or(self.program.function(self.program.entry).line);
+        let line = self
+            .program
+            .main_call_line
+            .unwrap_or(self.program.function(self.program.entry).line);
         self.attach_subprogram(entry, "<module>", strobe_abi::KERNEL_ENTRY, line, false);
         let main = self.functions[&self.program.entry];
         self.llfn = Some(entry);
@@ -233,7 +276,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             let pending = self.pending_exception()?;
             let failed = self.ctx.append_basic_block(entry, "uncaught");
             let done = self.ctx.append_basic_block(entry, "done");
-            self.builder.build_conditional_branch(pending, failed, done)?;
+            self.builder
+                .build_conditional_branch(pending, failed, done)?;
             self.builder.position_at_end(failed);
             let loc = self.location(line, "<module>")?;
             self.call_runtime("__strobe_traceback_push", &[loc.into()])?;
@@ -252,8 +296,15 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     }
 
     /// A stack slot in the entry block, so loops never grow the stack and mem2reg can promote it.
-    pub(crate) fn entry_alloca<T: BasicType<'ctx>>(&self, ty: T, name: &str) -> R<PointerValue<'ctx>> {
-        let entry = self.llfn.and_then(|f| f.get_first_basic_block()).expect("inside a function");
+    pub(crate) fn entry_alloca<T: BasicType<'ctx>>(
+        &self,
+        ty: T,
+        name: &str,
+    ) -> R<PointerValue<'ctx>> {
+        let entry = self
+            .llfn
+            .and_then(|f| f.get_first_basic_block())
+            .expect("inside a function");
         let b = self.ctx.create_builder();
         match entry.get_first_instruction() {
             Some(first) => b.position_before(&first),
@@ -263,11 +314,15 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     }
 
     pub(crate) fn terminated(&self) -> bool {
-        self.builder.get_insert_block().and_then(|b| b.get_terminator()).is_some()
+        self.builder
+            .get_insert_block()
+            .and_then(|b| b.get_terminator())
+            .is_some()
     }
 
     pub(crate) fn new_block(&self, name: &str) -> BasicBlock<'ctx> {
-        self.ctx.append_basic_block(self.llfn.expect("inside a function"), name)
+        self.ctx
+            .append_basic_block(self.llfn.expect("inside a function"), name)
     }
 
     /// Continues in a fresh (unreachable) block after a `return`/`break`/`raise`.
@@ -296,40 +351,71 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let void = self.ctx.void_type();
         let ty = match name {
             "__strobe_alloc" => ptr.fn_type(&[i32t.into(), i32t.into()], false),
-            "__strobe_list_reserve" => self.ctx.bool_type().fn_type(&[ptr.into(), i32t.into(), i32t.into(), i32t.into()], false),
+            "__strobe_list_reserve" => self
+                .ctx
+                .bool_type()
+                .fn_type(&[ptr.into(), i32t.into(), i32t.into(), i32t.into()], false),
             "__strobe_raise" => void.fn_type(&[ptr.into(), ptr.into()], false),
-            "__strobe_raise_builtin" => void.fn_type(&[i32t.into(), ptr.into(), i32t.into(), ptr.into()], false),
+            "__strobe_raise_builtin" => {
+                void.fn_type(&[i32t.into(), ptr.into(), i32t.into(), ptr.into()], false)
+            }
             "__strobe_traceback_push" => void.fn_type(&[ptr.into()], false),
             "__strobe_exception_clear" => void.fn_type(&[], false),
-            "__strobe_print_str" | "__strobe_print_repr_str" => void.fn_type(&[ptr.into(), i32t.into()], false),
+            "__strobe_print_str" | "__strobe_print_repr_str" => {
+                void.fn_type(&[ptr.into(), i32t.into()], false)
+            }
             "__strobe_print_i32" => void.fn_type(&[i32t.into()], false),
             "__strobe_print_i64" => void.fn_type(&[i64t.into()], false),
             "__strobe_print_f64" => void.fn_type(&[f64t.into()], false),
             "__strobe_str_from_i32" => void.fn_type(&[i32t.into(), ptr.into()], false),
             "__strobe_str_from_i64" => void.fn_type(&[i64t.into(), ptr.into()], false),
             "__strobe_str_from_f64" => void.fn_type(&[f64t.into(), ptr.into()], false),
-            "__strobe_str_concat" => void.fn_type(&[ptr.into(), i32t.into(), ptr.into(), i32t.into(), ptr.into()], false),
-            "__strobe_str_eq" => self.ctx.bool_type().fn_type(&[ptr.into(), i32t.into(), ptr.into(), i32t.into()], false),
+            "__strobe_str_concat" => void.fn_type(
+                &[ptr.into(), i32t.into(), ptr.into(), i32t.into(), ptr.into()],
+                false,
+            ),
+            "__strobe_str_eq" => self
+                .ctx
+                .bool_type()
+                .fn_type(&[ptr.into(), i32t.into(), ptr.into(), i32t.into()], false),
             "__strobe_i64_pow" => i64t.fn_type(&[i64t.into(), i64t.into()], false),
             "__strobe_rtio_counter" => i64t.fn_type(&[], false),
             "__strobe_rtio_output" => void.fn_type(&[i32t.into(), i64t.into(), i32t.into()], false),
-            "__strobe_rtio_output_slow" => void.fn_type(&[i32t.into(), i64t.into(), i32t.into(), i32t.into()], false),
+            "__strobe_rtio_output_slow" => {
+                void.fn_type(&[i32t.into(), i64t.into(), i32t.into(), i32t.into()], false)
+            }
             "__strobe_rtio_gate" => void.fn_type(&[i32t.into(), i32t.into()], false),
             "__strobe_rtio_input_timestamp" => i64t.fn_type(&[i32t.into(), i64t.into()], false),
             other => panic!("runtime function `{other}` is not in the kernel ABI table"),
         };
-        debug_assert!(strobe_abi::RUNTIME_SYMBOLS.iter().chain(strobe_abi::DEVICE_SYMBOLS).any(|(n, _)| *n == name));
+        debug_assert!(strobe_abi::RUNTIME_SYMBOLS
+            .iter()
+            .chain(strobe_abi::DEVICE_SYMBOLS)
+            .any(|(n, _)| *n == name));
         self.module.add_function(name, ty, Some(Linkage::External))
     }
 
-    pub(crate) fn call_runtime(&self, name: &str, args: &[BasicMetadataValueEnum<'ctx>]) -> R<Option<BasicValueEnum<'ctx>>> {
+    pub(crate) fn call_runtime(
+        &self,
+        name: &str,
+        args: &[BasicMetadataValueEnum<'ctx>],
+    ) -> R<Option<BasicValueEnum<'ctx>>> {
         let f = self.runtime_fn(name);
-        Ok(self.builder.build_call(f, args, "")?.try_as_basic_value().basic())
+        Ok(self
+            .builder
+            .build_call(f, args, "")?
+            .try_as_basic_value()
+            .basic())
     }
 
     /// An LLVM intrinsic such as `llvm.floor` for f64.
-    pub(crate) fn call_intrinsic(&self, name: &str, args: &[BasicValueEnum<'ctx>]) -> R<BasicValueEnum<'ctx>> {
-        let intrinsic = inkwell::intrinsics::Intrinsic::find(name).ok_or_else(|| CodegenError::Llvm(format!("no intrinsic {name}")))?;
+    pub(crate) fn call_intrinsic(
+        &self,
+        name: &str,
+        args: &[BasicValueEnum<'ctx>],
+    ) -> R<BasicValueEnum<'ctx>> {
+        let intrinsic = inkwell::intrinsics::Intrinsic::find(name)
+            .ok_or_else(|| CodegenError::Llvm(format!("no intrinsic {name}")))?;
         let types: Vec<_> = args.iter().take(1).map(|a| a.get_type()).collect();
         let f = intrinsic
             .get_declaration(&self.module, &types)
@@ -343,17 +429,23 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     }
 
     fn pending_global(&self) -> GlobalValue<'ctx> {
-        self.module.get_global(strobe_abi::PENDING_EXCEPTION).unwrap_or_else(|| {
-            let g = self.module.add_global(self.ptr_type(), None, strobe_abi::PENDING_EXCEPTION);
-            g.set_linkage(Linkage::External);
-            g
-        })
+        self.module
+            .get_global(strobe_abi::PENDING_EXCEPTION)
+            .unwrap_or_else(|| {
+                let g =
+                    self.module
+                        .add_global(self.ptr_type(), None, strobe_abi::PENDING_EXCEPTION);
+                g.set_linkage(Linkage::External);
+                g
+            })
     }
 
     /// The timeline cursor `now_mu`, a global in the firmware.
     pub(crate) fn now_global(&self) -> PointerValue<'ctx> {
         let g = self.module.get_global(strobe_abi::NOW).unwrap_or_else(|| {
-            let g = self.module.add_global(self.ctx.i64_type(), None, strobe_abi::NOW);
+            let g = self
+                .module
+                .add_global(self.ctx.i64_type(), None, strobe_abi::NOW);
             g.set_linkage(Linkage::External);
             g
         });
@@ -362,11 +454,15 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
 
     pub(crate) fn load_pending(&self) -> R<PointerValue<'ctx>> {
         let g = self.pending_global();
-        Ok(self.builder.build_load(self.ptr_type(), g.as_pointer_value(), "pending")?.into_pointer_value())
+        Ok(self
+            .builder
+            .build_load(self.ptr_type(), g.as_pointer_value(), "pending")?
+            .into_pointer_value())
     }
 
     pub(crate) fn store_pending(&self, value: PointerValue<'ctx>) -> R<()> {
-        self.builder.build_store(self.pending_global().as_pointer_value(), value)?;
+        self.builder
+            .build_store(self.pending_global().as_pointer_value(), value)?;
         Ok(())
     }
 
@@ -393,12 +489,14 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let raised = self.pending_exception()?;
         let unwind = self.new_block("unwind");
         let cont = self.new_block("ok");
-        self.builder.build_conditional_branch(raised, unwind, cont)?;
+        self.builder
+            .build_conditional_branch(raised, unwind, cont)?;
         self.builder.position_at_end(unwind);
         let name = self.func.map(|f| f.name.clone()).unwrap_or_default();
         let loc = self.location(line, &name)?;
         self.call_runtime("__strobe_traceback_push", &[loc.into()])?;
-        self.builder.build_unconditional_branch(self.unwind_target())?;
+        self.builder
+            .build_unconditional_branch(self.unwind_target())?;
         self.builder.position_at_end(cont);
         Ok(())
     }
@@ -408,21 +506,35 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let name = self.func.map(|f| f.name.clone()).unwrap_or_default();
         let loc = self.location(line, &name)?;
         self.call_runtime("__strobe_raise", &[exc.into(), loc.into()])?;
-        self.builder.build_unconditional_branch(self.unwind_target())?;
+        self.builder
+            .build_unconditional_branch(self.unwind_target())?;
         Ok(())
     }
 
     /// Builds a new exception object.
-    pub(crate) fn new_exception(&self, id: u32, name: &str, message: Option<BasicValueEnum<'ctx>>, line: Line) -> R<PointerValue<'ctx>> {
+    pub(crate) fn new_exception(
+        &self,
+        id: u32,
+        name: &str,
+        message: Option<BasicValueEnum<'ctx>>,
+        line: Line,
+    ) -> R<PointerValue<'ctx>> {
         let ty = self.exception_type();
         let obj = self.alloc(ty.size_of_abi(self), ty.align_of_abi(self), line)?;
-        self.builder.build_store(self.builder.build_struct_gep(ty, obj, 0, "")?, self.ctx.i32_type().const_int(id as u64, false))?;
-        self.builder.build_store(self.builder.build_struct_gep(ty, obj, 1, "")?, self.const_str(name)?)?;
+        self.builder.build_store(
+            self.builder.build_struct_gep(ty, obj, 0, "")?,
+            self.ctx.i32_type().const_int(id as u64, false),
+        )?;
+        self.builder.build_store(
+            self.builder.build_struct_gep(ty, obj, 1, "")?,
+            self.const_str(name)?,
+        )?;
         let message = match message {
             Some(m) => m,
             None => self.const_str("")?.into(),
         };
-        self.builder.build_store(self.builder.build_struct_gep(ty, obj, 2, "")?, message)?;
+        self.builder
+            .build_store(self.builder.build_struct_gep(ty, obj, 2, "")?, message)?;
         Ok(obj)
     }
 
@@ -433,13 +545,20 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let (p, l) = self.str_parts(self.const_str(message)?.into())?;
         let id = self.ctx.i32_type().const_int(id as u64, false);
         self.call_runtime("__strobe_raise_builtin", &[id.into(), p, l, loc.into()])?;
-        self.builder.build_unconditional_branch(self.unwind_target())?;
+        self.builder
+            .build_unconditional_branch(self.unwind_target())?;
         Ok(())
     }
 
     /// If `cond` holds, raise the builtin exception; continues in the not-raised path. A condition
     /// that is constant false (a constant non-zero divisor) emits nothing.
-    pub(crate) fn raise_if(&self, cond: IntValue<'ctx>, id: ExceptionId, message: &str, line: Line) -> R<()> {
+    pub(crate) fn raise_if(
+        &self,
+        cond: IntValue<'ctx>,
+        id: ExceptionId,
+        message: &str,
+        line: Line,
+    ) -> R<()> {
         if cond.get_zero_extended_constant() == Some(0) {
             return Ok(());
         }
@@ -457,11 +576,17 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.alloc_dynamic(self.ctx.i32_type().const_int(size, false), align, line)
     }
 
-    pub(crate) fn alloc_dynamic(&self, size: IntValue<'ctx>, align: u32, line: Line) -> R<PointerValue<'ctx>> {
+    pub(crate) fn alloc_dynamic(
+        &self,
+        size: IntValue<'ctx>,
+        align: u32,
+        line: Line,
+    ) -> R<PointerValue<'ctx>> {
         let align = self.ctx.i32_type().const_int(align as u64, false);
         let p = self.call_runtime("__strobe_alloc", &[size.into(), align.into()])?;
         self.check_exception(line)?;
-        Ok(p.map(|p| p.into_pointer_value()).unwrap_or(self.ptr_type().const_null()))
+        Ok(p.map(|p| p.into_pointer_value())
+            .unwrap_or(self.ptr_type().const_null()))
     }
 
     // ----- constants ----------------------------------------------------------------------------
@@ -473,7 +598,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             self.string_bytes(s).as_pointer_value()
         };
         let len = self.ctx.i32_type().const_int(s.len() as u64, false);
-        Ok(self.str_type().const_named_struct(&[ptr.into(), len.into()]))
+        Ok(self
+            .str_type()
+            .const_named_struct(&[ptr.into(), len.into()]))
     }
 
     fn string_bytes(&self, s: &str) -> GlobalValue<'ctx> {
@@ -499,7 +626,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let (file, shown_line) = self.program.origin(line);
         let value = self.location_type().const_named_struct(&[
             self.const_str(file)?.into(),
-            self.ctx.i32_type().const_int(shown_line as u64, false).into(),
+            self.ctx
+                .i32_type()
+                .const_int(shown_line as u64, false)
+                .into(),
             self.const_str(function)?.into(),
             self.const_str(self.program.line_text(line))?.into(),
         ]);

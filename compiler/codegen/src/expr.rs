@@ -2,10 +2,12 @@
 //! toward -inf; division by zero raises), wrapping on overflow like the hardware.
 
 use crate::emit::{Gen, Layout, R};
-use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, FloatValue, IntValue, PointerValue};
+use inkwell::values::{
+    BasicMetadataValueEnum, BasicValue, BasicValueEnum, FloatValue, IntValue, PointerValue,
+};
 use inkwell::{FloatPredicate, IntPredicate};
 use strobe_abi::ExceptionId;
-use strobe_ir::{ArithOp, CmpKind, Expr, ExprKind, Intrinsic, Line, Type};
+use strobe_ir::{ArithOp, CmpKind, Expr, ExprKind, Intrinsic, Line, MathFn, Type};
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     pub(crate) fn expr(&mut self, e: &'ir Expr) -> R<BasicValueEnum<'ctx>> {
@@ -14,7 +16,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             ExprKind::Int(v) => match e.ty {
                 Type::Int64 => self.ctx.i64_type().const_int(*v as u64, true).into(),
                 Type::Float => self.ctx.f64_type().const_float(*v as f64).into(),
-                _ => self.ctx.i32_type().const_int(*v as i32 as u32 as u64, false).into(),
+                _ => self
+                    .ctx
+                    .i32_type()
+                    .const_int(*v as i32 as u32 as u64, false)
+                    .into(),
             },
             ExprKind::Float(v) => self.ctx.f64_type().const_float(v.0).into(),
             ExprKind::Bool(v) => self.ctx.bool_type().const_int(*v as u64, false).into(),
@@ -22,7 +28,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             ExprKind::None => self.ctx.i8_type().const_zero().into(),
             ExprKind::Local(l) => b.build_load(self.ll(&e.ty), self.local_slot(*l), "")?,
             ExprKind::LocalRef(l) => self.local_slot(*l).into(),
-            ExprKind::Field { object, class, index } => {
+            ExprKind::Field {
+                object,
+                class,
+                index,
+            } => {
                 let obj = self.expr(object)?.into_pointer_value();
                 let st = self.object_type(*class);
                 let p = self.builder.build_struct_gep(st, obj, *index, "field")?;
@@ -44,7 +54,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     values.push(self.expr(a)?.into());
                 }
                 let f = self.functions[func];
-                let v = self.builder.build_call(f, &values, "")?.try_as_basic_value().basic();
+                let v = self
+                    .builder
+                    .build_call(f, &values, "")?
+                    .try_as_basic_value()
+                    .basic();
                 self.check_exception(*line)?;
                 v.unwrap_or_else(|| self.ctx.i8_type().const_zero().into())
             }
@@ -69,11 +83,20 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 };
                 self.new_exception(*id, name, msg, Line(0))?.into()
             }
-            ExprKind::Arith { op, left, right, line } => {
+            ExprKind::Arith {
+                op,
+                left,
+                right,
+                line,
+            } => {
                 let (l, r) = (self.expr(left)?, self.expr(right)?);
                 match e.ty {
-                    Type::Float => self.float_arith(*op, l.into_float_value(), r.into_float_value(), *line)?.into(),
-                    _ => self.int_arith(*op, l.into_int_value(), r.into_int_value(), *line)?.into(),
+                    Type::Float => self
+                        .float_arith(*op, l.into_float_value(), r.into_float_value(), *line)?
+                        .into(),
+                    _ => self
+                        .int_arith(*op, l.into_int_value(), r.into_int_value(), *line)?
+                        .into(),
                 }
             }
             ExprKind::Compare { op, left, right } => {
@@ -89,7 +112,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 BasicValueEnum::FloatValue(f) => self.builder.build_float_neg(f, "neg")?.into(),
                 other => {
                     let i = other.into_int_value();
-                    self.builder.build_int_sub(i.get_type().const_zero(), i, "neg")?.into()
+                    self.builder
+                        .build_int_sub(i.get_type().const_zero(), i, "neg")?
+                        .into()
                 }
             },
             ExprKind::Invert(v) => {
@@ -108,7 +133,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             ExprKind::IfExp { cond, then, orelse } => {
                 let c = self.expr(cond)?.into_int_value();
-                let (t_bb, e_bb, done) = (self.new_block("ifexp.then"), self.new_block("ifexp.else"), self.new_block("ifexp.end"));
+                let (t_bb, e_bb, done) = (
+                    self.new_block("ifexp.then"),
+                    self.new_block("ifexp.else"),
+                    self.new_block("ifexp.end"),
+                );
                 self.builder.build_conditional_branch(c, t_bb, e_bb)?;
                 self.builder.position_at_end(t_bb);
                 let tv = self.expr(then)?;
@@ -124,7 +153,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 phi.as_basic_value()
             }
             ExprKind::ListLit(items) => {
-                let Type::List(elem) = &e.ty else { return Ok(self.ptr_type().const_null().into()) };
+                let Type::List(elem) = &e.ty else {
+                    return Ok(self.ptr_type().const_null().into());
+                };
                 let n = self.ctx.i32_type().const_int(items.len() as u64, false);
                 let list = self.new_list(n, elem, Line(0))?;
                 for (i, item) in items.iter().enumerate() {
@@ -138,19 +169,30 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             ExprKind::ListRepeat { list, count, line } => self.list_repeat(list, count, *line)?,
             ExprKind::ListConcat { left, right, line } => self.list_concat(left, right, *line)?,
             ExprKind::ListAppend { list, value, line } => {
-                let Type::List(elem) = &list.ty else { return Ok(self.ctx.i8_type().const_zero().into()) };
+                let Type::List(elem) = &list.ty else {
+                    return Ok(self.ctx.i8_type().const_zero().into());
+                };
                 let l = self.expr(list)?.into_pointer_value();
                 let v = self.expr(value)?;
                 self.list_append(l, v, elem, *line)?;
                 self.ctx.i8_type().const_zero().into()
             }
             ExprKind::ListPop { list, line } => {
-                let Type::List(elem) = &list.ty else { return Ok(self.ctx.i8_type().const_zero().into()) };
+                let Type::List(elem) = &list.ty else {
+                    return Ok(self.ctx.i8_type().const_zero().into());
+                };
                 let l = self.expr(list)?.into_pointer_value();
                 let len = self.list_len(l)?;
-                let empty = self.builder.build_int_compare(IntPredicate::EQ, len, len.get_type().const_zero(), "empty")?;
+                let empty = self.builder.build_int_compare(
+                    IntPredicate::EQ,
+                    len,
+                    len.get_type().const_zero(),
+                    "empty",
+                )?;
                 self.raise_if(empty, ExceptionId::IndexError, "pop from empty list", *line)?;
-                let last = self.builder.build_int_sub(len, len.get_type().const_int(1, false), "last")?;
+                let last =
+                    self.builder
+                        .build_int_sub(len, len.get_type().const_int(1, false), "last")?;
                 self.set_list_len(l, last)?;
                 self.load_element(l, last, elem)?
             }
@@ -160,7 +202,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let mut agg = st.get_undef();
                 for (i, item) in items.iter().enumerate() {
                     let v = self.expr(item)?;
-                    agg = self.builder.build_insert_value(agg, v, i as u32, "")?.into_struct_value();
+                    agg = self
+                        .builder
+                        .build_insert_value(agg, v, i as u32, "")?
+                        .into_struct_value();
                 }
                 agg.into()
             }
@@ -169,14 +214,36 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let value = self.expr(v)?;
                 self.len(value, ty)?.into()
             }
-            ExprKind::RangeLit { start, stop, step, line } => {
-                let (a, z, s) = (self.expr(start)?.into_int_value(), self.expr(stop)?.into_int_value(), self.expr(step)?.into_int_value());
-                let zero = self.builder.build_int_compare(IntPredicate::EQ, s, s.get_type().const_zero(), "zero")?;
-                self.raise_if(zero, ExceptionId::ValueError, "range() arg 3 must not be zero", *line)?;
+            ExprKind::RangeLit {
+                start,
+                stop,
+                step,
+                line,
+            } => {
+                let (a, z, s) = (
+                    self.expr(start)?.into_int_value(),
+                    self.expr(stop)?.into_int_value(),
+                    self.expr(step)?.into_int_value(),
+                );
+                let zero = self.builder.build_int_compare(
+                    IntPredicate::EQ,
+                    s,
+                    s.get_type().const_zero(),
+                    "zero",
+                )?;
+                self.raise_if(
+                    zero,
+                    ExceptionId::ValueError,
+                    "range() arg 3 must not be zero",
+                    *line,
+                )?;
                 let st = self.ll(&e.ty).into_struct_type();
                 let mut agg = st.get_undef();
                 for (i, v) in [a, z, s].into_iter().enumerate() {
-                    agg = self.builder.build_insert_value(agg, v, i as u32, "")?.into_struct_value();
+                    agg = self
+                        .builder
+                        .build_insert_value(agg, v, i as u32, "")?
+                        .into_struct_value();
                 }
                 agg.into()
             }
@@ -201,8 +268,15 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 BasicValueEnum::FloatValue(f) => self.call_intrinsic("llvm.fabs", &[f.into()])?,
                 other => {
                     let i = other.into_int_value();
-                    let neg = self.builder.build_int_sub(i.get_type().const_zero(), i, "neg")?;
-                    let is_neg = self.builder.build_int_compare(IntPredicate::SLT, i, i.get_type().const_zero(), "isneg")?;
+                    let neg = self
+                        .builder
+                        .build_int_sub(i.get_type().const_zero(), i, "neg")?;
+                    let is_neg = self.builder.build_int_compare(
+                        IntPredicate::SLT,
+                        i,
+                        i.get_type().const_zero(),
+                        "isneg",
+                    )?;
                     self.builder.build_select(is_neg, neg, i, "abs")?
                 }
             },
@@ -214,38 +288,103 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let l = self.expr(list)?.into_pointer_value();
                 let elem = e.ty.clone();
                 let slot = self.entry_alloca(self.ll(&elem), "sum")?;
-                self.builder.build_store(slot, self.ll(&elem).const_zero())?;
+                self.builder
+                    .build_store(slot, self.ll(&elem).const_zero())?;
                 let len = self.list_len(l)?;
                 self.counted_loop(len, |this, i| {
                     let item = this.load_element(l, i, &elem)?;
                     let acc = this.builder.build_load(this.ll(&elem), slot, "acc")?;
                     let next: BasicValueEnum = match elem {
-                        Type::Float => this.builder.build_float_add(acc.into_float_value(), item.into_float_value(), "")?.into(),
-                        _ => this.builder.build_int_add(acc.into_int_value(), item.into_int_value(), "")?.into(),
+                        Type::Float => this
+                            .builder
+                            .build_float_add(acc.into_float_value(), item.into_float_value(), "")?
+                            .into(),
+                        _ => this
+                            .builder
+                            .build_int_add(acc.into_int_value(), item.into_int_value(), "")?
+                            .into(),
                     };
                     this.builder.build_store(slot, next)?;
                     Ok(())
                 })?;
                 self.builder.build_load(self.ll(&elem), slot, "sum")?
             }
+            ExprKind::Math { fun, arg, line } => {
+                let x = self.expr(arg)?.into_float_value();
+                let zero = x.get_type().const_zero();
+                // CPython raises ValueError("math domain error") where C would return NaN or -inf.
+                let bad = match fun {
+                    MathFn::Sqrt => Some(self.builder.build_float_compare(
+                        FloatPredicate::OLT,
+                        x,
+                        zero,
+                        "neg",
+                    )?),
+                    MathFn::Log => Some(self.builder.build_float_compare(
+                        FloatPredicate::OLE,
+                        x,
+                        zero,
+                        "nonpos",
+                    )?),
+                    _ => None,
+                };
+                if let Some(bad) = bad {
+                    self.raise_if(bad, ExceptionId::ValueError, "math domain error", *line)?;
+                }
+                let name = match fun {
+                    MathFn::Sqrt => "llvm.sqrt",
+                    MathFn::Floor => "llvm.floor",
+                    MathFn::Ceil => "llvm.ceil",
+                    MathFn::Fabs => "llvm.fabs",
+                    MathFn::Sin => "llvm.sin",
+                    MathFn::Cos => "llvm.cos",
+                    MathFn::Exp => "llvm.exp",
+                    MathFn::Log => "llvm.log",
+                };
+                let r = self.call_intrinsic(name, &[x.into()])?;
+                match fun {
+                    MathFn::Floor | MathFn::Ceil => self
+                        .builder
+                        .build_float_to_signed_int(
+                            r.into_float_value(),
+                            self.ctx.i32_type(),
+                            "int",
+                        )?
+                        .into(),
+                    _ => r,
+                }
+            }
             ExprKind::Round(v) => {
                 let f = self.expr(v)?;
-                let r = self.call_intrinsic("llvm.roundeven", &[f])?.into_float_value();
-                self.builder.build_float_to_signed_int(r, self.ctx.i32_type(), "round")?.into()
+                let r = self
+                    .call_intrinsic("llvm.roundeven", &[f])?
+                    .into_float_value();
+                self.builder
+                    .build_float_to_signed_int(r, self.ctx.i32_type(), "round")?
+                    .into()
             }
             ExprKind::Intrinsic { op, args, line } => self.intrinsic(*op, args, *line)?,
             ExprKind::SecondsToMu { seconds, clock_hz } => {
                 let s = self.expr(seconds)?.into_float_value();
                 let clock = self.ctx.f64_type().const_float(*clock_hz as f64);
                 let cycles = self.builder.build_float_mul(s, clock, "cycles")?;
-                let rounded = self.call_intrinsic("llvm.round", &[cycles.into()])?.into_float_value();
-                self.builder.build_float_to_signed_int(rounded, self.ctx.i64_type(), "mu")?.into()
+                let rounded = self
+                    .call_intrinsic("llvm.round", &[cycles.into()])?
+                    .into_float_value();
+                self.builder
+                    .build_float_to_signed_int(rounded, self.ctx.i64_type(), "mu")?
+                    .into()
             }
         })
     }
 
     /// The timeline (`now_mu` lives in the firmware) and RTIO calls into the firmware.
-    fn intrinsic(&mut self, op: Intrinsic, args: &'ir [Expr], line: Line) -> R<BasicValueEnum<'ctx>> {
+    fn intrinsic(
+        &mut self,
+        op: Intrinsic,
+        args: &'ir [Expr],
+        line: Line,
+    ) -> R<BasicValueEnum<'ctx>> {
         let mut values = Vec::with_capacity(args.len());
         for a in args {
             values.push(self.expr(a)?);
@@ -261,16 +400,27 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             Intrinsic::DelayMu => {
                 let t = self.builder.build_load(i64t, now, "now")?.into_int_value();
-                let later = self.builder.build_int_add(t, values[0].into_int_value(), "later")?;
+                let later = self
+                    .builder
+                    .build_int_add(t, values[0].into_int_value(), "later")?;
                 self.builder.build_store(now, later)?;
                 none
             }
             Intrinsic::RtioOutput => {
                 let t = self.builder.build_load(i64t, now, "now")?;
                 match self.program.rtio_registers {
-                    Some(regs) => self.rtio_output_inline(regs, values[0].into_int_value(), t.into_int_value(), values[1].into_int_value(), line)?,
+                    Some(regs) => self.rtio_output_inline(
+                        regs,
+                        values[0].into_int_value(),
+                        t.into_int_value(),
+                        values[1].into_int_value(),
+                        line,
+                    )?,
                     None => {
-                        self.call_runtime("__strobe_rtio_output", &[values[0].into(), t.into(), values[1].into()])?;
+                        self.call_runtime(
+                            "__strobe_rtio_output",
+                            &[values[0].into(), t.into(), values[1].into()],
+                        )?;
                         self.check_exception(line)?;
                     }
                 }
@@ -281,9 +431,14 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 none
             }
             Intrinsic::RtioInputTimestamp => self
-                .call_runtime("__strobe_rtio_input_timestamp", &[values[0].into(), values[1].into()])?
+                .call_runtime(
+                    "__strobe_rtio_input_timestamp",
+                    &[values[0].into(), values[1].into()],
+                )?
                 .unwrap_or(i64t.const_zero().into()),
-            Intrinsic::RtioGetCounter => self.call_runtime("__strobe_rtio_counter", &[])?.unwrap_or(i64t.const_zero().into()),
+            Intrinsic::RtioGetCounter => self
+                .call_runtime("__strobe_rtio_counter", &[])?
+                .unwrap_or(i64t.const_zero().into()),
         })
     }
 
@@ -299,27 +454,66 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     ) -> R<()> {
         let i32t = self.ctx.i32_type();
         let b = &self.builder;
-        let at = |offset: u32| b.build_int_to_ptr(i32t.const_int((regs.event + offset) as u64, false), self.ptr_type(), "csr");
+        let at = |offset: u32| {
+            b.build_int_to_ptr(
+                i32t.const_int((regs.event + offset) as u64, false),
+                self.ptr_type(),
+                "csr",
+            )
+        };
         let bit = b.build_and(value, i32t.const_int(1, false), "bit")?;
         let shifted = b.build_left_shift(bit, i32t.const_int(8, false), "v")?;
-        let first = b.build_or(shifted, b.build_and(channel, i32t.const_int(0xff, false), "ch")?, "w0")?;
-        let high = b.build_int_truncate(b.build_right_shift(timestamp, self.ctx.i64_type().const_int(32, false), false, "")?, i32t, "hi")?;
+        let first = b.build_or(
+            shifted,
+            b.build_and(channel, i32t.const_int(0xff, false), "ch")?,
+            "w0",
+        )?;
+        let high = b.build_int_truncate(
+            b.build_right_shift(
+                timestamp,
+                self.ctx.i64_type().const_int(32, false),
+                false,
+                "",
+            )?,
+            i32t,
+            "hi",
+        )?;
         let low = b.build_int_truncate(timestamp, i32t, "lo")?;
         for (offset, word) in [(0, first), (4, high), (8, low)] {
             let store = b.build_store(at(offset)?, word)?;
-            store.set_volatile(true).map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
+            store
+                .set_volatile(true)
+                .map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
         }
-        let status_ptr = b.build_int_to_ptr(i32t.const_int(regs.status as u64, false), self.ptr_type(), "status")?;
+        let status_ptr = b.build_int_to_ptr(
+            i32t.const_int(regs.status as u64, false),
+            self.ptr_type(),
+            "status",
+        )?;
         let status = b.build_load(i32t, status_ptr, "status")?;
         if let Some(load) = status.as_instruction_value() {
-            load.set_volatile(true).map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
+            load.set_volatile(true)
+                .map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
         }
-        let errors = b.build_and(status.into_int_value(), i32t.const_int(0b1110, false), "errors")?;
-        let refused = b.build_int_compare(IntPredicate::NE, errors, i32t.const_zero(), "refused")?;
+        let errors = b.build_and(
+            status.into_int_value(),
+            i32t.const_int(0b1110, false),
+            "errors",
+        )?;
+        let refused =
+            b.build_int_compare(IntPredicate::NE, errors, i32t.const_zero(), "refused")?;
         let (slow, done) = (self.new_block("rtio.slow"), self.new_block("rtio.done"));
         self.builder.build_conditional_branch(refused, slow, done)?;
         self.builder.position_at_end(slow);
-        self.call_runtime("__strobe_rtio_output_slow", &[channel.into(), timestamp.into(), value.into(), errors.into()])?;
+        self.call_runtime(
+            "__strobe_rtio_output_slow",
+            &[
+                channel.into(),
+                timestamp.into(),
+                value.into(),
+                errors.into(),
+            ],
+        )?;
         self.check_exception(line)?;
         self.builder.build_unconditional_branch(done)?;
         self.builder.position_at_end(done);
@@ -328,7 +522,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
 
     // ----- numbers ------------------------------------------------------------------------------
 
-    fn int_arith(&mut self, op: ArithOp, l: IntValue<'ctx>, r: IntValue<'ctx>, line: Line) -> R<IntValue<'ctx>> {
+    fn int_arith(
+        &mut self,
+        op: ArithOp,
+        l: IntValue<'ctx>,
+        r: IntValue<'ctx>,
+        line: Line,
+    ) -> R<IntValue<'ctx>> {
         let b = &self.builder;
         let t = l.get_type();
         let zero = t.const_zero();
@@ -342,12 +542,18 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             ArithOp::BitXor => b.build_xor(l, r, "xor")?,
             ArithOp::FloorDiv | ArithOp::Mod => {
                 let is_zero = b.build_int_compare(IntPredicate::EQ, r, zero, "divzero")?;
-                let message = if op == ArithOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" };
+                let message = if op == ArithOp::Mod {
+                    "integer modulo by zero"
+                } else {
+                    "integer division or modulo by zero"
+                };
                 self.raise_if(is_zero, ExceptionId::ZeroDivisionError, message, line)?;
                 let b = &self.builder;
                 // Avoid the undefined MIN / -1: divide by 1 instead and fix up below.
                 let by_minus_one = b.build_int_compare(IntPredicate::EQ, r, minus_one, "m1")?;
-                let safe_r = b.build_select(by_minus_one, t.const_int(1, false), r, "safe")?.into_int_value();
+                let safe_r = b
+                    .build_select(by_minus_one, t.const_int(1, false), r, "safe")?
+                    .into_int_value();
                 let q = b.build_int_signed_div(l, safe_r, "q")?;
                 let rem = b.build_int_signed_rem(l, safe_r, "r")?;
                 // Round toward -inf: when the remainder's sign differs from the divisor's.
@@ -357,22 +563,38 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let adjust = b.build_and(rem_nonzero, differ, "adjust")?;
                 if op == ArithOp::FloorDiv {
                     let q_adj = b.build_int_sub(q, t.const_int(1, false), "qadj")?;
-                    let q = b.build_select(adjust, q_adj, q, "floordiv")?.into_int_value();
+                    let q = b
+                        .build_select(adjust, q_adj, q, "floordiv")?
+                        .into_int_value();
                     let negated = b.build_int_sub(zero, l, "negl")?;
-                    b.build_select(by_minus_one, negated, q, "floordiv")?.into_int_value()
+                    b.build_select(by_minus_one, negated, q, "floordiv")?
+                        .into_int_value()
                 } else {
                     let r_adj = b.build_int_add(rem, r, "radj")?;
                     let m = b.build_select(adjust, r_adj, rem, "mod")?.into_int_value();
-                    b.build_select(by_minus_one, zero, m, "mod")?.into_int_value()
+                    b.build_select(by_minus_one, zero, m, "mod")?
+                        .into_int_value()
                 }
             }
             ArithOp::Shl | ArithOp::Shr => {
                 let negative = b.build_int_compare(IntPredicate::SLT, r, zero, "negshift")?;
-                self.raise_if(negative, ExceptionId::ValueError, "negative shift count", line)?;
+                self.raise_if(
+                    negative,
+                    ExceptionId::ValueError,
+                    "negative shift count",
+                    line,
+                )?;
                 let b = &self.builder;
                 let bits = t.const_int(t.get_bit_width() as u64, false);
                 let too_far = b.build_int_compare(IntPredicate::SGE, r, bits, "far")?;
-                let clamped = b.build_select(too_far, t.const_int(t.get_bit_width() as u64 - 1, false), r, "amt")?.into_int_value();
+                let clamped = b
+                    .build_select(
+                        too_far,
+                        t.const_int(t.get_bit_width() as u64 - 1, false),
+                        r,
+                        "amt",
+                    )?
+                    .into_int_value();
                 if op == ArithOp::Shl {
                     let v = b.build_left_shift(l, clamped, "shl")?;
                     b.build_select(too_far, zero, v, "shl")?.into_int_value()
@@ -385,27 +607,50 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let (bl, br) = if t.get_bit_width() == 64 {
                     (l, r)
                 } else {
-                    (b.build_int_s_extend(l, i64t, "")?, b.build_int_s_extend(r, i64t, "")?)
+                    (
+                        b.build_int_s_extend(l, i64t, "")?,
+                        b.build_int_s_extend(r, i64t, "")?,
+                    )
                 };
-                let v = self.call_runtime("__strobe_i64_pow", &[bl.into(), br.into()])?.map(|v| v.into_int_value()).unwrap_or(i64t.const_zero());
+                let v = self
+                    .call_runtime("__strobe_i64_pow", &[bl.into(), br.into()])?
+                    .map(|v| v.into_int_value())
+                    .unwrap_or(i64t.const_zero());
                 self.check_exception(line)?;
-                if t.get_bit_width() == 64 { v } else { self.builder.build_int_truncate(v, t, "pow")? }
+                if t.get_bit_width() == 64 {
+                    v
+                } else {
+                    self.builder.build_int_truncate(v, t, "pow")?
+                }
             }
             ArithOp::Div { .. } => l,
         })
     }
 
-    fn float_arith(&mut self, op: ArithOp, l: FloatValue<'ctx>, r: FloatValue<'ctx>, line: Line) -> R<FloatValue<'ctx>> {
+    fn float_arith(
+        &mut self,
+        op: ArithOp,
+        l: FloatValue<'ctx>,
+        r: FloatValue<'ctx>,
+        line: Line,
+    ) -> R<FloatValue<'ctx>> {
         let t = l.get_type();
         let zero = t.const_zero();
-        let is_zero = |this: &Self| this.builder.build_float_compare(FloatPredicate::OEQ, r, zero, "fzero");
+        let is_zero = |this: &Self| {
+            this.builder
+                .build_float_compare(FloatPredicate::OEQ, r, zero, "fzero")
+        };
         Ok(match op {
             ArithOp::Add => self.builder.build_float_add(l, r, "fadd")?,
             ArithOp::Sub => self.builder.build_float_sub(l, r, "fsub")?,
             ArithOp::Mul => self.builder.build_float_mul(l, r, "fmul")?,
             ArithOp::Div { from_int } => {
                 let z = is_zero(self)?;
-                let message = if from_int { "division by zero" } else { "float division by zero" };
+                let message = if from_int {
+                    "division by zero"
+                } else {
+                    "float division by zero"
+                };
                 self.raise_if(z, ExceptionId::ZeroDivisionError, message, line)?;
                 self.builder.build_float_div(l, r, "fdiv")?
             }
@@ -416,23 +661,42 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             ArithOp::FloorDiv => {
                 let z = is_zero(self)?;
-                self.raise_if(z, ExceptionId::ZeroDivisionError, "float floor division by zero", line)?;
+                self.raise_if(
+                    z,
+                    ExceptionId::ZeroDivisionError,
+                    "float floor division by zero",
+                    line,
+                )?;
                 let (_, div) = self.float_mod(l, r)?;
                 div
             }
             ArithOp::Pow => {
-                let z = self.builder.build_float_compare(FloatPredicate::OEQ, l, zero, "zbase")?;
-                let neg = self.builder.build_float_compare(FloatPredicate::OLT, r, zero, "negexp")?;
+                let z = self
+                    .builder
+                    .build_float_compare(FloatPredicate::OEQ, l, zero, "zbase")?;
+                let neg =
+                    self.builder
+                        .build_float_compare(FloatPredicate::OLT, r, zero, "negexp")?;
                 let bad = self.builder.build_and(z, neg, "bad")?;
-                self.raise_if(bad, ExceptionId::ZeroDivisionError, "0.0 cannot be raised to a negative power", line)?;
-                self.call_intrinsic("llvm.pow", &[l.into(), r.into()])?.into_float_value()
+                self.raise_if(
+                    bad,
+                    ExceptionId::ZeroDivisionError,
+                    "0.0 cannot be raised to a negative power",
+                    line,
+                )?;
+                self.call_intrinsic("llvm.pow", &[l.into(), r.into()])?
+                    .into_float_value()
             }
             _ => l,
         })
     }
 
     /// CPython's `float_divmod`: returns (a % b, a // b) with Python signs.
-    fn float_mod(&mut self, a: FloatValue<'ctx>, b: FloatValue<'ctx>) -> R<(FloatValue<'ctx>, FloatValue<'ctx>)> {
+    fn float_mod(
+        &mut self,
+        a: FloatValue<'ctx>,
+        b: FloatValue<'ctx>,
+    ) -> R<(FloatValue<'ctx>, FloatValue<'ctx>)> {
         let bd = &self.builder;
         let t = a.get_type();
         let zero = t.const_zero();
@@ -448,27 +712,50 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let m1 = bd.build_select(fix, m_fixed, m, "")?.into_float_value();
         let div1 = bd.build_select(fix, div_fixed, div, "")?.into_float_value();
         // A zero remainder takes the divisor's sign.
-        let signed_zero = self.call_intrinsic("llvm.copysign", &[zero.into(), b.into()])?.into_float_value();
+        let signed_zero = self
+            .call_intrinsic("llvm.copysign", &[zero.into(), b.into()])?
+            .into_float_value();
         let bd = &self.builder;
-        let modulo = bd.build_select(m_nonzero, m1, signed_zero, "mod")?.into_float_value();
+        let modulo = bd
+            .build_select(m_nonzero, m1, signed_zero, "mod")?
+            .into_float_value();
         // Snap the quotient to the nearest integer (it is within rounding error of one).
-        let floor = self.call_intrinsic("llvm.floor", &[div1.into()])?.into_float_value();
+        let floor = self
+            .call_intrinsic("llvm.floor", &[div1.into()])?
+            .into_float_value();
         let bd = &self.builder;
         let frac = bd.build_float_sub(div1, floor, "")?;
         let round_up = bd.build_float_compare(FloatPredicate::OGT, frac, t.const_float(0.5), "")?;
         let floor_up = bd.build_float_add(floor, t.const_float(1.0), "")?;
-        let q = bd.build_select(round_up, floor_up, floor, "")?.into_float_value();
+        let q = bd
+            .build_select(round_up, floor_up, floor, "")?
+            .into_float_value();
         let div_nonzero = bd.build_float_compare(FloatPredicate::UNE, div1, zero, "")?;
         let quotient_sign = bd.build_float_div(a, b, "")?;
-        let zero_q = self.call_intrinsic("llvm.copysign", &[zero.into(), quotient_sign.into()])?.into_float_value();
-        let q = self.builder.build_select(div_nonzero, q, zero_q, "floordiv")?.into_float_value();
+        let zero_q = self
+            .call_intrinsic("llvm.copysign", &[zero.into(), quotient_sign.into()])?
+            .into_float_value();
+        let q = self
+            .builder
+            .build_select(div_nonzero, q, zero_q, "floordiv")?
+            .into_float_value();
         Ok((modulo, q))
     }
 
-    pub(crate) fn compare(&mut self, op: CmpKind, ty: &Type, l: BasicValueEnum<'ctx>, r: BasicValueEnum<'ctx>) -> R<IntValue<'ctx>> {
+    pub(crate) fn compare(
+        &mut self,
+        op: CmpKind,
+        ty: &Type,
+        l: BasicValueEnum<'ctx>,
+        r: BasicValueEnum<'ctx>,
+    ) -> R<IntValue<'ctx>> {
         if *ty == Type::Str {
             let eq = self.str_eq(l, r)?;
-            return Ok(if op == CmpKind::Ne { self.builder.build_not(eq, "ne")? } else { eq });
+            return Ok(if op == CmpKind::Ne {
+                self.builder.build_not(eq, "ne")?
+            } else {
+                eq
+            });
         }
         if *ty == Type::Float {
             let p = match op {
@@ -479,18 +766,49 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 CmpKind::Gt => FloatPredicate::OGT,
                 CmpKind::Ge => FloatPredicate::OGE,
             };
-            return Ok(self.builder.build_float_compare(p, l.into_float_value(), r.into_float_value(), "fcmp")?);
+            return Ok(self.builder.build_float_compare(
+                p,
+                l.into_float_value(),
+                r.into_float_value(),
+                "fcmp",
+            )?);
         }
         let unsigned = *ty == Type::Bool;
         let p = match op {
             CmpKind::Eq => IntPredicate::EQ,
             CmpKind::Ne => IntPredicate::NE,
-            CmpKind::Lt => if unsigned { IntPredicate::ULT } else { IntPredicate::SLT },
-            CmpKind::Le => if unsigned { IntPredicate::ULE } else { IntPredicate::SLE },
-            CmpKind::Gt => if unsigned { IntPredicate::UGT } else { IntPredicate::SGT },
-            CmpKind::Ge => if unsigned { IntPredicate::UGE } else { IntPredicate::SGE },
+            CmpKind::Lt => {
+                if unsigned {
+                    IntPredicate::ULT
+                } else {
+                    IntPredicate::SLT
+                }
+            }
+            CmpKind::Le => {
+                if unsigned {
+                    IntPredicate::ULE
+                } else {
+                    IntPredicate::SLE
+                }
+            }
+            CmpKind::Gt => {
+                if unsigned {
+                    IntPredicate::UGT
+                } else {
+                    IntPredicate::SGT
+                }
+            }
+            CmpKind::Ge => {
+                if unsigned {
+                    IntPredicate::UGE
+                } else {
+                    IntPredicate::SGE
+                }
+            }
         };
-        Ok(self.builder.build_int_compare(p, l.into_int_value(), r.into_int_value(), "cmp")?)
+        Ok(self
+            .builder
+            .build_int_compare(p, l.into_int_value(), r.into_int_value(), "cmp")?)
     }
 
     pub(crate) fn truthy(&mut self, v: BasicValueEnum<'ctx>, ty: &Type) -> R<IntValue<'ctx>> {
@@ -507,15 +825,28 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             Type::Str | Type::List(_) | Type::Range(_) => {
                 let n = self.len(v, ty)?;
-                self.builder.build_int_compare(IntPredicate::NE, n, n.get_type().const_zero(), "truthy")?
+                self.builder.build_int_compare(
+                    IntPredicate::NE,
+                    n,
+                    n.get_type().const_zero(),
+                    "truthy",
+                )?
             }
-            Type::Tuple(items) => self.ctx.bool_type().const_int(!items.is_empty() as u64, false),
+            Type::Tuple(items) => self
+                .ctx
+                .bool_type()
+                .const_int(!items.is_empty() as u64, false),
             Type::None => self.ctx.bool_type().const_zero(),
             Type::Object(_) | Type::Exception => self.ctx.bool_type().const_int(1, false),
         })
     }
 
-    fn convert(&mut self, v: BasicValueEnum<'ctx>, from: &Type, to: &Type) -> R<BasicValueEnum<'ctx>> {
+    fn convert(
+        &mut self,
+        v: BasicValueEnum<'ctx>,
+        from: &Type,
+        to: &Type,
+    ) -> R<BasicValueEnum<'ctx>> {
         let b = &self.builder;
         if to == &Type::Bool {
             return Ok(self.truthy(v, from)?.into());
@@ -523,10 +854,18 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let target = self.ll(to);
         Ok(match (from, to) {
             (Type::Float, Type::Float) => v,
-            (Type::Float, _) => b.build_float_to_signed_int(v.into_float_value(), target.into_int_type(), "ftoi")?.into(),
-            (Type::Bool, Type::Float) => b.build_unsigned_int_to_float(v.into_int_value(), target.into_float_type(), "btof")?.into(),
-            (_, Type::Float) => b.build_signed_int_to_float(v.into_int_value(), target.into_float_type(), "itof")?.into(),
-            (Type::Bool, _) => b.build_int_z_extend(v.into_int_value(), target.into_int_type(), "btoi")?.into(),
+            (Type::Float, _) => b
+                .build_float_to_signed_int(v.into_float_value(), target.into_int_type(), "ftoi")?
+                .into(),
+            (Type::Bool, Type::Float) => b
+                .build_unsigned_int_to_float(v.into_int_value(), target.into_float_type(), "btof")?
+                .into(),
+            (_, Type::Float) => b
+                .build_signed_int_to_float(v.into_int_value(), target.into_float_type(), "itof")?
+                .into(),
+            (Type::Bool, _) => b
+                .build_int_z_extend(v.into_int_value(), target.into_int_type(), "btoi")?
+                .into(),
             _ => {
                 let i = v.into_int_value();
                 let t = target.into_int_type();
@@ -541,7 +880,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         })
     }
 
-    fn short_circuit(&mut self, and: bool, values: &'ir [Expr], ty: &Type) -> R<BasicValueEnum<'ctx>> {
+    fn short_circuit(
+        &mut self,
+        and: bool,
+        values: &'ir [Expr],
+        ty: &Type,
+    ) -> R<BasicValueEnum<'ctx>> {
         let done = self.new_block(if and { "and.end" } else { "or.end" });
         let mut incoming = Vec::new();
         for (i, v) in values.iter().enumerate() {
@@ -569,18 +913,38 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(phi.as_basic_value())
     }
 
-    fn min_max(&mut self, max: bool, values: &'ir [Expr], ty: &Type, line: Line) -> R<BasicValueEnum<'ctx>> {
-        let better = |this: &mut Self, candidate: BasicValueEnum<'ctx>, current: BasicValueEnum<'ctx>| -> R<BasicValueEnum<'ctx>> {
+    fn min_max(
+        &mut self,
+        max: bool,
+        values: &'ir [Expr],
+        ty: &Type,
+        line: Line,
+    ) -> R<BasicValueEnum<'ctx>> {
+        let better = |this: &mut Self,
+                      candidate: BasicValueEnum<'ctx>,
+                      current: BasicValueEnum<'ctx>|
+         -> R<BasicValueEnum<'ctx>> {
             let op = if max { CmpKind::Gt } else { CmpKind::Lt };
             let take = this.compare(op, ty, candidate, current)?;
-            Ok(this.builder.build_select(take, candidate, current, "minmax")?)
+            Ok(this
+                .builder
+                .build_select(take, candidate, current, "minmax")?)
         };
         if values.len() == 1 {
             // Over a list.
             let l = self.expr(&values[0])?.into_pointer_value();
             let len = self.list_len(l)?;
-            let empty = self.builder.build_int_compare(IntPredicate::EQ, len, len.get_type().const_zero(), "empty")?;
-            let name = if max { "max() arg is an empty sequence" } else { "min() arg is an empty sequence" };
+            let empty = self.builder.build_int_compare(
+                IntPredicate::EQ,
+                len,
+                len.get_type().const_zero(),
+                "empty",
+            )?;
+            let name = if max {
+                "max() arg is an empty sequence"
+            } else {
+                "min() arg is an empty sequence"
+            };
             self.raise_if(empty, ExceptionId::ValueError, name, line)?;
             let slot = self.entry_alloca(self.ll(ty), "best")?;
             let first = self.load_element(l, self.ctx.i32_type().const_zero(), ty)?;
@@ -605,25 +969,50 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     // ----- lists --------------------------------------------------------------------------------
 
     pub(crate) fn list_len(&self, list: PointerValue<'ctx>) -> R<IntValue<'ctx>> {
-        let p = self.builder.build_struct_gep(self.list_header_type(), list, 0, "len.ptr")?;
-        Ok(self.builder.build_load(self.ctx.i32_type(), p, "len")?.into_int_value())
+        let p = self
+            .builder
+            .build_struct_gep(self.list_header_type(), list, 0, "len.ptr")?;
+        Ok(self
+            .builder
+            .build_load(self.ctx.i32_type(), p, "len")?
+            .into_int_value())
     }
 
     fn set_list_len(&self, list: PointerValue<'ctx>, len: IntValue<'ctx>) -> R<()> {
-        let p = self.builder.build_struct_gep(self.list_header_type(), list, 0, "len.ptr")?;
+        let p = self
+            .builder
+            .build_struct_gep(self.list_header_type(), list, 0, "len.ptr")?;
         self.builder.build_store(p, len)?;
         Ok(())
     }
 
     /// Address of element `i` (no bounds check).
-    pub(crate) fn data_ptr(&self, list: PointerValue<'ctx>, i: IntValue<'ctx>, elem: &Type) -> R<PointerValue<'ctx>> {
-        let p = self.builder.build_struct_gep(self.list_header_type(), list, 2, "data.ptr")?;
-        let data = self.builder.build_load(self.ptr_type(), p, "data")?.into_pointer_value();
+    pub(crate) fn data_ptr(
+        &self,
+        list: PointerValue<'ctx>,
+        i: IntValue<'ctx>,
+        elem: &Type,
+    ) -> R<PointerValue<'ctx>> {
+        let p = self
+            .builder
+            .build_struct_gep(self.list_header_type(), list, 2, "data.ptr")?;
+        let data = self
+            .builder
+            .build_load(self.ptr_type(), p, "data")?
+            .into_pointer_value();
         // SAFETY: `data` points at `cap` elements of `elem`; callers keep `i` within `len <= cap`.
-        Ok(unsafe { self.builder.build_in_bounds_gep(self.ll(elem), data, &[i], "elem")? })
+        Ok(unsafe {
+            self.builder
+                .build_in_bounds_gep(self.ll(elem), data, &[i], "elem")?
+        })
     }
 
-    pub(crate) fn load_element(&self, list: PointerValue<'ctx>, i: IntValue<'ctx>, elem: &Type) -> R<BasicValueEnum<'ctx>> {
+    pub(crate) fn load_element(
+        &self,
+        list: PointerValue<'ctx>,
+        i: IntValue<'ctx>,
+        elem: &Type,
+    ) -> R<BasicValueEnum<'ctx>> {
         let p = self.data_ptr(list, i, elem)?;
         Ok(self.builder.build_load(self.ll(elem), p, "item")?)
     }
@@ -636,14 +1025,23 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let size = self.ctx.i32_type().const_int(et.size_of_abi(self), false);
         let bytes = self.builder.build_int_mul(len, size, "bytes")?;
         let data = self.alloc_dynamic(bytes, et.align_of_abi(self), line)?;
-        for (i, v) in [len.into(), len.into(), data.into()].into_iter().enumerate() {
+        for (i, v) in [len.into(), len.into(), data.into()]
+            .into_iter()
+            .enumerate()
+        {
             let p = self.builder.build_struct_gep(header, list, i as u32, "")?;
             self.builder.build_store::<BasicValueEnum>(p, v)?;
         }
         Ok(list)
     }
 
-    fn list_append(&self, list: PointerValue<'ctx>, v: BasicValueEnum<'ctx>, elem: &Type, line: Line) -> R<()> {
+    fn list_append(
+        &self,
+        list: PointerValue<'ctx>,
+        v: BasicValueEnum<'ctx>,
+        elem: &Type,
+        line: Line,
+    ) -> R<()> {
         let et = self.ll(elem);
         let i32t = self.ctx.i32_type();
         let args = [
@@ -657,22 +1055,44 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let len = self.list_len(list)?;
         let p = self.data_ptr(list, len, elem)?;
         self.builder.build_store(p, v)?;
-        let next = self.builder.build_int_add(len, i32t.const_int(1, false), "len")?;
+        let next = self
+            .builder
+            .build_int_add(len, i32t.const_int(1, false), "len")?;
         self.set_list_len(list, next)
     }
 
-    fn copy_elements(&self, dst: PointerValue<'ctx>, dst_index: IntValue<'ctx>, src: PointerValue<'ctx>, count: IntValue<'ctx>, elem: &Type) -> R<()> {
+    fn copy_elements(
+        &self,
+        dst: PointerValue<'ctx>,
+        dst_index: IntValue<'ctx>,
+        src: PointerValue<'ctx>,
+        count: IntValue<'ctx>,
+        elem: &Type,
+    ) -> R<()> {
         let et = self.ll(elem);
         let to = self.data_ptr(dst, dst_index, elem)?;
         let from = self.data_ptr(src, self.ctx.i32_type().const_zero(), elem)?;
-        let bytes = self.builder.build_int_mul(count, self.ctx.i32_type().const_int(et.size_of_abi(self), false), "bytes")?;
+        let bytes = self.builder.build_int_mul(
+            count,
+            self.ctx.i32_type().const_int(et.size_of_abi(self), false),
+            "bytes",
+        )?;
         let align = et.align_of_abi(self);
-        self.builder.build_memcpy(to, align, from, align, bytes).map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
+        self.builder
+            .build_memcpy(to, align, from, align, bytes)
+            .map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
         Ok(())
     }
 
-    fn list_concat(&mut self, left: &'ir Expr, right: &'ir Expr, line: Line) -> R<BasicValueEnum<'ctx>> {
-        let Type::List(elem) = &left.ty else { return Ok(self.ptr_type().const_null().into()) };
+    fn list_concat(
+        &mut self,
+        left: &'ir Expr,
+        right: &'ir Expr,
+        line: Line,
+    ) -> R<BasicValueEnum<'ctx>> {
+        let Type::List(elem) = &left.ty else {
+            return Ok(self.ptr_type().const_null().into());
+        };
         let a = self.expr(left)?.into_pointer_value();
         let b = self.expr(right)?.into_pointer_value();
         let (la, lb) = (self.list_len(a)?, self.list_len(b)?);
@@ -683,13 +1103,33 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(out.into())
     }
 
-    fn list_repeat(&mut self, list: &'ir Expr, count: &'ir Expr, line: Line) -> R<BasicValueEnum<'ctx>> {
-        let Type::List(elem) = &list.ty else { return Ok(self.ptr_type().const_null().into()) };
+    fn list_repeat(
+        &mut self,
+        list: &'ir Expr,
+        count: &'ir Expr,
+        line: Line,
+    ) -> R<BasicValueEnum<'ctx>> {
+        let Type::List(elem) = &list.ty else {
+            return Ok(self.ptr_type().const_null().into());
+        };
         let src = self.expr(list)?.into_pointer_value();
         let n = self.expr(count)?.into_int_value();
-        let n = if n.get_type().get_bit_width() == 32 { n } else { self.builder.build_int_truncate(n, self.ctx.i32_type(), "n")? };
-        let positive = self.builder.build_int_compare(IntPredicate::SGT, n, n.get_type().const_zero(), "pos")?;
-        let n = self.builder.build_select(positive, n, n.get_type().const_zero(), "n")?.into_int_value();
+        let n = if n.get_type().get_bit_width() == 32 {
+            n
+        } else {
+            self.builder
+                .build_int_truncate(n, self.ctx.i32_type(), "n")?
+        };
+        let positive = self.builder.build_int_compare(
+            IntPredicate::SGT,
+            n,
+            n.get_type().const_zero(),
+            "pos",
+        )?;
+        let n = self
+            .builder
+            .build_select(positive, n, n.get_type().const_zero(), "n")?
+            .into_int_value();
         let len = self.list_len(src)?;
         let total = self.builder.build_int_mul(len, n, "total")?;
         let out = self.new_list(total, elem, line)?;
@@ -713,8 +1153,16 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let b = &self.builder;
                 let zero = start.get_type().const_zero();
                 let pos = b.build_int_compare(IntPredicate::SGT, step, zero, "")?;
-                let in_up = b.build_and(b.build_int_compare(IntPredicate::SGE, x, start, "")?, b.build_int_compare(IntPredicate::SLT, x, stop, "")?, "")?;
-                let in_down = b.build_and(b.build_int_compare(IntPredicate::SLE, x, start, "")?, b.build_int_compare(IntPredicate::SGT, x, stop, "")?, "")?;
+                let in_up = b.build_and(
+                    b.build_int_compare(IntPredicate::SGE, x, start, "")?,
+                    b.build_int_compare(IntPredicate::SLT, x, stop, "")?,
+                    "",
+                )?;
+                let in_down = b.build_and(
+                    b.build_int_compare(IntPredicate::SLE, x, start, "")?,
+                    b.build_int_compare(IntPredicate::SGT, x, stop, "")?,
+                    "",
+                )?;
                 let inside = b.build_select(pos, in_up, in_down, "")?.into_int_value();
                 let offset = b.build_int_sub(x, start, "")?;
                 let rem = b.build_int_signed_rem(offset, step, "")?;
@@ -724,17 +1172,24 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Type::List(elem) => {
                 let list = c.into_pointer_value();
                 let found = self.entry_alloca(self.ctx.bool_type(), "found")?;
-                self.builder.build_store(found, self.ctx.bool_type().const_zero())?;
+                self.builder
+                    .build_store(found, self.ctx.bool_type().const_zero())?;
                 let len = self.list_len(list)?;
                 self.counted_loop(len, |this, i| {
                     let v = this.load_element(list, i, elem)?;
                     let eq = this.compare(CmpKind::Eq, elem, v, x)?;
-                    let prev = this.builder.build_load(this.ctx.bool_type(), found, "")?.into_int_value();
+                    let prev = this
+                        .builder
+                        .build_load(this.ctx.bool_type(), found, "")?
+                        .into_int_value();
                     let now = this.builder.build_or(prev, eq, "")?;
                     this.builder.build_store(found, now)?;
                     Ok(())
                 })?;
-                Ok(self.builder.build_load(self.ctx.bool_type(), found, "found")?.into_int_value())
+                Ok(self
+                    .builder
+                    .build_load(self.ctx.bool_type(), found, "found")?
+                    .into_int_value())
             }
             _ => Ok(self.ctx.bool_type().const_zero()),
         }
@@ -743,7 +1198,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     pub(crate) fn len(&mut self, v: BasicValueEnum<'ctx>, ty: &Type) -> R<IntValue<'ctx>> {
         Ok(match ty {
             Type::List(_) => self.list_len(v.into_pointer_value())?,
-            Type::Str => self.builder.build_extract_value(v.into_struct_value(), 1, "len")?.into_int_value(),
+            Type::Str => self
+                .builder
+                .build_extract_value(v.into_struct_value(), 1, "len")?
+                .into_int_value(),
             Type::Tuple(items) => self.ctx.i32_type().const_int(items.len() as u64, false),
             Type::Range(_) => {
                 let r = v.into_struct_value();
@@ -756,32 +1214,62 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let one = t.const_int(1, false);
                 // len = max(0, (stop - start + step -/+ 1) / step)
                 let pos = b.build_int_compare(IntPredicate::SGT, step, zero, "")?;
-                let adj = b.build_select(pos, b.build_int_sub(step, one, "")?, b.build_int_add(step, one, "")?, "")?.into_int_value();
+                let adj = b
+                    .build_select(
+                        pos,
+                        b.build_int_sub(step, one, "")?,
+                        b.build_int_add(step, one, "")?,
+                        "",
+                    )?
+                    .into_int_value();
                 let span = b.build_int_add(b.build_int_sub(stop, start, "")?, adj, "")?;
                 let n = b.build_int_signed_div(span, step, "")?;
                 let neg = b.build_int_compare(IntPredicate::SLT, n, zero, "")?;
                 let n = b.build_select(neg, zero, n, "")?.into_int_value();
-                if t.get_bit_width() == 32 { n } else { b.build_int_truncate(n, self.ctx.i32_type(), "len")? }
+                if t.get_bit_width() == 32 {
+                    n
+                } else {
+                    b.build_int_truncate(n, self.ctx.i32_type(), "len")?
+                }
             }
             _ => self.ctx.i32_type().const_zero(),
         })
     }
 
     /// `for i in 0..n: body(i)` at codegen level.
-    pub(crate) fn counted_loop(&mut self, n: IntValue<'ctx>, mut body: impl FnMut(&mut Self, IntValue<'ctx>) -> R<()>) -> R<()> {
+    pub(crate) fn counted_loop(
+        &mut self,
+        n: IntValue<'ctx>,
+        mut body: impl FnMut(&mut Self, IntValue<'ctx>) -> R<()>,
+    ) -> R<()> {
         let i32t = self.ctx.i32_type();
         let counter = self.entry_alloca(i32t, "k")?;
         self.builder.build_store(counter, i32t.const_zero())?;
-        let (head, body_bb, done) = (self.new_block("loop.head"), self.new_block("loop.body"), self.new_block("loop.end"));
+        let (head, body_bb, done) = (
+            self.new_block("loop.head"),
+            self.new_block("loop.body"),
+            self.new_block("loop.end"),
+        );
         self.builder.build_unconditional_branch(head)?;
         self.builder.position_at_end(head);
-        let i = self.builder.build_load(i32t, counter, "k")?.into_int_value();
-        let n32 = if n.get_type().get_bit_width() == 32 { n } else { self.builder.build_int_truncate(n, i32t, "")? };
-        let go = self.builder.build_int_compare(IntPredicate::SLT, i, n32, "go")?;
+        let i = self
+            .builder
+            .build_load(i32t, counter, "k")?
+            .into_int_value();
+        let n32 = if n.get_type().get_bit_width() == 32 {
+            n
+        } else {
+            self.builder.build_int_truncate(n, i32t, "")?
+        };
+        let go = self
+            .builder
+            .build_int_compare(IntPredicate::SLT, i, n32, "go")?;
         self.builder.build_conditional_branch(go, body_bb, done)?;
         self.builder.position_at_end(body_bb);
         body(self, i)?;
-        let next = self.builder.build_int_add(i, i32t.const_int(1, false), "")?;
+        let next = self
+            .builder
+            .build_int_add(i, i32t.const_int(1, false), "")?;
         self.builder.build_store(counter, next)?;
         self.builder.build_unconditional_branch(head)?;
         self.builder.position_at_end(done);
@@ -790,7 +1278,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
 
     // ----- strings ------------------------------------------------------------------------------
 
-    pub(crate) fn str_parts(&self, s: BasicValueEnum<'ctx>) -> R<(BasicMetadataValueEnum<'ctx>, BasicMetadataValueEnum<'ctx>)> {
+    pub(crate) fn str_parts(
+        &self,
+        s: BasicValueEnum<'ctx>,
+    ) -> R<(BasicMetadataValueEnum<'ctx>, BasicMetadataValueEnum<'ctx>)> {
         let sv = s.into_struct_value();
         let ptr = self.builder.build_extract_value(sv, 0, "ptr")?;
         let len = self.builder.build_extract_value(sv, 1, "len")?;
@@ -801,10 +1292,16 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let (ap, al) = self.str_parts(a)?;
         let (bp, bl) = self.str_parts(b)?;
         let v = self.call_runtime("__strobe_str_eq", &[ap, al, bp, bl])?;
-        Ok(v.map(|v| v.into_int_value()).unwrap_or(self.ctx.bool_type().const_zero()))
+        Ok(v.map(|v| v.into_int_value())
+            .unwrap_or(self.ctx.bool_type().const_zero()))
     }
 
-    fn str_concat(&self, a: BasicValueEnum<'ctx>, b: BasicValueEnum<'ctx>, line: Line) -> R<BasicValueEnum<'ctx>> {
+    fn str_concat(
+        &self,
+        a: BasicValueEnum<'ctx>,
+        b: BasicValueEnum<'ctx>,
+        line: Line,
+    ) -> R<BasicValueEnum<'ctx>> {
         let (ap, al) = self.str_parts(a)?;
         let (bp, bl) = self.str_parts(b)?;
         let out = self.entry_alloca(self.str_type(), "concat")?;
@@ -813,7 +1310,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(self.builder.build_load(self.str_type(), out, "s")?)
     }
 
-    pub(crate) fn stringify(&mut self, v: BasicValueEnum<'ctx>, ty: &Type, line: Line) -> R<BasicValueEnum<'ctx>> {
+    pub(crate) fn stringify(
+        &mut self,
+        v: BasicValueEnum<'ctx>,
+        ty: &Type,
+        line: Line,
+    ) -> R<BasicValueEnum<'ctx>> {
         let via = |this: &Self, f: &str| -> R<BasicValueEnum<'ctx>> {
             let out = this.entry_alloca(this.str_type(), "str")?;
             this.call_runtime(f, &[v.into(), out.into()])?;
@@ -827,10 +1329,17 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Type::Float => via(self, "__strobe_str_from_f64"),
             Type::Bool => {
                 let (t, f) = (self.const_str("True")?, self.const_str("False")?);
-                Ok(self.builder.build_select(v.into_int_value(), t, f, "bool")?)
+                Ok(self
+                    .builder
+                    .build_select(v.into_int_value(), t, f, "bool")?)
             }
             Type::Exception => {
-                let p = self.builder.build_struct_gep(self.exception_type(), v.into_pointer_value(), 2, "msg")?;
+                let p = self.builder.build_struct_gep(
+                    self.exception_type(),
+                    v.into_pointer_value(),
+                    2,
+                    "msg",
+                )?;
                 Ok(self.builder.build_load(self.str_type(), p, "msg")?)
             }
             _ => Ok(self.const_str("None")?.into()),

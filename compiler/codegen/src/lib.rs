@@ -40,26 +40,41 @@ pub struct UnitObject {
 }
 
 /// Compiles one link unit of `program` to an object file.
-pub fn compile_unit(program: &Program, unit: &LinkUnit, target: Target, opt: OptLevel) -> Result<UnitObject, CodegenError> {
+pub fn compile_unit(
+    program: &Program,
+    unit: &LinkUnit,
+    target: Target,
+    opt: OptLevel,
+) -> Result<UnitObject, CodegenError> {
     let start = std::time::Instant::now();
     let context = inkwell::context::Context::create();
     let machine = target.machine(opt)?;
     let name = program.function(unit.root).symbol.clone();
     let module = emit::emit_unit(&context, &machine, program, unit)?;
-    module
-        .verify()
-        .map_err(|m| CodegenError::Verify { unit: name.clone(), message: m.to_string() })?;
+    module.verify().map_err(|m| CodegenError::Verify {
+        unit: name.clone(),
+        message: m.to_string(),
+    })?;
     target.optimize(&module, &machine, opt)?;
     let llvm_time = start.elapsed();
     let start = std::time::Instant::now();
     let buffer = machine
         .write_to_memory_buffer(&module, inkwell::targets::FileType::Object)
         .map_err(|e| CodegenError::Llvm(e.to_string()))?;
-    Ok(UnitObject { name, bytes: buffer.as_slice().to_vec(), llvm_time, emit_time: start.elapsed() })
+    Ok(UnitObject {
+        name,
+        bytes: buffer.as_slice().to_vec(),
+        llvm_time,
+        emit_time: start.elapsed(),
+    })
 }
 
 /// The textual LLVM IR of one unit before optimization (for golden tests and debugging).
-pub fn unit_llvm_ir(program: &Program, unit: &LinkUnit, target: Target) -> Result<String, CodegenError> {
+pub fn unit_llvm_ir(
+    program: &Program,
+    unit: &LinkUnit,
+    target: Target,
+) -> Result<String, CodegenError> {
     let context = inkwell::context::Context::create();
     let machine = target.machine(OptLevel::None)?;
     let module = emit::emit_unit(&context, &machine, program, unit)?;

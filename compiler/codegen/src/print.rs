@@ -6,7 +6,12 @@ use inkwell::IntPredicate;
 use strobe_ir::{Expr, Type};
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
-    pub(crate) fn print(&mut self, args: &'ir [Expr], sep: Option<&'ir Expr>, end: Option<&'ir Expr>) -> R<()> {
+    pub(crate) fn print(
+        &mut self,
+        args: &'ir [Expr],
+        sep: Option<&'ir Expr>,
+        end: Option<&'ir Expr>,
+    ) -> R<()> {
         let sep = match sep {
             Some(s) => self.expr(s)?,
             None => self.const_str(" ")?.into(),
@@ -54,21 +59,37 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             Type::Bool => {
                 let (t, f) = (self.const_str("True")?, self.const_str("False")?);
-                let s = self.builder.build_select(v.into_int_value(), t, f, "bool")?;
+                let s = self
+                    .builder
+                    .build_select(v.into_int_value(), t, f, "bool")?;
                 self.write_str_value(s)?;
             }
             Type::None => self.write_text("None")?,
             Type::Str => {
                 let (p, l) = self.str_parts(v)?;
-                let f = if repr { "__strobe_print_repr_str" } else { "__strobe_print_str" };
+                let f = if repr {
+                    "__strobe_print_repr_str"
+                } else {
+                    "__strobe_print_str"
+                };
                 self.call_runtime(f, &[p, l])?;
             }
             Type::Exception => {
-                let p = self.builder.build_struct_gep(self.exception_type(), v.into_pointer_value(), 2, "msg")?;
+                let p = self.builder.build_struct_gep(
+                    self.exception_type(),
+                    v.into_pointer_value(),
+                    2,
+                    "msg",
+                )?;
                 let msg = self.builder.build_load(self.str_type(), p, "msg")?;
                 if repr {
                     // repr(exc) is `Name('message')`.
-                    let np = self.builder.build_struct_gep(self.exception_type(), v.into_pointer_value(), 1, "name")?;
+                    let np = self.builder.build_struct_gep(
+                        self.exception_type(),
+                        v.into_pointer_value(),
+                        1,
+                        "name",
+                    )?;
                     let name = self.builder.build_load(self.str_type(), np, "name")?;
                     self.write_str_value(name)?;
                     self.write_text("(")?;
@@ -77,13 +98,37 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     self.write_text(")")?;
                 } else {
                     // str(KeyError(k)) is repr(k).
-                    let id_ptr = self.builder.build_struct_gep(self.exception_type(), v.into_pointer_value(), 0, "id")?;
-                    let id = self.builder.build_load(self.ctx.i32_type(), id_ptr, "id")?.into_int_value();
-                    let key_error = self.ctx.i32_type().const_int(strobe_abi::ExceptionId::KeyError as u64, false);
-                    let is_key = self.builder.build_int_compare(IntPredicate::EQ, id, key_error, "is_key")?;
-                    let (quoted, plain, done) = (self.new_block("key"), self.new_block("plain"), self.new_block("printed"));
-                    self.builder.build_conditional_branch(is_key, quoted, plain)?;
-                    for (bb, f) in [(quoted, "__strobe_print_repr_str"), (plain, "__strobe_print_str")] {
+                    let id_ptr = self.builder.build_struct_gep(
+                        self.exception_type(),
+                        v.into_pointer_value(),
+                        0,
+                        "id",
+                    )?;
+                    let id = self
+                        .builder
+                        .build_load(self.ctx.i32_type(), id_ptr, "id")?
+                        .into_int_value();
+                    let key_error = self
+                        .ctx
+                        .i32_type()
+                        .const_int(strobe_abi::ExceptionId::KeyError as u64, false);
+                    let is_key = self.builder.build_int_compare(
+                        IntPredicate::EQ,
+                        id,
+                        key_error,
+                        "is_key",
+                    )?;
+                    let (quoted, plain, done) = (
+                        self.new_block("key"),
+                        self.new_block("plain"),
+                        self.new_block("printed"),
+                    );
+                    self.builder
+                        .build_conditional_branch(is_key, quoted, plain)?;
+                    for (bb, f) in [
+                        (quoted, "__strobe_print_repr_str"),
+                        (plain, "__strobe_print_str"),
+                    ] {
                         self.builder.position_at_end(bb);
                         let (p, l) = self.str_parts(msg)?;
                         self.call_runtime(f, &[p, l])?;
@@ -98,7 +143,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     if i > 0 {
                         self.write_text(", ")?;
                     }
-                    let item = self.builder.build_extract_value(v.into_struct_value(), i as u32, "")?;
+                    let item =
+                        self.builder
+                            .build_extract_value(v.into_struct_value(), i as u32, "")?;
                     self.write_value(item, t, true)?;
                 }
                 self.write_text(if items.len() == 1 { ",)" } else { ")" })?;
@@ -108,7 +155,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let list = v.into_pointer_value();
                 let len = self.list_len(list)?;
                 self.counted_loop(len, |this, i| {
-                    let first = this.builder.build_int_compare(IntPredicate::EQ, i, i.get_type().const_zero(), "first")?;
+                    let first = this.builder.build_int_compare(
+                        IntPredicate::EQ,
+                        i,
+                        i.get_type().const_zero(),
+                        "first",
+                    )?;
                     let (sep, cont) = (this.new_block("print.sep"), this.new_block("print.item"));
                     this.builder.build_conditional_branch(first, cont, sep)?;
                     this.builder.position_at_end(sep);
@@ -129,8 +181,16 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let stop = self.builder.build_extract_value(r, 1, "")?;
                 self.write_value(stop, elem, true)?;
                 let step = self.builder.build_extract_value(r, 2, "")?.into_int_value();
-                let one = self.builder.build_int_compare(IntPredicate::EQ, step, step.get_type().const_int(1, false), "")?;
-                let (show, done) = (self.new_block("print.step"), self.new_block("print.range.end"));
+                let one = self.builder.build_int_compare(
+                    IntPredicate::EQ,
+                    step,
+                    step.get_type().const_int(1, false),
+                    "",
+                )?;
+                let (show, done) = (
+                    self.new_block("print.step"),
+                    self.new_block("print.range.end"),
+                );
                 self.builder.build_conditional_branch(one, done, show)?;
                 self.builder.position_at_end(show);
                 self.write_text(", ")?;

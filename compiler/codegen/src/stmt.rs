@@ -19,7 +19,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             Stmt::If { cond, then, orelse } => {
                 let c = self.expr(cond)?.into_int_value();
-                let (then_bb, else_bb, done) = (self.new_block("if.then"), self.new_block("if.else"), self.new_block("if.end"));
+                let (then_bb, else_bb, done) = (
+                    self.new_block("if.then"),
+                    self.new_block("if.else"),
+                    self.new_block("if.end"),
+                );
                 self.builder.build_conditional_branch(c, then_bb, else_bb)?;
                 self.builder.position_at_end(then_bb);
                 self.block(then)?;
@@ -30,14 +34,21 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.builder.position_at_end(done);
             }
             Stmt::While { cond, body, orelse } => {
-                let (head, body_bb, else_bb, done) =
-                    (self.new_block("while.head"), self.new_block("while.body"), self.new_block("while.else"), self.new_block("while.end"));
+                let (head, body_bb, else_bb, done) = (
+                    self.new_block("while.head"),
+                    self.new_block("while.body"),
+                    self.new_block("while.else"),
+                    self.new_block("while.end"),
+                );
                 self.builder.build_unconditional_branch(head)?;
                 self.builder.position_at_end(head);
                 let c = self.expr(cond)?.into_int_value();
                 self.builder.build_conditional_branch(c, body_bb, else_bb)?;
                 self.builder.position_at_end(body_bb);
-                self.scopes.push(Scope::Loop { brk: done, cont: head });
+                self.scopes.push(Scope::Loop {
+                    brk: done,
+                    cont: head,
+                });
                 self.block(body)?;
                 self.scopes.pop();
                 self.branch_if_open(head)?;
@@ -46,12 +57,33 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.branch_if_open(done)?;
                 self.builder.position_at_end(done);
             }
-            Stmt::ForRange { var, range, body, orelse } => self.for_range(*var, range, body, orelse)?,
-            Stmt::ForList { var, index, list, body, orelse } => self.for_list(*var, *index, list, body, orelse)?,
+            Stmt::ForRange {
+                var,
+                range,
+                body,
+                orelse,
+            } => self.for_range(*var, range, body, orelse)?,
+            Stmt::ForList {
+                var,
+                index,
+                list,
+                body,
+                orelse,
+            } => self.for_list(*var, *index, list, body, orelse)?,
             Stmt::Break | Stmt::Continue => {
-                let depth = self.scopes.iter().rposition(|s| matches!(s, Scope::Loop { .. })).unwrap_or(0);
+                let depth = self
+                    .scopes
+                    .iter()
+                    .rposition(|s| matches!(s, Scope::Loop { .. }))
+                    .unwrap_or(0);
                 let target = match self.scopes.get(depth) {
-                    Some(Scope::Loop { brk, cont }) => if matches!(s, Stmt::Break) { *brk } else { *cont },
+                    Some(Scope::Loop { brk, cont }) => {
+                        if matches!(s, Stmt::Break) {
+                            *brk
+                        } else {
+                            *cont
+                        }
+                    }
                     _ => return Ok(()),
                 };
                 self.run_finally_blocks(depth)?;
@@ -82,17 +114,30 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                         Scope::Handling(slot) => Some(*slot),
                         _ => None,
                     }) {
-                        Some(slot) => self.builder.build_load(self.ptr_type(), slot, "reraise")?.into_pointer_value(),
+                        Some(slot) => self
+                            .builder
+                            .build_load(self.ptr_type(), slot, "reraise")?
+                            .into_pointer_value(),
                         None => {
                             let msg = self.const_str("No active exception to reraise")?.into();
-                            self.new_exception(ExceptionId::RuntimeError as u32, "RuntimeError", Some(msg), *line)?
+                            self.new_exception(
+                                ExceptionId::RuntimeError as u32,
+                                "RuntimeError",
+                                Some(msg),
+                                *line,
+                            )?
                         }
                     },
                 };
                 self.raise(exc, *line)?;
                 self.start_dead_block();
             }
-            Stmt::Try { body, handlers, orelse, finally } => self.try_stmt(body, handlers, orelse, finally)?,
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => self.try_stmt(body, handlers, orelse, finally)?,
             Stmt::Print { args, sep, end } => self.print(args, sep.as_ref(), end.as_ref())?,
             Stmt::Assert { cond, msg, line } => {
                 let c = self.expr(cond)?.into_int_value();
@@ -103,7 +148,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     Some(m) => Some(self.expr(m)?),
                     None => None,
                 };
-                let exc = self.new_exception(ExceptionId::AssertionError as u32, "AssertionError", message, *line)?;
+                let exc = self.new_exception(
+                    ExceptionId::AssertionError as u32,
+                    "AssertionError",
+                    message,
+                    *line,
+                )?;
                 self.raise(exc, *line)?;
                 self.builder.position_at_end(ok);
             }
@@ -132,12 +182,21 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.slots[l.0 as usize]
     }
 
-    pub(crate) fn store_place(&mut self, place: &'ir Place, v: BasicValueEnum<'ctx>, ty: &Type) -> R<()> {
+    pub(crate) fn store_place(
+        &mut self,
+        place: &'ir Place,
+        v: BasicValueEnum<'ctx>,
+        ty: &Type,
+    ) -> R<()> {
         match place {
             Place::Local(l) => {
                 self.builder.build_store(self.local_slot(*l), v)?;
             }
-            Place::Field { object, class, index } => {
+            Place::Field {
+                object,
+                class,
+                index,
+            } => {
                 let obj = self.expr(object)?.into_pointer_value();
                 let st = self.object_type(*class);
                 let p = self.builder.build_struct_gep(st, obj, *index, "field")?;
@@ -150,9 +209,15 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.builder.build_store(p, v)?;
             }
             Place::Unpack(places) => {
-                let Type::Tuple(items) = ty else { return Ok(()) };
+                let Type::Tuple(items) = ty else {
+                    return Ok(());
+                };
                 for (i, (p, t)) in places.iter().zip(items.iter()).enumerate() {
-                    let item = self.builder.build_extract_value(v.into_struct_value(), i as u32, "unpack")?;
+                    let item = self.builder.build_extract_value(
+                        v.into_struct_value(),
+                        i as u32,
+                        "unpack",
+                    )?;
                     self.store_place(p, item, t)?;
                 }
             }
@@ -160,11 +225,26 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(())
     }
 
-    fn for_range(&mut self, var: LocalId, range: &'ir Expr, body: &'ir [Stmt], orelse: &'ir [Stmt]) -> R<()> {
+    fn for_range(
+        &mut self,
+        var: LocalId,
+        range: &'ir Expr,
+        body: &'ir [Stmt],
+        orelse: &'ir [Stmt],
+    ) -> R<()> {
         let r = self.expr(range)?.into_struct_value();
-        let start = self.builder.build_extract_value(r, 0, "start")?.into_int_value();
-        let stop = self.builder.build_extract_value(r, 1, "stop")?.into_int_value();
-        let step = self.builder.build_extract_value(r, 2, "step")?.into_int_value();
+        let start = self
+            .builder
+            .build_extract_value(r, 0, "start")?
+            .into_int_value();
+        let stop = self
+            .builder
+            .build_extract_value(r, 1, "stop")?
+            .into_int_value();
+        let step = self
+            .builder
+            .build_extract_value(r, 2, "step")?
+            .into_int_value();
         let counter = self.entry_alloca(start.get_type(), "i")?;
         self.builder.build_store(counter, start)?;
         let (head, body_bb, latch, else_bb, done) = (
@@ -176,20 +256,42 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         );
         self.builder.build_unconditional_branch(head)?;
         self.builder.position_at_end(head);
-        let i = self.builder.build_load(start.get_type(), counter, "i")?.into_int_value();
-        let up = self.builder.build_int_compare(IntPredicate::SLT, i, stop, "up")?;
-        let down = self.builder.build_int_compare(IntPredicate::SGT, i, stop, "down")?;
-        let positive = self.builder.build_int_compare(IntPredicate::SGT, step, step.get_type().const_zero(), "pos")?;
-        let go = self.builder.build_select(positive, up, down, "go")?.into_int_value();
-        self.builder.build_conditional_branch(go, body_bb, else_bb)?;
+        let i = self
+            .builder
+            .build_load(start.get_type(), counter, "i")?
+            .into_int_value();
+        let up = self
+            .builder
+            .build_int_compare(IntPredicate::SLT, i, stop, "up")?;
+        let down = self
+            .builder
+            .build_int_compare(IntPredicate::SGT, i, stop, "down")?;
+        let positive = self.builder.build_int_compare(
+            IntPredicate::SGT,
+            step,
+            step.get_type().const_zero(),
+            "pos",
+        )?;
+        let go = self
+            .builder
+            .build_select(positive, up, down, "go")?
+            .into_int_value();
+        self.builder
+            .build_conditional_branch(go, body_bb, else_bb)?;
         self.builder.position_at_end(body_bb);
         self.builder.build_store(self.local_slot(var), i)?;
-        self.scopes.push(Scope::Loop { brk: done, cont: latch });
+        self.scopes.push(Scope::Loop {
+            brk: done,
+            cont: latch,
+        });
         self.block(body)?;
         self.scopes.pop();
         self.branch_if_open(latch)?;
         self.builder.position_at_end(latch);
-        let i = self.builder.build_load(start.get_type(), counter, "i")?.into_int_value();
+        let i = self
+            .builder
+            .build_load(start.get_type(), counter, "i")?
+            .into_int_value();
         let next = self.builder.build_int_add(i, step, "next")?;
         self.builder.build_store(counter, next)?;
         self.builder.build_unconditional_branch(head)?;
@@ -200,8 +302,17 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(())
     }
 
-    fn for_list(&mut self, var: LocalId, index: Option<LocalId>, list: &'ir Expr, body: &'ir [Stmt], orelse: &'ir [Stmt]) -> R<()> {
-        let Type::List(elem) = &list.ty else { return Ok(()) };
+    fn for_list(
+        &mut self,
+        var: LocalId,
+        index: Option<LocalId>,
+        list: &'ir Expr,
+        body: &'ir [Stmt],
+        orelse: &'ir [Stmt],
+    ) -> R<()> {
+        let Type::List(elem) = &list.ty else {
+            return Ok(());
+        };
         let l = self.expr(list)?.into_pointer_value();
         let i32t = self.ctx.i32_type();
         let counter = self.entry_alloca(i32t, "idx")?;
@@ -215,23 +326,37 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         );
         self.builder.build_unconditional_branch(head)?;
         self.builder.position_at_end(head);
-        let i = self.builder.build_load(i32t, counter, "idx")?.into_int_value();
+        let i = self
+            .builder
+            .build_load(i32t, counter, "idx")?
+            .into_int_value();
         let len = self.list_len(l)?;
-        let go = self.builder.build_int_compare(IntPredicate::SLT, i, len, "go")?;
-        self.builder.build_conditional_branch(go, body_bb, else_bb)?;
+        let go = self
+            .builder
+            .build_int_compare(IntPredicate::SLT, i, len, "go")?;
+        self.builder
+            .build_conditional_branch(go, body_bb, else_bb)?;
         self.builder.position_at_end(body_bb);
         let item = self.load_element(l, i, elem)?;
         self.builder.build_store(self.local_slot(var), item)?;
         if let Some(index) = index {
             self.builder.build_store(self.local_slot(index), i)?;
         }
-        self.scopes.push(Scope::Loop { brk: done, cont: latch });
+        self.scopes.push(Scope::Loop {
+            brk: done,
+            cont: latch,
+        });
         self.block(body)?;
         self.scopes.pop();
         self.branch_if_open(latch)?;
         self.builder.position_at_end(latch);
-        let i = self.builder.build_load(i32t, counter, "idx")?.into_int_value();
-        let next = self.builder.build_int_add(i, i32t.const_int(1, false), "next")?;
+        let i = self
+            .builder
+            .build_load(i32t, counter, "idx")?
+            .into_int_value();
+        let next = self
+            .builder
+            .build_int_add(i, i32t.const_int(1, false), "next")?;
         self.builder.build_store(counter, next)?;
         self.builder.build_unconditional_branch(head)?;
         self.builder.position_at_end(else_bb);
@@ -241,7 +366,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(())
     }
 
-    fn try_stmt(&mut self, body: &'ir [Stmt], handlers: &'ir [Handler], orelse: &'ir [Stmt], finally: &'ir [Stmt]) -> R<()> {
+    fn try_stmt(
+        &mut self,
+        body: &'ir [Stmt],
+        handlers: &'ir [Handler],
+        orelse: &'ir [Stmt],
+        finally: &'ir [Stmt],
+    ) -> R<()> {
         let after = self.new_block("try.end");
         let normal_exit = self.new_block("try.finally");
         let has_finally = !finally.is_empty();
@@ -261,15 +392,25 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         // Dispatch: the first handler whose classes match takes the exception.
         self.builder.position_at_end(dispatch);
         let exc = self.load_pending()?;
-        let id_ptr = self.builder.build_struct_gep(self.exception_type(), exc, 0, "type_id")?;
-        let type_id = self.builder.build_load(self.ctx.i32_type(), id_ptr, "type_id")?.into_int_value();
+        let id_ptr = self
+            .builder
+            .build_struct_gep(self.exception_type(), exc, 0, "type_id")?;
+        let type_id = self
+            .builder
+            .build_load(self.ctx.i32_type(), id_ptr, "type_id")?
+            .into_int_value();
         for h in handlers {
             let matches = if h.catch_all {
                 self.ctx.bool_type().const_int(1, false)
             } else {
                 let mut m = self.ctx.bool_type().const_zero();
                 for id in &h.catches {
-                    let eq = self.builder.build_int_compare(IntPredicate::EQ, type_id, self.ctx.i32_type().const_int(*id as u64, false), "is")?;
+                    let eq = self.builder.build_int_compare(
+                        IntPredicate::EQ,
+                        type_id,
+                        self.ctx.i32_type().const_int(*id as u64, false),
+                        "is",
+                    )?;
                     m = self.builder.build_or(m, eq, "match")?;
                 }
                 m
@@ -290,7 +431,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             self.builder.position_at_end(next);
         }
         // No handler matched: the exception keeps propagating (through `finally` if any).
-        self.builder.build_unconditional_branch(if has_finally { finally_exc } else { self.outer_unwind(base) })?;
+        self.builder.build_unconditional_branch(if has_finally {
+            finally_exc
+        } else {
+            self.outer_unwind(base)
+        })?;
         self.scopes.truncate(base);
 
         self.builder.position_at_end(normal_exit);
@@ -305,7 +450,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             self.block(finally)?;
             if !self.terminated() {
                 self.store_pending(parked)?;
-                self.builder.build_unconditional_branch(self.unwind_target())?;
+                self.builder
+                    .build_unconditional_branch(self.unwind_target())?;
             }
         } else {
             self.builder.build_unreachable()?;
@@ -327,12 +473,29 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     }
 
     /// Pointer to element `i` (Python indexing: negative counts from the end) or an IndexError.
-    pub(crate) fn element_ptr(&mut self, list: PointerValue<'ctx>, i: inkwell::values::IntValue<'ctx>, elem: &Type, line: Line, message: &str) -> R<PointerValue<'ctx>> {
+    pub(crate) fn element_ptr(
+        &mut self,
+        list: PointerValue<'ctx>,
+        i: inkwell::values::IntValue<'ctx>,
+        elem: &Type,
+        line: Line,
+        message: &str,
+    ) -> R<PointerValue<'ctx>> {
         let len = self.list_len(list)?;
-        let negative = self.builder.build_int_compare(IntPredicate::SLT, i, i.get_type().const_zero(), "neg")?;
+        let negative = self.builder.build_int_compare(
+            IntPredicate::SLT,
+            i,
+            i.get_type().const_zero(),
+            "neg",
+        )?;
         let wrapped = self.builder.build_int_add(i, len, "wrapped")?;
-        let index = self.builder.build_select(negative, wrapped, i, "index")?.into_int_value();
-        let out = self.builder.build_int_compare(IntPredicate::UGE, index, len, "oob")?;
+        let index = self
+            .builder
+            .build_select(negative, wrapped, i, "index")?
+            .into_int_value();
+        let out = self
+            .builder
+            .build_int_compare(IntPredicate::UGE, index, len, "oob")?;
         self.raise_if(out, ExceptionId::IndexError, message, line)?;
         self.data_ptr(list, index, elem)
     }

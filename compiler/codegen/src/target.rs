@@ -3,7 +3,9 @@
 use crate::CodegenError;
 use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
-use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target as LlvmTarget, TargetMachine, TargetTriple};
+use inkwell::targets::{
+    CodeModel, InitializationConfig, RelocMode, Target as LlvmTarget, TargetMachine, TargetTriple,
+};
 use inkwell::OptimizationLevel;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22,7 +24,8 @@ pub enum OptLevel {
 /// An O2-class pipeline cut to what kernel code needs: inlining, scalar replacement, CSE, combining,
 /// CFG cleanup, loop-invariant code motion and GVN. LLVM's full `default<O2>` takes about three times
 /// as long on kernel modules (see `cargo xtask bench compile` with `STROBE_LLVM_PASSES='default<O2>'`).
-pub const PIPELINE: &str = "cgscc(inline),function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,\
+pub const PIPELINE: &str =
+    "cgscc(inline),function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,\
      loop-mssa(licm),gvn,instcombine<no-verify-fixpoint>,simplifycfg,dce)";
 
 impl Target {
@@ -61,17 +64,35 @@ impl Target {
     pub(crate) fn machine(self, opt: OptLevel) -> Result<TargetMachine, CodegenError> {
         LlvmTarget::initialize_riscv(&InitializationConfig::default());
         let triple = TargetTriple::create(self.triple());
-        let target = LlvmTarget::from_triple(&triple).map_err(|e| CodegenError::Llvm(e.to_string()))?;
+        let target =
+            LlvmTarget::from_triple(&triple).map_err(|e| CodegenError::Llvm(e.to_string()))?;
         let level = match opt {
             OptLevel::None => OptimizationLevel::None,
             OptLevel::Default => OptimizationLevel::Default,
         };
         target
-            .create_target_machine(&triple, self.cpu(), self.features(), level, RelocMode::Static, CodeModel::Medium)
-            .ok_or_else(|| CodegenError::Llvm(format!("cannot create a target machine for {}", self.triple())))
+            .create_target_machine(
+                &triple,
+                self.cpu(),
+                self.features(),
+                level,
+                RelocMode::Static,
+                CodeModel::Medium,
+            )
+            .ok_or_else(|| {
+                CodegenError::Llvm(format!(
+                    "cannot create a target machine for {}",
+                    self.triple()
+                ))
+            })
     }
 
-    pub(crate) fn optimize(self, module: &Module<'_>, machine: &TargetMachine, opt: OptLevel) -> Result<(), CodegenError> {
+    pub(crate) fn optimize(
+        self,
+        module: &Module<'_>,
+        machine: &TargetMachine,
+        opt: OptLevel,
+    ) -> Result<(), CodegenError> {
         let passes = match opt {
             OptLevel::None => return Ok(()),
             OptLevel::Default => PIPELINE,

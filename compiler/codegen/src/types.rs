@@ -12,29 +12,44 @@ impl<'ctx> Gen<'ctx, '_> {
 
     /// `{ ptr, i32 }`: a string (also the layout of `strobe_abi::Str`).
     pub(crate) fn str_type(&self) -> StructType<'ctx> {
-        self.ctx.struct_type(&[self.ptr_type().into(), self.ctx.i32_type().into()], false)
+        self.ctx
+            .struct_type(&[self.ptr_type().into(), self.ctx.i32_type().into()], false)
     }
 
     /// `strobe_abi::ListHeader`: `{ len: i32, cap: i32, data: ptr }`.
     pub(crate) fn list_header_type(&self) -> StructType<'ctx> {
         let i32t = self.ctx.i32_type();
-        self.ctx.struct_type(&[i32t.into(), i32t.into(), self.ptr_type().into()], false)
+        self.ctx
+            .struct_type(&[i32t.into(), i32t.into(), self.ptr_type().into()], false)
     }
 
     /// `strobe_abi::Exception`: `{ type_id: i32, name: Str, message: Str }`.
     pub(crate) fn exception_type(&self) -> StructType<'ctx> {
-        self.ctx.struct_type(&[self.ctx.i32_type().into(), self.str_type().into(), self.str_type().into()], false)
+        self.ctx.struct_type(
+            &[
+                self.ctx.i32_type().into(),
+                self.str_type().into(),
+                self.str_type().into(),
+            ],
+            false,
+        )
     }
 
     /// `strobe_abi::SourceLocation`: `{ file: Str, line: i32, function: Str, text: Str }`.
     pub(crate) fn location_type(&self) -> StructType<'ctx> {
         let s = self.str_type();
-        self.ctx.struct_type(&[s.into(), self.ctx.i32_type().into(), s.into(), s.into()], false)
+        self.ctx.struct_type(
+            &[s.into(), self.ctx.i32_type().into(), s.into(), s.into()],
+            false,
+        )
     }
 
     pub(crate) fn object_type(&self, class: strobe_ir::ClassIndex) -> StructType<'ctx> {
-        let fields: Vec<BasicTypeEnum> =
-            self.program.classes[class.0 as usize].fields.iter().map(|(_, t)| self.ll(t)).collect();
+        let fields: Vec<BasicTypeEnum> = self.program.classes[class.0 as usize]
+            .fields
+            .iter()
+            .map(|(_, t)| self.ll(t))
+            .collect();
         self.ctx.struct_type(&fields, false)
     }
 

@@ -2,7 +2,10 @@
 //! device reports.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let address: strobe_device::DeviceAddress = std::env::args().nth(1).ok_or("usage: handshake ADDRESS")?.parse()?;
+    let address: strobe_device::DeviceAddress = std::env::args()
+        .nth(1)
+        .ok_or("usage: handshake ADDRESS")?
+        .parse()?;
     let transport = <dyn strobe_device::Transport>::open(&address)?;
     let device = strobe_device::Device::connect(transport)?;
     println!("{:#x?}", device.info());

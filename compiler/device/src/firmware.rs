@@ -32,7 +32,9 @@ impl FirmwareImage {
                 continue;
             }
             let address = ph.p_paddr(endian) as usize;
-            let data = ph.data(endian, bytes).map_err(|_| FirmwareError::Elf("segment outside the file".into()))?;
+            let data = ph
+                .data(endian, bytes)
+                .map_err(|_| FirmwareError::Elf("segment outside the file".into()))?;
             if data.is_empty() || address >= rom_size as usize {
                 continue;
             }
@@ -44,7 +46,10 @@ impl FirmwareImage {
         }
         let file = &elf;
         rom.resize(rom.len().div_ceil(4) * 4, 0);
-        let words = rom.chunks(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        let words = rom
+            .chunks(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
         let wanted: Vec<&str> = strobe_abi::RUNTIME_SYMBOLS
             .iter()
             .chain(strobe_abi::DEVICE_SYMBOLS)
@@ -62,7 +67,10 @@ impl FirmwareImage {
         if let Some(missing) = wanted.iter().find(|w| !exports.contains_key(**w)) {
             return Err(FirmwareError::Missing(missing.to_string()));
         }
-        Ok(FirmwareImage { rom: words, exports })
+        Ok(FirmwareImage {
+            rom: words,
+            exports,
+        })
     }
 
     /// The ROM in `$readmemh` format: one hex word per line.

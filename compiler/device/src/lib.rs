@@ -4,14 +4,14 @@
 
 mod address;
 mod firmware;
+mod session;
 mod sim;
 mod trace;
-mod session;
 mod transport;
 
 pub use address::DeviceAddress;
 pub use firmware::{FirmwareError, FirmwareImage};
+pub use session::{Device, DeviceError, Outcome, RunResult};
 pub use sim::{SimBuild, SimDevice};
 pub use trace::{Edge, Trace};
-pub use session::{Device, DeviceError, Outcome, RunResult};
 pub use transport::{SerialTransport, TcpTransport, Transport};

@@ -19,7 +19,10 @@ pub enum DeviceError {
     #[error("no reply from the device while {0}")]
     Timeout(&'static str),
     #[error("the device refused {during}: {code:?}")]
-    Refused { code: ErrorCode, during: &'static str },
+    Refused {
+        code: ErrorCode,
+        during: &'static str,
+    },
     #[error("undecodable reply from the device: {0:?}")]
     Protocol(strobe_protocol::Error),
     #[error("unexpected reply while {during}: {reply}")]
@@ -31,9 +34,20 @@ pub enum DeviceError {
 /// How a kernel run ended, as the device reported it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    Finished { cycles: u64 },
-    Exception { type_id: u32, name: String, message: String, traceback: String },
-    Fault { cause: u32, pc: u32, value: u32 },
+    Finished {
+        cycles: u64,
+    },
+    Exception {
+        type_id: u32,
+        name: String,
+        message: String,
+        traceback: String,
+    },
+    Fault {
+        cause: u32,
+        pc: u32,
+        value: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,7 +79,13 @@ pub struct Device {
 impl Device {
     /// Opens a session over `transport` and performs the handshake.
     pub fn connect(transport: Box<dyn Transport>) -> Result<Self, DeviceError> {
-        let mut d = Device { transport, decoder: Box::new(FrameDecoder::new()), out: vec![0; BUFFER], seq: 0, info: None };
+        let mut d = Device {
+            transport,
+            decoder: Box::new(FrameDecoder::new()),
+            out: vec![0; BUFFER],
+            seq: 0,
+            info: None,
+        };
         d.handshake()?;
         Ok(d)
     }
@@ -80,7 +100,9 @@ impl Device {
 
     fn send(&mut self, m: &Message<'_>) -> Result<u16, DeviceError> {
         self.seq = self.seq.wrapping_add(1);
-        let n = m.encode(self.seq, &mut self.out).map_err(DeviceError::Protocol)?;
+        let n = m
+            .encode(self.seq, &mut self.out)
+            .map_err(DeviceError::Protocol)?;
         self.transport.write_all(&self.out[..n])?;
         self.transport.flush()?;
         Ok(self.seq)
@@ -91,13 +113,22 @@ impl Device {
         loop {
             let n = match self.transport.read(&mut byte) {
                 Ok(n) => n,
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
                     return Err(DeviceError::Timeout(during))
                 }
                 Err(e) => return Err(e.into()),
             };
             if n == 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the device closed the link").into());
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the device closed the link",
+                )
+                .into());
             }
             match self.decoder.push(byte[0]) {
                 Step::Pending => continue,
@@ -112,13 +143,20 @@ impl Device {
                 Message::Error { code, .. } => Reply::Error(code),
                 Message::Log { text } => Reply::Log(text.to_string()),
                 Message::Finished { cycles } => Reply::Done(Outcome::Finished { cycles }),
-                Message::Exception { type_id, name, message, traceback } => Reply::Done(Outcome::Exception {
+                Message::Exception {
+                    type_id,
+                    name,
+                    message,
+                    traceback,
+                } => Reply::Done(Outcome::Exception {
                     type_id,
                     name: name.to_string(),
                     message: message.to_string(),
                     traceback: traceback.to_string(),
                 }),
-                Message::Fault { cause, pc, value } => Reply::Done(Outcome::Fault { cause, pc, value }),
+                Message::Fault { cause, pc, value } => {
+                    Reply::Done(Outcome::Fault { cause, pc, value })
+                }
                 other => Reply::Other(format!("{other:?}")),
             });
         }
@@ -131,7 +169,12 @@ impl Device {
                 // Late replies to an earlier, abandoned exchange.
                 Reply::Ack(_) | Reply::Hello(_) => continue,
                 Reply::Error(code) => return Err(DeviceError::Refused { code, during }),
-                other => return Err(DeviceError::Unexpected { during, reply: format!("{other:?}") }),
+                other => {
+                    return Err(DeviceError::Unexpected {
+                        during,
+                        reply: format!("{other:?}"),
+                    })
+                }
             }
         }
     }
@@ -155,7 +198,9 @@ impl Device {
 
     fn hello(&mut self, retry: bool) -> Result<DeviceInfo, DeviceError> {
         self.decoder.reset();
-        self.send(&Message::Hello { host_version: PROTOCOL_VERSION })?;
+        self.send(&Message::Hello {
+            host_version: PROTOCOL_VERSION,
+        })?;
         loop {
             match self.receive("waiting for the handshake")? {
                 // A complaint about the abandoned frame.
@@ -172,8 +217,18 @@ impl Device {
                 }
                 // Replies to an earlier, interrupted exchange.
                 Reply::Ack(_) | Reply::Log(_) | Reply::Done(_) => continue,
-                Reply::Error(code) => return Err(DeviceError::Refused { code, during: "the handshake" }),
-                Reply::Other(reply) => return Err(DeviceError::Unexpected { during: "the handshake", reply }),
+                Reply::Error(code) => {
+                    return Err(DeviceError::Refused {
+                        code,
+                        during: "the handshake",
+                    })
+                }
+                Reply::Other(reply) => {
+                    return Err(DeviceError::Unexpected {
+                        during: "the handshake",
+                        reply,
+                    })
+                }
             }
         }
     }
@@ -186,19 +241,29 @@ impl Device {
 
     /// Uploads a kernel image; the device accepts it only if every byte arrived and the CRC matches.
     pub fn upload(&mut self, image: &[u8]) -> Result<(), DeviceError> {
-        let len = u32::try_from(image.len()).map_err(|_| DeviceError::Incompatible("image over 4 GiB".into()))?;
+        let len = u32::try_from(image.len())
+            .map_err(|_| DeviceError::Incompatible("image over 4 GiB".into()))?;
         let seq = self.send(&Message::LoadBegin { image_len: len })?;
         self.expect_ack(seq, "starting the upload")?;
         for (i, chunk) in image.chunks(CHUNK).enumerate() {
-            let seq = self.send(&Message::LoadChunk { offset: (i * CHUNK) as u32, data: chunk })?;
+            let seq = self.send(&Message::LoadChunk {
+                offset: (i * CHUNK) as u32,
+                data: chunk,
+            })?;
             self.expect_ack(seq, "uploading")?;
         }
-        let seq = self.send(&Message::LoadEnd { image_crc: crc32(image) })?;
+        let seq = self.send(&Message::LoadEnd {
+            image_crc: crc32(image),
+        })?;
         self.expect_ack(seq, "finishing the upload")
     }
 
     /// Runs the loaded kernel from `entry`, passing its output to `on_output` as it arrives.
-    pub fn run(&mut self, entry: u32, mut on_output: impl FnMut(&str)) -> Result<RunResult, DeviceError> {
+    pub fn run(
+        &mut self,
+        entry: u32,
+        mut on_output: impl FnMut(&str),
+    ) -> Result<RunResult, DeviceError> {
         let seq = self.send(&Message::Run { entry })?;
         self.expect_ack(seq, "starting the kernel")?;
         let mut output = String::new();
@@ -209,8 +274,18 @@ impl Device {
                     output.push_str(&text);
                 }
                 Reply::Done(outcome) => return Ok(RunResult { output, outcome }),
-                Reply::Error(code) => return Err(DeviceError::Refused { code, during: "running the kernel" }),
-                other => return Err(DeviceError::Unexpected { during: "the kernel runs", reply: format!("{other:?}") }),
+                Reply::Error(code) => {
+                    return Err(DeviceError::Refused {
+                        code,
+                        during: "running the kernel",
+                    })
+                }
+                other => {
+                    return Err(DeviceError::Unexpected {
+                        during: "the kernel runs",
+                        reply: format!("{other:?}"),
+                    })
+                }
             }
         }
     }

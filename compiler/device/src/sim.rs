@@ -34,21 +34,31 @@ pub struct SimBuild {
 }
 
 fn run(step: &'static str, cmd: &mut Command) -> Result<(), SimError> {
-    let out = cmd.output().map_err(|e| SimError::Build { step, message: format!("cannot run {:?}: {e}", cmd.get_program()) })?;
+    let out = cmd.output().map_err(|e| SimError::Build {
+        step,
+        message: format!("cannot run {:?}: {e}", cmd.get_program()),
+    })?;
     if out.status.success() {
         return Ok(());
     }
-    let text = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    let text =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
     let tail: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let tail = tail[tail.len().saturating_sub(15)..].join("\n");
-    Err(SimError::Build { step, message: tail })
+    Err(SimError::Build {
+        step,
+        message: tail,
+    })
 }
 
 /// FNV-1a of the gateware sources: rebuild the simulator when they change.
 fn gateware_stamp(repo: &Path) -> Result<String, SimError> {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut files = Vec::new();
-    for (dir, ext) in [("gateware-bindings/strobe_gateware", "py"), ("gateware-bindings/sim_modules/strobe_uart", "c")] {
+    for (dir, ext) in [
+        ("gateware-bindings/strobe_gateware", "py"),
+        ("gateware-bindings/sim_modules/strobe_uart", "c"),
+    ] {
         let entries = std::fs::read_dir(repo.join(dir))?.filter_map(|e| e.ok().map(|e| e.path()));
         files.extend(entries.filter(|p| p.extension().is_some_and(|e| e == ext)));
     }
@@ -64,17 +74,26 @@ fn gateware_stamp(repo: &Path) -> Result<String, SimError> {
 
 impl SimBuild {
     /// Builds what is missing or stale under `dir`; `progress` hears each step and its duration.
-    pub fn ensure(repo: &Path, dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<SimBuild, SimError> {
+    pub fn ensure(
+        repo: &Path,
+        dir: &Path,
+        progress: &mut dyn FnMut(&str),
+    ) -> Result<SimBuild, SimError> {
         let gateware = dir.join("gateware");
         let stamp_file = dir.join("stamp");
         let stamp = gateware_stamp(repo)?;
-        let fresh = gateware.join("obj_dir/Vsim").exists() && std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str());
+        let fresh = gateware.join("obj_dir/Vsim").exists()
+            && std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str());
         if !fresh {
             let t = Instant::now();
             progress("[1/3] generating the SoC (LiteX, VexRiscv, RTIO)...");
             // The virtual environment `cargo xtask setup` makes, else the system's Python.
             let venv = repo.join("target/strobe-venv/bin/python3");
-            let python = if venv.exists() { venv } else { PathBuf::from("python3") };
+            let python = if venv.exists() {
+                venv
+            } else {
+                PathBuf::from("python3")
+            };
             run(
                 "generating the SoC",
                 Command::new(python)
@@ -85,12 +104,18 @@ impl SimBuild {
             progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
             let t = Instant::now();
             progress("[2/3] building the Verilator simulation (about 30 s, once)...");
-            run("building the simulation", Command::new("bash").arg("build_sim.sh").current_dir(&gateware))?;
+            run(
+                "building the simulation",
+                Command::new("bash")
+                    .arg("build_sim.sh")
+                    .current_dir(&gateware),
+            )?;
             std::fs::write(&stamp_file, &stamp)?;
             progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
         }
         // Cargo rebuilds the firmware only when it changed; announce it when it is sure to take a while.
-        let elf_path = repo.join("runtime-firmware/target/riscv32im-unknown-none-elf/release/strobe-firmware");
+        let elf_path =
+            repo.join("runtime-firmware/target/riscv32im-unknown-none-elf/release/strobe-firmware");
         let announce = !fresh || !elf_path.exists();
         let t = Instant::now();
         if announce {
@@ -100,7 +125,15 @@ impl SimBuild {
         run(
             "building the firmware",
             Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                .args(["build", "--release", "--quiet", "--target", "riscv32im-unknown-none-elf", "-p", "strobe-firmware"])
+                .args([
+                    "build",
+                    "--release",
+                    "--quiet",
+                    "--target",
+                    "riscv32im-unknown-none-elf",
+                    "-p",
+                    "strobe-firmware",
+                ])
                 .arg("--manifest-path")
                 .arg(repo.join("runtime-firmware/Cargo.toml"))
                 .env("STROBE_CSR_JSON", &csr_json)
@@ -117,8 +150,15 @@ impl SimBuild {
         let rtio_registers = json_number(&csr, "\"rtio_o_event\"", "\"addr\"")
             .zip(json_number(&csr, "\"rtio_o_status\"", "\"addr\""))
             .map(|(e, s)| (e as u32, s as u32));
-        let kernel_base = json_number(&csr, "\"main_ram\"", "\"base\"").unwrap_or(0x4000_0000) as u32;
-        Ok(SimBuild { gateware, firmware: FirmwareImage::from_elf(&elf, rom_size)?, clock_hz, rtio_registers, kernel_base })
+        let kernel_base =
+            json_number(&csr, "\"main_ram\"", "\"base\"").unwrap_or(0x4000_0000) as u32;
+        Ok(SimBuild {
+            gateware,
+            firmware: FirmwareImage::from_elf(&elf, rom_size)?,
+            clock_hz,
+            rtio_registers,
+            kernel_base,
+        })
     }
 }
 
@@ -129,7 +169,10 @@ fn json_number(text: &str, key: &str, field: &str) -> Option<u64> {
         rest = &rest[rest.find(field)? + field.len()..];
     }
     let start = rest.find(|c: char| c.is_ascii_digit())?;
-    let digits: String = rest[start..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = rest[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     digits.parse().ok()
 }
 
@@ -203,7 +246,12 @@ impl SimDevice {
                 return Err(SimError::NoConnection(0));
             }
         };
-        Ok(SimDevice { child, port, edges, _run_dir: run_dir })
+        Ok(SimDevice {
+            child,
+            port,
+            edges,
+            _run_dir: run_dir,
+        })
     }
 
     /// Connects to the simulator's UART, waiting for it to listen.
@@ -212,7 +260,9 @@ impl SimDevice {
         loop {
             match crate::TcpTransport::connect("127.0.0.1", self.port) {
                 Ok(t) => return Ok(t),
-                Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
                 Err(_) => return Err(SimError::NoConnection(self.port)),
             }
         }

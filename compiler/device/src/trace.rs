@@ -20,7 +20,11 @@ impl Edge {
         let timestamp = words.next()?.parse().ok()?;
         let channel = words.next()?.parse().ok()?;
         let value = words.next()?.parse().ok()?;
-        Some(Edge { timestamp, channel, value })
+        Some(Edge {
+            timestamp,
+            channel,
+            value,
+        })
     }
 }
 
@@ -44,7 +48,8 @@ impl Trace {
         channels.sort_unstable();
         channels.dedup();
         let id = |ch: u32| char::from(b'!' + (ch % 90) as u8);
-        let mut out = String::from("$date strobe $end\n$timescale 1ps $end\n$scope module rtio $end\n");
+        let mut out =
+            String::from("$date strobe $end\n$timescale 1ps $end\n$scope module rtio $end\n");
         for &ch in &channels {
             let _ = writeln!(out, "$var wire 1 {} ttl{} $end", id(ch), ch);
         }
@@ -72,10 +77,30 @@ mod tests {
 
     #[test]
     fn parses_and_writes() {
-        assert_eq!(Edge::parse("rtio 1200 3 1"), Some(Edge { timestamp: 1200, channel: 3, value: 1 }));
+        assert_eq!(
+            Edge::parse("rtio 1200 3 1"),
+            Some(Edge {
+                timestamp: 1200,
+                channel: 3,
+                value: 1
+            })
+        );
         assert_eq!(Edge::parse("ifetch 12"), None);
         assert_eq!(Edge::parse("rtio x 3 1"), None);
-        let t = Trace { edges: vec![Edge { timestamp: 10, channel: 0, value: 1 }, Edge { timestamp: 20, channel: 0, value: 0 }] };
+        let t = Trace {
+            edges: vec![
+                Edge {
+                    timestamp: 10,
+                    channel: 0,
+                    value: 1,
+                },
+                Edge {
+                    timestamp: 20,
+                    channel: 0,
+                    value: 0,
+                },
+            ],
+        };
         assert_eq!(t.text(), "10 0 1\n20 0 0\n");
         let vcd = t.vcd(125_000_000);
         assert!(vcd.contains("$var wire 1 ! ttl0 $end"));

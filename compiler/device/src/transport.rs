@@ -56,7 +56,11 @@ impl TcpTransport {
         stream.set_nodelay(true)?;
         let timeout = Duration::from_secs(10);
         stream.set_read_timeout(Some(timeout))?;
-        Ok(TcpTransport { address: (host.to_string(), port), stream, timeout })
+        Ok(TcpTransport {
+            address: (host.to_string(), port),
+            stream,
+            timeout,
+        })
     }
 }
 
@@ -84,8 +88,15 @@ pub struct SerialTransport {
 
 impl SerialTransport {
     pub fn open(path: &str, baud: u32) -> io::Result<Self> {
-        let port = serialport::new(path, baud).timeout(Duration::from_secs(10)).open_native().map_err(io::Error::from)?;
-        Ok(SerialTransport { path: path.to_string(), baud, port })
+        let port = serialport::new(path, baud)
+            .timeout(Duration::from_secs(10))
+            .open_native()
+            .map_err(io::Error::from)?;
+        Ok(SerialTransport {
+            path: path.to_string(),
+            baud,
+            port,
+        })
     }
 }
 

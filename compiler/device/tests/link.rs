@@ -38,7 +38,9 @@ fn serve_tcp(listener: TcpListener) {
 }
 
 fn image(first: u8, len: usize) -> Vec<u8> {
-    std::iter::once(first).chain((1..len).map(|i| (i * 7) as u8)).collect()
+    std::iter::once(first)
+        .chain((1..len).map(|i| (i * 7) as u8))
+        .collect()
 }
 
 #[test]
@@ -85,27 +87,52 @@ fn tcp_link_recovers_from_a_mid_upload_disconnect() {
     {
         let mut raw = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         let mut buf = vec![0u8; 20_000];
-        let n = Message::LoadBegin { image_len: 8192 }.encode(1, &mut buf).unwrap();
+        let n = Message::LoadBegin { image_len: 8192 }
+            .encode(1, &mut buf)
+            .unwrap();
         raw.write_all(&buf[..n]).unwrap();
-        let n = Message::LoadChunk { offset: 0, data: &[0; 4096] }.encode(2, &mut buf).unwrap();
+        let n = Message::LoadChunk {
+            offset: 0,
+            data: &[0; 4096],
+        }
+        .encode(2, &mut buf)
+        .unwrap();
         raw.write_all(&buf[..n / 2]).unwrap();
     }
-    let mut device = Device::connect(Box::new(TcpTransport::connect("127.0.0.1", port).expect("connect"))).expect("handshake");
+    let mut device = Device::connect(Box::new(
+        TcpTransport::connect("127.0.0.1", port).expect("connect"),
+    ))
+    .expect("handshake");
     // The half upload was discarded: nothing to run.
     match device.run(BASE, |_| {}) {
-        Err(DeviceError::Refused { code: ErrorCode::NoKernel, .. }) => {}
+        Err(DeviceError::Refused {
+            code: ErrorCode::NoKernel,
+            ..
+        }) => {}
         other => panic!("expected NoKernel, got {other:?}"),
     }
     device.upload(&image(0, 10_000)).expect("upload");
-    assert_eq!(device.run(BASE, |_| {}).expect("run").outcome, Outcome::Finished { cycles: 1234 });
+    assert_eq!(
+        device.run(BASE, |_| {}).expect("run").outcome,
+        Outcome::Finished { cycles: 1234 }
+    );
     // The link drops; the driver reconnects and the loaded kernel is still there.
     device.recover().expect("recover");
-    assert_eq!(device.run(BASE, |_| {}).expect("run").outcome, Outcome::Finished { cycles: 1234 });
+    assert_eq!(
+        device.run(BASE, |_| {}).expect("run").outcome,
+        Outcome::Finished { cycles: 1234 }
+    );
     // A faulting kernel is reported and the device takes the next one.
     device.upload(&image(2, 16)).expect("upload");
-    assert!(matches!(device.run(BASE, |_| {}).expect("run").outcome, Outcome::Fault { cause: 2, .. }));
+    assert!(matches!(
+        device.run(BASE, |_| {}).expect("run").outcome,
+        Outcome::Fault { cause: 2, .. }
+    ));
     device.upload(&image(0, 16)).expect("upload");
-    assert_eq!(device.run(BASE, |_| {}).expect("run").outcome, Outcome::Finished { cycles: 1234 });
+    assert_eq!(
+        device.run(BASE, |_| {}).expect("run").outcome,
+        Outcome::Finished { cycles: 1234 }
+    );
 }
 
 #[test]
@@ -116,7 +143,9 @@ fn corrupt_frames_get_error_replies() {
     let mut raw = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     raw.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut buf = [0u8; 64];
-    let n = Message::Hello { host_version: 1 }.encode(5, &mut buf).unwrap();
+    let n = Message::Hello { host_version: 1 }
+        .encode(5, &mut buf)
+        .unwrap();
     buf[n - 1] ^= 0xff; // break the CRC
     raw.write_all(&buf[..n]).unwrap();
     let mut reply = [0u8; 64];
@@ -125,10 +154,18 @@ fn corrupt_frames_get_error_replies() {
         got += raw.read(&mut reply[got..]).expect("error reply");
     }
     let (frame, _) = strobe_protocol::frame::decode(&reply[..got]).expect("a valid frame");
-    assert_eq!(Message::decode(&frame).unwrap(), Message::Error { code: ErrorCode::BadCrc, of_seq: 5 });
+    assert_eq!(
+        Message::decode(&frame).unwrap(),
+        Message::Error {
+            code: ErrorCode::BadCrc,
+            of_seq: 5
+        }
+    );
     // Garbage followed by a good handshake still works on the same connection.
     raw.write_all(b"\xff\x00noise").unwrap();
     drop(raw);
-    let device = Device::connect(Box::new(TcpTransport::connect("127.0.0.1", port).expect("connect")));
+    let device = Device::connect(Box::new(
+        TcpTransport::connect("127.0.0.1", port).expect("connect"),
+    ));
     assert!(device.is_ok());
 }

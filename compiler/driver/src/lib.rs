@@ -33,7 +33,9 @@ impl CompileError {
     /// The message a user sees: rendered diagnostics for source errors.
     pub fn render(&self) -> String {
         match self {
-            CompileError::Source(file, diagnostics) => strobe_syntax::render_diagnostics(file, diagnostics),
+            CompileError::Source(file, diagnostics) => {
+                strobe_syntax::render_diagnostics(file, diagnostics)
+            }
             other => format!("error: {other}\n"),
         }
     }
@@ -132,13 +134,20 @@ impl Compiler {
     }
 
     pub fn for_platform(disk: Option<UnitCache>, platform: Platform) -> Self {
-        Compiler { platform, ..Compiler::new(disk) }
+        Compiler {
+            platform,
+            ..Compiler::new(disk)
+        }
     }
 
     fn lower_options(&self) -> strobe_ir::LowerOptions {
         match &self.platform {
             Platform::Standalone => strobe_ir::LowerOptions::default(),
-            Platform::Device { clock_hz, rtio_registers, .. } => strobe_ir::LowerOptions {
+            Platform::Device {
+                clock_hz,
+                rtio_registers,
+                ..
+            } => strobe_ir::LowerOptions {
                 device_clock_hz: Some(*clock_hz),
                 rtio_registers: *rtio_registers,
                 appended: Some((self.prelude_line, DEVICE_PRELUDE_NAME)),
@@ -149,7 +158,9 @@ impl Compiler {
     fn link_config(&self) -> LinkConfig {
         match &self.platform {
             Platform::Standalone => LinkConfig::linux_user("_start"),
-            Platform::Device { base, externals, .. } => LinkConfig::device(*base, strobe_abi::KERNEL_ENTRY, externals.clone()),
+            Platform::Device {
+                base, externals, ..
+            } => LinkConfig::device(*base, strobe_abi::KERNEL_ENTRY, externals.clone()),
         }
     }
 
@@ -165,7 +176,8 @@ impl Compiler {
         let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
         let module = strobe_syntax::parse(file).map_err(source_error)?;
         let typed = strobe_types::check_program(&module).map_err(source_error)?;
-        let program = strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
+        let program =
+            strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
         let mut out = String::new();
         for unit in &program.units {
             out.push_str(&strobe_codegen::unit_llvm_ir(&program, unit, self.target)?);
@@ -179,7 +191,11 @@ impl Compiler {
         match self.platform {
             Platform::Standalone => file.clone(),
             Platform::Device { .. } => {
-                let text = if file.text.ends_with('\n') { file.text.clone() } else { format!("{}\n", file.text) };
+                let text = if file.text.ends_with('\n') {
+                    file.text.clone()
+                } else {
+                    format!("{}\n", file.text)
+                };
                 self.prelude_line = text.lines().count() as u32 + 1;
                 SourceFile::new(file.name.clone(), format!("{text}{DEVICE_PRELUDE}"))
             }
@@ -197,22 +213,39 @@ impl Compiler {
         let typed = strobe_types::check_program(&module).map_err(source_error)?;
         t.infer = start.elapsed();
         let start = Instant::now();
-        let program = strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
+        let program =
+            strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
         t.ir = start.elapsed();
         let options = match (&self.opt, self.lower_options().device_clock_hz) {
             (OptLevel::None, None) => "O0".to_string(),
             (OptLevel::Default, None) => "O2".to_string(),
             (o, Some(hz)) => {
-                let inline = self.lower_options().rtio_registers.map_or("call".to_string(), |r| format!("{:x}-{:x}", r.event, r.status));
-                format!("{}-dev{hz}-rtio{inline}", if *o == OptLevel::None { "O0" } else { "O2" })
+                let inline = self
+                    .lower_options()
+                    .rtio_registers
+                    .map_or("call".to_string(), |r| {
+                        format!("{:x}-{:x}", r.event, r.status)
+                    });
+                format!(
+                    "{}-dev{hz}-rtio{inline}",
+                    if *o == OptLevel::None { "O0" } else { "O2" }
+                )
             }
         };
         // Units found in memory or on disk are reused; the rest go to LLVM on two threads.
-        let keys: Vec<CacheKey> =
-            program.units.iter().map(|u| CacheKey::new(&u.key.0, self.target.name(), &options)).collect();
+        let keys: Vec<CacheKey> = program
+            .units
+            .iter()
+            .map(|u| CacheKey::new(&u.key.0, self.target.name(), &options))
+            .collect();
         let mut found: Vec<Option<Vec<u8>>> = keys
             .iter()
-            .map(|k| self.memory.get(k).cloned().or_else(|| self.disk.as_ref().and_then(|d| d.get(k))))
+            .map(|k| {
+                self.memory
+                    .get(k)
+                    .cloned()
+                    .or_else(|| self.disk.as_ref().and_then(|d| d.get(k)))
+            })
             .collect();
         let cached = found.iter().filter(|f| f.is_some()).count();
         let missing: Vec<usize> = (0..keys.len()).filter(|&i| found[i].is_none()).collect();
@@ -231,15 +264,32 @@ impl Compiler {
         for ((unit, key), bytes) in program.units.iter().zip(keys).zip(found) {
             let bytes = bytes.unwrap_or_default();
             self.memory.insert(key, bytes.clone());
-            objects.push(InputObject { name: program.function(unit.root).symbol.clone(), bytes });
+            objects.push(InputObject {
+                name: program.function(unit.root).symbol.clone(),
+                bytes,
+            });
         }
         let compiled = missing.len();
         let start = Instant::now();
-        let runtime = Archive { name: "libstrobe_kernel_rt.a".into(), bytes: KERNEL_RUNTIME.to_vec() };
+        let runtime = Archive {
+            name: "libstrobe_kernel_rt.a".into(),
+            bytes: KERNEL_RUNTIME.to_vec(),
+        };
         let image = strobe_link::link(&objects, &[runtime], &self.link_config())?;
         t.link = start.elapsed();
-        let prelude_line = if matches!(self.platform, Platform::Device { .. }) { self.prelude_line } else { 0 };
-        Ok(CompileOutput { image, prelude_line, objects, timings: t, units_compiled: compiled, units_cached: cached })
+        let prelude_line = if matches!(self.platform, Platform::Device { .. }) {
+            self.prelude_line
+        } else {
+            0
+        };
+        Ok(CompileOutput {
+            image,
+            prelude_line,
+            objects,
+            timings: t,
+            units_compiled: compiled,
+            units_cached: cached,
+        })
     }
 }
 
@@ -252,7 +302,10 @@ fn compile_units(
 ) -> Result<Vec<strobe_codegen::UnitObject>, strobe_codegen::CodegenError> {
     const WORKERS: usize = 2;
     if which.len() <= 1 {
-        return which.iter().map(|&i| strobe_codegen::compile_unit(program, &program.units[i], target, opt)).collect();
+        return which
+            .iter()
+            .map(|&i| strobe_codegen::compile_unit(program, &program.units[i], target, opt))
+            .collect();
     }
     let results: Vec<_> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..WORKERS)
@@ -262,12 +315,25 @@ fn compile_units(
                         .iter()
                         .enumerate()
                         .filter(|(k, _)| k % WORKERS == w)
-                        .map(|(k, &i)| (k, strobe_codegen::compile_unit(program, &program.units[i], target, opt)))
+                        .map(|(k, &i)| {
+                            (
+                                k,
+                                strobe_codegen::compile_unit(
+                                    program,
+                                    &program.units[i],
+                                    target,
+                                    opt,
+                                ),
+                            )
+                        })
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("codegen worker panicked")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("codegen worker panicked"))
+            .collect()
     });
     let mut ordered: Vec<_> = results;
     ordered.sort_by_key(|(k, _)| *k);

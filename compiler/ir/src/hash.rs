@@ -36,8 +36,14 @@ macro_rules! hash_type {
     };
 }
 
-hash_type!(IdentityHash, "What a function is: its body, what it reads, and its callees' hashes.");
-hash_type!(SignatureHash, "How a function is called: its stable qualified name and full signature.");
+hash_type!(
+    IdentityHash,
+    "What a function is: its body, what it reads, and its callees' hashes."
+);
+hash_type!(
+    SignatureHash,
+    "How a function is called: its stable qualified name and full signature."
+);
 
 /// Feeds `std::hash::Hash` output into BLAKE3.
 struct Blake(blake3::Hasher);
@@ -61,7 +67,11 @@ fn digest(f: impl FnOnce(&mut Blake)) -> [u8; 32] {
 }
 
 pub fn signature_hash(f: &Function) -> SignatureHash {
-    let params: Vec<&Type> = f.params.iter().map(|p| &f.locals[p.0 as usize].ty).collect();
+    let params: Vec<&Type> = f
+        .params
+        .iter()
+        .map(|p| &f.locals[p.0 as usize].ty)
+        .collect();
     SignatureHash(digest(|h| {
         f.qualified.hash(h);
         params.hash(h);
@@ -71,10 +81,17 @@ pub fn signature_hash(f: &Function) -> SignatureHash {
 
 /// The body with callees replaced by their order of first appearance, so the hash does not depend on
 /// where the callees happen to sit in this program's function table.
-fn body_hash(f: &Function, classes: &[ClassLayout], rtio: Option<RtioRegisters>, appended: &Option<(Line, String)>) -> [u8; 32] {
+fn body_hash(
+    f: &Function,
+    classes: &[ClassLayout],
+    rtio: Option<RtioRegisters>,
+    appended: &Option<(Line, String)>,
+) -> [u8; 32] {
     let order = callees_in_order(f);
     let mut body = f.body.clone();
-    crate::units::map_callees(&mut body, &mut |id| FuncId(order.iter().position(|c| *c == id).unwrap_or(0) as u32));
+    crate::units::map_callees(&mut body, &mut |id| {
+        FuncId(order.iter().position(|c| *c == id).unwrap_or(0) as u32)
+    });
     digest(|h| {
         f.name.hash(h);
         f.qualified.hash(h);
@@ -94,8 +111,18 @@ pub fn assign_hashes(program: &mut Program) {
     for f in &mut program.functions {
         f.signature = signature_hash(f);
     }
-    let bodies: Vec<[u8; 32]> =
-        program.functions.iter().map(|f| body_hash(f, &program.classes, program.rtio_registers, &program.appended)).collect();
+    let bodies: Vec<[u8; 32]> = program
+        .functions
+        .iter()
+        .map(|f| {
+            body_hash(
+                f,
+                &program.classes,
+                program.rtio_registers,
+                &program.appended,
+            )
+        })
+        .collect();
     let mut identity: Vec<Option<IdentityHash>> = vec![None; program.functions.len()];
     // Components come callees-first.
     for component in strongly_connected_components(program) {
@@ -133,7 +160,11 @@ pub fn assign_hashes(program: &mut Program) {
         f.symbol = if f.boundary {
             format!("_strobe_sig_{}", f.signature)
         } else {
-            let readable: String = f.qualified.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            let readable: String = f
+                .qualified
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
             format!("_strobe_{}_{}", readable, f.identity)
         };
     }

@@ -7,8 +7,8 @@
 
 mod hash;
 mod lower;
-mod units;
 mod tree;
+mod units;
 
 pub use hash::{IdentityHash, SignatureHash};
 pub use lower::{lower_program, LowerOptions};

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use strobe_syntax::ast::{self, BinOp, CmpOp, ExprKind as A, FStringPart, StmtKind};
 use strobe_syntax::{Diagnostic, SourceFile, Span};
 use strobe_types::{
-    ArgSource, Builtin, Callable, ClassId, ConstValue, Instance, InstanceId, ListMethod, Resolution, Ty,
-    TypedProgram,
+    ArgSource, Builtin, Callable, ClassId, ConstValue, Instance, InstanceId, ListMethod,
+    Resolution, Ty, TypedProgram,
 };
 
 /// What the target offers the kernel language.
@@ -24,16 +24,28 @@ pub struct LowerOptions {
 }
 
 /// Lowers every instance of `program` to IR and computes hashes and link units.
-pub fn lower_program(program: &TypedProgram<'_>, file: &SourceFile, options: LowerOptions) -> Result<Program, Vec<Diagnostic>> {
+pub fn lower_program(
+    program: &TypedProgram<'_>,
+    file: &SourceFile,
+    options: LowerOptions,
+) -> Result<Program, Vec<Diagnostic>> {
     let mut class_index = HashMap::new();
     let mut classes = Vec::new();
     for (i, c) in program.classes.iter().enumerate() {
         if !c.is_exception() {
             class_index.insert(ClassId(i as u32), ClassIndex(classes.len() as u32));
-            classes.push(ClassLayout { name: c.name.clone(), fields: vec![] });
+            classes.push(ClassLayout {
+                name: c.name.clone(),
+                fields: vec![],
+            });
         }
     }
-    let ctx = Shared { program, file, class_index, options };
+    let ctx = Shared {
+        program,
+        file,
+        class_index,
+        options,
+    };
     for (id, index) in &ctx.class_index {
         let fields = program.classes[id.0 as usize]
             .fields
@@ -61,10 +73,15 @@ pub fn lower_program(program: &TypedProgram<'_>, file: &SourceFile, options: Low
         functions,
         classes,
         entry: FuncId(program.entry.0),
-        main_call_line: program.module.main_call.map(|s| Line(file.line_col(s.start).line)),
+        main_call_line: program
+            .module
+            .main_call
+            .map(|s| Line(file.line_col(s.start).line)),
         units: vec![],
         rtio_registers: options.rtio_registers,
-        appended: options.appended.map(|(line, name)| (Line(line), name.to_string())),
+        appended: options
+            .appended
+            .map(|(line, name)| (Line(line), name.to_string())),
     };
     hash::assign_hashes(&mut out);
     out.units = units::link_units(&out);
@@ -128,10 +145,20 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             .map(|l| Local {
                 name: l.name.clone(),
                 ty: shared.ty(&l.ty),
-                kind: if l.captured_from.is_some() { LocalKind::Captured } else { LocalKind::Value },
+                kind: if l.captured_from.is_some() {
+                    LocalKind::Captured
+                } else {
+                    LocalKind::Value
+                },
             })
             .collect();
-        FnLower { shared, id, inst, locals, diagnostics: Vec::new() }
+        FnLower {
+            shared,
+            id,
+            inst,
+            locals,
+            diagnostics: Vec::new(),
+        }
     }
 
     fn def(&self) -> &'a ast::FunctionDef {
@@ -143,10 +170,24 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         let def = self.def();
         let mut params: Vec<LocalId> = (0..def.params.len() as u32).map(LocalId).collect();
         params.extend(
-            self.inst.locals.iter().enumerate().filter(|(_, l)| l.captured_from.is_some()).map(|(i, _)| LocalId(i as u32)),
+            self.inst
+                .locals
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.captured_from.is_some())
+                .map(|(i, _)| LocalId(i as u32)),
         );
-        let arg_names: Vec<String> = self.inst.args.iter().map(|t| self.shared.type_name(t)).collect();
-        let qualified = format!("{}({})", program.def_name(self.inst.def), arg_names.join(", "));
+        let arg_names: Vec<String> = self
+            .inst
+            .args
+            .iter()
+            .map(|t| self.shared.type_name(t))
+            .collect();
+        let qualified = format!(
+            "{}({})",
+            program.def_name(self.inst.def),
+            arg_names.join(", ")
+        );
         Function {
             name: def.name.name.clone(),
             symbol: String::new(),
@@ -171,15 +212,26 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
     }
 
     fn facts_ty(&self, e: &ast::Expr) -> Ty {
-        self.inst.exprs.get(&e.id).map(|f| f.ty.clone()).unwrap_or(Ty::None)
+        self.inst
+            .exprs
+            .get(&e.id)
+            .map(|f| f.ty.clone())
+            .unwrap_or(Ty::None)
     }
 
     fn resolution(&self, e: &ast::Expr) -> Option<&'a Resolution> {
-        self.inst.exprs.get(&e.id).and_then(|f| f.resolution.as_ref())
+        self.inst
+            .exprs
+            .get(&e.id)
+            .and_then(|f| f.resolution.as_ref())
     }
 
     fn temp(&mut self, ty: Type) -> LocalId {
-        self.locals.push(Local { name: format!("$t{}", self.locals.len()), ty, kind: LocalKind::Value });
+        self.locals.push(Local {
+            name: format!("$t{}", self.locals.len()),
+            ty,
+            kind: LocalKind::Value,
+        });
         LocalId(self.locals.len() as u32 - 1)
     }
 
@@ -203,11 +255,22 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         }
         match &s.kind {
             StmtKind::Expr(e) => {
-                if let A::Call { func, args, keywords } = &e.kind {
-                    if matches!(self.resolution(func), Some(Resolution::Builtin(Builtin::Print))) {
+                if let A::Call {
+                    func,
+                    args,
+                    keywords,
+                } = &e.kind
+                {
+                    if matches!(
+                        self.resolution(func),
+                        Some(Resolution::Builtin(Builtin::Print))
+                    ) {
                         let args = args.iter().map(|a| self.expr(a)).collect();
                         let kw = |name: &str, this: &mut Self| {
-                            keywords.iter().find(|k| k.name.name == name).map(|k| this.expr(&k.value))
+                            keywords
+                                .iter()
+                                .find(|k| k.name.name == name)
+                                .map(|k| this.expr(&k.value))
                         };
                         let sep = kw("sep", self);
                         let end = kw("end", self);
@@ -260,13 +323,26 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             StmtKind::If { test, body, orelse } => {
                 let cond = self.condition(test);
-                out.push(Stmt::If { cond, then: self.block(body), orelse: self.block(orelse) });
+                out.push(Stmt::If {
+                    cond,
+                    then: self.block(body),
+                    orelse: self.block(orelse),
+                });
             }
             StmtKind::While { test, body, orelse } => {
                 let cond = self.condition(test);
-                out.push(Stmt::While { cond, body: self.block(body), orelse: self.block(orelse) });
+                out.push(Stmt::While {
+                    cond,
+                    body: self.block(body),
+                    orelse: self.block(orelse),
+                });
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 let body = self.block(body);
                 let orelse = self.block(orelse);
                 let loop_stmt = self.for_loop(target, iter, body, orelse);
@@ -276,7 +352,9 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             StmtKind::Continue => out.push(Stmt::Continue),
             StmtKind::Pass | StmtKind::FunctionDef(_) => {}
             StmtKind::With { items, body } => {
-                let parallel = items.iter().any(|i| matches!(&i.kind, A::Name(n) if n == "parallel"));
+                let parallel = items
+                    .iter()
+                    .any(|i| matches!(&i.kind, A::Name(n) if n == "parallel"));
                 if !parallel {
                     for st in body {
                         self.stmt(st, out);
@@ -288,18 +366,39 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 }
                 // Every statement starts at the block's start; the block ends at the latest end.
                 let line = self.line(s.span);
-                let now = |line| expr(ExprKind::Intrinsic { op: Intrinsic::NowMu, args: vec![], line }, Type::Int64);
+                let now = |line| {
+                    expr(
+                        ExprKind::Intrinsic {
+                            op: Intrinsic::NowMu,
+                            args: vec![],
+                            line,
+                        },
+                        Type::Int64,
+                    )
+                };
                 let (start, end) = (self.temp(Type::Int64), self.temp(Type::Int64));
                 out.push(Stmt::Assign(Place::Local(start), now(line)));
                 out.push(Stmt::Assign(Place::Local(end), self.local(start)));
                 for st in body {
-                    let at = ExprKind::Intrinsic { op: Intrinsic::AtMu, args: vec![self.local(start)], line };
+                    let at = ExprKind::Intrinsic {
+                        op: Intrinsic::AtMu,
+                        args: vec![self.local(start)],
+                        line,
+                    };
                     out.push(Stmt::Expr(expr(at, Type::None)));
                     self.stmt(st, out);
-                    let latest = ExprKind::MinMax { max: true, values: vec![self.local(end), now(line)], line };
+                    let latest = ExprKind::MinMax {
+                        max: true,
+                        values: vec![self.local(end), now(line)],
+                        line,
+                    };
                     out.push(Stmt::Assign(Place::Local(end), expr(latest, Type::Int64)));
                 }
-                let at = ExprKind::Intrinsic { op: Intrinsic::AtMu, args: vec![self.local(end)], line };
+                let at = ExprKind::Intrinsic {
+                    op: Intrinsic::AtMu,
+                    args: vec![self.local(end)],
+                    line,
+                };
                 out.push(Stmt::Expr(expr(at, Type::None)));
             }
             StmtKind::Raise(exc) => {
@@ -310,22 +409,40 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 });
                 out.push(Stmt::Raise { exc, line });
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 let body = self.block(body);
                 let handlers = handlers.iter().map(|h| self.handler(h)).collect();
-                out.push(Stmt::Try { body, handlers, orelse: self.block(orelse), finally: self.block(finalbody) });
+                out.push(Stmt::Try {
+                    body,
+                    handlers,
+                    orelse: self.block(orelse),
+                    finally: self.block(finalbody),
+                });
             }
             StmtKind::Assert { test, msg } => {
                 let cond = self.condition(test);
                 let msg = msg.as_ref().map(|m| self.expr(m));
-                out.push(Stmt::Assert { cond, msg, line: self.line(s.span) });
+                out.push(Stmt::Assert {
+                    cond,
+                    msg,
+                    line: self.line(s.span),
+                });
             }
         }
     }
 
     fn handler(&mut self, h: &ast::Handler) -> Handler {
         let program = self.shared.program;
-        let exception = program.classes.iter().position(|c| c.name == "Exception").map(|i| ClassId(i as u32));
+        let exception = program
+            .classes
+            .iter()
+            .position(|c| c.name == "Exception")
+            .map(|i| ClassId(i as u32));
         let mut catches = Vec::new();
         let mut catch_all = h.classes.is_none();
         for c in h.classes.iter().flatten() {
@@ -342,24 +459,52 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 }
             }
         }
-        let bind = self.inst.handler_locals.get(&h.span.start).map(|l| LocalId(l.0));
-        Handler { catches, catch_all, bind, body: self.block(&h.body) }
+        let bind = self
+            .inst
+            .handler_locals
+            .get(&h.span.start)
+            .map(|l| LocalId(l.0));
+        Handler {
+            catches,
+            catch_all,
+            bind,
+            body: self.block(&h.body),
+        }
     }
 
-    fn for_loop(&mut self, target: &ast::Expr, iter: &ast::Expr, mut body: Vec<Stmt>, orelse: Vec<Stmt>) -> Stmt {
+    fn for_loop(
+        &mut self,
+        target: &ast::Expr,
+        iter: &ast::Expr,
+        mut body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    ) -> Stmt {
         // `for i, x in enumerate(xs)`: a list loop that also exposes its index.
         if let A::Call { func, args, .. } = &iter.kind {
-            if matches!(self.resolution(func), Some(Resolution::Builtin(Builtin::Enumerate))) && args.len() == 1 {
+            if matches!(
+                self.resolution(func),
+                Some(Resolution::Builtin(Builtin::Enumerate))
+            ) && args.len() == 1
+            {
                 let list = self.expr(&args[0]);
                 let elem_ty = match &list.ty {
                     Type::List(t) => (**t).clone(),
                     _ => Type::None,
                 };
                 let (index, item) = (self.temp(Type::Int32), self.temp(elem_ty.clone()));
-                let pair = expr(ExprKind::TupleLit(vec![self.local(index), self.local(item)]), Type::Tuple(vec![Type::Int32, elem_ty]));
+                let pair = expr(
+                    ExprKind::TupleLit(vec![self.local(index), self.local(item)]),
+                    Type::Tuple(vec![Type::Int32, elem_ty]),
+                );
                 let place = self.place(target);
                 body.insert(0, Stmt::Assign(place, pair));
-                return Stmt::ForList { var: item, index: Some(index), list, body, orelse };
+                return Stmt::ForList {
+                    var: item,
+                    index: Some(index),
+                    list,
+                    body,
+                    orelse,
+                };
             }
         }
         let it = self.expr(iter);
@@ -376,8 +521,19 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
         };
         match it.ty {
-            Type::Range(_) => Stmt::ForRange { var, range: it, body, orelse },
-            _ => Stmt::ForList { var, index: None, list: it, body, orelse },
+            Type::Range(_) => Stmt::ForRange {
+                var,
+                range: it,
+                body,
+                orelse,
+            },
+            _ => Stmt::ForList {
+                var,
+                index: None,
+                list: it,
+                body,
+                orelse,
+            },
         }
     }
 
@@ -390,11 +546,17 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     Place::Unpack(vec![])
                 }
             },
-            A::Tuple(items) | A::List(items) => Place::Unpack(items.iter().map(|i| self.place(i)).collect()),
+            A::Tuple(items) | A::List(items) => {
+                Place::Unpack(items.iter().map(|i| self.place(i)).collect())
+            }
             A::Attribute { value, .. } => match self.resolution(target) {
                 Some(Resolution::Field(c, i)) => {
                     let class = self.shared.class_index[c];
-                    Place::Field { object: self.expr(value), class, index: *i as u32 }
+                    Place::Field {
+                        object: self.expr(value),
+                        class,
+                        index: *i as u32,
+                    }
                 }
                 _ => {
                     self.error(target.span, "cannot assign to this attribute");
@@ -405,7 +567,11 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 let list = self.expr(value);
                 let index = self.expr(index);
                 let index = self.coerce(index, &Type::Int32);
-                Place::Index { list, index, line: self.line(target.span) }
+                Place::Index {
+                    list,
+                    index,
+                    line: self.line(target.span),
+                }
             }
             _ => {
                 self.error(target.span, "cannot assign to this expression");
@@ -442,8 +608,17 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
 
     fn constant(&self, v: &ConstValue, want: &Type) -> Expr {
         match (v, want) {
-            (ConstValue::Int(i), Type::Float) => expr(ExprKind::Float(FloatBits(*i as f64)), Type::Float),
-            (ConstValue::Int(i), t) => expr(ExprKind::Int(*i), if matches!(t, Type::Int64) { Type::Int64 } else { Type::Int32 }),
+            (ConstValue::Int(i), Type::Float) => {
+                expr(ExprKind::Float(FloatBits(*i as f64)), Type::Float)
+            }
+            (ConstValue::Int(i), t) => expr(
+                ExprKind::Int(*i),
+                if matches!(t, Type::Int64) {
+                    Type::Int64
+                } else {
+                    Type::Int32
+                },
+            ),
             (ConstValue::Float(f), _) => expr(ExprKind::Float(FloatBits(*f)), Type::Float),
             (ConstValue::Bool(b), _) => expr(ExprKind::Bool(*b), Type::Bool),
             (ConstValue::Str(s), _) => expr(ExprKind::Str(s.clone()), Type::Str),
@@ -453,7 +628,11 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     Type::Tuple(ts) => ts.clone(),
                     _ => items.iter().map(|i| self.shared.ty(&i.ty())).collect(),
                 };
-                let items: Vec<Expr> = items.iter().zip(wants.iter()).map(|(i, w)| self.constant(i, w)).collect();
+                let items: Vec<Expr> = items
+                    .iter()
+                    .zip(wants.iter())
+                    .map(|(i, w)| self.constant(i, w))
+                    .collect();
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 expr(ExprKind::TupleLit(items), ty)
             }
@@ -493,16 +672,25 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 }
             },
             A::Attribute { value, .. } => match self.resolution(e) {
+                Some(Resolution::Constant(v)) => return self.constant(v, &ty),
                 Some(Resolution::Field(c, i)) => {
                     let class = self.shared.class_index[c];
-                    ExprKind::Field { object: boxed(self.expr(value)), class, index: *i as u32 }
+                    ExprKind::Field {
+                        object: boxed(self.expr(value)),
+                        class,
+                        index: *i as u32,
+                    }
                 }
                 _ => {
                     self.error(e.span, "this attribute cannot be used as a value");
                     ExprKind::None
                 }
             },
-            A::Call { func, args, keywords } => return self.call(e, func, args, keywords, ty),
+            A::Call {
+                func,
+                args,
+                keywords,
+            } => return self.call(e, func, args, keywords, ty),
             A::BinOp { op, left, right } => {
                 let (l, r) = (self.expr(left), self.expr(right));
                 return self.binop(*op, l, r, e.span);
@@ -521,9 +709,16 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             A::BoolOp { op, values } => {
                 let values = values.iter().map(|v| self.expr(v)).collect();
-                ExprKind::ShortCircuit { and: *op == ast::BoolOp::And, values }
+                ExprKind::ShortCircuit {
+                    and: *op == ast::BoolOp::And,
+                    values,
+                }
             }
-            A::Compare { left, ops, comparators } => {
+            A::Compare {
+                left,
+                ops,
+                comparators,
+            } => {
                 let mut terms = Vec::new();
                 let mut l = self.expr(left);
                 for (op, right) in ops.iter().zip(comparators.iter()) {
@@ -532,25 +727,39 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     l = r;
                 }
                 if terms.len() == 1 {
-                    return terms.pop().unwrap_or_else(|| expr(ExprKind::Bool(false), Type::Bool));
+                    return terms
+                        .pop()
+                        .unwrap_or_else(|| expr(ExprKind::Bool(false), Type::Bool));
                 }
-                ExprKind::ShortCircuit { and: true, values: terms }
+                ExprKind::ShortCircuit {
+                    and: true,
+                    values: terms,
+                }
             }
             A::IfExp { test, body, orelse } => {
                 let cond = self.condition(test);
                 let then = self.expr(body);
                 let orelse = self.expr(orelse);
-                ExprKind::IfExp { cond: boxed(cond), then: boxed(then), orelse: boxed(orelse) }
+                ExprKind::IfExp {
+                    cond: boxed(cond),
+                    then: boxed(then),
+                    orelse: boxed(orelse),
+                }
             }
             A::List(items) => {
                 let elem = match &ty {
                     Type::List(t) => (**t).clone(),
                     _ => Type::None,
                 };
-                ExprKind::ListLit(items.iter().map(|i| {
-                    let v = self.expr(i);
-                    self.coerce(v, &elem)
-                }).collect())
+                ExprKind::ListLit(
+                    items
+                        .iter()
+                        .map(|i| {
+                            let v = self.expr(i);
+                            self.coerce(v, &elem)
+                        })
+                        .collect(),
+                )
             }
             A::Tuple(items) => ExprKind::TupleLit(items.iter().map(|i| self.expr(i)).collect()),
             A::Subscript { value, index } => {
@@ -560,7 +769,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                         let n = items.len() as i64;
                         let k = match &index.kind {
                             A::Int(k) => *k,
-                            A::UnaryOp { op: ast::UnaryOp::Neg, operand } => match operand.kind {
+                            A::UnaryOp {
+                                op: ast::UnaryOp::Neg,
+                                operand,
+                            } => match operand.kind {
                                 A::Int(k) => -k,
                                 _ => 0,
                             },
@@ -569,12 +781,19 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                                 _ => 0,
                             },
                         };
-                        ExprKind::TupleGet { tuple: boxed(container), index: k.rem_euclid(n.max(1)) as u32 }
+                        ExprKind::TupleGet {
+                            tuple: boxed(container),
+                            index: k.rem_euclid(n.max(1)) as u32,
+                        }
                     }
                     _ => {
                         let i = self.expr(index);
                         let i = self.coerce(i, &Type::Int32);
-                        ExprKind::Index { list: boxed(container), index: boxed(i), line }
+                        ExprKind::Index {
+                            list: boxed(container),
+                            index: boxed(i),
+                            line,
+                        }
                     }
                 }
             }
@@ -582,7 +801,9 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 let mut lowered = Vec::new();
                 for p in parts {
                     match p {
-                        FStringPart::Literal(s) => lowered.push(expr(ExprKind::Str(s.clone()), Type::Str)),
+                        FStringPart::Literal(s) => {
+                            lowered.push(expr(ExprKind::Str(s.clone()), Type::Str))
+                        }
                         FStringPart::Value(v) => {
                             let x = self.expr(v);
                             let s = self.stringify(x, v.span);
@@ -590,9 +811,17 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                         }
                     }
                 }
-                ExprKind::StrConcat { parts: lowered, line }
+                ExprKind::StrConcat {
+                    parts: lowered,
+                    line,
+                }
             }
-            A::ListComp { elt, target, iter, conds } => {
+            A::ListComp {
+                elt,
+                target,
+                iter,
+                conds,
+            } => {
                 let list = self.temp(ty.clone());
                 let elem_ty = match &ty {
                     Type::List(t) => (**t).clone(),
@@ -601,15 +830,26 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 let value = self.expr(elt);
                 let value = self.coerce(value, &elem_ty);
                 let mut inner = vec![Stmt::Expr(expr(
-                    ExprKind::ListAppend { list: boxed(self.local(list)), value: boxed(value), line },
+                    ExprKind::ListAppend {
+                        list: boxed(self.local(list)),
+                        value: boxed(value),
+                        line,
+                    },
                     Type::None,
                 ))];
                 for c in conds.iter().rev() {
                     let cond = self.condition(c);
-                    inner = vec![Stmt::If { cond, then: inner, orelse: vec![] }];
+                    inner = vec![Stmt::If {
+                        cond,
+                        then: inner,
+                        orelse: vec![],
+                    }];
                 }
                 let loop_stmt = self.for_loop(target, iter, inner, vec![]);
-                let init = Stmt::Assign(Place::Local(list), expr(ExprKind::ListLit(vec![]), ty.clone()));
+                let init = Stmt::Assign(
+                    Place::Local(list),
+                    expr(ExprKind::ListLit(vec![]), ty.clone()),
+                );
                 ExprKind::Block(vec![init, loop_stmt], boxed(self.local(list)))
             }
         };
@@ -629,7 +869,13 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         match v.ty {
             Type::Str => v,
             Type::Int32 | Type::Int64 | Type::Float | Type::Bool | Type::None | Type::Exception => {
-                expr(ExprKind::ToStr { value: boxed(v), line }, Type::Str)
+                expr(
+                    ExprKind::ToStr {
+                        value: boxed(v),
+                        line,
+                    },
+                    Type::Str,
+                )
             }
             _ => {
                 self.error(span, "only numbers, booleans, strings, None and exceptions can be converted to str in kernels");
@@ -645,7 +891,11 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         if l.ty == Type::Float || r.ty == Type::Float {
             return (self.coerce(l, &Type::Float), self.coerce(r, &Type::Float));
         }
-        let target = if l.ty == Type::Int64 || r.ty == Type::Int64 { Type::Int64 } else { Type::Int32 };
+        let target = if l.ty == Type::Int64 || r.ty == Type::Int64 {
+            Type::Int64
+        } else {
+            Type::Int32
+        };
         (self.coerce(l, &target), self.coerce(r, &target))
     }
 
@@ -674,38 +924,90 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 BinOp::BitXor => ArithOp::BitXor,
             };
             let ty = l.ty.clone();
-            return expr(ExprKind::Arith { op, left: boxed(l), right: boxed(r), line }, ty);
+            return expr(
+                ExprKind::Arith {
+                    op,
+                    left: boxed(l),
+                    right: boxed(r),
+                    line,
+                },
+                ty,
+            );
         }
         match (&l.ty, &r.ty, op) {
-            (Type::Str, Type::Str, BinOp::Add) => expr(ExprKind::StrConcat { parts: vec![l, r], line }, Type::Str),
+            (Type::Str, Type::Str, BinOp::Add) => expr(
+                ExprKind::StrConcat {
+                    parts: vec![l, r],
+                    line,
+                },
+                Type::Str,
+            ),
             (Type::List(_), Type::List(_), BinOp::Add) => {
                 let ty = l.ty.clone();
-                expr(ExprKind::ListConcat { left: boxed(l), right: boxed(r), line }, ty)
+                expr(
+                    ExprKind::ListConcat {
+                        left: boxed(l),
+                        right: boxed(r),
+                        line,
+                    },
+                    ty,
+                )
             }
             (Type::List(_), _, BinOp::Mult) => {
                 let ty = l.ty.clone();
-                expr(ExprKind::ListRepeat { list: boxed(l), count: boxed(r), line }, ty)
+                expr(
+                    ExprKind::ListRepeat {
+                        list: boxed(l),
+                        count: boxed(r),
+                        line,
+                    },
+                    ty,
+                )
             }
             (_, Type::List(_), BinOp::Mult) => {
                 let ty = r.ty.clone();
-                expr(ExprKind::ListRepeat { list: boxed(r), count: boxed(l), line }, ty)
+                expr(
+                    ExprKind::ListRepeat {
+                        list: boxed(r),
+                        count: boxed(l),
+                        line,
+                    },
+                    ty,
+                )
             }
             (Type::Tuple(a), Type::Tuple(b), BinOp::Add) => {
                 let (a, b) = (a.len(), b.len());
                 let (lt, rt) = (self.temp(l.ty.clone()), self.temp(r.ty.clone()));
                 let mut items = Vec::new();
                 for (t, n) in [(lt, a), (rt, b)] {
-                    let Type::Tuple(tys) = self.locals[t.0 as usize].ty.clone() else { continue };
+                    let Type::Tuple(tys) = self.locals[t.0 as usize].ty.clone() else {
+                        continue;
+                    };
                     for (i, ty) in tys.into_iter().enumerate().take(n) {
-                        items.push(expr(ExprKind::TupleGet { tuple: boxed(self.local(t)), index: i as u32 }, ty));
+                        items.push(expr(
+                            ExprKind::TupleGet {
+                                tuple: boxed(self.local(t)),
+                                index: i as u32,
+                            },
+                            ty,
+                        ));
                     }
                 }
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
-                let init = vec![Stmt::Assign(Place::Local(lt), l), Stmt::Assign(Place::Local(rt), r)];
-                expr(ExprKind::Block(init, boxed(expr(ExprKind::TupleLit(items), ty.clone()))), ty)
+                let init = vec![
+                    Stmt::Assign(Place::Local(lt), l),
+                    Stmt::Assign(Place::Local(rt), r),
+                ];
+                expr(
+                    ExprKind::Block(init, boxed(expr(ExprKind::TupleLit(items), ty.clone()))),
+                    ty,
+                )
             }
             _ => {
-                self.error(span, format!("unsupported operand types for `{}`", op.symbol()));
+                self.error(
+                    span,
+                    format!("unsupported operand types for `{}`", op.symbol()),
+                );
                 expr(ExprKind::None, Type::None)
             }
         }
@@ -723,7 +1025,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 // Only `x is None` type-checks; with static types it is known at compile time.
                 let same = l.ty == Type::None && r.ty == Type::None;
                 let v = if op == CmpOp::Is { same } else { !same };
-                let block = ExprKind::Block(vec![Stmt::Expr(l), Stmt::Expr(r)], boxed(expr(ExprKind::Bool(v), Type::Bool)));
+                let block = ExprKind::Block(
+                    vec![Stmt::Expr(l), Stmt::Expr(r)],
+                    boxed(expr(ExprKind::Bool(v), Type::Bool)),
+                );
                 return expr(block, Type::Bool);
             }
             CmpOp::In | CmpOp::NotIn => {
@@ -732,31 +1037,70 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     _ => Type::None,
                 };
                 let item = self.coerce(l, &elem);
-                let c = expr(ExprKind::Contains { item: boxed(item), container: boxed(r) }, Type::Bool);
-                return if op == CmpOp::In { c } else { expr(ExprKind::Not(boxed(c)), Type::Bool) };
+                let c = expr(
+                    ExprKind::Contains {
+                        item: boxed(item),
+                        container: boxed(r),
+                    },
+                    Type::Bool,
+                );
+                return if op == CmpOp::In {
+                    c
+                } else {
+                    expr(ExprKind::Not(boxed(c)), Type::Bool)
+                };
             }
         };
         if l.ty == Type::None && r.ty == Type::None {
             let v = matches!(kind, CmpKind::Eq | CmpKind::Le | CmpKind::Ge);
             return expr(ExprKind::Bool(v), Type::Bool);
         }
-        let (l, r) = if l.ty == Type::Str { (l, r) } else { self.common_numeric(l, r) };
-        if !matches!(l.ty, Type::Int32 | Type::Int64 | Type::Float | Type::Bool | Type::Str) || l.ty != r.ty {
+        let (l, r) = if l.ty == Type::Str {
+            (l, r)
+        } else {
+            self.common_numeric(l, r)
+        };
+        if !matches!(
+            l.ty,
+            Type::Int32 | Type::Int64 | Type::Float | Type::Bool | Type::Str
+        ) || l.ty != r.ty
+        {
             self.error(span, "cannot compare these values in kernels");
         }
-        expr(ExprKind::Compare { op: kind, left: boxed(l), right: boxed(r) }, Type::Bool)
+        expr(
+            ExprKind::Compare {
+                op: kind,
+                left: boxed(l),
+                right: boxed(r),
+            },
+            Type::Bool,
+        )
     }
 
-    fn call_arguments(&mut self, call: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], callee: InstanceId, receiver: Option<Expr>) -> Vec<Expr> {
+    fn call_arguments(
+        &mut self,
+        call: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        callee: InstanceId,
+        receiver: Option<Expr>,
+    ) -> Vec<Expr> {
         let program = self.shared.program;
         let target = program.instance(callee);
-        let sources = self.inst.call_args.get(&call.id).cloned().unwrap_or_default();
+        let sources = self
+            .inst
+            .call_args
+            .get(&call.id)
+            .cloned()
+            .unwrap_or_default();
         let mut out = Vec::new();
         let mut receiver = receiver;
         for (i, s) in sources.iter().enumerate() {
             let want = self.shared.ty(&target.args[i]);
             let v = match s {
-                ArgSource::Receiver => receiver.take().unwrap_or_else(|| expr(ExprKind::None, Type::None)),
+                ArgSource::Receiver => receiver
+                    .take()
+                    .unwrap_or_else(|| expr(ExprKind::None, Type::None)),
                 ArgSource::Positional(p) => self.expr(&args[*p]),
                 ArgSource::Keyword(k) => self.expr(&keywords[*k].value),
                 ArgSource::Default(v) => self.constant(v, &want),
@@ -768,7 +1112,12 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             let here = match captured.captured_from {
                 Some(l) if target.parent == Some(self.id) => Some(LocalId(l.0)),
                 // Self-recursion or a call from a sibling: pass our own reference along.
-                _ => self.inst.locals.iter().position(|m| m.name == captured.name).map(|i| LocalId(i as u32)),
+                _ => self
+                    .inst
+                    .locals
+                    .iter()
+                    .position(|m| m.name == captured.name)
+                    .map(|i| LocalId(i as u32)),
             };
             match here {
                 Some(local) => {
@@ -781,7 +1130,14 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         out
     }
 
-    fn call(&mut self, e: &ast::Expr, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], ty: Type) -> Expr {
+    fn call(
+        &mut self,
+        e: &ast::Expr,
+        func: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        ty: Type,
+    ) -> Expr {
         let line = self.line(e.span);
         let callee_ty = self.facts_ty(func);
         match (self.resolution(e), &callee_ty) {
@@ -790,17 +1146,40 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 let new_obj = expr(ExprKind::None, Type::None); // placeholder receiver: `New` supplies it
                 let mut call_args = self.call_arguments(e, args, keywords, *target, Some(new_obj));
                 call_args.remove(0);
-                return expr(ExprKind::New { class, init: Some((FuncId(target.0), call_args)), line }, ty);
+                return expr(
+                    ExprKind::New {
+                        class,
+                        init: Some((FuncId(target.0), call_args)),
+                        line,
+                    },
+                    ty,
+                );
             }
             (Some(Resolution::Call(target)), Ty::Callable(Callable::Method(..))) => {
-                let A::Attribute { value, .. } = &func.kind else { return expr(ExprKind::None, ty) };
+                let A::Attribute { value, .. } = &func.kind else {
+                    return expr(ExprKind::None, ty);
+                };
                 let receiver = self.expr(value);
                 let call_args = self.call_arguments(e, args, keywords, *target, Some(receiver));
-                return expr(ExprKind::Call { func: FuncId(target.0), args: call_args, line }, ty);
+                return expr(
+                    ExprKind::Call {
+                        func: FuncId(target.0),
+                        args: call_args,
+                        line,
+                    },
+                    ty,
+                );
             }
             (Some(Resolution::Call(target)), _) => {
                 let call_args = self.call_arguments(e, args, keywords, *target, None);
-                return expr(ExprKind::Call { func: FuncId(target.0), args: call_args, line }, ty);
+                return expr(
+                    ExprKind::Call {
+                        func: FuncId(target.0),
+                        args: call_args,
+                        line,
+                    },
+                    ty,
+                );
             }
             _ => {}
         }
@@ -812,10 +1191,19 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     return self.new_exception(c, message);
                 }
                 let class = self.shared.class_index[&c];
-                expr(ExprKind::New { class, init: None, line }, ty)
+                expr(
+                    ExprKind::New {
+                        class,
+                        init: None,
+                        line,
+                    },
+                    ty,
+                )
             }
             (Some(Resolution::ListMethod(m)), _) => {
-                let A::Attribute { value, .. } = &func.kind else { return expr(ExprKind::None, ty) };
+                let A::Attribute { value, .. } = &func.kind else {
+                    return expr(ExprKind::None, ty);
+                };
                 let list = self.expr(value);
                 match m {
                     ListMethod::Append => {
@@ -825,9 +1213,22 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                         };
                         let v = self.expr(&args[0]);
                         let v = self.coerce(v, &elem);
-                        expr(ExprKind::ListAppend { list: boxed(list), value: boxed(v), line }, Type::None)
+                        expr(
+                            ExprKind::ListAppend {
+                                list: boxed(list),
+                                value: boxed(v),
+                                line,
+                            },
+                            Type::None,
+                        )
                     }
-                    ListMethod::Pop => expr(ExprKind::ListPop { list: boxed(list), line }, ty),
+                    ListMethod::Pop => expr(
+                        ExprKind::ListPop {
+                            list: boxed(list),
+                            line,
+                        },
+                        ty,
+                    ),
                 }
             }
             (Some(Resolution::Builtin(b)), _) => self.builtin(*b, e, args, ty, line),
@@ -838,18 +1239,34 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         }
     }
 
-    fn builtin(&mut self, b: Builtin, e: &ast::Expr, args: &[ast::Expr], ty: Type, line: Line) -> Expr {
+    fn builtin(
+        &mut self,
+        b: Builtin,
+        e: &ast::Expr,
+        args: &[ast::Expr],
+        ty: Type,
+        line: Line,
+    ) -> Expr {
         let mut vals: Vec<Expr> = args.iter().map(|a| self.expr(a)).collect();
         match b {
             Builtin::Print => {
-                self.error(e.span, "`print()` can only be used as a statement in kernels");
+                self.error(
+                    e.span,
+                    "`print()` can only be used as a statement in kernels",
+                );
                 expr(ExprKind::None, Type::None)
             }
             Builtin::Len => {
                 let v = vals.remove(0);
                 if let Type::Tuple(items) = &v.ty {
                     let n = items.len() as i64;
-                    return expr(ExprKind::Block(vec![Stmt::Expr(v)], boxed(expr(ExprKind::Int(n), Type::Int32))), Type::Int32);
+                    return expr(
+                        ExprKind::Block(
+                            vec![Stmt::Expr(v)],
+                            boxed(expr(ExprKind::Int(n), Type::Int32)),
+                        ),
+                        Type::Int32,
+                    );
                 }
                 expr(ExprKind::Len(boxed(v)), Type::Int32)
             }
@@ -872,12 +1289,23 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                         (vals.remove(0), stop, step)
                     }
                 };
-                expr(ExprKind::RangeLit { start: boxed(start), stop: boxed(stop), step: boxed(step), line }, ty)
+                expr(
+                    ExprKind::RangeLit {
+                        start: boxed(start),
+                        stop: boxed(stop),
+                        step: boxed(step),
+                        line,
+                    },
+                    ty,
+                )
             }
             Builtin::Int | Builtin::Int32 | Builtin::Int64 | Builtin::Float => {
                 let v = vals.remove(0);
                 if !matches!(v.ty, Type::Int32 | Type::Int64 | Type::Float | Type::Bool) {
-                    self.error(args[0].span, "only numbers can be converted with int(), int64() and float() in kernels");
+                    self.error(
+                        args[0].span,
+                        "only numbers can be converted with int(), int64() and float() in kernels",
+                    );
                 }
                 self.coerce(v, &ty)
             }
@@ -891,8 +1319,39 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
             Builtin::Sum => expr(ExprKind::Sum(boxed(vals.remove(0))), ty),
+            Builtin::Sqrt
+            | Builtin::Floor
+            | Builtin::Ceil
+            | Builtin::Fabs
+            | Builtin::Sin
+            | Builtin::Cos
+            | Builtin::Exp
+            | Builtin::Log => {
+                let fun = match b {
+                    Builtin::Sqrt => MathFn::Sqrt,
+                    Builtin::Floor => MathFn::Floor,
+                    Builtin::Ceil => MathFn::Ceil,
+                    Builtin::Fabs => MathFn::Fabs,
+                    Builtin::Sin => MathFn::Sin,
+                    Builtin::Cos => MathFn::Cos,
+                    Builtin::Exp => MathFn::Exp,
+                    _ => MathFn::Log,
+                };
+                let arg = self.coerce(vals.remove(0), &Type::Float);
+                expr(
+                    ExprKind::Math {
+                        fun,
+                        arg: boxed(arg),
+                        line,
+                    },
+                    ty,
+                )
+            }
             Builtin::Enumerate => {
-                self.error(e.span, "`enumerate()` can only be iterated directly: `for i, x in enumerate(xs):`");
+                self.error(
+                    e.span,
+                    "`enumerate()` can only be iterated directly: `for i, x in enumerate(xs):`",
+                );
                 expr(ExprKind::None, Type::None)
             }
             Builtin::Round => {
@@ -903,20 +1362,39 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 }
             }
             Builtin::Min | Builtin::Max => {
-                let values = if vals.len() == 1 { vals } else { vals.into_iter().map(|v| self.coerce(v, &ty)).collect() };
-                expr(ExprKind::MinMax { max: b == Builtin::Max, values, line }, ty)
+                let values = if vals.len() == 1 {
+                    vals
+                } else {
+                    vals.into_iter().map(|v| self.coerce(v, &ty)).collect()
+                };
+                expr(
+                    ExprKind::MinMax {
+                        max: b == Builtin::Max,
+                        values,
+                        line,
+                    },
+                    ty,
+                )
             }
             // What is left: the timeline and RTIO.
             timeline => {
                 debug_assert!(timeline.needs_device());
-                let Some(clock_hz) = self.clock_hz(e.span) else { return expr(ExprKind::None, ty) };
+                let Some(clock_hz) = self.clock_hz(e.span) else {
+                    return expr(ExprKind::None, ty);
+                };
                 let op = match timeline {
                     Builtin::NowMu => Intrinsic::NowMu,
                     Builtin::AtMu => Intrinsic::AtMu,
                     Builtin::DelayMu => Intrinsic::DelayMu,
                     Builtin::Delay => {
                         let seconds = self.coerce(vals.remove(0), &Type::Float);
-                        vals.push(expr(ExprKind::SecondsToMu { seconds: boxed(seconds), clock_hz }, Type::Int64));
+                        vals.push(expr(
+                            ExprKind::SecondsToMu {
+                                seconds: boxed(seconds),
+                                clock_hz,
+                            },
+                            Type::Int64,
+                        ));
                         Intrinsic::DelayMu
                     }
                     Builtin::RtioOutput => Intrinsic::RtioOutput,
@@ -925,13 +1403,21 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     _ => Intrinsic::RtioGetCounter,
                 };
                 let vals = match op {
-                    Intrinsic::RtioOutput | Intrinsic::RtioGate => vals.into_iter().map(|v| self.coerce(v, &Type::Int32)).collect(),
+                    Intrinsic::RtioOutput | Intrinsic::RtioGate => vals
+                        .into_iter()
+                        .map(|v| self.coerce(v, &Type::Int32))
+                        .collect(),
                     _ => vals,
                 };
-                expr(ExprKind::Intrinsic { op, args: vals, line }, ty)
+                expr(
+                    ExprKind::Intrinsic {
+                        op,
+                        args: vals,
+                        line,
+                    },
+                    ty,
+                )
             }
         }
     }
 }
-
-

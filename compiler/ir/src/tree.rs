@@ -75,7 +75,11 @@ impl Program {
     }
 
     pub fn line_text(&self, line: Line) -> &str {
-        line.0.checked_sub(1).and_then(|i| self.source_lines.get(i as usize)).map(|s| s.trim()).unwrap_or("")
+        line.0
+            .checked_sub(1)
+            .and_then(|i| self.source_lines.get(i as usize))
+            .map(|s| s.trim())
+            .unwrap_or("")
     }
 }
 
@@ -129,8 +133,16 @@ impl Function {
 #[derive(Clone, Debug, Hash)]
 pub enum Place {
     Local(LocalId),
-    Field { object: Expr, class: ClassIndex, index: u32 },
-    Index { list: Expr, index: Expr, line: Line },
+    Field {
+        object: Expr,
+        class: ClassIndex,
+        index: u32,
+    },
+    Index {
+        list: Expr,
+        index: Expr,
+        line: Line,
+    },
     Unpack(Vec<Place>),
 }
 
@@ -150,22 +162,57 @@ pub enum Stmt {
     Line(Line),
     Expr(Expr),
     Assign(Place, Expr),
-    If { cond: Expr, then: Vec<Stmt>, orelse: Vec<Stmt> },
-    While { cond: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    If {
+        cond: Expr,
+        then: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    While {
+        cond: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     /// `for var in range(...)`: the range is evaluated once.
-    ForRange { var: LocalId, range: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    ForRange {
+        var: LocalId,
+        range: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     /// `for var in list`: iterates by index over the list's current length (like CPython); `index`, when
     /// set, receives the position (`enumerate`).
-    ForList { var: LocalId, index: Option<LocalId>, list: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    ForList {
+        var: LocalId,
+        index: Option<LocalId>,
+        list: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     Break,
     Continue,
     Return(Option<Expr>),
     /// `raise exc` or, with `None`, a bare re-raise of the exception being handled.
-    Raise { exc: Option<Expr>, line: Line },
-    Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt>, finally: Vec<Stmt> },
-    Print { args: Vec<Expr>, sep: Option<Expr>, end: Option<Expr> },
+    Raise {
+        exc: Option<Expr>,
+        line: Line,
+    },
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        orelse: Vec<Stmt>,
+        finally: Vec<Stmt>,
+    },
+    Print {
+        args: Vec<Expr>,
+        sep: Option<Expr>,
+        end: Option<Expr>,
+    },
     /// `assert cond, msg`.
-    Assert { cond: Expr, msg: Option<Expr>, line: Line },
+    Assert {
+        cond: Expr,
+        msg: Option<Expr>,
+        line: Line,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -174,7 +221,9 @@ pub enum ArithOp {
     Sub,
     Mul,
     /// True division; operands already converted to float. `from_int` picks CPython's message.
-    Div { from_int: bool },
+    Div {
+        from_int: bool,
+    },
     FloorDiv,
     Mod,
     Pow,
@@ -193,6 +242,19 @@ pub enum CmpKind {
     Le,
     Gt,
     Ge,
+}
+
+/// Functions of Python's `math` module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MathFn {
+    Sqrt,
+    Floor,
+    Ceil,
+    Fabs,
+    Sin,
+    Cos,
+    Exp,
+    Log,
 }
 
 /// Timeline and RTIO operations (core device only).
@@ -240,18 +302,53 @@ pub enum ExprKind {
     Local(LocalId),
     /// The address of a local, passed to a nested function that captures it.
     LocalRef(LocalId),
-    Field { object: Box<Expr>, class: ClassIndex, index: u32 },
+    Field {
+        object: Box<Expr>,
+        class: ClassIndex,
+        index: u32,
+    },
     /// `list[i]` with Python's negative indices and an IndexError when out of range.
-    Index { list: Box<Expr>, index: Box<Expr>, line: Line },
-    TupleGet { tuple: Box<Expr>, index: u32 },
-    Call { func: FuncId, args: Vec<Expr>, line: Line },
+    Index {
+        list: Box<Expr>,
+        index: Box<Expr>,
+        line: Line,
+    },
+    TupleGet {
+        tuple: Box<Expr>,
+        index: u32,
+    },
+    Call {
+        func: FuncId,
+        args: Vec<Expr>,
+        line: Line,
+    },
     /// Allocates an object and runs `__init__` (a call taking the new object first).
-    New { class: ClassIndex, init: Option<(FuncId, Vec<Expr>)>, line: Line },
-    NewException { id: u32, name: String, message: Option<Box<Expr>> },
-    Arith { op: ArithOp, left: Box<Expr>, right: Box<Expr>, line: Line },
-    Compare { op: CmpKind, left: Box<Expr>, right: Box<Expr> },
+    New {
+        class: ClassIndex,
+        init: Option<(FuncId, Vec<Expr>)>,
+        line: Line,
+    },
+    NewException {
+        id: u32,
+        name: String,
+        message: Option<Box<Expr>>,
+    },
+    Arith {
+        op: ArithOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+        line: Line,
+    },
+    Compare {
+        op: CmpKind,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// Chained or short-circuit boolean logic on values of one type: `a and b`, `a or b`.
-    ShortCircuit { and: bool, values: Vec<Expr> },
+    ShortCircuit {
+        and: bool,
+        values: Vec<Expr>,
+    },
     Not(Box<Expr>),
     Neg(Box<Expr>),
     Invert(Box<Expr>),
@@ -259,30 +356,80 @@ pub enum ExprKind {
     Truthy(Box<Expr>),
     /// Numeric conversion between int32, int64, float and bool.
     Convert(Box<Expr>),
-    IfExp { cond: Box<Expr>, then: Box<Expr>, orelse: Box<Expr> },
+    IfExp {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        orelse: Box<Expr>,
+    },
     ListLit(Vec<Expr>),
     /// `list * n` (or `n * list`).
-    ListRepeat { list: Box<Expr>, count: Box<Expr>, line: Line },
-    ListConcat { left: Box<Expr>, right: Box<Expr>, line: Line },
-    ListAppend { list: Box<Expr>, value: Box<Expr>, line: Line },
-    ListPop { list: Box<Expr>, line: Line },
+    ListRepeat {
+        list: Box<Expr>,
+        count: Box<Expr>,
+        line: Line,
+    },
+    ListConcat {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        line: Line,
+    },
+    ListAppend {
+        list: Box<Expr>,
+        value: Box<Expr>,
+        line: Line,
+    },
+    ListPop {
+        list: Box<Expr>,
+        line: Line,
+    },
     /// `item in container` for lists and ranges.
-    Contains { item: Box<Expr>, container: Box<Expr> },
+    Contains {
+        item: Box<Expr>,
+        container: Box<Expr>,
+    },
     TupleLit(Vec<Expr>),
     Len(Box<Expr>),
-    RangeLit { start: Box<Expr>, stop: Box<Expr>, step: Box<Expr>, line: Line },
-    StrConcat { parts: Vec<Expr>, line: Line },
-    ToStr { value: Box<Expr>, line: Line },
+    RangeLit {
+        start: Box<Expr>,
+        stop: Box<Expr>,
+        step: Box<Expr>,
+        line: Line,
+    },
+    StrConcat {
+        parts: Vec<Expr>,
+        line: Line,
+    },
+    ToStr {
+        value: Box<Expr>,
+        line: Line,
+    },
     /// `min`/`max` over two or more values, or over a list.
-    MinMax { max: bool, values: Vec<Expr>, line: Line },
+    MinMax {
+        max: bool,
+        values: Vec<Expr>,
+        line: Line,
+    },
     Abs(Box<Expr>),
     /// `sum(list)`.
     Sum(Box<Expr>),
+    /// `math.f(x)` on a float; `floor` and `ceil` give int32. Domain errors raise ValueError.
+    Math {
+        fun: MathFn,
+        arg: Box<Expr>,
+        line: Line,
+    },
     /// `round(x)`: to the nearest integer, ties to even (as Python's `round`).
     Round(Box<Expr>),
     /// Statements run for their effect, then a value (list comprehensions).
     Block(Vec<Stmt>, Box<Expr>),
-    Intrinsic { op: Intrinsic, args: Vec<Expr>, line: Line },
+    Intrinsic {
+        op: Intrinsic,
+        args: Vec<Expr>,
+        line: Line,
+    },
     /// Seconds (float) to machine units at `clock_hz`, rounded to nearest (`delay(seconds)`).
-    SecondsToMu { seconds: Box<Expr>, clock_hz: u64 },
+    SecondsToMu {
+        seconds: Box<Expr>,
+        clock_hz: u64,
+    },
 }

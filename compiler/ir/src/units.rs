@@ -36,12 +36,28 @@ pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
                 walk_expr(e, f);
                 walk_place(p, f);
             }
-            Stmt::If { cond, then, orelse } | Stmt::While { cond, body: then, orelse } => {
+            Stmt::If { cond, then, orelse }
+            | Stmt::While {
+                cond,
+                body: then,
+                orelse,
+            } => {
                 walk_expr(cond, f);
                 walk_stmts(then, f);
                 walk_stmts(orelse, f);
             }
-            Stmt::ForRange { range: e, body, orelse, .. } | Stmt::ForList { list: e, body, orelse, .. } => {
+            Stmt::ForRange {
+                range: e,
+                body,
+                orelse,
+                ..
+            }
+            | Stmt::ForList {
+                list: e,
+                body,
+                orelse,
+                ..
+            } => {
                 walk_expr(e, f);
                 walk_stmts(body, f);
                 walk_stmts(orelse, f);
@@ -52,7 +68,12 @@ pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
                     walk_expr(e, f)
                 }
             }
-            Stmt::Try { body, handlers, orelse, finally } => {
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => {
                 walk_stmts(body, f);
                 for h in handlers {
                     walk_stmts(&mut h.body, f);
@@ -62,7 +83,9 @@ pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
             }
             Stmt::Print { args, sep, end } => {
                 args.iter_mut().for_each(|a| walk_expr(a, f));
-                sep.iter_mut().chain(end.iter_mut()).for_each(|a| walk_expr(a, f));
+                sep.iter_mut()
+                    .chain(end.iter_mut())
+                    .for_each(|a| walk_expr(a, f));
             }
             Stmt::Assert { cond, msg, .. } => {
                 walk_expr(cond, f);
@@ -78,7 +101,11 @@ pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
 pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
     f(e);
     match &mut e.kind {
-        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::None => {}
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Str(_)
+        | ExprKind::None => {}
         ExprKind::Local(_) | ExprKind::LocalRef(_) => {}
         ExprKind::Field { object: a, .. }
         | ExprKind::TupleGet { tuple: a, .. }
@@ -92,15 +119,31 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::ToStr { value: a, .. }
         | ExprKind::SecondsToMu { seconds: a, .. }
         | ExprKind::Sum(a)
+        | ExprKind::Math { arg: a, .. }
         | ExprKind::Round(a)
         | ExprKind::Abs(a) => walk_expr(a, f),
-        ExprKind::Index { list: a, index: b, .. }
-        | ExprKind::Arith { left: a, right: b, .. }
-        | ExprKind::Compare { left: a, right: b, .. }
-        | ExprKind::ListRepeat { list: a, count: b, .. }
-        | ExprKind::ListConcat { left: a, right: b, .. }
-        | ExprKind::ListAppend { list: a, value: b, .. }
-        | ExprKind::Contains { item: a, container: b } => {
+        ExprKind::Index {
+            list: a, index: b, ..
+        }
+        | ExprKind::Arith {
+            left: a, right: b, ..
+        }
+        | ExprKind::Compare {
+            left: a, right: b, ..
+        }
+        | ExprKind::ListRepeat {
+            list: a, count: b, ..
+        }
+        | ExprKind::ListConcat {
+            left: a, right: b, ..
+        }
+        | ExprKind::ListAppend {
+            list: a, value: b, ..
+        }
+        | ExprKind::Contains {
+            item: a,
+            container: b,
+        } => {
             walk_expr(a, f);
             walk_expr(b, f);
         }
@@ -126,7 +169,9 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             walk_expr(then, f);
             walk_expr(orelse, f);
         }
-        ExprKind::RangeLit { start, stop, step, .. } => {
+        ExprKind::RangeLit {
+            start, stop, step, ..
+        } => {
             walk_expr(start, f);
             walk_expr(stop, f);
             walk_expr(step, f);
@@ -142,7 +187,10 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
 pub(crate) fn map_callees(body: &mut [Stmt], map: &mut dyn FnMut(FuncId) -> FuncId) {
     walk_stmts(body, &mut |e| match &mut e.kind {
         ExprKind::Call { func, .. } => *func = map(*func),
-        ExprKind::New { init: Some((func, _)), .. } => *func = map(*func),
+        ExprKind::New {
+            init: Some((func, _)),
+            ..
+        } => *func = map(*func),
         _ => {}
     });
 }
@@ -201,8 +249,25 @@ pub(crate) fn strongly_connected_components(program: &Program) -> Vec<Vec<FuncId
         }
     }
     let n = program.functions.len();
-    let edges = program.functions.iter().map(|f| callees_in_order(f).into_iter().map(|c| c.0 as usize).collect()).collect();
-    let mut s = State { index: vec![None; n], low: vec![0; n], on_stack: vec![false; n], stack: vec![], next: 0, out: vec![], edges };
+    let edges = program
+        .functions
+        .iter()
+        .map(|f| {
+            callees_in_order(f)
+                .into_iter()
+                .map(|c| c.0 as usize)
+                .collect()
+        })
+        .collect();
+    let mut s = State {
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: vec![],
+        next: 0,
+        out: vec![],
+        edges,
+    };
     for v in 0..n {
         if s.index[v].is_none() {
             visit(&mut s, v);
@@ -215,7 +280,14 @@ pub(crate) fn strongly_connected_components(program: &Program) -> Vec<Vec<FuncId
 /// without crossing another boundary.
 pub(crate) fn link_units(program: &Program) -> Vec<LinkUnit> {
     let roots: BTreeSet<FuncId> = std::iter::once(program.entry)
-        .chain(program.functions.iter().enumerate().filter(|(_, f)| f.boundary).map(|(i, _)| FuncId(i as u32)))
+        .chain(
+            program
+                .functions
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.boundary)
+                .map(|(i, _)| FuncId(i as u32)),
+        )
         .collect();
     roots
         .into_iter()
@@ -235,7 +307,12 @@ pub(crate) fn link_units(program: &Program) -> Vec<LinkUnit> {
                 }
                 i += 1;
             }
-            LinkUnit { root, members, imports, key: program.function(root).identity }
+            LinkUnit {
+                root,
+                members,
+                imports,
+                key: program.function(root).identity,
+            }
         })
         .collect()
 }

@@ -11,12 +11,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for path in inputs {
         let bytes = std::fs::read(path)?;
         if path.ends_with(".a") {
-            archives.push(strobe_link::Archive { name: path.clone(), bytes });
+            archives.push(strobe_link::Archive {
+                name: path.clone(),
+                bytes,
+            });
         } else {
-            objects.push(strobe_link::InputObject { name: path.clone(), bytes });
+            objects.push(strobe_link::InputObject {
+                name: path.clone(),
+                bytes,
+            });
         }
     }
-    let image = strobe_link::link(&objects, &archives, &strobe_link::LinkConfig::linux_user(entry))?;
+    let image = strobe_link::link(
+        &objects,
+        &archives,
+        &strobe_link::LinkConfig::linux_user(entry),
+    )?;
     std::fs::write(out, image.to_elf())?;
     print!("{}", image.symbol_map());
     Ok(())

@@ -41,25 +41,47 @@ pub fn write_executable(image: &LinkedImage) -> Vec<u8> {
     for (seg, &offset) in image.segments.iter().zip(&offsets) {
         if seg.executable {
             let flags = elf::SHF_ALLOC.0 | elf::SHF_EXECINSTR.0;
-            sections.push(OutSection { name: w.add_section_name(b".text"), kind: elf::SHT_PROGBITS, flags, address: seg.address, offset, size: seg.data.len() as u32 });
+            sections.push(OutSection {
+                name: w.add_section_name(b".text"),
+                kind: elf::SHT_PROGBITS,
+                flags,
+                address: seg.address,
+                offset,
+                size: seg.data.len() as u32,
+            });
             continue;
         }
         let flags = elf::SHF_ALLOC.0 | elf::SHF_WRITE.0;
         if !seg.data.is_empty() {
-            sections.push(OutSection { name: w.add_section_name(b".data"), kind: elf::SHT_PROGBITS, flags, address: seg.address, offset, size: seg.data.len() as u32 });
+            sections.push(OutSection {
+                name: w.add_section_name(b".data"),
+                kind: elf::SHT_PROGBITS,
+                flags,
+                address: seg.address,
+                offset,
+                size: seg.data.len() as u32,
+            });
         }
         let bss = seg.memory_size - seg.data.len() as u32;
         if bss > 0 {
             let address = seg.address + seg.data.len() as u32;
             let offset = offset + seg.data.len() as u64;
-            sections.push(OutSection { name: w.add_section_name(b".bss"), kind: elf::SHT_NOBITS, flags, address, offset, size: bss });
+            sections.push(OutSection {
+                name: w.add_section_name(b".bss"),
+                kind: elf::SHT_NOBITS,
+                flags,
+                address,
+                offset,
+                size: bss,
+            });
         }
     }
     for _ in &sections {
         w.reserve_section_index();
     }
     w.reserve_shstrtab_section_index();
-    w.reserve_shstrtab().expect("section names fit a string table");
+    w.reserve_shstrtab()
+        .expect("section names fit a string table");
     w.reserve_section_headers();
 
     let header = FileHeader {
@@ -70,7 +92,8 @@ pub fn write_executable(image: &LinkedImage) -> Vec<u8> {
         e_entry: image.entry as u64,
         e_flags: elf::FileFlags(image.e_flags),
     };
-    w.write_file_header(&header).expect("ELF header fields are in range");
+    w.write_file_header(&header)
+        .expect("ELF header fields are in range");
     w.write_align_program_headers();
     for (seg, offset) in image.segments.iter().zip(&offsets) {
         let mut flags = elf::PF_R.0;

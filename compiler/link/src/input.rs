@@ -2,7 +2,10 @@
 
 use crate::LinkError;
 use object::read::archive::ArchiveFile;
-use object::{Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, SectionKind, SymbolSection};
+use object::{
+    Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, SectionKind,
+    SymbolSection,
+};
 
 /// An object file to link, by name (for messages) and bytes.
 #[derive(Clone, Debug)]
@@ -52,7 +55,10 @@ pub struct InputSection {
 pub enum SymbolDef {
     Undefined,
     /// Defined in our section `section` at `value`.
-    Section { section: usize, value: u32 },
+    Section {
+        section: usize,
+        value: u32,
+    },
     Absolute(u32),
     /// A section we do not load (debug info): references to it resolve to 0.
     Dropped,
@@ -86,7 +92,9 @@ fn classify(kind: SectionKind, name: &str) -> Option<SectionClass> {
     }
     Some(match kind {
         SectionKind::Text => SectionClass::Text,
-        SectionKind::ReadOnlyData | SectionKind::ReadOnlyString | SectionKind::ReadOnlyDataWithRel => SectionClass::ReadOnly,
+        SectionKind::ReadOnlyData
+        | SectionKind::ReadOnlyString
+        | SectionKind::ReadOnlyDataWithRel => SectionClass::ReadOnly,
         SectionKind::Data => SectionClass::Data,
         SectionKind::UninitializedData => SectionClass::Bss,
         _ => return None,
@@ -94,10 +102,16 @@ fn classify(kind: SectionKind, name: &str) -> Option<SectionClass> {
 }
 
 pub fn parse_object(name: &str, bytes: &[u8]) -> Result<ObjectFile, LinkError> {
-    let bad = |message: String| LinkError::BadObject { name: name.to_string(), message };
+    let bad = |message: String| LinkError::BadObject {
+        name: name.to_string(),
+        message,
+    };
     let file = object::File::parse(bytes).map_err(|e| bad(e.to_string()))?;
     if file.architecture() != object::Architecture::Riscv32 {
-        return Err(bad(format!("expected a RISC-V 32-bit object, found {:?}", file.architecture())));
+        return Err(bad(format!(
+            "expected a RISC-V 32-bit object, found {:?}",
+            file.architecture()
+        )));
     }
     let e_flags = match file.flags() {
         object::FileFlags::Elf { e_flags, .. } => e_flags.0,
@@ -108,8 +122,14 @@ pub fn parse_object(name: &str, bytes: &[u8]) -> Result<ObjectFile, LinkError> {
     let mut sections = Vec::new();
     for s in file.sections() {
         let sname = s.name().unwrap_or("").to_string();
-        let Some(class) = classify(s.kind(), &sname) else { continue };
-        let data = if class == SectionClass::Bss { Vec::new() } else { s.data().map_err(|e| bad(e.to_string()))?.to_vec() };
+        let Some(class) = classify(s.kind(), &sname) else {
+            continue;
+        };
+        let data = if class == SectionClass::Bss {
+            Vec::new()
+        } else {
+            s.data().map_err(|e| bad(e.to_string()))?.to_vec()
+        };
         section_map.insert(s.index(), sections.len());
         sections.push(InputSection {
             name: sname,
@@ -127,7 +147,10 @@ pub fn parse_object(name: &str, bytes: &[u8]) -> Result<ObjectFile, LinkError> {
             SymbolSection::Undefined => SymbolDef::Undefined,
             SymbolSection::Absolute => SymbolDef::Absolute(sym.address() as u32),
             SymbolSection::Section(i) => match section_map.get(&i) {
-                Some(&section) => SymbolDef::Section { section, value: sym.address() as u32 },
+                Some(&section) => SymbolDef::Section {
+                    section,
+                    value: sym.address() as u32,
+                },
                 None => SymbolDef::Dropped,
             },
             _ => SymbolDef::Dropped,
@@ -142,20 +165,35 @@ pub fn parse_object(name: &str, bytes: &[u8]) -> Result<ObjectFile, LinkError> {
         });
     }
     for s in file.sections() {
-        let Some(&ours) = section_map.get(&s.index()) else { continue };
+        let Some(&ours) = section_map.get(&s.index()) else {
+            continue;
+        };
         for (offset, r) in s.relocations() {
             let RelocationFlags::Elf { r_type } = r.flags() else {
                 return Err(bad("non-ELF relocation".into()));
             };
             let symbol = match r.target() {
-                RelocationTarget::Symbol(i) => *symbol_map.get(&i).ok_or_else(|| bad("relocation against a missing symbol".into()))?,
+                RelocationTarget::Symbol(i) => *symbol_map
+                    .get(&i)
+                    .ok_or_else(|| bad("relocation against a missing symbol".into()))?,
                 RelocationTarget::Absolute => usize::MAX,
                 _ => return Err(bad("relocation against a section is not supported".into())),
             };
-            sections[ours].relocations.push(Relocation { offset: offset as u32, kind: r_type.0, symbol, addend: r.addend() });
+            sections[ours].relocations.push(Relocation {
+                offset: offset as u32,
+                kind: r_type.0,
+                symbol,
+                addend: r.addend(),
+            });
         }
     }
-    Ok(ObjectFile { name: name.to_string(), sections, symbols, e_flags, from_archive: false })
+    Ok(ObjectFile {
+        name: name.to_string(),
+        sections,
+        symbols,
+        e_flags,
+        from_archive: false,
+    })
 }
 
 /// The members of an archive, with the global symbols each defines.
@@ -165,15 +203,22 @@ pub struct ArchiveIndex<'a> {
 }
 
 pub fn index_archive(archive: &Archive) -> Result<ArchiveIndex<'_>, LinkError> {
-    let bad = |message: String| LinkError::BadObject { name: archive.name.clone(), message };
+    let bad = |message: String| LinkError::BadObject {
+        name: archive.name.clone(),
+        message,
+    };
     let file = ArchiveFile::parse(archive.bytes.as_slice()).map_err(|e| bad(e.to_string()))?;
     let mut members = Vec::new();
     let mut definitions = std::collections::HashMap::new();
     for m in file.members() {
         let m = m.map_err(|e| bad(e.to_string()))?;
         let name = String::from_utf8_lossy(m.name()).to_string();
-        let data = m.data(archive.bytes.as_slice()).map_err(|e| bad(e.to_string()))?;
-        let Ok(obj) = object::File::parse(data) else { continue };
+        let data = m
+            .data(archive.bytes.as_slice())
+            .map_err(|e| bad(e.to_string()))?;
+        let Ok(obj) = object::File::parse(data) else {
+            continue;
+        };
         for sym in obj.symbols() {
             if sym.is_global() && !sym.is_undefined() {
                 if let Ok(n) = sym.name() {
@@ -183,7 +228,10 @@ pub fn index_archive(archive: &Archive) -> Result<ArchiveIndex<'_>, LinkError> {
         }
         members.push((name, data));
     }
-    Ok(ArchiveIndex { members, definitions })
+    Ok(ArchiveIndex {
+        members,
+        definitions,
+    })
 }
 
 /// A pseudo-object defining each external symbol at its absolute address.

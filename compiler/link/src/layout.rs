@@ -21,12 +21,26 @@ pub struct LinkConfig {
 impl LinkConfig {
     /// A Linux user-mode executable, as `qemu-riscv32` loads it.
     pub fn linux_user(entry: &str) -> Self {
-        LinkConfig { base: 0x10000, segment_align: 0x1000, entry: entry.to_string(), externals: Default::default() }
+        LinkConfig {
+            base: 0x10000,
+            segment_align: 0x1000,
+            entry: entry.to_string(),
+            externals: Default::default(),
+        }
     }
 
     /// A kernel image for the core device: loaded at `base`, calling the firmware at `externals`.
-    pub fn device(base: u32, entry: &str, externals: std::collections::BTreeMap<String, u32>) -> Self {
-        LinkConfig { base, segment_align: 16, entry: entry.to_string(), externals }
+    pub fn device(
+        base: u32,
+        entry: &str,
+        externals: std::collections::BTreeMap<String, u32>,
+    ) -> Self {
+        LinkConfig {
+            base,
+            segment_align: 16,
+            entry: entry.to_string(),
+            externals,
+        }
     }
 }
 
@@ -36,17 +50,24 @@ fn align_up(v: u64, a: u64) -> u64 {
 
 /// Sections reachable from the entry through relocations.
 fn live_sections(r: &Resolved) -> Vec<Vec<bool>> {
-    let mut live: Vec<Vec<bool>> = r.files.iter().map(|f| vec![false; f.sections.len()]).collect();
+    let mut live: Vec<Vec<bool>> = r
+        .files
+        .iter()
+        .map(|f| vec![false; f.sections.len()])
+        .collect();
     let mut work = Vec::new();
-    let mark = |file: usize, sym: usize, live: &mut Vec<Vec<bool>>, work: &mut Vec<(usize, usize)>| {
-        let Some((tf, ts)) = r.target(file, sym) else { return };
-        if let SymbolDef::Section { section, .. } = r.files[tf].symbols[ts].def {
-            if !live[tf][section] {
-                live[tf][section] = true;
-                work.push((tf, section));
+    let mark =
+        |file: usize, sym: usize, live: &mut Vec<Vec<bool>>, work: &mut Vec<(usize, usize)>| {
+            let Some((tf, ts)) = r.target(file, sym) else {
+                return;
+            };
+            if let SymbolDef::Section { section, .. } = r.files[tf].symbols[ts].def {
+                if !live[tf][section] {
+                    live[tf][section] = true;
+                    work.push((tf, section));
+                }
             }
-        }
-    };
+        };
     mark(r.entry.0, r.entry.1, &mut live, &mut work);
     while let Some((f, s)) = work.pop() {
         for rel in &r.files[f].sections[s].relocations {
@@ -65,7 +86,10 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
     let mut placed: Vec<(usize, usize)> = Vec::new();
     let mut cursor = config.base as u64;
     let mut segment_bounds = Vec::new();
-    for group in [&[SectionClass::Text, SectionClass::ReadOnly][..], &[SectionClass::Data, SectionClass::Bss][..]] {
+    for group in [
+        &[SectionClass::Text, SectionClass::ReadOnly][..],
+        &[SectionClass::Data, SectionClass::Bss][..],
+    ] {
         cursor = align_up(cursor, config.segment_align as u64);
         let start = cursor;
         let mut file_end = cursor;
@@ -93,7 +117,9 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
     let symbol_address = |file: usize, sym: usize| -> Option<u64> {
         let (tf, ts) = r.target(file, sym)?;
         match r.files[tf].symbols[ts].def {
-            SymbolDef::Section { section, value } => address.get(&(tf, section)).map(|a| a + value as u64),
+            SymbolDef::Section { section, value } => {
+                address.get(&(tf, section)).map(|a| a + value as u64)
+            }
             SymbolDef::Absolute(v) => Some(v as u64),
             SymbolDef::Dropped => Some(0),
             SymbolDef::Undefined => Some(0), // only weak references remain undefined
@@ -113,16 +139,29 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
         for rel in &sec.relocations {
             if rel.kind == object::elf::R_RISCV_PCREL_HI20.0 {
                 let target = symbol_address(f, rel.symbol).unwrap_or(0) as i64 + rel.addend;
-                his.push(PcrelHi { address: base + rel.offset, value: target - (base + rel.offset) as i64 });
+                his.push(PcrelHi {
+                    address: base + rel.offset,
+                    value: target - (base + rel.offset) as i64,
+                });
             }
         }
         for rel in &sec.relocations {
-            let s_addr = if rel.symbol == usize::MAX { 0 } else { symbol_address(f, rel.symbol).unwrap_or(0) };
-            let fixup = Fixup { kind: rel.kind, place: base + rel.offset, symbol: s_addr as i64, addend: rel.addend };
+            let s_addr = if rel.symbol == usize::MAX {
+                0
+            } else {
+                symbol_address(f, rel.symbol).unwrap_or(0)
+            };
+            let fixup = Fixup {
+                kind: rel.kind,
+                place: base + rel.offset,
+                symbol: s_addr as i64,
+                addend: rel.addend,
+            };
             apply(&mut data, rel.offset as usize, &fixup, &his).map_err(|e| match e {
-                LinkError::UnsupportedRelocation { kind, .. } => {
-                    LinkError::UnsupportedRelocation { kind, object: format!("{}:{}", r.files[f].name, sec.name) }
-                }
+                LinkError::UnsupportedRelocation { kind, .. } => LinkError::UnsupportedRelocation {
+                    kind,
+                    object: format!("{}:{}", r.files[f].name, sec.name),
+                },
                 other => other,
             })?;
         }
@@ -144,15 +183,24 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
                 data[at..at + bytes.len()].copy_from_slice(bytes);
             }
         }
-        segments.push(Segment { address: start as u32, data, memory_size: (end - start) as u32, executable: exec, writable: !exec });
+        segments.push(Segment {
+            address: start as u32,
+            data,
+            memory_size: (end - start) as u32,
+            executable: exec,
+            writable: !exec,
+        });
     }
     let mut symbols = BTreeMap::new();
     for (f, file) in r.files.iter().enumerate() {
         for (i, s) in file.symbols.iter().enumerate() {
-            let keep = !s.name.is_empty() && (s.global || s.is_function) && !s.name.starts_with(".L");
+            let keep =
+                !s.name.is_empty() && (s.global || s.is_function) && !s.name.starts_with(".L");
             if let (true, SymbolDef::Section { section, value }) = (keep, &s.def) {
                 if let Some(a) = address.get(&(f, *section)) {
-                    symbols.entry(s.name.clone()).or_insert((a + *value as u64) as u32);
+                    symbols
+                        .entry(s.name.clone())
+                        .or_insert((a + *value as u64) as u32);
                 }
             }
             let _ = i;
@@ -162,17 +210,39 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
         .iter()
         .map(|&(f, s)| {
             let sec = &r.files[f].sections[s];
-            (address[&(f, s)] as u32, sec.size, format!("{}:{}", r.files[f].name, sec.name))
+            (
+                address[&(f, s)] as u32,
+                sec.size,
+                format!("{}:{}", r.files[f].name, sec.name),
+            )
         })
         .collect();
     // Line tables of the linked objects (not the runtime's; best effort: debug info never fails a link).
     let mut line_rows = Vec::new();
-    for (f, file) in r.files.iter().enumerate().filter(|(_, file)| !file.from_archive) {
-        for sec in file.sections.iter().filter(|s| s.class == SectionClass::DebugLine) {
+    for (f, file) in r
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| !file.from_archive)
+    {
+        for sec in file
+            .sections
+            .iter()
+            .filter(|s| s.class == SectionClass::DebugLine)
+        {
             let mut data = sec.data.clone();
             let relocated = sec.relocations.iter().all(|rel| {
-                let s_addr = if rel.symbol == usize::MAX { 0 } else { symbol_address(f, rel.symbol).unwrap_or(0) };
-                let fixup = Fixup { kind: rel.kind, place: rel.offset, symbol: s_addr as i64, addend: rel.addend };
+                let s_addr = if rel.symbol == usize::MAX {
+                    0
+                } else {
+                    symbol_address(f, rel.symbol).unwrap_or(0)
+                };
+                let fixup = Fixup {
+                    kind: rel.kind,
+                    place: rel.offset,
+                    symbol: s_addr as i64,
+                    addend: rel.addend,
+                };
                 apply(&mut data, rel.offset as usize, &fixup, &[]).is_ok()
             });
             if relocated {
@@ -184,5 +254,12 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
     let lines = crate::lines::finish(line_rows, text_range);
     let entry = symbol_address(r.entry.0, r.entry.1).unwrap_or(0) as u32;
     let e_flags = r.files.first().map(|f| f.e_flags).unwrap_or(0);
-    Ok(LinkedImage { entry, segments, symbols, sections, e_flags, lines })
+    Ok(LinkedImage {
+        entry,
+        segments,
+        symbols,
+        sections,
+        e_flags,
+        lines,
+    })
 }

@@ -26,7 +26,11 @@ pub enum LinkError {
     #[error("undefined symbol `{symbol}` (referenced from `{from}`)")]
     Undefined { symbol: String, from: String },
     #[error("symbol `{symbol}` is defined in both `{first}` and `{second}`")]
-    Duplicate { symbol: String, first: String, second: String },
+    Duplicate {
+        symbol: String,
+        first: String,
+        second: String,
+    },
     #[error("entry symbol `{0}` is not defined")]
     NoEntry(String),
     #[error("relocation {kind} in `{object}` is not supported")]
@@ -34,7 +38,10 @@ pub enum LinkError {
     #[error("relocation {kind} at {address:#x} does not fit: value {value:#x}")]
     Overflow { kind: u32, address: u32, value: i64 },
     #[error("`{pcrel_lo}` at {address:#x} has no matching PCREL_HI20")]
-    MissingPcrelHi { pcrel_lo: &'static str, address: u32 },
+    MissingPcrelHi {
+        pcrel_lo: &'static str,
+        address: u32,
+    },
     #[error("image does not fit the 32-bit address space")]
     TooLarge,
 }
@@ -93,8 +100,15 @@ impl LinkedImage {
     /// The image as one block of bytes from its first segment's address (zero-filled gaps and `.bss`),
     /// as a loader copies it into memory.
     pub fn flat(&self) -> (u32, Vec<u8>) {
-        let Some(first) = self.segments.first() else { return (0, Vec::new()) };
-        let end = self.segments.iter().map(|s| s.address + s.memory_size).max().unwrap_or(first.address);
+        let Some(first) = self.segments.first() else {
+            return (0, Vec::new());
+        };
+        let end = self
+            .segments
+            .iter()
+            .map(|s| s.address + s.memory_size)
+            .max()
+            .unwrap_or(first.address);
         let mut bytes = vec![0u8; (end - first.address) as usize];
         for s in &self.segments {
             let at = (s.address - first.address) as usize;
@@ -110,7 +124,11 @@ impl LinkedImage {
 }
 
 /// Links `objects` (and whatever they need from `archives`) with entry symbol `config.entry`.
-pub fn link(objects: &[InputObject], archives: &[Archive], config: &LinkConfig) -> Result<LinkedImage, LinkError> {
+pub fn link(
+    objects: &[InputObject],
+    archives: &[Archive],
+    config: &LinkConfig,
+) -> Result<LinkedImage, LinkError> {
     let mut files = Vec::new();
     if !config.externals.is_empty() {
         files.push(input::externals(&config.externals));

@@ -18,20 +18,34 @@ pub fn parse(data: &[u8]) -> Vec<LineRow> {
     let mut out = Vec::new();
     let mut offset = 0usize;
     while offset < data.len() {
-        let Ok(program) = debug_line.program(DebugLineOffset(offset), 4, None, None) else { break };
+        let Ok(program) = debug_line.program(DebugLineOffset(offset), 4, None, None) else {
+            break;
+        };
         let header = program.header().clone();
-        let unit_length = header.unit_length() + if header.format() == gimli::Format::Dwarf64 { 12 } else { 4 };
+        let unit_length = header.unit_length()
+            + if header.format() == gimli::Format::Dwarf64 {
+                12
+            } else {
+                4
+            };
         let mut rows = program.rows();
         while let Ok(Some((header, row))) = rows.next_row() {
             let file = row
                 .file(header)
                 .and_then(|f| match f.path_name() {
-                    gimli::AttributeValue::String(s) => Some(String::from_utf8_lossy(s.slice()).into_owned()),
+                    gimli::AttributeValue::String(s) => {
+                        Some(String::from_utf8_lossy(s.slice()).into_owned())
+                    }
                     _ => None,
                 })
                 .unwrap_or_default();
             let line = row.line().map(|l| l.get() as u32).unwrap_or(0);
-            out.push(LineRow { address: row.address() as u32, file, line, end: row.end_sequence() });
+            out.push(LineRow {
+                address: row.address() as u32,
+                file,
+                line,
+                end: row.end_sequence(),
+            });
         }
         if unit_length == 0 {
             break;
@@ -69,7 +83,12 @@ mod tests {
     use super::*;
 
     fn row(address: u32, line: u32, end: bool) -> LineRow {
-        LineRow { address, file: "k.py".into(), line, end }
+        LineRow {
+            address,
+            file: "k.py".into(),
+            line,
+            end,
+        }
     }
 
     #[test]
@@ -81,7 +100,11 @@ mod tests {
             row(0x110, 0, true),
             row(0x200, 9, false),
         ];
-        assert_eq!(lookup(&rows, 0x10e).map(|r| r.line), Some(4), "line 0 takes the line before");
+        assert_eq!(
+            lookup(&rows, 0x10e).map(|r| r.line),
+            Some(4),
+            "line 0 takes the line before"
+        );
         assert_eq!(lookup(&rows, 0x100).map(|r| r.line), Some(3));
         assert_eq!(lookup(&rows, 0x10c).map(|r| r.line), Some(4));
         assert_eq!(lookup(&rows, 0x180), None, "between sequences");

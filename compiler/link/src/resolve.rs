@@ -25,7 +25,11 @@ impl Resolved {
     }
 }
 
-fn define(globals: &mut HashMap<String, SymbolRef>, files: &[ObjectFile], file: usize) -> Result<(), LinkError> {
+fn define(
+    globals: &mut HashMap<String, SymbolRef>,
+    files: &[ObjectFile],
+    file: usize,
+) -> Result<(), LinkError> {
     for (i, s) in files[file].symbols.iter().enumerate() {
         if !s.global || matches!(s.def, SymbolDef::Undefined) || s.name.is_empty() {
             continue;
@@ -51,12 +55,19 @@ fn define(globals: &mut HashMap<String, SymbolRef>, files: &[ObjectFile], file: 
     Ok(())
 }
 
-pub fn resolve(mut files: Vec<ObjectFile>, archives: &[Archive], entry: &str) -> Result<Resolved, LinkError> {
+pub fn resolve(
+    mut files: Vec<ObjectFile>,
+    archives: &[Archive],
+    entry: &str,
+) -> Result<Resolved, LinkError> {
     let mut globals = HashMap::new();
     for f in 0..files.len() {
         define(&mut globals, &files, f)?;
     }
-    let indexes = archives.iter().map(index_archive).collect::<Result<Vec<_>, _>>()?;
+    let indexes = archives
+        .iter()
+        .map(index_archive)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut pulled: HashSet<(usize, usize)> = HashSet::new();
     let mut wanted: Vec<(String, String)> = vec![(entry.to_string(), "<entry>".to_string())];
     let mut scanned = 0;
@@ -74,11 +85,15 @@ pub fn resolve(mut files: Vec<ObjectFile>, archives: &[Archive], entry: &str) ->
             if globals.contains_key(&name) {
                 continue;
             }
-            let member = indexes.iter().enumerate().find_map(|(a, idx)| idx.definitions.get(&name).map(|&m| (a, m)));
+            let member = indexes
+                .iter()
+                .enumerate()
+                .find_map(|(a, idx)| idx.definitions.get(&name).map(|&m| (a, m)));
             match member {
                 Some(key) if pulled.insert(key) => {
                     let (member_name, data) = &indexes[key.0].members[key.1];
-                    let mut file = parse_object(&format!("{}({})", archives[key.0].name, member_name), data)?;
+                    let mut file =
+                        parse_object(&format!("{}({})", archives[key.0].name, member_name), data)?;
                     file.from_archive = true;
                     files.push(file);
                     define(&mut globals, &files, files.len() - 1)?;
@@ -86,7 +101,11 @@ pub fn resolve(mut files: Vec<ObjectFile>, archives: &[Archive], entry: &str) ->
                 }
                 Some(_) => {}
                 None => {
-                    let weak = files.iter().flat_map(|f| f.symbols.iter()).filter(|s| s.name == name).all(|s| s.weak);
+                    let weak = files
+                        .iter()
+                        .flat_map(|f| f.symbols.iter())
+                        .filter(|s| s.name == name)
+                        .all(|s| s.weak);
                     if !weak || name == entry {
                         if name == entry {
                             return Err(LinkError::NoEntry(name));
@@ -100,6 +119,12 @@ pub fn resolve(mut files: Vec<ObjectFile>, archives: &[Archive], entry: &str) ->
             break;
         }
     }
-    let entry_ref = *globals.get(entry).ok_or_else(|| LinkError::NoEntry(entry.to_string()))?;
-    Ok(Resolved { files, globals, entry: entry_ref })
+    let entry_ref = *globals
+        .get(entry)
+        .ok_or_else(|| LinkError::NoEntry(entry.to_string()))?;
+    Ok(Resolved {
+        files,
+        globals,
+        entry: entry_ref,
+    })
 }

@@ -78,11 +78,19 @@ fn fits(value: i64, bits: u32) -> bool {
 pub fn apply(data: &mut [u8], at: usize, f: &Fixup, his: &[PcrelHi]) -> Result<(), LinkError> {
     let s_a = f.symbol + f.addend;
     let pcrel = s_a - f.place as i64;
-    let overflow = |value: i64| LinkError::Overflow { kind: f.kind, address: f.place, value };
+    let overflow = |value: i64| LinkError::Overflow {
+        kind: f.kind,
+        address: f.place,
+        value,
+    };
     let k = elf::RelocationType(f.kind);
     let width = match k {
         elf::R_RISCV_NONE | elf::R_RISCV_RELAX | elf::R_RISCV_ALIGN => 0,
-        elf::R_RISCV_ADD8 | elf::R_RISCV_SUB8 | elf::R_RISCV_SET6 | elf::R_RISCV_SUB6 | elf::R_RISCV_SET8 => 1,
+        elf::R_RISCV_ADD8
+        | elf::R_RISCV_SUB8
+        | elf::R_RISCV_SET6
+        | elf::R_RISCV_SUB6
+        | elf::R_RISCV_SET8 => 1,
         elf::R_RISCV_ADD16 | elf::R_RISCV_SUB16 | elf::R_RISCV_SET16 => 2,
         elf::R_RISCV_CALL | elf::R_RISCV_CALL_PLT => 8,
         _ => 4,
@@ -97,7 +105,9 @@ pub fn apply(data: &mut [u8], at: usize, f: &Fixup, his: &[PcrelHi]) -> Result<(
         elf::R_RISCV_SUB8 => data[at] = data[at].wrapping_sub(s_a as u8),
         elf::R_RISCV_SET8 => data[at] = s_a as u8,
         elf::R_RISCV_SET6 => data[at] = (data[at] & 0xc0) | (s_a as u8 & 0x3f),
-        elf::R_RISCV_SUB6 => data[at] = (data[at] & 0xc0) | (data[at].wrapping_sub(s_a as u8) & 0x3f),
+        elf::R_RISCV_SUB6 => {
+            data[at] = (data[at] & 0xc0) | (data[at].wrapping_sub(s_a as u8) & 0x3f)
+        }
         elf::R_RISCV_ADD16 | elf::R_RISCV_SUB16 | elf::R_RISCV_SET16 => {
             let old = u16::from_le_bytes([data[at], data[at + 1]]);
             let v = match k {
@@ -123,13 +133,23 @@ pub fn apply(data: &mut [u8], at: usize, f: &Fixup, his: &[PcrelHi]) -> Result<(
         }
         elf::R_RISCV_PCREL_LO12_I | elf::R_RISCV_PCREL_LO12_S => {
             // The symbol is the AUIPC's label; use the value its HI20 computed.
-            let name = if k == elf::R_RISCV_PCREL_LO12_I { "PCREL_LO12_I" } else { "PCREL_LO12_S" };
-            let hi = his
-                .iter()
-                .find(|h| h.address as i64 == f.symbol)
-                .ok_or(LinkError::MissingPcrelHi { pcrel_lo: name, address: f.place })?;
+            let name = if k == elf::R_RISCV_PCREL_LO12_I {
+                "PCREL_LO12_I"
+            } else {
+                "PCREL_LO12_S"
+            };
+            let hi = his.iter().find(|h| h.address as i64 == f.symbol).ok_or(
+                LinkError::MissingPcrelHi {
+                    pcrel_lo: name,
+                    address: f.place,
+                },
+            )?;
             let insn = read32(data, at);
-            let v = if k == elf::R_RISCV_PCREL_LO12_I { encode_i(insn, hi.value) } else { encode_s(insn, hi.value) };
+            let v = if k == elf::R_RISCV_PCREL_LO12_I {
+                encode_i(insn, hi.value)
+            } else {
+                encode_s(insn, hi.value)
+            };
             write32(data, at, v)
         }
         elf::R_RISCV_CALL | elf::R_RISCV_CALL_PLT => {
@@ -153,7 +173,12 @@ pub fn apply(data: &mut [u8], at: usize, f: &Fixup, his: &[PcrelHi]) -> Result<(
             }
             write32(data, at, encode_j(read32(data, at), pcrel))
         }
-        _ => return Err(LinkError::UnsupportedRelocation { kind: f.kind, object: String::new() }),
+        _ => {
+            return Err(LinkError::UnsupportedRelocation {
+                kind: f.kind,
+                object: String::new(),
+            })
+        }
     }
     Ok(())
 }
@@ -188,21 +213,47 @@ mod tests {
     #[test]
     fn call_pair_and_overflow() {
         let mut code = [0x97, 0x00, 0x00, 0x00, 0xe7, 0x80, 0x00, 0x00]; // auipc ra,0; jalr ra,0(ra)
-        let f = Fixup { kind: elf::R_RISCV_CALL_PLT.0, place: 0x1000, symbol: 0x2ffc, addend: 0 };
+        let f = Fixup {
+            kind: elf::R_RISCV_CALL_PLT.0,
+            place: 0x1000,
+            symbol: 0x2ffc,
+            addend: 0,
+        };
         apply(&mut code, 0, &f, &[]).unwrap();
         assert_eq!(read32(&code, 0), 0x0000_2097); // auipc ra, 2
         assert_eq!(read32(&code, 4), 0xffc0_80e7); // jalr ra, -4(ra)
         let mut b = 0x00b5_0063u32.to_le_bytes();
-        let far = Fixup { kind: elf::R_RISCV_BRANCH.0, place: 0, symbol: 8192, addend: 0 };
-        assert!(matches!(apply(&mut b, 0, &far, &[]), Err(LinkError::Overflow { .. })));
-        let odd = Fixup { kind: 1000, place: 0, symbol: 0, addend: 0 };
-        assert!(matches!(apply(&mut b, 0, &odd, &[]), Err(LinkError::UnsupportedRelocation { .. })));
+        let far = Fixup {
+            kind: elf::R_RISCV_BRANCH.0,
+            place: 0,
+            symbol: 8192,
+            addend: 0,
+        };
+        assert!(matches!(
+            apply(&mut b, 0, &far, &[]),
+            Err(LinkError::Overflow { .. })
+        ));
+        let odd = Fixup {
+            kind: 1000,
+            place: 0,
+            symbol: 0,
+            addend: 0,
+        };
+        assert!(matches!(
+            apply(&mut b, 0, &odd, &[]),
+            Err(LinkError::UnsupportedRelocation { .. })
+        ));
     }
 
     #[test]
     fn label_differences() {
         let mut d = [0x10, 0x00, 0x05, 0xc1];
-        let at = |kind: object::elf::RelocationType, symbol: i64| Fixup { kind: kind.0, place: 0, symbol, addend: 0 };
+        let at = |kind: object::elf::RelocationType, symbol: i64| Fixup {
+            kind: kind.0,
+            place: 0,
+            symbol,
+            addend: 0,
+        };
         apply(&mut d, 0, &at(elf::R_RISCV_ADD16, 0x120), &[]).unwrap();
         apply(&mut d, 0, &at(elf::R_RISCV_SUB16, 0x100), &[]).unwrap();
         assert_eq!(u16::from_le_bytes([d[0], d[1]]), 0x30);
@@ -211,17 +262,33 @@ mod tests {
         assert_eq!(d[2], 7);
         apply(&mut d, 3, &at(elf::R_RISCV_SET6, 0x7f), &[]).unwrap();
         assert_eq!(d[3], 0xff, "SET6 keeps the top two bits");
-        assert!(apply(&mut d, 3, &at(elf::R_RISCV_ADD16, 1), &[]).is_err(), "a half-word past the end");
+        assert!(
+            apply(&mut d, 3, &at(elf::R_RISCV_ADD16, 1), &[]).is_err(),
+            "a half-word past the end"
+        );
     }
 
     #[test]
     fn pcrel_lo_uses_its_hi() {
         let mut code = 0x0005_0513u32.to_le_bytes(); // addi a0, a0, 0
-        let his = [PcrelHi { address: 0x100, value: 0x1234 }];
-        let f = Fixup { kind: elf::R_RISCV_PCREL_LO12_I.0, place: 0x104, symbol: 0x100, addend: 0 };
+        let his = [PcrelHi {
+            address: 0x100,
+            value: 0x1234,
+        }];
+        let f = Fixup {
+            kind: elf::R_RISCV_PCREL_LO12_I.0,
+            place: 0x104,
+            symbol: 0x100,
+            addend: 0,
+        };
         apply(&mut code, 0, &f, &his).unwrap();
         assert_eq!(read32(&code, 0), 0x2345_0513);
-        let missing = Fixup { kind: elf::R_RISCV_PCREL_LO12_I.0, place: 0x104, symbol: 0x200, addend: 0 };
+        let missing = Fixup {
+            kind: elf::R_RISCV_PCREL_LO12_I.0,
+            place: 0x104,
+            symbol: 0x200,
+            addend: 0,
+        };
         assert!(apply(&mut code, 0, &missing, &his).is_err());
     }
 }

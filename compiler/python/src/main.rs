@@ -63,13 +63,18 @@ pub(crate) fn cache_dir() -> PathBuf {
 }
 
 pub(crate) fn read_source(path: &Path) -> Result<SourceFile> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 
 /// Compiles `path`; source errors are printed and turn into exit code 1.
 fn compile(cli: &Cli, path: &Path) -> Result<Result<strobe_driver::CompileOutput, ExitCode>> {
-    let cache = if cli.no_cache { None } else { strobe_cache::UnitCache::open(cache_dir()).ok() };
+    let cache = if cli.no_cache {
+        None
+    } else {
+        strobe_cache::UnitCache::open(cache_dir()).ok()
+    };
     let mut compiler = Compiler::new(cache);
     let file = read_source(path)?;
     match compiler.compile(&file) {
@@ -84,22 +89,42 @@ fn compile(cli: &Cli, path: &Path) -> Result<Result<strobe_driver::CompileOutput
 
 fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Compile { file, output, map, emit_llvm } => {
+        Command::Compile {
+            file,
+            output,
+            map,
+            emit_llvm,
+        } => {
             let out = match compile(cli, file)? {
                 Ok(o) => o,
                 Err(code) => return Ok(code),
             };
             write_executable(output, &out.image.to_elf())?;
             if let Some(path) = emit_llvm {
-                let ir = Compiler::new(None).llvm_ir(&read_source(file)?).map_err(|e| anyhow::anyhow!(e.render()))?;
-                std::fs::write(path, ir).with_context(|| format!("cannot write {}", path.display()))?;
+                let ir = Compiler::new(None)
+                    .llvm_ir(&read_source(file)?)
+                    .map_err(|e| anyhow::anyhow!(e.render()))?;
+                std::fs::write(path, ir)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
             }
             if let Some(m) = map {
-                std::fs::write(m, out.image.symbol_map()).with_context(|| format!("cannot write {}", m.display()))?;
+                std::fs::write(m, out.image.symbol_map())
+                    .with_context(|| format!("cannot write {}", m.display()))?;
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { file, device, trace, vcd } => crate::run::run(cli.no_cache, file, device.as_deref(), trace.as_deref(), vcd.as_deref()),
+        Command::Run {
+            file,
+            device,
+            trace,
+            vcd,
+        } => crate::run::run(
+            cli.no_cache,
+            file,
+            device.as_deref(),
+            trace.as_deref(),
+            vcd.as_deref(),
+        ),
         Command::Exec { file } => {
             let out = match compile(cli, file)? {
                 Ok(o) => o,
@@ -111,7 +136,9 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             let status = std::process::Command::new("qemu-riscv32")
                 .arg(&elf)
                 .status()
-                .context("cannot run qemu-riscv32 (install Debian's qemu-user: `cargo xtask setup`)")?;
+                .context(
+                    "cannot run qemu-riscv32 (install Debian's qemu-user: `cargo xtask setup`)",
+                )?;
             let _ = std::fs::remove_dir_all(&dir);
             match status.code() {
                 Some(c) => Ok(ExitCode::from(c as u8)),
@@ -130,7 +157,13 @@ pub(crate) fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn tempdir() -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("strobe-exec-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos()));
+    let dir = std::env::temp_dir().join(format!(
+        "strobe-exec-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_nanos()
+    ));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }

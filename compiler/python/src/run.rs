@@ -19,15 +19,32 @@ fn write_output(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Path>, vcd: Option<&Path>) -> Result<ExitCode> {
+pub fn run(
+    no_cache: bool,
+    file: &Path,
+    device: Option<&str>,
+    trace: Option<&Path>,
+    vcd: Option<&Path>,
+) -> Result<ExitCode> {
     let source = crate::read_source(file)?;
     let repo = repo_root();
     // The firmware build gives the kernel ABI's addresses (and the simulator, if we start one).
-    let build = SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |step| eprintln!("{step}"))
-        .context("preparing the simulated core device")?;
+    let build = SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |step| {
+        eprintln!("{step}")
+    })
+    .context("preparing the simulated core device")?;
     // Compile first, for the device this build describes, so program errors come before any device work.
-    let cache = if no_cache { None } else { strobe_cache::UnitCache::open(crate::cache_dir()).ok() };
-    let platform = Platform::for_device(build.clock_hz, build.kernel_base, &build.firmware.exports, build.rtio_registers);
+    let cache = if no_cache {
+        None
+    } else {
+        strobe_cache::UnitCache::open(crate::cache_dir()).ok()
+    };
+    let platform = Platform::for_device(
+        build.clock_hz,
+        build.kernel_base,
+        &build.firmware.exports,
+        build.rtio_registers,
+    );
     let mut compiler = Compiler::for_platform(cache, platform);
     let mut out = match compiler.compile(&source) {
         Ok(o) => o,
@@ -40,7 +57,11 @@ pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Pat
     let (sim, transport): (Option<SimDevice>, Box<dyn Transport>) = match device {
         Some(address) => {
             let address = address.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-            (None, <dyn Transport>::open(&address).with_context(|| format!("cannot open {address}"))?)
+            (
+                None,
+                <dyn Transport>::open(&address)
+                    .with_context(|| format!("cannot open {address}"))?,
+            )
         }
         None => {
             let sim = SimDevice::start(&build).context("starting the simulator")?;
@@ -55,14 +76,34 @@ pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Pat
     }
     if (info.clock_hz as u64, info.kernel_base) != (build.clock_hz, build.kernel_base) {
         // A different device than the local build describes: compile for the one we talk to.
-        let platform = Platform::for_device(info.clock_hz as u64, info.kernel_base, &build.firmware.exports, None);
-        out = Compiler::for_platform(None, platform).compile(&source).map_err(|e| anyhow::anyhow!(e.render()))?;
+        let platform = Platform::for_device(
+            info.clock_hz as u64,
+            info.kernel_base,
+            &build.firmware.exports,
+            None,
+        );
+        out = Compiler::for_platform(None, platform)
+            .compile(&source)
+            .map_err(|e| anyhow::anyhow!(e.render()))?;
     }
     let (base, image) = out.image.flat();
-    anyhow::ensure!(base == info.kernel_base, "kernel linked at {base:#x}, device loads at {:#x}", info.kernel_base);
-    anyhow::ensure!(image.len() <= info.kernel_size as usize, "kernel image of {} bytes does not fit the device's {} bytes", image.len(), info.kernel_size);
+    anyhow::ensure!(
+        base == info.kernel_base,
+        "kernel linked at {base:#x}, device loads at {:#x}",
+        info.kernel_base
+    );
+    anyhow::ensure!(
+        image.len() <= info.kernel_size as usize,
+        "kernel image of {} bytes does not fit the device's {} bytes",
+        image.len(),
+        info.kernel_size
+    );
     device.upload(&image).context("uploading the kernel")?;
-    let entry = *out.image.symbols.get(strobe_abi::KERNEL_ENTRY).context("the image has no kernel entry")?;
+    let entry = *out
+        .image
+        .symbols
+        .get(strobe_abi::KERNEL_ENTRY)
+        .context("the image has no kernel entry")?;
     let result = device
         .run(entry, |text| {
             print!("{text}");
@@ -71,20 +112,36 @@ pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Pat
         .context("running the kernel")?;
     let code = match &result.outcome {
         Outcome::Finished { .. } => ExitCode::SUCCESS,
-        Outcome::Exception { name, message, traceback, .. } => {
+        Outcome::Exception {
+            name,
+            message,
+            traceback,
+            ..
+        } => {
             eprint!("Traceback (most recent call last):\n{traceback}{name}");
-            if message.is_empty() { eprintln!() } else { eprintln!(": {message}") }
+            if message.is_empty() {
+                eprintln!()
+            } else {
+                eprintln!(": {message}")
+            }
             ExitCode::from(1)
         }
         Outcome::Fault { cause, pc, value } => {
             let at = match out.image.source_line(*pc) {
                 Some(row) if row.line >= out.prelude_line && out.prelude_line > 0 => {
-                    format!("{}:{}", strobe_driver::DEVICE_PRELUDE_NAME, row.line - out.prelude_line + 1)
+                    format!(
+                        "{}:{}",
+                        strobe_driver::DEVICE_PRELUDE_NAME,
+                        row.line - out.prelude_line + 1
+                    )
                 }
                 Some(row) => format!("{}:{}", row.file, row.line),
                 None => "outside the kernel".to_string(),
             };
-            eprintln!("kernel fault: {} at pc {pc:#010x} ({at}), mtval {value:#x}", trap_name(*cause));
+            eprintln!(
+                "kernel fault: {} at pc {pc:#010x} ({at}), mtval {value:#x}",
+                trap_name(*cause)
+            );
             ExitCode::from(1)
         }
     };
@@ -97,7 +154,9 @@ pub fn run(no_cache: bool, file: &Path, device: Option<&str>, trace: Option<&Pat
             write_output(path, &t.vcd(info.clock_hz as u64))?;
         }
     } else if trace.is_some() || vcd.is_some() {
-        eprintln!("note: the pin-level trace comes from the simulator; an external device has none");
+        eprintln!(
+            "note: the pin-level trace comes from the simulator; an external device has none"
+        );
     }
     Ok(code)
 }

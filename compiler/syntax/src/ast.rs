@@ -21,8 +21,22 @@ pub struct Module {
     pub constants: Vec<ConstantDef>,
     /// The `main()` call under `if __name__ == "__main__":`, if present.
     pub main_call: Option<Span>,
+    /// Module-level imports (`import m [as a]`, `from m import n [as a]`).
+    pub imports: Vec<Import>,
     /// Number of expression ids handed out.
     pub expr_count: u32,
+}
+
+/// One imported name: `import math as m` binds `m` to module `math`; `from math import sqrt` binds
+/// `sqrt` to `math.sqrt`.
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub module: String,
+    /// The imported member, for `from ... import`.
+    pub member: Option<String>,
+    /// The name bound in the program.
+    pub bound: String,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -43,7 +57,11 @@ pub struct FunctionDef {
 impl FunctionDef {
     /// Every parameter and the return type are annotated: the function is a link boundary.
     pub fn is_fully_annotated(&self, is_method: bool) -> bool {
-        let params = if is_method { self.params.get(1..).unwrap_or(&[]) } else { &self.params[..] };
+        let params = if is_method {
+            self.params.get(1..).unwrap_or(&[])
+        } else {
+            &self.params[..]
+        };
         self.returns.is_some() && params.iter().all(|p| p.annotation.is_some())
     }
 }
@@ -72,21 +90,56 @@ pub struct Stmt {
 #[derive(Clone, Debug)]
 pub enum StmtKind {
     Expr(Expr),
-    Assign { targets: Vec<Expr>, value: Expr },
-    AnnAssign { target: Expr, annotation: Expr, value: Option<Expr> },
-    AugAssign { target: Expr, op: BinOp, value: Expr },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
+    AnnAssign {
+        target: Expr,
+        annotation: Expr,
+        value: Option<Expr>,
+    },
+    AugAssign {
+        target: Expr,
+        op: BinOp,
+        value: Expr,
+    },
     Return(Option<Expr>),
-    If { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    While { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    For { target: Expr, iter: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    For {
+        target: Expr,
+        iter: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
     Break,
     Continue,
     Pass,
     Raise(Option<Expr>),
-    Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
-    Assert { test: Expr, msg: Option<Expr> },
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<Handler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
     FunctionDef(Box<FunctionDef>),
-    With { items: Vec<Expr>, body: Vec<Stmt> },
+    With {
+        items: Vec<Expr>,
+        body: Vec<Stmt>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -113,20 +166,53 @@ pub enum ExprKind {
     Str(String),
     NoneLit,
     Name(String),
-    Attribute { value: Box<Expr>, attr: Ident },
-    Call { func: Box<Expr>, args: Vec<Expr>, keywords: Vec<Keyword> },
-    BinOp { op: BinOp, left: Box<Expr>, right: Box<Expr> },
-    UnaryOp { op: UnaryOp, operand: Box<Expr> },
-    BoolOp { op: BoolOp, values: Vec<Expr> },
-    Compare { left: Box<Expr>, ops: Vec<CmpOp>, comparators: Vec<Expr> },
-    IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
+    Attribute {
+        value: Box<Expr>,
+        attr: Ident,
+    },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+        keywords: Vec<Keyword>,
+    },
+    BinOp {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    UnaryOp {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    BoolOp {
+        op: BoolOp,
+        values: Vec<Expr>,
+    },
+    Compare {
+        left: Box<Expr>,
+        ops: Vec<CmpOp>,
+        comparators: Vec<Expr>,
+    },
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
     List(Vec<Expr>),
     Tuple(Vec<Expr>),
-    Subscript { value: Box<Expr>, index: Box<Expr> },
+    Subscript {
+        value: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// An f-string: literal text and `{expr}` parts, concatenated.
     FString(Vec<FStringPart>),
     /// `[elt for target in iter if cond]` (one generator).
-    ListComp { elt: Box<Expr>, target: Box<Expr>, iter: Box<Expr>, conds: Vec<Expr> },
+    ListComp {
+        elt: Box<Expr>,
+        target: Box<Expr>,
+        iter: Box<Expr>,
+        conds: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Debug)]

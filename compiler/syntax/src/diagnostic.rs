@@ -21,7 +21,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { message: message.into(), span, label: None, notes: Vec::new() }
+        Diagnostic {
+            message: message.into(),
+            span,
+            label: None,
+            notes: Vec::new(),
+        }
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
@@ -30,7 +35,10 @@ impl Diagnostic {
     }
 
     pub fn with_note(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.notes.push(Label { span, message: message.into() });
+        self.notes.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 }

@@ -9,9 +9,15 @@ use ruff_text_size::{Ranged, TextRange};
 
 pub(crate) fn parse_module(file: &SourceFile) -> Result<ast::Module, Vec<Diagnostic>> {
     let parsed = ruff_python_parser::parse_module(&file.text).map_err(|e| {
-        vec![Diagnostic::error(span(e.location), format!("syntax error: {}", e.error))]
+        vec![Diagnostic::error(
+            span(e.location),
+            format!("syntax error: {}", e.error),
+        )]
     })?;
-    let mut lowerer = Lowerer { next_expr: 0, diagnostics: Vec::new() };
+    let mut lowerer = Lowerer {
+        next_expr: 0,
+        diagnostics: Vec::new(),
+    };
     let module = lowerer.module(parsed.into_syntax().body.to_vec());
     if lowerer.diagnostics.is_empty() {
         Ok(module)
@@ -25,7 +31,10 @@ fn span(range: TextRange) -> Span {
 }
 
 fn ident(id: &py::Identifier) -> Ident {
-    Ident { name: id.id.to_string(), span: span(id.range) }
+    Ident {
+        name: id.id.to_string(),
+        span: span(id.range),
+    }
 }
 
 /// Result of lowering one node: `Err(())` means a diagnostic has been recorded.
@@ -38,19 +47,31 @@ struct Lowerer {
 
 impl Lowerer {
     fn error<T>(&mut self, range: TextRange, message: impl Into<String>) -> Lowered<T> {
-        self.diagnostics.push(Diagnostic::error(span(range), message));
+        self.diagnostics
+            .push(Diagnostic::error(span(range), message));
         Err(())
     }
 
     fn unsupported<T>(&mut self, range: TextRange, what: &str) -> Lowered<T> {
         // "`yield` is", "dictionaries are".
-        let verb = if what.ends_with('s') && !what.starts_with('`') { "are" } else { "is" };
+        let verb = if what.ends_with('s') && !what.starts_with('`') {
+            "are"
+        } else {
+            "is"
+        };
         self.error(range, format!("{what} {verb} not supported in kernels"))
     }
 
     fn module(&mut self, body: Vec<py::Stmt>) -> ast::Module {
-        let mut module =
-            ast::Module { functions: vec![], classes: vec![], constants: vec![], main_call: None, expr_count: 0 };
+        let mut module = ast::Module {
+            functions: vec![],
+            classes: vec![],
+            constants: vec![],
+            main_call: None,
+            imports: vec![],
+            expr_count: 0,
+        };
+        let mut module_imports = Vec::new();
         for (index, stmt) in body.iter().enumerate() {
             match stmt {
                 py::Stmt::FunctionDef(f) => {
@@ -63,11 +84,49 @@ impl Lowerer {
                         module.classes.push(c);
                     }
                 }
-                py::Stmt::Import(_) | py::Stmt::ImportFrom(_) | py::Stmt::Pass(_) => {}
+                py::Stmt::Import(i) => {
+                    for a in &i.names {
+                        let module = a.name.id.to_string();
+                        // `import a.b` binds `a`, as in Python.
+                        let top = module.split('.').next().unwrap_or_default().to_string();
+                        let bound = a.asname.as_ref().map(|n| n.id.to_string()).unwrap_or(top);
+                        module_imports.push(ast::Import {
+                            module,
+                            member: None,
+                            bound,
+                            span: span(a.range),
+                        });
+                    }
+                }
+                py::Stmt::ImportFrom(i) => {
+                    let module = i
+                        .module
+                        .as_ref()
+                        .map(|m| m.id.to_string())
+                        .unwrap_or_default();
+                    for a in &i.names {
+                        let member = a.name.id.to_string();
+                        let bound = a
+                            .asname
+                            .as_ref()
+                            .map(|n| n.id.to_string())
+                            .unwrap_or_else(|| member.clone());
+                        module_imports.push(ast::Import {
+                            module: module.clone(),
+                            member: Some(member),
+                            bound,
+                            span: span(a.range),
+                        });
+                    }
+                }
+                py::Stmt::Pass(_) => {}
                 // A module docstring.
                 py::Stmt::Expr(e) if index == 0 && e.value.is_string_literal_expr() => {}
                 py::Stmt::Assign(a) if a.targets.len() == 1 && a.targets[0].is_name_expr() => {
-                    let name = a.targets[0].as_name_expr().map(|n| Ident { name: n.id.to_string(), span: span(n.range) });
+                    let name = a.targets[0].as_name_expr().map(|n| Ident {
+                        name: n.id.to_string(),
+                        span: span(n.range),
+                    });
                     if let (Some(name), Ok(value)) = (name, self.expr(&a.value)) {
                         module.constants.push(ast::ConstantDef { name, value });
                     }
@@ -75,8 +134,10 @@ impl Lowerer {
                 py::Stmt::If(i) if is_main_guard(&i.test) => match main_call(i) {
                     Some(call) => module.main_call = Some(call),
                     None => {
-                        let _: Lowered<()> =
-                            self.error(i.range, "the `__main__` block of a kernel program may only call `main()`");
+                        let _: Lowered<()> = self.error(
+                            i.range,
+                            "the `__main__` block of a kernel program may only call `main()`",
+                        );
                     }
                 },
                 other => {
@@ -87,6 +148,7 @@ impl Lowerer {
                 }
             }
         }
+        module.imports = module_imports;
         module.expr_count = self.next_expr;
         module
     }
@@ -117,13 +179,28 @@ impl Lowerer {
         }
         let mut params = Vec::new();
         for a in p.posonlyargs.iter().chain(p.args.iter()) {
-            let annotation = a.parameter.annotation.as_deref().map(|e| self.expr(e)).transpose()?;
+            let annotation = a
+                .parameter
+                .annotation
+                .as_deref()
+                .map(|e| self.expr(e))
+                .transpose()?;
             let default = a.default.as_deref().map(|e| self.expr(e)).transpose()?;
-            params.push(ast::Param { name: ident(&a.parameter.name), annotation, default });
+            params.push(ast::Param {
+                name: ident(&a.parameter.name),
+                annotation,
+                default,
+            });
         }
         let returns = f.returns.as_deref().map(|e| self.expr(e)).transpose()?;
         let body = self.block(&f.body)?;
-        Ok(ast::FunctionDef { name: ident(&f.name), params, returns, body, span: span(f.range) })
+        Ok(ast::FunctionDef {
+            name: ident(&f.name),
+            params,
+            returns,
+            body,
+            span: span(f.range),
+        })
     }
 
     fn class(&mut self, c: &py::StmtClassDef) -> Lowered<ast::ClassDef> {
@@ -137,8 +214,13 @@ impl Lowerer {
             }
             for b in args.args.iter() {
                 match b {
-                    py::Expr::Name(n) => bases.push(Ident { name: n.id.to_string(), span: span(n.range) }),
-                    other => return self.error(other.range(), "a base class must be a plain class name"),
+                    py::Expr::Name(n) => bases.push(Ident {
+                        name: n.id.to_string(),
+                        span: span(n.range),
+                    }),
+                    other => {
+                        return self.error(other.range(), "a base class must be a plain class name")
+                    }
                 }
             }
         }
@@ -156,7 +238,12 @@ impl Lowerer {
                 }
             }
         }
-        Ok(ast::ClassDef { name: ident(&c.name), bases, methods, span: span(c.range) })
+        Ok(ast::ClassDef {
+            name: ident(&c.name),
+            bases,
+            methods,
+            span: span(c.range),
+        })
     }
 
     fn block(&mut self, body: &[py::Stmt]) -> Lowered<Vec<ast::Stmt>> {
@@ -185,7 +272,11 @@ impl Lowerer {
                 StmtKind::Expr(self.expr(&e.value)?)
             }
             py::Stmt::Assign(a) => StmtKind::Assign {
-                targets: a.targets.iter().map(|t| self.expr(t)).collect::<Lowered<_>>()?,
+                targets: a
+                    .targets
+                    .iter()
+                    .map(|t| self.expr(t))
+                    .collect::<Lowered<_>>()?,
                 value: self.expr(&a.value)?,
             },
             py::Stmt::AnnAssign(a) => StmtKind::AnnAssign {
@@ -198,7 +289,9 @@ impl Lowerer {
                 op: self.binop(a.op, a.range)?,
                 value: self.expr(&a.value)?,
             },
-            py::Stmt::Return(r) => StmtKind::Return(r.value.as_deref().map(|v| self.expr(v)).transpose()?),
+            py::Stmt::Return(r) => {
+                StmtKind::Return(r.value.as_deref().map(|v| self.expr(v)).transpose()?)
+            }
             py::Stmt::If(i) => {
                 let test = self.expr(&i.test)?;
                 let body = self.block(&i.body)?;
@@ -209,7 +302,11 @@ impl Lowerer {
                     orelse = match &clause.test {
                         None => clause_body,
                         Some(t) => vec![ast::Stmt {
-                            kind: StmtKind::If { test: self.expr(t)?, body: clause_body, orelse },
+                            kind: StmtKind::If {
+                                test: self.expr(t)?,
+                                body: clause_body,
+                                orelse,
+                            },
                             span: span(clause.range),
                         }],
                     };
@@ -250,9 +347,13 @@ impl Lowerer {
                     let py::ExceptHandler::ExceptHandler(h) = h;
                     let classes = match h.type_.as_deref() {
                         None => None,
-                        Some(py::Expr::Tuple(tuple)) => {
-                            Some(tuple.elts.iter().map(|e| self.expr(e)).collect::<Lowered<Vec<_>>>()?)
-                        }
+                        Some(py::Expr::Tuple(tuple)) => Some(
+                            tuple
+                                .elts
+                                .iter()
+                                .map(|e| self.expr(e))
+                                .collect::<Lowered<Vec<_>>>()?,
+                        ),
                         Some(e) => Some(vec![self.expr(e)?]),
                     };
                     handlers.push(ast::Handler {
@@ -285,19 +386,33 @@ impl Lowerer {
                     }
                     items.push(self.expr(&item.context_expr)?);
                 }
-                StmtKind::With { items, body: self.block(&w.body)? }
+                StmtKind::With {
+                    items,
+                    body: self.block(&w.body)?,
+                }
             }
-            py::Stmt::ClassDef(c) => return self.error(c.range, "classes must be defined at module level"),
+            py::Stmt::ClassDef(c) => {
+                return self.error(c.range, "classes must be defined at module level")
+            }
             py::Stmt::Delete(d) => return self.unsupported(d.range, "`del`"),
             py::Stmt::TypeAlias(t) => return self.unsupported(t.range, "`type` aliases"),
             py::Stmt::Match(m) => return self.unsupported(m.range, "`match`"),
-            py::Stmt::Import(i) => return self.error(i.range, "imports are only allowed at module level"),
-            py::Stmt::ImportFrom(i) => return self.error(i.range, "imports are only allowed at module level"),
+            py::Stmt::Import(i) => {
+                return self.error(i.range, "imports are only allowed at module level")
+            }
+            py::Stmt::ImportFrom(i) => {
+                return self.error(i.range, "imports are only allowed at module level")
+            }
             py::Stmt::Global(g) => return self.unsupported(g.range, "`global`"),
             py::Stmt::Nonlocal(n) => return self.unsupported(n.range, "`nonlocal`"),
-            py::Stmt::IpyEscapeCommand(c) => return self.unsupported(c.range, "IPython escape commands"),
+            py::Stmt::IpyEscapeCommand(c) => {
+                return self.unsupported(c.range, "IPython escape commands")
+            }
         };
-        Ok(Some(ast::Stmt { kind, span: span(s.range()) }))
+        Ok(Some(ast::Stmt {
+            kind,
+            span: span(s.range()),
+        }))
     }
 
     fn binop(&mut self, op: py::Operator, range: TextRange) -> Lowered<ast::BinOp> {
@@ -321,7 +436,11 @@ impl Lowerer {
     fn new_expr(&mut self, kind: ExprKind, range: TextRange) -> ast::Expr {
         let id = ExprId(self.next_expr);
         self.next_expr += 1;
-        ast::Expr { id, kind, span: span(range) }
+        ast::Expr {
+            id,
+            kind,
+            span: span(range),
+        }
     }
 
     fn boxed(&mut self, e: &py::Expr) -> Lowered<Box<ast::Expr>> {
@@ -342,7 +461,10 @@ impl Lowerer {
             py::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
             py::Expr::NoneLiteral(_) => ExprKind::NoneLit,
             py::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
-            py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: ident(&a.attr) },
+            py::Expr::Attribute(a) => ExprKind::Attribute {
+                value: self.boxed(&a.value)?,
+                attr: ident(&a.attr),
+            },
             py::Expr::Call(c) => {
                 let mut args = Vec::new();
                 for a in c.arguments.args.iter() {
@@ -353,10 +475,19 @@ impl Lowerer {
                 }
                 let mut keywords = Vec::new();
                 for k in c.arguments.keywords.iter() {
-                    let Some(name) = &k.arg else { return self.unsupported(k.range, "`**` unpacking in calls") };
-                    keywords.push(ast::Keyword { name: ident(name), value: self.expr(&k.value)? });
+                    let Some(name) = &k.arg else {
+                        return self.unsupported(k.range, "`**` unpacking in calls");
+                    };
+                    keywords.push(ast::Keyword {
+                        name: ident(name),
+                        value: self.expr(&k.value)?,
+                    });
                 }
-                ExprKind::Call { func: self.boxed(&c.func)?, args, keywords }
+                ExprKind::Call {
+                    func: self.boxed(&c.func)?,
+                    args,
+                    keywords,
+                }
             }
             py::Expr::BinOp(b) => ExprKind::BinOp {
                 op: self.binop(b.op, b.range)?,
@@ -377,30 +508,52 @@ impl Lowerer {
                     py::BoolOp::And => ast::BoolOp::And,
                     py::BoolOp::Or => ast::BoolOp::Or,
                 },
-                values: b.values.iter().map(|v| self.expr(v)).collect::<Lowered<_>>()?,
+                values: b
+                    .values
+                    .iter()
+                    .map(|v| self.expr(v))
+                    .collect::<Lowered<_>>()?,
             },
             py::Expr::Compare(c) => ExprKind::Compare {
                 left: self.boxed(&c.left)?,
                 ops: c.ops.iter().map(|op| cmp_op(*op)).collect(),
-                comparators: c.comparators.iter().map(|v| self.expr(v)).collect::<Lowered<_>>()?,
+                comparators: c
+                    .comparators
+                    .iter()
+                    .map(|v| self.expr(v))
+                    .collect::<Lowered<_>>()?,
             },
             py::Expr::If(i) => ExprKind::IfExp {
                 test: self.boxed(&i.test)?,
                 body: self.boxed(&i.body)?,
                 orelse: self.boxed(&i.orelse)?,
             },
-            py::Expr::List(l) => ExprKind::List(l.elts.iter().map(|v| self.expr(v)).collect::<Lowered<_>>()?),
-            py::Expr::Tuple(t) => ExprKind::Tuple(t.elts.iter().map(|v| self.expr(v)).collect::<Lowered<_>>()?),
+            py::Expr::List(l) => ExprKind::List(
+                l.elts
+                    .iter()
+                    .map(|v| self.expr(v))
+                    .collect::<Lowered<_>>()?,
+            ),
+            py::Expr::Tuple(t) => ExprKind::Tuple(
+                t.elts
+                    .iter()
+                    .map(|v| self.expr(v))
+                    .collect::<Lowered<_>>()?,
+            ),
             py::Expr::Subscript(s) => {
                 if let py::Expr::Slice(sl) = &*s.slice {
                     return self.unsupported(sl.range, "slicing");
                 }
-                ExprKind::Subscript { value: self.boxed(&s.value)?, index: self.boxed(&s.slice)? }
+                ExprKind::Subscript {
+                    value: self.boxed(&s.value)?,
+                    index: self.boxed(&s.slice)?,
+                }
             }
             py::Expr::FString(f) => ExprKind::FString(self.fstring(f)?),
             py::Expr::ListComp(c) => {
                 if c.generators.len() != 1 || c.generators[0].is_async {
-                    return self.unsupported(c.range, "a list comprehension with several `for` clauses");
+                    return self
+                        .unsupported(c.range, "a list comprehension with several `for` clauses");
                 }
                 let g = &c.generators[0];
                 ExprKind::ListComp {
@@ -425,7 +578,9 @@ impl Lowerer {
             py::Expr::EllipsisLiteral(el) => return self.unsupported(el.range, "`...`"),
             py::Expr::Starred(s) => return self.unsupported(s.range, "`*` unpacking"),
             py::Expr::Slice(s) => return self.unsupported(s.range, "slicing"),
-            py::Expr::IpyEscapeCommand(c) => return self.unsupported(c.range, "IPython escape commands"),
+            py::Expr::IpyEscapeCommand(c) => {
+                return self.unsupported(c.range, "IPython escape commands")
+            }
         };
         Ok(self.new_expr(kind, e.range()))
     }
@@ -434,7 +589,9 @@ impl Lowerer {
         let mut parts = Vec::new();
         for part in f.value.iter() {
             match part {
-                py::FStringPart::Literal(l) => parts.push(ast::FStringPart::Literal(l.value.to_string())),
+                py::FStringPart::Literal(l) => {
+                    parts.push(ast::FStringPart::Literal(l.value.to_string()))
+                }
                 py::FStringPart::FString(fs) => {
                     for element in fs.elements.iter() {
                         match element {
@@ -443,10 +600,16 @@ impl Lowerer {
                             }
                             py::InterpolatedStringElement::Interpolation(i) => {
                                 if let Some(spec) = &i.format_spec {
-                                    return self.unsupported(spec.range, "format specifications in f-strings");
+                                    return self.unsupported(
+                                        spec.range,
+                                        "format specifications in f-strings",
+                                    );
                                 }
-                                if i.debug_text.is_some() || i.conversion != py::ConversionFlag::None {
-                                    return self.unsupported(i.range, "f-string conversions (`!r`, `=`)");
+                                if i.debug_text.is_some()
+                                    || i.conversion != py::ConversionFlag::None
+                                {
+                                    return self
+                                        .unsupported(i.range, "f-string conversions (`!r`, `=`)");
                                 }
                                 parts.push(ast::FStringPart::Value(self.expr(&i.expression)?));
                             }
@@ -476,7 +639,9 @@ fn cmp_op(op: py::CmpOp) -> ast::CmpOp {
 
 /// `if __name__ == "__main__":`
 fn is_main_guard(test: &py::Expr) -> bool {
-    let py::Expr::Compare(c) = test else { return false };
+    let py::Expr::Compare(c) = test else {
+        return false;
+    };
     matches!(&*c.left, py::Expr::Name(n) if n.id.as_str() == "__name__")
         && c.ops.len() == 1
         && c.ops[0] == py::CmpOp::Eq
@@ -488,10 +653,15 @@ fn main_call(i: &py::StmtIf) -> Option<Span> {
     if !i.elif_else_clauses.is_empty() || i.body.len() != 1 {
         return None;
     }
-    let py::Stmt::Expr(e) = &i.body[0] else { return None };
-    let py::Expr::Call(c) = &*e.value else { return None };
+    let py::Stmt::Expr(e) = &i.body[0] else {
+        return None;
+    };
+    let py::Expr::Call(c) = &*e.value else {
+        return None;
+    };
     let is_main = matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "main");
-    (is_main && c.arguments.args.is_empty() && c.arguments.keywords.is_empty()).then(|| span(c.range()))
+    (is_main && c.arguments.args.is_empty() && c.arguments.keywords.is_empty())
+        .then(|| span(c.range()))
 }
 
 #[cfg(test)]
@@ -517,9 +687,18 @@ mod tests {
 
     #[test]
     fn rejects_unsupported_constructs_by_name() {
-        assert_eq!(errors("def f():\n    yield 1\n"), vec!["`yield` is not supported in kernels"]);
-        assert_eq!(errors("def f():\n    return lambda: 1\n"), vec!["`lambda` is not supported in kernels"]);
-        assert_eq!(errors("def f():\n    x = {}\n"), vec!["dictionaries are not supported in kernels"]);
+        assert_eq!(
+            errors("def f():\n    yield 1\n"),
+            vec!["`yield` is not supported in kernels"]
+        );
+        assert_eq!(
+            errors("def f():\n    return lambda: 1\n"),
+            vec!["`lambda` is not supported in kernels"]
+        );
+        assert_eq!(
+            errors("def f():\n    x = {}\n"),
+            vec!["dictionaries are not supported in kernels"]
+        );
         assert_eq!(errors("print(1)\n"), vec!["only functions, classes, constants and imports are supported at module level in kernel programs"]);
         assert!(errors("def f(:\n")[0].starts_with("syntax error"));
     }

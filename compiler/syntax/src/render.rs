@@ -15,7 +15,9 @@ fn snippet(out: &mut String, file: &SourceFile, span: Span, label: Option<&str>)
     let width = if end.line == start.line {
         (end.column.saturating_sub(start.column)).max(1)
     } else {
-        (text.chars().count() as u32 + 1).saturating_sub(start.column).max(1)
+        (text.chars().count() as u32 + 1)
+            .saturating_sub(start.column)
+            .max(1)
     };
     let pad = " ".repeat(start.column as usize - 1);
     let carets = "^".repeat(width as usize);
@@ -34,11 +36,19 @@ pub fn render_diagnostics(file: &SourceFile, diagnostics: &[Diagnostic]) -> Stri
     let mut out = String::new();
     for d in diagnostics {
         let at = file.line_col(d.span.start);
-        let _ = writeln!(out, "{}:{}:{}: error: {}", file.name, at.line, at.column, d.message);
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: error: {}",
+            file.name, at.line, at.column, d.message
+        );
         snippet(&mut out, file, d.span, d.label.as_deref());
         for note in &d.notes {
             let at = file.line_col(note.span.start);
-            let _ = writeln!(out, "{}:{}:{}: note: {}", file.name, at.line, at.column, note.message);
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: note: {}",
+                file.name, at.line, at.column, note.message
+            );
             snippet(&mut out, file, note.span, None);
         }
     }
@@ -52,7 +62,8 @@ mod tests {
     #[test]
     fn renders_location_line_and_caret() {
         let file = SourceFile::new("k.py", "def f():\n    x = 1 + y\n");
-        let d = Diagnostic::error(Span::new(21, 22), "undefined name `y`").with_label("not defined");
+        let d =
+            Diagnostic::error(Span::new(21, 22), "undefined name `y`").with_label("not defined");
         let text = render_diagnostics(&file, &[d]);
         assert_eq!(
             text,

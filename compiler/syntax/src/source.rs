@@ -33,7 +33,11 @@ impl SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        SourceFile { name: name.into(), text, line_starts }
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// Index (0-based) of the line holding byte `offset`.
@@ -49,18 +53,25 @@ impl SourceFile {
         let line = self.line_index(offset);
         let start = self.line_starts[line] as usize;
         let column = self.text[start..offset as usize].chars().count() as u32 + 1;
-        LineCol { line: line as u32 + 1, column }
+        LineCol {
+            line: line as u32 + 1,
+            column,
+        }
     }
 
     /// The text of 1-based line `line`, without its newline.
     pub fn line_text(&self, line: u32) -> &str {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1) as usize) else { return "" };
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1) as usize) else {
+            return "";
+        };
         let rest = &self.text[start as usize..];
         rest.split('\n').next().unwrap_or("").trim_end_matches('\r')
     }
 
     pub fn snippet(&self, span: Span) -> &str {
-        self.text.get(span.start as usize..span.end as usize).unwrap_or("")
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
     }
 }
 

@@ -5,8 +5,12 @@ use crate::ty::{ClassId, Ty};
 use strobe_syntax::ast::{Expr, ExprKind};
 use strobe_syntax::Diagnostic;
 
-pub fn annotation_type(e: &Expr, class: &dyn Fn(&str) -> Option<ClassId>) -> Result<Ty, Diagnostic> {
-    let unknown = |what: &str| Diagnostic::error(e.span, format!("unsupported type annotation `{what}`"));
+pub fn annotation_type(
+    e: &Expr,
+    class: &dyn Fn(&str) -> Option<ClassId>,
+) -> Result<Ty, Diagnostic> {
+    let unknown =
+        |what: &str| Diagnostic::error(e.span, format!("unsupported type annotation `{what}`"));
     match &e.kind {
         ExprKind::NoneLit => Ok(Ty::None),
         ExprKind::Str(s) => Err(unknown(s)),
@@ -24,7 +28,9 @@ pub fn annotation_type(e: &Expr, class: &dyn Fn(&str) -> Option<ClassId>) -> Res
             },
         }),
         ExprKind::Subscript { value, index } => {
-            let ExprKind::Name(n) = &value.kind else { return Err(unknown("?")) };
+            let ExprKind::Name(n) = &value.kind else {
+                return Err(unknown("?"));
+            };
             match n.as_str() {
                 "list" | "List" => Ok(Ty::List(Box::new(annotation_type(index, class)?))),
                 "tuple" | "Tuple" => {
@@ -32,19 +38,33 @@ pub fn annotation_type(e: &Expr, class: &dyn Fn(&str) -> Option<ClassId>) -> Res
                         ExprKind::Tuple(items) => items.iter().collect::<Vec<_>>(),
                         _ => vec![&**index],
                     };
-                    Ok(Ty::Tuple(items.into_iter().map(|i| annotation_type(i, class)).collect::<Result<_, _>>()?))
+                    Ok(Ty::Tuple(
+                        items
+                            .into_iter()
+                            .map(|i| annotation_type(i, class))
+                            .collect::<Result<_, _>>()?,
+                    ))
                 }
                 other => Err(unknown(other)),
             }
         }
-        ExprKind::Call { func, args, keywords } if keywords.is_empty() => {
-            let ExprKind::Name(n) = &func.kind else { return Err(unknown("?")) };
+        ExprKind::Call {
+            func,
+            args,
+            keywords,
+        } if keywords.is_empty() => {
+            let ExprKind::Name(n) = &func.kind else {
+                return Err(unknown("?"));
+            };
             match (n.as_str(), args.as_slice()) {
                 ("TList", [elem]) => Ok(Ty::List(Box::new(annotation_type(elem, class)?))),
                 ("TTuple", [list]) => match &list.kind {
-                    ExprKind::List(items) => {
-                        Ok(Ty::Tuple(items.iter().map(|i| annotation_type(i, class)).collect::<Result<_, _>>()?))
-                    }
+                    ExprKind::List(items) => Ok(Ty::Tuple(
+                        items
+                            .iter()
+                            .map(|i| annotation_type(i, class))
+                            .collect::<Result<_, _>>()?,
+                    )),
                     _ => Err(unknown("TTuple")),
                 },
                 (other, _) => Err(unknown(other)),

@@ -17,6 +17,15 @@ pub enum Builtin {
     Sum,
     Round,
     Enumerate,
+    // `math` functions (reached as `math.f` or through `from math import f`).
+    Sqrt,
+    Floor,
+    Ceil,
+    Fabs,
+    Sin,
+    Cos,
+    Exp,
+    Log,
     // The timeline and RTIO (core device only).
     NowMu,
     AtMu,
@@ -71,11 +80,46 @@ impl Builtin {
     ];
 
     pub fn lookup(name: &str) -> Option<Builtin> {
-        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
     }
 
     pub fn name(self) -> &'static str {
-        Self::NAMES.iter().find(|(_, b)| *b == self).map(|(n, _)| *n).unwrap_or("?")
+        Self::NAMES
+            .iter()
+            .chain(Self::MATH.iter())
+            .find(|(_, b)| *b == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
+    }
+
+    const MATH: [(&'static str, Builtin); 8] = [
+        ("sqrt", Builtin::Sqrt),
+        ("floor", Builtin::Floor),
+        ("ceil", Builtin::Ceil),
+        ("fabs", Builtin::Fabs),
+        ("sin", Builtin::Sin),
+        ("cos", Builtin::Cos),
+        ("exp", Builtin::Exp),
+        ("log", Builtin::Log),
+    ];
+
+    /// A function of Python's `math` module that kernels support.
+    pub fn math(name: &str) -> Option<Builtin> {
+        Self::MATH.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+    }
+
+    /// A constant of Python's `math` module.
+    pub fn math_constant(name: &str) -> Option<f64> {
+        match name {
+            "pi" => Some(std::f64::consts::PI),
+            "e" => Some(std::f64::consts::E),
+            "tau" => Some(std::f64::consts::TAU),
+            "inf" => Some(f64::INFINITY),
+            _ => None,
+        }
     }
 }
 

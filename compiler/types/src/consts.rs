@@ -31,8 +31,13 @@ impl ConstValue {
 }
 
 /// Evaluates a constant expression: literals, tuples, other constants, unary minus and arithmetic.
-pub fn evaluate(e: &ast::Expr, constants: &HashMap<String, ConstValue>) -> Result<ConstValue, Diagnostic> {
-    let not_constant = || Diagnostic::error(e.span, "expected a constant value (a literal, a tuple of literals, or arithmetic on constants)");
+pub fn evaluate(
+    e: &ast::Expr,
+    constants: &HashMap<String, ConstValue>,
+) -> Result<ConstValue, Diagnostic> {
+    let not_constant = || {
+        Diagnostic::error(e.span, "expected a constant value (a literal, a tuple of literals, or arithmetic on constants)")
+    };
     Ok(match &e.kind {
         ExprKind::Int(v) => ConstValue::Int(*v),
         ExprKind::Float(v) => ConstValue::Float(*v),
@@ -40,15 +45,24 @@ pub fn evaluate(e: &ast::Expr, constants: &HashMap<String, ConstValue>) -> Resul
         ExprKind::Str(s) => ConstValue::Str(s.clone()),
         ExprKind::NoneLit => ConstValue::None,
         ExprKind::Name(n) => constants.get(n).cloned().ok_or_else(not_constant)?,
-        ExprKind::Tuple(items) => {
-            ConstValue::Tuple(items.iter().map(|i| evaluate(i, constants)).collect::<Result<_, _>>()?)
-        }
-        ExprKind::UnaryOp { op: UnaryOp::Neg, operand } => match evaluate(operand, constants)? {
+        ExprKind::Tuple(items) => ConstValue::Tuple(
+            items
+                .iter()
+                .map(|i| evaluate(i, constants))
+                .collect::<Result<_, _>>()?,
+        ),
+        ExprKind::UnaryOp {
+            op: UnaryOp::Neg,
+            operand,
+        } => match evaluate(operand, constants)? {
             ConstValue::Int(v) => ConstValue::Int(v.checked_neg().ok_or_else(not_constant)?),
             ConstValue::Float(v) => ConstValue::Float(-v),
             _ => return Err(not_constant()),
         },
-        ExprKind::UnaryOp { op: UnaryOp::Pos, operand } => evaluate(operand, constants)?,
+        ExprKind::UnaryOp {
+            op: UnaryOp::Pos,
+            operand,
+        } => evaluate(operand, constants)?,
         ExprKind::BinOp { op, left, right } => {
             let (l, r) = (evaluate(left, constants)?, evaluate(right, constants)?);
             fold_binop(*op, &l, &r).ok_or_else(not_constant)?
@@ -64,7 +78,12 @@ fn fold_binop(op: BinOp, l: &ConstValue, r: &ConstValue) -> Option<ConstValue> {
             BinOp::Add => Int(a.checked_add(*b)?),
             BinOp::Sub => Int(a.checked_sub(*b)?),
             BinOp::Mult => Int(a.checked_mul(*b)?),
-            BinOp::FloorDiv if *b != 0 => Int(a.div_euclid(*b) - if (a.rem_euclid(*b) != 0) && *b < 0 { 1 } else { 0 }),
+            BinOp::FloorDiv if *b != 0 => Int(a.div_euclid(*b)
+                - if (a.rem_euclid(*b) != 0) && *b < 0 {
+                    1
+                } else {
+                    0
+                }),
             BinOp::Mod if *b != 0 => Int(((a % b) + b) % b),
             BinOp::Div if *b != 0 => Float(*a as f64 / *b as f64),
             BinOp::Pow if *b >= 0 => Int(a.checked_pow(u32::try_from(*b).ok()?)?),
@@ -88,7 +107,9 @@ fn fold_binop(op: BinOp, l: &ConstValue, r: &ConstValue) -> Option<ConstValue> {
                 _ => return None,
             }
         }
-        (ConstValue::Str(a), ConstValue::Str(b)) if op == BinOp::Add => ConstValue::Str(format!("{a}{b}")),
+        (ConstValue::Str(a), ConstValue::Str(b)) if op == BinOp::Add => {
+            ConstValue::Str(format!("{a}{b}"))
+        }
         _ => return None,
     })
 }
@@ -99,9 +120,21 @@ mod tests {
 
     #[test]
     fn folds_python_floor_division() {
-        assert_eq!(fold_binop(BinOp::FloorDiv, &ConstValue::Int(-7), &ConstValue::Int(2)), Some(ConstValue::Int(-4)));
-        assert_eq!(fold_binop(BinOp::FloorDiv, &ConstValue::Int(7), &ConstValue::Int(-2)), Some(ConstValue::Int(-4)));
-        assert_eq!(fold_binop(BinOp::Mod, &ConstValue::Int(-7), &ConstValue::Int(2)), Some(ConstValue::Int(1)));
-        assert_eq!(fold_binop(BinOp::Mod, &ConstValue::Int(7), &ConstValue::Int(-2)), Some(ConstValue::Int(-1)));
+        assert_eq!(
+            fold_binop(BinOp::FloorDiv, &ConstValue::Int(-7), &ConstValue::Int(2)),
+            Some(ConstValue::Int(-4))
+        );
+        assert_eq!(
+            fold_binop(BinOp::FloorDiv, &ConstValue::Int(7), &ConstValue::Int(-2)),
+            Some(ConstValue::Int(-4))
+        );
+        assert_eq!(
+            fold_binop(BinOp::Mod, &ConstValue::Int(-7), &ConstValue::Int(2)),
+            Some(ConstValue::Int(1))
+        );
+        assert_eq!(
+            fold_binop(BinOp::Mod, &ConstValue::Int(7), &ConstValue::Int(-2)),
+            Some(ConstValue::Int(-1))
+        );
     }
 }

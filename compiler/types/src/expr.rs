@@ -36,22 +36,41 @@ impl Checker<'_> {
 
     fn name(&mut self, ctx: &mut Ctx, e: &ast::Expr, n: &str) -> (Ty, Option<Resolution>) {
         if let Some((_, local)) = ctx.shadows.iter().rev().find(|(s, _)| s == n) {
-            return (self.local_ty(ctx.inst, *local), Some(Resolution::Local(*local)));
+            return (
+                self.local_ty(ctx.inst, *local),
+                Some(Resolution::Local(*local)),
+            );
         }
         if let Some(local) = self.lookup_local(ctx.inst, n) {
-            return (self.local_ty(ctx.inst, local), Some(Resolution::Local(local)));
+            return (
+                self.local_ty(ctx.inst, local),
+                Some(Resolution::Local(local)),
+            );
         }
         if let Some(v) = self.constants.get(n).cloned() {
             return self.constant(v);
         }
         if let Some(&def) = self.function_by_name.get(n) {
-            return (Ty::Callable(Callable::Function(def)), Some(Resolution::Function));
+            return (
+                Ty::Callable(Callable::Function(def)),
+                Some(Resolution::Function),
+            );
         }
         if let Some(&c) = self.class_by_name.get(n) {
             return (Ty::Callable(Callable::Class(c)), Some(Resolution::Class(c)));
         }
-        if let Some(b) = Builtin::lookup(n) {
-            return (Ty::Callable(Callable::Builtin(b)), Some(Resolution::Builtin(b)));
+        if let Some(b) = Builtin::lookup(n).or_else(|| self.math_imports.get(n).copied()) {
+            return (
+                Ty::Callable(Callable::Builtin(b)),
+                Some(Resolution::Builtin(b)),
+            );
+        }
+        if self.math_modules.iter().any(|m| m == n) {
+            self.error(
+                e.span,
+                format!("`{n}` is a module: use its members, as in `{n}.sqrt(x)`"),
+            );
+            return (self.table.fresh(), None);
         }
         self.error(e.span, format!("undefined name `{n}`"));
         (self.table.fresh(), None)
@@ -80,6 +99,22 @@ impl Checker<'_> {
             }
             ExprKind::NoneLit => (Ty::None, None),
             ExprKind::Name(n) => self.name(ctx, e, n),
+            ExprKind::Attribute { value, attr } if self.is_math_module(ctx, value) => {
+                if let Some(b) = Builtin::math(&attr.name) {
+                    (
+                        Ty::Callable(Callable::Builtin(b)),
+                        Some(Resolution::Builtin(b)),
+                    )
+                } else if let Some(v) = Builtin::math_constant(&attr.name) {
+                    self.constant(ConstValue::Float(v))
+                } else {
+                    self.error(
+                        attr.span,
+                        format!("`math.{}` is not available in kernels", attr.name),
+                    );
+                    (self.table.fresh(), None)
+                }
+            }
             ExprKind::Attribute { value, attr } => {
                 let obj = self.expr(ctx, value);
                 let result = self.table.fresh();
@@ -93,11 +128,21 @@ impl Checker<'_> {
                 });
                 (result, None)
             }
-            ExprKind::Call { func, args, keywords } => self.call(ctx, e, func, args, keywords),
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => self.call(ctx, e, func, args, keywords),
             ExprKind::BinOp { op, left, right } => {
                 let (l, r) = (self.expr(ctx, left), self.expr(ctx, right));
                 let result = self.table.fresh();
-                self.deferred.push(Deferred::BinOp { op: *op, left: l, right: r, result: result.clone(), span: e.span });
+                self.deferred.push(Deferred::BinOp {
+                    op: *op,
+                    left: l,
+                    right: r,
+                    result: result.clone(),
+                    span: e.span,
+                });
                 (result, None)
             }
             ExprKind::UnaryOp { op, operand } => {
@@ -105,11 +150,19 @@ impl Checker<'_> {
                 match op {
                     UnaryOp::Not => (Ty::Bool, None),
                     UnaryOp::Neg | UnaryOp::Pos => {
-                        self.deferred.push(Deferred::Numeric { ty: t.clone(), integer: false, span: operand.span });
+                        self.deferred.push(Deferred::Numeric {
+                            ty: t.clone(),
+                            integer: false,
+                            span: operand.span,
+                        });
                         (t, None)
                     }
                     UnaryOp::Invert => {
-                        self.deferred.push(Deferred::Numeric { ty: t.clone(), integer: true, span: operand.span });
+                        self.deferred.push(Deferred::Numeric {
+                            ty: t.clone(),
+                            integer: true,
+                            span: operand.span,
+                        });
                         (t, None)
                     }
                 }
@@ -118,16 +171,29 @@ impl Checker<'_> {
                 let first = self.expr(ctx, &values[0]);
                 for v in &values[1..] {
                     let t = self.expr(ctx, v);
-                    let what = if *op == BoolOp::And { "`and` operands" } else { "`or` operands" };
+                    let what = if *op == BoolOp::And {
+                        "`and` operands"
+                    } else {
+                        "`or` operands"
+                    };
                     self.unify(&first, &t, v.span, what);
                 }
                 (first, None)
             }
-            ExprKind::Compare { left, ops, comparators } => {
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } => {
                 let mut l = self.expr(ctx, left);
                 for (op, right) in ops.iter().zip(comparators.iter()) {
                     let r = self.expr(ctx, right);
-                    self.deferred.push(Deferred::Compare { op: *op, left: l, right: r.clone(), span: e.span });
+                    self.deferred.push(Deferred::Compare {
+                        op: *op,
+                        left: l,
+                        right: r.clone(),
+                        span: e.span,
+                    });
                     l = r;
                 }
                 (Ty::Bool, None)
@@ -136,7 +202,12 @@ impl Checker<'_> {
                 self.condition(ctx, test);
                 let a = self.expr(ctx, body);
                 let b = self.expr(ctx, orelse);
-                self.unify(&a, &b, orelse.span, "the branches of a conditional expression");
+                self.unify(
+                    &a,
+                    &b,
+                    orelse.span,
+                    "the branches of a conditional expression",
+                );
                 (a, None)
             }
             ExprKind::List(items) => {
@@ -159,17 +230,36 @@ impl Checker<'_> {
                     _ => None,
                 };
                 let result = self.table.fresh();
-                self.deferred.push(Deferred::Subscript { value: v, index: i, constant_index, result: result.clone(), span: e.span });
+                self.deferred.push(Deferred::Subscript {
+                    value: v,
+                    index: i,
+                    constant_index,
+                    result: result.clone(),
+                    span: e.span,
+                });
                 (result, None)
             }
-            ExprKind::ListComp { elt, target, iter, conds } => {
+            ExprKind::ListComp {
+                elt,
+                target,
+                iter,
+                conds,
+            } => {
                 let it = self.expr(ctx, iter);
                 let item = self.table.fresh();
-                self.deferred.push(Deferred::Iterate { iterable: it, item: item.clone(), span: iter.span });
+                self.deferred.push(Deferred::Iterate {
+                    iterable: it,
+                    item: item.clone(),
+                    span: iter.span,
+                });
                 // The comprehension's variables get their own locals, visible only inside it.
                 let names: Vec<&ast::Expr> = match &target.kind {
                     ExprKind::Name(_) => vec![&**target],
-                    ExprKind::Tuple(items) if items.iter().all(|i| matches!(i.kind, ExprKind::Name(_))) => items.iter().collect(),
+                    ExprKind::Tuple(items)
+                        if items.iter().all(|i| matches!(i.kind, ExprKind::Name(_))) =>
+                    {
+                        items.iter().collect()
+                    }
                     _ => {
                         self.error(target.span, "a comprehension variable must be a name or a tuple of names in kernels");
                         return (self.table.fresh(), None);
@@ -178,18 +268,33 @@ impl Checker<'_> {
                 let shadows_before = ctx.shadows.len();
                 let mut parts = Vec::new();
                 for name_expr in names {
-                    let ExprKind::Name(n) = &name_expr.kind else { continue };
+                    let ExprKind::Name(n) = &name_expr.kind else {
+                        continue;
+                    };
                     let ty = self.table.fresh();
                     let local = {
                         let inst = &mut self.instances[ctx.inst.0 as usize];
-                        inst.locals.push(crate::program::LocalInfo { name: format!("{n}.{}", name_expr.id.0), ty: ty.clone(), captured_from: None });
+                        inst.locals.push(crate::program::LocalInfo {
+                            name: format!("{n}.{}", name_expr.id.0),
+                            ty: ty.clone(),
+                            captured_from: None,
+                        });
                         crate::program::LocalId(inst.locals.len() as u32 - 1)
                     };
-                    self.record(ctx.inst, name_expr.id, ty.clone(), Some(Resolution::Local(local)));
+                    self.record(
+                        ctx.inst,
+                        name_expr.id,
+                        ty.clone(),
+                        Some(Resolution::Local(local)),
+                    );
                     ctx.shadows.push((n.clone(), local));
                     parts.push(ty);
                 }
-                let pattern = if matches!(target.kind, ExprKind::Name(_)) { parts.remove(0) } else { Ty::Tuple(parts) };
+                let pattern = if matches!(target.kind, ExprKind::Name(_)) {
+                    parts.remove(0)
+                } else {
+                    Ty::Tuple(parts)
+                };
                 self.unify(&pattern, &item, target.span, "the comprehension variables");
                 for c in conds {
                     self.condition(ctx, c);
@@ -201,6 +306,19 @@ impl Checker<'_> {
         }
     }
 
+    /// Is `e` a name bound to the `math` module (and not shadowed by a local)?
+    fn is_math_module(&mut self, ctx: &Ctx, e: &ast::Expr) -> bool {
+        let ExprKind::Name(n) = &e.kind else {
+            return false;
+        };
+        self.math_modules.iter().any(|m| m == n)
+            && !ctx.shadows.iter().any(|(s, _)| s == n)
+            && !self.instances[ctx.inst.0 as usize]
+                .locals
+                .iter()
+                .any(|l| &l.name == n)
+    }
+
     fn call(
         &mut self,
         ctx: &mut Ctx,
@@ -210,6 +328,9 @@ impl Checker<'_> {
         keywords: &[ast::Keyword],
     ) -> (Ty, Option<Resolution>) {
         let callee = match &func.kind {
+            ExprKind::Attribute { value, .. } if self.is_math_module(ctx, value) => {
+                self.expr_allow_callable(ctx, func)
+            }
             ExprKind::Attribute { value, attr } => {
                 let obj = self.expr(ctx, value);
                 let result = self.table.fresh();
@@ -229,8 +350,12 @@ impl Checker<'_> {
         if let Some(Callable::Builtin(b)) = self.callable(&callee) {
             return (self.builtin_call(ctx, e, b, args, keywords), None);
         }
-        let arg_tys: Vec<(crate::Ty, strobe_syntax::Span)> = args.iter().map(|a| (self.expr(ctx, a), a.span)).collect();
-        let kw_tys = keywords.iter().map(|k| (k.name.name.clone(), self.expr(ctx, &k.value), k.value.span)).collect();
+        let arg_tys: Vec<(crate::Ty, strobe_syntax::Span)> =
+            args.iter().map(|a| (self.expr(ctx, a), a.span)).collect();
+        let kw_tys = keywords
+            .iter()
+            .map(|k| (k.name.name.clone(), self.expr(ctx, &k.value), k.value.span))
+            .collect();
         let result = self.table.fresh();
         self.deferred.push(Deferred::Call {
             callee,
@@ -244,17 +369,37 @@ impl Checker<'_> {
         (result, None)
     }
 
-    fn builtin_call(&mut self, ctx: &mut Ctx, e: &ast::Expr, b: Builtin, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Ty {
+    fn builtin_call(
+        &mut self,
+        ctx: &mut Ctx,
+        e: &ast::Expr,
+        b: Builtin,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+    ) -> Ty {
         let name = b.name();
         if b != Builtin::Print {
             if let Some(k) = keywords.first() {
-                self.error(k.name.span, format!("`{name}()` takes no keyword arguments"));
+                self.error(
+                    k.name.span,
+                    format!("`{name}()` takes no keyword arguments"),
+                );
             }
         }
         let arity = |this: &mut Self, range: std::ops::RangeInclusive<usize>| {
             if !range.contains(&args.len()) {
-                let want = if range.start() == range.end() { range.start().to_string() } else { format!("{} to {}", range.start(), range.end()) };
-                this.error(e.span, format!("`{name}()` takes {want} argument(s) but {} were given", args.len()));
+                let want = if range.start() == range.end() {
+                    range.start().to_string()
+                } else {
+                    format!("{} to {}", range.start(), range.end())
+                };
+                this.error(
+                    e.span,
+                    format!(
+                        "`{name}()` takes {want} argument(s) but {} were given",
+                        args.len()
+                    ),
+                );
                 false
             } else {
                 true
@@ -267,18 +412,29 @@ impl Checker<'_> {
                 }
                 for k in keywords {
                     if k.name.name != "sep" && k.name.name != "end" {
-                        self.error(k.name.span, format!("`print()` has no keyword `{}` in kernels", k.name.name));
+                        self.error(
+                            k.name.span,
+                            format!("`print()` has no keyword `{}` in kernels", k.name.name),
+                        );
                         continue;
                     }
                     let t = self.expr(ctx, &k.value);
-                    self.unify(&Ty::Str, &t, k.value.span, &format!("print's `{}`", k.name.name));
+                    self.unify(
+                        &Ty::Str,
+                        &t,
+                        k.value.span,
+                        &format!("print's `{}`", k.name.name),
+                    );
                 }
                 Ty::None
             }
             Builtin::Len => {
                 if arity(self, 1..=1) {
                     let t = self.expr(ctx, &args[0]);
-                    self.deferred.push(Deferred::Len { value: t, span: args[0].span });
+                    self.deferred.push(Deferred::Len {
+                        value: t,
+                        span: args[0].span,
+                    });
                 }
                 Ty::Int32
             }
@@ -293,7 +449,13 @@ impl Checker<'_> {
                 }
                 Ty::Range(Box::new(elem))
             }
-            Builtin::Int | Builtin::Int32 | Builtin::Int64 | Builtin::Float | Builtin::Bool | Builtin::Str | Builtin::Abs => {
+            Builtin::Int
+            | Builtin::Int32
+            | Builtin::Int64
+            | Builtin::Float
+            | Builtin::Bool
+            | Builtin::Str
+            | Builtin::Abs => {
                 if !arity(self, 1..=1) {
                     return self.table.fresh();
                 }
@@ -305,7 +467,11 @@ impl Checker<'_> {
                     Builtin::Bool => return Ty::Bool,
                     Builtin::Str => return Ty::Str,
                     _ => {
-                        self.deferred.push(Deferred::Numeric { ty: t.clone(), integer: false, span: args[0].span });
+                        self.deferred.push(Deferred::Numeric {
+                            ty: t.clone(),
+                            integer: false,
+                            span: args[0].span,
+                        });
                         return t;
                     }
                 };
@@ -313,7 +479,11 @@ impl Checker<'_> {
                 if target.is_int() && self.table.is_int_literal_var(&t) {
                     self.table.unify(&target, &t, args[0].span).ok();
                 } else {
-                    self.deferred.push(Deferred::Numeric { ty: t, integer: false, span: args[0].span });
+                    self.deferred.push(Deferred::Numeric {
+                        ty: t,
+                        integer: false,
+                        span: args[0].span,
+                    });
                 }
                 target
             }
@@ -323,22 +493,62 @@ impl Checker<'_> {
                 }
                 let t = self.expr(ctx, &args[0]);
                 let elem = self.table.fresh();
-                self.unify(&Ty::List(Box::new(elem.clone())), &t, args[0].span, "the argument of `sum()`");
-                self.deferred.push(Deferred::Numeric { ty: elem.clone(), integer: false, span: args[0].span });
+                self.unify(
+                    &Ty::List(Box::new(elem.clone())),
+                    &t,
+                    args[0].span,
+                    "the argument of `sum()`",
+                );
+                self.deferred.push(Deferred::Numeric {
+                    ty: elem.clone(),
+                    integer: false,
+                    span: args[0].span,
+                });
                 elem
             }
             Builtin::Enumerate => {
                 let elem = self.table.fresh();
                 if arity(self, 1..=1) {
                     let t = self.expr(ctx, &args[0]);
-                    self.unify(&Ty::List(Box::new(elem.clone())), &t, args[0].span, "the argument of `enumerate()`");
+                    self.unify(
+                        &Ty::List(Box::new(elem.clone())),
+                        &t,
+                        args[0].span,
+                        "the argument of `enumerate()`",
+                    );
                 }
                 Ty::Enumerate(Box::new(elem))
+            }
+            Builtin::Sqrt
+            | Builtin::Fabs
+            | Builtin::Sin
+            | Builtin::Cos
+            | Builtin::Exp
+            | Builtin::Log
+            | Builtin::Floor
+            | Builtin::Ceil => {
+                if arity(self, 1..=1) {
+                    let t = self.expr(ctx, &args[0]);
+                    self.deferred.push(Deferred::Numeric {
+                        ty: t,
+                        integer: false,
+                        span: args[0].span,
+                    });
+                }
+                if matches!(b, Builtin::Floor | Builtin::Ceil) {
+                    Ty::Int32
+                } else {
+                    Ty::Float
+                }
             }
             Builtin::Round => {
                 if arity(self, 1..=1) {
                     let t = self.expr(ctx, &args[0]);
-                    self.deferred.push(Deferred::Numeric { ty: t, integer: false, span: args[0].span });
+                    self.deferred.push(Deferred::Numeric {
+                        ty: t,
+                        integer: false,
+                        span: args[0].span,
+                    });
                 }
                 Ty::Int32
             }
@@ -346,7 +556,12 @@ impl Checker<'_> {
                 arity(self, 0..=0);
                 Ty::Int64
             }
-            Builtin::AtMu | Builtin::DelayMu | Builtin::Delay | Builtin::RtioOutput | Builtin::RtioGate | Builtin::RtioInputTimestamp => {
+            Builtin::AtMu
+            | Builtin::DelayMu
+            | Builtin::Delay
+            | Builtin::RtioOutput
+            | Builtin::RtioGate
+            | Builtin::RtioInputTimestamp => {
                 let params: &[Ty] = match b {
                     Builtin::AtMu | Builtin::DelayMu => &[Ty::Int64],
                     Builtin::Delay => &[Ty::Float],
@@ -356,15 +571,26 @@ impl Checker<'_> {
                 if arity(self, params.len()..=params.len()) {
                     for (a, want) in args.iter().zip(params) {
                         let t = self.expr(ctx, a);
-                        if *want == Ty::Float && !self.table.is_int_literal_var(&t) && self.table.shallow(&t) != Ty::Float {
+                        if *want == Ty::Float
+                            && !self.table.is_int_literal_var(&t)
+                            && self.table.shallow(&t) != Ty::Float
+                        {
                             // `delay(1)` and `delay(n)` with an int: converted like float(n).
-                            self.deferred.push(Deferred::Numeric { ty: t, integer: false, span: a.span });
+                            self.deferred.push(Deferred::Numeric {
+                                ty: t,
+                                integer: false,
+                                span: a.span,
+                            });
                         } else if *want != Ty::Float {
                             self.unify(want, &t, a.span, &format!("the argument of `{name}()`"));
                         }
                     }
                 }
-                if b == Builtin::RtioInputTimestamp { Ty::Int64 } else { Ty::None }
+                if b == Builtin::RtioInputTimestamp {
+                    Ty::Int64
+                } else {
+                    Ty::None
+                }
             }
             Builtin::Min | Builtin::Max => {
                 if args.is_empty() {
@@ -374,8 +600,17 @@ impl Checker<'_> {
                 if args.len() == 1 {
                     let t = self.expr(ctx, &args[0]);
                     let elem = self.table.fresh();
-                    self.unify(&Ty::List(Box::new(elem.clone())), &t, args[0].span, &format!("the argument of `{name}()`"));
-                    self.deferred.push(Deferred::Numeric { ty: elem.clone(), integer: false, span: args[0].span });
+                    self.unify(
+                        &Ty::List(Box::new(elem.clone())),
+                        &t,
+                        args[0].span,
+                        &format!("the argument of `{name}()`"),
+                    );
+                    self.deferred.push(Deferred::Numeric {
+                        ty: elem.clone(),
+                        integer: false,
+                        span: args[0].span,
+                    });
                     return elem;
                 }
                 let first = self.expr(ctx, &args[0]);
@@ -383,7 +618,11 @@ impl Checker<'_> {
                     let t = self.expr(ctx, a);
                     self.unify(&first, &t, a.span, &format!("the arguments of `{name}()`"));
                 }
-                self.deferred.push(Deferred::Numeric { ty: first.clone(), integer: false, span: e.span });
+                self.deferred.push(Deferred::Numeric {
+                    ty: first.clone(),
+                    integer: false,
+                    span: e.span,
+                });
                 first
             }
         }

@@ -3,7 +3,9 @@
 
 use crate::annotations::annotation_type;
 use crate::consts::{evaluate, ConstValue};
-use crate::program::{ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram};
+use crate::program::{
+    ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram,
+};
 use crate::scope::bound_names;
 use crate::solve::Deferred;
 use crate::ty::{Callable, ClassId, DefId, InstanceId, Ty, TypeTable, UnifyError};
@@ -23,6 +25,10 @@ pub(crate) struct Checker<'m> {
     /// Nested `def`s by the span start of their statement.
     pub nested_by_span: HashMap<u32, DefId>,
     pub constants: HashMap<String, ConstValue>,
+    /// Names bound to the `math` module (`import math [as m]`).
+    pub math_modules: Vec<String>,
+    /// Names bound by `from math import f`: the builtin they are.
+    pub math_imports: HashMap<String, crate::Builtin>,
     pub instances: Vec<Instance>,
     instance_keys: HashMap<(DefId, Option<InstanceId>, Vec<Ty>), InstanceId>,
     pub deferred: Vec<Deferred>,
@@ -43,7 +49,10 @@ pub fn check_program(module: &ast::Module) -> Result<TypedProgram<'_>, Vec<Diagn
     let main = match checker.function_by_name.get("main") {
         Some(&d) => d,
         None => {
-            return Err(vec![Diagnostic::error(Span::default(), "a kernel program must define `main()`")]);
+            return Err(vec![Diagnostic::error(
+                Span::default(),
+                "a kernel program must define `main()`",
+            )]);
         }
     };
     if !checker.diagnostics.is_empty() {
@@ -51,7 +60,10 @@ pub fn check_program(module: &ast::Module) -> Result<TypedProgram<'_>, Vec<Diagn
     }
     if !checker.defs[main.0 as usize].def.params.is_empty() {
         let span = checker.defs[main.0 as usize].def.name.span;
-        return Err(vec![Diagnostic::error(span, "`main()` must take no arguments")]);
+        return Err(vec![Diagnostic::error(
+            span,
+            "`main()` must take no arguments",
+        )]);
     }
     let entry = checker.instantiate(main, None, vec![]);
     checker.solve_all();
@@ -70,6 +82,8 @@ impl<'m> Checker<'m> {
             function_by_name: HashMap::new(),
             nested_by_span: HashMap::new(),
             constants: HashMap::new(),
+            math_modules: Vec::new(),
+            math_imports: HashMap::new(),
             instances: Vec::new(),
             instance_keys: HashMap::new(),
             deferred: Vec::new(),
@@ -95,7 +109,11 @@ impl<'m> Checker<'m> {
     pub fn unify(&mut self, expected: &Ty, found: &Ty, at: Span, what: &str) -> bool {
         match self.table.unify(expected, found, at) {
             Ok(()) => true,
-            Err(UnifyError::Mismatch { expected: e, found: f, expected_origin }) => {
+            Err(UnifyError::Mismatch {
+                expected: e,
+                found: f,
+                expected_origin,
+            }) => {
                 // An unconstrained integer literal is an int32 unless told otherwise.
                 let (e, f) = (self.literal_as_int32(&e), self.literal_as_int32(&f));
                 let names = |c: ClassId| self.class_name(c);
@@ -103,7 +121,9 @@ impl<'m> Checker<'m> {
                 let mixing = matches!((&e, &f), (Ty::Int32, Ty::Int64) | (Ty::Int64, Ty::Int32));
                 let mut message = format!("type mismatch in {what}: expected {es}, found {fs}");
                 if mixing {
-                    message.push_str(" (int32 and int64 do not mix implicitly; convert with int64() or int32())");
+                    message.push_str(
+                        " (int32 and int64 do not mix implicitly; convert with int64() or int32())",
+                    );
                 }
                 let mut d = Diagnostic::error(at, message).with_label(format!("this is {fs}"));
                 if let Some(origin) = expected_origin.filter(|o| *o != at) {
@@ -127,7 +147,11 @@ impl<'m> Checker<'m> {
 
     fn add_def(&mut self, def: &'m ast::FunctionDef, kind: DefKind, qualified: String) -> DefId {
         self.qualified_names.push(qualified);
-        self.defs.push(DefInfo { def, kind, qualified_index: self.qualified_names.len() - 1 });
+        self.defs.push(DefInfo {
+            def,
+            kind,
+            qualified_index: self.qualified_names.len() - 1,
+        });
         let id = DefId(self.defs.len() as u32 - 1);
         self.register_nested(&def.body, id);
         id
@@ -137,15 +161,26 @@ impl<'m> Checker<'m> {
         for s in body {
             match &s.kind {
                 StmtKind::FunctionDef(f) => {
-                    let q = format!("{}.<locals>.{}", self.qualified_names[self.defs[parent.0 as usize].qualified_index], f.name.name);
+                    let q = format!(
+                        "{}.<locals>.{}",
+                        self.qualified_names[self.defs[parent.0 as usize].qualified_index],
+                        f.name.name
+                    );
                     let id = self.add_def(f, DefKind::Nested { parent }, q);
                     self.nested_by_span.insert(s.span.start, id);
                 }
-                StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
+                StmtKind::If { body, orelse, .. }
+                | StmtKind::While { body, orelse, .. }
+                | StmtKind::For { body, orelse, .. } => {
                     self.register_nested(body, parent);
                     self.register_nested(orelse, parent);
                 }
-                StmtKind::Try { body, handlers, orelse, finalbody } => {
+                StmtKind::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } => {
                     self.register_nested(body, parent);
                     for h in handlers {
                         self.register_nested(&h.body, parent);
@@ -170,12 +205,16 @@ impl<'m> Checker<'m> {
                 fields: vec![],
                 methods: HashMap::new(),
             });
-            self.class_by_name.insert(name.to_string(), ClassId(self.classes.len() as u32 - 1));
+            self.class_by_name
+                .insert(name.to_string(), ClassId(self.classes.len() as u32 - 1));
         }
         let module = self.module;
         for c in &module.classes {
             if self.class_by_name.contains_key(&c.name.name) {
-                self.error(c.name.span, format!("class `{}` is already defined", c.name.name));
+                self.error(
+                    c.name.span,
+                    format!("class `{}` is already defined", c.name.name),
+                );
                 continue;
             }
             let id = ClassId(self.classes.len() as u32);
@@ -188,7 +227,11 @@ impl<'m> Checker<'m> {
                     None => self.error(b.span, format!("undefined base class `{}`", b.name)),
                 }
             }
-            let user_exceptions = self.classes.iter().filter(|c| c.exception_id.is_some_and(|e| e >= FIRST_USER_EXCEPTION_ID)).count();
+            let user_exceptions = self
+                .classes
+                .iter()
+                .filter(|c| c.exception_id.is_some_and(|e| e >= FIRST_USER_EXCEPTION_ID))
+                .count();
             let exception_id = base.map(|_| FIRST_USER_EXCEPTION_ID + user_exceptions as u32);
             if exception_id.is_some() && !c.methods.is_empty() {
                 self.error(c.methods[0].name.span, "exception classes in kernels cannot define methods; raise them with a message: `raise MyError(\"...\")`");
@@ -204,20 +247,53 @@ impl<'m> Checker<'m> {
             self.class_by_name.insert(c.name.name.clone(), id);
             for m in &c.methods {
                 if m.params.is_empty() {
-                    self.error(m.name.span, "a method must take `self` as its first parameter");
+                    self.error(
+                        m.name.span,
+                        "a method must take `self` as its first parameter",
+                    );
                     continue;
                 }
-                let def = self.add_def(m, DefKind::Method(id), format!("{}.{}", c.name.name, m.name.name));
-                self.classes[id.0 as usize].methods.insert(m.name.name.clone(), def);
+                let def = self.add_def(
+                    m,
+                    DefKind::Method(id),
+                    format!("{}.{}", c.name.name, m.name.name),
+                );
+                self.classes[id.0 as usize]
+                    .methods
+                    .insert(m.name.name.clone(), def);
             }
         }
         for f in &module.functions {
             if self.function_by_name.contains_key(&f.name.name) {
-                self.error(f.name.span, format!("function `{}` is already defined", f.name.name));
+                self.error(
+                    f.name.span,
+                    format!("function `{}` is already defined", f.name.name),
+                );
                 continue;
             }
             let def = self.add_def(f, DefKind::Module, f.name.name.clone());
             self.function_by_name.insert(f.name.name.clone(), def);
+        }
+        for import in &module.imports {
+            if import.module != "math" {
+                continue;
+            }
+            match &import.member {
+                None => self.math_modules.push(import.bound.clone()),
+                Some(member) => {
+                    if let Some(b) = crate::Builtin::math(member) {
+                        self.math_imports.insert(import.bound.clone(), b);
+                    } else if let Some(v) = crate::Builtin::math_constant(member) {
+                        self.constants
+                            .insert(import.bound.clone(), ConstValue::Float(v));
+                    } else {
+                        self.error(
+                            import.span,
+                            format!("`math.{member}` is not available in kernels"),
+                        );
+                    }
+                }
+            }
         }
         for c in &module.constants {
             match evaluate(&c.value, &self.constants) {
@@ -229,12 +305,18 @@ impl<'m> Checker<'m> {
         }
         // Fields: every `self.NAME` assigned in `__init__`, in order of appearance.
         for (index, c) in module.classes.iter().enumerate() {
-            let Some(&id) = self.class_by_name.get(&c.name.name) else { continue };
+            let Some(&id) = self.class_by_name.get(&c.name.name) else {
+                continue;
+            };
             if self.classes[id.0 as usize].span != c.name.span || index > module.classes.len() {
                 continue;
             }
             if let Some(init) = c.methods.iter().find(|m| m.name.name == "__init__") {
-                let self_name = init.params.first().map(|p| p.name.name.clone()).unwrap_or_default();
+                let self_name = init
+                    .params
+                    .first()
+                    .map(|p| p.name.name.clone())
+                    .unwrap_or_default();
                 let mut fields = Vec::new();
                 collect_fields(&init.body, &self_name, &mut fields);
                 for (name, annotation, span) in fields {
@@ -285,7 +367,12 @@ impl<'m> Checker<'m> {
     }
 
     /// The instance of `def` for these (ground) argument types, checking its body on first use.
-    pub fn instantiate(&mut self, def: DefId, parent: Option<InstanceId>, args: Vec<Ty>) -> InstanceId {
+    pub fn instantiate(
+        &mut self,
+        def: DefId,
+        parent: Option<InstanceId>,
+        args: Vec<Ty>,
+    ) -> InstanceId {
         let args: Vec<Ty> = args.iter().map(|a| self.table.resolve(a)).collect();
         let key = (def, parent, args.clone());
         if let Some(&id) = self.instance_keys.get(&key) {
@@ -301,14 +388,22 @@ impl<'m> Checker<'m> {
             .params
             .iter()
             .zip(args.iter())
-            .map(|(p, t)| LocalInfo { name: p.name.name.clone(), ty: t.clone(), captured_from: None })
+            .map(|(p, t)| LocalInfo {
+                name: p.name.name.clone(),
+                ty: t.clone(),
+                captured_from: None,
+            })
             .collect();
         let mut names = Vec::new();
         bound_names(&info.def.body, &mut names);
         for n in names {
             if !locals.iter().any(|l| l.name == n) {
                 let ty = self.table.fresh();
-                locals.push(LocalInfo { name: n, ty, captured_from: None });
+                locals.push(LocalInfo {
+                    name: n,
+                    ty,
+                    captured_from: None,
+                });
             }
         }
         let ret = match &info.def.returns {
@@ -326,18 +421,31 @@ impl<'m> Checker<'m> {
             handler_locals: HashMap::new(),
             call_args: HashMap::new(),
         });
-        let mut ctx = Ctx { inst: id, shadows: Vec::new() };
+        let mut ctx = Ctx {
+            inst: id,
+            shadows: Vec::new(),
+        };
         self.check_block(&mut ctx, &info.def.body);
         if !crate::scope::always_exits(&info.def.body) {
             let end = Span::new(info.def.span.end, info.def.span.end);
             let span = info.def.returns.as_ref().map(|r| r.span).unwrap_or(end);
-            if !self.unify(&ret, &Ty::None, span, &format!("the return type of `{}` (it can end without `return`, returning None)", info.def.name.name)) {}
+            if !self.unify(
+                &ret,
+                &Ty::None,
+                span,
+                &format!(
+                    "the return type of `{}` (it can end without `return`, returning None)",
+                    info.def.name.name
+                ),
+            ) {}
         }
         id
     }
 
     pub fn record(&mut self, inst: InstanceId, e: ExprId, ty: Ty, resolution: Option<Resolution>) {
-        self.instances[inst.0 as usize].exprs.insert(e, ExprFacts { ty, resolution });
+        self.instances[inst.0 as usize]
+            .exprs
+            .insert(e, ExprFacts { ty, resolution });
     }
 
     pub fn set_resolution(&mut self, inst: InstanceId, e: ExprId, resolution: Resolution) {
@@ -354,20 +462,32 @@ impl<'m> Checker<'m> {
         }
         let parent = instance.parent?;
         let outer = self.lookup_local(parent, name)?;
-        let ty = self.instances[parent.0 as usize].locals[outer.0 as usize].ty.clone();
+        let ty = self.instances[parent.0 as usize].locals[outer.0 as usize]
+            .ty
+            .clone();
         if matches!(self.table.shallow(&ty), Ty::Callable(_)) {
             // Sibling nested functions are looked up through the parent directly.
             let instance = &mut self.instances[inst.0 as usize];
-            instance.locals.push(LocalInfo { name: name.to_string(), ty, captured_from: Some(outer) });
+            instance.locals.push(LocalInfo {
+                name: name.to_string(),
+                ty,
+                captured_from: Some(outer),
+            });
             return Some(LocalId(instance.locals.len() as u32 - 1));
         }
         let instance = &mut self.instances[inst.0 as usize];
-        instance.locals.push(LocalInfo { name: name.to_string(), ty, captured_from: Some(outer) });
+        instance.locals.push(LocalInfo {
+            name: name.to_string(),
+            ty,
+            captured_from: Some(outer),
+        });
         Some(LocalId(instance.locals.len() as u32 - 1))
     }
 
     pub fn local_ty(&self, inst: InstanceId, local: LocalId) -> Ty {
-        self.instances[inst.0 as usize].locals[local.0 as usize].ty.clone()
+        self.instances[inst.0 as usize].locals[local.0 as usize]
+            .ty
+            .clone()
     }
 
     // ----- solving and finishing ----------------------------------------------------------------
@@ -407,7 +527,10 @@ impl<'m> Checker<'m> {
         }
         for c in stuck {
             let (span, what) = c.describe();
-            self.error(span, format!("cannot infer the type of {what}; add a type annotation"));
+            self.error(
+                span,
+                format!("cannot infer the type of {what}; add a type annotation"),
+            );
         }
     }
 
@@ -418,7 +541,9 @@ impl<'m> Checker<'m> {
             let mut needed = Vec::new();
             for (i, inst) in self.instances.iter().enumerate() {
                 for facts in inst.exprs.values() {
-                    let Some(Resolution::Call(target)) = facts.resolution else { continue };
+                    let Some(Resolution::Call(target)) = facts.resolution else {
+                        continue;
+                    };
                     let callee = &self.instances[target.0 as usize];
                     if callee.parent.is_none() || callee.parent == Some(InstanceId(i as u32)) {
                         continue;
@@ -450,7 +575,10 @@ impl<'m> Checker<'m> {
         let had_errors = !self.diagnostics.is_empty();
         for c in 0..self.classes.len() {
             // A class the program never uses (a driver it does not need) has nothing to infer.
-            let used = self.instances.iter().any(|i| self.defs[i.def.0 as usize].kind == DefKind::Method(ClassId(c as u32)));
+            let used = self
+                .instances
+                .iter()
+                .any(|i| self.defs[i.def.0 as usize].kind == DefKind::Method(ClassId(c as u32)));
             for f in 0..self.classes[c].fields.len() {
                 let t = self.table.resolve(&self.classes[c].fields[f].1);
                 if !t.is_ground() && !had_errors && used {
@@ -478,10 +606,16 @@ impl<'m> Checker<'m> {
             let def = self.defs[inst.def.0 as usize].def;
             if !had_errors {
                 if let Some(l) = inst.locals.iter().find(|l| !l.ty.is_ground()) {
-                    let msg = format!("cannot infer the type of `{}` in `{}`; add a type annotation", l.name, def.name.name);
+                    let msg = format!(
+                        "cannot infer the type of `{}` in `{}`; add a type annotation",
+                        l.name, def.name.name
+                    );
                     self.diagnostics.push(Diagnostic::error(def.name.span, msg));
                 } else if unresolved.is_some() || !inst.ret.is_ground() {
-                    let msg = format!("cannot infer all types in `{}`; add type annotations", def.name.name);
+                    let msg = format!(
+                        "cannot infer all types in `{}`; add type annotations",
+                        def.name.name
+                    );
                     self.diagnostics.push(Diagnostic::error(def.name.span, msg));
                 }
             }
@@ -518,7 +652,11 @@ fn placeholder() -> Instance {
     }
 }
 
-fn collect_fields<'a>(body: &'a [ast::Stmt], self_name: &str, out: &mut Vec<(String, Option<&'a ast::Expr>, Span)>) {
+fn collect_fields<'a>(
+    body: &'a [ast::Stmt],
+    self_name: &str,
+    out: &mut Vec<(String, Option<&'a ast::Expr>, Span)>,
+) {
     use ast::ExprKind;
     let target = |t: &'a ast::Expr, annotation: Option<&'a ast::Expr>, out: &mut Vec<_>| {
         if let ExprKind::Attribute { value, attr } = &t.kind {
@@ -537,12 +675,23 @@ fn collect_fields<'a>(body: &'a [ast::Stmt], self_name: &str, out: &mut Vec<(Str
                     }
                 }
             }
-            StmtKind::AnnAssign { target: t, annotation, .. } => target(t, Some(annotation), out),
-            StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
+            StmtKind::AnnAssign {
+                target: t,
+                annotation,
+                ..
+            } => target(t, Some(annotation), out),
+            StmtKind::If { body, orelse, .. }
+            | StmtKind::While { body, orelse, .. }
+            | StmtKind::For { body, orelse, .. } => {
                 collect_fields(body, self_name, out);
                 collect_fields(orelse, self_name, out);
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 collect_fields(body, self_name, out);
                 for h in handlers {
                     collect_fields(&h.body, self_name, out);
@@ -585,7 +734,13 @@ impl Checker<'_> {
         }
         let name = &info.def.name.name;
         if positional + offset > params.len() {
-            self.error(span, format!("`{name}` takes {} argument(s) but {positional} were given", params.len() - offset));
+            self.error(
+                span,
+                format!(
+                    "`{name}` takes {} argument(s) but {positional} were given",
+                    params.len() - offset
+                ),
+            );
             return None;
         }
         for i in 0..positional {
@@ -595,11 +750,20 @@ impl Checker<'_> {
             match params.iter().position(|p| p.name.name == kw.name.name) {
                 Some(i) if sources[i].is_none() => sources[i] = Some(ArgSource::Keyword(k)),
                 Some(_) => {
-                    self.error(kw.name.span, format!("`{name}` got multiple values for argument `{}`", kw.name.name));
+                    self.error(
+                        kw.name.span,
+                        format!(
+                            "`{name}` got multiple values for argument `{}`",
+                            kw.name.name
+                        ),
+                    );
                     return None;
                 }
                 None => {
-                    self.error(kw.name.span, format!("`{name}` has no parameter `{}`", kw.name.name));
+                    self.error(
+                        kw.name.span,
+                        format!("`{name}` has no parameter `{}`", kw.name.name),
+                    );
                     return None;
                 }
             }
@@ -635,7 +799,10 @@ impl Checker<'_> {
         let info = self.defs[def.0 as usize];
         if let Some(a) = &info.def.params[param].annotation {
             if let Some(t) = self.annotation(a) {
-                if matches!((&t, value), (Ty::Int64, ConstValue::Int(_)) | (Ty::Float, ConstValue::Int(_))) {
+                if matches!(
+                    (&t, value),
+                    (Ty::Int64, ConstValue::Int(_)) | (Ty::Float, ConstValue::Int(_))
+                ) {
                     return t;
                 }
             }

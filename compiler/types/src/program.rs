@@ -96,8 +96,16 @@ pub struct Instance {
 
 impl Instance {
     pub fn local_named(&self, name: &str) -> Option<LocalId> {
-        self.locals.iter().position(|l| l.name == name && l.captured_from.is_none()).map(|i| LocalId(i as u32))
-            .or_else(|| self.locals.iter().position(|l| l.name == name).map(|i| LocalId(i as u32)))
+        self.locals
+            .iter()
+            .position(|l| l.name == name && l.captured_from.is_none())
+            .map(|i| LocalId(i as u32))
+            .or_else(|| {
+                self.locals
+                    .iter()
+                    .position(|l| l.name == name)
+                    .map(|i| LocalId(i as u32))
+            })
     }
 
     pub fn facts(&self, e: &ast::Expr) -> &ExprFacts {

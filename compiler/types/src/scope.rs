@@ -11,7 +11,9 @@ fn add(name: &str, out: &mut Vec<String>) {
 fn targets(e: &Expr, out: &mut Vec<String>) {
     match &e.kind {
         ExprKind::Name(n) => add(n, out),
-        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|i| targets(i, out)),
+        ExprKind::Tuple(items) | ExprKind::List(items) => {
+            items.iter().for_each(|i| targets(i, out))
+        }
         _ => {}
     }
 }
@@ -21,8 +23,15 @@ pub fn bound_names(body: &[Stmt], out: &mut Vec<String>) {
     for s in body {
         match &s.kind {
             StmtKind::Assign { targets: ts, .. } => ts.iter().for_each(|t| targets(t, out)),
-            StmtKind::AnnAssign { target, .. } | StmtKind::AugAssign { target, .. } => targets(target, out),
-            StmtKind::For { target, body, orelse, .. } => {
+            StmtKind::AnnAssign { target, .. } | StmtKind::AugAssign { target, .. } => {
+                targets(target, out)
+            }
+            StmtKind::For {
+                target,
+                body,
+                orelse,
+                ..
+            } => {
                 targets(target, out);
                 bound_names(body, out);
                 bound_names(orelse, out);
@@ -31,7 +40,12 @@ pub fn bound_names(body: &[Stmt], out: &mut Vec<String>) {
                 bound_names(body, out);
                 bound_names(orelse, out);
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 bound_names(body, out);
                 for h in handlers {
                     if let Some(n) = &h.name {
@@ -57,9 +71,15 @@ pub fn always_exits(body: &[Stmt]) -> bool {
         StmtKind::While { test, body, .. } => {
             matches!(test.kind, ExprKind::Bool(true)) && !contains_break(body)
         }
-        StmtKind::Try { body, handlers, orelse, finalbody } => {
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
             always_exits(finalbody)
-                || ((always_exits(body) || always_exits(orelse)) && handlers.iter().all(|h| always_exits(&h.body)))
+                || ((always_exits(body) || always_exits(orelse))
+                    && handlers.iter().all(|h| always_exits(&h.body)))
         }
         _ => false,
     })
@@ -69,8 +89,15 @@ fn contains_break(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Break => true,
         StmtKind::If { body, orelse, .. } => contains_break(body) || contains_break(orelse),
-        StmtKind::Try { body, handlers, orelse, finalbody } => {
-            contains_break(body) || contains_break(orelse) || contains_break(finalbody)
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            contains_break(body)
+                || contains_break(orelse)
+                || contains_break(finalbody)
                 || handlers.iter().any(|h| contains_break(&h.body))
         }
         StmtKind::With { body, .. } => contains_break(body),

@@ -11,18 +11,70 @@ use strobe_syntax::Span;
 pub(crate) type Site = (InstanceId, ExprId);
 
 pub(crate) enum Deferred {
-    BinOp { op: BinOp, left: Ty, right: Ty, result: Ty, span: Span },
-    Compare { op: CmpOp, left: Ty, right: Ty, span: Span },
+    BinOp {
+        op: BinOp,
+        left: Ty,
+        right: Ty,
+        result: Ty,
+        span: Span,
+    },
+    Compare {
+        op: CmpOp,
+        left: Ty,
+        right: Ty,
+        span: Span,
+    },
     /// `obj.attr` (as a value, or as the callee of a call when `callee`).
-    Attribute { obj: Ty, attr: String, result: Ty, callee: bool, span: Span, site: Site },
-    AttributeStore { obj: Ty, attr: String, value: Ty, span: Span, site: Site },
-    Call { callee: Ty, args: Vec<(Ty, Span)>, keywords: Vec<(String, Ty, Span)>, kw_exprs: Vec<strobe_syntax::ast::Keyword>, result: Ty, span: Span, site: Site },
-    Subscript { value: Ty, index: Ty, constant_index: Option<i64>, result: Ty, span: Span },
-    Iterate { iterable: Ty, item: Ty, span: Span },
-    Len { value: Ty, span: Span },
-    Numeric { ty: Ty, integer: bool, span: Span },
+    Attribute {
+        obj: Ty,
+        attr: String,
+        result: Ty,
+        callee: bool,
+        span: Span,
+        site: Site,
+    },
+    AttributeStore {
+        obj: Ty,
+        attr: String,
+        value: Ty,
+        span: Span,
+        site: Site,
+    },
+    Call {
+        callee: Ty,
+        args: Vec<(Ty, Span)>,
+        keywords: Vec<(String, Ty, Span)>,
+        kw_exprs: Vec<strobe_syntax::ast::Keyword>,
+        result: Ty,
+        span: Span,
+        site: Site,
+    },
+    Subscript {
+        value: Ty,
+        index: Ty,
+        constant_index: Option<i64>,
+        result: Ty,
+        span: Span,
+    },
+    Iterate {
+        iterable: Ty,
+        item: Ty,
+        span: Span,
+    },
+    Len {
+        value: Ty,
+        span: Span,
+    },
+    Numeric {
+        ty: Ty,
+        integer: bool,
+        span: Span,
+    },
     /// `raise value`: an exception object or class.
-    Raise { ty: Ty, span: Span },
+    Raise {
+        ty: Ty,
+        span: Span,
+    },
 }
 
 enum Step {
@@ -35,7 +87,9 @@ impl Deferred {
         match self {
             Deferred::BinOp { span, .. } => (*span, "this operation"),
             Deferred::Compare { span, .. } => (*span, "this comparison"),
-            Deferred::Attribute { span, .. } | Deferred::AttributeStore { span, .. } => (*span, "this attribute's object"),
+            Deferred::Attribute { span, .. } | Deferred::AttributeStore { span, .. } => {
+                (*span, "this attribute's object")
+            }
             Deferred::Call { span, .. } => (*span, "this call's arguments"),
             Deferred::Subscript { span, .. } => (*span, "this subscript"),
             Deferred::Iterate { span, .. } => (*span, "this loop's iterable"),
@@ -50,19 +104,55 @@ impl Checker<'_> {
     /// Returns the constraint back when it cannot be decided yet.
     pub(crate) fn try_solve(&mut self, c: Deferred) -> Option<Deferred> {
         let step = match &c {
-            Deferred::BinOp { op, left, right, result, span } => self.solve_binop(*op, left, right, result, *span),
-            Deferred::Compare { op, left, right, span } => self.solve_compare(*op, left, right, *span),
-            Deferred::Attribute { obj, attr, result, callee, span, site } => {
-                self.solve_attribute(obj, attr, result, *callee, *span, *site)
-            }
-            Deferred::AttributeStore { obj, attr, value, span, site } => self.solve_attribute_store(obj, attr, value, *span, *site),
-            Deferred::Call { callee, args, keywords, kw_exprs, result, span, site } => {
-                self.solve_call(callee, args, keywords, kw_exprs, result, *span, *site)
-            }
-            Deferred::Subscript { value, index, constant_index, result, span } => {
-                self.solve_subscript(value, index, *constant_index, result, *span)
-            }
-            Deferred::Iterate { iterable, item, span } => self.solve_iterate(iterable, item, *span),
+            Deferred::BinOp {
+                op,
+                left,
+                right,
+                result,
+                span,
+            } => self.solve_binop(*op, left, right, result, *span),
+            Deferred::Compare {
+                op,
+                left,
+                right,
+                span,
+            } => self.solve_compare(*op, left, right, *span),
+            Deferred::Attribute {
+                obj,
+                attr,
+                result,
+                callee,
+                span,
+                site,
+            } => self.solve_attribute(obj, attr, result, *callee, *span, *site),
+            Deferred::AttributeStore {
+                obj,
+                attr,
+                value,
+                span,
+                site,
+            } => self.solve_attribute_store(obj, attr, value, *span, *site),
+            Deferred::Call {
+                callee,
+                args,
+                keywords,
+                kw_exprs,
+                result,
+                span,
+                site,
+            } => self.solve_call(callee, args, keywords, kw_exprs, result, *span, *site),
+            Deferred::Subscript {
+                value,
+                index,
+                constant_index,
+                result,
+                span,
+            } => self.solve_subscript(value, index, *constant_index, result, *span),
+            Deferred::Iterate {
+                iterable,
+                item,
+                span,
+            } => self.solve_iterate(iterable, item, *span),
             Deferred::Len { value, span } => match self.table.shallow(value) {
                 Ty::Var(_) => Step::Pending,
                 Ty::List(_) | Ty::Str | Ty::Tuple(_) | Ty::Range(_) => Step::Solved,
@@ -85,7 +175,11 @@ impl Checker<'_> {
             },
             Deferred::Raise { ty, span } => match self.table.shallow(ty) {
                 Ty::Var(_) => Step::Pending,
-                Ty::Object(c) | Ty::Callable(Callable::Class(c)) if self.classes[c.0 as usize].is_exception() => Step::Solved,
+                Ty::Object(c) | Ty::Callable(Callable::Class(c))
+                    if self.classes[c.0 as usize].is_exception() =>
+                {
+                    Step::Solved
+                }
                 other => {
                     let msg = format!("can only raise exceptions, not {}", self.show(&other));
                     self.error(*span, msg);
@@ -102,11 +196,18 @@ impl Checker<'_> {
     /// Brings an integer literal to the other operand's integer type; true when both are now known.
     fn settle_numeric_pair(&mut self, l: &Ty, r: &Ty, span: Span) -> Option<(Ty, Ty)> {
         let (ls, rs) = (self.table.shallow(l), self.table.shallow(r));
-        let (l_lit, r_lit) = (self.table.is_int_literal_var(&ls), self.table.is_int_literal_var(&rs));
+        let (l_lit, r_lit) = (
+            self.table.is_int_literal_var(&ls),
+            self.table.is_int_literal_var(&rs),
+        );
         if l_lit && rs.is_int() || r_lit && ls.is_int() || l_lit && r_lit {
             self.table.unify(&ls, &rs, span).ok();
             let t = self.table.shallow(&ls);
-            return if matches!(t, Ty::Var(_)) { None } else { Some((t.clone(), t)) };
+            return if matches!(t, Ty::Var(_)) {
+                None
+            } else {
+                Some((t.clone(), t))
+            };
         }
         if matches!(ls, Ty::Var(_)) || matches!(rs, Ty::Var(_)) {
             return None;
@@ -129,9 +230,15 @@ impl Checker<'_> {
             self.unify(result, &t, span, "an arithmetic result");
             return Step::Solved;
         }
-        let Some((l, r)) = self.settle_numeric_pair(left, right, span) else { return Step::Pending };
+        let Some((l, r)) = self.settle_numeric_pair(left, right, span) else {
+            return Step::Pending;
+        };
         let out = match (&l, &r) {
-            (Ty::Int32, Ty::Int32) | (Ty::Int64, Ty::Int64) => Some(if op == BinOp::Div { Ty::Float } else { l.clone() }),
+            (Ty::Int32, Ty::Int32) | (Ty::Int64, Ty::Int64) => Some(if op == BinOp::Div {
+                Ty::Float
+            } else {
+                l.clone()
+            }),
             (Ty::Int32 | Ty::Int64 | Ty::Float, Ty::Int32 | Ty::Int64 | Ty::Float)
                 if (l == Ty::Float || r == Ty::Float) && !is_bitwise(op) =>
             {
@@ -154,18 +261,28 @@ impl Checker<'_> {
             }
             (Ty::List(_), Ty::Int32) if op == BinOp::Mult => Some(l.clone()),
             (Ty::Int32, Ty::List(_)) if op == BinOp::Mult => Some(r.clone()),
-            (Ty::Tuple(a), Ty::Tuple(b)) if op == BinOp::Add => Some(Ty::Tuple(a.iter().chain(b.iter()).cloned().collect())),
+            (Ty::Tuple(a), Ty::Tuple(b)) if op == BinOp::Add => {
+                Some(Ty::Tuple(a.iter().chain(b.iter()).cloned().collect()))
+            }
             _ => None,
         };
         match out {
             Some(t) => {
-                if !t.is_ground() && matches!(op, BinOp::Mult | BinOp::Add) && matches!(t, Ty::List(_)) {
+                if !t.is_ground()
+                    && matches!(op, BinOp::Mult | BinOp::Add)
+                    && matches!(t, Ty::List(_))
+                {
                     // List element types can still be found later; the result is the list type itself.
                 }
                 self.unify(result, &t, span, "an arithmetic result");
             }
             None => {
-                let msg = format!("unsupported operand types for `{}`: {} and {}", op.symbol(), self.show(&l), self.show(&r));
+                let msg = format!(
+                    "unsupported operand types for `{}`: {} and {}",
+                    op.symbol(),
+                    self.show(&l),
+                    self.show(&r)
+                );
                 self.error(span, msg);
             }
         }
@@ -186,7 +303,10 @@ impl Checker<'_> {
                         Step::Solved
                     }
                     other => {
-                        let msg = format!("`in` is supported on lists and ranges, not on {}", self.show(&other));
+                        let msg = format!(
+                            "`in` is supported on lists and ranges, not on {}",
+                            self.show(&other)
+                        );
                         self.error(span, msg);
                         Step::Solved
                     }
@@ -197,7 +317,10 @@ impl Checker<'_> {
                     (Ty::Var(_), _) | (_, Ty::Var(_)) => Step::Pending,
                     (_, Ty::None) | (Ty::None, _) => Step::Solved,
                     _ => {
-                        self.error(span, "`is` is only supported for comparisons with None; use `==`");
+                        self.error(
+                            span,
+                            "`is` is only supported for comparisons with None; use `==`",
+                        );
                         Step::Solved
                     }
                 };
@@ -205,30 +328,49 @@ impl Checker<'_> {
             _ => {}
         }
         let (ls, rs) = (self.table.shallow(left), self.table.shallow(right));
-        if (self.table.is_int_literal_var(&ls) && rs == Ty::Float) || (self.table.is_int_literal_var(&rs) && ls == Ty::Float) {
+        if (self.table.is_int_literal_var(&ls) && rs == Ty::Float)
+            || (self.table.is_int_literal_var(&rs) && ls == Ty::Float)
+        {
             return Step::Solved;
         }
-        let Some((l, r)) = self.settle_numeric_pair(left, right, span) else { return Step::Pending };
+        let Some((l, r)) = self.settle_numeric_pair(left, right, span) else {
+            return Step::Pending;
+        };
         let ordered = !matches!(op, CmpOp::Eq | CmpOp::NotEq);
         let ok = match (&l, &r) {
             (Ty::Int32, Ty::Int64) | (Ty::Int64, Ty::Int32) => {
-                let msg = "cannot compare int32 with int64; convert one side with int64() or int32()";
+                let msg =
+                    "cannot compare int32 with int64; convert one side with int64() or int32()";
                 self.error(span, msg);
                 return Step::Solved;
             }
-            (a, b) if a.is_numeric() && b.is_numeric() => a != &Ty::Bool && b != &Ty::Bool || a == b,
+            (a, b) if a.is_numeric() && b.is_numeric() => {
+                a != &Ty::Bool && b != &Ty::Bool || a == b
+            }
             (Ty::Str, Ty::Str) => !ordered,
             (Ty::None, Ty::None) => !ordered,
             _ => false,
         };
         if !ok {
-            let msg = format!("cannot compare {} with {} in kernels", self.show(&l), self.show(&r));
+            let msg = format!(
+                "cannot compare {} with {} in kernels",
+                self.show(&l),
+                self.show(&r)
+            );
             self.error(span, msg);
         }
         Step::Solved
     }
 
-    fn solve_attribute(&mut self, obj: &Ty, attr: &str, result: &Ty, callee: bool, span: Span, site: Site) -> Step {
+    fn solve_attribute(
+        &mut self,
+        obj: &Ty,
+        attr: &str,
+        result: &Ty,
+        callee: bool,
+        span: Span,
+        site: Site,
+    ) -> Step {
         match self.table.shallow(obj) {
             Ty::Var(_) => Step::Pending,
             Ty::Object(c) => {
@@ -241,11 +383,20 @@ impl Checker<'_> {
                     if !callee {
                         self.error(span, format!("method `{attr}` must be called directly; bound methods cannot be stored in kernels"));
                     }
-                    self.unify(result, &Ty::Callable(Callable::Method(c, def)), span, "a method");
+                    self.unify(
+                        result,
+                        &Ty::Callable(Callable::Method(c, def)),
+                        span,
+                        "a method",
+                    );
                     self.set_resolution(site.0, site.1, Resolution::Function);
                 } else {
                     let name = self.class_name(c);
-                    let fields: Vec<String> = self.classes[c.0 as usize].fields.iter().map(|f| f.0.clone()).collect();
+                    let fields: Vec<String> = self.classes[c.0 as usize]
+                        .fields
+                        .iter()
+                        .map(|f| f.0.clone())
+                        .collect();
                     self.error(span, format!("`{name}` has no attribute `{attr}` (its attributes, fixed by `__init__`, are: {})", if fields.is_empty() { "none".to_string() } else { fields.join(", ") }));
                 }
                 Step::Solved
@@ -253,11 +404,21 @@ impl Checker<'_> {
             Ty::List(elem) => {
                 match ListMethod::lookup(attr) {
                     Some(m) if callee => {
-                        self.unify(result, &Ty::Callable(Callable::ListMethod(elem, m)), span, "a method");
+                        self.unify(
+                            result,
+                            &Ty::Callable(Callable::ListMethod(elem, m)),
+                            span,
+                            "a method",
+                        );
                         self.set_resolution(site.0, site.1, Resolution::ListMethod(m));
                     }
                     Some(_) => self.error(span, format!("method `{attr}` must be called directly")),
-                    None => self.error(span, format!("lists have no attribute `{attr}` in kernels (supported: append, pop)")),
+                    None => self.error(
+                        span,
+                        format!(
+                            "lists have no attribute `{attr}` in kernels (supported: append, pop)"
+                        ),
+                    ),
                 }
                 Step::Solved
             }
@@ -269,7 +430,14 @@ impl Checker<'_> {
         }
     }
 
-    fn solve_attribute_store(&mut self, obj: &Ty, attr: &str, value: &Ty, span: Span, site: Site) -> Step {
+    fn solve_attribute_store(
+        &mut self,
+        obj: &Ty,
+        attr: &str,
+        value: &Ty,
+        span: Span,
+        site: Site,
+    ) -> Step {
         match self.table.shallow(obj) {
             Ty::Var(_) => Step::Pending,
             Ty::Object(c) if !self.classes[c.0 as usize].is_exception() => {
@@ -294,11 +462,22 @@ impl Checker<'_> {
         }
     }
 
-    fn solve_subscript(&mut self, value: &Ty, index: &Ty, constant: Option<i64>, result: &Ty, span: Span) -> Step {
+    fn solve_subscript(
+        &mut self,
+        value: &Ty,
+        index: &Ty,
+        constant: Option<i64>,
+        result: &Ty,
+        span: Span,
+    ) -> Step {
         match self.table.shallow(value) {
             Ty::Var(_) => Step::Pending,
             Ty::List(elem) => {
-                self.deferred.push(crate::solve::Deferred::Numeric { ty: index.clone(), integer: true, span });
+                self.deferred.push(crate::solve::Deferred::Numeric {
+                    ty: index.clone(),
+                    integer: true,
+                    span,
+                });
                 self.unify(result, &elem, span, "a list element");
                 Step::Solved
             }
@@ -310,7 +489,10 @@ impl Checker<'_> {
                         self.unify(result, &t, span, "a tuple element");
                     }
                     Some(_) => self.error(span, "tuple index out of range"),
-                    None => self.error(span, "tuples can only be indexed with a constant integer in kernels"),
+                    None => self.error(
+                        span,
+                        "tuples can only be indexed with a constant integer in kernels",
+                    ),
                 }
                 Step::Solved
             }
@@ -330,11 +512,19 @@ impl Checker<'_> {
                 Step::Solved
             }
             Ty::Enumerate(e) => {
-                self.unify(item, &Ty::Tuple(vec![Ty::Int32, *e]), span, "the loop variables");
+                self.unify(
+                    item,
+                    &Ty::Tuple(vec![Ty::Int32, *e]),
+                    span,
+                    "the loop variables",
+                );
                 Step::Solved
             }
             other => {
-                let msg = format!("cannot iterate over {} in kernels (lists and ranges are iterable)", self.show(&other));
+                let msg = format!(
+                    "cannot iterate over {} in kernels (lists and ranges are iterable)",
+                    self.show(&other)
+                );
                 self.error(span, msg);
                 Step::Solved
             }
@@ -386,7 +576,10 @@ impl Checker<'_> {
             Callable::Class(c) => {
                 if self.classes[c.0 as usize].is_exception() {
                     if !keywords.is_empty() || args.len() > 1 {
-                        self.error(span, "exceptions take at most one argument (a message string) in kernels");
+                        self.error(
+                            span,
+                            "exceptions take at most one argument (a message string) in kernels",
+                        );
                     } else if let Some((t, s)) = args.first() {
                         self.unify(&Ty::Str, t, *s, "the exception message");
                     }
@@ -400,7 +593,10 @@ impl Checker<'_> {
                     None => {
                         if !args.is_empty() || !keywords.is_empty() {
                             let name = self.class_name(c);
-                            self.error(span, format!("`{name}()` takes no arguments (it has no `__init__`)"));
+                            self.error(
+                                span,
+                                format!("`{name}()` takes no arguments (it has no `__init__`)"),
+                            );
                         }
                         self.unify(result, &Ty::Object(c), span, "the new object");
                         return Step::Solved;
@@ -416,7 +612,9 @@ impl Checker<'_> {
                     (ListMethod::Pop, []) if keywords.is_empty() => {
                         self.unify(result, &elem, span, "the popped element");
                     }
-                    (ListMethod::Append, _) => self.error(span, "`append` takes exactly one argument"),
+                    (ListMethod::Append, _) => {
+                        self.error(span, "`append` takes exactly one argument")
+                    }
                     (ListMethod::Pop, _) => self.error(span, "`pop` takes no arguments in kernels"),
                 }
                 return Step::Solved;
@@ -427,7 +625,9 @@ impl Checker<'_> {
                 return Step::Solved;
             }
         };
-        let Some(sources) = self.bind_arguments(def, receiver.is_some(), args.len(), kw_exprs, span) else {
+        let Some(sources) =
+            self.bind_arguments(def, receiver.is_some(), args.len(), kw_exprs, span)
+        else {
             return Step::Solved;
         };
         let mut arg_tys = Vec::new();
@@ -440,13 +640,15 @@ impl Checker<'_> {
             });
         }
         let parent = match self.defs[def.0 as usize].kind {
-            DefKind::Nested { parent } => match self.enclosing_instance(site.0, parent) {
-                Some(p) => Some(p),
-                None => {
-                    self.error(span, "a nested function can only be called from the function that defines it");
-                    return Step::Solved;
+            DefKind::Nested { parent } => {
+                match self.enclosing_instance(site.0, parent) {
+                    Some(p) => Some(p),
+                    None => {
+                        self.error(span, "a nested function can only be called from the function that defines it");
+                        return Step::Solved;
+                    }
                 }
-            },
+            }
             _ => None,
         };
         let key_tys = match self.boundary_signature(def) {
@@ -493,12 +695,17 @@ impl Checker<'_> {
         let inst = self.instantiate(def, parent, key_tys);
         let ret = ret_override.unwrap_or_else(|| self.instances[inst.0 as usize].ret.clone());
         self.unify(result, &ret, span, "the call's result");
-        self.instances[site.0 .0 as usize].call_args.insert(site.1, sources);
+        self.instances[site.0 .0 as usize]
+            .call_args
+            .insert(site.1, sources);
         self.set_resolution(site.0, site.1, Resolution::Call(inst));
         Step::Solved
     }
 }
 
 fn is_bitwise(op: BinOp) -> bool {
-    matches!(op, BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor)
+    matches!(
+        op,
+        BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
+    )
 }

@@ -24,7 +24,11 @@ impl Checker<'_> {
                     self.assign_target(ctx, target, &t, value.span);
                 }
             }
-            StmtKind::AnnAssign { target, annotation, value } => {
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+            } => {
                 if let Some(want) = self.annotation(annotation) {
                     self.assign_target(ctx, target, &want, annotation.span);
                     if let Some(v) = value {
@@ -37,7 +41,13 @@ impl Checker<'_> {
                 let current = self.expr(ctx, target);
                 let rhs = self.expr(ctx, value);
                 let result = self.table.fresh();
-                self.deferred.push(Deferred::BinOp { op: *op, left: current.clone(), right: rhs, result: result.clone(), span: s.span });
+                self.deferred.push(Deferred::BinOp {
+                    op: *op,
+                    left: current.clone(),
+                    right: rhs,
+                    result: result.clone(),
+                    span: s.span,
+                });
                 self.unify(&current, &result, s.span, "an augmented assignment");
             }
             StmtKind::Return(value) => {
@@ -57,10 +67,19 @@ impl Checker<'_> {
                 self.check_block(ctx, body);
                 self.check_block(ctx, orelse);
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 let it = self.expr(ctx, iter);
                 let item = self.table.fresh();
-                self.deferred.push(Deferred::Iterate { iterable: it, item: item.clone(), span: iter.span });
+                self.deferred.push(Deferred::Iterate {
+                    iterable: it,
+                    item: item.clone(),
+                    span: iter.span,
+                });
                 self.assign_target(ctx, target, &item, target.span);
                 self.check_block(ctx, body);
                 self.check_block(ctx, orelse);
@@ -72,7 +91,12 @@ impl Checker<'_> {
                     self.deferred.push(Deferred::Raise { ty, span: e.span });
                 }
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 self.check_block(ctx, body);
                 for h in handlers {
                     self.handler(ctx, h);
@@ -88,16 +112,27 @@ impl Checker<'_> {
                 }
             }
             StmtKind::FunctionDef(f) => {
-                let Some(&def) = self.nested_by_span.get(&s.span.start) else { return };
+                let Some(&def) = self.nested_by_span.get(&s.span.start) else {
+                    return;
+                };
                 if let Some(local) = self.lookup_local(ctx.inst, &f.name.name) {
                     let lt = self.local_ty(ctx.inst, local);
-                    self.unify(&lt, &Ty::Callable(Callable::Function(def)), f.name.span, "a nested function name");
+                    self.unify(
+                        &lt,
+                        &Ty::Callable(Callable::Function(def)),
+                        f.name.span,
+                        "a nested function name",
+                    );
                 }
             }
             StmtKind::With { items, body } => {
                 for item in items {
-                    if !matches!(&item.kind, ExprKind::Name(n) if n == "parallel" || n == "sequential") {
-                        self.error(item.span, "only `with parallel:` and `with sequential:` are supported in kernels");
+                    if !matches!(&item.kind, ExprKind::Name(n) if n == "parallel" || n == "sequential")
+                    {
+                        self.error(
+                            item.span,
+                            "only `with parallel:` and `with sequential:` are supported in kernels",
+                        );
                     }
                 }
                 self.check_block(ctx, body);
@@ -112,7 +147,12 @@ impl Checker<'_> {
                 ExprKind::Name(n) => match self.class_by_name.get(n) {
                     Some(&id) if self.classes[id.0 as usize].is_exception() => {
                         caught.push(id);
-                        self.record(ctx.inst, c.id, Ty::Callable(Callable::Class(id)), Some(Resolution::Class(id)));
+                        self.record(
+                            ctx.inst,
+                            c.id,
+                            Ty::Callable(Callable::Class(id)),
+                            Some(Resolution::Class(id)),
+                        );
                     }
                     _ => self.error(c.span, format!("`{n}` is not an exception class")),
                 },
@@ -126,7 +166,9 @@ impl Checker<'_> {
             if let Some(local) = self.lookup_local(ctx.inst, &name.name) {
                 let lt = self.local_ty(ctx.inst, local);
                 self.unify(&lt, &Ty::Object(class), name.span, "the caught exception");
-                self.instances[ctx.inst.0 as usize].handler_locals.insert(h.span.start, local);
+                self.instances[ctx.inst.0 as usize]
+                    .handler_locals
+                    .insert(h.span.start, local);
             }
         }
         self.check_block(ctx, &h.body);
@@ -138,7 +180,13 @@ impl Checker<'_> {
     }
 
     /// Binds `target` (name, tuple pattern, attribute or list element) to a value of type `ty`.
-    pub(crate) fn assign_target(&mut self, ctx: &mut Ctx, target: &ast::Expr, ty: &Ty, value_span: strobe_syntax::Span) {
+    pub(crate) fn assign_target(
+        &mut self,
+        ctx: &mut Ctx,
+        target: &ast::Expr,
+        ty: &Ty,
+        value_span: strobe_syntax::Span,
+    ) {
         match &target.kind {
             ExprKind::Name(n) => {
                 let local = ctx
@@ -161,7 +209,12 @@ impl Checker<'_> {
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
                 let parts: Vec<Ty> = items.iter().map(|_| self.table.fresh()).collect();
-                self.unify(&Ty::Tuple(parts.clone()), ty, value_span, "a tuple unpacking");
+                self.unify(
+                    &Ty::Tuple(parts.clone()),
+                    ty,
+                    value_span,
+                    "a tuple unpacking",
+                );
                 for (item, part) in items.iter().zip(parts.iter()) {
                     self.assign_target(ctx, item, part, value_span);
                 }
@@ -186,9 +239,18 @@ impl Checker<'_> {
                     Ty::Tuple(_) => self.error(target.span, "tuples are immutable"),
                     _ => {
                         let elem = self.table.fresh();
-                        self.unify(&Ty::List(Box::new(elem.clone())), &container, value.span, "an indexed assignment");
+                        self.unify(
+                            &Ty::List(Box::new(elem.clone())),
+                            &container,
+                            value.span,
+                            "an indexed assignment",
+                        );
                         self.unify(&elem, ty, value_span, "a list element assignment");
-                        self.deferred.push(Deferred::Numeric { ty: idx, integer: true, span: index.span });
+                        self.deferred.push(Deferred::Numeric {
+                            ty: idx,
+                            integer: true,
+                            span: index.span,
+                        });
                     }
                 }
             }

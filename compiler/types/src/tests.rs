@@ -6,7 +6,8 @@ use strobe_syntax::{parse, SourceFile};
 fn check(src: &str, f: impl FnOnce(&TypedProgram<'_>)) {
     let file = SourceFile::new("t.py", src);
     let module = parse(&file).expect("parses");
-    let program = check_program(&module).unwrap_or_else(|d| panic!("{}", strobe_syntax::render_diagnostics(&file, &d)));
+    let program = check_program(&module)
+        .unwrap_or_else(|d| panic!("{}", strobe_syntax::render_diagnostics(&file, &d)));
     f(&program);
 }
 
@@ -21,14 +22,28 @@ fn errors(src: &str) -> Vec<String> {
 
 /// The argument types of every instance of `name`.
 fn instances(p: &TypedProgram<'_>, name: &str) -> Vec<Vec<Ty>> {
-    let mut out: Vec<Vec<Ty>> = p.instances.iter().filter(|i| p.def_name(i.def) == name).map(|i| i.args.clone()).collect();
+    let mut out: Vec<Vec<Ty>> = p
+        .instances
+        .iter()
+        .filter(|i| p.def_name(i.def) == name)
+        .map(|i| i.args.clone())
+        .collect();
     out.sort_by_key(|a| format!("{a:?}"));
     out
 }
 
 fn local(p: &TypedProgram<'_>, function: &str, name: &str) -> Ty {
-    let inst = p.instances.iter().find(|i| p.def_name(i.def) == function).expect("instance");
-    inst.locals.iter().find(|l| l.name == name).expect("local").ty.clone()
+    let inst = p
+        .instances
+        .iter()
+        .find(|i| p.def_name(i.def) == function)
+        .expect("instance");
+    inst.locals
+        .iter()
+        .find(|l| l.name == name)
+        .expect("local")
+        .ty
+        .clone()
 }
 
 #[test]
@@ -54,11 +69,18 @@ fn integer_literals_default_to_int32_unless_told() {
 
 #[test]
 fn annotated_functions_are_single_boundary_instances() {
-    check("def f(x: float) -> float:\n    return x\n\ndef main():\n    f(1.0)\n    f(2.0)\n", |p| {
-        let fs: Vec<_> = p.instances.iter().filter(|i| p.def_name(i.def) == "f").collect();
-        assert_eq!(fs.len(), 1);
-        assert!(fs[0].boundary);
-    });
+    check(
+        "def f(x: float) -> float:\n    return x\n\ndef main():\n    f(1.0)\n    f(2.0)\n",
+        |p| {
+            let fs: Vec<_> = p
+                .instances
+                .iter()
+                .filter(|i| p.def_name(i.def) == "f")
+                .collect();
+            assert_eq!(fs.len(), 1);
+            assert!(fs[0].boundary);
+        },
+    );
 }
 
 #[test]
@@ -83,10 +105,22 @@ fn recursion_and_mutual_recursion_resolve() {
 
 #[test]
 fn errors_name_what_conflicts() {
-    assert_eq!(errors("def main():\n    x = 1\n    x = 2.5\n"), ["type mismatch in the assignment to `x`: expected int32, found float"]);
-    assert_eq!(errors("def main():\n    return y\n"), ["undefined name `y`"]);
+    assert_eq!(
+        errors("def main():\n    x = 1\n    x = 2.5\n"),
+        ["type mismatch in the assignment to `x`: expected int32, found float"]
+    );
+    assert_eq!(
+        errors("def main():\n    return y\n"),
+        ["undefined name `y`"]
+    );
     let mixing = errors("def main():\n    a = int64(1)\n    b = len([1])\n    c = a + b\n");
     assert_eq!(mixing.len(), 1);
-    assert!(mixing[0].starts_with("cannot mix int32 and int64 in `+`"), "{mixing:?}");
-    assert_eq!(errors("def f(a):\n    return a\n\ndef main():\n    f()\n"), ["`f` takes 1 argument(s) but 0 were given (missing `a`)"]);
+    assert!(
+        mixing[0].starts_with("cannot mix int32 and int64 in `+`"),
+        "{mixing:?}"
+    );
+    assert_eq!(
+        errors("def f(a):\n    return a\n\ndef main():\n    f()\n"),
+        ["`f` takes 1 argument(s) but 0 were given (missing `a`)"]
+    );
 }

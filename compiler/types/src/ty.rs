@@ -114,7 +114,9 @@ impl fmt::Display for TyDisplay<'_> {
 #[derive(Clone, Debug)]
 enum VarState {
     /// Unbound; `int_literal` variables default to int32 and may only become int32 or int64.
-    Unbound { int_literal: bool },
+    Unbound {
+        int_literal: bool,
+    },
     Bound(Ty),
 }
 
@@ -127,7 +129,11 @@ pub struct TypeTable {
 }
 
 pub enum UnifyError {
-    Mismatch { expected: Ty, found: Ty, expected_origin: Option<strobe_syntax::Span> },
+    Mismatch {
+        expected: Ty,
+        found: Ty,
+        expected_origin: Option<strobe_syntax::Span>,
+    },
 }
 
 impl TypeTable {
@@ -162,7 +168,9 @@ impl TypeTable {
             Ty::List(t) => Ty::List(Box::new(self.resolve(&t))),
             Ty::Range(t) => Ty::Range(Box::new(self.resolve(&t))),
             Ty::Enumerate(t) => Ty::Enumerate(Box::new(self.resolve(&t))),
-            Ty::Callable(Callable::ListMethod(t, m)) => Ty::Callable(Callable::ListMethod(Box::new(self.resolve(&t)), m)),
+            Ty::Callable(Callable::ListMethod(t, m)) => {
+                Ty::Callable(Callable::ListMethod(Box::new(self.resolve(&t)), m))
+            }
             t => t,
         }
     }
@@ -213,7 +221,12 @@ impl TypeTable {
     }
 
     /// Makes `expected` and `found` equal; `at` is the span of the expression that has type `found`.
-    pub fn unify(&mut self, expected: &Ty, found: &Ty, at: strobe_syntax::Span) -> Result<(), UnifyError> {
+    pub fn unify(
+        &mut self,
+        expected: &Ty,
+        found: &Ty,
+        at: strobe_syntax::Span,
+    ) -> Result<(), UnifyError> {
         let a = self.shallow(expected);
         let b = self.shallow(found);
         let mismatch = |table: &Self| UnifyError::Mismatch {
@@ -251,7 +264,9 @@ impl TypeTable {
                 }
                 Ok(())
             }
-            (Ty::List(x), Ty::List(y)) | (Ty::Range(x), Ty::Range(y)) | (Ty::Enumerate(x), Ty::Enumerate(y)) => {
+            (Ty::List(x), Ty::List(y))
+            | (Ty::Range(x), Ty::Range(y))
+            | (Ty::Enumerate(x), Ty::Enumerate(y)) => {
                 self.unify(x, y, at).map_err(|_| mismatch(self))
             }
             (x, y) if x == y => Ok(()),

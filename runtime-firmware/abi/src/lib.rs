@@ -70,24 +70,84 @@ impl ExceptionId {
     /// Every builtin with its Python name and its base class (`None` for `Exception`).
     pub const ALL: [(ExceptionId, &'static str, Option<ExceptionId>); 15] = [
         (ExceptionId::Exception, "Exception", None),
-        (ExceptionId::ArithmeticError, "ArithmeticError", Some(ExceptionId::Exception)),
-        (ExceptionId::LookupError, "LookupError", Some(ExceptionId::Exception)),
-        (ExceptionId::ZeroDivisionError, "ZeroDivisionError", Some(ExceptionId::ArithmeticError)),
-        (ExceptionId::OverflowError, "OverflowError", Some(ExceptionId::ArithmeticError)),
-        (ExceptionId::IndexError, "IndexError", Some(ExceptionId::LookupError)),
-        (ExceptionId::KeyError, "KeyError", Some(ExceptionId::LookupError)),
-        (ExceptionId::ValueError, "ValueError", Some(ExceptionId::Exception)),
-        (ExceptionId::AssertionError, "AssertionError", Some(ExceptionId::Exception)),
-        (ExceptionId::MemoryError, "MemoryError", Some(ExceptionId::Exception)),
-        (ExceptionId::RuntimeError, "RuntimeError", Some(ExceptionId::Exception)),
-        (ExceptionId::NotImplementedError, "NotImplementedError", Some(ExceptionId::RuntimeError)),
-        (ExceptionId::TypeError, "TypeError", Some(ExceptionId::Exception)),
-        (ExceptionId::RTIOUnderflow, "RTIOUnderflow", Some(ExceptionId::Exception)),
-        (ExceptionId::RTIOOverflow, "RTIOOverflow", Some(ExceptionId::Exception)),
+        (
+            ExceptionId::ArithmeticError,
+            "ArithmeticError",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::LookupError,
+            "LookupError",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::ZeroDivisionError,
+            "ZeroDivisionError",
+            Some(ExceptionId::ArithmeticError),
+        ),
+        (
+            ExceptionId::OverflowError,
+            "OverflowError",
+            Some(ExceptionId::ArithmeticError),
+        ),
+        (
+            ExceptionId::IndexError,
+            "IndexError",
+            Some(ExceptionId::LookupError),
+        ),
+        (
+            ExceptionId::KeyError,
+            "KeyError",
+            Some(ExceptionId::LookupError),
+        ),
+        (
+            ExceptionId::ValueError,
+            "ValueError",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::AssertionError,
+            "AssertionError",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::MemoryError,
+            "MemoryError",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::RuntimeError,
+            "RuntimeError",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::NotImplementedError,
+            "NotImplementedError",
+            Some(ExceptionId::RuntimeError),
+        ),
+        (
+            ExceptionId::TypeError,
+            "TypeError",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::RTIOUnderflow,
+            "RTIOUnderflow",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::RTIOOverflow,
+            "RTIOOverflow",
+            Some(ExceptionId::Exception),
+        ),
     ];
 
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(id, _, _)| *id == self).map(|(_, n, _)| *n).unwrap_or("Exception")
+        Self::ALL
+            .iter()
+            .find(|(id, _, _)| *id == self)
+            .map(|(_, n, _)| *n)
+            .unwrap_or("Exception")
     }
 }
 
@@ -102,10 +162,22 @@ pub const PENDING_EXCEPTION: &str = "__strobe_pending_exception";
 /// Every function a kernel may call, with its C signature for documentation and cross-checking.
 /// `Str` arguments are passed as (ptr, len); results larger than a word come back through an out-pointer.
 pub const RUNTIME_SYMBOLS: &[(&str, &str)] = &[
-    ("__strobe_alloc", "fn(size: u32, align: u32) -> *mut u8 /* null + MemoryError pending when exhausted */"),
-    ("__strobe_list_reserve", "fn(list: *mut ListHeader, additional: u32, elem_size: u32, elem_align: u32) -> bool"),
-    ("__strobe_raise", "fn(exc: *mut Exception, at: *const SourceLocation)"),
-    ("__strobe_raise_builtin", "fn(id: u32, message: *const u8, message_len: u32, at: *const SourceLocation)"),
+    (
+        "__strobe_alloc",
+        "fn(size: u32, align: u32) -> *mut u8 /* null + MemoryError pending when exhausted */",
+    ),
+    (
+        "__strobe_list_reserve",
+        "fn(list: *mut ListHeader, additional: u32, elem_size: u32, elem_align: u32) -> bool",
+    ),
+    (
+        "__strobe_raise",
+        "fn(exc: *mut Exception, at: *const SourceLocation)",
+    ),
+    (
+        "__strobe_raise_builtin",
+        "fn(id: u32, message: *const u8, message_len: u32, at: *const SourceLocation)",
+    ),
     ("__strobe_traceback_push", "fn(at: *const SourceLocation)"),
     ("__strobe_exception_clear", "fn()"),
     ("__strobe_print_str", "fn(ptr: *const u8, len: u32)"),
@@ -116,9 +188,18 @@ pub const RUNTIME_SYMBOLS: &[(&str, &str)] = &[
     ("__strobe_str_from_i32", "fn(v: i32, out: *mut Str)"),
     ("__strobe_str_from_i64", "fn(v: i64, out: *mut Str)"),
     ("__strobe_str_from_f64", "fn(v: f64, out: *mut Str)"),
-    ("__strobe_str_concat", "fn(a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut Str)"),
-    ("__strobe_str_eq", "fn(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool"),
-    ("__strobe_i64_pow", "fn(base: i64, exp: i64) -> i64 /* ValueError pending for exp < 0 */"),
+    (
+        "__strobe_str_concat",
+        "fn(a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut Str)",
+    ),
+    (
+        "__strobe_str_eq",
+        "fn(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool",
+    ),
+    (
+        "__strobe_i64_pow",
+        "fn(base: i64, exp: i64) -> i64 /* ValueError pending for exp < 0 */",
+    ),
 ];
 
 /// Functions the core-device firmware adds for kernels (RTIO and the timeline), beside

@@ -29,7 +29,10 @@ pub fn kernel_output(_fd: u32, data: &[u8]) {
                 Ok(t) => (t, rest.len()),
                 Err(e) if e.valid_up_to() > 0 => {
                     // SAFETY: validated prefix.
-                    (unsafe { core::str::from_utf8_unchecked(&rest[..e.valid_up_to()]) }, e.valid_up_to())
+                    (
+                        unsafe { core::str::from_utf8_unchecked(&rest[..e.valid_up_to()]) },
+                        e.valid_up_to(),
+                    )
                 }
                 Err(_) => ("\u{fffd}", 1),
             };
@@ -62,20 +65,26 @@ pub struct CoreDevice {
 
 impl CoreDevice {
     pub fn new() -> Self {
-        CoreDevice { traceback: Text { bytes: [0; 1024], len: 0 }, info: describe() }
+        CoreDevice {
+            traceback: Text {
+                bytes: [0; 1024],
+                len: 0,
+            },
+            info: describe(),
+        }
     }
 }
 
 fn describe() -> DeviceInfo {
-        DeviceInfo {
-            protocol_version: PROTOCOL_VERSION,
-            abi_version: strobe_abi::ABI_VERSION,
-            abi_hash: strobe_abi::abi_hash(),
-            kernel_base: MAIN_RAM.base as u32,
-            kernel_size: KERNEL_REGION as u32,
-            clock_hz: CONFIG_CLOCK_FREQUENCY as u32,
-            isa: 1,
-        }
+    DeviceInfo {
+        protocol_version: PROTOCOL_VERSION,
+        abi_version: strobe_abi::ABI_VERSION,
+        abi_hash: strobe_abi::abi_hash(),
+        kernel_base: MAIN_RAM.base as u32,
+        kernel_size: KERNEL_REGION as u32,
+        clock_hz: CONFIG_CLOCK_FREQUENCY as u32,
+        isa: 1,
+    }
 }
 
 impl Board for CoreDevice {
@@ -90,10 +99,20 @@ impl Board for CoreDevice {
 
     fn run<'b>(&'b mut self, entry: u32, log: &mut dyn FnMut(&str)) -> RunOutcome<'b> {
         // SAFETY: the second half of main RAM is the arena; a new run starts it empty.
-        unsafe { arena::set_region((MAIN_RAM.base + KERNEL_REGION) as *mut u8, MAIN_RAM.size - KERNEL_REGION) };
+        unsafe {
+            arena::set_region(
+                (MAIN_RAM.base + KERNEL_REGION) as *mut u8,
+                MAIN_RAM.size - KERNEL_REGION,
+            )
+        };
         exceptions::__strobe_exception_clear();
         // SAFETY: erase the callback's lifetime for the duration of this call only.
-        unsafe { LOG = Some(core::mem::transmute::<&mut dyn FnMut(&str), *mut dyn FnMut(&str)>(log)) };
+        unsafe {
+            LOG = Some(core::mem::transmute::<
+                &mut dyn FnMut(&str),
+                *mut dyn FnMut(&str),
+            >(log))
+        };
         let start = crate::rtio::__strobe_rtio_counter();
         // SAFETY: single-threaded; kernels are not running yet.
         unsafe { crate::rtio::__strobe_now = start + INITIAL_SLACK_MU };
@@ -105,16 +124,23 @@ impl Board for CoreDevice {
         // SAFETY: as above.
         unsafe { LOG = None };
         if let Err(t) = result {
-            return RunOutcome::Fault { cause: t.cause, pc: t.pc, value: t.value };
+            return RunOutcome::Fault {
+                cause: t.cause,
+                pc: t.pc,
+                value: t.value,
+            };
         }
-        let Some(exc) = exceptions::pending() else { return RunOutcome::Finished { cycles } };
+        let Some(exc) = exceptions::pending() else {
+            return RunOutcome::Finished { cycles };
+        };
         let (name, message) = exceptions::describe(exc);
         self.traceback.len = 0;
         let tb = &mut self.traceback;
         exceptions::write_traceback(&mut |b| {
             let _ = tb.write_str(core::str::from_utf8(b).unwrap_or("?"));
         });
-        let traceback = core::str::from_utf8(&self.traceback.bytes[..self.traceback.len]).unwrap_or("");
+        let traceback =
+            core::str::from_utf8(&self.traceback.bytes[..self.traceback.len]).unwrap_or("");
         RunOutcome::Exception {
             type_id: exc.type_id,
             name: core::str::from_utf8(name).unwrap_or("Exception"),

@@ -4,8 +4,8 @@
 use strobe_abi::ExceptionId;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
-    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_GATE, RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_EVENT,
-    RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
+    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_GATE, RTIO_I_RE, RTIO_I_STATUS,
+    RTIO_I_TIMESTAMP, RTIO_O_EVENT, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
 };
 
 const STATUS_BUSY: u64 = 1 << 0;
@@ -27,7 +27,11 @@ pub extern "C" fn __strobe_rtio_counter() -> i64 {
 /// The event word layout kernels also write inline: {value << 8 | channel}, timestamp high, low.
 #[inline(always)]
 fn write_event(channel: u32, timestamp: i64, value: u32) {
-    RTIO_O_EVENT.write_words(&[(value & 1) << 8 | (channel & 0xff), (timestamp >> 32) as u32, timestamp as u32]);
+    RTIO_O_EVENT.write_words(&[
+        (value & 1) << 8 | (channel & 0xff),
+        (timestamp >> 32) as u32,
+        timestamp as u32,
+    ]);
 }
 
 #[no_mangle]
@@ -45,7 +49,8 @@ pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32)
 pub extern "C" fn __strobe_rtio_output_slow(channel: u32, timestamp: i64, value: u32, status: u32) {
     let mut status = status as u64;
     RTIO_O_STATUS_CLEAR.write(1);
-    while status & STATUS_OVERFLOW != 0 && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR) == 0 {
+    while status & STATUS_OVERFLOW != 0 && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR) == 0
+    {
         write_event(channel, timestamp, value);
         status = RTIO_O_STATUS.read();
         RTIO_O_STATUS_CLEAR.write(1);
@@ -76,7 +81,11 @@ pub fn drain(limit: i64) {
 pub extern "C" fn __strobe_rtio_gate(channel: u32, enable: u32) {
     let gates = RTIO_I_GATE.read();
     let bit = 1u64 << channel;
-    RTIO_I_GATE.write(if enable != 0 { gates | bit } else { gates & !bit });
+    RTIO_I_GATE.write(if enable != 0 {
+        gates | bit
+    } else {
+        gates & !bit
+    });
 }
 
 #[no_mangle]

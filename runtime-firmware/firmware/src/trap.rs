@@ -100,6 +100,12 @@ pub fn run_kernel(entry: u32) -> Result<(), Trap> {
         Ok(())
     } else {
         // SAFETY: written by the trap handler before it resumed here.
-        unsafe { Err(Trap { cause: TRAP_CAUSE, pc: TRAP_PC, value: TRAP_VALUE }) }
+        unsafe {
+            Err(Trap {
+                cause: TRAP_CAUSE,
+                pc: TRAP_PC,
+                value: TRAP_VALUE,
+            })
+        }
     }
 }

@@ -119,7 +119,11 @@ pub unsafe extern "C" fn __strobe_list_reserve(
     match allocate(bytes, elem_align as usize) {
         Some(data) => {
             if header.len > 0 {
-                core::ptr::copy_nonoverlapping(header.data, data, header.len as usize * elem_size as usize);
+                core::ptr::copy_nonoverlapping(
+                    header.data,
+                    data,
+                    header.len as usize * elem_size as usize,
+                );
             }
             header.data = data;
             header.cap = new_cap;

@@ -21,12 +21,21 @@ static mut FRAMES_DROPPED: usize = 0;
 /// The exception raised when the arena cannot hold even the exception object.
 static mut FALLBACK: Exception = Exception {
     type_id: ExceptionId::MemoryError as u32,
-    name: Str { ptr: core::ptr::null(), len: 0 },
-    message: Str { ptr: core::ptr::null(), len: 0 },
+    name: Str {
+        ptr: core::ptr::null(),
+        len: 0,
+    },
+    message: Str {
+        ptr: core::ptr::null(),
+        len: 0,
+    },
 };
 
 fn as_str(s: &'static str) -> Str {
-    Str { ptr: s.as_ptr(), len: s.len() as u32 }
+    Str {
+        ptr: s.as_ptr(),
+        len: s.len() as u32,
+    }
 }
 
 pub fn pending() -> Option<&'static Exception> {
@@ -36,7 +45,14 @@ pub fn pending() -> Option<&'static Exception> {
 
 /// Raises a builtin exception from inside the runtime (no kernel source location).
 pub fn raise_builtin(id: ExceptionId, name: &'static str, message: &'static str) {
-    raise_with_str(id, name, Str { ptr: message.as_ptr(), len: message.len() as u32 });
+    raise_with_str(
+        id,
+        name,
+        Str {
+            ptr: message.as_ptr(),
+            len: message.len() as u32,
+        },
+    );
 }
 
 /// Raises a builtin exception whose message is formatted now (copied into the arena).
@@ -48,19 +64,32 @@ pub fn raise_builtin_fmt(id: ExceptionId, name: &'static str, args: core::fmt::A
         Some(p) => {
             // SAFETY: `p` has room for `len` bytes.
             unsafe { core::ptr::copy_nonoverlapping(text.bytes.as_ptr(), p, len) };
-            Str { ptr: p, len: len as u32 }
+            Str {
+                ptr: p,
+                len: len as u32,
+            }
         }
-        None => Str { ptr: core::ptr::null(), len: 0 },
+        None => Str {
+            ptr: core::ptr::null(),
+            len: 0,
+        },
     };
     raise_with_str(id, name, message);
 }
 
 fn raise_with_str(id: ExceptionId, name: &'static str, message: Str) {
-    let exc = match arena::allocate(core::mem::size_of::<Exception>(), core::mem::align_of::<Exception>()) {
+    let exc = match arena::allocate(
+        core::mem::size_of::<Exception>(),
+        core::mem::align_of::<Exception>(),
+    ) {
         // SAFETY: freshly allocated, suitably aligned memory for one Exception.
         Some(p) => unsafe {
             let p = p as *mut Exception;
-            p.write(Exception { type_id: id as u32, name: as_str(name), message });
+            p.write(Exception {
+                type_id: id as u32,
+                name: as_str(name),
+                message,
+            });
             p
         },
         // SAFETY: single-threaded access to the fallback object.
@@ -81,13 +110,25 @@ fn raise_with_str(id: ExceptionId, name: &'static str, message: Str) {
 /// Raises builtin exception `id` with a constant message at a kernel location: the compiler's one
 /// call for ZeroDivisionError, IndexError and friends. An unknown id raises RuntimeError.
 #[no_mangle]
-pub extern "C" fn __strobe_raise_builtin(id: u32, message: *const u8, message_len: u32, at: *const SourceLocation) {
+pub extern "C" fn __strobe_raise_builtin(
+    id: u32,
+    message: *const u8,
+    message_len: u32,
+    at: *const SourceLocation,
+) {
     let (id, name) = ExceptionId::ALL
         .iter()
         .find(|(e, _, _)| *e as u32 == id)
         .map(|(e, n, _)| (*e, *n))
         .unwrap_or((ExceptionId::RuntimeError, "RuntimeError"));
-    raise_with_str(id, name, Str { ptr: message, len: message_len });
+    raise_with_str(
+        id,
+        name,
+        Str {
+            ptr: message,
+            len: message_len,
+        },
+    );
     __strobe_traceback_push(at);
 }
 

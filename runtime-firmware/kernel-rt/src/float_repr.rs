@@ -47,7 +47,9 @@ fn parse_exponent(text: &[u8]) -> i32 {
         Some(b'-') => (true, &text[1..]),
         _ => (false, text),
     };
-    let magnitude = body.iter().fold(0i32, |acc, &b| acc * 10 + (b - b'0') as i32);
+    let magnitude = body
+        .iter()
+        .fold(0i32, |acc, &b| acc * 10 + (b - b'0') as i32);
     if negative {
         -magnitude
     } else {

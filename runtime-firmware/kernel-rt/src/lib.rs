@@ -57,6 +57,8 @@ mod abi_table_tests {
             let defined = sources.iter().any(|s| s.contains(&format!("fn {name}(")));
             assert!(defined, "runtime does not define {name}");
         }
-        assert!(sources.iter().any(|s| s.contains(strobe_abi::PENDING_EXCEPTION)));
+        assert!(sources
+            .iter()
+            .any(|s| s.contains(strobe_abi::PENDING_EXCEPTION)));
     }
 }

@@ -11,7 +11,11 @@ use strobe_abi::ExceptionId;
 #[no_mangle]
 pub extern "C" fn __strobe_i64_pow(base: i64, exp: i64) -> i64 {
     if exp < 0 {
-        raise_builtin(ExceptionId::ValueError, "ValueError", "negative exponent in integer power");
+        raise_builtin(
+            ExceptionId::ValueError,
+            "ValueError",
+            "negative exponent in integer power",
+        );
         return 0;
     }
     let mut n = exp as u64;

@@ -9,7 +9,10 @@ struct OutputBuffer {
     len: usize,
 }
 
-static mut STDOUT: OutputBuffer = OutputBuffer { bytes: [0; BUFFER_SIZE], len: 0 };
+static mut STDOUT: OutputBuffer = OutputBuffer {
+    bytes: [0; BUFFER_SIZE],
+    len: 0,
+};
 
 #[allow(static_mut_refs)]
 fn stdout() -> &'static mut OutputBuffer {
@@ -84,7 +87,10 @@ pub struct StackBuffer<const N: usize> {
 
 impl<const N: usize> StackBuffer<N> {
     pub const fn new() -> Self {
-        StackBuffer { bytes: [0; N], len: 0 }
+        StackBuffer {
+            bytes: [0; N],
+            len: 0,
+        }
     }
 
     pub fn as_bytes(&self) -> &[u8] {

@@ -28,11 +28,17 @@ fn concat_into(parts: &[&[u8]], out: *mut Str) {
                 unsafe { core::ptr::copy_nonoverlapping(part.as_ptr(), dst.add(at), part.len()) };
                 at += part.len();
             }
-            Str { ptr: dst, len: total as u32 }
+            Str {
+                ptr: dst,
+                len: total as u32,
+            }
         }
         None => {
             raise_builtin(ExceptionId::MemoryError, "MemoryError", "");
-            Str { ptr: core::ptr::null(), len: 0 }
+            Str {
+                ptr: core::ptr::null(),
+                len: 0,
+            }
         }
     };
     // SAFETY: `out` is a compiler-provided stack slot.
@@ -48,7 +54,11 @@ pub unsafe extern "C" fn __strobe_print_str(ptr: *const u8, len: u32) {
 
 /// Writes `repr(s)` as CPython does: single quotes unless the text has `'` and no `"`.
 pub fn write_repr(text: &[u8], write: fn(&[u8])) {
-    let quote = if text.contains(&b'\'') && !text.contains(&b'"') { b'"' } else { b'\'' };
+    let quote = if text.contains(&b'\'') && !text.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
     write(&[quote]);
     for &b in text {
         match b {
@@ -92,13 +102,24 @@ pub extern "C" fn __strobe_str_from_f64(v: f64, out: *mut Str) {
 /// # Safety
 /// Both pointer/length pairs must describe kernel strings; `out` must be writable.
 #[no_mangle]
-pub unsafe extern "C" fn __strobe_str_concat(a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut Str) {
+pub unsafe extern "C" fn __strobe_str_concat(
+    a: *const u8,
+    a_len: u32,
+    b: *const u8,
+    b_len: u32,
+    out: *mut Str,
+) {
     concat_into(&[bytes(a, a_len), bytes(b, b_len)], out);
 }
 
 /// # Safety
 /// Both pointer/length pairs must describe kernel strings.
 #[no_mangle]
-pub unsafe extern "C" fn __strobe_str_eq(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool {
+pub unsafe extern "C" fn __strobe_str_eq(
+    a: *const u8,
+    a_len: u32,
+    b: *const u8,
+    b_len: u32,
+) -> bool {
     bytes(a, a_len) == bytes(b, b_len)
 }

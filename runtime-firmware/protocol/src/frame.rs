@@ -41,7 +41,9 @@ pub fn encode(kind: u8, seq: u16, payload: &[u8], out: &mut [u8]) -> Result<usiz
     if len > MAX_PAYLOAD {
         return Err(Error::TooLong(len));
     }
-    let room = out.get_mut(HEADER_LEN..HEADER_LEN + payload.len()).ok_or(Error::BufferFull)?;
+    let room = out
+        .get_mut(HEADER_LEN..HEADER_LEN + payload.len())
+        .ok_or(Error::BufferFull)?;
     room.copy_from_slice(payload);
     encode_in_place(kind, seq, out, payload.len())
 }
@@ -94,7 +96,14 @@ pub fn decode(bytes: &[u8]) -> Result<(Frame<'_>, usize), Error> {
     if r.u32()? != crc_of(&bytes[..HEADER_LEN], payload) {
         return Err(Error::BadCrc);
     }
-    Ok((Frame { kind: header.kind, seq: header.seq, payload }, end + CRC_LEN))
+    Ok((
+        Frame {
+            kind: header.kind,
+            seq: header.seq,
+            payload,
+        },
+        end + CRC_LEN,
+    ))
 }
 
 /// What one byte did to a [`FrameDecoder`].
@@ -126,7 +135,12 @@ impl<const N: usize> Default for FrameDecoder<N> {
 
 impl<const N: usize> FrameDecoder<N> {
     pub const fn new() -> Self {
-        FrameDecoder { buf: [0; N], fill: 0, need: HEADER_LEN, rejected_seq: 0 }
+        FrameDecoder {
+            buf: [0; N],
+            fill: 0,
+            need: HEADER_LEN,
+            rejected_seq: 0,
+        }
     }
 
     /// Drops any partial frame (e.g. when the connection is re-established).
@@ -163,7 +177,9 @@ impl<const N: usize> FrameDecoder<N> {
         self.fill += 1;
         if self.fill == HEADER_LEN {
             match parse_header(&self.buf[..HEADER_LEN]) {
-                Ok(h) if HEADER_LEN + h.len as usize + CRC_LEN <= N => self.need = HEADER_LEN + h.len as usize + CRC_LEN,
+                Ok(h) if HEADER_LEN + h.len as usize + CRC_LEN <= N => {
+                    self.need = HEADER_LEN + h.len as usize + CRC_LEN
+                }
                 Ok(h) => return self.reject(Error::TooLong(h.len)),
                 Err(e) => return self.reject(e),
             }
@@ -206,7 +222,23 @@ mod tests {
         let mut out = [0u8; 32];
         let n = encode(7, 0x0102, b"hi", &mut out).unwrap();
         assert_eq!(n, FRAME_OVERHEAD + 2);
-        assert_eq!(&out[..HEADER_LEN + 2], &[b'S', b'B', PROTOCOL_VERSION, 7, 0x02, 0x01, 2, 0, 0, 0, b'h', b'i']);
+        assert_eq!(
+            &out[..HEADER_LEN + 2],
+            &[
+                b'S',
+                b'B',
+                PROTOCOL_VERSION,
+                7,
+                0x02,
+                0x01,
+                2,
+                0,
+                0,
+                0,
+                b'h',
+                b'i'
+            ]
+        );
         let crc = crate::crc::crc32(&[PROTOCOL_VERSION, 7, 0x02, 0x01, 2, 0, 0, 0, b'h', b'i']);
         assert_eq!(&out[12..16], &crc.to_le_bytes());
     }
@@ -218,19 +250,35 @@ mod tests {
         let (f, used) = decode(&out[..n]).unwrap();
         assert_eq!((f.kind, f.seq, f.payload, used), (3, 9, &b"payload"[..], n));
         for cut in 0..n {
-            assert_eq!(decode(&out[..cut]).err(), Some(Error::Truncated), "cut at {cut}");
+            assert_eq!(
+                decode(&out[..cut]).err(),
+                Some(Error::Truncated),
+                "cut at {cut}"
+            );
         }
         let mut corrupt = out;
         corrupt[HEADER_LEN + 1] ^= 0x40;
         assert_eq!(decode(&corrupt[..n]).err(), Some(Error::BadCrc));
         let mut wrong_version = out;
         wrong_version[2] = 99;
-        assert_eq!(decode(&wrong_version[..n]).err(), Some(Error::BadVersion(99)));
+        assert_eq!(
+            decode(&wrong_version[..n]).err(),
+            Some(Error::BadVersion(99))
+        );
         let mut huge = out;
         huge[6..10].copy_from_slice(&(MAX_PAYLOAD + 1).to_le_bytes());
-        assert_eq!(decode(&huge[..n]).err(), Some(Error::TooLong(MAX_PAYLOAD + 1)));
-        assert_eq!(encode(1, 1, &[0; MAX_PAYLOAD as usize + 1], &mut [0u8; 8]).err(), Some(Error::TooLong(MAX_PAYLOAD + 1)));
-        assert_eq!(encode(1, 1, b"abc", &mut [0u8; 8]).err(), Some(Error::BufferFull));
+        assert_eq!(
+            decode(&huge[..n]).err(),
+            Some(Error::TooLong(MAX_PAYLOAD + 1))
+        );
+        assert_eq!(
+            encode(1, 1, &[0; MAX_PAYLOAD as usize + 1], &mut [0u8; 8]).err(),
+            Some(Error::TooLong(MAX_PAYLOAD + 1))
+        );
+        assert_eq!(
+            encode(1, 1, b"abc", &mut [0u8; 8]).err(),
+            Some(Error::BufferFull)
+        );
     }
 
     #[test]
@@ -268,7 +316,10 @@ mod tests {
         let mut small = FrameDecoder::<16>::new();
         let mut big = [0u8; 64];
         let n = encode(1, 1, &[7; 20], &mut big).unwrap();
-        let steps: usize = big[..n].iter().filter(|&&b| matches!(small.push(b), Step::Rejected(Error::TooLong(20)))).count();
+        let steps: usize = big[..n]
+            .iter()
+            .filter(|&&b| matches!(small.push(b), Step::Rejected(Error::TooLong(20))))
+            .count();
         assert_eq!(steps, 1);
     }
 }

@@ -91,24 +91,53 @@ pub struct DeviceInfo {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Message<'a> {
-    Hello { host_version: u8 },
+    Hello {
+        host_version: u8,
+    },
     HelloReply(DeviceInfo),
     /// Starts an upload of `image_len` bytes; any previous image is discarded.
-    LoadBegin { image_len: u32 },
-    LoadChunk { offset: u32, data: &'a [u8] },
+    LoadBegin {
+        image_len: u32,
+    },
+    LoadChunk {
+        offset: u32,
+        data: &'a [u8],
+    },
     /// Completes the upload; the device checks that every byte arrived and the CRC-32 matches.
-    LoadEnd { image_crc: u32 },
-    Run { entry: u32 },
+    LoadEnd {
+        image_crc: u32,
+    },
+    Run {
+        entry: u32,
+    },
     Stop,
-    Ack { of_seq: u16 },
-    Error { code: ErrorCode, of_seq: u16 },
+    Ack {
+        of_seq: u16,
+    },
+    Error {
+        code: ErrorCode,
+        of_seq: u16,
+    },
     /// Kernel `print` output, sent as it is produced.
-    Log { text: &'a str },
-    Finished { cycles: u64 },
+    Log {
+        text: &'a str,
+    },
+    Finished {
+        cycles: u64,
+    },
     /// An uncaught kernel exception: its class, message and traceback (`file:line:function` lines).
-    Exception { type_id: u32, name: &'a str, message: &'a str, traceback: &'a str },
+    Exception {
+        type_id: u32,
+        name: &'a str,
+        message: &'a str,
+        traceback: &'a str,
+    },
     /// A CPU trap in the kernel: `mcause`, `mepc`, `mtval`.
-    Fault { cause: u32, pc: u32, value: u32 },
+    Fault {
+        cause: u32,
+        pc: u32,
+        value: u32,
+    },
 }
 
 impl<'a> Message<'a> {
@@ -157,7 +186,12 @@ impl<'a> Message<'a> {
             }
             Message::Log { text } => w.blob(text.as_bytes()),
             Message::Finished { cycles } => w.u64(cycles),
-            Message::Exception { type_id, name, message, traceback } => {
+            Message::Exception {
+                type_id,
+                name,
+                message,
+                traceback,
+            } => {
                 w.u32(type_id)?;
                 w.blob(name.as_bytes())?;
                 w.blob(message.as_bytes())?;
@@ -183,7 +217,9 @@ impl<'a> Message<'a> {
     pub fn decode(f: &Frame<'a>) -> Result<Message<'a>, Error> {
         let mut r = Reader::new(f.payload);
         let m = match MessageKind::from_wire(f.kind)? {
-            MessageKind::Hello => Message::Hello { host_version: r.u8()? },
+            MessageKind::Hello => Message::Hello {
+                host_version: r.u8()?,
+            },
             MessageKind::HelloReply => Message::HelloReply(DeviceInfo {
                 protocol_version: r.u8()?,
                 abi_version: r.u32()?,
@@ -193,13 +229,23 @@ impl<'a> Message<'a> {
                 clock_hz: r.u32()?,
                 isa: r.u8()?,
             }),
-            MessageKind::LoadBegin => Message::LoadBegin { image_len: r.u32()? },
-            MessageKind::LoadChunk => Message::LoadChunk { offset: r.u32()?, data: r.blob()? },
-            MessageKind::LoadEnd => Message::LoadEnd { image_crc: r.u32()? },
+            MessageKind::LoadBegin => Message::LoadBegin {
+                image_len: r.u32()?,
+            },
+            MessageKind::LoadChunk => Message::LoadChunk {
+                offset: r.u32()?,
+                data: r.blob()?,
+            },
+            MessageKind::LoadEnd => Message::LoadEnd {
+                image_crc: r.u32()?,
+            },
             MessageKind::Run => Message::Run { entry: r.u32()? },
             MessageKind::Stop => Message::Stop,
             MessageKind::Ack => Message::Ack { of_seq: r.u16()? },
-            MessageKind::Error => Message::Error { code: ErrorCode::from_wire(r.u16()?)?, of_seq: r.u16()? },
+            MessageKind::Error => Message::Error {
+                code: ErrorCode::from_wire(r.u16()?)?,
+                of_seq: r.u16()?,
+            },
             MessageKind::Log => Message::Log { text: r.text()? },
             MessageKind::Finished => Message::Finished { cycles: r.u64()? },
             MessageKind::Exception => Message::Exception {
@@ -208,7 +254,11 @@ impl<'a> Message<'a> {
                 message: r.text()?,
                 traceback: r.text()?,
             },
-            MessageKind::Fault => Message::Fault { cause: r.u32()?, pc: r.u32()?, value: r.u32()? },
+            MessageKind::Fault => Message::Fault {
+                cause: r.u32()?,
+                pc: r.u32()?,
+                value: r.u32()?,
+            },
         };
         r.finish()?;
         Ok(m)
@@ -244,16 +294,33 @@ mod tests {
             Message::Hello { host_version: 1 },
             Message::HelloReply(info),
             Message::LoadBegin { image_len: 4096 },
-            Message::LoadChunk { offset: 512, data: b"\x13\x05\x00\x00" },
-            Message::LoadEnd { image_crc: 0xdead_beef },
+            Message::LoadChunk {
+                offset: 512,
+                data: b"\x13\x05\x00\x00",
+            },
+            Message::LoadEnd {
+                image_crc: 0xdead_beef,
+            },
             Message::Run { entry: 0x4000_0010 },
             Message::Stop,
             Message::Ack { of_seq: 3 },
-            Message::Error { code: ErrorCode::NoKernel, of_seq: 9 },
+            Message::Error {
+                code: ErrorCode::NoKernel,
+                of_seq: 9,
+            },
             Message::Log { text: "hello\n" },
             Message::Finished { cycles: 1 << 40 },
-            Message::Exception { type_id: 4, name: "ValueError", message: "bad", traceback: "k.py:3:main\n" },
-            Message::Fault { cause: 2, pc: 0x4000_0020, value: 0 },
+            Message::Exception {
+                type_id: 4,
+                name: "ValueError",
+                message: "bad",
+                traceback: "k.py:3:main\n",
+            },
+            Message::Fault {
+                cause: 2,
+                pc: 0x4000_0020,
+                value: 0,
+            },
         ] {
             round_trip(m);
         }
@@ -262,8 +329,16 @@ mod tests {
     #[test]
     fn exact_bytes_of_a_message() {
         let mut buf = [0u8; 64];
-        let n = Message::Error { code: ErrorCode::BadCrc, of_seq: 0x0203 }.encode(1, &mut buf).unwrap();
-        assert_eq!(&buf[..n - 4], &[b'S', b'B', 1, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]);
+        let n = Message::Error {
+            code: ErrorCode::BadCrc,
+            of_seq: 0x0203,
+        }
+        .encode(1, &mut buf)
+        .unwrap();
+        assert_eq!(
+            &buf[..n - 4],
+            &[b'S', b'B', 1, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]
+        );
     }
 
     #[test]
@@ -280,16 +355,47 @@ mod tests {
 
     #[test]
     fn bad_payloads_are_rejected() {
-        let frame = |kind, payload| Frame { kind, seq: 1, payload };
-        assert_eq!(Message::decode(&frame(99, &[])), Err(Error::UnknownKind(99)));
-        assert_eq!(Message::decode(&frame(MessageKind::Run as u8, &[1, 2])), Err(Error::Truncated));
-        assert_eq!(Message::decode(&frame(MessageKind::Stop as u8, &[0])), Err(Error::TrailingBytes));
-        assert_eq!(Message::decode(&frame(MessageKind::Error as u8, &[0xff, 0, 0, 0])), Err(Error::BadField));
+        let frame = |kind, payload| Frame {
+            kind,
+            seq: 1,
+            payload,
+        };
+        assert_eq!(
+            Message::decode(&frame(99, &[])),
+            Err(Error::UnknownKind(99))
+        );
+        assert_eq!(
+            Message::decode(&frame(MessageKind::Run as u8, &[1, 2])),
+            Err(Error::Truncated)
+        );
+        assert_eq!(
+            Message::decode(&frame(MessageKind::Stop as u8, &[0])),
+            Err(Error::TrailingBytes)
+        );
+        assert_eq!(
+            Message::decode(&frame(MessageKind::Error as u8, &[0xff, 0, 0, 0])),
+            Err(Error::BadField)
+        );
         // A chunk claiming more data than the frame holds.
-        assert_eq!(Message::decode(&frame(MessageKind::LoadChunk as u8, &[0, 0, 0, 0, 0xff, 0xff, 0, 0, 1])), Err(Error::Truncated));
+        assert_eq!(
+            Message::decode(&frame(
+                MessageKind::LoadChunk as u8,
+                &[0, 0, 0, 0, 0xff, 0xff, 0, 0, 1]
+            )),
+            Err(Error::Truncated)
+        );
         // Log text that is not UTF-8.
-        assert_eq!(Message::decode(&frame(MessageKind::Log as u8, &[1, 0, 0, 0, 0xff])), Err(Error::BadField));
+        assert_eq!(
+            Message::decode(&frame(MessageKind::Log as u8, &[1, 0, 0, 0, 0xff])),
+            Err(Error::BadField)
+        );
         let mut small = [0u8; 12];
-        assert_eq!(Message::Log { text: "too long for this" }.encode(1, &mut small), Err(Error::BufferFull));
+        assert_eq!(
+            Message::Log {
+                text: "too long for this"
+            }
+            .encode(1, &mut small),
+            Err(Error::BufferFull)
+        );
     }
 }

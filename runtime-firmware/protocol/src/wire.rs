@@ -77,7 +77,10 @@ impl<'a> Writer<'a> {
 
     pub fn bytes(&mut self, data: &[u8]) -> Result<(), Error> {
         let end = self.at.checked_add(data.len()).ok_or(Error::BufferFull)?;
-        self.out.get_mut(self.at..end).ok_or(Error::BufferFull)?.copy_from_slice(data);
+        self.out
+            .get_mut(self.at..end)
+            .ok_or(Error::BufferFull)?
+            .copy_from_slice(data);
         self.at = end;
         Ok(())
     }

@@ -37,7 +37,9 @@ impl<const WORDS: u64> Csr<WORDS> {
         for i in 0..WORDS as usize {
             let shift = 32 * (WORDS as usize - 1 - i);
             // SAFETY: as in `read`.
-            unsafe { core::ptr::write_volatile((self.addr + 4 * i) as *mut u32, (value >> shift) as u32) };
+            unsafe {
+                core::ptr::write_volatile((self.addr + 4 * i) as *mut u32, (value >> shift) as u32)
+            };
         }
     }
 }

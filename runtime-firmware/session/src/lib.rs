@@ -18,9 +18,20 @@ pub const FRAME_BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
 /// How a kernel run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunOutcome<'a> {
-    Finished { cycles: u64 },
-    Exception { type_id: u32, name: &'a str, message: &'a str, traceback: &'a str },
-    Fault { cause: u32, pc: u32, value: u32 },
+    Finished {
+        cycles: u64,
+    },
+    Exception {
+        type_id: u32,
+        name: &'a str,
+        message: &'a str,
+        traceback: &'a str,
+    },
+    Fault {
+        cause: u32,
+        pc: u32,
+        value: u32,
+    },
 }
 
 /// What the session needs from the hardware (or from a test double).
@@ -40,8 +51,14 @@ pub trait Link {
 enum Upload {
     None,
     /// `received` bytes of `len` have arrived, in order.
-    InProgress { len: u32, received: u32, crc: Crc32 },
-    Complete { len: u32 },
+    InProgress {
+        len: u32,
+        received: u32,
+        crc: Crc32,
+    },
+    Complete {
+        len: u32,
+    },
 }
 
 pub struct Session<B: Board> {
@@ -54,7 +71,13 @@ pub struct Session<B: Board> {
 
 impl<B: Board> Session<B> {
     pub fn new(board: B) -> Self {
-        Session { board, decoder: FrameDecoder::new(), upload: Upload::None, out_seq: 0, out: [0; 1024] }
+        Session {
+            board,
+            decoder: FrameDecoder::new(),
+            upload: Upload::None,
+            out_seq: 0,
+            out: [0; 1024],
+        }
     }
 
     pub fn board(&mut self) -> &mut B {
@@ -106,7 +129,9 @@ impl<B: Board> Session<B> {
 
     fn handle_frame(&mut self, link: &mut dyn Link) {
         // Copy what we need out of the decoder's buffer before replying.
-        let Some(frame) = self.decoder.frame() else { return };
+        let Some(frame) = self.decoder.frame() else {
+            return;
+        };
         let seq = frame.seq;
         let message = match Message::decode(&frame) {
             Ok(m) => m,
@@ -134,11 +159,20 @@ impl<B: Board> Session<B> {
                     self.error(link, ErrorCode::ImageTooLarge, seq);
                     return;
                 }
-                self.upload = Upload::InProgress { len: image_len, received: 0, crc: Crc32::new() };
+                self.upload = Upload::InProgress {
+                    len: image_len,
+                    received: 0,
+                    crc: Crc32::new(),
+                };
                 self.reply(link, &Message::Ack { of_seq: seq });
             }
             Message::LoadChunk { offset, data } => {
-                let Upload::InProgress { len, received, mut crc } = self.upload else {
+                let Upload::InProgress {
+                    len,
+                    received,
+                    mut crc,
+                } = self.upload
+                else {
                     self.error(link, ErrorCode::OutOfOrder, seq);
                     return;
                 };
@@ -152,11 +186,17 @@ impl<B: Board> Session<B> {
                 let region = self.board.kernel_region();
                 region[offset as usize..end as usize].copy_from_slice(data);
                 crc.update(data);
-                self.upload = Upload::InProgress { len, received: end as u32, crc };
+                self.upload = Upload::InProgress {
+                    len,
+                    received: end as u32,
+                    crc,
+                };
                 self.reply(link, &Message::Ack { of_seq: seq });
             }
             Message::LoadEnd { image_crc } => match self.upload {
-                Upload::InProgress { len, received, crc } if received == len && crc.finish() == image_crc => {
+                Upload::InProgress { len, received, crc }
+                    if received == len && crc.finish() == image_crc =>
+                {
                     self.upload = Upload::Complete { len };
                     self.reply(link, &Message::Ack { of_seq: seq });
                 }
@@ -192,7 +232,9 @@ impl<B: Board> Session<B> {
             let mut log = |text: &str| {
                 // Long output goes in several messages.
                 for piece in text.as_bytes().chunks(out.len() - FRAME_OVERHEAD - 8) {
-                    let Ok(piece) = core::str::from_utf8(piece) else { continue };
+                    let Ok(piece) = core::str::from_utf8(piece) else {
+                        continue;
+                    };
                     out_seq = out_seq.wrapping_add(1);
                     if let Ok(n) = (Message::Log { text: piece }).encode(out_seq, &mut out) {
                         link.send(&out[..n]);
@@ -203,16 +245,39 @@ impl<B: Board> Session<B> {
             out_seq = out_seq.wrapping_add(1);
             let m = match outcome {
                 RunOutcome::Finished { cycles } => Message::Finished { cycles },
-                RunOutcome::Exception { type_id, name, message, traceback } => {
-                    Message::Exception { type_id, name, message, traceback }
-                }
+                RunOutcome::Exception {
+                    type_id,
+                    name,
+                    message,
+                    traceback,
+                } => Message::Exception {
+                    type_id,
+                    name,
+                    message,
+                    traceback,
+                },
                 RunOutcome::Fault { cause, pc, value } => Message::Fault { cause, pc, value },
             };
             m.encode(out_seq, &mut out).ok().or_else(|| {
                 // Too long for one frame: keep the class and the start of the message.
-                let Message::Exception { type_id, name, message, .. } = m else { return None };
+                let Message::Exception {
+                    type_id,
+                    name,
+                    message,
+                    ..
+                } = m
+                else {
+                    return None;
+                };
                 let message = prefix(message, 256);
-                Message::Exception { type_id, name: prefix(name, 64), message, traceback: "" }.encode(out_seq, &mut out).ok()
+                Message::Exception {
+                    type_id,
+                    name: prefix(name, 64),
+                    message,
+                    traceback: "",
+                }
+                .encode(out_seq, &mut out)
+                .ok()
             })
         };
         if let Some(n) = outcome {

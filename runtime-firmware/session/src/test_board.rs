@@ -17,7 +17,10 @@ pub struct TestBoard {
 
 impl TestBoard {
     pub fn new(size: usize) -> Self {
-        TestBoard { memory: std::vec![0xff; size], runs: 0 }
+        TestBoard {
+            memory: std::vec![0xff; size],
+            runs: 0,
+        }
     }
 }
 
@@ -43,8 +46,17 @@ impl Board for TestBoard {
         log("hello from the kernel\n");
         match self.memory[(entry - BASE) as usize] {
             0 => RunOutcome::Finished { cycles: 1234 },
-            1 => RunOutcome::Exception { type_id: 4, name: "ValueError", message: "bad", traceback: "k.py:3:main\n" },
-            _ => RunOutcome::Fault { cause: 2, pc: entry, value: 0 },
+            1 => RunOutcome::Exception {
+                type_id: 4,
+                name: "ValueError",
+                message: "bad",
+                traceback: "k.py:3:main\n",
+            },
+            _ => RunOutcome::Fault {
+                cause: 2,
+                pc: entry,
+                value: 0,
+            },
         }
     }
 }

@@ -56,25 +56,63 @@ fn session() -> (Session<TestBoard>, Captured) {
 }
 
 fn upload(s: &mut Session<TestBoard>, link: &mut Captured, image: &[u8]) {
-    s.receive(&frame(Message::LoadBegin { image_len: image.len() as u32 }, 1), link);
+    s.receive(
+        &frame(
+            Message::LoadBegin {
+                image_len: image.len() as u32,
+            },
+            1,
+        ),
+        link,
+    );
     for (i, chunk) in image.chunks(100).enumerate() {
-        s.receive(&frame(Message::LoadChunk { offset: i as u32 * 100, data: chunk }, 2 + i as u16), link);
+        s.receive(
+            &frame(
+                Message::LoadChunk {
+                    offset: i as u32 * 100,
+                    data: chunk,
+                },
+                2 + i as u16,
+            ),
+            link,
+        );
     }
-    s.receive(&frame(Message::LoadEnd { image_crc: crc32(image) }, 99), link);
+    s.receive(
+        &frame(
+            Message::LoadEnd {
+                image_crc: crc32(image),
+            },
+            99,
+        ),
+        link,
+    );
 }
 
 #[test]
 fn handshake_upload_run() {
     let (mut s, mut link) = session();
-    s.receive(&frame(Message::Hello { host_version: PROTOCOL_VERSION }, 0), &mut link);
+    s.receive(
+        &frame(
+            Message::Hello {
+                host_version: PROTOCOL_VERSION,
+            },
+            0,
+        ),
+        &mut link,
+    );
     assert_eq!(link.replies(), ["HelloReply(base=0x40000000)"]);
-    let image: Vec<u8> = std::iter::once(0).chain((1..300).map(|i| i as u8)).collect();
+    let image: Vec<u8> = std::iter::once(0)
+        .chain((1..300).map(|i| i as u8))
+        .collect();
     upload(&mut s, &mut link, &image);
     assert!(link.replies().iter().all(|r| r == "Ack"));
     assert!(s.has_kernel());
     assert_eq!(&s.board().memory[..300], &image[..]);
     s.receive(&frame(Message::Run { entry: BASE }, 100), &mut link);
-    assert_eq!(link.replies(), ["Ack", "Log(\"hello from the kernel\\n\")", "Finished(1234)"]);
+    assert_eq!(
+        link.replies(),
+        ["Ack", "Log(\"hello from the kernel\\n\")", "Finished(1234)"]
+    );
     s.board().memory[0] = 1;
     s.receive(&frame(Message::Run { entry: BASE }, 101), &mut link);
     assert_eq!(link.replies()[2], "Exception(ValueError)");
@@ -87,41 +125,123 @@ fn never_runs_a_partial_or_corrupt_upload() {
     assert_eq!(link.replies(), ["Error(NoKernel)"]);
     // Missing last chunk.
     s.receive(&frame(Message::LoadBegin { image_len: 200 }, 1), &mut link);
-    s.receive(&frame(Message::LoadChunk { offset: 0, data: &[0; 100] }, 2), &mut link);
-    s.receive(&frame(Message::LoadEnd { image_crc: crc32(&[0; 200]) }, 3), &mut link);
+    s.receive(
+        &frame(
+            Message::LoadChunk {
+                offset: 0,
+                data: &[0; 100],
+            },
+            2,
+        ),
+        &mut link,
+    );
+    s.receive(
+        &frame(
+            Message::LoadEnd {
+                image_crc: crc32(&[0; 200]),
+            },
+            3,
+        ),
+        &mut link,
+    );
     assert_eq!(link.replies(), ["Ack", "Ack", "Error(IncompleteImage)"]);
     s.receive(&frame(Message::Run { entry: BASE }, 4), &mut link);
     assert_eq!(link.replies(), ["Error(NoKernel)"]);
     // Wrong CRC.
     s.receive(&frame(Message::LoadBegin { image_len: 4 }, 5), &mut link);
-    s.receive(&frame(Message::LoadChunk { offset: 0, data: &[0; 4] }, 6), &mut link);
+    s.receive(
+        &frame(
+            Message::LoadChunk {
+                offset: 0,
+                data: &[0; 4],
+            },
+            6,
+        ),
+        &mut link,
+    );
     s.receive(&frame(Message::LoadEnd { image_crc: 12345 }, 7), &mut link);
     assert_eq!(link.replies(), ["Ack", "Ack", "Error(IncompleteImage)"]);
     // Out-of-order chunk, chunk without LoadBegin, oversized image.
     s.receive(&frame(Message::LoadBegin { image_len: 8 }, 8), &mut link);
-    s.receive(&frame(Message::LoadChunk { offset: 4, data: &[0; 4] }, 9), &mut link);
-    s.receive(&frame(Message::LoadChunk { offset: 0, data: &[0; 4] }, 10), &mut link);
-    s.receive(&frame(Message::LoadBegin { image_len: 1 << 20 }, 11), &mut link);
-    assert_eq!(link.replies(), ["Ack", "Error(OutOfOrder)", "Error(OutOfOrder)", "Error(ImageTooLarge)"]);
+    s.receive(
+        &frame(
+            Message::LoadChunk {
+                offset: 4,
+                data: &[0; 4],
+            },
+            9,
+        ),
+        &mut link,
+    );
+    s.receive(
+        &frame(
+            Message::LoadChunk {
+                offset: 0,
+                data: &[0; 4],
+            },
+            10,
+        ),
+        &mut link,
+    );
+    s.receive(
+        &frame(Message::LoadBegin { image_len: 1 << 20 }, 11),
+        &mut link,
+    );
+    assert_eq!(
+        link.replies(),
+        [
+            "Ack",
+            "Error(OutOfOrder)",
+            "Error(OutOfOrder)",
+            "Error(ImageTooLarge)"
+        ]
+    );
     assert_eq!(s.board().runs, 0);
     // A disconnect in the middle of an upload discards it.
     s.receive(&frame(Message::LoadBegin { image_len: 8 }, 12), &mut link);
-    s.receive(&frame(Message::LoadChunk { offset: 0, data: &[0; 8] }, 13), &mut link);
+    s.receive(
+        &frame(
+            Message::LoadChunk {
+                offset: 0,
+                data: &[0; 8],
+            },
+            13,
+        ),
+        &mut link,
+    );
     s.disconnected();
-    s.receive(&frame(Message::LoadEnd { image_crc: crc32(&[0; 8]) }, 14), &mut link);
+    s.receive(
+        &frame(
+            Message::LoadEnd {
+                image_crc: crc32(&[0; 8]),
+            },
+            14,
+        ),
+        &mut link,
+    );
     assert_eq!(link.replies(), ["Ack", "Ack", "Error(OutOfOrder)"]);
 }
 
 #[test]
 fn bad_frames_get_error_replies_and_the_session_recovers() {
     let (mut s, mut link) = session();
-    let mut corrupt = frame(Message::Hello { host_version: PROTOCOL_VERSION }, 7);
+    let mut corrupt = frame(
+        Message::Hello {
+            host_version: PROTOCOL_VERSION,
+        },
+        7,
+    );
     corrupt[11] ^= 0xff;
     s.receive(&corrupt, &mut link);
     assert_eq!(link.replies(), ["Error(BadCrc)"]);
     // Garbage, then a truncated frame followed by a disconnect, then a good frame.
     s.receive(b"\x00\x01garbage", &mut link);
-    let good = frame(Message::Hello { host_version: PROTOCOL_VERSION }, 8);
+    let good = frame(
+        Message::Hello {
+            host_version: PROTOCOL_VERSION,
+        },
+        8,
+    );
     s.receive(&good[..6], &mut link);
     s.disconnected();
     s.receive(&good, &mut link);

@@ -32,10 +32,21 @@ fn report(label: &str, runs: &[PhaseTimings], units: (usize, usize)) {
 /// Kernels are compiled for a core device like the simulated one (the firmware's kernel ABI at
 /// stand-in addresses: linking does not depend on their values).
 fn device() -> Platform {
-    let names = strobe_abi::RUNTIME_SYMBOLS.iter().chain(strobe_abi::DEVICE_SYMBOLS).map(|(n, _)| *n);
+    let names = strobe_abi::RUNTIME_SYMBOLS
+        .iter()
+        .chain(strobe_abi::DEVICE_SYMBOLS)
+        .map(|(n, _)| *n);
     let names = names.chain([strobe_abi::PENDING_EXCEPTION, strobe_abi::NOW]);
-    let exports = names.enumerate().map(|(i, n)| (n.to_string(), 0x100 + 4 * i as u32)).collect();
-    Platform::for_device(125_000_000, 0x4000_0000, &exports, Some((0xf000_0010, 0xf000_001c)))
+    let exports = names
+        .enumerate()
+        .map(|(i, n)| (n.to_string(), 0x100 + 4 * i as u32))
+        .collect();
+    Platform::for_device(
+        125_000_000,
+        0x4000_0000,
+        &exports,
+        Some((0xf000_0010, 0xf000_001c)),
+    )
 }
 
 fn bench(label: &str, file: &SourceFile) {
@@ -44,11 +55,16 @@ fn bench(label: &str, file: &SourceFile) {
     let mut units = (0, 0);
     for _ in 0..RUNS {
         let mut compiler = Compiler::for_platform(None, device());
-        let first = compiler.compile(file).unwrap_or_else(|e| panic!("{label}: {}", e.render()));
+        let first = compiler
+            .compile(file)
+            .unwrap_or_else(|e| panic!("{label}: {}", e.render()));
         cold.push(first.timings);
         units.0 = first.units_compiled;
         let second = compiler.compile(file).expect("recompile");
-        assert_eq!(second.units_compiled, 0, "an unchanged program must not reach LLVM");
+        assert_eq!(
+            second.units_compiled, 0,
+            "an unchanged program must not reach LLVM"
+        );
         units.1 = second.units_cached;
         warm.push(second.timings);
     }
@@ -94,19 +110,44 @@ fn main() {
     println!("kernels for the core device (rv32im, O2-class pipeline)");
     println!("median of {RUNS} runs, milliseconds; LLVM+opt and emit are CPU time summed over units compiled on 2 threads,");
     println!("total is wall time; units = compiled/total link units");
-    println!("{:<44} {:>7} {:>7} {:>7} {:>8} {:>7} {:>7} {:>8}", "program", "parse", "infer", "IR", "LLVM+opt", "emit", "link", "total");
+    println!(
+        "{:<44} {:>7} {:>7} {:>7} {:>8} {:>7} {:>7} {:>8}",
+        "program", "parse", "infer", "IR", "LLVM+opt", "emit", "link", "total"
+    );
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut examples: Vec<_> = std::fs::read_dir(&root).expect("examples/").map(|e| e.expect("entry").path()).collect();
+    let mut examples: Vec<_> = std::fs::read_dir(&root)
+        .expect("examples/")
+        .map(|e| e.expect("entry").path())
+        .collect();
     examples.sort();
-    for path in examples.iter().filter(|p| p.extension().is_some_and(|e| e == "py")) {
+    for path in examples
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+    {
         let text = std::fs::read_to_string(path).expect("example");
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        bench(&format!("examples/{name}"), &SourceFile::new(name.clone(), text));
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        bench(
+            &format!("examples/{name}"),
+            &SourceFile::new(name.clone(), text),
+        );
     }
     let helper = generated_module(20, 0);
-    bench(&format!("20-kernel helper module ({} lines)", helper.lines().count()), &SourceFile::new("helpers.py", helper));
+    bench(
+        &format!("20-kernel helper module ({} lines)", helper.lines().count()),
+        &SourceFile::new("helpers.py", helper),
+    );
     let helper_annotated = generated_module(20, 1);
-    bench("20-kernel module, all link boundaries", &SourceFile::new("helpers_annotated.py", helper_annotated));
+    bench(
+        "20-kernel module, all link boundaries",
+        &SourceFile::new("helpers_annotated.py", helper_annotated),
+    );
     let big = generated_module(200, 4);
-    bench(&format!("200 functions ({} lines)", big.lines().count()), &SourceFile::new("big.py", big));
+    bench(
+        &format!("200 functions ({} lines)", big.lines().count()),
+        &SourceFile::new("big.py", big),
+    );
 }

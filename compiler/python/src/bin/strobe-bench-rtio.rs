@@ -37,20 +37,34 @@ const BUSY: &str = "def main():
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let build = SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |s| eprintln!("{s}"))?;
+    let build = SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |s| {
+        eprintln!("{s}")
+    })?;
     let sim = SimDevice::start(&build)?;
     let started = Instant::now();
     let mut device = Device::connect(Box::new(sim.connect()?))?;
     let boot_ms = started.elapsed().as_secs_f64() * 1e3;
     let info = device.info().ok_or("no device info")?;
-    let platform = Platform::for_device(info.clock_hz as u64, info.kernel_base, &build.firmware.exports, build.rtio_registers);
+    let platform = Platform::for_device(
+        info.clock_hz as u64,
+        info.kernel_base,
+        &build.firmware.exports,
+        build.rtio_registers,
+    );
     let mut compiler = Compiler::for_platform(None, platform);
-    let compile = |compiler: &mut Compiler, src: &str| -> Result<(Vec<u8>, u32), Box<dyn std::error::Error>> {
-        let out = compiler.compile(&SourceFile::new("bench.py", src)).map_err(|e| e.render())?;
+    let compile = |compiler: &mut Compiler,
+                   src: &str|
+     -> Result<(Vec<u8>, u32), Box<dyn std::error::Error>> {
+        let out = compiler
+            .compile(&SourceFile::new("bench.py", src))
+            .map_err(|e| e.render())?;
         let entry = out.image.symbols[strobe_abi::KERNEL_ENTRY];
         if let Some(dir) = std::env::var_os("STROBE_BENCH_DUMP") {
             // For reading the generated code: the image as ELF, named by its source length.
-            std::fs::write(Path::new(&dir).join(format!("kernel-{}.elf", src.len())), out.image.to_elf())?;
+            std::fs::write(
+                Path::new(&dir).join(format!("kernel-{}.elf", src.len())),
+                out.image.to_elf(),
+            )?;
         }
         Ok((out.image.flat().1, entry))
     };
@@ -63,16 +77,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let run = device.run(entry, |_| {})?;
     let run_ms = t.elapsed().as_secs_f64() * 1e3;
-    let Outcome::Finished { cycles: empty_cycles } = run.outcome else { return Err(format!("{:?}", run.outcome).into()) };
+    let Outcome::Finished {
+        cycles: empty_cycles,
+    } = run.outcome
+    else {
+        return Err(format!("{:?}", run.outcome).into());
+    };
 
     // Pulse loop.
-    let (pulses, entry) = compile(&mut compiler, &PULSES.replace("ITERATIONS", &ITERATIONS.to_string()))?;
+    let (pulses, entry) = compile(
+        &mut compiler,
+        &PULSES.replace("ITERATIONS", &ITERATIONS.to_string()),
+    )?;
     device.upload(&pulses)?;
     let t = Instant::now();
     let run = device.run(entry, |_| {})?;
     let wall = t.elapsed().as_secs_f64();
-    let Outcome::Finished { cycles } = run.outcome else { return Err(format!("{:?}", run.outcome).into()) };
-    let loop_cycles: u64 = run.output.trim().parse().map_err(|_| format!("unexpected kernel output {:?} ({:?})", run.output, run.outcome))?;
+    let Outcome::Finished { cycles } = run.outcome else {
+        return Err(format!("{:?}", run.outcome).into());
+    };
+    let loop_cycles: u64 = run.output.trim().parse().map_err(|_| {
+        format!(
+            "unexpected kernel output {:?} ({:?})",
+            run.output, run.outcome
+        )
+    })?;
     let edges = sim.take_trace().edges.len();
 
     // Simulation speed: a kernel that waits four million cycles.
@@ -81,16 +110,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let run = device.run(entry, |_| {})?;
     let busy_wall = t.elapsed().as_secs_f64();
-    let Outcome::Finished { cycles: busy_cycles } = run.outcome else { return Err(format!("{:?}", run.outcome).into()) };
+    let Outcome::Finished {
+        cycles: busy_cycles,
+    } = run.outcome
+    else {
+        return Err(format!("{:?}", run.outcome).into());
+    };
 
-    println!("simulated core device: VexRiscv rv32im + Strobe RTIO, {} MHz nominal", info.clock_hz / 1_000_000);
+    println!(
+        "simulated core device: VexRiscv rv32im + Strobe RTIO, {} MHz nominal",
+        info.clock_hz / 1_000_000
+    );
     println!("pulse loop, {ITERATIONS} x (ttl.pulse_mu(1000); delay_mu(1000)):");
-    println!("  CPU cycles per iteration          {:.1}  (ARTIQ soft-core bound: 60; target: <= 24)", loop_cycles as f64 / ITERATIONS as f64);
-    println!("  output edges recorded             {edges} (expected {})", 2 * ITERATIONS);
-    println!("kernel upload ({} bytes)            {upload_ms:.1} ms host wall", empty.len());
+    println!(
+        "  CPU cycles per iteration          {:.1}  (ARTIQ soft-core bound: 60; target: <= 24)",
+        loop_cycles as f64 / ITERATIONS as f64
+    );
+    println!(
+        "  output edges recorded             {edges} (expected {})",
+        2 * ITERATIONS
+    );
+    println!(
+        "kernel upload ({} bytes)            {upload_ms:.1} ms host wall",
+        empty.len()
+    );
     println!("empty kernel run (device)           {empty_cycles} cycles, {run_ms:.1} ms host wall round trip");
     println!("simulator boot + handshake          {boot_ms:.0} ms");
-    println!("pulse kernel run                    {cycles} cycles, {:.1} ms host wall", wall * 1e3);
+    println!(
+        "pulse kernel run                    {cycles} cycles, {:.1} ms host wall",
+        wall * 1e3
+    );
     println!("simulation speed                    {:.2} M cycles/s ({busy_cycles} cycles in {busy_wall:.2} s)", busy_cycles as f64 / busy_wall / 1e6);
     Ok(())
 }

@@ -1,0 +1,6 @@
+import math
+
+
+@kernel
+def main():
+    print(math.gamma(2.0))
