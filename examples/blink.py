@@ -3,6 +3,7 @@
     strobe run examples/blink.py --trace -
 """
 
+from strobe import us
 from strobe.devices import TTLOut
 
 
@@ -10,8 +11,8 @@ def main():
     led = TTLOut(0)
     t0 = now_mu()
     for i in range(5):
-        led.pulse(1e-6)
-        delay(1e-6)
+        led.pulse(1 * us)
+        delay(1 * us)
     print("blinked 5 times, starting at", t0)
 
 

@@ -274,27 +274,7 @@ impl<'m> Checker<'m> {
             let def = self.add_def(f, DefKind::Module, f.name.name.clone());
             self.function_by_name.insert(f.name.name.clone(), def);
         }
-        for import in &module.imports {
-            if import.module != "math" {
-                continue;
-            }
-            match &import.member {
-                None => self.math_modules.push(import.bound.clone()),
-                Some(member) => {
-                    if let Some(b) = crate::Builtin::math(member) {
-                        self.math_imports.insert(import.bound.clone(), b);
-                    } else if let Some(v) = crate::Builtin::math_constant(member) {
-                        self.constants
-                            .insert(import.bound.clone(), ConstValue::Float(v));
-                    } else {
-                        self.error(
-                            import.span,
-                            format!("`math.{member}` is not available in kernels"),
-                        );
-                    }
-                }
-            }
-        }
+        self.bind_imports(&module.imports);
         for c in &module.constants {
             match evaluate(&c.value, &self.constants) {
                 Ok(v) => {

@@ -10,6 +10,7 @@ mod annotations;
 mod builtins;
 mod consts;
 mod expr;
+mod imports;
 mod infer;
 mod program;
 mod scope;
@@ -19,6 +20,7 @@ mod ty;
 
 pub use builtins::{Builtin, ListMethod};
 pub use consts::ConstValue;
+pub use imports::UNITS;
 pub use infer::{check_program, ArgSource};
 pub use program::{
     ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram,

@@ -39,3 +39,21 @@ def TTuple(elts):
 
 
 __all__ += ["TInt32", "TInt64", "TFloat", "TBool", "TStr", "TNone", "TList", "TTuple"]
+
+
+# ARTIQ's units (`artiq.language.units`); kernels see the same values (compiler/types/src/imports.rs).
+ps = 1e-12
+ns = 1e-9
+us = 1e-6
+ms = 1e-3
+s = 1.0
+mHz = 1e-3
+Hz = 1.0
+kHz = 1e3
+MHz = 1e6
+GHz = 1e9
+mV = 1e-3
+V = 1.0
+dB = 1.0
+
+__all__ += ["ps", "ns", "us", "ms", "s", "mHz", "Hz", "kHz", "MHz", "GHz", "mV", "V", "dB"]
