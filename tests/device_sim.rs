@@ -6,7 +6,7 @@ mod support;
 
 use std::io::{Read, Write};
 use std::sync::Mutex;
-use strobe_device::{Device, Edge, Outcome, SimBuild, SimDevice};
+use strobe_device::{Device, Edge, FaultReport, Outcome, SimBuild, SimDevice};
 use strobe_driver::{Compiler, Platform};
 use strobe_protocol::{ErrorCode, Message};
 use strobe_syntax::SourceFile;
@@ -301,7 +301,7 @@ fn faults_and_broken_links_leave_the_device_running() {
     bad[at..at + 4].copy_from_slice(&[0, 0, 0, 0]);
     device.upload(&bad).expect("upload");
     let r = device.run(entry, |_| {}).expect("run");
-    let Outcome::Fault { cause, pc, .. } = r.outcome else {
+    let Outcome::Fault(FaultReport { cause, pc, .. }) = r.outcome else {
         panic!("expected a fault, got {:?}", r.outcome)
     };
     assert_eq!(cause, 2, "illegal instruction");

@@ -774,38 +774,16 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             )?);
         }
         let unsigned = *ty == Type::Bool;
-        let p = match op {
-            CmpKind::Eq => IntPredicate::EQ,
-            CmpKind::Ne => IntPredicate::NE,
-            CmpKind::Lt => {
-                if unsigned {
-                    IntPredicate::ULT
-                } else {
-                    IntPredicate::SLT
-                }
-            }
-            CmpKind::Le => {
-                if unsigned {
-                    IntPredicate::ULE
-                } else {
-                    IntPredicate::SLE
-                }
-            }
-            CmpKind::Gt => {
-                if unsigned {
-                    IntPredicate::UGT
-                } else {
-                    IntPredicate::SGT
-                }
-            }
-            CmpKind::Ge => {
-                if unsigned {
-                    IntPredicate::UGE
-                } else {
-                    IntPredicate::SGE
-                }
-            }
+        // (signed, unsigned) predicate; bools compare unsigned.
+        let (signed, unsigned_p) = match op {
+            CmpKind::Eq => (IntPredicate::EQ, IntPredicate::EQ),
+            CmpKind::Ne => (IntPredicate::NE, IntPredicate::NE),
+            CmpKind::Lt => (IntPredicate::SLT, IntPredicate::ULT),
+            CmpKind::Le => (IntPredicate::SLE, IntPredicate::ULE),
+            CmpKind::Gt => (IntPredicate::SGT, IntPredicate::UGT),
+            CmpKind::Ge => (IntPredicate::SGE, IntPredicate::UGE),
         };
+        let p = if unsigned { unsigned_p } else { signed };
         Ok(self
             .builder
             .build_int_compare(p, l.into_int_value(), r.into_int_value(), "cmp")?)

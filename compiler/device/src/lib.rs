@@ -13,5 +13,6 @@ pub use address::DeviceAddress;
 pub use firmware::{FirmwareError, FirmwareImage};
 pub use session::{Device, DeviceError, Outcome, RunResult};
 pub use sim::{SimBuild, SimDevice};
+pub use strobe_protocol::FaultReport;
 pub use trace::{Edge, Trace};
 pub use transport::{SerialTransport, TcpTransport, Transport};

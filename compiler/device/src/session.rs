@@ -6,7 +6,9 @@ use std::time::Duration;
 use strobe_protocol::crc::crc32;
 use strobe_protocol::frame::{FrameDecoder, Step};
 use strobe_protocol::message::DeviceInfo;
-use strobe_protocol::{ErrorCode, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION};
+use strobe_protocol::{
+    ErrorCode, FaultReport, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION,
+};
 
 const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
 /// Image bytes per `LoadChunk`: small enough for the simulator UART bridge's 2 KiB receive buffer.
@@ -43,11 +45,7 @@ pub enum Outcome {
         message: String,
         traceback: String,
     },
-    Fault {
-        cause: u32,
-        pc: u32,
-        value: u32,
-    },
+    Fault(FaultReport),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,20 +141,13 @@ impl Device {
                 Message::Error { code, .. } => Reply::Error(code),
                 Message::Log { text } => Reply::Log(text.to_string()),
                 Message::Finished { cycles } => Reply::Done(Outcome::Finished { cycles }),
-                Message::Exception {
-                    type_id,
-                    name,
-                    message,
-                    traceback,
-                } => Reply::Done(Outcome::Exception {
-                    type_id,
-                    name: name.to_string(),
-                    message: message.to_string(),
-                    traceback: traceback.to_string(),
+                Message::Exception(e) => Reply::Done(Outcome::Exception {
+                    type_id: e.type_id,
+                    name: e.name.to_string(),
+                    message: e.message.to_string(),
+                    traceback: e.traceback.to_string(),
                 }),
-                Message::Fault { cause, pc, value } => {
-                    Reply::Done(Outcome::Fault { cause, pc, value })
-                }
+                Message::Fault(f) => Reply::Done(Outcome::Fault(f)),
                 other => Reply::Other(format!("{other:?}")),
             });
         }

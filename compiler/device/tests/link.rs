@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
-use strobe_device::{Device, DeviceError, Outcome, SerialTransport, TcpTransport};
+use strobe_device::{Device, DeviceError, FaultReport, Outcome, SerialTransport, TcpTransport};
 use strobe_protocol::{ErrorCode, Message};
 use strobe_session::test_board::{TestBoard, BASE};
 use strobe_session::{Link, Session};
@@ -126,7 +126,7 @@ fn tcp_link_recovers_from_a_mid_upload_disconnect() {
     device.upload(&image(2, 16)).expect("upload");
     assert!(matches!(
         device.run(BASE, |_| {}).expect("run").outcome,
-        Outcome::Fault { cause: 2, .. }
+        Outcome::Fault(FaultReport { cause: 2, .. })
     ));
     device.upload(&image(0, 16)).expect("upload");
     assert_eq!(

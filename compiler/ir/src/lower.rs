@@ -207,6 +207,12 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         self.diagnostics.push(Diagnostic::error(span, message));
     }
 
+    /// Reports an expression that cannot be lowered; lowering goes on with a `None` in its place.
+    fn invalid(&mut self, span: Span, message: impl Into<String>) -> Expr {
+        self.error(span, message);
+        expr(ExprKind::None, Type::None)
+    }
+
     fn line(&self, span: Span) -> Line {
         Line(self.shared.file.line_col(span.start).line)
     }
@@ -1003,13 +1009,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     ty,
                 )
             }
-            _ => {
-                self.error(
-                    span,
-                    format!("unsupported operand types for `{}`", op.symbol()),
-                );
-                expr(ExprKind::None, Type::None)
-            }
+            _ => self.invalid(
+                span,
+                format!("unsupported operand types for `{}`", op.symbol()),
+            ),
         }
     }
 
@@ -1232,10 +1235,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 }
             }
             (Some(Resolution::Builtin(b)), _) => self.builtin(*b, e, args, ty, line),
-            _ => {
-                self.error(e.span, "cannot call this");
-                expr(ExprKind::None, Type::None)
-            }
+            _ => self.invalid(e.span, "cannot call this"),
         }
     }
 
@@ -1249,13 +1249,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
     ) -> Expr {
         let mut vals: Vec<Expr> = args.iter().map(|a| self.expr(a)).collect();
         match b {
-            Builtin::Print => {
-                self.error(
-                    e.span,
-                    "`print()` can only be used as a statement in kernels",
-                );
-                expr(ExprKind::None, Type::None)
-            }
+            Builtin::Print => self.invalid(
+                e.span,
+                "`print()` can only be used as a statement in kernels",
+            ),
             Builtin::Len => {
                 let v = vals.remove(0);
                 if let Type::Tuple(items) = &v.ty {
@@ -1347,13 +1344,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     ty,
                 )
             }
-            Builtin::Enumerate => {
-                self.error(
-                    e.span,
-                    "`enumerate()` can only be iterated directly: `for i, x in enumerate(xs):`",
-                );
-                expr(ExprKind::None, Type::None)
-            }
+            Builtin::Enumerate => self.invalid(
+                e.span,
+                "`enumerate()` can only be iterated directly: `for i, x in enumerate(xs):`",
+            ),
             Builtin::Round => {
                 let v = vals.remove(0);
                 match v.ty {

@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use strobe_device::{Device, Outcome, SimBuild, SimDevice, Transport};
+use strobe_device::{Device, FaultReport, Outcome, SimBuild, SimDevice, Transport};
 use strobe_driver::{CompileError, Compiler, Platform};
 
 fn repo_root() -> PathBuf {
@@ -126,7 +126,7 @@ pub fn run(
             }
             ExitCode::from(1)
         }
-        Outcome::Fault { cause, pc, value } => {
+        Outcome::Fault(FaultReport { cause, pc, value }) => {
             let at = match out.image.source_line(*pc) {
                 Some(row) if row.line >= out.prelude_line && out.prelude_line > 0 => {
                     format!(

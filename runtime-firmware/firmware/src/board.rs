@@ -7,7 +7,7 @@ use strobe_kernel_rt::{arena, exceptions, output};
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
 use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
-use strobe_session::{Board, RunOutcome};
+use strobe_session::{Board, ExceptionReport, FaultReport, RunOutcome};
 
 const KERNEL_REGION: usize = MAIN_RAM.size / 2;
 /// A kernel's timeline starts this far ahead of the RTIO counter (1 ms at 125 MHz, as ARTIQ's
@@ -124,11 +124,11 @@ impl Board for CoreDevice {
         // SAFETY: as above.
         unsafe { LOG = None };
         if let Err(t) = result {
-            return RunOutcome::Fault {
+            return RunOutcome::Fault(FaultReport {
                 cause: t.cause,
                 pc: t.pc,
                 value: t.value,
-            };
+            });
         }
         let Some(exc) = exceptions::pending() else {
             return RunOutcome::Finished { cycles };
@@ -141,11 +141,11 @@ impl Board for CoreDevice {
         });
         let traceback =
             core::str::from_utf8(&self.traceback.bytes[..self.traceback.len]).unwrap_or("");
-        RunOutcome::Exception {
+        RunOutcome::Exception(ExceptionReport {
             type_id: exc.type_id,
             name: core::str::from_utf8(name).unwrap_or("Exception"),
             message: core::str::from_utf8(message).unwrap_or(""),
             traceback,
-        }
+        })
     }
 }

@@ -13,7 +13,7 @@ pub mod message;
 mod wire;
 
 pub use frame::{Frame, FrameDecoder, FrameHeader, FRAME_OVERHEAD, HEADER_LEN, MAGIC, MAX_PAYLOAD};
-pub use message::{ErrorCode, Message, MessageKind};
+pub use message::{ErrorCode, ExceptionReport, FaultReport, Message, MessageKind};
 
 /// Bumped on any incompatible change to frames or messages; exchanged in the handshake.
 pub const PROTOCOL_VERSION: u8 = 1;

@@ -125,19 +125,25 @@ pub enum Message<'a> {
     Finished {
         cycles: u64,
     },
-    /// An uncaught kernel exception: its class, message and traceback (`file:line:function` lines).
-    Exception {
-        type_id: u32,
-        name: &'a str,
-        message: &'a str,
-        traceback: &'a str,
-    },
-    /// A CPU trap in the kernel: `mcause`, `mepc`, `mtval`.
-    Fault {
-        cause: u32,
-        pc: u32,
-        value: u32,
-    },
+    Exception(ExceptionReport<'a>),
+    Fault(FaultReport),
+}
+
+/// An uncaught kernel exception: its class, message and traceback (`file:line:function` lines).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExceptionReport<'a> {
+    pub type_id: u32,
+    pub name: &'a str,
+    pub message: &'a str,
+    pub traceback: &'a str,
+}
+
+/// A CPU trap in the kernel: `mcause`, `mepc`, `mtval`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FaultReport {
+    pub cause: u32,
+    pub pc: u32,
+    pub value: u32,
 }
 
 impl<'a> Message<'a> {
@@ -154,8 +160,8 @@ impl<'a> Message<'a> {
             Message::Error { .. } => MessageKind::Error,
             Message::Log { .. } => MessageKind::Log,
             Message::Finished { .. } => MessageKind::Finished,
-            Message::Exception { .. } => MessageKind::Exception,
-            Message::Fault { .. } => MessageKind::Fault,
+            Message::Exception(_) => MessageKind::Exception,
+            Message::Fault(_) => MessageKind::Fault,
         }
     }
 
@@ -186,18 +192,18 @@ impl<'a> Message<'a> {
             }
             Message::Log { text } => w.blob(text.as_bytes()),
             Message::Finished { cycles } => w.u64(cycles),
-            Message::Exception {
+            Message::Exception(ExceptionReport {
                 type_id,
                 name,
                 message,
                 traceback,
-            } => {
+            }) => {
                 w.u32(type_id)?;
                 w.blob(name.as_bytes())?;
                 w.blob(message.as_bytes())?;
                 w.blob(traceback.as_bytes())
             }
-            Message::Fault { cause, pc, value } => {
+            Message::Fault(FaultReport { cause, pc, value }) => {
                 w.u32(cause)?;
                 w.u32(pc)?;
                 w.u32(value)
@@ -248,17 +254,17 @@ impl<'a> Message<'a> {
             },
             MessageKind::Log => Message::Log { text: r.text()? },
             MessageKind::Finished => Message::Finished { cycles: r.u64()? },
-            MessageKind::Exception => Message::Exception {
+            MessageKind::Exception => Message::Exception(ExceptionReport {
                 type_id: r.u32()?,
                 name: r.text()?,
                 message: r.text()?,
                 traceback: r.text()?,
-            },
-            MessageKind::Fault => Message::Fault {
+            }),
+            MessageKind::Fault => Message::Fault(FaultReport {
                 cause: r.u32()?,
                 pc: r.u32()?,
                 value: r.u32()?,
-            },
+            }),
         };
         r.finish()?;
         Ok(m)
@@ -310,17 +316,17 @@ mod tests {
             },
             Message::Log { text: "hello\n" },
             Message::Finished { cycles: 1 << 40 },
-            Message::Exception {
+            Message::Exception(ExceptionReport {
                 type_id: 4,
                 name: "ValueError",
                 message: "bad",
                 traceback: "k.py:3:main\n",
-            },
-            Message::Fault {
+            }),
+            Message::Fault(FaultReport {
                 cause: 2,
                 pc: 0x4000_0020,
                 value: 0,
-            },
+            }),
         ] {
             round_trip(m);
         }

@@ -11,6 +11,7 @@ use strobe_protocol::crc::Crc32;
 use strobe_protocol::frame::{FrameDecoder, Step};
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::{ErrorCode, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION};
+pub use strobe_protocol::{ExceptionReport, FaultReport};
 
 /// Frame buffer size: the largest frame plus room.
 pub const FRAME_BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
@@ -18,20 +19,9 @@ pub const FRAME_BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
 /// How a kernel run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunOutcome<'a> {
-    Finished {
-        cycles: u64,
-    },
-    Exception {
-        type_id: u32,
-        name: &'a str,
-        message: &'a str,
-        traceback: &'a str,
-    },
-    Fault {
-        cause: u32,
-        pc: u32,
-        value: u32,
-    },
+    Finished { cycles: u64 },
+    Exception(ExceptionReport<'a>),
+    Fault(FaultReport),
 }
 
 /// What the session needs from the hardware (or from a test double).
@@ -245,37 +235,20 @@ impl<B: Board> Session<B> {
             out_seq = out_seq.wrapping_add(1);
             let m = match outcome {
                 RunOutcome::Finished { cycles } => Message::Finished { cycles },
-                RunOutcome::Exception {
-                    type_id,
-                    name,
-                    message,
-                    traceback,
-                } => Message::Exception {
-                    type_id,
-                    name,
-                    message,
-                    traceback,
-                },
-                RunOutcome::Fault { cause, pc, value } => Message::Fault { cause, pc, value },
+                RunOutcome::Exception(e) => Message::Exception(e),
+                RunOutcome::Fault(f) => Message::Fault(f),
             };
             m.encode(out_seq, &mut out).ok().or_else(|| {
                 // Too long for one frame: keep the class and the start of the message.
-                let Message::Exception {
-                    type_id,
-                    name,
-                    message,
-                    ..
-                } = m
-                else {
+                let Message::Exception(e) = m else {
                     return None;
                 };
-                let message = prefix(message, 256);
-                Message::Exception {
-                    type_id,
-                    name: prefix(name, 64),
-                    message,
+                Message::Exception(ExceptionReport {
+                    type_id: e.type_id,
+                    name: prefix(e.name, 64),
+                    message: prefix(e.message, 256),
                     traceback: "",
-                }
+                })
                 .encode(out_seq, &mut out)
                 .ok()
             })

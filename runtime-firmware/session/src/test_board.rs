@@ -3,7 +3,7 @@
 
 extern crate std;
 
-use crate::{Board, RunOutcome};
+use crate::{Board, ExceptionReport, FaultReport, RunOutcome};
 use std::vec::Vec;
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
@@ -46,17 +46,17 @@ impl Board for TestBoard {
         log("hello from the kernel\n");
         match self.memory[(entry - BASE) as usize] {
             0 => RunOutcome::Finished { cycles: 1234 },
-            1 => RunOutcome::Exception {
+            1 => RunOutcome::Exception(ExceptionReport {
                 type_id: 4,
                 name: "ValueError",
                 message: "bad",
                 traceback: "k.py:3:main\n",
-            },
-            _ => RunOutcome::Fault {
+            }),
+            _ => RunOutcome::Fault(FaultReport {
                 cause: 2,
                 pc: entry,
                 value: 0,
-            },
+            }),
         }
     }
 }

@@ -33,8 +33,8 @@ impl Captured {
                 Message::HelloReply(i) => std::format!("HelloReply(base={:#x})", i.kernel_base),
                 Message::Log { text } => std::format!("Log({text:?})"),
                 Message::Finished { cycles } => std::format!("Finished({cycles})"),
-                Message::Exception { name, .. } => std::format!("Exception({name})"),
-                Message::Fault { cause, .. } => std::format!("Fault({cause})"),
+                Message::Exception(e) => std::format!("Exception({})", e.name),
+                Message::Fault(f) => std::format!("Fault({})", f.cause),
                 other => std::format!("{other:?}"),
             });
             at += n;
