@@ -10,6 +10,7 @@
 pub mod crc;
 pub mod frame;
 pub mod message;
+pub mod rpc;
 mod wire;
 
 pub use frame::{Frame, FrameDecoder, FrameHeader, FRAME_OVERHEAD, HEADER_LEN, MAGIC, MAX_PAYLOAD};

@@ -1,9 +1,11 @@
 //! Messages and their payloads. Host -> device: `Hello`, `LoadBegin`/`LoadChunk`/`LoadEnd`, `Run`,
 //! `Stop`. Device -> host: `HelloReply`, `Ack`, `Error`, `Log`, `Finished`, `Exception`, `Fault`.
-//! Kinds 20..=39 are reserved for the content-addressed function store (upload by hash) and for RPC
-//! and attribute writeback.
+//! RPC: `RpcCall` (device -> host), `RpcReturn` and `RpcException` (host -> device), their values
+//! checked against their type signature on decoding ([`crate::rpc`]). Kinds 23..=39 are reserved for
+//! the content-addressed function store (upload by hash) and attribute writeback.
 
 use crate::frame::{self, Frame};
+use crate::rpc;
 use crate::wire::{Reader, Writer};
 use crate::Error;
 
@@ -46,6 +48,9 @@ wire_enum! {
         Finished = 11,
         Exception = 12,
         Fault = 13,
+        RpcCall = 20,
+        RpcReturn = 21,
+        RpcException = 22,
     }
 }
 
@@ -127,6 +132,21 @@ pub enum Message<'a> {
     },
     Exception(ExceptionReport<'a>),
     Fault(FaultReport),
+    /// A kernel calls host function `service` with `args` of the types `tags`; an async call
+    /// expects no reply.
+    RpcCall {
+        service: u32,
+        is_async: bool,
+        tags: &'a [u8],
+        args: &'a [u8],
+    },
+    /// The host function's result: one value of type `tags`.
+    RpcReturn {
+        tags: &'a [u8],
+        value: &'a [u8],
+    },
+    /// The host function raised: the exception is re-raised in the kernel.
+    RpcException(ExceptionReport<'a>),
 }
 
 /// An uncaught kernel exception: its class, message and traceback (`file:line:function` lines).
@@ -136,6 +156,17 @@ pub struct ExceptionReport<'a> {
     pub name: &'a str,
     pub message: &'a str,
     pub traceback: &'a str,
+}
+
+impl<'a> ExceptionReport<'a> {
+    fn read(r: &mut Reader<'a>) -> Result<Self, Error> {
+        Ok(ExceptionReport {
+            type_id: r.u32()?,
+            name: r.text()?,
+            message: r.text()?,
+            traceback: r.text()?,
+        })
+    }
 }
 
 /// A CPU trap in the kernel: `mcause`, `mepc`, `mtval`.
@@ -162,6 +193,9 @@ impl<'a> Message<'a> {
             Message::Finished { .. } => MessageKind::Finished,
             Message::Exception(_) => MessageKind::Exception,
             Message::Fault(_) => MessageKind::Fault,
+            Message::RpcCall { .. } => MessageKind::RpcCall,
+            Message::RpcReturn { .. } => MessageKind::RpcReturn,
+            Message::RpcException(_) => MessageKind::RpcException,
         }
     }
 
@@ -192,21 +226,31 @@ impl<'a> Message<'a> {
             }
             Message::Log { text } => w.blob(text.as_bytes()),
             Message::Finished { cycles } => w.u64(cycles),
-            Message::Exception(ExceptionReport {
-                type_id,
-                name,
-                message,
-                traceback,
-            }) => {
-                w.u32(type_id)?;
-                w.blob(name.as_bytes())?;
-                w.blob(message.as_bytes())?;
-                w.blob(traceback.as_bytes())
+            Message::Exception(e) | Message::RpcException(e) => {
+                w.u32(e.type_id)?;
+                w.blob(e.name.as_bytes())?;
+                w.blob(e.message.as_bytes())?;
+                w.blob(e.traceback.as_bytes())
             }
             Message::Fault(FaultReport { cause, pc, value }) => {
                 w.u32(cause)?;
                 w.u32(pc)?;
                 w.u32(value)
+            }
+            Message::RpcCall {
+                service,
+                is_async,
+                tags,
+                args,
+            } => {
+                w.u32(service)?;
+                w.u8(is_async as u8)?;
+                w.blob(tags)?;
+                w.blob(args)
+            }
+            Message::RpcReturn { tags, value } => {
+                w.blob(tags)?;
+                w.blob(value)
             }
         }
     }
@@ -254,17 +298,37 @@ impl<'a> Message<'a> {
             },
             MessageKind::Log => Message::Log { text: r.text()? },
             MessageKind::Finished => Message::Finished { cycles: r.u64()? },
-            MessageKind::Exception => Message::Exception(ExceptionReport {
-                type_id: r.u32()?,
-                name: r.text()?,
-                message: r.text()?,
-                traceback: r.text()?,
-            }),
+            MessageKind::Exception => Message::Exception(ExceptionReport::read(&mut r)?),
+            MessageKind::RpcException => Message::RpcException(ExceptionReport::read(&mut r)?),
             MessageKind::Fault => Message::Fault(FaultReport {
                 cause: r.u32()?,
                 pc: r.u32()?,
                 value: r.u32()?,
             }),
+            MessageKind::RpcCall => {
+                let service = r.u32()?;
+                let is_async = match r.u8()? {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(Error::BadField),
+                };
+                let (tags, args) = (r.blob()?, r.blob()?);
+                rpc::walk(tags, args, &mut |_| {})?;
+                Message::RpcCall {
+                    service,
+                    is_async,
+                    tags,
+                    args,
+                }
+            }
+            MessageKind::RpcReturn => {
+                let (tags, value) = (r.blob()?, r.blob()?);
+                if rpc::type_len(tags)? != tags.len() {
+                    return Err(Error::BadField);
+                }
+                rpc::walk(tags, value, &mut |_| {})?;
+                Message::RpcReturn { tags, value }
+            }
         };
         r.finish()?;
         Ok(m)
@@ -327,9 +391,49 @@ mod tests {
                 pc: 0x4000_0020,
                 value: 0,
             }),
+            Message::RpcCall {
+                service: 3,
+                is_async: true,
+                tags: b"is",
+                args: &[5, 0, 0, 0, 2, 0, 0, 0, b'o', b'k'],
+            },
+            Message::RpcReturn {
+                tags: b"b",
+                value: &[1],
+            },
+            Message::RpcException(ExceptionReport {
+                type_id: 0,
+                name: "ValueError",
+                message: "from the host",
+                traceback: "",
+            }),
         ] {
             round_trip(m);
         }
+    }
+
+    #[test]
+    fn rpc_payloads_must_match_their_types() {
+        let decode_one = |m: Message<'_>| {
+            let mut buf = [0u8; 64];
+            let n = m.encode(1, &mut buf).unwrap();
+            let (f, _) = decode(&buf[..n]).unwrap();
+            Message::decode(&f).map(|_| ())
+        };
+        let call = |tags, args| Message::RpcCall {
+            service: 1,
+            is_async: false,
+            tags,
+            args,
+        };
+        assert_eq!(decode_one(call(b"i", &[1, 2])), Err(Error::Truncated));
+        assert_eq!(decode_one(call(b"", &[1])), Err(Error::TrailingBytes));
+        assert_eq!(decode_one(call(b"q", &[])), Err(Error::BadField));
+        // A return is exactly one value.
+        let ret = |tags, value| Message::RpcReturn { tags, value };
+        assert_eq!(decode_one(ret(b"bb", &[1, 0])), Err(Error::BadField));
+        assert_eq!(decode_one(ret(b"", &[])), Err(Error::Truncated));
+        assert_eq!(decode_one(ret(b"n", &[])), Ok(()));
     }
 
     #[test]

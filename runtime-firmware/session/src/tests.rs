@@ -254,3 +254,49 @@ fn bad_frames_get_error_replies_and_the_session_recovers() {
     s.receive(&frame(Message::Run { entry: BASE + 8 }, 12), &mut link);
     assert_eq!(link.replies(), ["Error(BadEntry)", "Error(BadEntry)"]);
 }
+
+#[test]
+fn rpc_replies_without_a_pending_call_are_refused() {
+    let (mut s, mut link) = session();
+    s.receive(
+        &frame(
+            Message::RpcReturn {
+                tags: b"i",
+                value: &[1, 0, 0, 0],
+            },
+            1,
+        ),
+        &mut link,
+    );
+    s.receive(
+        &frame(
+            Message::RpcException(ExceptionReport {
+                type_id: 0,
+                name: "ValueError",
+                message: "late",
+                traceback: "",
+            }),
+            2,
+        ),
+        &mut link,
+    );
+    // A return whose value does not match its type is refused before anything looks at it.
+    s.receive(
+        &frame(
+            Message::RpcReturn {
+                tags: b"i",
+                value: &[1, 0],
+            },
+            3,
+        ),
+        &mut link,
+    );
+    assert_eq!(
+        link.replies(),
+        [
+            "Error(UnknownMessage)",
+            "Error(UnknownMessage)",
+            "Error(Truncated)"
+        ]
+    );
+}

@@ -1,0 +1,285 @@
+//! RPC values on the wire: a type signature ([`tag`] bytes) followed by the values it describes.
+//!
+//! The signature travels with every call and return, so either side can check a payload without
+//! knowing the function: `(int32, list[float])` is `t 2 i l f`, and its values are the int32, then the
+//! list's length and its floats. Decoding walks the two together, checks every length against the
+//! remaining input and bounds the nesting depth, so a hostile payload is an [`Error`], never a panic
+//! or a deep recursion on the device.
+
+use crate::wire::{Reader, Writer};
+use crate::Error;
+
+/// Type tags: one byte each; `list` is followed by its element type, `tuple` by a count and the
+/// element types.
+pub mod tag {
+    pub const NONE: u8 = b'n';
+    pub const BOOL: u8 = b'b';
+    pub const INT32: u8 = b'i';
+    pub const INT64: u8 = b'I';
+    pub const FLOAT: u8 = b'f';
+    pub const STR: u8 = b's';
+    pub const LIST: u8 = b'l';
+    pub const TUPLE: u8 = b't';
+}
+
+/// How deeply types may nest (`list[list[...]]`): bounds the recursion of every walk.
+pub const MAX_DEPTH: usize = 8;
+
+/// One step of a walk over a value; containers are announced with their length before their items.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Token<'a> {
+    None,
+    Bool(bool),
+    Int32(i32),
+    Int64(i64),
+    Float(f64),
+    Str(&'a str),
+    ListBegin(u32),
+    TupleBegin(u8),
+    End,
+}
+
+/// Checks that `tags` is exactly one well-formed type; returns the bytes it spans.
+pub fn type_len(tags: &[u8]) -> Result<usize, Error> {
+    type_len_at(tags, 0)
+}
+
+fn type_len_at(tags: &[u8], depth: usize) -> Result<usize, Error> {
+    if depth > MAX_DEPTH {
+        return Err(Error::BadField);
+    }
+    match *tags.first().ok_or(Error::Truncated)? {
+        tag::NONE | tag::BOOL | tag::INT32 | tag::INT64 | tag::FLOAT | tag::STR => Ok(1),
+        tag::LIST => Ok(1 + type_len_at(&tags[1..], depth + 1)?),
+        tag::TUPLE => {
+            let count = *tags.get(1).ok_or(Error::Truncated)?;
+            let mut at = 2;
+            for _ in 0..count {
+                at += type_len_at(tags.get(at..).ok_or(Error::Truncated)?, depth + 1)?;
+            }
+            Ok(at)
+        }
+        _ => Err(Error::BadField),
+    }
+}
+
+/// Walks the values of `data` as described by the type list `tags` (zero or more types, e.g. a
+/// call's arguments), handing each token to `visit`. Fails on any mismatch, including bytes left over.
+pub fn walk<'a>(
+    tags: &[u8],
+    data: &'a [u8],
+    visit: &mut dyn FnMut(Token<'a>),
+) -> Result<(), Error> {
+    let mut r = Reader::new(data);
+    let mut at = 0;
+    while at < tags.len() {
+        at += walk_one(&tags[at..], &mut r, visit, 0)?;
+    }
+    r.finish()
+}
+
+/// Whether values of the (well-formed) type at `tags[0..]` occupy no bytes.
+fn takes_no_bytes(tags: &[u8]) -> bool {
+    match tags[0] {
+        tag::NONE => true,
+        tag::TUPLE => {
+            let mut at = 2;
+            for _ in 0..tags[1] {
+                if !takes_no_bytes(&tags[at..]) {
+                    return false;
+                }
+                at += type_len(&tags[at..]).unwrap_or(tags.len());
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Walks one value of type `tags[0..]`; returns the number of tag bytes it used.
+fn walk_one<'a>(
+    tags: &[u8],
+    r: &mut Reader<'a>,
+    visit: &mut dyn FnMut(Token<'a>),
+    depth: usize,
+) -> Result<usize, Error> {
+    let len = type_len_at(tags, depth)?;
+    match tags[0] {
+        tag::NONE => visit(Token::None),
+        tag::BOOL => visit(Token::Bool(match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return Err(Error::BadField),
+        })),
+        tag::INT32 => visit(Token::Int32(r.u32()? as i32)),
+        tag::INT64 => visit(Token::Int64(r.u64()? as i64)),
+        tag::FLOAT => visit(Token::Float(f64::from_bits(r.u64()?))),
+        tag::STR => visit(Token::Str(r.text()?)),
+        tag::LIST => {
+            let count = r.u32()?;
+            visit(Token::ListBegin(count));
+            // Elements of most types take input bytes, so a false count runs out of input; a type
+            // of no bytes (`None`, `()`) cannot, and an absurd count of those is refused.
+            if count > u16::MAX as u32 && takes_no_bytes(&tags[1..]) {
+                return Err(Error::BadField);
+            }
+            for _ in 0..count {
+                walk_one(&tags[1..], r, visit, depth + 1)?;
+            }
+            visit(Token::End);
+        }
+        tag::TUPLE => {
+            let count = tags[1];
+            visit(Token::TupleBegin(count));
+            let mut at = 2;
+            for _ in 0..count {
+                at += walk_one(&tags[at..], r, visit, depth + 1)?;
+            }
+            visit(Token::End);
+        }
+        _ => return Err(Error::BadField),
+    }
+    Ok(len)
+}
+
+/// Writes values in the layout [`walk`] reads; the caller writes them in the order of its type list.
+pub struct ValueWriter<'a> {
+    w: Writer<'a>,
+}
+
+impl<'a> ValueWriter<'a> {
+    pub fn new(out: &'a mut [u8]) -> Self {
+        ValueWriter {
+            w: Writer::new(out),
+        }
+    }
+
+    pub fn bool(&mut self, v: bool) -> Result<(), Error> {
+        self.w.u8(v as u8)
+    }
+
+    pub fn int32(&mut self, v: i32) -> Result<(), Error> {
+        self.w.u32(v as u32)
+    }
+
+    pub fn int64(&mut self, v: i64) -> Result<(), Error> {
+        self.w.u64(v as u64)
+    }
+
+    pub fn float(&mut self, v: f64) -> Result<(), Error> {
+        self.w.u64(v.to_bits())
+    }
+
+    pub fn str(&mut self, v: &str) -> Result<(), Error> {
+        self.w.blob(v.as_bytes())
+    }
+
+    /// Starts a list of `count` elements; the elements follow.
+    pub fn list(&mut self, count: u32) -> Result<(), Error> {
+        self.w.u32(count)
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.w.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    extern crate std;
+    use std::vec::Vec;
+
+    fn tokens<'a>(tags: &[u8], data: &'a [u8]) -> Result<Vec<Token<'a>>, Error> {
+        let mut out = Vec::new();
+        walk(tags, data, &mut |t| out.push(t))?;
+        Ok(out)
+    }
+
+    #[test]
+    fn a_call_round_trips() {
+        // f(int32, list[float], (str, bool), int64, None)
+        let tags = b"ilft\x02sbIn";
+        let mut buf = [0u8; 128];
+        let mut w = ValueWriter::new(&mut buf);
+        w.int32(-7).unwrap();
+        w.list(2).unwrap();
+        w.float(1.5).unwrap();
+        w.float(-0.25).unwrap();
+        w.str("hi").unwrap();
+        w.bool(true).unwrap();
+        w.int64(1 << 40).unwrap();
+        let n = w.len();
+        assert_eq!(
+            tokens(tags, &buf[..n]).unwrap(),
+            [
+                Token::Int32(-7),
+                Token::ListBegin(2),
+                Token::Float(1.5),
+                Token::Float(-0.25),
+                Token::End,
+                Token::TupleBegin(2),
+                Token::Str("hi"),
+                Token::Bool(true),
+                Token::End,
+                Token::Int64(1 << 40),
+                Token::None,
+            ]
+        );
+    }
+
+    #[test]
+    fn type_lengths() {
+        assert_eq!(type_len(b"i"), Ok(1));
+        assert_eq!(type_len(b"lli"), Ok(3));
+        assert_eq!(type_len(b"t\x02ilf"), Ok(5));
+        assert_eq!(type_len(b"t\x02i"), Err(Error::Truncated));
+        assert_eq!(type_len(b"x"), Err(Error::BadField));
+        assert_eq!(type_len(b""), Err(Error::Truncated));
+        assert_eq!(
+            type_len(&[tag::LIST; 20]),
+            Err(Error::BadField),
+            "nesting is bounded"
+        );
+    }
+
+    #[test]
+    fn mismatched_payloads_are_errors() {
+        assert_eq!(tokens(b"i", &[1, 2]), Err(Error::Truncated));
+        assert_eq!(tokens(b"i", &[1, 2, 3, 4, 5]), Err(Error::TrailingBytes));
+        assert_eq!(tokens(b"b", &[2]), Err(Error::BadField));
+        assert_eq!(
+            tokens(b"s", &[2, 0, 0, 0, 0xff, 0xfe]),
+            Err(Error::BadField)
+        );
+        // A list claiming four billion elements ends at the input's end.
+        assert_eq!(tokens(b"li", &[0xff; 4]), Err(Error::Truncated));
+        assert_eq!(tokens(b"ln", &[0xff; 4]), Err(Error::BadField));
+        assert_eq!(tokens(b"lt\x01n", &[0xff; 4]), Err(Error::BadField));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        // A small deterministic generator: every tag/payload pair must decode or fail cleanly.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet = b"nbiIfslt\x00\x01\x02\x03x";
+        for _ in 0..20_000 {
+            let tags: Vec<u8> = (0..next() % 8)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let data: Vec<u8> = (0..next() % 24).map(|_| next() as u8 % 4).collect();
+            let _ = tokens(&tags, &data);
+        }
+    }
+}
