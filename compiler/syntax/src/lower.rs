@@ -161,10 +161,20 @@ impl Lowerer {
             return self.unsupported(tp.range, "type parameters");
         }
         for d in &f.decorator_list {
-            let known = matches!(&d.expression, py::Expr::Name(n)
-                if matches!(n.id.as_str(), "kernel" | "portable" | "rpc" | "host_only" | "staticmethod"));
-            if !known {
-                return self.unsupported(d.range, "this decorator");
+            let name = match &d.expression {
+                py::Expr::Name(n) => n.id.as_str(),
+                _ => "",
+            };
+            match name {
+                "kernel" | "portable" | "staticmethod" => {}
+                // A standalone program has no host process to run these in.
+                "rpc" | "host_only" => return self.error(
+                    d.range,
+                    format!(
+                        "`@{name}` functions run on the host: a standalone kernel program has none"
+                    ),
+                ),
+                _ => return self.unsupported(d.range, "this decorator"),
             }
         }
         let p = &f.parameters;

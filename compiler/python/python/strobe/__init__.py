@@ -1,8 +1,9 @@
 """Strobe's Python package.
 
-For now this provides the kernel-language names that plain CPython lacks (``int32``, ``int64``), so
-that standalone kernel programs also run unchanged under ``python3`` (the conformance tests compare
-the two). The experiment API (``@kernel``, ``EnvExperiment``, ...) arrives with the Python module.
+For now this provides the kernel-language names that plain CPython lacks (``int32``, ``int64``, the
+``@kernel``/``@portable`` decorators, ARTIQ's units), so that standalone kernel programs also run
+unchanged under ``python3`` (the conformance tests compare the two). The experiment API
+(``EnvExperiment``, ``@rpc``, ...) arrives with the Python module.
 """
 
 
@@ -16,7 +17,17 @@ def int64(value):
     return int(value)
 
 
-__all__ = ["int32", "int64"]
+def kernel(function):
+    """Marks a function compiled for the core device; on the host it is the plain function."""
+    return function
+
+
+def portable(function):
+    """Marks a function that runs on either side; on the host it is the plain function."""
+    return function
+
+
+__all__ = ["int32", "int64", "kernel", "portable"]
 
 
 # ARTIQ's annotation names, so ported kernels keep their signatures.

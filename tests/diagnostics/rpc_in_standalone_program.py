@@ -1,0 +1,8 @@
+@rpc
+def report(x):
+    print(x)
+
+
+@kernel
+def main():
+    report(1)
