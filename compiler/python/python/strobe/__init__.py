@@ -52,19 +52,29 @@ def TTuple(elts):
 __all__ += ["TInt32", "TInt64", "TFloat", "TBool", "TStr", "TNone", "TList", "TTuple"]
 
 
-# ARTIQ's units (`artiq.language.units`); kernels see the same values (compiler/types/src/imports.rs).
-ps = 1e-12
-ns = 1e-9
-us = 1e-6
-ms = 1e-3
-s = 1.0
-mHz = 1e-3
-Hz = 1.0
-kHz = 1e3
-MHz = 1e6
-GHz = 1e9
-mV = 1e-3
-V = 1.0
-dB = 1.0
+from .units import *  # noqa: E402,F401,F403
+from . import units as _units  # noqa: E402
 
-__all__ += ["ps", "ns", "us", "ms", "s", "mHz", "Hz", "kHz", "MHz", "GHz", "mV", "V", "dB"]
+__all__ += _units.__all__
+
+from .arguments import (  # noqa: E402
+    ArgumentError,
+    BooleanValue,
+    EnumerationValue,
+    NoDefault,
+    NumberValue,
+    StringValue,
+)
+from .environment import EnvExperiment, Experiment, HasEnvironment  # noqa: E402
+
+__all__ += [
+    "ArgumentError",
+    "BooleanValue",
+    "EnumerationValue",
+    "NoDefault",
+    "NumberValue",
+    "StringValue",
+    "EnvExperiment",
+    "Experiment",
+    "HasEnvironment",
+]

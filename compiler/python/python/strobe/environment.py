@@ -1,0 +1,56 @@
+"""The experiment classes: ``class Scan(EnvExperiment)`` with ``build()`` and ``run()``, as in ARTIQ.
+
+This part covers arguments; devices and kernels join it with the Python module (issue 4).
+"""
+
+from .arguments import resolve
+
+
+class HasEnvironment:
+    """An object that declares arguments in ``build()``.
+
+    ``arguments`` maps argument names to given values (the command line's ``-p name=value``); the
+    others take their declared defaults.
+    """
+
+    def __init__(self, managers_or_parent=None, *args, arguments=None, **kwargs):
+        if isinstance(managers_or_parent, HasEnvironment):
+            self._arguments = managers_or_parent._arguments
+            self._used = managers_or_parent._used
+        else:
+            self._arguments = dict(arguments or {})
+            self._used = set()
+        self.build(*args, **kwargs)
+
+    def build(self):
+        """Declare arguments (and, later, devices) here."""
+
+    def get_argument(self, key, processor):
+        """The value of argument ``key``, checked by ``processor`` (``NumberValue(...)``, ...)."""
+        self._used.add(key)
+        return resolve(key, processor, self._arguments)
+
+    def setattr_argument(self, key, processor):
+        """``self.<key> = self.get_argument(key, processor)``."""
+        setattr(self, key, self.get_argument(key, processor))
+
+    def unused_arguments(self):
+        """Given arguments that no ``get_argument`` asked for (usually a typo on the command line)."""
+        return sorted(set(self._arguments) - self._used)
+
+
+class Experiment:
+    """The three phases an experiment runs through."""
+
+    def prepare(self):
+        """Before ``run()``: precompute what does not need the hardware."""
+
+    def run(self):
+        raise NotImplementedError("an experiment must define run()")
+
+    def analyze(self):
+        """After ``run()``: process the results."""
+
+
+class EnvExperiment(Experiment, HasEnvironment):
+    """The usual base class of an experiment."""
