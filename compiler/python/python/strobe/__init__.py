@@ -65,6 +65,7 @@ from .arguments import (  # noqa: E402
     NumberValue,
     StringValue,
 )
+from .devices_db import DeviceDB, DeviceError, DeviceManager  # noqa: E402
 from .environment import EnvExperiment, Experiment, HasEnvironment  # noqa: E402
 
 __all__ += [
@@ -74,6 +75,9 @@ __all__ += [
     "NoDefault",
     "NumberValue",
     "StringValue",
+    "DeviceDB",
+    "DeviceError",
+    "DeviceManager",
     "EnvExperiment",
     "Experiment",
     "HasEnvironment",

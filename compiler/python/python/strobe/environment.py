@@ -1,25 +1,29 @@
 """The experiment classes: ``class Scan(EnvExperiment)`` with ``build()`` and ``run()``, as in ARTIQ.
 
-This part covers arguments; devices and kernels join it with the Python module (issue 4).
+This part covers arguments and devices; kernels join it with the Python module (issue 4).
 """
 
 from .arguments import resolve
+from .devices_db import DeviceError
 
 
 class HasEnvironment:
-    """An object that declares arguments in ``build()``.
+    """An object that declares its arguments and devices in ``build()``.
 
     ``arguments`` maps argument names to given values (the command line's ``-p name=value``); the
-    others take their declared defaults.
+    others take their declared defaults. ``device_mgr`` (a ``DeviceManager``) makes the devices of
+    ``device_db.py``. An object built with a parent (``Child(self)``) shares both with it.
     """
 
-    def __init__(self, managers_or_parent=None, *args, arguments=None, **kwargs):
+    def __init__(self, managers_or_parent=None, *args, arguments=None, device_mgr=None, **kwargs):
         if isinstance(managers_or_parent, HasEnvironment):
             self._arguments = managers_or_parent._arguments
             self._used = managers_or_parent._used
+            self._device_mgr = managers_or_parent._device_mgr
         else:
             self._arguments = dict(arguments or {})
             self._used = set()
+            self._device_mgr = device_mgr
         self.build(*args, **kwargs)
 
     def build(self):
@@ -33,6 +37,16 @@ class HasEnvironment:
     def setattr_argument(self, key, processor):
         """``self.<key> = self.get_argument(key, processor)``."""
         setattr(self, key, self.get_argument(key, processor))
+
+    def get_device(self, key):
+        """The device ``key`` of the device database."""
+        if self._device_mgr is None:
+            raise DeviceError(f"device `{key}` requested, but the experiment has no device database")
+        return self._device_mgr.get(key)
+
+    def setattr_device(self, key):
+        """``self.<key> = self.get_device(key)``."""
+        setattr(self, key, self.get_device(key))
 
     def unused_arguments(self):
         """Given arguments that no ``get_argument`` asked for (usually a typo on the command line)."""
