@@ -1316,24 +1316,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
             Builtin::Sum => expr(ExprKind::Sum(boxed(vals.remove(0))), ty),
-            Builtin::Sqrt
-            | Builtin::Floor
-            | Builtin::Ceil
-            | Builtin::Fabs
-            | Builtin::Sin
-            | Builtin::Cos
-            | Builtin::Exp
-            | Builtin::Log => {
-                let fun = match b {
-                    Builtin::Sqrt => MathFn::Sqrt,
-                    Builtin::Floor => MathFn::Floor,
-                    Builtin::Ceil => MathFn::Ceil,
-                    Builtin::Fabs => MathFn::Fabs,
-                    Builtin::Sin => MathFn::Sin,
-                    Builtin::Cos => MathFn::Cos,
-                    Builtin::Exp => MathFn::Exp,
-                    _ => MathFn::Log,
-                };
+            Builtin::Math(fun) => {
                 let arg = self.coerce(vals.remove(0), &Type::Float);
                 expr(
                     ExprKind::Math {

@@ -2,6 +2,7 @@
 
 use crate::hash::{IdentityHash, SignatureHash};
 use crate::units::LinkUnit;
+pub use strobe_types::MathFn;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FuncId(pub u32);
@@ -242,19 +243,6 @@ pub enum CmpKind {
     Le,
     Gt,
     Ge,
-}
-
-/// Functions of Python's `math` module.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MathFn {
-    Sqrt,
-    Floor,
-    Ceil,
-    Fabs,
-    Sin,
-    Cos,
-    Exp,
-    Log,
 }
 
 /// Timeline and RTIO operations (core device only).

@@ -16,5 +16,8 @@ fn python_unit_tests_pass() {
         .expect("python3 runs");
     let report = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "python unit tests failed:\n{report}");
-    assert!(report.contains("\nOK"), "unexpected unittest report:\n{report}");
+    assert!(
+        report.contains("\nOK"),
+        "unexpected unittest report:\n{report}"
+    );
 }

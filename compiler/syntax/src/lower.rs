@@ -168,12 +168,14 @@ impl Lowerer {
             match name {
                 "kernel" | "portable" | "staticmethod" => {}
                 // A standalone program has no host process to run these in.
-                "rpc" | "host_only" => return self.error(
-                    d.range,
-                    format!(
+                "rpc" | "host_only" => {
+                    return self.error(
+                        d.range,
+                        format!(
                         "`@{name}` functions run on the host: a standalone kernel program has none"
                     ),
-                ),
+                    )
+                }
                 _ => return self.unsupported(d.range, "this decorator"),
             }
         }

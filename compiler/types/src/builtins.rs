@@ -17,15 +17,8 @@ pub enum Builtin {
     Sum,
     Round,
     Enumerate,
-    // `math` functions (reached as `math.f` or through `from math import f`).
-    Sqrt,
-    Floor,
-    Ceil,
-    Fabs,
-    Sin,
-    Cos,
-    Exp,
-    Log,
+    /// A `math` function (reached as `math.f` or through `from math import f`).
+    Math(MathFn),
     // The timeline and RTIO (core device only).
     NowMu,
     AtMu,
@@ -87,28 +80,22 @@ impl Builtin {
     }
 
     pub fn name(self) -> &'static str {
+        if let Builtin::Math(f) = self {
+            return f.name();
+        }
         Self::NAMES
             .iter()
-            .chain(Self::MATH.iter())
             .find(|(_, b)| *b == self)
             .map(|(n, _)| *n)
             .unwrap_or("?")
     }
 
-    const MATH: [(&'static str, Builtin); 8] = [
-        ("sqrt", Builtin::Sqrt),
-        ("floor", Builtin::Floor),
-        ("ceil", Builtin::Ceil),
-        ("fabs", Builtin::Fabs),
-        ("sin", Builtin::Sin),
-        ("cos", Builtin::Cos),
-        ("exp", Builtin::Exp),
-        ("log", Builtin::Log),
-    ];
-
     /// A function of Python's `math` module that kernels support.
     pub fn math(name: &str) -> Option<Builtin> {
-        Self::MATH.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+        MathFn::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .map(Builtin::Math)
     }
 
     /// A constant of Python's `math` module.
@@ -120,6 +107,51 @@ impl Builtin {
             "inf" => Some(f64::INFINITY),
             _ => None,
         }
+    }
+}
+
+/// Functions of Python's `math` module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MathFn {
+    Sqrt,
+    Floor,
+    Ceil,
+    Fabs,
+    Sin,
+    Cos,
+    Exp,
+    Log,
+}
+
+impl MathFn {
+    pub const ALL: [MathFn; 8] = [
+        MathFn::Sqrt,
+        MathFn::Floor,
+        MathFn::Ceil,
+        MathFn::Fabs,
+        MathFn::Sin,
+        MathFn::Cos,
+        MathFn::Exp,
+        MathFn::Log,
+    ];
+
+    /// Its name in the `math` module.
+    pub fn name(self) -> &'static str {
+        match self {
+            MathFn::Sqrt => "sqrt",
+            MathFn::Floor => "floor",
+            MathFn::Ceil => "ceil",
+            MathFn::Fabs => "fabs",
+            MathFn::Sin => "sin",
+            MathFn::Cos => "cos",
+            MathFn::Exp => "exp",
+            MathFn::Log => "log",
+        }
+    }
+
+    /// `floor` and `ceil` return an int, the others a float.
+    pub fn returns_int(self) -> bool {
+        matches!(self, MathFn::Floor | MathFn::Ceil)
     }
 }
 

@@ -519,14 +519,7 @@ impl Checker<'_> {
                 }
                 Ty::Enumerate(Box::new(elem))
             }
-            Builtin::Sqrt
-            | Builtin::Fabs
-            | Builtin::Sin
-            | Builtin::Cos
-            | Builtin::Exp
-            | Builtin::Log
-            | Builtin::Floor
-            | Builtin::Ceil => {
+            Builtin::Math(f) => {
                 if arity(self, 1..=1) {
                     let t = self.expr(ctx, &args[0]);
                     self.deferred.push(Deferred::Numeric {
@@ -535,7 +528,7 @@ impl Checker<'_> {
                         span: args[0].span,
                     });
                 }
-                if matches!(b, Builtin::Floor | Builtin::Ceil) {
+                if f.returns_int() {
                     Ty::Int32
                 } else {
                     Ty::Float

@@ -18,7 +18,7 @@ mod solve;
 mod stmt;
 mod ty;
 
-pub use builtins::{Builtin, ListMethod};
+pub use builtins::{Builtin, ListMethod, MathFn};
 pub use consts::ConstValue;
 pub use imports::UNITS;
 pub use infer::{check_program, ArgSource};
