@@ -23,6 +23,19 @@ fn sim_build() -> SimBuild {
     .expect("simulator build")
 }
 
+/// Connects to a running simulator and makes a compiler for the device it reports.
+fn connect(build: &SimBuild, sim: &SimDevice) -> (Device, Compiler) {
+    let device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
+    let info = device.info().expect("info");
+    let platform = Platform::for_device(
+        info.clock_hz as u64,
+        info.kernel_base,
+        &build.firmware.exports,
+        build.rtio_registers,
+    );
+    (device, Compiler::for_platform(None, platform))
+}
+
 struct Run {
     code: Option<i32>,
     stdout: String,
@@ -248,15 +261,7 @@ fn run_on_an_already_running_device() {
 fn consecutive_kernels_run_their_own_code() {
     let build = sim_build();
     let sim = SimDevice::start(&build).expect("simulator");
-    let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
-    let info = device.info().expect("info");
-    let platform = Platform::for_device(
-        info.clock_hz as u64,
-        info.kernel_base,
-        &build.firmware.exports,
-        build.rtio_registers,
-    );
-    let mut compiler = Compiler::for_platform(None, platform);
+    let (mut device, mut compiler) = connect(&build, &sim);
     for word in ["first", "second", "third"] {
         let source = format!("def main():\n    print(\"{word}\", now_mu() > int64(0))\n");
         let out = compiler
@@ -276,15 +281,8 @@ fn consecutive_kernels_run_their_own_code() {
 fn faults_and_broken_links_leave_the_device_running() {
     let build = sim_build();
     let sim = SimDevice::start(&build).expect("simulator");
-    let mut device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
-    let info = device.info().expect("info");
-    let platform = Platform::for_device(
-        info.clock_hz as u64,
-        info.kernel_base,
-        &build.firmware.exports,
-        build.rtio_registers,
-    );
-    let out = Compiler::for_platform(None, platform)
+    let (mut device, mut compiler) = connect(&build, &sim);
+    let out = compiler
         .compile(&SourceFile::new("faulting.py", FAULTING))
         .expect("compiles");
     let (base, good) = out.image.flat();
