@@ -1,5 +1,5 @@
-//! Kernel-only programs: behaviour CPython cannot show (arena exhaustion), checked against the
-//! expected output written next to each program (`NAME.stdout`).
+//! Kernel-only programs: behaviour CPython cannot show (arena exhaustion, `with sequential` blocks),
+//! checked against the expected output written next to each program (`NAME.stdout`).
 
 mod support;
 

@@ -87,6 +87,44 @@ pub struct Stmt {
     pub span: Span,
 }
 
+impl Stmt {
+    /// Calls `f` on each statement block directly inside this statement, in source order (bodies,
+    /// `else` blocks, handlers, `finally`). A nested function's body is not one: it is another scope.
+    pub fn for_each_block<'a>(&'a self, mut f: impl FnMut(&'a [Stmt])) {
+        match &self.kind {
+            StmtKind::If { body, orelse, .. }
+            | StmtKind::While { body, orelse, .. }
+            | StmtKind::For { body, orelse, .. } => {
+                f(body);
+                f(orelse);
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                f(body);
+                handlers.iter().for_each(|h| f(&h.body));
+                f(orelse);
+                f(finalbody);
+            }
+            StmtKind::With { body, .. } => f(body),
+            StmtKind::Expr(_)
+            | StmtKind::Assign { .. }
+            | StmtKind::AnnAssign { .. }
+            | StmtKind::AugAssign { .. }
+            | StmtKind::Return(_)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Raise(_)
+            | StmtKind::Assert { .. }
+            | StmtKind::FunctionDef(_) => {}
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum StmtKind {
     Expr(Expr),

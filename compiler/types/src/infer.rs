@@ -169,27 +169,7 @@ impl<'m> Checker<'m> {
                     let id = self.add_def(f, DefKind::Nested { parent }, q);
                     self.nested_by_span.insert(s.span.start, id);
                 }
-                StmtKind::If { body, orelse, .. }
-                | StmtKind::While { body, orelse, .. }
-                | StmtKind::For { body, orelse, .. } => {
-                    self.register_nested(body, parent);
-                    self.register_nested(orelse, parent);
-                }
-                StmtKind::Try {
-                    body,
-                    handlers,
-                    orelse,
-                    finalbody,
-                } => {
-                    self.register_nested(body, parent);
-                    for h in handlers {
-                        self.register_nested(&h.body, parent);
-                    }
-                    self.register_nested(orelse, parent);
-                    self.register_nested(finalbody, parent);
-                }
-                StmtKind::With { body, .. } => self.register_nested(body, parent),
-                _ => {}
+                _ => s.for_each_block(|b| self.register_nested(b, parent)),
             }
         }
     }
@@ -660,26 +640,7 @@ fn collect_fields<'a>(
                 annotation,
                 ..
             } => target(t, Some(annotation), out),
-            StmtKind::If { body, orelse, .. }
-            | StmtKind::While { body, orelse, .. }
-            | StmtKind::For { body, orelse, .. } => {
-                collect_fields(body, self_name, out);
-                collect_fields(orelse, self_name, out);
-            }
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
-                collect_fields(body, self_name, out);
-                for h in handlers {
-                    collect_fields(&h.body, self_name, out);
-                }
-                collect_fields(orelse, self_name, out);
-                collect_fields(finalbody, self_name, out);
-            }
-            _ => {}
+            _ => s.for_each_block(|b| collect_fields(b, self_name, out)),
         }
     }
 }
