@@ -81,6 +81,7 @@ pub fn always_exits(body: &[Stmt]) -> bool {
                 || ((always_exits(body) || always_exits(orelse))
                     && handlers.iter().all(|h| always_exits(&h.body)))
         }
+        StmtKind::With { body, .. } => always_exits(body),
         _ => false,
     })
 }
