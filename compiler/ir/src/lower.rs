@@ -1158,23 +1158,16 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     ty,
                 );
             }
-            (Some(Resolution::Call(target)), Ty::Callable(Callable::Method(..))) => {
-                let A::Attribute { value, .. } = &func.kind else {
-                    return expr(ExprKind::None, ty);
+            (Some(Resolution::Call(target)), callee) => {
+                // A method call passes the object it was reached through as the receiver.
+                let receiver = match (callee, &func.kind) {
+                    (Ty::Callable(Callable::Method(..)), A::Attribute { value, .. }) => {
+                        Some(self.expr(value))
+                    }
+                    (Ty::Callable(Callable::Method(..)), _) => return expr(ExprKind::None, ty),
+                    _ => None,
                 };
-                let receiver = self.expr(value);
-                let call_args = self.call_arguments(e, args, keywords, *target, Some(receiver));
-                return expr(
-                    ExprKind::Call {
-                        func: FuncId(target.0),
-                        args: call_args,
-                        line,
-                    },
-                    ty,
-                );
-            }
-            (Some(Resolution::Call(target)), _) => {
-                let call_args = self.call_arguments(e, args, keywords, *target, None);
+                let call_args = self.call_arguments(e, args, keywords, *target, receiver);
                 return expr(
                     ExprKind::Call {
                         func: FuncId(target.0),
