@@ -25,7 +25,7 @@ class ArgumentError(ValueError):
 
 
 class _Processor:
-    def __init__(self, default):
+    def __init__(self, default=NoDefault):
         self._default = default
 
     def has_default(self):
@@ -43,9 +43,6 @@ class _Processor:
 class BooleanValue(_Processor):
     """A yes/no argument."""
 
-    def __init__(self, default=NoDefault):
-        super().__init__(default)
-
     def process(self, value):
         if not isinstance(value, bool):
             raise ArgumentError(f"expects True or False, got {value!r}")
@@ -54,9 +51,6 @@ class BooleanValue(_Processor):
 
 class StringValue(_Processor):
     """A free-form text argument."""
-
-    def __init__(self, default=NoDefault):
-        super().__init__(default)
 
     def process(self, value):
         if not isinstance(value, str):
