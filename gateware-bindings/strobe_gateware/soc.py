@@ -23,7 +23,7 @@ from strobe_gateware.rtio import RTIO
 
 N_OUTPUTS = 8
 N_INPUTS = 2
-ROM_SIZE = 0x10000
+ROM_SIZE = 0x20000
 SRAM_SIZE = 0x10000
 MAIN_RAM_SIZE = 0x100000
 SYS_CLK_HZ = 125_000_000  # nominal: 1 machine unit = 1 cycle = 8 ns

@@ -11,8 +11,8 @@ mod transport;
 
 pub use address::DeviceAddress;
 pub use firmware::{FirmwareError, FirmwareImage};
-pub use session::{Device, DeviceError, Outcome, RunResult};
+pub use session::{Device, DeviceError, Outcome, RpcAnswer, RpcCall, RunResult};
 pub use sim::{SimBuild, SimDevice};
-pub use strobe_protocol::FaultReport;
+pub use strobe_protocol::{rpc as rpc_values, FaultReport};
 pub use trace::{Edge, Trace};
 pub use transport::{SerialTransport, TcpTransport, Transport};

@@ -6,8 +6,10 @@ use std::time::Duration;
 use strobe_protocol::crc::crc32;
 use strobe_protocol::frame::{FrameDecoder, Step};
 use strobe_protocol::message::DeviceInfo;
+use strobe_abi::ExceptionId;
 use strobe_protocol::{
-    ErrorCode, FaultReport, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION,
+    ErrorCode, ExceptionReport, FaultReport, Message, FRAME_OVERHEAD, MAX_PAYLOAD,
+    PROTOCOL_VERSION,
 };
 
 const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
@@ -55,6 +57,30 @@ pub struct RunResult {
     pub outcome: Outcome,
 }
 
+/// A kernel's call of a host function, as the device sent it (see `strobe_protocol::rpc`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RpcCall {
+    pub service: u32,
+    pub is_async: bool,
+    /// Types of the arguments, and the arguments.
+    pub tags: Vec<u8>,
+    pub args: Vec<u8>,
+    /// The type of result the kernel expects (one type).
+    pub ret_tags: Vec<u8>,
+}
+
+/// The host's answer to a synchronous RPC.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RpcAnswer {
+    Return { tags: Vec<u8>, value: Vec<u8> },
+    /// Raised in the kernel as class `type_id` (a builtin id or one of the kernel's own classes).
+    Exception {
+        type_id: u32,
+        name: String,
+        message: String,
+    },
+}
+
 /// A device reply, owned (decoded messages borrow the receive buffer).
 #[derive(Debug)]
 enum Reply {
@@ -62,6 +88,7 @@ enum Reply {
     Ack(u16),
     Error(ErrorCode),
     Log(String),
+    Rpc(RpcCall),
     Done(Outcome),
     Other(String),
 }
@@ -148,6 +175,19 @@ impl Device {
                     traceback: e.traceback.to_string(),
                 }),
                 Message::Fault(f) => Reply::Done(Outcome::Fault(f)),
+                Message::RpcCall {
+                    service,
+                    is_async,
+                    tags,
+                    args,
+                    ret_tags,
+                } => Reply::Rpc(RpcCall {
+                    service,
+                    is_async,
+                    tags: tags.to_vec(),
+                    args: args.to_vec(),
+                    ret_tags: ret_tags.to_vec(),
+                }),
                 other => Reply::Other(format!("{other:?}")),
             });
         }
@@ -207,7 +247,7 @@ impl Device {
                     return Ok(info);
                 }
                 // Replies to an earlier, interrupted exchange.
-                Reply::Ack(_) | Reply::Log(_) | Reply::Done(_) => continue,
+                Reply::Ack(_) | Reply::Log(_) | Reply::Done(_) | Reply::Rpc(_) => continue,
                 Reply::Error(code) => {
                     return Err(DeviceError::Refused {
                         code,
@@ -249,11 +289,27 @@ impl Device {
         self.expect_ack(seq, "finishing the upload")
     }
 
-    /// Runs the loaded kernel from `entry`, passing its output to `on_output` as it arrives.
+    /// Runs the loaded kernel from `entry`, passing its output to `on_output` as it arrives. A kernel
+    /// that calls the host gets an exception: use [`Device::run_with_rpc`] to serve its calls.
     pub fn run(
         &mut self,
         entry: u32,
+        on_output: impl FnMut(&str),
+    ) -> Result<RunResult, DeviceError> {
+        self.run_with_rpc(entry, on_output, |call| RpcAnswer::Exception {
+            type_id: ExceptionId::RuntimeError as u32,
+            name: "RuntimeError".into(),
+            message: format!("no host function for RPC service {}", call.service),
+        })
+    }
+
+    /// Runs the loaded kernel, serving its RPCs with `on_rpc` (whose answer to an async call is
+    /// dropped) while they arrive, in order.
+    pub fn run_with_rpc(
+        &mut self,
+        entry: u32,
         mut on_output: impl FnMut(&str),
+        mut on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
     ) -> Result<RunResult, DeviceError> {
         let seq = self.send(&Message::Run { entry })?;
         self.expect_ack(seq, "starting the kernel")?;
@@ -263,6 +319,27 @@ impl Device {
                 Reply::Log(text) => {
                     on_output(&text);
                     output.push_str(&text);
+                }
+                Reply::Rpc(call) => {
+                    let answer = on_rpc(&call);
+                    if call.is_async {
+                        continue;
+                    }
+                    match &answer {
+                        RpcAnswer::Return { tags, value } => {
+                            self.send(&Message::RpcReturn { tags, value })?
+                        }
+                        RpcAnswer::Exception {
+                            type_id,
+                            name,
+                            message,
+                        } => self.send(&Message::RpcException(ExceptionReport {
+                            type_id: *type_id,
+                            name,
+                            message,
+                            traceback: "",
+                        }))?,
+                    };
                 }
                 Reply::Done(outcome) => return Ok(RunResult { output, outcome }),
                 Reply::Error(code) => {

@@ -6,7 +6,7 @@
 #![no_std]
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// A kernel string: pointer + byte length (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -210,6 +210,7 @@ pub const DEVICE_SYMBOLS: &[(&str, &str)] = &[
     ("__strobe_rtio_output_slow", "fn(channel: u32, timestamp: i64, value: u32, status: u32) /* after an inline write saw `status` != 0 */"),
     ("__strobe_rtio_gate", "fn(channel: u32, enable: u32)"),
     ("__strobe_rtio_input_timestamp", "fn(channel: u32, deadline: i64) -> i64 /* -1 when no edge before the deadline */"),
+    ("__strobe_rpc", "fn(service: u32, flags: u32 /* 1: async */, tags: *const u8, tags_len: u32 /* argc argument types, then the result type */, argc: u32, args: *const *const u8, ret: *mut u8) /* host exceptions become pending */"),
 ];
 
 /// The timeline cursor `now_mu` (`i64`), a global in the firmware that kernels read and write.

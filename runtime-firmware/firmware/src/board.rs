@@ -7,7 +7,7 @@ use strobe_kernel_rt::{arena, exceptions, output};
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
 use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
-use strobe_session::{Board, ExceptionReport, FaultReport, RunOutcome};
+use strobe_session::{Board, ExceptionReport, FaultReport, KernelHost, RunOutcome};
 
 const KERNEL_REGION: usize = MAIN_RAM.size / 2;
 /// A kernel's timeline starts this far ahead of the RTIO counter (1 ms at 125 MHz, as ARTIQ's
@@ -16,13 +16,18 @@ const INITIAL_SLACK_MU: i64 = 125_000;
 /// At the end of a run the device waits for its output events to be played, up to this far ahead.
 const MAX_DRAIN_MU: i64 = 1 << 24;
 
-/// The host's log callback while a kernel runs (null otherwise).
-static mut LOG: Option<*mut dyn FnMut(&str)> = None;
+/// The host link while a kernel runs (none otherwise).
+static mut HOST: Option<*mut dyn KernelHost> = None;
+
+/// The host link of the running kernel, if one runs.
+pub fn host() -> Option<&'static mut dyn KernelHost> {
+    // SAFETY: set only for the duration of `run` (single-threaded), and the pointee outlives it.
+    unsafe { HOST.map(|h| &mut *h) }
+}
 
 /// Kernel output (print) from the runtime: forwarded to the host.
 pub fn kernel_output(_fd: u32, data: &[u8]) {
-    // SAFETY: set only for the duration of `run`, single-threaded.
-    if let Some(log) = unsafe { LOG } {
+    if let Some(host) = host() {
         let mut rest = data;
         while !rest.is_empty() {
             let (text, used) = match core::str::from_utf8(rest) {
@@ -36,8 +41,7 @@ pub fn kernel_output(_fd: u32, data: &[u8]) {
                 }
                 Err(_) => ("\u{fffd}", 1),
             };
-            // SAFETY: the pointer is live while `run` is on the stack.
-            unsafe { (*log)(text) };
+            host.log(text);
             rest = &rest[used..];
         }
     }
@@ -97,7 +101,7 @@ impl Board for CoreDevice {
         unsafe { core::slice::from_raw_parts_mut(MAIN_RAM.base as *mut u8, KERNEL_REGION) }
     }
 
-    fn run<'b>(&'b mut self, entry: u32, log: &mut dyn FnMut(&str)) -> RunOutcome<'b> {
+    fn run<'b>(&'b mut self, entry: u32, host: &mut dyn KernelHost) -> RunOutcome<'b> {
         // SAFETY: the second half of main RAM is the arena; a new run starts it empty.
         unsafe {
             arena::set_region(
@@ -106,12 +110,11 @@ impl Board for CoreDevice {
             )
         };
         exceptions::__strobe_exception_clear();
-        // SAFETY: erase the callback's lifetime for the duration of this call only.
+        // SAFETY: erase the link's lifetime for the duration of this call only.
         unsafe {
-            LOG = Some(core::mem::transmute::<
-                &mut dyn FnMut(&str),
-                *mut dyn FnMut(&str),
-            >(log))
+            HOST = Some(core::mem::transmute::<&mut dyn KernelHost, *mut dyn KernelHost>(
+                host,
+            ))
         };
         let start = crate::rtio::__strobe_rtio_counter();
         // SAFETY: single-threaded; kernels are not running yet.
@@ -122,7 +125,7 @@ impl Board for CoreDevice {
         crate::rtio::drain(MAX_DRAIN_MU);
         output::flush_stdout();
         // SAFETY: as above.
-        unsafe { LOG = None };
+        unsafe { HOST = None };
         if let Err(t) = result {
             return RunOutcome::Fault(FaultReport {
                 cause: t.cause,

@@ -5,7 +5,7 @@ use core::hint::black_box;
 
 pub fn keep() {
     use strobe_kernel_rt::{arena, exceptions, numeric, strings};
-    let table: [usize; 22] = [
+    let table: [usize; 23] = [
         arena::__strobe_alloc as *const () as usize,
         arena::__strobe_list_reserve as *const () as usize,
         exceptions::__strobe_raise as *const () as usize,
@@ -28,6 +28,7 @@ pub fn keep() {
         crate::rtio::__strobe_rtio_output_slow as *const () as usize,
         crate::rtio::__strobe_rtio_gate as *const () as usize,
         crate::rtio::__strobe_rtio_input_timestamp as *const () as usize,
+        crate::rpc::__strobe_rpc as *const () as usize,
     ];
     black_box(table);
     // SAFETY: taking addresses only.

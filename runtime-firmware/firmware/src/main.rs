@@ -5,14 +5,12 @@
 
 mod board;
 mod exports;
+mod rpc;
 mod rtio;
 mod trap;
 mod uart;
 
-use strobe_session::Session;
-
-/// UART polls without a byte (about 20 cycles each) after which a half-received frame is dropped.
-const IDLE_RESET_POLLS: u32 = 50_000;
+use strobe_session::{Session, IDLE_RESET_POLLS};
 
 core::arch::global_asm!(
     ".section .text.start",

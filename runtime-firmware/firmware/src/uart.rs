@@ -27,4 +27,11 @@ impl strobe_session::Link for UartLink {
     fn send(&mut self, bytes: &[u8]) {
         write(bytes);
     }
+
+    fn poll(&mut self) -> strobe_session::Poll {
+        match read_byte() {
+            Some(b) => strobe_session::Poll::Byte(b),
+            None => strobe_session::Poll::Empty,
+        }
+    }
 }

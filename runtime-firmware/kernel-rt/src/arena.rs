@@ -61,6 +61,22 @@ pub fn allocate(size: usize, align: usize) -> Option<*mut u8> {
     }
 }
 
+/// The arena's fill level, to [`release`] back to after temporary use.
+pub fn mark() -> usize {
+    // SAFETY: see `allocate`.
+    unsafe { ARENA_USED }
+}
+
+/// Frees everything allocated since `mark` (temporary buffers, e.g. an RPC's encoded arguments).
+pub fn release(mark: usize) {
+    // SAFETY: see `allocate`; only lowers the fill level.
+    unsafe {
+        if mark < ARENA_USED {
+            ARENA_USED = mark;
+        }
+    }
+}
+
 /// Frees everything: called between kernel runs.
 pub fn reset() {
     // SAFETY: see `allocate`.

@@ -59,26 +59,38 @@ pub fn raise_builtin(id: ExceptionId, name: &'static str, message: &'static str)
 pub fn raise_builtin_fmt(id: ExceptionId, name: &'static str, args: core::fmt::Arguments<'_>) {
     let mut text = crate::output::StackBuffer::<160>::new();
     let _ = text.write_fmt(args);
-    let len = text.len;
-    let message = match arena::allocate(len, 1) {
+    let message = arena_bytes(&text.bytes[..text.len]);
+    set_pending(new_exception(id as u32, as_str(name), message));
+}
+
+/// Copies `bytes` into the arena (empty when they do not fit).
+fn arena_bytes(bytes: &[u8]) -> Str {
+    match arena::allocate(bytes.len(), 1) {
         Some(p) => {
-            // SAFETY: `p` has room for `len` bytes.
-            unsafe { core::ptr::copy_nonoverlapping(text.bytes.as_ptr(), p, len) };
+            // SAFETY: `p` has room for `bytes.len()` bytes.
+            unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
             Str {
                 ptr: p,
-                len: len as u32,
+                len: bytes.len() as u32,
             }
         }
         None => Str {
             ptr: core::ptr::null(),
             len: 0,
         },
-    };
-    raise_with_str(id, name, message);
+    }
 }
 
-fn raise_with_str(id: ExceptionId, name: &'static str, message: Str) {
-    let exc = match arena::allocate(
+/// Raises an exception that arrived from elsewhere (an RPC's host exception): class id, name and
+/// message are copied into the arena.
+pub fn raise_named(type_id: u32, name: &str, message: &str) {
+    let (name, message) = (arena_bytes(name.as_bytes()), arena_bytes(message.as_bytes()));
+    set_pending(new_exception(type_id, name, message));
+}
+
+/// An exception object in the arena, or the static MemoryError when even that does not fit.
+fn new_exception(type_id: u32, name: Str, message: Str) -> *mut Exception {
+    match arena::allocate(
         core::mem::size_of::<Exception>(),
         core::mem::align_of::<Exception>(),
     ) {
@@ -86,8 +98,8 @@ fn raise_with_str(id: ExceptionId, name: &'static str, message: Str) {
         Some(p) => unsafe {
             let p = p as *mut Exception;
             p.write(Exception {
-                type_id: id as u32,
-                name: as_str(name),
+                type_id,
+                name,
                 message,
             });
             p
@@ -98,13 +110,21 @@ fn raise_with_str(id: ExceptionId, name: &'static str, message: Str) {
             (*p).name = as_str("MemoryError");
             p
         },
-    };
+    }
+}
+
+/// Makes `exc` the pending exception with an empty traceback.
+fn set_pending(exc: *mut Exception) {
     // SAFETY: single-threaded.
     unsafe {
         __strobe_pending_exception = exc;
         FRAME_COUNT = 0;
         FRAMES_DROPPED = 0;
     }
+}
+
+fn raise_with_str(id: ExceptionId, name: &'static str, message: Str) {
+    set_pending(new_exception(id as u32, as_str(name), message));
 }
 
 /// Raises builtin exception `id` with a constant message at a kernel location: the compiler's one
@@ -134,12 +154,7 @@ pub extern "C" fn __strobe_raise_builtin(
 
 #[no_mangle]
 pub extern "C" fn __strobe_raise(exc: *mut Exception, at: *const SourceLocation) {
-    // SAFETY: single-threaded.
-    unsafe {
-        __strobe_pending_exception = exc;
-        FRAME_COUNT = 0;
-        FRAMES_DROPPED = 0;
-    }
+    set_pending(exc);
     __strobe_traceback_push(at);
 }
 

@@ -10,6 +10,7 @@ pub mod exceptions;
 pub mod float_repr;
 pub mod numeric;
 pub mod output;
+pub mod rpc;
 pub mod strings;
 
 #[cfg(all(feature = "linux-user", target_arch = "riscv32"))]

@@ -11,7 +11,7 @@ pub mod crc;
 pub mod frame;
 pub mod message;
 pub mod rpc;
-mod wire;
+pub mod wire;
 
 pub use frame::{Frame, FrameDecoder, FrameHeader, FRAME_OVERHEAD, HEADER_LEN, MAGIC, MAX_PAYLOAD};
 pub use message::{ErrorCode, ExceptionReport, FaultReport, Message, MessageKind};

@@ -74,6 +74,8 @@ wire_enum! {
         NoKernel = 11,
         /// The entry point lies outside the loaded image.
         BadEntry = 12,
+        /// A kernel is waiting for an RPC reply: only `RpcReturn`, `RpcException` or `Stop` are served.
+        Busy = 13,
     }
 }
 
@@ -132,13 +134,14 @@ pub enum Message<'a> {
     },
     Exception(ExceptionReport<'a>),
     Fault(FaultReport),
-    /// A kernel calls host function `service` with `args` of the types `tags`; an async call
-    /// expects no reply.
+    /// A kernel calls host function `service` with `args` of the types `tags`, expecting a result
+    /// of type `ret_tags` (one type); an async call expects no reply.
     RpcCall {
         service: u32,
         is_async: bool,
         tags: &'a [u8],
         args: &'a [u8],
+        ret_tags: &'a [u8],
     },
     /// The host function's result: one value of type `tags`.
     RpcReturn {
@@ -242,11 +245,13 @@ impl<'a> Message<'a> {
                 is_async,
                 tags,
                 args,
+                ret_tags,
             } => {
                 w.u32(service)?;
                 w.u8(is_async as u8)?;
                 w.blob(tags)?;
-                w.blob(args)
+                w.blob(args)?;
+                w.blob(ret_tags)
             }
             Message::RpcReturn { tags, value } => {
                 w.blob(tags)?;
@@ -312,13 +317,17 @@ impl<'a> Message<'a> {
                     1 => true,
                     _ => return Err(Error::BadField),
                 };
-                let (tags, args) = (r.blob()?, r.blob()?);
+                let (tags, args, ret_tags) = (r.blob()?, r.blob()?, r.blob()?);
                 rpc::walk(tags, args, &mut |_| {})?;
+                if rpc::type_len(ret_tags)? != ret_tags.len() {
+                    return Err(Error::BadField);
+                }
                 Message::RpcCall {
                     service,
                     is_async,
                     tags,
                     args,
+                    ret_tags,
                 }
             }
             MessageKind::RpcReturn => {
@@ -396,6 +405,7 @@ mod tests {
                 is_async: true,
                 tags: b"is",
                 args: &[5, 0, 0, 0, 2, 0, 0, 0, b'o', b'k'],
+                ret_tags: b"n",
             },
             Message::RpcReturn {
                 tags: b"b",
@@ -425,10 +435,20 @@ mod tests {
             is_async: false,
             tags,
             args,
+            ret_tags: b"li",
         };
         assert_eq!(decode_one(call(b"i", &[1, 2])), Err(Error::Truncated));
         assert_eq!(decode_one(call(b"", &[1])), Err(Error::TrailingBytes));
         assert_eq!(decode_one(call(b"q", &[])), Err(Error::BadField));
+        // The expected result is exactly one type.
+        let bad_return = Message::RpcCall {
+            service: 1,
+            is_async: false,
+            tags: b"",
+            args: &[],
+            ret_tags: b"ii",
+        };
+        assert_eq!(decode_one(bad_return), Err(Error::BadField));
         // A return is exactly one value.
         let ret = |tags, value| Message::RpcReturn { tags, value };
         assert_eq!(decode_one(ret(b"bb", &[1, 0])), Err(Error::BadField));

@@ -29,14 +29,55 @@ pub trait Board {
     fn info(&self) -> DeviceInfo;
     /// The memory kernels are loaded into (`info().kernel_base` onwards).
     fn kernel_region(&mut self) -> &mut [u8];
-    /// Runs the loaded kernel from `entry`; `log` sends kernel output to the host as it is produced.
-    fn run<'b>(&'b mut self, entry: u32, log: &mut dyn FnMut(&str)) -> RunOutcome<'b>;
+    /// Runs the loaded kernel from `entry`; `host` carries its output and its RPCs to the host.
+    fn run<'b>(&'b mut self, entry: u32, host: &mut dyn KernelHost) -> RunOutcome<'b>;
 }
 
-/// Where replies go (the UART, a socket).
+/// A kernel's calls to the host (its output and its RPCs), while it runs.
+pub trait KernelHost {
+    /// Kernel output, sent as it is produced.
+    fn log(&mut self, text: &str);
+    /// Sends an RPC; for a synchronous one, waits for the host's answer and hands it to `reply`.
+    fn rpc(&mut self, call: RpcRequest<'_>, reply: &mut dyn FnMut(RpcReply<'_>));
+}
+
+/// An RPC as the kernel makes it: arguments already encoded (see `strobe_protocol::rpc`).
+#[derive(Clone, Copy, Debug)]
+pub struct RpcRequest<'a> {
+    pub service: u32,
+    pub is_async: bool,
+    pub tags: &'a [u8],
+    pub args: &'a [u8],
+    pub ret_tags: &'a [u8],
+}
+
+/// The host's answer to a synchronous RPC.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RpcReply<'a> {
+    Return { tags: &'a [u8], value: &'a [u8] },
+    Exception(ExceptionReport<'a>),
+    /// No answer will come: the host sent `Stop` or the link closed.
+    Stopped,
+}
+
+/// What a [`Link`] has for the device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Poll {
+    Byte(u8),
+    /// Nothing yet.
+    Empty,
+    /// Nothing will ever come (host tests; a UART never closes).
+    Closed,
+}
+
+/// Where replies go (the UART, a socket), and where a running kernel's RPC answers come from.
 pub trait Link {
     fn send(&mut self, bytes: &[u8]);
+    fn poll(&mut self) -> Poll;
 }
+
+/// Polls without a byte after which a half-received frame is dropped (the host went away).
+pub const IDLE_RESET_POLLS: u32 = 50_000;
 
 enum Upload {
     None,
@@ -56,7 +97,7 @@ pub struct Session<B: Board> {
     decoder: FrameDecoder<FRAME_BUFFER>,
     upload: Upload,
     out_seq: u16,
-    out: [u8; 1024],
+    out: [u8; FRAME_BUFFER],
 }
 
 impl<B: Board> Session<B> {
@@ -66,7 +107,7 @@ impl<B: Board> Session<B> {
             decoder: FrameDecoder::new(),
             upload: Upload::None,
             out_seq: 0,
-            out: [0; 1024],
+            out: [0; FRAME_BUFFER],
         }
     }
 
@@ -216,47 +257,129 @@ impl<B: Board> Session<B> {
     }
 
     fn run(&mut self, entry: u32, link: &mut dyn Link) {
-        let mut out_seq = self.out_seq;
-        let mut out = [0u8; 1024];
-        let outcome = {
-            let mut log = |text: &str| {
-                // Long output goes in several messages.
-                for piece in text.as_bytes().chunks(out.len() - FRAME_OVERHEAD - 8) {
-                    let Ok(piece) = core::str::from_utf8(piece) else {
-                        continue;
-                    };
-                    out_seq = out_seq.wrapping_add(1);
-                    if let Ok(n) = (Message::Log { text: piece }).encode(out_seq, &mut out) {
-                        link.send(&out[..n]);
-                    }
-                }
-            };
-            let outcome = self.board.run(entry, &mut log);
-            out_seq = out_seq.wrapping_add(1);
-            let m = match outcome {
-                RunOutcome::Finished { cycles } => Message::Finished { cycles },
-                RunOutcome::Exception(e) => Message::Exception(e),
-                RunOutcome::Fault(f) => Message::Fault(f),
-            };
-            m.encode(out_seq, &mut out).ok().or_else(|| {
-                // Too long for one frame: keep the class and the start of the message.
-                let Message::Exception(e) = m else {
-                    return None;
-                };
-                Message::Exception(ExceptionReport {
+        let mut host = LinkHost {
+            link,
+            decoder: &mut self.decoder,
+            seq: self.out_seq,
+            out: &mut self.out,
+        };
+        let outcome = self.board.run(entry, &mut host);
+        let m = match outcome {
+            RunOutcome::Finished { cycles } => Message::Finished { cycles },
+            RunOutcome::Exception(e) => Message::Exception(e),
+            RunOutcome::Fault(f) => Message::Fault(f),
+        };
+        if !host.send(&m) {
+            // Too long for one frame: keep the class and the start of the message.
+            if let Message::Exception(e) = m {
+                host.send(&Message::Exception(ExceptionReport {
                     type_id: e.type_id,
                     name: prefix(e.name, 64),
                     message: prefix(e.message, 256),
                     traceback: "",
-                })
-                .encode(out_seq, &mut out)
-                .ok()
-            })
-        };
-        if let Some(n) = outcome {
-            link.send(&out[..n]);
+                }));
+            }
         }
-        self.out_seq = out_seq;
+        self.out_seq = host.seq;
+    }
+}
+
+/// The session's side of a running kernel: output and RPC calls go out on the link, RPC answers
+/// come back through the session's frame decoder.
+struct LinkHost<'s> {
+    link: &'s mut dyn Link,
+    decoder: &'s mut FrameDecoder<FRAME_BUFFER>,
+    seq: u16,
+    out: &'s mut [u8; FRAME_BUFFER],
+}
+
+impl LinkHost<'_> {
+    /// Sends `m` as the next frame; false when it does not fit one.
+    fn send(&mut self, m: &Message<'_>) -> bool {
+        self.seq = self.seq.wrapping_add(1);
+        match m.encode(self.seq, &mut self.out[..]) {
+            Ok(n) => {
+                self.link.send(&self.out[..n]);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn refuse(&mut self, code: ErrorCode, of_seq: u16) {
+        self.send(&Message::Error { code, of_seq });
+    }
+
+    /// Waits for the answer to a synchronous RPC. Other requests are refused as `Busy` (the kernel
+    /// is still running), except `Stop`, which ends the wait.
+    fn await_reply(&mut self, reply: &mut dyn FnMut(RpcReply<'_>)) {
+        let mut idle: u32 = 0;
+        loop {
+            let b = match self.link.poll() {
+                Poll::Byte(b) => b,
+                Poll::Closed => return reply(RpcReply::Stopped),
+                Poll::Empty => {
+                    idle = idle.saturating_add(1);
+                    if idle == IDLE_RESET_POLLS && self.decoder.in_frame() {
+                        self.decoder.reset();
+                    }
+                    continue;
+                }
+            };
+            idle = 0;
+            match self.decoder.push(b) {
+                Step::Pending => continue,
+                Step::Rejected(e) => {
+                    let seq = self.decoder.rejected_seq();
+                    self.refuse(e.code(), seq);
+                    continue;
+                }
+                Step::Ready => {}
+            }
+            let Some(frame) = self.decoder.frame() else {
+                continue;
+            };
+            let seq = frame.seq;
+            match Message::decode(&frame) {
+                Ok(Message::RpcReturn { tags, value }) => return reply(RpcReply::Return { tags, value }),
+                Ok(Message::RpcException(e)) => return reply(RpcReply::Exception(e)),
+                Ok(Message::Stop) => {
+                    self.send(&Message::Ack { of_seq: seq });
+                    return reply(RpcReply::Stopped);
+                }
+                Ok(_) => self.refuse(ErrorCode::Busy, seq),
+                Err(e) => self.refuse(e.code(), seq),
+            }
+        }
+    }
+}
+
+impl KernelHost for LinkHost<'_> {
+    fn log(&mut self, text: &str) {
+        // Long output goes in several messages.
+        let room = self.out.len() - FRAME_OVERHEAD - 8;
+        let mut rest = text;
+        while !rest.is_empty() {
+            let piece = prefix(rest, room);
+            self.send(&Message::Log { text: piece });
+            rest = &rest[piece.len()..];
+        }
+    }
+
+    fn rpc(&mut self, call: RpcRequest<'_>, reply: &mut dyn FnMut(RpcReply<'_>)) {
+        let sent = self.send(&Message::RpcCall {
+            service: call.service,
+            is_async: call.is_async,
+            tags: call.tags,
+            args: call.args,
+            ret_tags: call.ret_tags,
+        });
+        if !sent {
+            return reply(RpcReply::Stopped);
+        }
+        if !call.is_async {
+            self.await_reply(reply);
+        }
     }
 }
 

@@ -1,9 +1,10 @@
 //! A board for host tests of the protocol stack (enabled by the `test-board` feature): kernel memory
-//! is a `Vec`, and "running" a kernel reports its first byte: 0 finishes, 1 raises, anything else faults.
+//! is a `Vec`, and "running" a kernel reports its first byte: 0 finishes, 1 raises, 2 makes an RPC,
+//! anything else faults.
 
 extern crate std;
 
-use crate::{Board, ExceptionReport, FaultReport, RunOutcome};
+use crate::{Board, ExceptionReport, FaultReport, KernelHost, RpcReply, RpcRequest, RunOutcome};
 use std::vec::Vec;
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
@@ -41,11 +42,36 @@ impl Board for TestBoard {
         &mut self.memory
     }
 
-    fn run<'b>(&'b mut self, entry: u32, log: &mut dyn FnMut(&str)) -> RunOutcome<'b> {
+    fn run<'b>(&'b mut self, entry: u32, host: &mut dyn KernelHost) -> RunOutcome<'b> {
         self.runs += 1;
-        log("hello from the kernel\n");
+        host.log("hello from the kernel\n");
         match self.memory[(entry - BASE) as usize] {
             0 => RunOutcome::Finished { cycles: 1234 },
+            // Calls host service 7 with (5,) expecting an int32, and finishes with the answer as cycles.
+            2 => {
+                let mut answer = None;
+                host.rpc(
+                    RpcRequest {
+                        service: 7,
+                        is_async: false,
+                        tags: b"i",
+                        args: &[5, 0, 0, 0],
+                        ret_tags: b"i",
+                    },
+                    &mut |reply| {
+                        answer = Some(match reply {
+                            RpcReply::Return { value, .. } => {
+                                i32::from_le_bytes([value[0], value[1], value[2], value[3]]) as u64
+                            }
+                            RpcReply::Exception(_) => 1_000_001,
+                            RpcReply::Stopped => 1_000_002,
+                        })
+                    },
+                );
+                RunOutcome::Finished {
+                    cycles: answer.unwrap_or(0),
+                }
+            }
             1 => RunOutcome::Exception(ExceptionReport {
                 type_id: 4,
                 name: "ValueError",

@@ -10,12 +10,17 @@ use strobe_protocol::frame::decode;
 
 use crate::test_board::{TestBoard, BASE};
 
+/// Replies are captured; bytes queued in `incoming` are what the host sends while a kernel runs.
 #[derive(Default)]
-struct Captured(Vec<u8>);
+struct Captured(Vec<u8>, std::collections::VecDeque<u8>);
 
 impl Link for Captured {
     fn send(&mut self, bytes: &[u8]) {
         self.0.extend_from_slice(bytes);
+    }
+
+    fn poll(&mut self) -> Poll {
+        self.1.pop_front().map(Poll::Byte).unwrap_or(Poll::Closed)
     }
 }
 
@@ -299,4 +304,56 @@ fn rpc_replies_without_a_pending_call_are_refused() {
             "Error(Truncated)"
         ]
     );
+}
+
+/// Runs the test board's RPC kernel (byte 2) with `host_sends` queued as the host's side.
+fn run_rpc_kernel(host_sends: &[Vec<u8>]) -> Vec<String> {
+    let (mut s, mut link) = session();
+    upload(&mut s, &mut link, &[2, 0, 0, 0]);
+    link.replies();
+    for f in host_sends {
+        link.1.extend(f.iter().copied());
+    }
+    s.receive(&frame(Message::Run { entry: BASE }, 9), &mut link);
+    link.replies()
+}
+
+#[test]
+fn a_synchronous_rpc_waits_for_its_answer_and_refuses_other_requests() {
+    let hello = frame(Message::Hello { host_version: PROTOCOL_VERSION }, 10);
+    let answer = frame(
+        Message::RpcReturn {
+            tags: b"i",
+            value: &[42, 0, 0, 0],
+        },
+        11,
+    );
+    assert_eq!(
+        run_rpc_kernel(&[hello, answer]),
+        [
+            "Ack",
+            "Log(\"hello from the kernel\\n\")",
+            "RpcCall { service: 7, is_async: false, tags: [105], args: [5, 0, 0, 0], ret_tags: [105] }",
+            "Error(Busy)",
+            "Finished(42)"
+        ]
+    );
+}
+
+#[test]
+fn an_rpc_ends_on_an_exception_stop_or_closed_link() {
+    let raised = frame(
+        Message::RpcException(ExceptionReport {
+            type_id: 4,
+            name: "ValueError",
+            message: "no",
+            traceback: "",
+        }),
+        11,
+    );
+    assert_eq!(run_rpc_kernel(&[raised]).last().unwrap(), "Finished(1000001)");
+    let stop = frame(Message::Stop, 11);
+    let replies = run_rpc_kernel(&[stop]);
+    assert_eq!(replies[replies.len() - 2..], ["Ack", "Finished(1000002)"]);
+    assert_eq!(run_rpc_kernel(&[]).last().unwrap(), "Finished(1000002)");
 }

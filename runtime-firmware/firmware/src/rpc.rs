@@ -1,0 +1,115 @@
+//! Remote procedure calls from kernels: arguments are encoded from kernel memory, sent to the host
+//! through the session, and the answer is decoded into the kernel's result slot or raised.
+
+use crate::board;
+use strobe_abi::ExceptionId;
+use strobe_kernel_rt::exceptions::{raise_builtin, raise_builtin_fmt, raise_named};
+use strobe_kernel_rt::{arena, rpc as values};
+use strobe_protocol::rpc::{type_len, ValueWriter};
+use strobe_protocol::wire::Reader;
+use strobe_protocol::MAX_PAYLOAD;
+use strobe_session::{RpcReply, RpcRequest};
+
+/// `flags` bit of an async RPC (no answer awaited).
+const ASYNC: u32 = 1;
+/// Room for the arguments: a frame's payload less the call's own fields.
+const ARGS_ROOM: usize = MAX_PAYLOAD as usize - 512;
+
+/// Calls host function `service`. `tags` holds the types of the `argc` arguments, then the result
+/// type; `args[i]` points at argument `i`; a synchronous call's result is written to `ret`. Host
+/// exceptions, a lost link and unencodable values become pending kernel exceptions.
+#[no_mangle]
+pub extern "C" fn __strobe_rpc(
+    service: u32,
+    flags: u32,
+    tags: *const u8,
+    tags_len: u32,
+    argc: u32,
+    args: *const *const u8,
+    ret: *mut u8,
+) {
+    // SAFETY: compiler-emitted constant of `tags_len` bytes.
+    let tags = unsafe { core::slice::from_raw_parts(tags, tags_len as usize) };
+    let mut split = 0;
+    for _ in 0..argc {
+        match tags.get(split..).map(type_len) {
+            Some(Ok(n)) => split += n,
+            _ => return raise_builtin(ExceptionId::RuntimeError, "RuntimeError", "malformed RPC signature"),
+        }
+    }
+    let (arg_tags, ret_tags) = tags.split_at(split);
+    let Some(host) = board::host() else {
+        return raise_builtin(ExceptionId::RuntimeError, "RuntimeError", "RPC outside a kernel run");
+    };
+    let mark = arena::mark();
+    let Some(buffer) = arena::allocate(ARGS_ROOM, 8) else {
+        return raise_builtin(ExceptionId::MemoryError, "MemoryError", "no room to encode RPC arguments");
+    };
+    // SAFETY: just allocated, `ARGS_ROOM` bytes.
+    let buffer = unsafe { core::slice::from_raw_parts_mut(buffer, ARGS_ROOM) };
+    let mut w = ValueWriter::new(buffer);
+    let mut at = 0;
+    for i in 0..argc as usize {
+        // SAFETY: the compiler passes `argc` pointers to values of the signature's types.
+        let encoded = unsafe { values::encode(&arg_tags[at..], *args.add(i), &mut w) };
+        if encoded.is_err() {
+            arena::release(mark);
+            return raise_builtin_fmt(
+                ExceptionId::ValueError,
+                "ValueError",
+                format_args!("RPC arguments larger than {ARGS_ROOM} bytes"),
+            );
+        }
+        at += type_len(&arg_tags[at..]).unwrap_or(0);
+    }
+    let len = w.len();
+    let is_async = flags & ASYNC != 0;
+    let request = RpcRequest {
+        service,
+        is_async,
+        tags: arg_tags,
+        args: &buffer[..len],
+        ret_tags,
+    };
+    let mut outcome: Result<(), values::ValueError> = Ok(());
+    host.rpc(request, &mut |reply| {
+        // The arguments went out: their room is free for the result.
+        arena::release(mark);
+        answer(reply, ret_tags, ret, &mut outcome)
+    });
+    if is_async {
+        arena::release(mark);
+    }
+    if let Err(e) = outcome {
+        match e {
+            values::ValueError::OutOfMemory => {
+                raise_builtin(ExceptionId::MemoryError, "MemoryError", "RPC result does not fit the arena")
+            }
+            values::ValueError::Wire(_) => {
+                raise_builtin(ExceptionId::TypeError, "TypeError", "malformed RPC result")
+            }
+        }
+    }
+}
+
+/// Turns the host's answer into the kernel's result or a pending exception.
+fn answer(reply: RpcReply<'_>, ret_tags: &[u8], ret: *mut u8, outcome: &mut Result<(), values::ValueError>) {
+    match reply {
+        RpcReply::Return { tags, value } if tags == ret_tags => {
+            let mut r = Reader::new(value);
+            // SAFETY: `ret` has room for a value of the result type (compiler-emitted).
+            *outcome = unsafe { values::decode(ret_tags, &mut r, ret) };
+        }
+        RpcReply::Return { .. } => raise_builtin(
+            ExceptionId::TypeError,
+            "TypeError",
+            "the host answered an RPC with a value of another type",
+        ),
+        RpcReply::Exception(e) => raise_named(e.type_id, e.name, e.message),
+        RpcReply::Stopped => raise_builtin(
+            ExceptionId::RuntimeError,
+            "RuntimeError",
+            "the host stopped the kernel during an RPC",
+        ),
+    }
+}

@@ -1,0 +1,182 @@
+//! RPC values between kernel memory and the wire format of `strobe_protocol::rpc`.
+//!
+//! The compiler passes a type signature (tag bytes) with pointers to values laid out as LLVM lays
+//! out the kernel types on rv32 (ilp32): `bool`/`None` one byte, `int32` 4, `int64`/`float` 8
+//! (aligned to 8), `str` a `Str` (8 bytes), `list` a pointer to a `ListHeader`, tuples C structs.
+//! Decoded strings and lists are allocated in the arena.
+
+use crate::arena;
+use strobe_abi::{ListHeader, Str};
+use strobe_protocol::rpc::{self, tag, ValueWriter};
+use strobe_protocol::wire::Reader;
+
+/// Why a value could not be encoded or decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueError {
+    /// Malformed tags or payload, or no room in the output buffer.
+    Wire(strobe_protocol::Error),
+    /// The arena is full.
+    OutOfMemory,
+}
+
+impl From<strobe_protocol::Error> for ValueError {
+    fn from(e: strobe_protocol::Error) -> Self {
+        ValueError::Wire(e)
+    }
+}
+
+/// Size and alignment in kernel memory of the (well-formed) type at `tags[0..]`.
+pub fn layout(tags: &[u8]) -> Result<(usize, usize), ValueError> {
+    Ok(match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
+        tag::NONE | tag::BOOL => (1, 1),
+        tag::INT32 | tag::LIST => (4, 4),
+        tag::INT64 | tag::FLOAT => (8, 8),
+        tag::STR => (8, 4),
+        tag::TUPLE => {
+            let (mut size, mut align) = (0usize, 1usize);
+            for_each_item(tags, &mut |item| {
+                let (s, a) = layout(item)?;
+                size = align_up(size, a) + s;
+                align = align.max(a);
+                Ok(())
+            })?;
+            (align_up(size, align), align)
+        }
+        _ => return Err(strobe_protocol::Error::BadField.into()),
+    })
+}
+
+fn align_up(n: usize, align: usize) -> usize {
+    (n + align - 1) & !(align - 1)
+}
+
+/// Calls `f` with the type of every item of the tuple type at `tags[0..]`, in order.
+fn for_each_item(
+    tags: &[u8],
+    f: &mut dyn FnMut(&[u8]) -> Result<(), ValueError>,
+) -> Result<(), ValueError> {
+    let count = *tags.get(1).ok_or(strobe_protocol::Error::Truncated)?;
+    let mut at = 2;
+    for _ in 0..count {
+        let item = tags.get(at..).ok_or(strobe_protocol::Error::Truncated)?;
+        f(item)?;
+        at += rpc::type_len(item)?;
+    }
+    Ok(())
+}
+
+/// Calls `f` with the type and offset of every item of the tuple type at `tags[0..]`.
+fn for_each_field(
+    tags: &[u8],
+    f: &mut dyn FnMut(&[u8], usize) -> Result<(), ValueError>,
+) -> Result<(), ValueError> {
+    let mut offset = 0;
+    for_each_item(tags, &mut |item| {
+        let (size, align) = layout(item)?;
+        offset = align_up(offset, align);
+        f(item, offset)?;
+        offset += size;
+        Ok(())
+    })
+}
+
+/// Writes the value of type `tags[0..]` at `value` to `w`.
+///
+/// # Safety
+/// `value` points at a live kernel value of that type (compiler-emitted).
+pub unsafe fn encode(tags: &[u8], value: *const u8, w: &mut ValueWriter) -> Result<(), ValueError> {
+    match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
+        tag::NONE => {}
+        tag::BOOL => w.bool(*value != 0)?,
+        tag::INT32 => w.int32((value as *const i32).read())?,
+        tag::INT64 => w.int64((value as *const i64).read())?,
+        tag::FLOAT => w.float((value as *const f64).read())?,
+        tag::STR => {
+            let s = (value as *const Str).read();
+            let bytes = if s.ptr.is_null() {
+                &[][..]
+            } else {
+                core::slice::from_raw_parts(s.ptr, s.len as usize)
+            };
+            w.str(core::str::from_utf8(bytes).unwrap_or("\u{fffd}"))?
+        }
+        tag::LIST => {
+            let header = (value as *const *const ListHeader).read();
+            let (len, data) = if header.is_null() {
+                (0, core::ptr::null())
+            } else {
+                ((*header).len, (*header).data as *const u8)
+            };
+            w.list(len)?;
+            let elem = &tags[1..];
+            let (size, _) = layout(elem)?;
+            for i in 0..len as usize {
+                encode(elem, data.add(i * size), w)?;
+            }
+        }
+        tag::TUPLE => for_each_field(tags, &mut |item, offset| encode(item, value.add(offset), w))?,
+        _ => return Err(strobe_protocol::Error::BadField.into()),
+    }
+    Ok(())
+}
+
+/// Reads a value of type `tags[0..]` from `r` into kernel memory at `out`.
+///
+/// # Safety
+/// `out` has room for a value of that type (compiler-emitted).
+pub unsafe fn decode(tags: &[u8], r: &mut Reader, out: *mut u8) -> Result<(), ValueError> {
+    match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
+        tag::NONE => *out = 0,
+        tag::BOOL => *out = (r.u8()? != 0) as u8,
+        tag::INT32 => (out as *mut u32).write(r.u32()?),
+        tag::INT64 | tag::FLOAT => (out as *mut u64).write(r.u64()?),
+        tag::STR => {
+            let text = r.text()?;
+            let ptr = arena::allocate(text.len(), 1).ok_or(ValueError::OutOfMemory)?;
+            core::ptr::copy_nonoverlapping(text.as_ptr(), ptr, text.len());
+            (out as *mut Str).write(Str {
+                ptr,
+                len: text.len() as u32,
+            });
+        }
+        tag::LIST => {
+            let len = r.u32()?;
+            let elem = &tags[1..];
+            let (size, align) = layout(elem)?;
+            let bytes = (len as usize).checked_mul(size).ok_or(ValueError::OutOfMemory)?;
+            let data = arena::allocate(bytes, align).ok_or(ValueError::OutOfMemory)?;
+            for i in 0..len as usize {
+                decode(elem, r, data.add(i * size))?;
+            }
+            let header = arena::allocate(
+                core::mem::size_of::<ListHeader>(),
+                core::mem::align_of::<ListHeader>(),
+            )
+            .ok_or(ValueError::OutOfMemory)? as *mut ListHeader;
+            header.write(ListHeader {
+                len,
+                cap: len,
+                data,
+            });
+            (out as *mut *mut ListHeader).write(header);
+        }
+        tag::TUPLE => for_each_field(tags, &mut |item, offset| decode(item, r, out.add(offset)))?,
+        _ => return Err(strobe_protocol::Error::BadField.into()),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    extern crate std;
+
+    #[test]
+    fn layouts_follow_the_c_struct_rules() {
+        assert_eq!(layout(b"i").unwrap(), (4, 4));
+        assert_eq!(layout(b"t\x02if").unwrap(), (16, 8));
+        assert_eq!(layout(b"t\x03bsb").unwrap(), (16, 4));
+        assert_eq!(layout(b"t\x00").unwrap(), (0, 1));
+        assert!(layout(b"q").is_err());
+    }
+}
