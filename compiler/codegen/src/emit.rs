@@ -386,6 +386,18 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             "__strobe_rtio_gate" => void.fn_type(&[i32t.into(), i32t.into()], false),
             "__strobe_rtio_input_timestamp" => i64t.fn_type(&[i32t.into(), i64t.into()], false),
+            "__strobe_rpc" => void.fn_type(
+                &[
+                    i32t.into(),
+                    i32t.into(),
+                    ptr.into(),
+                    i32t.into(),
+                    i32t.into(),
+                    ptr.into(),
+                    ptr.into(),
+                ],
+                false,
+            ),
             other => panic!("runtime function `{other}` is not in the kernel ABI table"),
         };
         debug_assert!(strobe_abi::RUNTIME_SYMBOLS

@@ -62,6 +62,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.check_exception(*line)?;
                 v.unwrap_or_else(|| self.ctx.i8_type().const_zero().into())
             }
+            ExprKind::Rpc {
+                service,
+                is_async,
+                args,
+                line,
+            } => self.rpc(*service, *is_async, args, &e.ty, *line)?,
             ExprKind::New { class, init, line } => {
                 let st = self.object_type(*class);
                 let obj = self.alloc(st.size_of_abi(self).max(1), st.align_of_abi(self), *line)?;

@@ -10,6 +10,7 @@
 mod emit;
 mod expr;
 mod print;
+mod rpc;
 mod stmt;
 mod target;
 mod types;

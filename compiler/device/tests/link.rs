@@ -5,17 +5,29 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
-use strobe_device::{Device, DeviceError, FaultReport, Outcome, SerialTransport, TcpTransport};
+use strobe_device::{
+    Device, DeviceError, FaultReport, Outcome, RpcAnswer, SerialTransport, TcpTransport,
+};
 use strobe_protocol::{ErrorCode, Message};
 use strobe_session::test_board::{TestBoard, BASE};
-use strobe_session::{Link, Session};
+use strobe_session::{Link, Poll, Session};
 
-struct Writer<W: Write>(W);
+/// The device's link: replies go to `W`; a running kernel's RPC answers are read from `R`.
+struct Writer<W: Write, R: Read>(W, R);
 
-impl<W: Write> Link for Writer<W> {
+impl<W: Write, R: Read> Link for Writer<W, R> {
     fn send(&mut self, bytes: &[u8]) {
         let _ = self.0.write_all(bytes);
         let _ = self.0.flush();
+    }
+
+    fn poll(&mut self) -> Poll {
+        let mut b = [0u8; 1];
+        match self.1.read(&mut b) {
+            Ok(1) => Poll::Byte(b[0]),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => Poll::Empty,
+            _ => Poll::Closed,
+        }
     }
 }
 
@@ -25,7 +37,7 @@ fn serve_tcp(listener: TcpListener) {
     for stream in listener.incoming() {
         let Ok(stream) = stream else { return };
         let mut reader = stream.try_clone().expect("clone");
-        let mut link = Writer(stream);
+        let mut link = Writer(stream.try_clone().expect("clone"), stream);
         let mut buf = [0u8; 4096];
         loop {
             match reader.read(&mut buf) {
@@ -50,7 +62,8 @@ fn serial_link_over_a_pty_pair() {
     // The device end: the session reading the master side.
     thread::spawn(move || {
         let mut reader = master.try_clone_native().expect("clone");
-        let mut link = Writer(master);
+        let input = master.try_clone_native().expect("clone");
+        let mut link = Writer(master, input);
         let mut session = Session::new(TestBoard::new(64 * 1024));
         let mut buf = [0u8; 1024];
         loop {
@@ -168,4 +181,38 @@ fn corrupt_frames_get_error_replies() {
         TcpTransport::connect("127.0.0.1", port).expect("connect"),
     ));
     assert!(device.is_ok());
+}
+
+#[test]
+fn a_kernel_rpc_is_served_by_the_host() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || serve_tcp(listener));
+    let mut device = Device::connect(Box::new(
+        TcpTransport::connect("127.0.0.1", port).expect("connect"),
+    ))
+    .expect("handshake");
+    device.upload(&image(3, 16)).expect("upload");
+    let mut calls = Vec::new();
+    let result = device
+        .run_with_rpc(
+            BASE,
+            |_| {},
+            |call| {
+                calls.push(call.clone());
+                RpcAnswer::Return {
+                    tags: b"i".to_vec(),
+                    value: 42i32.to_le_bytes().to_vec(),
+                }
+            },
+        )
+        .expect("run");
+    // The test board reports the answer as its cycle count.
+    assert_eq!(result.outcome, Outcome::Finished { cycles: 42 });
+    assert_eq!(calls.len(), 1);
+    assert_eq!((calls[0].service, calls[0].is_async), (7, false));
+    assert_eq!(calls[0].args, 5i32.to_le_bytes());
+    // Without an RPC server, the kernel's call raises in the kernel (reported as 1_000_001).
+    let result = device.run(BASE, |_| {}).expect("run");
+    assert_eq!(result.outcome, Outcome::Finished { cycles: 1_000_001 });
 }

@@ -65,8 +65,8 @@ impl PhaseTimings {
 
 pub struct CompileOutput {
     pub image: LinkedImage,
-    /// For device programs: the line where the appended device drivers start (0 when none).
-    pub prelude_line: u32,
+    /// The source as compiled (device drivers appended): its map tells where each line came from.
+    pub source: SourceFile,
     /// The link units' objects, as given to the linker.
     pub objects: Vec<InputObject>,
     pub timings: PhaseTimings,
@@ -117,8 +117,8 @@ pub struct Compiler {
     platform: Platform,
     disk: Option<UnitCache>,
     memory: HashMap<CacheKey, Vec<u8>>,
-    /// The first line of the appended device drivers in the last compiled source.
-    prelude_line: u32,
+    /// Accept `@rpc(service=N)` functions (programs composed from a host process's kernels).
+    host_calls: bool,
 }
 
 impl Compiler {
@@ -129,7 +129,7 @@ impl Compiler {
             platform: Platform::Standalone,
             disk,
             memory: HashMap::new(),
-            prelude_line: 0,
+            host_calls: false,
         }
     }
 
@@ -150,7 +150,6 @@ impl Compiler {
             } => strobe_ir::LowerOptions {
                 device_clock_hz: Some(*clock_hz),
                 rtio_registers: *rtio_registers,
-                appended: Some((self.prelude_line, DEVICE_PRELUDE_NAME)),
             },
         }
     }
@@ -185,21 +184,38 @@ impl Compiler {
         Ok(out)
     }
 
-    /// Core-device programs get the device drivers (`TTLOut`, `TTLInOut`), written in the kernel
-    /// language, appended after their own code (so their line numbers are unchanged).
-    fn with_prelude(&mut self, file: &SourceFile) -> SourceFile {
+    /// Lets programs declare host functions (`@rpc(service=N)`): for programs composed by the
+    /// experiment runner, which serves those calls.
+    pub fn allow_host_calls(&mut self, allow: bool) {
+        self.host_calls = allow;
+    }
+
+    /// Core-device programs get the device drivers (`TTLOut`, `TTLInOut`, `Core`), written in the
+    /// kernel language, appended after their own code (so their line numbers are unchanged).
+    fn with_prelude(&self, file: &SourceFile) -> SourceFile {
         match self.platform {
             Platform::Standalone => file.clone(),
             Platform::Device { .. } => {
-                let text = if file.text.ends_with('\n') {
+                let text = if file.text.ends_with('\n') || file.text.is_empty() {
                     file.text.clone()
                 } else {
                     format!("{}\n", file.text)
                 };
-                self.prelude_line = text.lines().count() as u32 + 1;
-                SourceFile::new(file.name.clone(), format!("{text}{DEVICE_PRELUDE}"))
+                let mut map = file.map.clone();
+                let first = text.lines().count() as u32 + 1;
+                map.add(first, DEVICE_PRELUDE.lines().count() as u32, DEVICE_PRELUDE_NAME, 1);
+                SourceFile::composed(file.name.clone(), format!("{text}{DEVICE_PRELUDE}"), map)
             }
         }
+    }
+
+    fn parse(&self, file: &SourceFile) -> Result<strobe_syntax::ast::Module, Vec<Diagnostic>> {
+        strobe_syntax::parse_with(
+            file,
+            strobe_syntax::ParseOptions {
+                host_calls: self.host_calls,
+            },
+        )
     }
 
     pub fn compile(&mut self, file: &SourceFile) -> Result<CompileOutput, CompileError> {
@@ -207,7 +223,7 @@ impl Compiler {
         let mut t = PhaseTimings::default();
         let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
         let start = Instant::now();
-        let module = strobe_syntax::parse(file).map_err(source_error)?;
+        let module = self.parse(file).map_err(source_error)?;
         t.parse = start.elapsed();
         let start = Instant::now();
         let typed = strobe_types::check_program(&module).map_err(source_error)?;
@@ -277,14 +293,9 @@ impl Compiler {
         };
         let image = strobe_link::link(&objects, &[runtime], &self.link_config())?;
         t.link = start.elapsed();
-        let prelude_line = if matches!(self.platform, Platform::Device { .. }) {
-            self.prelude_line
-        } else {
-            0
-        };
         Ok(CompileOutput {
             image,
-            prelude_line,
+            source: file.clone(),
             objects,
             timings: t,
             units_compiled: compiled,

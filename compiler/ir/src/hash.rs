@@ -85,7 +85,7 @@ fn body_hash(
     f: &Function,
     classes: &[ClassLayout],
     rtio: Option<RtioRegisters>,
-    appended: &Option<(Line, String)>,
+    map: &strobe_syntax::SourceMap,
 ) -> [u8; 32] {
     let order = callees_in_order(f);
     let mut body = f.body.clone();
@@ -102,7 +102,7 @@ fn body_hash(
         body.hash(h);
         classes.hash(h);
         rtio.hash(h);
-        appended.hash(h);
+        map.hash(h);
     })
 }
 
@@ -119,7 +119,7 @@ pub fn assign_hashes(program: &mut Program) {
                 f,
                 &program.classes,
                 program.rtio_registers,
-                &program.appended,
+                &program.map,
             )
         })
         .collect();

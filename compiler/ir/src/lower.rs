@@ -19,8 +19,6 @@ pub struct LowerOptions {
     pub device_clock_hz: Option<u64>,
     /// The RTIO registers, when known: output events are then written inline.
     pub rtio_registers: Option<RtioRegisters>,
-    /// Source appended after the program from this line on, reported under this name.
-    pub appended: Option<(u32, &'static str)>,
 }
 
 /// Lowers every instance of `program` to IR and computes hashes and link units.
@@ -79,9 +77,7 @@ pub fn lower_program(
             .map(|s| Line(file.line_col(s.start).line)),
         units: vec![],
         rtio_registers: options.rtio_registers,
-        appended: options
-            .appended
-            .map(|(line, name)| (Line(line), name.to_string())),
+        map: file.map.clone(),
     };
     hash::assign_hashes(&mut out);
     out.units = units::link_units(&out);
@@ -1133,6 +1129,47 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         out
     }
 
+    /// A call of a host function: the arguments (not the receiver: the host knows the object) are
+    /// sent, and must be values the host can receive.
+    #[allow(clippy::too_many_arguments)]
+    fn rpc_call(
+        &mut self,
+        e: &ast::Expr,
+        args: &[ast::Expr],
+        keywords: &[ast::Keyword],
+        target: InstanceId,
+        receiver: Option<Expr>,
+        rpc: ast::RpcDecl,
+        ty: Type,
+    ) -> Expr {
+        let has_receiver = receiver.is_some();
+        let mut call_args = self.call_arguments(e, args, keywords, target, receiver);
+        if has_receiver {
+            call_args.remove(0);
+        }
+        for (a, value) in call_args.iter().zip(args.iter()) {
+            if !a.ty.is_sendable() {
+                let shown = self.shared.type_name(&self.facts_ty(value));
+                self.error(value.span, format!("a value of type `{shown}` cannot be passed to a host function (RPC)"));
+            }
+        }
+        if !ty.is_sendable() {
+            let shown = self.shared.type_name(&self.facts_ty(e));
+            self.error(e.span, format!("a host function (RPC) cannot return a value of type `{shown}`"));
+        }
+        let line = self.line(e.span);
+        let ty = if rpc.is_async { Type::None } else { ty };
+        expr(
+            ExprKind::Rpc {
+                service: rpc.service,
+                is_async: rpc.is_async,
+                args: call_args,
+                line,
+            },
+            ty,
+        )
+    }
+
     fn call(
         &mut self,
         e: &ast::Expr,
@@ -1167,6 +1204,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     (Ty::Callable(Callable::Method(..)), _) => return expr(ExprKind::None, ty),
                     _ => None,
                 };
+                let target_def = self.shared.program.instance(*target).def;
+                if let Some(rpc) = self.shared.program.defs[target_def.0 as usize].def.rpc {
+                    return self.rpc_call(e, args, keywords, *target, receiver, rpc, ty);
+                }
                 let call_args = self.call_arguments(e, args, keywords, *target, receiver);
                 return expr(
                     ExprKind::Call {

@@ -57,9 +57,20 @@ pub struct Program {
     pub units: Vec<LinkUnit>,
     /// Set when kernels may write RTIO events inline (else they call the firmware).
     pub rtio_registers: Option<RtioRegisters>,
-    /// Source appended after the program (the device drivers): its first line, and the name it is
-    /// reported under.
-    pub appended: Option<(Line, String)>,
+    /// Where the source's lines came from (composed experiments, appended device drivers).
+    pub map: strobe_syntax::SourceMap,
+}
+
+impl Type {
+    /// Whether values of this type can travel to and from the host (`strobe_protocol::rpc`).
+    pub fn is_sendable(&self) -> bool {
+        match self {
+            Type::Int32 | Type::Int64 | Type::Float | Type::Bool | Type::Str | Type::None => true,
+            Type::Tuple(items) => items.iter().all(Type::is_sendable),
+            Type::List(elem) => elem.is_sendable(),
+            Type::Range(_) | Type::Object(_) | Type::Exception => false,
+        }
+    }
 }
 
 impl Program {
@@ -67,12 +78,9 @@ impl Program {
         &self.functions[f.0 as usize]
     }
 
-    /// The file and line a source line is reported as (appended source under its own name).
+    /// The file and line a source line is reported as.
     pub fn origin(&self, line: Line) -> (&str, u32) {
-        match &self.appended {
-            Some((start, name)) if line.0 >= start.0 => (name, line.0 - start.0 + 1),
-            _ => (&self.file_name, line.0),
-        }
+        self.map.origin(line.0).unwrap_or((&self.file_name, line.0))
     }
 
     pub fn line_text(&self, line: Line) -> &str {
@@ -307,6 +315,14 @@ pub enum ExprKind {
     },
     Call {
         func: FuncId,
+        args: Vec<Expr>,
+        line: Line,
+    },
+    /// A call of host function `service` (the expression's type is its result; an async call's
+    /// is None).
+    Rpc {
+        service: u32,
+        is_async: bool,
         args: Vec<Expr>,
         line: Line,
     },

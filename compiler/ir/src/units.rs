@@ -148,6 +148,7 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             walk_expr(b, f);
         }
         ExprKind::Call { args: items, .. }
+        | ExprKind::Rpc { args: items, .. }
         | ExprKind::ShortCircuit { values: items, .. }
         | ExprKind::ListLit(items)
         | ExprKind::TupleLit(items)

@@ -128,14 +128,10 @@ pub fn run(
         }
         Outcome::Fault(FaultReport { cause, pc, value }) => {
             let at = match out.image.source_line(*pc) {
-                Some(row) if row.line >= out.prelude_line && out.prelude_line > 0 => {
-                    format!(
-                        "{}:{}",
-                        strobe_driver::DEVICE_PRELUDE_NAME,
-                        row.line - out.prelude_line + 1
-                    )
+                Some(row) => {
+                    let (file, line) = out.source.origin(row.line);
+                    format!("{file}:{line}")
                 }
-                Some(row) => format!("{}:{}", row.file, row.line),
                 None => "outside the kernel".to_string(),
             };
             eprintln!(

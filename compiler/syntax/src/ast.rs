@@ -52,6 +52,15 @@ pub struct FunctionDef {
     pub returns: Option<Expr>,
     pub body: Vec<Stmt>,
     pub span: Span,
+    /// Set for a host function the kernel calls remotely (its body is empty here).
+    pub rpc: Option<RpcDecl>,
+}
+
+/// A host function: calls go to the host's service `service`; async ones do not wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RpcDecl {
+    pub service: u32,
+    pub is_async: bool,
 }
 
 impl FunctionDef {
@@ -78,6 +87,8 @@ pub struct ClassDef {
     pub name: Ident,
     pub bases: Vec<Ident>,
     pub methods: Vec<FunctionDef>,
+    /// `kernel_invariants`: attributes kernels may read but never write.
+    pub invariants: Vec<Ident>,
     pub span: Span,
 }
 

@@ -12,9 +12,21 @@ mod source;
 
 pub use diagnostic::{Diagnostic, Label};
 pub use render::render_diagnostics;
-pub use source::{LineCol, SourceFile, Span};
+pub use source::{LineCol, SourceFile, SourceMap, SourceRun, Span};
+
+/// What a program may contain beyond the kernel language proper.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Host functions declared with `@rpc(service=N)` (programs composed by the experiment runner).
+    pub host_calls: bool,
+}
 
 /// Parses `file` into a kernel module.
 pub fn parse(file: &SourceFile) -> Result<ast::Module, Vec<Diagnostic>> {
-    lower::parse_module(file)
+    lower::parse_module(file, ParseOptions::default())
+}
+
+/// Parses `file` into a kernel module with `options`.
+pub fn parse_with(file: &SourceFile, options: ParseOptions) -> Result<ast::Module, Vec<Diagnostic>> {
+    lower::parse_module(file, options)
 }

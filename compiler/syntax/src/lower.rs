@@ -7,7 +7,10 @@ use crate::source::{SourceFile, Span};
 use ruff_python_ast as py;
 use ruff_text_size::{Ranged, TextRange};
 
-pub(crate) fn parse_module(file: &SourceFile) -> Result<ast::Module, Vec<Diagnostic>> {
+pub(crate) fn parse_module(
+    file: &SourceFile,
+    options: crate::ParseOptions,
+) -> Result<ast::Module, Vec<Diagnostic>> {
     let parsed = ruff_python_parser::parse_module(&file.text).map_err(|e| {
         vec![Diagnostic::error(
             span(e.location),
@@ -17,6 +20,7 @@ pub(crate) fn parse_module(file: &SourceFile) -> Result<ast::Module, Vec<Diagnos
     let mut lowerer = Lowerer {
         next_expr: 0,
         diagnostics: Vec::new(),
+        options,
     };
     let module = lowerer.module(parsed.into_syntax().body.to_vec());
     if lowerer.diagnostics.is_empty() {
@@ -24,6 +28,10 @@ pub(crate) fn parse_module(file: &SourceFile) -> Result<ast::Module, Vec<Diagnos
     } else {
         Err(lowerer.diagnostics)
     }
+}
+
+fn is_name(e: &py::Expr, name: &str) -> bool {
+    matches!(e, py::Expr::Name(n) if n.id.as_str() == name)
 }
 
 fn span(range: TextRange) -> Span {
@@ -43,6 +51,7 @@ type Lowered<T> = Result<T, ()>;
 struct Lowerer {
     next_expr: u32,
     diagnostics: Vec<Diagnostic>,
+    options: crate::ParseOptions,
 }
 
 impl Lowerer {
@@ -160,9 +169,14 @@ impl Lowerer {
         if let Some(tp) = &f.type_params {
             return self.unsupported(tp.range, "type parameters");
         }
+        let mut rpc = None;
         for d in &f.decorator_list {
             let name = match &d.expression {
                 py::Expr::Name(n) => n.id.as_str(),
+                py::Expr::Call(c) if self.options.host_calls && is_name(&c.func, "rpc") => {
+                    rpc = Some(self.rpc_decorator(c)?);
+                    continue;
+                }
                 _ => "",
             };
             match name {
@@ -205,14 +219,76 @@ impl Lowerer {
             });
         }
         let returns = f.returns.as_deref().map(|e| self.expr(e)).transpose()?;
-        let body = self.block(&f.body)?;
+        // A host function's body runs on the host: the kernel only needs its signature.
+        let body = if rpc.is_some() {
+            Vec::new()
+        } else {
+            self.block(&f.body)?
+        };
         Ok(ast::FunctionDef {
             name: ident(&f.name),
             params,
             returns,
             body,
             span: span(f.range),
+            rpc,
         })
+    }
+
+    /// `@rpc(service=N)` or `@rpc(service=N, flags={"async"})`.
+    fn rpc_decorator(&mut self, c: &py::ExprCall) -> Lowered<ast::RpcDecl> {
+        let mut decl = None;
+        let mut is_async = false;
+        for k in c.arguments.keywords.iter() {
+            match (k.arg.as_ref().map(|a| a.id.as_str()), &k.value) {
+                (Some("service"), py::Expr::NumberLiteral(n)) => {
+                    if let py::Number::Int(i) = &n.value {
+                        decl = i.as_u64().and_then(|v| u32::try_from(v).ok());
+                    }
+                }
+                (Some("flags"), py::Expr::Set(set)) => {
+                    for e in set.elts.iter() {
+                        match e {
+                            py::Expr::StringLiteral(s) if s.value.to_str() == "async" => {
+                                is_async = true
+                            }
+                            other => return self.error(other.range(), "the only RPC flag is \"async\""),
+                        }
+                    }
+                }
+                _ => return self.error(k.range, "`@rpc` takes `service=N` and `flags={\"async\"}`"),
+            }
+        }
+        match decl {
+            Some(service) => Ok(ast::RpcDecl { service, is_async }),
+            None => self.error(c.range(), "`@rpc` needs `service=N`"),
+        }
+    }
+
+    /// `kernel_invariants = {"a", "b"}`: attribute names kernels only read.
+    fn invariant_names(&mut self, value: &py::Expr) -> Lowered<Vec<Ident>> {
+        let items = match value {
+            py::Expr::Set(s) => &s.elts[..],
+            py::Expr::List(l) => &l.elts[..],
+            py::Expr::Tuple(t) => &t.elts[..],
+            other => {
+                return self.error(
+                    other.range(),
+                    "`kernel_invariants` must be a set of attribute names",
+                )
+            }
+        };
+        let mut names = Vec::new();
+        for e in items {
+            match e {
+                py::Expr::StringLiteral(s) => names.push(Ident {
+                    name: s.value.to_str().to_string(),
+                    span: span(s.range),
+                }),
+                other => return self.error(other.range(), "an attribute name (a string) was expected"),
+            }
+        }
+        Ok(names)
     }
 
     fn class(&mut self, c: &py::StmtClassDef) -> Lowered<ast::ClassDef> {
@@ -237,9 +313,15 @@ impl Lowerer {
             }
         }
         let mut methods = Vec::new();
+        let mut invariants = Vec::new();
         for (index, stmt) in c.body.iter().enumerate() {
             match stmt {
                 py::Stmt::FunctionDef(f) => methods.push(self.function(f)?),
+                py::Stmt::Assign(a)
+                    if a.targets.len() == 1 && is_name(&a.targets[0], "kernel_invariants") =>
+                {
+                    invariants = self.invariant_names(&a.value)?;
+                }
                 py::Stmt::Pass(_) => {}
                 py::Stmt::Expr(e) if index == 0 && e.value.is_string_literal_expr() => {}
                 other => {
@@ -254,6 +336,7 @@ impl Lowerer {
             name: ident(&c.name),
             bases,
             methods,
+            invariants,
             span: span(c.range),
         })
     }
@@ -681,7 +764,11 @@ mod tests {
     use super::*;
 
     fn errors(src: &str) -> Vec<String> {
-        match parse_module(&SourceFile::new("t.py", src)) {
+        errors_with(src, crate::ParseOptions::default())
+    }
+
+    fn errors_with(src: &str, options: crate::ParseOptions) -> Vec<String> {
+        match parse_module(&SourceFile::new("t.py", src), options) {
             Ok(_) => vec![],
             Err(d) => d.into_iter().map(|d| d.message).collect(),
         }
@@ -690,7 +777,7 @@ mod tests {
     #[test]
     fn accepts_the_subset() {
         let src = "import x\nN = 3\nclass C:\n    def __init__(self):\n        self.a = 1\ndef main():\n    for i in range(N):\n        print(f'{i}!')\nif __name__ == '__main__':\n    main()\n";
-        let m = parse_module(&SourceFile::new("t.py", src)).unwrap();
+        let m = parse_module(&SourceFile::new("t.py", src), Default::default()).unwrap();
         assert_eq!(m.functions.len(), 1);
         assert_eq!(m.classes.len(), 1);
         assert_eq!(m.constants.len(), 1);
@@ -713,5 +800,31 @@ mod tests {
         );
         assert_eq!(errors("print(1)\n"), vec!["only functions, classes, constants and imports are supported at module level in kernel programs"]);
         assert!(errors("def f(:\n")[0].starts_with("syntax error"));
+    }
+
+    #[test]
+    fn host_functions_only_in_composed_programs() {
+        let src = "@rpc(service=3, flags={\"async\"})\ndef log(x):\n    print(x)\n";
+        assert_eq!(
+            errors(src),
+            vec!["this decorator is not supported in kernels"]
+        );
+        let host = crate::ParseOptions { host_calls: true };
+        let m = parse_module(&SourceFile::new("t.py", src), host).unwrap();
+        let f = &m.functions[0];
+        assert_eq!(f.rpc, Some(ast::RpcDecl { service: 3, is_async: true }));
+        assert!(f.body.is_empty());
+        assert_eq!(
+            errors_with("@rpc(flags={\"sync\"}, service=1)\ndef f():\n    pass\n", host),
+            vec!["the only RPC flag is \"async\""]
+        );
+        assert_eq!(
+            errors_with("@rpc()\ndef f():\n    pass\n", host),
+            vec!["`@rpc` needs `service=N`"]
+        );
+        assert_eq!(
+            errors("class C:\n    kernel_invariants = {\"a\", 3}\n"),
+            vec!["an attribute name (a string) was expected"]
+        );
     }
 }

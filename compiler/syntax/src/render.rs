@@ -7,9 +7,10 @@ use std::fmt::Write;
 fn snippet(out: &mut String, file: &SourceFile, span: Span, label: Option<&str>) {
     let start = file.line_col(span.start);
     let text = file.line_text(start.line);
-    let gutter = start.line.to_string().len();
+    let shown_line = file.origin(start.line).1;
+    let gutter = shown_line.to_string().len();
     let _ = writeln!(out, "{:gutter$} |", "");
-    let _ = writeln!(out, "{} | {}", start.line, text);
+    let _ = writeln!(out, "{shown_line} | {text}");
     // The caret covers the span on its first line (at least one character).
     let end = file.line_col(span.end.max(span.start));
     let width = if end.line == start.line {
@@ -36,19 +37,13 @@ pub fn render_diagnostics(file: &SourceFile, diagnostics: &[Diagnostic]) -> Stri
     let mut out = String::new();
     for d in diagnostics {
         let at = file.line_col(d.span.start);
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: error: {}",
-            file.name, at.line, at.column, d.message
-        );
+        let (name, line) = file.origin(at.line);
+        let _ = writeln!(out, "{name}:{line}:{}: error: {}", at.column, d.message);
         snippet(&mut out, file, d.span, d.label.as_deref());
         for note in &d.notes {
             let at = file.line_col(note.span.start);
-            let _ = writeln!(
-                out,
-                "{}:{}:{}: note: {}",
-                file.name, at.line, at.column, note.message
-            );
+            let (name, line) = file.origin(at.line);
+            let _ = writeln!(out, "{name}:{line}:{}: note: {}", at.column, note.message);
             snippet(&mut out, file, note.span, None);
         }
     }

@@ -184,6 +184,7 @@ impl<'m> Checker<'m> {
                 exception_id: Some(id as u32),
                 fields: vec![],
                 methods: HashMap::new(),
+                invariants: vec![],
             });
             self.class_by_name
                 .insert(name.to_string(), ClassId(self.classes.len() as u32 - 1));
@@ -223,6 +224,7 @@ impl<'m> Checker<'m> {
                 exception_id,
                 fields: vec![],
                 methods: HashMap::new(),
+                invariants: c.invariants.iter().map(|i| i.name.clone()).collect(),
             });
             self.class_by_name.insert(c.name.name.clone(), id);
             for m in &c.methods {
@@ -340,7 +342,8 @@ impl<'m> Checker<'m> {
         }
         let info = self.defs[def.0 as usize];
         let is_method = matches!(info.kind, DefKind::Method(_));
-        let boundary = info.def.is_fully_annotated(is_method);
+        // A host function runs on the host: never a link unit of its own.
+        let boundary = info.def.is_fully_annotated(is_method) && info.def.rpc.is_none();
         let id = InstanceId(self.instances.len() as u32);
         self.instance_keys.insert(key, id);
         let mut locals: Vec<LocalInfo> = info
@@ -385,6 +388,11 @@ impl<'m> Checker<'m> {
             inst: id,
             shadows: Vec::new(),
         };
+        if info.def.rpc.is_some() {
+            // The result type comes from the annotation or from how the kernel uses it (None when
+            // it does not).
+            return id;
+        }
         self.check_block(&mut ctx, &info.def.body);
         if !crate::scope::always_exits(&info.def.body) {
             let end = Span::new(info.def.span.end, info.def.span.end);

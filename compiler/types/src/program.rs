@@ -34,6 +34,8 @@ pub struct ClassInfo {
     pub exception_id: Option<u32>,
     pub fields: Vec<(String, Ty, Span)>,
     pub methods: HashMap<String, DefId>,
+    /// `kernel_invariants`: fields only `__init__` may set.
+    pub invariants: Vec<String>,
 }
 
 impl ClassInfo {

@@ -441,6 +441,15 @@ impl Checker<'_> {
         match self.table.shallow(obj) {
             Ty::Var(_) => Step::Pending,
             Ty::Object(c) if !self.classes[c.0 as usize].is_exception() => {
+                let in_init = {
+                    let def = self.defs[self.instances[site.0 .0 as usize].def.0 as usize];
+                    def.kind == DefKind::Method(c) && def.def.name.name == "__init__"
+                };
+                if !in_init && self.classes[c.0 as usize].invariants.iter().any(|n| n == attr) {
+                    let name = self.class_name(c);
+                    self.error(span, format!("attribute `{attr}` of `{name}` is in its `kernel_invariants`: kernels may read it but not change it"));
+                    return Step::Solved;
+                }
                 match self.classes[c.0 as usize].field_index(attr) {
                     Some(i) => {
                         let field_ty = self.classes[c.0 as usize].fields[i].1.clone();

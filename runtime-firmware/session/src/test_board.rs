@@ -1,5 +1,5 @@
 //! A board for host tests of the protocol stack (enabled by the `test-board` feature): kernel memory
-//! is a `Vec`, and "running" a kernel reports its first byte: 0 finishes, 1 raises, 2 makes an RPC,
+//! is a `Vec`, and "running" a kernel reports its first byte: 0 finishes, 1 raises, 3 makes an RPC,
 //! anything else faults.
 
 extern crate std;
@@ -48,7 +48,7 @@ impl Board for TestBoard {
         match self.memory[(entry - BASE) as usize] {
             0 => RunOutcome::Finished { cycles: 1234 },
             // Calls host service 7 with (5,) expecting an int32, and finishes with the answer as cycles.
-            2 => {
+            3 => {
                 let mut answer = None;
                 host.rpc(
                     RpcRequest {

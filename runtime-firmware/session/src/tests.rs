@@ -306,10 +306,10 @@ fn rpc_replies_without_a_pending_call_are_refused() {
     );
 }
 
-/// Runs the test board's RPC kernel (byte 2) with `host_sends` queued as the host's side.
+/// Runs the test board's RPC kernel (byte 3) with `host_sends` queued as the host's side.
 fn run_rpc_kernel(host_sends: &[Vec<u8>]) -> Vec<String> {
     let (mut s, mut link) = session();
-    upload(&mut s, &mut link, &[2, 0, 0, 0]);
+    upload(&mut s, &mut link, &[3, 0, 0, 0]);
     link.replies();
     for f in host_sends {
         link.1.extend(f.iter().copied());

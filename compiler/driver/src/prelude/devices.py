@@ -8,6 +8,8 @@ class TTLOut:
     annotated (so literals take those types) but results are not: the methods are inlined into the
     kernels that use them rather than being link boundaries."""
 
+    kernel_invariants = {"channel"}
+
     def __init__(self, channel: int32):
         self.channel = channel
 
@@ -34,6 +36,8 @@ class TTLOut:
 class TTLInOut:
     """A TTL input channel: gate it, then read the timestamps of the rising edges it saw."""
 
+    kernel_invariants = {"channel"}
+
     def __init__(self, channel: int32):
         self.channel = channel
 
@@ -55,3 +59,39 @@ class TTLInOut:
         while rtio_input_timestamp(self.channel, up_to) >= 0:
             n += 1
         return n
+
+
+class Core:
+    """The core device: its clock and the timeline operations of ARTIQ's `core` device."""
+
+    kernel_invariants = {"ref_period"}
+
+    def __init__(self, ref_period: float):
+        self.ref_period = ref_period
+
+    def reset(self):
+        """Puts the timeline 125,000 mu (1 ms) ahead of the RTIO counter."""
+        at_mu(rtio_get_counter() + 125000)
+
+    def break_realtime(self):
+        """Moves the timeline ahead of the RTIO counter if it fell behind (never backwards)."""
+        t = rtio_get_counter() + 125000
+        if now_mu() < t:
+            at_mu(t)
+
+    def get_rtio_counter_mu(self):
+        return rtio_get_counter()
+
+    def wait_until_mu(self, t: int64):
+        while rtio_get_counter() < t:
+            pass
+
+    def seconds_to_mu(self, seconds: float):
+        """Rounded to the nearest machine unit, as `delay()` does."""
+        mu = seconds / self.ref_period
+        if mu >= 0.0:
+            return int64(mu + 0.5)
+        return -int64(0.5 - mu)
+
+    def mu_to_seconds(self, mu: int64):
+        return mu * self.ref_period

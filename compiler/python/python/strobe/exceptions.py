@@ -1,0 +1,20 @@
+"""Exceptions of the core device that have no Python builtin counterpart."""
+
+
+class RTIOUnderflow(Exception):
+    """An output event's timestamp had already passed when the kernel submitted it."""
+
+
+class RTIOOverflow(Exception):
+    """An input channel recorded more events than its FIFO holds."""
+
+
+class KernelFault(Exception):
+    """The kernel's code trapped on the core device (illegal instruction, bad memory access)."""
+
+
+class CompileError(Exception):
+    """A kernel did not compile; the message holds the rendered diagnostics."""
+
+
+__all__ = ["RTIOUnderflow", "RTIOOverflow", "KernelFault", "CompileError"]

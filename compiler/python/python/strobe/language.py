@@ -1,0 +1,119 @@
+"""The experiment language: ``@kernel``, ``@portable``, ``@rpc``, ``@host_only`` and the timeline.
+
+As in ARTIQ, calling a ``@kernel`` method on the host runs it on the core device: the decorator
+finds the core device in the object's ``core`` attribute (or the attribute named by
+``@kernel("name")``) and hands the call to ``core.run``. A kernel function called without a core
+device (a standalone kernel program run by ``python3``) runs as plain Python.
+
+The timeline functions exist on the host only as names: they act inside kernels.
+"""
+
+import functools
+
+#: Marks set on decorated functions, read by the embedding (``strobe.embed``).
+KERNEL = "kernel"
+PORTABLE = "portable"
+
+
+def _mark(function, kind):
+    function.__strobe_kernel__ = kind
+    return function
+
+
+def kernel(arg=None, flags=()):
+    """Compiles the function for the core device; calling it on the host runs it there.
+
+    ``@kernel`` uses the object's ``core`` attribute; ``@kernel("other_core")`` names another one.
+    """
+    if isinstance(arg, str) or arg is None:
+        core_name = arg or "core"
+        return lambda function: _kernel(function, core_name)
+    return _kernel(arg, "core")
+
+
+def _kernel(function, core_name):
+    @functools.wraps(function)
+    def run_on_core(*args, **kwargs):
+        receiver = args[0] if args else None
+        core = getattr(receiver, core_name, None) if receiver is not None else None
+        if core is not None and hasattr(core, "run"):
+            return core.run(function, args, kwargs)
+        return function(*args, **kwargs)
+
+    run_on_core.__strobe_core__ = core_name
+    return _mark(run_on_core, KERNEL)
+
+
+def portable(function):
+    """Runs on either side: compiled into kernels that call it, plain Python on the host."""
+    return _mark(function, PORTABLE)
+
+
+def rpc(arg=None, flags=frozenset()):
+    """Marks a host function called from kernels; ``@rpc(flags={"async"})`` does not wait for it.
+
+    Any plain function or method a kernel calls is an RPC; the decorator only adds flags.
+    """
+    def decorate(function):
+        unknown = set(flags) - {"async"}
+        if unknown:
+            raise ValueError(f"unknown RPC flags {sorted(unknown)}: the only flag is \"async\"")
+        function.__strobe_rpc_flags__ = frozenset(flags)
+        return function
+
+    if callable(arg):
+        return decorate(arg)
+    return decorate
+
+
+def host_only(function):
+    """A function kernels must not call (not even as an RPC)."""
+    function.__strobe_host_only__ = True
+    return function
+
+
+def _kernel_only(name):
+    def only_in_kernels(*args, **kwargs):
+        raise NotImplementedError(f"`{name}()` acts on the core device's timeline: call it in a @kernel")
+
+    only_in_kernels.__name__ = name
+    return only_in_kernels
+
+
+now_mu = _kernel_only("now_mu")
+at_mu = _kernel_only("at_mu")
+delay_mu = _kernel_only("delay_mu")
+delay = _kernel_only("delay")
+
+
+class _TimelineBlock:
+    """``with parallel:`` / ``with sequential:``; only meaningful inside kernels."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __enter__(self):
+        raise NotImplementedError(f"`with {self._name}:` arranges the core device's timeline: use it in a @kernel")
+
+    def __exit__(self, *exc):
+        return False
+
+    def __repr__(self):
+        return self._name
+
+
+parallel = _TimelineBlock("parallel")
+sequential = _TimelineBlock("sequential")
+
+__all__ = [
+    "kernel",
+    "portable",
+    "rpc",
+    "host_only",
+    "now_mu",
+    "at_mu",
+    "delay_mu",
+    "delay",
+    "parallel",
+    "sequential",
+]
