@@ -67,6 +67,8 @@ pub struct CompileOutput {
     pub image: LinkedImage,
     /// The source as compiled (device drivers appended): its map tells where each line came from.
     pub source: SourceFile,
+    /// The program's own exception classes and their runtime type ids.
+    pub exceptions: Vec<(String, u32)>,
     /// The link units' objects, as given to the linker.
     pub objects: Vec<InputObject>,
     pub timings: PhaseTimings,
@@ -296,6 +298,7 @@ impl Compiler {
         Ok(CompileOutput {
             image,
             source: file.clone(),
+            exceptions: program.exceptions.clone(),
             objects,
             timings: t,
             units_compiled: compiled,

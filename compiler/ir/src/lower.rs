@@ -78,6 +78,12 @@ pub fn lower_program(
         units: vec![],
         rtio_registers: options.rtio_registers,
         map: file.map.clone(),
+        exceptions: program
+            .classes
+            .iter()
+            .filter_map(|c| Some((c.name.clone(), c.exception_id?)))
+            .filter(|(_, id)| *id >= strobe_abi::FIRST_USER_EXCEPTION_ID)
+            .collect(),
     };
     hash::assign_hashes(&mut out);
     out.units = units::link_units(&out);

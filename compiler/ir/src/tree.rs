@@ -59,6 +59,8 @@ pub struct Program {
     pub rtio_registers: Option<RtioRegisters>,
     /// Where the source's lines came from (composed experiments, appended device drivers).
     pub map: strobe_syntax::SourceMap,
+    /// The program's own exception classes and their runtime type ids (builtins excluded).
+    pub exceptions: Vec<(String, u32)>,
 }
 
 impl Type {

@@ -1,5 +1,8 @@
-//! The `strobe` command line.
+//! The `strobe` command line. Experiments (Python files with an `EnvExperiment`) run in the
+//! embedded Python interpreter (`native`); standalone kernel programs (a top-level `main()`) are
+//! compiled directly.
 
+mod native;
 mod run;
 
 use anyhow::{bail, Context, Result};
@@ -23,10 +26,16 @@ struct Cli {
 enum Command {
     /// Compile a standalone kernel program and run its `main()` under qemu-riscv32.
     Exec { file: PathBuf },
-    /// Compile a kernel program's `main()` and run it on the core device (default: the simulated one),
-    /// printing its output; `--trace`/`--vcd` write the pin-level RTIO trace.
+    /// Run an experiment (or a standalone kernel program's `main()`) with its kernels on the core
+    /// device (default: the simulated one); `--trace`/`--vcd` write the pin-level RTIO trace.
     Run {
         file: PathBuf,
+        /// An experiment argument, `name=value` (a Python literal, else a string); repeatable.
+        #[arg(short = 'p', long = "param")]
+        params: Vec<String>,
+        /// The experiment class to run, when the file has several.
+        #[arg(long = "class")]
+        class_name: Option<String>,
         /// An already running device: tcp:HOST:PORT or serial:PATH[@BAUD].
         #[arg(long)]
         device: Option<String>,
@@ -37,11 +46,18 @@ enum Command {
         #[arg(long)]
         vcd: Option<PathBuf>,
     },
-    /// Compile a standalone kernel program to a linked ELF image.
+    /// Compile a standalone kernel program to a linked ELF image; for an experiment, its `run`
+    /// kernel for the core device (as `artiq_compile` does).
     Compile {
         file: PathBuf,
         #[arg(short, long)]
         output: PathBuf,
+        /// An experiment argument, `name=value`; repeatable.
+        #[arg(short = 'p', long = "param")]
+        params: Vec<String>,
+        /// The experiment class, when the file has several.
+        #[arg(long = "class")]
+        class_name: Option<String>,
         /// Also write the symbol map here.
         #[arg(long)]
         map: Option<PathBuf>,
@@ -60,6 +76,14 @@ pub(crate) fn cache_dir() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .unwrap_or_else(std::env::temp_dir);
     base.join("strobe")
+}
+
+/// An experiment file (run by the Python runtime) rather than a standalone kernel program, which
+/// defines a top-level `main()`.
+fn is_experiment(path: &Path) -> Result<bool> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(!text.lines().any(|l| l.starts_with("def main(")))
 }
 
 pub(crate) fn read_source(path: &Path) -> Result<SourceFile> {
@@ -92,8 +116,60 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Compile {
             file,
             output,
+            params,
+            class_name,
+            ..
+        } if is_experiment(file)? => {
+            let (file, output) = (file.display().to_string(), output.display().to_string());
+            let (params, class_name, no_cache) = (params.clone(), class_name.clone(), cli.no_cache);
+            Ok(ExitCode::from(native::call_runner("compile_experiment", move |py| {
+                pyo3::types::PyTuple::new(
+                    py,
+                    [
+                        pyo3::IntoPyObjectExt::into_bound_py_any(file, py)?,
+                        pyo3::IntoPyObjectExt::into_bound_py_any(output, py)?,
+                        pyo3::IntoPyObjectExt::into_bound_py_any(params, py)?,
+                        pyo3::IntoPyObjectExt::into_bound_py_any(class_name, py)?,
+                        pyo3::IntoPyObjectExt::into_bound_py_any(no_cache, py)?,
+                    ],
+                )
+            })))
+        }
+        Command::Run {
+            file,
+            params,
+            class_name,
+            device,
+            trace,
+            vcd,
+        } if is_experiment(file)? => {
+            let file = file.display().to_string();
+            let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+            let (trace, vcd) = (path(trace), path(vcd));
+            let (params, class_name, device, no_cache) =
+                (params.clone(), class_name.clone(), device.clone(), cli.no_cache);
+            Ok(ExitCode::from(native::call_runner("run_experiment", move |py| {
+                use pyo3::IntoPyObjectExt;
+                pyo3::types::PyTuple::new(
+                    py,
+                    [
+                        file.into_bound_py_any(py)?,
+                        params.into_bound_py_any(py)?,
+                        class_name.into_bound_py_any(py)?,
+                        device.into_bound_py_any(py)?,
+                        trace.into_bound_py_any(py)?,
+                        vcd.into_bound_py_any(py)?,
+                        no_cache.into_bound_py_any(py)?,
+                    ],
+                )
+            })))
+        }
+        Command::Compile {
+            file,
+            output,
             map,
             emit_llvm,
+            ..
         } => {
             let out = match compile(cli, file)? {
                 Ok(o) => o,
@@ -118,6 +194,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             device,
             trace,
             vcd,
+            ..
         } => crate::run::run(
             cli.no_cache,
             file,

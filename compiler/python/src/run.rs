@@ -1,17 +1,20 @@
-//! `strobe run`: compile for the core device, upload, run, report, write the trace.
+//! `strobe run` for standalone kernel programs, and the device plumbing shared with experiments:
+//! the simulated device's build, the device connection, the compile for it, fault reports.
 
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use strobe_device::{Device, FaultReport, Outcome, SimBuild, SimDevice, Transport};
-use strobe_driver::{CompileError, Compiler, Platform};
+use strobe_driver::{CompileError, CompileOutput, Compiler, Platform};
+use strobe_protocol::message::DeviceInfo;
+use strobe_syntax::SourceFile;
 
-fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn write_output(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_output(path: &Path, text: &str) -> Result<()> {
     if path == Path::new("-") {
         print!("{text}");
         return Ok(());
@@ -19,21 +22,17 @@ fn write_output(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-pub fn run(
-    no_cache: bool,
-    file: &Path,
-    device: Option<&str>,
-    trace: Option<&Path>,
-    vcd: Option<&Path>,
-) -> Result<ExitCode> {
-    let source = crate::read_source(file)?;
+/// The simulated device's build (made once): it gives the firmware's kernel ABI addresses.
+pub(crate) fn sim_build() -> Result<SimBuild> {
     let repo = repo_root();
-    // The firmware build gives the kernel ABI's addresses (and the simulator, if we start one).
-    let build = SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |step| {
+    SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |step| {
         eprintln!("{step}")
     })
-    .context("preparing the simulated core device")?;
-    // Compile first, for the device this build describes, so program errors come before any device work.
+    .context("preparing the simulated core device")
+}
+
+/// A compiler for the device `build` describes.
+pub(crate) fn device_compiler(build: &SimBuild, no_cache: bool) -> Compiler {
     let cache = if no_cache {
         None
     } else {
@@ -45,7 +44,114 @@ pub fn run(
         &build.firmware.exports,
         build.rtio_registers,
     );
-    let mut compiler = Compiler::for_platform(cache, platform);
+    Compiler::for_platform(cache, platform)
+}
+
+/// A connected core device: the simulator (started here) or the one at `address`.
+pub(crate) struct Connection {
+    pub sim: Option<SimDevice>,
+    pub device: Device,
+    pub info: DeviceInfo,
+}
+
+impl Connection {
+    pub fn open(build: &SimBuild, address: Option<&str>) -> Result<Connection> {
+        let (sim, transport): (Option<SimDevice>, Box<dyn Transport>) = match address {
+            Some(address) => {
+                let address = address.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+                (
+                    None,
+                    <dyn Transport>::open(&address)
+                        .with_context(|| format!("cannot open {address}"))?,
+                )
+            }
+            None => {
+                let sim = SimDevice::start(build).context("starting the simulator")?;
+                let t = sim.connect()?;
+                (Some(sim), Box::new(t))
+            }
+        };
+        let device = Device::connect(transport).context("handshake with the core device")?;
+        let info = device.info().context("no device info")?;
+        if info.abi_hash != strobe_abi::abi_hash() {
+            bail!("the device's firmware was built for a different kernel ABI than this compiler; update the firmware");
+        }
+        Ok(Connection { sim, device, info })
+    }
+
+    /// Whether kernels compiled for `build` fit this device (else compile for what it reports).
+    pub fn matches(&self, build: &SimBuild) -> bool {
+        (self.info.clock_hz as u64, self.info.kernel_base) == (build.clock_hz, build.kernel_base)
+    }
+
+    /// Uploads a compiled kernel; returns its entry address.
+    pub fn upload(&mut self, out: &CompileOutput) -> Result<u32> {
+        let (base, image) = out.image.flat();
+        anyhow::ensure!(
+            base == self.info.kernel_base,
+            "kernel linked at {base:#x}, device loads at {:#x}",
+            self.info.kernel_base
+        );
+        anyhow::ensure!(
+            image.len() <= self.info.kernel_size as usize,
+            "kernel image of {} bytes does not fit the device's {} bytes",
+            image.len(),
+            self.info.kernel_size
+        );
+        self.device.upload(&image).context("uploading the kernel")?;
+        Ok(*out
+            .image
+            .symbols
+            .get(strobe_abi::KERNEL_ENTRY)
+            .context("the image has no kernel entry")?)
+    }
+
+    /// Writes the simulator's pin-level trace as text and/or VCD.
+    pub fn write_traces(&self, trace: Option<&Path>, vcd: Option<&Path>) -> Result<()> {
+        if let Some(sim) = &self.sim {
+            let t = sim.take_trace();
+            if let Some(path) = trace {
+                write_output(path, &t.text())?;
+            }
+            if let Some(path) = vcd {
+                write_output(path, &t.vcd(self.info.clock_hz as u64))?;
+            }
+        } else if trace.is_some() || vcd.is_some() {
+            eprintln!(
+                "note: the pin-level trace comes from the simulator; an external device has none"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `kernel fault: illegal instruction at pc 0x... (file.py:7), mtval 0x0`.
+pub(crate) fn describe_fault(out: &CompileOutput, fault: &FaultReport) -> String {
+    let FaultReport { cause, pc, value } = *fault;
+    let at = match out.image.source_line(pc) {
+        Some(row) => {
+            let (file, line) = out.source.origin(row.line);
+            format!("{file}:{line}")
+        }
+        None => "outside the kernel".to_string(),
+    };
+    format!(
+        "kernel fault: {} at pc {pc:#010x} ({at}), mtval {value:#x}",
+        trap_name(cause)
+    )
+}
+
+pub fn run(
+    no_cache: bool,
+    file: &Path,
+    device: Option<&str>,
+    trace: Option<&Path>,
+    vcd: Option<&Path>,
+) -> Result<ExitCode> {
+    let source = crate::read_source(file)?;
+    let build = sim_build()?;
+    // Compile first, for the device this build describes, so program errors come before any device work.
+    let mut compiler = device_compiler(&build, no_cache);
     let mut out = match compiler.compile(&source) {
         Ok(o) => o,
         Err(e @ CompileError::Source(..)) => {
@@ -54,57 +160,13 @@ pub fn run(
         }
         Err(e) => return Err(e.into()),
     };
-    let (sim, transport): (Option<SimDevice>, Box<dyn Transport>) = match device {
-        Some(address) => {
-            let address = address.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-            (
-                None,
-                <dyn Transport>::open(&address)
-                    .with_context(|| format!("cannot open {address}"))?,
-            )
-        }
-        None => {
-            let sim = SimDevice::start(&build).context("starting the simulator")?;
-            let t = sim.connect()?;
-            (Some(sim), Box::new(t))
-        }
-    };
-    let mut device = Device::connect(transport).context("handshake with the core device")?;
-    let info = device.info().context("no device info")?;
-    if info.abi_hash != strobe_abi::abi_hash() {
-        bail!("the device's firmware was built for a different kernel ABI than this compiler; update the firmware");
+    let mut link = Connection::open(&build, device)?;
+    if !link.matches(&build) {
+        out = compile_for_reported(&link, &build, &source)?;
     }
-    if (info.clock_hz as u64, info.kernel_base) != (build.clock_hz, build.kernel_base) {
-        // A different device than the local build describes: compile for the one we talk to.
-        let platform = Platform::for_device(
-            info.clock_hz as u64,
-            info.kernel_base,
-            &build.firmware.exports,
-            None,
-        );
-        out = Compiler::for_platform(None, platform)
-            .compile(&source)
-            .map_err(|e| anyhow::anyhow!(e.render()))?;
-    }
-    let (base, image) = out.image.flat();
-    anyhow::ensure!(
-        base == info.kernel_base,
-        "kernel linked at {base:#x}, device loads at {:#x}",
-        info.kernel_base
-    );
-    anyhow::ensure!(
-        image.len() <= info.kernel_size as usize,
-        "kernel image of {} bytes does not fit the device's {} bytes",
-        image.len(),
-        info.kernel_size
-    );
-    device.upload(&image).context("uploading the kernel")?;
-    let entry = *out
-        .image
-        .symbols
-        .get(strobe_abi::KERNEL_ENTRY)
-        .context("the image has no kernel entry")?;
-    let result = device
+    let entry = link.upload(&out)?;
+    let result = link
+        .device
         .run(entry, |text| {
             print!("{text}");
             let _ = std::io::stdout().flush();
@@ -126,35 +188,30 @@ pub fn run(
             }
             ExitCode::from(1)
         }
-        Outcome::Fault(FaultReport { cause, pc, value }) => {
-            let at = match out.image.source_line(*pc) {
-                Some(row) => {
-                    let (file, line) = out.source.origin(row.line);
-                    format!("{file}:{line}")
-                }
-                None => "outside the kernel".to_string(),
-            };
-            eprintln!(
-                "kernel fault: {} at pc {pc:#010x} ({at}), mtval {value:#x}",
-                trap_name(*cause)
-            );
+        Outcome::Fault(fault) => {
+            eprintln!("{}", describe_fault(&out, fault));
             ExitCode::from(1)
         }
     };
-    if let Some(sim) = &sim {
-        let t = sim.take_trace();
-        if let Some(path) = trace {
-            write_output(path, &t.text())?;
-        }
-        if let Some(path) = vcd {
-            write_output(path, &t.vcd(info.clock_hz as u64))?;
-        }
-    } else if trace.is_some() || vcd.is_some() {
-        eprintln!(
-            "note: the pin-level trace comes from the simulator; an external device has none"
-        );
-    }
+    link.write_traces(trace, vcd)?;
     Ok(code)
+}
+
+/// Compiles `source` for the device at the other end of `link` (not the one the local build describes).
+pub(crate) fn compile_for_reported(
+    link: &Connection,
+    build: &SimBuild,
+    source: &SourceFile,
+) -> Result<CompileOutput> {
+    let platform = Platform::for_device(
+        link.info.clock_hz as u64,
+        link.info.kernel_base,
+        &build.firmware.exports,
+        None,
+    );
+    Compiler::for_platform(None, platform)
+        .compile(source)
+        .map_err(|e| anyhow::anyhow!(e.render()))
 }
 
 fn trap_name(cause: u32) -> String {

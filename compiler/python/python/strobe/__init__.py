@@ -1,9 +1,9 @@
-"""Strobe's Python package.
+"""Strobe's Python package: the experiment API, as ARTIQ's (``from strobe import *``).
 
-For now this provides the kernel-language names that plain CPython lacks (``int32``, ``int64``, the
-``@kernel``/``@portable`` decorators, ARTIQ's units), so that standalone kernel programs also run
-unchanged under ``python3`` (the conformance tests compare the two). The experiment API
-(``EnvExperiment``, ``@rpc``, ...) arrives with the Python module.
+Experiments are classes (``EnvExperiment`` with ``build()`` and ``run()``) whose ``@kernel`` methods
+run on the core device when called; ``strobe run experiment.py`` runs them. The kernel-language
+names (``int32``, ``delay``, units, ...) also exist here, so standalone kernel programs run
+unchanged under ``python3`` (the conformance tests compare the two).
 """
 
 
@@ -17,17 +17,10 @@ def int64(value):
     return int(value)
 
 
-def kernel(function):
-    """Marks a function compiled for the core device; on the host it is the plain function."""
-    return function
+from .language import *  # noqa: E402,F401,F403
+from . import language as _language  # noqa: E402
 
-
-def portable(function):
-    """Marks a function that runs on either side; on the host it is the plain function."""
-    return function
-
-
-__all__ = ["int32", "int64", "kernel", "portable"]
+__all__ = ["int32", "int64"] + _language.__all__
 
 
 # ARTIQ's annotation names, so ported kernels keep their signatures.
@@ -82,3 +75,7 @@ __all__ += [
     "Experiment",
     "HasEnvironment",
 ]
+from .devices import Core, TTLInOut, TTLOut  # noqa: E402
+from .exceptions import CompileError, KernelFault, RTIOOverflow, RTIOUnderflow  # noqa: E402
+
+__all__ += ["Core", "TTLOut", "TTLInOut", "CompileError", "KernelFault", "RTIOOverflow", "RTIOUnderflow"]

@@ -1,0 +1,657 @@
+"""The embedding stage: one kernel call on live host objects -> one kernel-language program.
+
+Only what the kernel touches is read, starting from the called function: the attributes it reads
+through ``self`` (and, by name, through other objects), the module globals it names, the methods
+and functions it calls. Kernel functions are copied with their original line numbers recorded in a
+source map, so diagnostics and kernel tracebacks point at the experiment's own files.
+
+Host objects become kernel objects built at the start of the kernel: one kernel class per Python
+class (fields: the attributes kernels use; ``kernel_invariants`` are read-only there), device
+objects become the kernel-language drivers. Non-kernel functions and methods become RPC stubs.
+When the kernel ends, normally or not, one async RPC carries every non-invariant field back
+(attribute writeback).
+"""
+
+import ast
+import builtins
+import inspect
+import math
+import textwrap
+
+from . import language
+
+try:  # numpy is optional: arrays embed as lists
+    import numpy
+except ImportError:  # pragma: no cover
+    numpy = None
+
+#: The file name synthetic lines are reported under (filtered out of tracebacks).
+SYNTHETIC = "<strobe-kernel>"
+#: RPC services with a fixed meaning; user functions are numbered after them.
+WRITEBACK_SERVICE = 0
+RESULT_SERVICE = 1
+
+_INT32 = (-(2 ** 31), 2 ** 31)
+_INT64 = (-(2 ** 63), 2 ** 63)
+_BUILTIN_EXCEPTIONS = {
+    "Exception", "ArithmeticError", "LookupError", "ZeroDivisionError", "OverflowError",
+    "IndexError", "KeyError", "ValueError", "AssertionError", "MemoryError", "RuntimeError",
+    "NotImplementedError", "TypeError", "RTIOUnderflow", "RTIOOverflow",
+}
+
+
+class EmbeddingError(Exception):
+    """A host value or function that kernels cannot use; the message says where and why."""
+
+
+class Service:
+    """A host function kernels call: `function(*args)`, or a method of the object with id ``args[0]``."""
+
+    def __init__(self, name, function, is_async, method=None):
+        self.name = name
+        self.function = function
+        self.is_async = is_async
+        self.method = method
+
+
+class Composition:
+    """The composed program and what the host needs to serve its run."""
+
+    def __init__(self, text, runs, services, writeback, objects, exception_classes):
+        self.text = text
+        #: (first line, line count, file, first line in that file) for every copied run of lines.
+        self.runs = runs
+        #: Service number -> :class:`Service` (numbers below 2 are the writeback and the result).
+        self.services = services
+        #: (object, attribute) of each value the writeback call carries, in order.
+        self.writeback = writeback
+        #: Kernel object id -> host object (for RPC methods).
+        self.objects = objects
+        #: Exception class name -> Python class, for the kernel's own exception classes.
+        self.exception_classes = exception_classes
+
+
+def _where(function, node=None):
+    code = getattr(function, "__code__", None)
+    file = code.co_filename if code else "<unknown>"
+    try:
+        _, first = inspect.getsourcelines(function)
+    except (OSError, TypeError):
+        first = code.co_firstlineno if code else 0
+    line = first + (node.lineno - 1 if node is not None else 0)
+    return f"{file}:{line}"
+
+
+def _unwrap(function):
+    while hasattr(function, "__wrapped__"):
+        function = function.__wrapped__
+    return function
+
+
+def _is_kernel(function):
+    return getattr(function, "__strobe_kernel__", None) in (language.KERNEL, language.PORTABLE)
+
+
+class _Source:
+    """A kernel function's source: its lines, where they start, its syntax tree."""
+
+    def __init__(self, function):
+        self.function = _unwrap(function)
+        try:
+            lines, self.first_line = inspect.getsourcelines(self.function)
+        except (OSError, TypeError) as e:
+            raise EmbeddingError(f"the source of kernel `{self.function.__qualname__}` is not available: {e}")
+        self.file = self.function.__code__.co_filename
+        self.lines = [line.rstrip("\n") for line in lines]
+        tree = ast.parse(textwrap.dedent("\n".join(self.lines)))
+        self.node = tree.body[0]
+        # Decorators are the lines before `def`: blanked out, so line numbers stay.
+        def_index = next(i for i, line in enumerate(self.lines) if line.lstrip().startswith(("def ", "async def ")))
+        self.lines = [""] * def_index + self.lines[def_index:]
+        self.indent = len(self.lines[def_index]) - len(self.lines[def_index].lstrip())
+
+    def reindented(self, indent):
+        if indent == self.indent:
+            return list(self.lines)
+        out = []
+        for line in self.lines:
+            out.append(" " * indent + line[self.indent:] if line.strip() else "")
+        return out
+
+    def local_names(self):
+        names = {a.arg for a in ast.walk(self.node.args) if isinstance(a, ast.arg)}
+        for n in ast.walk(self.node):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+                names.add(n.id)
+            elif isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n is not self.node:
+                names.add(n.name)
+            elif isinstance(n, ast.ExceptHandler) and n.name:
+                names.add(n.name)
+        return names
+
+
+class _KernelClass:
+    """The kernel class for one Python class."""
+
+    def __init__(self, name, cls):
+        self.name = name
+        self.cls = cls
+        self.objects = []
+        #: Attribute names read through `self` in this class's kernel methods, with a use site.
+        self.accessed = {}
+        self.fields = []
+        self.methods = {}  # name -> _Source
+        self.rpc_methods = {}  # name -> service number
+        self.invariants = set()
+        for klass in reversed(cls.__mro__):
+            self.invariants |= set(klass.__dict__.get("kernel_invariants", ()))
+
+
+class _Object:
+    def __init__(self, index, obj, kernel_class=None, device=None):
+        self.index = index
+        self.obj = obj
+        self.var = f"_o{index}"
+        self.kernel_class = kernel_class
+        self.device = device  # (kernel class name, constructor argument expressions)
+        self.field_values = {}  # name -> kernel expression
+
+
+class Embedder:
+    def __init__(self):
+        self.objects = {}  # id(obj) -> _Object
+        self.object_order = []
+        self.classes = {}  # Python class -> _KernelClass
+        self.class_names = set()
+        self.functions = {}  # function -> _Source
+        self.function_order = []
+        self.constants = {}  # name -> expression
+        self.exception_classes = {}  # name -> Python class
+        self.user_classes = {}  # kernel classes copied whole: name -> (class, lines, first, file)
+        self.services = [Service("<writeback>", None, True), Service("<result>", None, True)]
+        self.rpc_functions = {}  # function -> (service, stub lines)
+        self.rpc_stubs = []
+        self.loose = {}  # attribute names read through other values, with a use site
+        self.pending = []
+        self.uses_math = False
+
+    # ---- values -------------------------------------------------------------------------------
+
+    def literal(self, value, where):
+        """The kernel expression for a host value (registering the objects it holds)."""
+        if value is None:
+            return "None"
+        if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
+            return "True" if value else "False"
+        if numpy is not None and isinstance(value, numpy.integer):
+            width = "int64" if value.dtype.itemsize > 4 else "int32"
+            return f"{width}({int(value)})"
+        if isinstance(value, int):
+            if _INT32[0] <= value < _INT32[1]:
+                return str(value)
+            if _INT64[0] <= value < _INT64[1]:
+                return f"int64({value})"
+            raise EmbeddingError(f"{where}: the integer {value} does not fit 64 bits")
+        if isinstance(value, float) or (numpy is not None and isinstance(value, numpy.floating)):
+            value = float(value)
+            if math.isfinite(value):
+                return repr(value)
+            self.uses_math = True
+            if math.isnan(value):
+                return "(math.inf - math.inf)"
+            return "math.inf" if value > 0 else "-math.inf"
+        if isinstance(value, str):
+            return repr(value)
+        if isinstance(value, tuple):
+            items = [self.literal(v, where) for v in value]
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if isinstance(value, list):
+            return "[" + ", ".join(self.literal(v, where) for v in value) + "]"
+        if numpy is not None and isinstance(value, numpy.ndarray):
+            if value.ndim != 1:
+                raise EmbeddingError(
+                    f"{where}: a numpy array of {value.ndim} dimensions; kernels take 1-dimensional arrays")
+            if value.dtype.kind not in "biuf":
+                raise EmbeddingError(f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers")
+            return "[" + ", ".join(self.literal(v, where) for v in value) + "]"
+        if inspect.ismethod(value) or inspect.isfunction(value) or inspect.isclass(value) or inspect.ismodule(value):
+            raise EmbeddingError(f"{where}: {_describe(value)} cannot be stored as a kernel value")
+        if isinstance(value, (dict, set, frozenset, bytes, bytearray, complex)) or type(value).__module__ == "builtins":
+            raise EmbeddingError(
+                f"{where}: a value of type `{type(value).__name__}` cannot be used in kernels "
+                "(they take int, float, bool, str, None, lists, tuples, 1-D numpy arrays of numbers and objects)")
+        return self.embed_object(value, where).var
+
+    def embed_object(self, obj, where):
+        known = self.objects.get(id(obj))
+        if known is not None:
+            return known
+        index = len(self.object_order)
+        kernel_class_name = getattr(type(obj), "kernel_class", None)
+        if kernel_class_name is not None and hasattr(obj, "kernel_arguments"):
+            args = [self.literal(a, where) for a in obj.kernel_arguments()]
+            entry = _Object(index, obj, device=(kernel_class_name, args))
+        else:
+            entry = _Object(index, obj, kernel_class=self.kernel_class(type(obj)))
+            entry.kernel_class.objects.append(entry)
+        self.objects[id(obj)] = entry
+        self.object_order.append(entry)
+        return entry
+
+    def kernel_class(self, cls):
+        known = self.classes.get(cls)
+        if known is not None:
+            return known
+        name = cls.__name__
+        n = 2
+        while name in self.class_names or name in ("Core", "TTLOut", "TTLInOut", "main"):
+            name = f"{cls.__name__}_{n}"
+            n += 1
+        self.class_names.add(name)
+        kc = _KernelClass(name, cls)
+        self.classes[cls] = kc
+        return kc
+
+    # ---- code ---------------------------------------------------------------------------------
+
+    def add_method(self, kc, name, function):
+        if name in kc.methods:
+            return
+        source = _Source(function)
+        kc.methods[name] = source
+        self.scan(source, kc)
+
+    def add_function(self, function):
+        function = _unwrap(function)
+        if function in self.functions:
+            return
+        source = _Source(function)
+        self.functions[function] = source
+        self.function_order.append(function)
+        self.scan(source, None)
+
+    def scan(self, source, kc):
+        """Records what a kernel function reads: attributes of `self`, other attributes, globals."""
+        self_name = None
+        if kc is not None and source.node.args.args:
+            self_name = source.node.args.args[0].arg
+        for node in ast.walk(source.node):
+            if isinstance(node, ast.Attribute):
+                base = node.value
+                if isinstance(base, ast.Name) and base.id == self_name:
+                    kc.accessed.setdefault(node.attr, (source.function, node))
+                else:
+                    self.loose.setdefault(node.attr, (source.function, node))
+        locals_ = source.local_names()
+        for node in ast.walk(source.node):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in locals_:
+                self.resolve_global(source.function, node)
+
+    def resolve_global(self, function, node):
+        name = node.id
+        where = _where(function, node)
+        namespace = function.__globals__
+        if name not in namespace:
+            return  # a builtin or an undefined name: the compiler has the word
+        value = namespace[name]
+        from . import __dict__ as strobe_names  # noqa: F401  (the package's own names)
+        import strobe
+
+        if getattr(strobe, name, _MISSING) is value or getattr(builtins, name, _MISSING) is value:
+            return  # a kernel builtin (delay, us, int32, ...)
+        if value is math:
+            self.uses_math = True
+            return
+        if inspect.ismodule(value):
+            if value.__name__ == "math":
+                return
+            raise EmbeddingError(f"{where}: module `{value.__name__}` cannot be used in kernels")
+        if inspect.isclass(value):
+            self.add_class_global(name, value, where)
+            return
+        if callable(value):
+            self.add_callable_global(name, value, where)
+            return
+        if name in self.constants:
+            return
+        if isinstance(value, (bool, int, float, str, tuple)) or value is None:
+            self.constants[name] = self.literal(value, where)
+            return
+        raise EmbeddingError(
+            f"{where}: global `{name}` holds {_describe(value)}; kernels read module globals only as "
+            "constants (int, float, bool, str, tuples): use an attribute instead")
+
+    def add_class_global(self, name, cls, where):
+        if issubclass(cls, BaseException):
+            self.add_exception_class(cls, where)
+            return
+        if name in self.user_classes:
+            return
+        try:
+            lines, first = inspect.getsourcelines(cls)
+        except (OSError, TypeError) as e:
+            raise EmbeddingError(f"{where}: the source of class `{name}` is not available: {e}")
+        file = inspect.getsourcefile(cls) or "<unknown>"
+        self.user_classes[name] = (cls, [line.rstrip("\n") for line in lines], first, file)
+        # Its methods may name globals of their own.
+        for member in cls.__dict__.values():
+            if inspect.isfunction(member):
+                source = _Source(member)
+                for node in ast.walk(source.node):
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
+                            and node.id not in source.local_names():
+                        self.resolve_global(source.function, node)
+
+    def add_exception_class(self, cls, where):
+        name = cls.__name__
+        if name in _BUILTIN_EXCEPTIONS or name in self.exception_classes:
+            return
+        base = cls.__bases__[0] if cls.__bases__ else Exception
+        if base.__name__ not in _BUILTIN_EXCEPTIONS:
+            if base.__module__ == "builtins":
+                raise EmbeddingError(f"{where}: exception class `{name}` derives from `{base.__name__}`, "
+                                     "which kernels do not have")
+            self.add_exception_class(base, where)
+        self.exception_classes[name] = cls
+
+    def add_callable_global(self, name, value, where):
+        if _is_kernel(value):
+            self.add_function(value)
+        elif getattr(value, "__strobe_host_only__", False):
+            raise EmbeddingError(f"{where}: `{name}` is @host_only: kernels cannot call it")
+        else:
+            self.add_rpc_function(name, value, where)
+
+    def add_rpc_function(self, name, function, where):
+        if function in self.rpc_functions:
+            return
+        service = len(self.services)
+        is_async = "async" in getattr(function, "__strobe_rpc_flags__", ())
+        self.services.append(Service(name, function, is_async))
+        params, returns = _signature(function, where, skip_self=False)
+        self.rpc_functions[function] = service
+        self.rpc_stubs.append(_stub(name, service, is_async, params, returns))
+
+    def add_rpc_method(self, kc, name, function, where):
+        if name in kc.rpc_methods:
+            return
+        service = len(self.services)
+        is_async = "async" in getattr(function, "__strobe_rpc_flags__", ())
+        self.services.append(Service(f"{kc.cls.__name__}.{name}", None, is_async, method=name))
+        params, returns = _signature(function, where, skip_self=True)
+        stub_name = f"__strobe_rpc_{service}"
+        kc.rpc_methods[name] = (service, params)
+        self.rpc_stubs.append(_stub(stub_name, service, is_async, ["__strobe_object"] + params, returns))
+
+    # ---- attribute resolution -----------------------------------------------------------------
+
+    def resolve_attributes(self):
+        """Reads the attributes kernels use from every object, until nothing new turns up."""
+        while True:
+            changed = False
+            for kc in list(self.classes.values()):
+                names = [(n, True, site) for n, site in kc.accessed.items()]
+                names += [(n, False, site) for n, site in self.loose.items() if n not in kc.accessed]
+                for name, precise, site in names:
+                    if name in kc.fields or name in kc.methods or name in kc.rpc_methods:
+                        continue
+                    if self.resolve_attribute(kc, name, precise, _where(*site)):
+                        changed = True
+            if not changed:
+                return
+
+    def resolve_attribute(self, kc, name, precise, where):
+        if not kc.objects:
+            return False
+        sample = kc.objects[0].obj
+        try:
+            static = inspect.getattr_static(sample, name)
+        except AttributeError:
+            if precise:
+                raise EmbeddingError(f"{where}: `{kc.cls.__name__}` object has no attribute `{name}`")
+            return False
+        in_instance = name in getattr(sample, "__dict__", {})
+        if not in_instance and (inspect.isfunction(static) or isinstance(static, (staticmethod, classmethod, property))):
+            if not inspect.isfunction(static):
+                if precise:
+                    raise EmbeddingError(f"{where}: `{kc.cls.__name__}.{name}` is a {type(static).__name__}; "
+                                         "kernels call plain methods")
+                return False
+            if _is_kernel(static):
+                self.add_method(kc, name, static)
+            elif getattr(static, "__strobe_host_only__", False):
+                if precise:
+                    raise EmbeddingError(f"{where}: `{kc.cls.__name__}.{name}` is @host_only: kernels cannot call it")
+                return False
+            else:
+                self.add_rpc_method(kc, name, static, where)
+            return True
+        values = []
+        for o in kc.objects:
+            if not hasattr(o.obj, name):
+                if precise:
+                    raise EmbeddingError(f"{where}: a `{kc.cls.__name__}` object has no attribute `{name}`")
+                return False
+            values.append(getattr(o.obj, name))
+        if name == "kernel_invariants" and not precise:
+            return False
+        try:
+            literals = [self.literal(v, f"{where}: attribute `{name}` of `{kc.cls.__name__}`") for v in values]
+        except EmbeddingError:
+            if precise:
+                raise
+            return False
+        for o, lit in zip(kc.objects, literals):
+            o.field_values[name] = lit
+        kc.fields.append(name)
+        return True
+
+    # ---- output -------------------------------------------------------------------------------
+
+    def compose(self, entry_call, entry_object):
+        out = _Lines()
+        out.synthetic("from strobe import *")
+        if self.uses_math:
+            out.synthetic("import math")
+        for name, value in self.constants.items():
+            out.synthetic(f"{name} = {value}")
+        for name, cls in self.exception_classes.items():
+            base = (cls.__bases__[0] if cls.__bases__ else Exception).__name__
+            out.synthetic(f"class {name}({base}):")
+            out.synthetic("    pass")
+        for name, (cls, lines, first, file) in self.user_classes.items():
+            out.copy(lines, file, first)
+        for function in self.function_order:
+            source = self.functions[function]
+            out.copy(source.reindented(0), source.file, source.first_line)
+        for stub in self.rpc_stubs:
+            for line in stub:
+                out.synthetic(line)
+        for kc in self.classes.values():
+            self.compose_class(out, kc)
+        writeback = []
+        out.synthetic("def main():")
+        for o in self.construction_order():
+            if o.device is not None:
+                name, args = o.device
+                out.synthetic(f"    {o.var} = {name}({', '.join(args)})")
+            else:
+                kc = o.kernel_class
+                args = [str(o.index)] if kc.rpc_methods else []
+                args += [o.field_values[f] for f in kc.fields]
+                out.synthetic(f"    {o.var} = {kc.name}({', '.join(args)})")
+                writeback += [(o, f) for f in kc.fields
+                              if f not in kc.invariants and all(_is_data(getattr(k.obj, f)) for k in kc.objects)]
+        out.synthetic("    try:")
+        out.synthetic(f"        __strobe_result({entry_call})")
+        out.synthetic("    finally:")
+        if writeback:
+            values = ", ".join(f"{o.var}.{f}" for o, f in writeback)
+            out.synthetic(f"        __strobe_writeback({values})")
+        else:
+            out.synthetic("        pass")
+        # The two fixed services (stubs placed after main is fine: module scope).
+        if writeback:
+            params = ", ".join(f"v{i}" for i in range(len(writeback)))
+            out.synthetic(f"@rpc(service={WRITEBACK_SERVICE}, flags={{\"async\"}})")
+            out.synthetic(f"def __strobe_writeback({params}):")
+            out.synthetic("    pass")
+        out.synthetic(f"@rpc(service={RESULT_SERVICE}, flags={{\"async\"}})")
+        out.synthetic("def __strobe_result(value):")
+        out.synthetic("    pass")
+        return Composition(
+            text=out.text(),
+            runs=out.runs,
+            services=self.services,
+            writeback=[(o.obj, f) for o, f in writeback],
+            objects={o.index: o.obj for o in self.object_order},
+            exception_classes=dict(self.exception_classes),
+        )
+
+    def compose_class(self, out, kc):
+        out.synthetic(f"class {kc.name}:")
+        invariants = sorted(i for i in kc.invariants if i in kc.fields)
+        if invariants:
+            out.synthetic(f"    kernel_invariants = {{{', '.join(repr(i) for i in invariants)}}}")
+        params = (["__strobe_id"] if kc.rpc_methods else []) + list(kc.fields)
+        out.synthetic(f"    def __init__(self{''.join(', ' + p for p in params)}):")
+        if not params:
+            out.synthetic("        pass")
+        for p in params:
+            out.synthetic(f"        self.{p} = {p}")
+        for name, source in kc.methods.items():
+            out.copy(source.reindented(4), source.file, source.first_line)
+        for name, (service, rpc_params) in kc.rpc_methods.items():
+            names = [p.split("=")[0].strip() for p in rpc_params]
+            out.synthetic(f"    def {name}(self{''.join(', ' + p for p in rpc_params)}):")
+            call_args = ", ".join(["self.__strobe_id"] + names)
+            out.synthetic(f"        return __strobe_rpc_{service}({call_args})")
+
+    def construction_order(self):
+        """Objects before the objects whose fields hold them."""
+        order, state = [], {}
+
+        def visit(o, chain):
+            if state.get(o.index) == "done":
+                return
+            if state.get(o.index) == "visiting":
+                names = " -> ".join(type(c.obj).__name__ for c in chain + [o])
+                raise EmbeddingError(f"host objects used by the kernel refer to each other in a cycle ({names}); "
+                                     "kernels need objects that form a tree")
+            state[o.index] = "visiting"
+            for value in o.field_values.values():
+                for other in self.object_order:
+                    if _mentions(value, other.var):
+                        visit(other, chain + [o])
+            state[o.index] = "done"
+            order.append(o)
+
+        for o in list(self.object_order):
+            visit(o, [])
+        return order
+
+
+def _is_data(value):
+    """Whether a host value is plain data (written back after a kernel), not objects."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_data(v) for v in value)
+    return False
+
+
+def _mentions(expression, var):
+    import re
+    return re.search(rf"\b{var}\b", expression) is not None
+
+
+_MISSING = object()
+
+
+def _describe(value):
+    if inspect.ismodule(value):
+        return f"module `{value.__name__}`"
+    if inspect.isclass(value):
+        return f"class `{value.__name__}`"
+    if inspect.ismethod(value):
+        return f"the bound method `{value.__qualname__}`"
+    if inspect.isfunction(value):
+        return f"the function `{value.__qualname__}`"
+    return f"a `{type(value).__name__}`"
+
+
+def _signature(function, where, skip_self):
+    """Parameters (with constant defaults) and the return annotation, as kernel-language text."""
+    target = _unwrap(function)
+    try:
+        sig = inspect.signature(target)
+    except (TypeError, ValueError):
+        raise EmbeddingError(f"{where}: the signature of `{getattr(target, '__name__', target)}` is unknown; "
+                             "kernels call host functions with a fixed signature")
+    params = list(sig.parameters.values())
+    if skip_self and params:
+        params = params[1:]
+    out = []
+    for p in params:
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            raise EmbeddingError(f"{where}: host function `{target.__name__}` takes `*args`, `**kwargs` or "
+                                 "keyword-only parameters; kernels call host functions with positional ones")
+        if p.default is not p.empty and isinstance(p.default, (bool, int, float, str)) or p.default is None:
+            out.append(f"{p.name}={p.default!r}")
+        else:
+            out.append(p.name)
+    returns = None
+    try:
+        node = ast.parse(textwrap.dedent(inspect.getsource(target))).body[0]
+        if getattr(node, "returns", None) is not None:
+            returns = ast.unparse(node.returns)
+    except (OSError, TypeError, SyntaxError, IndexError):
+        pass
+    return out, returns
+
+
+def _stub(name, service, is_async, params, returns):
+    flags = ", flags={\"async\"}" if is_async else ""
+    arrow = f" -> {returns}" if returns and not is_async else ""
+    return [f"@rpc(service={service}{flags})", f"def {name}({', '.join(params)}){arrow}:", "    pass"]
+
+
+class _Lines:
+    def __init__(self):
+        self.lines = []
+        self.runs = []
+
+    def synthetic(self, line):
+        self.lines.append(line)
+
+    def copy(self, lines, file, first):
+        self.runs.append((len(self.lines) + 1, len(lines), file, first))
+        self.lines.extend(lines)
+
+    def text(self):
+        return "\n".join(self.lines) + "\n"
+
+
+def compose(function, args, kwargs):
+    """The program that runs ``function(*args, **kwargs)`` on the core device."""
+    function = _unwrap(function)
+    embedder = Embedder()
+    where = _where(function)
+    receiver = args[0] if args and hasattr(type(args[0]), function.__name__) else None
+    if receiver is not None:
+        entry = embedder.embed_object(receiver, where)
+        if entry.device is not None:
+            raise EmbeddingError(f"{where}: kernels of device drivers run only from other kernels")
+        embedder.add_method(entry.kernel_class, function.__name__, function)
+        callee = f"{entry.var}.{function.__name__}"
+        rest = args[1:]
+    else:
+        embedder.add_function(function)
+        callee = function.__name__
+        rest = args
+    arguments = [embedder.literal(a, f"{where}: kernel argument") for a in rest]
+    arguments += [f"{k}={embedder.literal(v, f'{where}: kernel argument `{k}`')}" for k, v in kwargs.items()]
+    embedder.resolve_attributes()
+    return embedder.compose(f"{callee}({', '.join(arguments)})", receiver)

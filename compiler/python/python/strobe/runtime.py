@@ -1,0 +1,224 @@
+"""Running kernels: compose, compile and load through ``strobe_native``, serve RPCs, write
+attributes back, turn the kernel's outcome into a return value or a Python exception.
+
+``strobe_native`` exists inside the ``strobe`` program (which embeds this interpreter); a plain
+``python3`` reaches it through ``python -m strobe``.
+"""
+
+import builtins
+import sys
+import types
+
+from . import embed, exceptions
+
+#: Set by the experiment runner from the command line: the device address, the cache switch.
+settings = {"device": None, "no_cache": False}
+#: Every session opened in this process (the runner writes their traces at the end).
+sessions = []
+
+
+def _native():
+    try:
+        import strobe_native
+    except ImportError:
+        raise RuntimeError("kernels run inside the `strobe` program: use `strobe run experiment.py` "
+                           "or `python -m strobe run experiment.py`") from None
+    return strobe_native
+
+
+class KernelRunner:
+    """One core device's connection and the state of its kernel calls."""
+
+    def __init__(self, core):
+        native = _native()
+        self.session = native.Session(core.device or settings["device"], settings["no_cache"])
+        sessions.append(self.session)
+        #: Per RPC service name: the Python type of its first result (a later different one is an error).
+        self.result_types = {}
+        #: Figures of the last call (benchmarks): compile and upload seconds, run wall time, cycles.
+        self.last = {}
+
+    def close(self):
+        pass
+
+    def run(self, function, args, kwargs):
+        native = _native()
+        composition = embed.compose(function, args, kwargs)
+        try:
+            table = self.session.load(embed.SYNTHETIC, composition.text, composition.runs)
+        except native.KernelCompileError as e:
+            raise exceptions.CompileError(str(e)) from None
+        server = _RpcServer(self, composition, table)
+        outcome = self.session.run(server.serve, _write_output)
+        compile_s, upload_s = self.session.last_load_times()
+        self.last = {"compile": compile_s, "upload": upload_s, "wall": outcome["wall"],
+                     "cycles": outcome.get("cycles")}
+        if outcome["outcome"] == "finished":
+            return server.result
+        if outcome["outcome"] == "fault":
+            raise exceptions.KernelFault(outcome["message"])
+        raise server.kernel_exception(outcome)
+
+
+def _write_output(text):
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+_BUILTIN_IDS = {
+    "Exception": 1, "ZeroDivisionError": 2, "IndexError": 3, "ValueError": 4, "AssertionError": 5,
+    "MemoryError": 6, "RuntimeError": 7, "OverflowError": 8, "KeyError": 9, "TypeError": 10,
+    "NotImplementedError": 11, "ArithmeticError": 12, "LookupError": 13, "RTIOUnderflow": 14,
+    "RTIOOverflow": 15,
+}
+
+
+class _RpcServer:
+    def __init__(self, runner, composition, exception_ids):
+        self.runner = runner
+        self.composition = composition
+        self.exception_ids = dict(exception_ids)
+        self.result = None
+        #: The last exception an RPC raised into the kernel, re-raised as itself if the kernel
+        #: does not catch it.
+        self.rpc_exception = None
+
+    def serve(self, service, args, ret_tags):
+        c = self.composition
+        if service == embed.WRITEBACK_SERVICE:
+            for (obj, attr), value in zip(c.writeback, args):
+                _write_back(obj, attr, value)
+            return ("ok", None)
+        if service == embed.RESULT_SERVICE:
+            self.result = args[0]
+            return ("ok", None)
+        if not 0 <= service < len(c.services):
+            return ("raise", _BUILTIN_IDS["RuntimeError"], "RuntimeError", f"no RPC service {service}")
+        s = c.services[service]
+        try:
+            if s.method is not None:
+                target = getattr(c.objects[args[0]], s.method)
+                value = target(*args[1:])
+            else:
+                value = s.function(*args)
+        except Exception as e:  # the kernel gets it, and may catch it
+            self.rpc_exception = e
+            return ("raise", self.type_id(type(e)), type(e).__name__, str(e))
+        if s.is_async or ret_tags == "n":
+            return ("ok", None)
+        first = self.runner.result_types.setdefault(s.name, type(value))
+        if not _same_kind(first, type(value)):
+            message = (f"RPC `{s.name}` returned a {type(value).__name__} this time but a "
+                       f"{first.__name__} at its first call: its result type must not change")
+            return ("raise", _BUILTIN_IDS["TypeError"], "TypeError", message)
+        return ("ok", value)
+
+    def type_id(self, cls):
+        """The kernel's id for a Python exception class: its own, else its nearest known base."""
+        for klass in cls.__mro__:
+            name = klass.__name__
+            if name in self.exception_ids:
+                return self.exception_ids[name]
+            if name in _BUILTIN_IDS:
+                return _BUILTIN_IDS[name]
+        return _BUILTIN_IDS["Exception"]
+
+    def kernel_exception(self, outcome):
+        """The Python exception for a kernel's uncaught one, with the kernel frames in its traceback."""
+        name, message = outcome["name"], outcome["message"]
+        frames = _parse_traceback(outcome["traceback"])
+        previous = self.rpc_exception
+        if previous is not None and type(previous).__name__ == name and str(previous) == message:
+            exc = previous  # an RPC's exception the kernel did not catch: the very same object
+        else:
+            cls = (self.composition.exception_classes.get(name)
+                   or getattr(exceptions, name, None)
+                   or getattr(builtins, name, None))
+            if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+                cls = RuntimeError
+            exc = cls(message) if message else cls()
+        return exc.with_traceback(_kernel_traceback(frames, exc.__traceback__))
+
+
+def _kind(t):
+    """The kernel-relevant kind of a Python result type (numpy scalars count as their Python kind)."""
+    if issubclass(t, bool) or t.__name__ == "bool_":
+        return "bool"
+    for kind, names in (("int", ("int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32")),
+                        ("float", ("float", "float32", "float64")),
+                        ("list", ("list", "tuple", "ndarray"))):
+        if t.__name__ in names:
+            return kind
+    return t.__name__
+
+
+def _same_kind(a, b):
+    return _kind(a) == _kind(b)
+
+
+def _write_back(obj, attr, value):
+    """Sets `obj.attr` to the kernel's value if it changed; lists and arrays are updated in place."""
+    old = getattr(obj, attr, None)
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover
+        numpy = None
+    if isinstance(old, list) and isinstance(value, list):
+        if old != value:
+            old[:] = value
+        return
+    if numpy is not None and isinstance(old, numpy.ndarray):
+        if old.shape == (len(value),):
+            old[:] = value
+        else:
+            setattr(obj, attr, numpy.array(value, dtype=old.dtype))
+        return
+    if isinstance(old, tuple) and isinstance(value, list):
+        value = tuple(value)
+    if type(old) is not type(value) or old != value:
+        setattr(obj, attr, value)
+
+
+def _parse_traceback(text):
+    """(file, line, function) of each kernel frame, outermost first, synthetic ones left out."""
+    frames = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith('File "'):
+            continue
+        try:
+            file, rest = line[len('File "'):].split('", line ', 1)
+            number, function = rest.split(", in ", 1)
+            number = int(number)
+        except ValueError:
+            continue
+        if file.startswith(embed.SYNTHETIC):
+            continue
+        frames.append((file, number, function))
+    return frames
+
+
+def _kernel_traceback(frames, host_traceback):
+    """A traceback whose entries are the kernel frames (real file names and lines, so tracebacks
+    show their source), appended to `host_traceback`."""
+    tb = None
+    for file, line, function in reversed(frames):
+        code = compile("\n" * (line - 1) + "raise __strobe_exception__", file, "exec")
+        code = code.replace(co_name=function)
+        try:
+            exec(code, {"__strobe_exception__": _FrameProbe(), "__name__": function})
+        except _FrameProbe as probe:
+            frame = probe.__traceback__.tb_next.tb_frame
+        tb = types.TracebackType(tb, frame, 0, line)
+    if host_traceback is None:
+        return tb
+    # Keep the host frames (where the exception was raised on the host, for RPC exceptions) first.
+    last = host_traceback
+    while last.tb_next is not None:
+        last = last.tb_next
+    last.tb_next = tb
+    return host_traceback
+
+
+class _FrameProbe(Exception):
+    pass
