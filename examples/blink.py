@@ -1,20 +1,22 @@
-"""Blink a TTL output on the core device: five 1 us pulses, 2 us apart.
+"""Blink an LED: `count` pulses of 1 us, 2 us apart, on the simulated core device.
 
     strobe run examples/blink.py --trace -
+    strobe run examples/blink.py -p count=10
 """
 
-from strobe import us
-from strobe.devices import TTLOut
+from strobe import *
 
 
-def main():
-    led = TTLOut(0)
-    t0 = now_mu()
-    for i in range(5):
-        led.pulse(1 * us)
-        delay(1 * us)
-    print("blinked 5 times, starting at", t0)
+class Blink(EnvExperiment):
+    def build(self):
+        self.setattr_device("core")
+        self.setattr_device("led")
+        self.setattr_argument("count", NumberValue(5, step=1, precision=0, type="int"))
 
-
-if __name__ == "__main__":
-    main()
+    @kernel
+    def run(self):
+        self.core.reset()
+        for i in range(self.count):
+            self.led.pulse(1 * us)
+            delay(1 * us)
+        print("blinked", self.count, "times")

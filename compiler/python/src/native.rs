@@ -431,6 +431,7 @@ pub(crate) fn call_runner(function: &str, args: impl for<'py> FnOnce(Python<'py>
         let result = (|| -> PyResult<u8> {
             let sys = py.import("sys")?;
             let package = crate::run::repo_root().join("compiler/python/python");
+            let package = std::fs::canonicalize(&package).unwrap_or(package);
             sys.getattr("path")?
                 .call_method1("insert", (0, package.display().to_string()))?;
             let runner = py.import("strobe.runner")?;

@@ -114,25 +114,13 @@ fn main() {
         "{:<44} {:>7} {:>7} {:>7} {:>8} {:>7} {:>7} {:>8}",
         "program", "parse", "infer", "IR", "LLVM+opt", "emit", "link", "total"
     );
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut examples: Vec<_> = std::fs::read_dir(&root)
-        .expect("examples/")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    examples.sort();
-    for path in examples
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-    {
-        let text = std::fs::read_to_string(path).expect("example");
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+    // Standalone kernel programs (experiments compile through the Python runtime: `cargo xtask bench rpc`).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/device");
+    for name in ["blink_program.py", "pulse_schedule.py"] {
+        let text = std::fs::read_to_string(root.join(name)).expect("tests/device program");
         bench(
-            &format!("examples/{name}"),
-            &SourceFile::new(name.clone(), text),
+            &format!("tests/device/{name}"),
+            &SourceFile::new(name, text),
         );
     }
     let helper = generated_module(20, 0);

@@ -56,6 +56,7 @@ from .arguments import (  # noqa: E402
     EnumerationValue,
     NoDefault,
     NumberValue,
+    PYONValue,
     StringValue,
 )
 from .devices_db import DeviceDB, DeviceError, DeviceManager  # noqa: E402
@@ -67,6 +68,7 @@ __all__ += [
     "EnumerationValue",
     "NoDefault",
     "NumberValue",
+    "PYONValue",
     "StringValue",
     "DeviceDB",
     "DeviceError",

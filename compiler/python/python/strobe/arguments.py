@@ -58,6 +58,18 @@ class StringValue(_Processor):
         return value
 
 
+class PYONValue(_Processor):
+    """Any Python literal (a list of scan points, a dict of settings), as ARTIQ's ``PYONValue``."""
+
+    def process(self, value):
+        if isinstance(value, str):
+            try:
+                value = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                raise ArgumentError(f"expects a Python literal, got {value!r}") from None
+        return value
+
+
 class EnumerationValue(_Processor):
     """One string out of ``choices``."""
 

@@ -477,8 +477,8 @@ class Embedder:
                 out.synthetic(f"    {o.var} = {name}({', '.join(args)})")
             else:
                 kc = o.kernel_class
-                args = [str(o.index)] if kc.rpc_methods else []
-                args += [o.field_values[f] for f in kc.fields]
+                # A typed index: an untyped literal would hold back inference until literals default.
+                args = [f"int32({o.index})"] + [o.field_values[f] for f in self.object_fields(kc)[0]]
                 out.synthetic(f"    {o.var} = {kc.name}({', '.join(args)})")
                 writeback += [(o, f) for f in kc.fields
                               if f not in kc.invariants and all(_is_data(getattr(k.obj, f)) for k in kc.objects)]
@@ -508,17 +508,37 @@ class Embedder:
             exception_classes=dict(self.exception_classes),
         )
 
+    def object_fields(self, kc):
+        """Fields holding objects (constructor parameters) and data fields (literals in `__init__`)."""
+        objects = [f for f in kc.fields
+                   if any(_mentions(o.field_values[f], x.var) for o in kc.objects for x in self.object_order)]
+        return objects, [f for f in kc.fields if f not in objects]
+
     def compose_class(self, out, kc):
         out.synthetic(f"class {kc.name}:")
         invariants = sorted(i for i in kc.invariants if i in kc.fields)
         if invariants:
             out.synthetic(f"    kernel_invariants = {{{', '.join(repr(i) for i in invariants)}}}")
-        params = (["__strobe_id"] if kc.rpc_methods else []) + list(kc.fields)
-        out.synthetic(f"    def __init__(self{''.join(', ' + p for p in params)}):")
-        if not params:
+        object_fields, data_fields = self.object_fields(kc)
+        params = ["__strobe_index"] + object_fields
+        out.synthetic(f"    def __init__(self, {', '.join(params)}):")
+        if kc.rpc_methods:
+            out.synthetic("        self.__strobe_id = __strobe_index")
+        for f in object_fields:
+            out.synthetic(f"        self.{f} = {f}")
+        # Data fields are assigned here (not passed in), so an empty list's element type can come
+        # from the kernel's use of it; one branch per object of the class.
+        for i, o in enumerate(kc.objects):
+            indent = "        "
+            if len(kc.objects) > 1:
+                out.synthetic(f"        {'if' if i == 0 else 'elif'} __strobe_index == {o.index}:")
+                indent += "    "
+            for f in data_fields:
+                out.synthetic(f"{indent}self.{f} = {o.field_values[f]}")
+            if len(kc.objects) > 1 and not data_fields:
+                out.synthetic(f"{indent}pass")
+        if not (kc.rpc_methods or kc.fields):
             out.synthetic("        pass")
-        for p in params:
-            out.synthetic(f"        self.{p} = {p}")
         for name, source in kc.methods.items():
             out.copy(source.reindented(4), source.file, source.first_line)
         for name, (service, rpc_params) in kc.rpc_methods.items():

@@ -6,6 +6,7 @@ attributes back, turn the kernel's outcome into a return value or a Python excep
 """
 
 import builtins
+import os
 import sys
 import types
 
@@ -44,6 +45,8 @@ class KernelRunner:
     def run(self, function, args, kwargs):
         native = _native()
         composition = embed.compose(function, args, kwargs)
+        if os.environ.get("STROBE_DUMP_KERNEL"):
+            sys.stderr.write(composition.text)
         try:
             table = self.session.load(embed.SYNTHETIC, composition.text, composition.runs)
         except native.KernelCompileError as e:
@@ -127,9 +130,15 @@ class _RpcServer:
         """The Python exception for a kernel's uncaught one, with the kernel frames in its traceback."""
         name, message = outcome["name"], outcome["message"]
         frames = _parse_traceback(outcome["traceback"])
+        if os.environ.get("STROBE_DEBUG_TRACEBACK"):
+            sys.stderr.write(outcome["traceback"])
         previous = self.rpc_exception
+        tail = None
         if previous is not None and type(previous).__name__ == name and str(previous) == message:
-            exc = previous  # an RPC's exception the kernel did not catch: the very same object
+            # An RPC's exception the kernel did not catch: the very same object, its host frames
+            # (below the RPC server's) after the kernel's.
+            exc = previous
+            tail = previous.__traceback__.tb_next if previous.__traceback__ else None
         else:
             cls = (self.composition.exception_classes.get(name)
                    or getattr(exceptions, name, None)
@@ -137,7 +146,7 @@ class _RpcServer:
             if not (isinstance(cls, type) and issubclass(cls, BaseException)):
                 cls = RuntimeError
             exc = cls(message) if message else cls()
-        return exc.with_traceback(_kernel_traceback(frames, exc.__traceback__))
+        return exc.with_traceback(_kernel_traceback(frames, tail))
 
 
 def _kind(t):
@@ -198,26 +207,20 @@ def _parse_traceback(text):
     return frames
 
 
-def _kernel_traceback(frames, host_traceback):
+def _kernel_traceback(frames, tail):
     """A traceback whose entries are the kernel frames (real file names and lines, so tracebacks
-    show their source), appended to `host_traceback`."""
-    tb = None
+    show their source), followed by `tail`."""
+    tb = tail
     for file, line, function in reversed(frames):
         code = compile("\n" * (line - 1) + "raise __strobe_exception__", file, "exec")
         code = code.replace(co_name=function)
         try:
             exec(code, {"__strobe_exception__": _FrameProbe(), "__name__": function})
         except _FrameProbe as probe:
-            frame = probe.__traceback__.tb_next.tb_frame
-        tb = types.TracebackType(tb, frame, 0, line)
-    if host_traceback is None:
-        return tb
-    # Keep the host frames (where the exception was raised on the host, for RPC exceptions) first.
-    last = host_traceback
-    while last.tb_next is not None:
-        last = last.tb_next
-    last.tb_next = tb
-    return host_traceback
+            raised = probe.__traceback__.tb_next
+        # The position of the `raise` on that line: what Python shows as the frame's line.
+        tb = types.TracebackType(tb, raised.tb_frame, raised.tb_lasti, line)
+    return tb
 
 
 class _FrameProbe(Exception):
