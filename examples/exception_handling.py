@@ -40,6 +40,7 @@ class ExceptionHandling(EnvExperiment):
             print("underflow caught; recovering")
             self.core.break_realtime()
             self.ttl2.pulse(2 * us)
+            delay(1 * us)
         for attempt in range(5):
             self.attempts = attempt + 1
             try:

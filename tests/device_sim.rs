@@ -7,6 +7,7 @@ mod support;
 use std::io::{Read, Write};
 use std::sync::Mutex;
 use strobe_device::{Device, Edge, FaultReport, Outcome, SimBuild, SimDevice};
+
 use strobe_driver::{Compiler, Platform};
 use strobe_protocol::{ErrorCode, Message};
 use strobe_syntax::SourceFile;
@@ -36,42 +37,9 @@ fn connect(build: &SimBuild, sim: &SimDevice) -> (Device, Compiler) {
     (device, Compiler::for_platform(None, platform))
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    edges: Vec<Edge>,
-}
-
-fn strobe_run(program: &str) -> Run {
+fn strobe_run(program: &str) -> SimRun {
     sim_build();
-    let trace =
-        std::env::temp_dir().join(format!("strobe-trace-{}-{program}.txt", std::process::id()));
-    let mut c = strobe();
-    c.arg("run")
-        .arg(repo_root().join("tests/device").join(program))
-        .arg("--trace")
-        .arg(&trace);
-    let out = run(c);
-    let edges = std::fs::read_to_string(&trace)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| {
-            let v: Vec<u64> = l.split(' ').filter_map(|w| w.parse().ok()).collect();
-            (v.len() == 3).then(|| Edge {
-                timestamp: v[0],
-                channel: v[1] as u32,
-                value: v[2] as u32,
-            })
-        })
-        .collect();
-    let _ = std::fs::remove_file(&trace);
-    Run {
-        code: out.status.code(),
-        stdout: text(&out.stdout),
-        stderr: text(&out.stderr),
-        edges,
-    }
+    strobe_run_file(&repo_root().join("tests/device").join(program), &[])
 }
 
 fn edge(timestamp: u64, channel: u32, value: u32) -> Edge {

@@ -88,3 +88,39 @@ pub fn check_snapshot(path: &Path, actual: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// What `strobe run` did: exit code, output, and the simulator's pin-level trace.
+pub struct SimRun {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub edges: Vec<strobe_device::Edge>,
+}
+
+/// Runs `strobe run FILE ARGS... --trace TMP` on the simulated device.
+pub fn strobe_run_file(file: &Path, args: &[&str]) -> SimRun {
+    let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let trace = std::env::temp_dir().join(format!("strobe-trace-{}-{name}.txt", std::process::id()));
+    let mut c = strobe();
+    c.arg("run").arg(file).args(args).arg("--trace").arg(&trace);
+    let out = run(c);
+    let edges = std::fs::read_to_string(&trace)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let v: Vec<u64> = l.split(' ').filter_map(|w| w.parse().ok()).collect();
+            (v.len() == 3).then(|| strobe_device::Edge {
+                timestamp: v[0],
+                channel: v[1] as u32,
+                value: v[2] as u32,
+            })
+        })
+        .collect();
+    let _ = std::fs::remove_file(&trace);
+    SimRun {
+        code: out.status.code(),
+        stdout: text(&out.stdout),
+        stderr: text(&out.stderr),
+        edges,
+    }
+}

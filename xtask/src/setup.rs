@@ -5,8 +5,9 @@ use anyhow::{Context, Result};
 use std::process::Command;
 
 /// Debian 12 packages: LLVM 19 for inkwell, lld and llvm-mc to check our linker against, qemu-user
-/// to run kernels, python3 for the conformance comparison; Verilator and the libraries of LiteX's
-/// simulation modules for the simulated core device.
+/// to run kernels, python3 for the conformance comparison and (with its library and numpy) for the
+/// experiment runtime the `strobe` program embeds; Verilator and the libraries of LiteX's simulation
+/// modules for the simulated core device.
 const PACKAGES: &[&str] = &[
     "llvm-19-dev",
     "libpolly-19-dev",
@@ -16,6 +17,8 @@ const PACKAGES: &[&str] = &[
     "qemu-user",
     "python3",
     "python3-venv",
+    "python3-dev",
+    "python3-numpy",
     "verilator",
     "libevent-dev",
     "libjson-c-dev",

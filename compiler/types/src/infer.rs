@@ -475,8 +475,10 @@ impl<'m> Checker<'m> {
                 }
                 self.deferred.extend(keep);
             }
-            // Stuck (or done): unconstrained integer literals become int32, which may unblock more.
-            if !self.table.default_int_literals() {
+            // Stuck (or done): unconstrained integer literals become int32, which may unblock more;
+            // then an operand of unknown type (a host function's unannotated result) takes the
+            // type of the number it is combined with.
+            if !self.table.default_int_literals() && !self.default_operands() {
                 break;
             }
         }
@@ -500,6 +502,36 @@ impl<'m> Checker<'m> {
                 format!("cannot infer the type of {what}; add a type annotation"),
             );
         }
+    }
+
+    /// For stuck arithmetic and comparisons with one operand of unknown type and one number: gives
+    /// the unknown operand the number's type. Returns whether anything changed.
+    fn default_operands(&mut self) -> bool {
+        let pairs: Vec<(Ty, Ty, Span)> = self
+            .deferred
+            .iter()
+            .filter_map(|c| match c {
+                crate::solve::Deferred::BinOp {
+                    left, right, span, ..
+                }
+                | crate::solve::Deferred::Compare {
+                    left, right, span, ..
+                } => Some((left.clone(), right.clone(), *span)),
+                _ => None,
+            })
+            .collect();
+        let mut changed = false;
+        for (left, right, span) in pairs {
+            let (l, r) = (self.table.shallow(&left), self.table.shallow(&right));
+            let number = |t: &Ty| matches!(t, Ty::Int32 | Ty::Int64 | Ty::Float);
+            let (var, known) = match (&l, &r) {
+                (Ty::Var(_), k) if number(k) => (l.clone(), k.clone()),
+                (k, Ty::Var(_)) if number(k) => (r.clone(), k.clone()),
+                _ => continue,
+            };
+            changed |= self.table.unify(&var, &known, span).is_ok();
+        }
+        changed
     }
 
     /// A nested function called from a sibling (or from deeper inside its parent) needs the caller to

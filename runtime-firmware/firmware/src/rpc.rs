@@ -38,6 +38,8 @@ pub extern "C" fn __strobe_rpc(
         }
     }
     let (arg_tags, ret_tags) = tags.split_at(split);
+    // The kernel's output so far goes first, so host and kernel output stay in order.
+    strobe_kernel_rt::output::flush_stdout();
     let Some(host) = board::host() else {
         return raise_builtin(ExceptionId::RuntimeError, "RuntimeError", "RPC outside a kernel run");
     };

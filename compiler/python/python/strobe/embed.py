@@ -142,6 +142,7 @@ class _KernelClass:
         self.fields = []
         self.methods = {}  # name -> _Source
         self.rpc_methods = {}  # name -> service number
+        self.forwarders = {}  # attribute holding a bound kernel method -> (field, method, params)
         self.invariants = set()
         for klass in reversed(cls.__mro__):
             self.invariants |= set(klass.__dict__.get("kernel_invariants", ()))
@@ -234,6 +235,7 @@ class Embedder:
         else:
             entry = _Object(index, obj, kernel_class=self.kernel_class(type(obj)))
             entry.kernel_class.objects.append(entry)
+            entry.kernel_class.invariants |= set(getattr(obj, "__dict__", {}).get("kernel_invariants", ()))
         self.objects[id(obj)] = entry
         self.object_order.append(entry)
         return entry
@@ -393,7 +395,8 @@ class Embedder:
                 names = [(n, True, site) for n, site in kc.accessed.items()]
                 names += [(n, False, site) for n, site in self.loose.items() if n not in kc.accessed]
                 for name, precise, site in names:
-                    if name in kc.fields or name in kc.methods or name in kc.rpc_methods:
+                    if name in kc.fields or name in kc.methods or name in kc.rpc_methods \
+                            or name in kc.forwarders:
                         continue
                     if self.resolve_attribute(kc, name, precise, _where(*site)):
                         changed = True
@@ -426,6 +429,8 @@ class Embedder:
             else:
                 self.add_rpc_method(kc, name, static, where)
             return True
+        if in_instance and inspect.ismethod(sample.__dict__[name]):
+            return self.resolve_bound_method(kc, name, precise, where)
         values = []
         for o in kc.objects:
             if not hasattr(o.obj, name):
@@ -444,6 +449,37 @@ class Embedder:
         for o, lit in zip(kc.objects, literals):
             o.field_values[name] = lit
         kc.fields.append(name)
+        return True
+
+    def resolve_bound_method(self, kc, name, precise, where):
+        """An attribute holding a bound method: an RPC if the method is not a kernel, else a method
+        forwarding to the bound object's kernel method (the object becomes a hidden field)."""
+        methods = [o.obj.__dict__.get(name) for o in kc.objects]
+        functions = {getattr(m, "__func__", None) for m in methods}
+        if len(functions) != 1 or None in functions:
+            if precise:
+                raise EmbeddingError(f"{where}: attribute `{name}` of the `{kc.cls.__name__}` objects holds "
+                                     "different kinds of values; kernels need one type per attribute")
+            return False
+        function = functions.pop()
+        if not _is_kernel(function):
+            self.add_rpc_method(kc, name, function, where)
+            return True
+        targets = [self.embed_object(m.__self__, where) for m in methods]
+        if any(t.device is not None for t in targets):
+            raise EmbeddingError(f"{where}: attribute `{name}` holds a device driver's method; "
+                                 "store the device and call its method instead")
+        target_class = targets[0].kernel_class
+        if any(t.kernel_class is not target_class for t in targets):
+            raise EmbeddingError(f"{where}: attribute `{name}` holds methods of objects of different classes")
+        self.add_method(target_class, function.__name__, function)
+        field = f"_strobe_bound_{name}"
+        for o, t in zip(kc.objects, targets):
+            o.field_values[field] = t.var
+        kc.fields.append(field)
+        kc.invariants.add(field)
+        params, _ = _signature(function, where, skip_self=True)
+        kc.forwarders[name] = (field, function.__name__, params)
         return True
 
     # ---- output -------------------------------------------------------------------------------
@@ -546,6 +582,10 @@ class Embedder:
             out.synthetic(f"    def {name}(self{''.join(', ' + p for p in rpc_params)}):")
             call_args = ", ".join(["self.__strobe_id"] + names)
             out.synthetic(f"        return __strobe_rpc_{service}({call_args})")
+        for name, (field, method, params) in kc.forwarders.items():
+            names = [p.split("=")[0].strip() for p in params]
+            out.synthetic(f"    def {name}(self{''.join(', ' + p for p in params)}):")
+            out.synthetic(f"        return self.{field}.{method}({', '.join(names)})")
 
     def construction_order(self):
         """Objects before the objects whose fields hold them."""

@@ -111,7 +111,7 @@ class _RpcServer:
             return ("ok", None)
         first = self.runner.result_types.setdefault(s.name, type(value))
         if not _same_kind(first, type(value)):
-            message = (f"RPC `{s.name}` returned a {type(value).__name__} this time but a "
+            message = (f"RPC `{s.name}` returned {type(value).__name__} this time but "
                        f"{first.__name__} at its first call: its result type must not change")
             return ("raise", _BUILTIN_IDS["TypeError"], "TypeError", message)
         return ("ok", value)

@@ -1,0 +1,154 @@
+//! Experiments end to end on the simulated core device (`strobe run experiment.py`): every example
+//! with its pin-level trace checked, and `tests/experiments/*.py` (embedding of every host type, RPC
+//! of every type both ways, async order, writeback, exceptions both ways, clear errors) with their
+//! output compared to their `.stdout`/`.stderr` snapshots (re-bless with `STROBE_BLESS=1`).
+
+mod support;
+
+use std::path::Path;
+use std::sync::Mutex;
+use strobe_device::Edge;
+use support::*;
+
+/// Builds the simulator once before any `strobe run` of this binary (they would race to build it).
+fn ensure_sim() {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let root = repo_root();
+    strobe_device::SimBuild::ensure(&root, &root.join("target/strobe-sim"), &mut |s| {
+        eprintln!("{s}")
+    })
+    .expect("simulator build");
+}
+
+fn example(name: &str, args: &[&str]) -> SimRun {
+    ensure_sim();
+    let r = strobe_run_file(&repo_root().join("examples").join(name), args);
+    assert_eq!(r.code, Some(0), "{name} failed:\n{}{}", r.stdout, r.stderr);
+    r
+}
+
+/// The pulses on `channel`: (rise time, width) in machine units.
+fn pulses(edges: &[Edge], channel: u32) -> Vec<(u64, u64)> {
+    let mine: Vec<&Edge> = edges.iter().filter(|e| e.channel == channel).collect();
+    mine.chunks(2)
+        .map(|p| {
+            assert_eq!((p[0].value, p.get(1).map(|e| e.value)), (1, Some(0)), "{p:?}");
+            (p[0].timestamp, p[1].timestamp - p[0].timestamp)
+        })
+        .collect()
+}
+
+/// Time from each pulse's rise to the next one's.
+fn periods(p: &[(u64, u64)]) -> Vec<u64> {
+    p.windows(2).map(|w| w[1].0 - w[0].0).collect()
+}
+
+#[test]
+fn blink_pulses_the_led() {
+    let r = example("blink.py", &["-p", "count=3"]);
+    assert_eq!(r.stdout, "blinked 3 times\n");
+    let p = pulses(&r.edges, 0);
+    assert_eq!(p.iter().map(|p| p.1).collect::<Vec<_>>(), [125; 3], "1 us pulses");
+    assert_eq!(periods(&p), [250, 250], "2 us apart");
+}
+
+#[test]
+fn pulse_scan_runs_one_kernel_per_width() {
+    let r = example("pulse_scan.py", &["-p", "widths=[1e-6, 2e-6]", "-p", "pulses=3"]);
+    assert_eq!(
+        r.stdout,
+        "width 1.0 us: 3 pulses of 125 mu\nwidth 2.0 us: 3 pulses of 250 mu\n"
+    );
+    let p = pulses(&r.edges, 1);
+    let widths: Vec<u64> = p.iter().map(|p| p.1).collect();
+    assert_eq!(widths, [125, 125, 125, 250, 250, 250]);
+    let gaps = periods(&p);
+    assert_eq!(gaps[..2], [250, 250]);
+    assert_eq!(gaps[3..], [500, 500]);
+    assert!(gaps[2] > 500, "the second kernel starts after the first");
+}
+
+#[test]
+fn loopback_count_counts_every_pulse() {
+    let r = example("loopback_count.py", &["-p", "n=7"]);
+    assert_eq!(r.stdout, "sent 7 pulses, counted 7 rising edges\n");
+    let p = pulses(&r.edges, 0);
+    assert_eq!(p.len(), 7);
+    assert!(p.iter().all(|p| p.1 == 62 || p.1 == 63), "500 ns pulses: {p:?}");
+}
+
+#[test]
+fn rpc_feedback_converges_through_the_host() {
+    let r = example("rpc_feedback.py", &["-p", "target=6"]);
+    assert_eq!(r.stdout, "counts per round: [1, 3, 5, 7]\n");
+    // Bursts of 1, 3, 5 and 7 pulses of 1 us on ttl0.
+    let p = pulses(&r.edges, 0);
+    assert_eq!(p.len(), 16);
+    assert!(p.iter().all(|p| p.1 == 125));
+}
+
+#[test]
+fn writeback_list_fills_the_host_list() {
+    let r = example("writeback_list.py", &[]);
+    assert_eq!(
+        r.stdout,
+        "edges at [200, 400, 700, 1100] mu after the gate opened\nspacings [200, 300, 400]\n"
+    );
+    let p = pulses(&r.edges, 1);
+    assert_eq!(periods(&p), [200, 300, 400], "the trace agrees with the list");
+    assert!(p.iter().all(|p| p.1 == 100));
+}
+
+#[test]
+fn exception_handling_recovers_and_reports() {
+    let r = example("exception_handling.py", &[]);
+    assert_eq!(
+        r.stdout,
+        "underflow caught; recovering\n\
+         kernel caught: attempt 0: laser unlocked\n\
+         kernel caught: attempt 1: laser unlocked\n\
+         laser locked at attempt 2\n\
+         host caught: LaserUnlocked attempt 0: laser unlocked\n  \
+         line 57 in run: self.measure()\n  \
+         line 53 in measure: self.check_laser(0)  # not caught in the kernel\n  \
+         line 26 in check_laser: raise LaserUnlocked(f\"attempt {attempt}: laser unlocked\")\n\
+         attempts written back: 3\n"
+    );
+    // The late pulse never played; the recovery pulse (2 us) and the final one (3 us) did.
+    let widths: Vec<u64> = pulses(&r.edges, 2).iter().map(|p| p.1).collect();
+    assert_eq!(widths, [250, 375]);
+}
+
+/// Output with the repository's path written as `$REPO` (snapshots do not depend on the checkout).
+fn portable(text: &str) -> String {
+    text.replace(&repo_root().display().to_string(), "$REPO")
+}
+
+#[test]
+fn experiments_match_their_snapshots() {
+    ensure_sim();
+    let files = fixtures("experiments");
+    assert!(files.len() >= 8);
+    let failures = run_all(&files, |file| {
+        let r = strobe_run_file(file, &[]);
+        let stem = file.with_extension("");
+        let snapshot = |ext: &str| Path::new(&format!("{}.{ext}", stem.display())).to_path_buf();
+        check_snapshot(&snapshot("stdout"), &portable(&r.stdout))?;
+        let stderr = snapshot("stderr");
+        if r.code != Some(0) || stderr.exists() {
+            check_snapshot(&stderr, &portable(&r.stderr))?;
+        }
+        let expected_code = if stderr.exists() { 1 } else { 0 };
+        if r.code != Some(expected_code) {
+            return Err(format!(
+                "{}: exit code {:?}, expected {expected_code}\n{}",
+                file.display(),
+                r.code,
+                r.stderr
+            ));
+        }
+        Ok(())
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
