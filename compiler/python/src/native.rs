@@ -53,7 +53,8 @@ fn exception_table<'py>(py: Python<'py>, out: &CompileOutput) -> PyResult<Bound<
 #[pyclass(unsendable)]
 struct Session {
     build: SimBuild,
-    link: Connection,
+    /// None once closed (the simulator, if this session started one, is stopped).
+    link: Option<Connection>,
     compiler: Compiler,
     /// The last compiled program, its entry and whether the device holds that image.
     loaded: Option<(CompileOutput, u32)>,
@@ -73,7 +74,7 @@ impl Session {
         let link = Connection::open(&build, device).map_err(runtime_error)?;
         Ok(Session {
             build,
-            link,
+            link: Some(link),
             compiler,
             loaded: None,
             uploaded: None,
@@ -92,11 +93,12 @@ impl Session {
         runs: Vec<Run>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let source = composed(name, text, runs);
+        let link = self.link.as_mut().ok_or_else(closed)?;
         let start = Instant::now();
         self.compiler.allow_host_calls(true);
         let mut out = self.compiler.compile(&source).map_err(compile_error)?;
-        if !self.link.matches(&self.build) {
-            out = crate::run::compile_for_reported(&self.link, &self.build, &source)
+        if !link.matches(&self.build) {
+            out = crate::run::compile_for_reported(link, &self.build, &source)
                 .map_err(runtime_error)?;
         }
         self.last_compile = start.elapsed().as_secs_f64();
@@ -109,7 +111,7 @@ impl Session {
                 .ok_or_else(|| runtime_error("the image has no kernel entry"))?
         } else {
             self.uploaded = None;
-            let entry = self.link.upload(&out).map_err(runtime_error)?;
+            let entry = link.upload(&out).map_err(runtime_error)?;
             self.uploaded = Some(image);
             entry
         };
@@ -131,9 +133,10 @@ impl Session {
         let Some((out, entry)) = &self.loaded else {
             return Err(runtime_error("no kernel loaded"));
         };
+        let link = self.link.as_mut().ok_or_else(closed)?;
         let failure: std::cell::RefCell<Option<PyErr>> = Default::default();
         let start = Instant::now();
-        let result = self.link.device.run_with_rpc(
+        let result = link.device.run_with_rpc(
             *entry,
             |text| {
                 if let Err(e) = on_output.call1((text,)) {
@@ -186,6 +189,11 @@ impl Session {
         Ok(d)
     }
 
+    /// Ends the session; a simulator it started is stopped.
+    fn close(&mut self) {
+        self.link = None;
+    }
+
     /// Seconds the last `load` spent compiling and uploading.
     fn last_load_times(&self) -> (f64, f64) {
         (self.last_compile, self.last_upload)
@@ -195,12 +203,18 @@ impl Session {
     #[pyo3(signature = (trace=None, vcd=None))]
     fn write_traces(&self, trace: Option<String>, vcd: Option<String>) -> PyResult<()> {
         self.link
+            .as_ref()
+            .ok_or_else(closed)?
             .write_traces(
                 trace.as_deref().map(std::path::Path::new),
                 vcd.as_deref().map(std::path::Path::new),
             )
             .map_err(runtime_error)
     }
+}
+
+fn closed() -> PyErr {
+    runtime_error("the core device session is closed")
 }
 
 /// Calls the Python RPC server for one call and turns its reply into the answer for the kernel.

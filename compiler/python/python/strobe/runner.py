@@ -88,6 +88,8 @@ def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=N
     sys.stdout.flush()
     for session in runtime.sessions:
         session.write_traces(trace, vcd)
+        session.close()
+    runtime.sessions.clear()
     return code
 
 
