@@ -11,6 +11,9 @@ pub enum Benchmark {
     /// On the simulated core device: CPU cycles per TTL pulse iteration, upload and start latency,
     /// simulation speed.
     Rtio,
+    /// Experiments on the simulated core device: RPC round trips (host wall, device cycles), async
+    /// RPCs, and the dead time between back-to-back kernel calls.
+    Rpc,
 }
 
 pub fn bench(what: Benchmark) -> Result<()> {
@@ -34,6 +37,18 @@ pub fn bench(what: Benchmark) -> Result<()> {
             "strobe",
             "--bin",
             "strobe-bench-rtio",
+        ])),
+        Benchmark::Rpc => run(cargo().args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "strobe",
+            "--bin",
+            "strobe",
+            "--",
+            "run",
+            "xtask/bench/rpc.py",
         ])),
     }
 }
