@@ -37,8 +37,7 @@ class RpcFeedback(EnvExperiment):
         self.core.reset()
         n = 1
         while n > 0:
-            counted = self.burst(n)
-            n = self.next_burst(counted)
+            n = self.next_burst(self.burst(n))
             self.core.break_realtime()
 
     def analyze(self):

@@ -152,3 +152,40 @@ fn experiments_match_their_snapshots() {
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn strobe_compile_writes_the_run_kernel_without_a_device() {
+    ensure_sim();
+    let out = std::env::temp_dir().join(format!("strobe-blink-{}.elf", std::process::id()));
+    let mut c = strobe();
+    c.args(["compile", "examples/blink.py", "-p", "count=3", "-o"])
+        .arg(&out)
+        .current_dir(repo_root());
+    let r = run(c);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let elf = std::fs::read(&out).expect("the ELF file");
+    assert_eq!(&elf[..4], b"\x7fELF");
+    assert_eq!(elf[18], 243, "a RISC-V image");
+    let _ = std::fs::remove_file(&out);
+    // An experiment whose `run` is host code has no kernel to compile.
+    let mut c = strobe();
+    c.args(["compile", "examples/pulse_scan.py", "-o"])
+        .arg(&out)
+        .current_dir(repo_root());
+    let r = run(c);
+    assert_eq!(r.status.code(), Some(1));
+    assert_eq!(text(&r.stderr), "error: PulseScan.run is not a @kernel: nothing to compile\n");
+}
+
+#[test]
+fn python_dash_m_strobe_runs_an_experiment() {
+    ensure_sim();
+    let mut c = std::process::Command::new("python3");
+    c.args(["-m", "strobe", "run", "examples/blink.py", "-p", "count=2"])
+        .env("PYTHONPATH", repo_root().join("compiler/python/python"))
+        .env("STROBE", env!("CARGO_BIN_EXE_strobe"))
+        .current_dir(repo_root());
+    let r = run(c);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert_eq!(text(&r.stdout), "blinked 2 times\n");
+}
