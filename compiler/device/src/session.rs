@@ -232,8 +232,17 @@ impl Device {
         self.send(&Message::Hello {
             host_version: PROTOCOL_VERSION,
         })?;
+        // A kernel left waiting for an RPC answer by a host that went away: stop it and ask again.
+        let mut stops = 0;
         loop {
             match self.receive("waiting for the handshake")? {
+                Reply::Error(ErrorCode::Busy) if stops < 16 => {
+                    stops += 1;
+                    self.send(&Message::Stop)?;
+                    self.send(&Message::Hello {
+                        host_version: PROTOCOL_VERSION,
+                    })?;
+                }
                 // A complaint about the abandoned frame.
                 Reply::Error(_) if retry => continue,
                 Reply::Hello(info) => {

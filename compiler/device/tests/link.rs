@@ -216,3 +216,54 @@ fn a_kernel_rpc_is_served_by_the_host() {
     let result = device.run(BASE, |_| {}).expect("run");
     assert_eq!(result.outcome, Outcome::Finished { cycles: 1_000_001 });
 }
+
+#[test]
+fn a_host_stops_a_kernel_left_waiting_for_an_rpc_answer() {
+    // A device whose kernel still waits for an RPC answer from a host that went away: it answers
+    // `Hello` with `Busy` until a `Stop` arrives.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    let device = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("accept");
+        let mut decoder = strobe_protocol::FrameDecoder::<20_000>::new();
+        let mut seen = Vec::new();
+        let mut stopped = false;
+        let mut out = [0u8; 256];
+        let mut byte = [0u8; 1];
+        while stream.read(&mut byte).map(|n| n == 1).unwrap_or(false) {
+            if !matches!(decoder.push(byte[0]), strobe_protocol::frame::Step::Ready) {
+                continue;
+            }
+            let frame = decoder.frame().expect("frame");
+            let reply = match Message::decode(&frame).expect("message") {
+                Message::Hello { .. } if !stopped => {
+                    seen.push("Hello");
+                    Message::Error { code: ErrorCode::Busy, of_seq: frame.seq }
+                }
+                Message::Stop => {
+                    seen.push("Stop");
+                    stopped = true;
+                    Message::Ack { of_seq: frame.seq }
+                }
+                Message::Hello { .. } => {
+                    seen.push("Hello");
+                    let mut board = TestBoard::new(16);
+                    Message::HelloReply(strobe_session::Board::info(&mut board))
+                }
+                other => panic!("unexpected {other:?}"),
+            };
+            let n = reply.encode(frame.seq, &mut out).expect("encode");
+            stream.write_all(&out[..n]).expect("write");
+            if seen.len() == 3 {
+                break;
+            }
+        }
+        seen
+    });
+    let device_end = Device::connect(Box::new(
+        TcpTransport::connect("127.0.0.1", port).expect("connect"),
+    ))
+    .expect("handshake after stopping the waiting kernel");
+    assert_eq!(device_end.info().map(|i| i.kernel_base), Some(BASE));
+    assert_eq!(device.join().expect("device thread"), ["Hello", "Stop", "Hello"]);
+}
