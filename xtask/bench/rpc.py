@@ -62,7 +62,7 @@ class RpcBench(EnvExperiment):
         runner = self.core._runner
         for kernel, what in ((self.unchanged, "an unchanged kernel"),
                              (self.changing, "a kernel whose written-back attribute changes")):
-            walls, compiles, uploads, runs = [], [], [], []
+            walls, compiles, uploads, runs, deliveries = [], [], [], [], []
             kernel()  # the first call compiles and uploads
             for _ in range(RUNS):
                 begin = time.perf_counter()
@@ -71,8 +71,10 @@ class RpcBench(EnvExperiment):
                 compiles.append(runner.last["compile"])
                 uploads.append(runner.last["upload"])
                 runs.append(runner.last["wall"])
+                deliveries.append(f'{runner.last["delivery"]} {runner.last["bytes"]} B')
             m = lambda xs: statistics.median(xs) * 1e3
             print(f"back-to-back run() of {what}, {RUNS} calls (median ms):")
             print(f"  whole call {m(walls):8.2f}   compile {m(compiles):7.2f}   upload {m(uploads):7.2f}   "
                   f"device exchange {m(runs):7.2f}")
             print(f"  dead time on the host (whole call - device exchange): {m(walls) - m(runs):.2f} ms")
+            print(f"  image: {', '.join(sorted(set(deliveries)))}")

@@ -57,6 +57,19 @@ pub struct RunResult {
     pub outcome: Outcome,
 }
 
+/// The byte ranges where `new` differs from `old`, runs closer than 16 bytes merged.
+pub fn changed_ranges(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
+    const GAP: usize = 16;
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for i in (0..new.len().min(old.len())).filter(|&i| old[i] != new[i]) {
+        match ranges.last_mut() {
+            Some((_, end)) if i <= *end + GAP => *end = i + 1,
+            _ => ranges.push((i, i + 1)),
+        }
+    }
+    ranges
+}
+
 /// A kernel's call of a host function, as the device sent it (see `strobe_protocol::rpc`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RpcCall {
@@ -296,6 +309,35 @@ impl Device {
             image_crc: crc32(image),
         })?;
         self.expect_ack(seq, "finishing the upload")
+    }
+
+    /// Turns the loaded image `old` into `new` (of the same length) by sending only the bytes that
+    /// differ; the device runs neither until every patch has arrived intact. Returns the bytes sent.
+    pub fn patch(&mut self, old: &[u8], new: &[u8]) -> Result<usize, DeviceError> {
+        if old.len() != new.len() {
+            return Err(DeviceError::Incompatible(
+                "a patch cannot change the image's length".into(),
+            ));
+        }
+        let mut crc = strobe_protocol::crc::Crc32::new();
+        let mut sent = 0;
+        for (start, end) in changed_ranges(old, new) {
+            for at in (start..end).step_by(CHUNK) {
+                let data = &new[at..(at + CHUNK).min(end)];
+                let seq = self.send(&Message::LoadPatch {
+                    offset: at as u32,
+                    data,
+                })?;
+                self.expect_ack(seq, "patching the image")?;
+                crc.update(data);
+                sent += data.len();
+            }
+        }
+        let seq = self.send(&Message::PatchEnd {
+            patch_crc: crc.finish(),
+        })?;
+        self.expect_ack(seq, "finishing the patch")?;
+        Ok(sent)
     }
 
     /// Runs the loaded kernel from `entry`, passing its output to `on_output` as it arrives. A kernel

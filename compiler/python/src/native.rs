@@ -58,7 +58,8 @@ struct Session {
     compiler: Compiler,
     /// The last compiled program, its entry and whether the device holds that image.
     loaded: Option<(CompileOutput, u32)>,
-    uploaded: Option<Vec<u8>>,
+    /// How the last image reached the device: "unchanged", "patched", "uploaded", and bytes sent.
+    last_delivery: (&'static str, usize),
     /// Wall time of the last load's compile and upload, in seconds (benchmarks).
     last_compile: f64,
     last_upload: f64,
@@ -77,7 +78,7 @@ impl Session {
             link: Some(link),
             compiler,
             loaded: None,
-            uploaded: None,
+            last_delivery: ("none", 0),
             last_compile: 0.0,
             last_upload: 0.0,
         })
@@ -103,17 +104,11 @@ impl Session {
         }
         self.last_compile = start.elapsed().as_secs_f64();
         let start = Instant::now();
-        let image = out.image.flat().1;
-        let entry = if self.uploaded.as_deref() == Some(&image[..]) {
-            *out.image
-                .symbols
-                .get(strobe_abi::KERNEL_ENTRY)
-                .ok_or_else(|| runtime_error("the image has no kernel entry"))?
-        } else {
-            self.uploaded = None;
-            let entry = link.upload(&out).map_err(runtime_error)?;
-            self.uploaded = Some(image);
-            entry
+        let (entry, delivery) = link.load(&out).map_err(runtime_error)?;
+        self.last_delivery = match delivery {
+            crate::run::Delivery::Unchanged => ("unchanged", 0),
+            crate::run::Delivery::Patched(n) => ("patched", n),
+            crate::run::Delivery::Uploaded(n) => ("uploaded", n),
         };
         self.last_upload = start.elapsed().as_secs_f64();
         let table = exception_table(py, &out)?;
@@ -194,9 +189,15 @@ impl Session {
         self.link = None;
     }
 
-    /// Seconds the last `load` spent compiling and uploading.
-    fn last_load_times(&self) -> (f64, f64) {
-        (self.last_compile, self.last_upload)
+    /// Seconds the last `load` spent compiling and uploading, how the image got to the device
+    /// ("unchanged", "patched", "uploaded") and the bytes that took.
+    fn last_load(&self) -> (f64, f64, &'static str, usize) {
+        (
+            self.last_compile,
+            self.last_upload,
+            self.last_delivery.0,
+            self.last_delivery.1,
+        )
     }
 
     /// Writes the simulator's trace (text and/or VCD; `-` is standard output).

@@ -52,6 +52,18 @@ pub(crate) struct Connection {
     pub sim: Option<SimDevice>,
     pub device: Device,
     pub info: DeviceInfo,
+    /// The image the device holds (after a successful upload or patch).
+    loaded: Option<Vec<u8>>,
+}
+
+/// How a kernel image reached the device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    /// The device held it already.
+    Unchanged,
+    /// Only the changed bytes were sent.
+    Patched(usize),
+    Uploaded(usize),
 }
 
 impl Connection {
@@ -76,7 +88,12 @@ impl Connection {
         if info.abi_hash != strobe_abi::abi_hash() {
             bail!("the device's firmware was built for a different kernel ABI than this compiler; update the firmware");
         }
-        Ok(Connection { sim, device, info })
+        Ok(Connection {
+            sim,
+            device,
+            info,
+            loaded: None,
+        })
     }
 
     /// Whether kernels compiled for `build` fit this device (else compile for what it reports).
@@ -84,8 +101,9 @@ impl Connection {
         (self.info.clock_hz as u64, self.info.kernel_base) == (build.clock_hz, build.kernel_base)
     }
 
-    /// Uploads a compiled kernel; returns its entry address.
-    pub fn upload(&mut self, out: &CompileOutput) -> Result<u32> {
+    /// Puts a compiled kernel on the device, sending only what changed since the last one; returns
+    /// its entry address and how it got there.
+    pub fn load(&mut self, out: &CompileOutput) -> Result<(u32, Delivery)> {
         let (base, image) = out.image.flat();
         anyhow::ensure!(
             base == self.info.kernel_base,
@@ -98,12 +116,31 @@ impl Connection {
             image.len(),
             self.info.kernel_size
         );
-        self.device.upload(&image).context("uploading the kernel")?;
-        Ok(*out
+        let entry = *out
             .image
             .symbols
             .get(strobe_abi::KERNEL_ENTRY)
-            .context("the image has no kernel entry")?)
+            .context("the image has no kernel entry")?;
+        let previous = self.loaded.take();
+        let delivery = match previous {
+            Some(old) if old == image => Delivery::Unchanged,
+            Some(old)
+                if old.len() == image.len()
+                    && strobe_device::changed_ranges(&old, &image)
+                        .iter()
+                        .map(|(a, b)| b - a)
+                        .sum::<usize>()
+                        < image.len() / 2 =>
+            {
+                Delivery::Patched(self.device.patch(&old, &image).context("patching the kernel")?)
+            }
+            _ => {
+                self.device.upload(&image).context("uploading the kernel")?;
+                Delivery::Uploaded(image.len())
+            }
+        };
+        self.loaded = Some(image);
+        Ok((entry, delivery))
     }
 
     /// Writes the simulator's pin-level trace as text and/or VCD.
@@ -164,7 +201,7 @@ pub fn run(
     if !link.matches(&build) {
         out = compile_for_reported(&link, &build, &source)?;
     }
-    let entry = link.upload(&out)?;
+    let (entry, _) = link.load(&out)?;
     let result = link
         .device
         .run(entry, |text| {

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <event2/event.h>
 #include <event2/listener.h>
@@ -74,6 +76,9 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struc
   s->head = s->len = 0;
   s->fd = fd;
   evutil_make_socket_nonblocking(fd);
+  /* The device writes a byte per cycle: without this, Nagle's algorithm holds each reply back until
+     the host acknowledges the first byte (tens of milliseconds with delayed ACKs). */
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
   s->ev = event_new(base, fd, EV_READ | EV_PERSIST, on_readable, s);
   event_add(s->ev, NULL);
 }

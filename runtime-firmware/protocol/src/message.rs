@@ -1,5 +1,5 @@
-//! Messages and their payloads. Host -> device: `Hello`, `LoadBegin`/`LoadChunk`/`LoadEnd`, `Run`,
-//! `Stop`. Device -> host: `HelloReply`, `Ack`, `Error`, `Log`, `Finished`, `Exception`, `Fault`.
+//! Messages and their payloads. Host -> device: `Hello`, `LoadBegin`/`LoadChunk`/`LoadEnd`,
+//! `LoadPatch`/`PatchEnd` (changing bytes of the loaded image), `Run`, `Stop`. Device -> host: `HelloReply`, `Ack`, `Error`, `Log`, `Finished`, `Exception`, `Fault`.
 //! RPC: `RpcCall` (device -> host), `RpcReturn` and `RpcException` (host -> device), their values
 //! checked against their type signature on decoding ([`crate::rpc`]). Kinds 23..=39 are reserved for
 //! the content-addressed function store (upload by hash) and attribute writeback.
@@ -48,6 +48,8 @@ wire_enum! {
         Finished = 11,
         Exception = 12,
         Fault = 13,
+        LoadPatch = 14,
+        PatchEnd = 15,
         RpcCall = 20,
         RpcReturn = 21,
         RpcException = 22,
@@ -113,6 +115,15 @@ pub enum Message<'a> {
     /// Completes the upload; the device checks that every byte arrived and the CRC-32 matches.
     LoadEnd {
         image_crc: u32,
+    },
+    /// Overwrites bytes of the loaded image (it may not run until `PatchEnd` confirms the patch).
+    LoadPatch {
+        offset: u32,
+        data: &'a [u8],
+    },
+    /// Completes a patch: `patch_crc` is the CRC-32 of every patch's data in the order sent.
+    PatchEnd {
+        patch_crc: u32,
     },
     Run {
         entry: u32,
@@ -188,6 +199,8 @@ impl<'a> Message<'a> {
             Message::LoadBegin { .. } => MessageKind::LoadBegin,
             Message::LoadChunk { .. } => MessageKind::LoadChunk,
             Message::LoadEnd { .. } => MessageKind::LoadEnd,
+            Message::LoadPatch { .. } => MessageKind::LoadPatch,
+            Message::PatchEnd { .. } => MessageKind::PatchEnd,
             Message::Run { .. } => MessageKind::Run,
             Message::Stop => MessageKind::Stop,
             Message::Ack { .. } => MessageKind::Ack,
@@ -215,11 +228,12 @@ impl<'a> Message<'a> {
                 w.u8(d.isa)
             }
             Message::LoadBegin { image_len } => w.u32(image_len),
-            Message::LoadChunk { offset, data } => {
+            Message::LoadChunk { offset, data } | Message::LoadPatch { offset, data } => {
                 w.u32(offset)?;
                 w.blob(data)
             }
             Message::LoadEnd { image_crc } => w.u32(image_crc),
+            Message::PatchEnd { patch_crc } => w.u32(patch_crc),
             Message::Run { entry } => w.u32(entry),
             Message::Stop => Ok(()),
             Message::Ack { of_seq } => w.u16(of_seq),
@@ -293,6 +307,13 @@ impl<'a> Message<'a> {
             },
             MessageKind::LoadEnd => Message::LoadEnd {
                 image_crc: r.u32()?,
+            },
+            MessageKind::LoadPatch => Message::LoadPatch {
+                offset: r.u32()?,
+                data: r.blob()?,
+            },
+            MessageKind::PatchEnd => Message::PatchEnd {
+                patch_crc: r.u32()?,
             },
             MessageKind::Run => Message::Run { entry: r.u32()? },
             MessageKind::Stop => Message::Stop,
@@ -380,6 +401,11 @@ mod tests {
             Message::LoadEnd {
                 image_crc: 0xdead_beef,
             },
+            Message::LoadPatch {
+                offset: 8,
+                data: b"\x01\x02",
+            },
+            Message::PatchEnd { patch_crc: 7 },
             Message::Run { entry: 0x4000_0010 },
             Message::Stop,
             Message::Ack { of_seq: 3 },

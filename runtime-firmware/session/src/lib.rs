@@ -3,8 +3,9 @@
 //! very same code over a pty or TCP socket.
 //!
 //! Guarantees: a kernel never starts from a partial or corrupt upload (every byte must arrive and the
-//! image's CRC-32 must match before `Run` is accepted); every bad frame or out-of-order message gets
-//! an error reply, never a panic; a new `LoadBegin` or `Hello` discards a half-finished upload.
+//! image's CRC-32 must match before `Run` is accepted) or a partial patch (the patches' CRC must
+//! match at `PatchEnd`); every bad frame or out-of-order message gets an error reply, never a panic;
+//! a new `LoadBegin` or `Hello`, or a dropped link, discards a half-finished upload or patch.
 #![no_std]
 
 use strobe_protocol::crc::Crc32;
@@ -90,6 +91,11 @@ enum Upload {
     Complete {
         len: u32,
     },
+    /// A complete image being patched: it may not run until `PatchEnd` confirms every patch.
+    Patching {
+        len: u32,
+        crc: Crc32,
+    },
 }
 
 pub struct Session<B: Board> {
@@ -118,7 +124,7 @@ impl<B: Board> Session<B> {
     /// The connection dropped: forget any partial frame and any unfinished upload.
     pub fn disconnected(&mut self) {
         self.decoder.reset();
-        if let Upload::InProgress { .. } = self.upload {
+        if let Upload::InProgress { .. } | Upload::Patching { .. } = self.upload {
             self.upload = Upload::None;
         }
     }
@@ -178,7 +184,7 @@ impl<B: Board> Session<B> {
                     self.error(link, ErrorCode::BadVersion, seq);
                     return;
                 }
-                if let Upload::InProgress { .. } = self.upload {
+                if let Upload::InProgress { .. } | Upload::Patching { .. } = self.upload {
                     self.upload = Upload::None;
                 }
                 let info = self.board.info();
@@ -232,6 +238,37 @@ impl<B: Board> Session<B> {
                     self.reply(link, &Message::Ack { of_seq: seq });
                 }
                 Upload::InProgress { .. } => {
+                    self.upload = Upload::None;
+                    self.error(link, ErrorCode::IncompleteImage, seq);
+                }
+                _ => self.error(link, ErrorCode::OutOfOrder, seq),
+            },
+            Message::LoadPatch { offset, data } => {
+                let (len, mut crc) = match self.upload {
+                    Upload::Complete { len } => (len, Crc32::new()),
+                    Upload::Patching { len, crc } => (len, crc),
+                    _ => {
+                        self.error(link, ErrorCode::OutOfOrder, seq);
+                        return;
+                    }
+                };
+                let end = offset as u64 + data.len() as u64;
+                if end > len as u64 {
+                    self.upload = Upload::None;
+                    self.error(link, ErrorCode::OutOfOrder, seq);
+                    return;
+                }
+                self.board.kernel_region()[offset as usize..end as usize].copy_from_slice(data);
+                crc.update(data);
+                self.upload = Upload::Patching { len, crc };
+                self.reply(link, &Message::Ack { of_seq: seq });
+            }
+            Message::PatchEnd { patch_crc } => match self.upload {
+                Upload::Patching { len, crc } if crc.finish() == patch_crc => {
+                    self.upload = Upload::Complete { len };
+                    self.reply(link, &Message::Ack { of_seq: seq });
+                }
+                Upload::Patching { .. } => {
                     self.upload = Upload::None;
                     self.error(link, ErrorCode::IncompleteImage, seq);
                 }

@@ -357,3 +357,51 @@ fn an_rpc_ends_on_an_exception_stop_or_closed_link() {
     assert_eq!(replies[replies.len() - 2..], ["Ack", "Finished(1000002)"]);
     assert_eq!(run_rpc_kernel(&[]).last().unwrap(), "Finished(1000002)");
 }
+
+#[test]
+fn patches_change_a_loaded_image_and_never_run_half_done() {
+    let (mut s, mut link) = session();
+    upload(&mut s, &mut link, &[1, 0, 0, 0, 9, 9]);
+    link.replies();
+    let patch = |s: &mut Session<TestBoard>, link: &mut Captured, offset, data: &[u8], seq| {
+        s.receive(&frame(Message::LoadPatch { offset, data }, seq), link)
+    };
+    let run = |s: &mut Session<TestBoard>, link: &mut Captured| {
+        s.receive(&frame(Message::Run { entry: BASE }, 50), link)
+    };
+    // Byte 0 goes from 1 (raises) to 0 (finishes); a run in between is refused.
+    patch(&mut s, &mut link, 0, &[0], 10);
+    run(&mut s, &mut link);
+    s.receive(&frame(Message::PatchEnd { patch_crc: crc32(&[0]) }, 11), &mut link);
+    run(&mut s, &mut link);
+    assert_eq!(
+        link.replies(),
+        [
+            "Ack",
+            "Error(NoKernel)",
+            "Ack",
+            "Ack",
+            "Log(\"hello from the kernel\\n\")",
+            "Finished(1234)"
+        ]
+    );
+    assert_eq!(s.board().memory[..6], [0, 0, 0, 0, 9, 9]);
+    // A wrong patch CRC discards the image; a patch past its end, or without an image, is refused.
+    patch(&mut s, &mut link, 4, &[1], 12);
+    s.receive(&frame(Message::PatchEnd { patch_crc: 0 }, 13), &mut link);
+    run(&mut s, &mut link);
+    patch(&mut s, &mut link, 0, &[1], 14);
+    assert_eq!(
+        link.replies(),
+        ["Ack", "Error(IncompleteImage)", "Error(NoKernel)", "Error(OutOfOrder)"]
+    );
+    upload(&mut s, &mut link, &[0, 0]);
+    patch(&mut s, &mut link, 1, &[1, 2], 15);
+    // A dropped link in the middle of a patch discards the image too.
+    upload(&mut s, &mut link, &[0, 0]);
+    patch(&mut s, &mut link, 1, &[1], 16);
+    s.disconnected();
+    run(&mut s, &mut link);
+    let replies = link.replies();
+    assert_eq!(replies[replies.len() - 6..], ["Error(OutOfOrder)", "Ack", "Ack", "Ack", "Ack", "Error(NoKernel)"]);
+}

@@ -53,9 +53,9 @@ class KernelRunner:
             raise exceptions.CompileError(str(e)) from None
         server = _RpcServer(self, composition, table)
         outcome = self.session.run(server.serve, _write_output)
-        compile_s, upload_s = self.session.last_load_times()
-        self.last = {"compile": compile_s, "upload": upload_s, "wall": outcome["wall"],
-                     "cycles": outcome.get("cycles")}
+        compile_s, upload_s, delivery, sent = self.session.last_load()
+        self.last = {"compile": compile_s, "upload": upload_s, "delivery": delivery, "bytes": sent,
+                     "wall": outcome["wall"], "cycles": outcome.get("cycles")}
         if outcome["outcome"] == "finished":
             return server.result
         if outcome["outcome"] == "fault":
