@@ -49,6 +49,7 @@ class ExceptionHandling(EnvExperiment):
                     break
             except LaserUnlocked as e:
                 print("kernel caught:", e)
+        self.core.break_realtime()  # the RPCs took time: move the timeline ahead of the counter
         self.ttl2.pulse(3 * us)
         self.check_laser(0)  # not caught in the kernel
 

@@ -110,8 +110,8 @@ fn exception_handling_recovers_and_reports() {
          kernel caught: attempt 1: laser unlocked\n\
          laser locked at attempt 2\n\
          host caught: LaserUnlocked attempt 0: laser unlocked\n  \
-         line 57 in run: self.measure()\n  \
-         line 53 in measure: self.check_laser(0)  # not caught in the kernel\n  \
+         line 58 in run: self.measure()\n  \
+         line 54 in measure: self.check_laser(0)  # not caught in the kernel\n  \
          line 26 in check_laser: raise LaserUnlocked(f\"attempt {attempt}: laser unlocked\")\n\
          attempts written back: 3\n"
     );

@@ -89,6 +89,8 @@ pub struct ClassDef {
     pub methods: Vec<FunctionDef>,
     /// `kernel_invariants`: attributes kernels may read but never write.
     pub invariants: Vec<Ident>,
+    /// Class-level constants (`PERIOD = 8e-9`), read as `self.PERIOD` or `C.PERIOD`.
+    pub constants: Vec<ConstantDef>,
     pub span: Span,
 }
 

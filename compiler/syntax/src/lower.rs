@@ -314,6 +314,7 @@ impl Lowerer {
         }
         let mut methods = Vec::new();
         let mut invariants = Vec::new();
+        let mut constants = Vec::new();
         for (index, stmt) in c.body.iter().enumerate() {
             match stmt {
                 py::Stmt::FunctionDef(f) => methods.push(self.function(f)?),
@@ -322,12 +323,22 @@ impl Lowerer {
                 {
                     invariants = self.invariant_names(&a.value)?;
                 }
+                py::Stmt::Assign(a) if a.targets.len() == 1 && a.targets[0].is_name_expr() => {
+                    let name = a.targets[0].as_name_expr().map(|n| Ident {
+                        name: n.id.to_string(),
+                        span: span(n.range),
+                    });
+                    if let Some(name) = name {
+                        let value = self.expr(&a.value)?;
+                        constants.push(ast::ConstantDef { name, value });
+                    }
+                }
                 py::Stmt::Pass(_) => {}
                 py::Stmt::Expr(e) if index == 0 && e.value.is_string_literal_expr() => {}
                 other => {
                     return self.error(
                         other.range(),
-                        "only methods are supported in a kernel class body (assign attributes in `__init__`)",
+                        "only methods, constants and `kernel_invariants` are supported in a kernel class body (assign attributes in `__init__`)",
                     )
                 }
             }
@@ -337,6 +348,7 @@ impl Lowerer {
             bases,
             methods,
             invariants,
+            constants,
             span: span(c.range),
         })
     }

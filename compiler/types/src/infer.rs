@@ -185,6 +185,7 @@ impl<'m> Checker<'m> {
                 fields: vec![],
                 methods: HashMap::new(),
                 invariants: vec![],
+                constants: vec![],
             });
             self.class_by_name
                 .insert(name.to_string(), ClassId(self.classes.len() as u32 - 1));
@@ -225,6 +226,7 @@ impl<'m> Checker<'m> {
                 fields: vec![],
                 methods: HashMap::new(),
                 invariants: c.invariants.iter().map(|i| i.name.clone()).collect(),
+                constants: vec![],
             });
             self.class_by_name.insert(c.name.name.clone(), id);
             for m in &c.methods {
@@ -263,6 +265,19 @@ impl<'m> Checker<'m> {
                     self.constants.insert(c.name.name.clone(), v);
                 }
                 Err(d) => self.diagnostics.push(d),
+            }
+        }
+        for c in &module.classes {
+            let Some(&id) = self.class_by_name.get(&c.name.name) else {
+                continue;
+            };
+            for k in &c.constants {
+                match evaluate(&k.value, &self.constants) {
+                    Ok(v) => self.classes[id.0 as usize]
+                        .constants
+                        .push((k.name.name.clone(), v)),
+                    Err(d) => self.diagnostics.push(d),
+                }
             }
         }
         // Fields: every `self.NAME` assigned in `__init__`, in order of appearance.

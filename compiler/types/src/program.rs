@@ -36,6 +36,8 @@ pub struct ClassInfo {
     pub methods: HashMap<String, DefId>,
     /// `kernel_invariants`: fields only `__init__` may set.
     pub invariants: Vec<String>,
+    /// Class-level constants: read-only, folded where they are read.
+    pub constants: Vec<(String, ConstValue)>,
 }
 
 impl ClassInfo {

@@ -375,7 +375,11 @@ impl Checker<'_> {
             Ty::Var(_) => Step::Pending,
             Ty::Object(c) => {
                 let class = &self.classes[c.0 as usize];
-                if let Some(i) = class.field_index(attr) {
+                if let Some((_, value)) = class.constants.iter().find(|(n, _)| n == attr) {
+                    let value = value.clone();
+                    self.unify(result, &value.ty(), span, &format!("constant `{attr}`"));
+                    self.set_resolution(site.0, site.1, Resolution::Constant(value));
+                } else if let Some(i) = class.field_index(attr) {
                     let field_ty = class.fields[i].1.clone();
                     self.unify(result, &field_ty, span, &format!("attribute `{attr}`"));
                     self.set_resolution(site.0, site.1, Resolution::Field(c, i));
@@ -448,6 +452,11 @@ impl Checker<'_> {
                 if !in_init && self.classes[c.0 as usize].invariants.iter().any(|n| n == attr) {
                     let name = self.class_name(c);
                     self.error(span, format!("attribute `{attr}` of `{name}` is in its `kernel_invariants`: kernels may read it but not change it"));
+                    return Step::Solved;
+                }
+                if self.classes[c.0 as usize].constants.iter().any(|(n, _)| n == attr) {
+                    let name = self.class_name(c);
+                    self.error(span, format!("`{attr}` is a constant of class `{name}`: kernels cannot change it"));
                     return Step::Solved;
                 }
                 match self.classes[c.0 as usize].field_index(attr) {

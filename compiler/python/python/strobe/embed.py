@@ -390,7 +390,7 @@ class Embedder:
     def resolve_attributes(self):
         """Reads the attributes kernels use from every object, until nothing new turns up."""
         while True:
-            changed = False
+            changed = self.fill_fields()
             for kc in list(self.classes.values()):
                 names = [(n, True, site) for n, site in kc.accessed.items()]
                 names += [(n, False, site) for n, site in self.loose.items() if n not in kc.accessed]
@@ -402,6 +402,21 @@ class Embedder:
                         changed = True
             if not changed:
                 return
+
+    def fill_fields(self):
+        """Values of known fields for objects that joined their class after the field was found."""
+        changed = False
+        for kc in list(self.classes.values()):
+            for f in kc.fields:
+                for o in list(kc.objects):
+                    if f in o.field_values:
+                        continue
+                    where = f"attribute `{f}` of a `{kc.cls.__name__}` object"
+                    if not hasattr(o.obj, f):
+                        raise EmbeddingError(f"{where}: missing in this object, present in another of its class")
+                    o.field_values[f] = self.literal(getattr(o.obj, f), where)
+                    changed = True
+        return changed
 
     def resolve_attribute(self, kc, name, precise, where):
         if not kc.objects:
@@ -548,13 +563,30 @@ class Embedder:
         """Fields holding objects (constructor parameters) and data fields (literals in `__init__`)."""
         objects = [f for f in kc.fields
                    if any(_mentions(o.field_values[f], x.var) for o in kc.objects for x in self.object_order)]
-        return objects, [f for f in kc.fields if f not in objects]
+        constants = self.class_constants(kc)
+        return objects, [f for f in kc.fields if f not in objects and f not in constants]
+
+    def class_constants(self, kc):
+        """Invariant floats, bools and strings with one value in every object: class constants, folded
+        into the code that reads them (ints stay fields: their kernel type comes from their use)."""
+        constants = {}
+        for f in kc.fields:
+            if f not in kc.invariants or f.startswith("_strobe"):
+                continue
+            values = {o.field_values[f] for o in kc.objects}
+            host = [getattr(o.obj, f) for o in kc.objects]
+            if len(values) == 1 and all(isinstance(v, (float, bool, str)) for v in host):
+                constants[f] = values.pop()
+        return constants
 
     def compose_class(self, out, kc):
         out.synthetic(f"class {kc.name}:")
-        invariants = sorted(i for i in kc.invariants if i in kc.fields)
+        constants = self.class_constants(kc)
+        invariants = sorted(i for i in kc.invariants if i in kc.fields and not i.startswith("_strobe"))
         if invariants:
             out.synthetic(f"    kernel_invariants = {{{', '.join(repr(i) for i in invariants)}}}")
+        for name, value in constants.items():
+            out.synthetic(f"    {name} = {value}")
         object_fields, data_fields = self.object_fields(kc)
         params = ["__strobe_index"] + object_fields
         out.synthetic(f"    def __init__(self, {', '.join(params)}):")
@@ -573,7 +605,7 @@ class Embedder:
                 out.synthetic(f"{indent}self.{f} = {o.field_values[f]}")
             if len(kc.objects) > 1 and not data_fields:
                 out.synthetic(f"{indent}pass")
-        if not (kc.rpc_methods or kc.fields):
+        if not (kc.rpc_methods or object_fields or data_fields):
             out.synthetic("        pass")
         for name, source in kc.methods.items():
             out.copy(source.reindented(4), source.file, source.first_line)
