@@ -493,7 +493,10 @@ impl<'m> Checker<'m> {
             // Stuck (or done): unconstrained integer literals become int32, which may unblock more;
             // then an operand of unknown type (a host function's unannotated result) takes the
             // type of the number it is combined with.
-            if !self.table.default_int_literals() && !self.default_operands() {
+            if !self.default_call_literals()
+                && !self.table.default_int_literals()
+                && !self.default_operands()
+            {
                 break;
             }
         }
@@ -517,6 +520,32 @@ impl<'m> Checker<'m> {
                 format!("cannot infer the type of {what}; add a type annotation"),
             );
         }
+    }
+
+    /// Integer literals passed to a known callee whose instance waits for them (`B(0, a)`) become
+    /// int32 first, so that instance is checked before the literals elsewhere (which its result
+    /// may still give another type) default too. Returns whether anything changed.
+    fn default_call_literals(&mut self) -> bool {
+        let waiting: Vec<(Ty, Span)> = self
+            .deferred
+            .iter()
+            .filter_map(|c| match c {
+                crate::solve::Deferred::Call { callee, args, .. }
+                    if !matches!(self.table.shallow(callee), Ty::Var(_)) =>
+                {
+                    Some(args.clone())
+                }
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let mut changed = false;
+        for (arg, span) in waiting {
+            if self.table.is_int_literal_var(&arg) {
+                changed |= self.table.unify(&arg, &Ty::Int32, span).is_ok();
+            }
+        }
+        changed
     }
 
     /// For stuck arithmetic and comparisons with one operand of unknown type and one number: gives
