@@ -16,39 +16,17 @@ pub enum Benchmark {
     Rpc,
 }
 
+/// `cargo run --release --quiet -p <package> --bin <bin> -- <args>`.
+fn run_bin(package: &str, bin: &str, args: &[&str]) -> Result<()> {
+    run(cargo()
+        .args(["run", "--release", "--quiet", "-p", package, "--bin", bin, "--"])
+        .args(args))
+}
+
 pub fn bench(what: Benchmark) -> Result<()> {
     match what {
-        Benchmark::Compile => run(cargo().args([
-            "run",
-            "--release",
-            "--quiet",
-            "-p",
-            "strobe-driver",
-            "--bin",
-            "strobe-bench",
-            "--",
-            "compile",
-        ])),
-        Benchmark::Rtio => run(cargo().args([
-            "run",
-            "--release",
-            "--quiet",
-            "-p",
-            "strobe",
-            "--bin",
-            "strobe-bench-rtio",
-        ])),
-        Benchmark::Rpc => run(cargo().args([
-            "run",
-            "--release",
-            "--quiet",
-            "-p",
-            "strobe",
-            "--bin",
-            "strobe",
-            "--",
-            "run",
-            "xtask/bench/rpc.py",
-        ])),
+        Benchmark::Compile => run_bin("strobe-driver", "strobe-bench", &["compile"]),
+        Benchmark::Rtio => run_bin("strobe", "strobe-bench-rtio", &[]),
+        Benchmark::Rpc => run_bin("strobe", "strobe", &["run", "xtask/bench/rpc.py"]),
     }
 }

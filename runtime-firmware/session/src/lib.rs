@@ -230,19 +230,15 @@ impl<B: Board> Session<B> {
                 };
                 self.reply(link, &Message::Ack { of_seq: seq });
             }
-            Message::LoadEnd { image_crc } => match self.upload {
-                Upload::InProgress { len, received, crc }
-                    if received == len && crc.finish() == image_crc =>
-                {
-                    self.upload = Upload::Complete { len };
-                    self.reply(link, &Message::Ack { of_seq: seq });
-                }
-                Upload::InProgress { .. } => {
-                    self.upload = Upload::None;
-                    self.error(link, ErrorCode::IncompleteImage, seq);
-                }
-                _ => self.error(link, ErrorCode::OutOfOrder, seq),
-            },
+            Message::LoadEnd { image_crc } => {
+                let verdict = match self.upload {
+                    Upload::InProgress { len, received, crc } => {
+                        Some((received == len && crc.finish() == image_crc).then_some(len))
+                    }
+                    _ => None,
+                };
+                self.end_transfer(link, seq, verdict);
+            }
             Message::LoadPatch { offset, data } => {
                 let (len, mut crc) = match self.upload {
                     Upload::Complete { len } => (len, Crc32::new()),
@@ -263,17 +259,13 @@ impl<B: Board> Session<B> {
                 self.upload = Upload::Patching { len, crc };
                 self.reply(link, &Message::Ack { of_seq: seq });
             }
-            Message::PatchEnd { patch_crc } => match self.upload {
-                Upload::Patching { len, crc } if crc.finish() == patch_crc => {
-                    self.upload = Upload::Complete { len };
-                    self.reply(link, &Message::Ack { of_seq: seq });
-                }
-                Upload::Patching { .. } => {
-                    self.upload = Upload::None;
-                    self.error(link, ErrorCode::IncompleteImage, seq);
-                }
-                _ => self.error(link, ErrorCode::OutOfOrder, seq),
-            },
+            Message::PatchEnd { patch_crc } => {
+                let verdict = match self.upload {
+                    Upload::Patching { len, crc } => Some((crc.finish() == patch_crc).then_some(len)),
+                    _ => None,
+                };
+                self.end_transfer(link, seq, verdict);
+            }
             Message::Run { entry } => {
                 let Upload::Complete { len } = self.upload else {
                     self.error(link, ErrorCode::NoKernel, seq);
@@ -290,6 +282,23 @@ impl<B: Board> Session<B> {
             Message::Stop => self.reply(link, &Message::Ack { of_seq: seq }),
             // Device-to-host messages are not requests.
             _ => self.error(link, ErrorCode::UnknownMessage, seq),
+        }
+    }
+
+    /// Ends an upload or a patch: `None` when none is under way (out of order), `Some(None)` when
+    /// bytes are missing or the CRC differs (the image is discarded), `Some(Some(len))` when the
+    /// image of `len` bytes is complete and may run.
+    fn end_transfer(&mut self, link: &mut dyn Link, seq: u16, verdict: Option<Option<u32>>) {
+        match verdict {
+            Some(Some(len)) => {
+                self.upload = Upload::Complete { len };
+                self.reply(link, &Message::Ack { of_seq: seq });
+            }
+            Some(None) => {
+                self.upload = Upload::None;
+                self.error(link, ErrorCode::IncompleteImage, seq);
+            }
+            None => self.error(link, ErrorCode::OutOfOrder, seq),
         }
     }
 
