@@ -78,12 +78,16 @@ pub(crate) fn cache_dir() -> PathBuf {
     base.join("strobe")
 }
 
-/// An experiment file (run by the Python runtime) rather than a standalone kernel program, which
-/// defines a top-level `main()`.
+/// An experiment file (run by the Python runtime: it defines a class deriving from an experiment
+/// class) rather than a standalone kernel program (whose `main()` is the kernel).
 fn is_experiment(path: &Path) -> Result<bool> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(!text.lines().any(|l| l.starts_with("def main(")))
+    Ok(text.lines().any(|l| {
+        l.starts_with("class ")
+            && l.split_once('(')
+                .is_some_and(|(_, bases)| bases.contains("Experiment"))
+    }))
 }
 
 pub(crate) fn read_source(path: &Path) -> Result<SourceFile> {

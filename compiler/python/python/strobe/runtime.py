@@ -130,8 +130,6 @@ class _RpcServer:
         """The Python exception for a kernel's uncaught one, with the kernel frames in its traceback."""
         name, message = outcome["name"], outcome["message"]
         frames = _parse_traceback(outcome["traceback"])
-        if os.environ.get("STROBE_DEBUG_TRACEBACK"):
-            sys.stderr.write(outcome["traceback"])
         previous = self.rpc_exception
         tail = None
         if previous is not None and type(previous).__name__ == name and str(previous) == message:
