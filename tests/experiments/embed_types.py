@@ -52,7 +52,7 @@ class EmbedTypes(EnvExperiment):
         print(self.ints, self.floats, self.pair, self.nested)
         print(self.arr32, self.arr64, self.farr, self.np_int, self.np_float)
         print(self.inner.scaled(2.0), self.inner.labels, len(self.channels), self.nothing is None)
-        print(self.scale(4.0))
+        print(self.scale(4.0), self.core.mu_to_seconds(int64(250)), self.core.seconds_to_mu(3 * us))
         self.report(self.i * 6)
         self.ints.append(4)
         self.f += 1.0
