@@ -279,7 +279,21 @@ pub(crate) fn strongly_connected_components(program: &Program) -> Vec<Vec<FuncId
 
 /// Roots are the entry and every boundary function; each unit takes what its root reaches
 /// without crossing another boundary.
+/// The link units of `program`, in image order: the entry's first, constructor units (`__init__`
+/// roots) last. An experiment's constructors hold its host values, the part of a kernel that changes
+/// between calls; laid out last, a changed one shifts nothing else in the image.
 pub(crate) fn link_units(program: &Program) -> Vec<LinkUnit> {
+    let mut units = units_by_root(program);
+    units.sort_by_key(|u| {
+        (
+            u.root != program.entry,
+            program.function(u.root).name == "__init__",
+        )
+    });
+    units
+}
+
+fn units_by_root(program: &Program) -> Vec<LinkUnit> {
     let roots: BTreeSet<FuncId> = std::iter::once(program.entry)
         .chain(
             program

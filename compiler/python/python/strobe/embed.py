@@ -296,7 +296,6 @@ class Embedder:
         if name not in namespace:
             return  # a builtin or an undefined name: the compiler has the word
         value = namespace[name]
-        from . import __dict__ as strobe_names  # noqa: F401  (the package's own names)
         import strobe
 
         if getattr(strobe, name, _MISSING) is value or getattr(builtins, name, _MISSING) is value:
@@ -566,6 +565,21 @@ class Embedder:
         constants = self.class_constants(kc)
         return objects, [f for f in kc.fields if f not in objects and f not in constants]
 
+    def kernel_type(self, kc, field):
+        """The kernel type of an object-holding field, as an annotation (None when not one type)."""
+        def of(value):
+            if isinstance(value, (list, tuple)) and value and not isinstance(value, tuple):
+                items = {of(v) for v in value}
+                return f"list[{items.pop()}]" if len(items) == 1 and None not in items else None
+            entry = self.objects.get(id(value))
+            if entry is None:
+                return None
+            return entry.device[0] if entry.device is not None else entry.kernel_class.name
+
+        kinds = {of(getattr(o.obj, field, None)) if not field.startswith("_strobe_bound_")
+                 else of(getattr(o.obj, field[len("_strobe_bound_"):]).__self__) for o in kc.objects}
+        return kinds.pop() if len(kinds) == 1 else None
+
     def class_constants(self, kc):
         """Invariant floats, bools and strings with one value in every object: class constants, folded
         into the code that reads them (ints stay fields: their kernel type comes from their use)."""
@@ -588,8 +602,15 @@ class Embedder:
         for name, value in constants.items():
             out.synthetic(f"    {name} = {value}")
         object_fields, data_fields = self.object_fields(kc)
-        params = ["__strobe_index"] + object_fields
-        out.synthetic(f"    def __init__(self, {', '.join(params)}):")
+        # Fully annotated, `__init__` is a link unit of its own: the host values it holds are not
+        # folded into the kernels, and a changed value recompiles (and re-sends) only this unit.
+        types = [self.kernel_type(kc, f) for f in object_fields]
+        if all(types):
+            params = ["__strobe_index: int32"] + [f"{f}: {t}" for f, t in zip(object_fields, types)]
+            out.synthetic(f"    def __init__(self, {', '.join(params)}) -> None:")
+        else:
+            params = ["__strobe_index"] + object_fields
+            out.synthetic(f"    def __init__(self, {', '.join(params)}):")
         if kc.rpc_methods:
             out.synthetic("        self.__strobe_id = __strobe_index")
         for f in object_fields:
@@ -690,7 +711,7 @@ def _signature(function, where, skip_self):
         if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
             raise EmbeddingError(f"{where}: host function `{target.__name__}` takes `*args`, `**kwargs` or "
                                  "keyword-only parameters; kernels call host functions with positional ones")
-        if p.default is not p.empty and isinstance(p.default, (bool, int, float, str)) or p.default is None:
+        if p.default is None or (p.default is not p.empty and isinstance(p.default, (bool, int, float, str))):
             out.append(f"{p.name}={p.default!r}")
         else:
             out.append(p.name)
