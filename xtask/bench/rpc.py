@@ -53,7 +53,13 @@ class RpcBench(EnvExperiment):
         self.window[0] += 1
 
     def run(self):
+        begin = time.perf_counter()
         self.round_trips()
+        first = time.perf_counter() - begin
+        cold = self.core._runner.last
+        print(f"first kernel call: {first * 1e3:.1f} ms host wall (simulator start and handshake included), "
+              f"cold compile {cold['compile'] * 1e3:.1f} ms, upload {cold['upload'] * 1e3:.1f} ms "
+              f"({cold['bytes']} B)")
         gaps = [b - a for a, b in zip(self.stamps[:CALLS], self.stamps[1:CALLS])]
         print(f"RPC round trip (sync, int32 -> int32), {CALLS} calls:")
         print(f"  host wall  {statistics.median(gaps) * 1e3:8.2f} ms median between calls")

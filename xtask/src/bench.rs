@@ -27,6 +27,7 @@ pub fn bench(what: Benchmark) -> Result<()> {
     match what {
         Benchmark::Compile => run_bin("strobe-driver", "strobe-bench", &["compile"]),
         Benchmark::Rtio => run_bin("strobe", "strobe-bench-rtio", &[]),
-        Benchmark::Rpc => run_bin("strobe", "strobe", &["run", "xtask/bench/rpc.py"]),
+        // Without the disk cache, so the first kernel call's compile is a cold one.
+        Benchmark::Rpc => run_bin("strobe", "strobe", &["--no-cache", "run", "xtask/bench/rpc.py"]),
     }
 }
