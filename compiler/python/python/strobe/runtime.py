@@ -40,7 +40,7 @@ class KernelRunner:
         self.last = {}
 
     def close(self):
-        pass
+        """Nothing to do: the runner ends every session (and writes its trace) when the experiment ends."""
 
     def run(self, function, args, kwargs):
         native = _native()
