@@ -70,7 +70,13 @@ def _report(e):
     if isinstance(e, (arguments.ArgumentError, devices_db.DeviceError, embed.EmbeddingError)):
         sys.stderr.write(f"error: {e}\n")
         return 1
-    traceback.print_exception(type(e), e, e.__traceback__)
+    # The experiment's frames and the kernel's, not this package's machinery in between.
+    package = os.path.dirname(os.path.abspath(__file__))
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if not os.path.abspath(f.filename).startswith(package + os.sep)]
+    sys.stderr.write("Traceback (most recent call last):\n")
+    sys.stderr.write("".join(traceback.format_list(frames)))
+    sys.stderr.write("".join(traceback.format_exception_only(type(e), e)))
     return 1
 
 

@@ -6,6 +6,7 @@ attributes back, turn the kernel's outcome into a return value or a Python excep
 """
 
 import builtins
+import linecache
 import os
 import sys
 import types
@@ -210,10 +211,9 @@ def _kernel_traceback(frames, tail):
     show their source), followed by `tail`."""
     tb = tail
     for file, line, function in reversed(frames):
-        code = compile("\n" * (line - 1) + "raise __strobe_exception__", file, "exec")
-        code = code.replace(co_name=function)
+        code = compile(_probe_source(file, line), file, "exec").replace(co_name=function)
         try:
-            exec(code, {"__strobe_exception__": _FrameProbe(), "__name__": function})
+            exec(code, _ProbeNames(function))
         except _FrameProbe as probe:
             raised = probe.__traceback__.tb_next
         # The position of the `raise` on that line: what Python shows as the frame's line.
@@ -223,3 +223,29 @@ def _kernel_traceback(frames, tail):
 
 class _FrameProbe(Exception):
     pass
+
+
+_PROBE = "__strobe_probe"
+
+
+class _ProbeNames(dict):
+    """Globals for a probe: any `__strobe_probe...` name is the probe exception."""
+
+    def __init__(self, function):
+        super().__init__(__name__=function)
+
+    def __missing__(self, key):
+        if key.startswith(_PROBE):
+            return _FrameProbe()
+        raise KeyError(key)
+
+
+def _probe_source(file, line):
+    """Source whose `raise` sits on line `line` and spans the same columns as the kernel's source
+    line there (so Python's traceback marks the whole line, not a piece of it)."""
+    text = linecache.getline(file, line).rstrip("\n")
+    indent = len(text) - len(text.lstrip())
+    name = _PROBE + "_" * max(0, len(text.strip()) - len("raise " + _PROBE))
+    if indent and line > 1:
+        return "\n" * (line - 2) + "if 1:\n" + " " * indent + f"raise {name}"
+    return "\n" * (line - 1) + f"raise {name}"
