@@ -247,8 +247,7 @@ fn a_host_stops_a_kernel_left_waiting_for_an_rpc_answer() {
                 }
                 Message::Hello { .. } => {
                     seen.push("Hello");
-                    let mut board = TestBoard::new(16);
-                    Message::HelloReply(strobe_session::Board::info(&mut board))
+                    Message::HelloReply(strobe_session::Board::info(&TestBoard::new(16)))
                 }
                 other => panic!("unexpected {other:?}"),
             };

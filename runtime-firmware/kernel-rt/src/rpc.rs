@@ -65,11 +65,11 @@ fn for_each_item(
     Ok(())
 }
 
+/// A visit of one tuple item: its type tags and its offset in the tuple.
+type FieldVisit<'f> = dyn FnMut(&[u8], usize) -> Result<(), ValueError> + 'f;
+
 /// Calls `f` with the type and offset of every item of the tuple type at `tags[0..]`.
-fn for_each_field(
-    tags: &[u8],
-    f: &mut dyn FnMut(&[u8], usize) -> Result<(), ValueError>,
-) -> Result<(), ValueError> {
+fn for_each_field(tags: &[u8], f: &mut FieldVisit<'_>) -> Result<(), ValueError> {
     let mut offset = 0;
     for_each_item(tags, &mut |item| {
         let (size, align) = layout(item)?;

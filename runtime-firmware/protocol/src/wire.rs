@@ -111,4 +111,8 @@ impl<'a> Writer<'a> {
     pub fn len(&self) -> usize {
         self.at
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
