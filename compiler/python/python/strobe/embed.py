@@ -185,7 +185,8 @@ class Embedder:
         if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
             return "True" if value else "False"
         if numpy is not None and isinstance(value, numpy.integer):
-            width = "int64" if value.dtype.itemsize > 4 else "int32"
+            wide = value.dtype.itemsize > 4 or (value.dtype.kind == "u" and value.dtype.itemsize == 4)
+            width = "int64" if wide else "int32"
             return f"{width}({int(value)})"
         if isinstance(value, int):
             if _INT32[0] <= value < _INT32[1]:
