@@ -33,6 +33,9 @@ struct uart_bridge {
 };
 
 static struct event_base *base;
+/* The process that started the simulator: when it is gone, so is the simulator (nobody can reach
+   it any more, and an idle simulation would otherwise spin for ever). */
+static pid_t parent;
 
 static void drop_client(struct uart_bridge *s)
 {
@@ -86,6 +89,7 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struc
 static int strobe_uart_start(void *b)
 {
   base = (struct event_base *)b;
+  parent = getppid();
   printf("[strobe_uart] loaded\n");
   return RC_OK;
 }
@@ -172,10 +176,13 @@ static int strobe_uart_add_pads(void *sess, struct pad_list_s *plist)
 static int strobe_uart_tick(void *sess, uint64_t time_ps)
 {
   static clk_edge_state_t edge;
+  static uint32_t cycles;
   struct uart_bridge *s = sess;
   (void)time_ps;
   if (!clk_pos_edge(&edge, *s->sys_clk))
     return RC_OK;
+  if ((++cycles & 0xfffff) == 0 && getppid() != parent)
+    exit(0);
   *s->tx_ready = 1;
   if (*s->tx_valid && s->fd >= 0) {
     if (write(s->fd, s->tx, 1) < 0 && errno != EAGAIN && errno != EINTR)

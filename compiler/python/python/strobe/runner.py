@@ -91,11 +91,16 @@ def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=N
         exp.analyze()
     except Exception as e:
         code = _report(e)
-    sys.stdout.flush()
-    for session in runtime.sessions:
-        session.write_traces(trace, vcd)
-        session.close()
-    runtime.sessions.clear()
+    finally:
+        sys.stdout.flush()
+        try:
+            for session in runtime.sessions:
+                session.write_traces(trace, vcd)
+        finally:
+            # Also when writing a trace fails: a session's simulator must not outlive the run.
+            for session in runtime.sessions:
+                session.close()
+            runtime.sessions.clear()
     return code
 
 
