@@ -263,12 +263,7 @@ fn type_name(tags: &[u8]) -> String {
         Some(&tag::STR) => "str".into(),
         Some(&tag::LIST) => format!("list[{}]", type_name(&tags[1..])),
         Some(&tag::TUPLE) => {
-            let mut items = Vec::new();
-            let mut at = 2;
-            for _ in 0..tags.get(1).copied().unwrap_or(0) {
-                items.push(type_name(&tags[at..]));
-                at += rpc::type_len(&tags[at..]).unwrap_or(tags.len());
-            }
+            let items: Vec<String> = rpc::tuple_items(tags).flatten().map(type_name).collect();
             format!("tuple[{}]", items.join(", "))
         }
         _ => "?".into(),
@@ -346,10 +341,8 @@ fn encode_value(value: &Bound<'_, PyAny>, tags: &[u8], w: &mut ValueWriter) -> R
             if tuple.len() != count {
                 return Err(mismatch());
             }
-            let mut at = 2;
-            for item in tuple.iter() {
-                encode_value(&item, &tags[at..], w)?;
-                at += rpc::type_len(&tags[at..]).unwrap_or(tags.len());
+            for (item, item_tags) in tuple.iter().zip(rpc::tuple_items(tags).flatten()) {
+                encode_value(&item, item_tags, w)?;
             }
             Ok(())
         }

@@ -30,14 +30,6 @@ pub extern "C" fn __strobe_rpc(
 ) {
     // SAFETY: compiler-emitted constant of `tags_len` bytes.
     let tags = unsafe { core::slice::from_raw_parts(tags, tags_len as usize) };
-    let mut split = 0;
-    for _ in 0..argc {
-        match tags.get(split..).map(type_len) {
-            Some(Ok(n)) => split += n,
-            _ => return raise_builtin(ExceptionId::RuntimeError, "RuntimeError", "malformed RPC signature"),
-        }
-    }
-    let (arg_tags, ret_tags) = tags.split_at(split);
     // The kernel's output so far goes first, so host and kernel output stay in order.
     strobe_kernel_rt::output::flush_stdout();
     let Some(host) = board::host() else {
@@ -50,10 +42,15 @@ pub extern "C" fn __strobe_rpc(
     // SAFETY: just allocated, `ARGS_ROOM` bytes.
     let buffer = unsafe { core::slice::from_raw_parts_mut(buffer, ARGS_ROOM) };
     let mut w = ValueWriter::new(buffer);
+    // Each argument's type, then the argument; what follows the last one is the result's type.
     let mut at = 0;
     for i in 0..argc as usize {
+        let Some(Ok(n)) = tags.get(at..).map(type_len) else {
+            arena::release(mark);
+            return raise_builtin(ExceptionId::RuntimeError, "RuntimeError", "malformed RPC signature");
+        };
         // SAFETY: the compiler passes `argc` pointers to values of the signature's types.
-        let encoded = unsafe { values::encode(&arg_tags[at..], *args.add(i), &mut w) };
+        let encoded = unsafe { values::encode(&tags[at..at + n], *args.add(i), &mut w) };
         if encoded.is_err() {
             arena::release(mark);
             return raise_builtin_fmt(
@@ -62,8 +59,9 @@ pub extern "C" fn __strobe_rpc(
                 format_args!("RPC arguments larger than {ARGS_ROOM} bytes"),
             );
         }
-        at += type_len(&arg_tags[at..]).unwrap_or(0);
+        at += n;
     }
+    let (arg_tags, ret_tags) = tags.split_at(at);
     let len = w.len();
     let is_async = flags & ASYNC != 0;
     let request = RpcRequest {

@@ -55,12 +55,8 @@ fn for_each_item(
     tags: &[u8],
     f: &mut dyn FnMut(&[u8]) -> Result<(), ValueError>,
 ) -> Result<(), ValueError> {
-    let count = *tags.get(1).ok_or(strobe_protocol::Error::Truncated)?;
-    let mut at = 2;
-    for _ in 0..count {
-        let item = tags.get(at..).ok_or(strobe_protocol::Error::Truncated)?;
-        f(item)?;
-        at += rpc::type_len(item)?;
+    for item in rpc::tuple_items(tags) {
+        f(item?)?;
     }
     Ok(())
 }

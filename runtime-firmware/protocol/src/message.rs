@@ -340,9 +340,7 @@ impl<'a> Message<'a> {
                 };
                 let (tags, args, ret_tags) = (r.blob()?, r.blob()?, r.blob()?);
                 rpc::walk(tags, args, &mut |_| {})?;
-                if rpc::type_len(ret_tags)? != ret_tags.len() {
-                    return Err(Error::BadField);
-                }
+                rpc::single_type(ret_tags)?;
                 Message::RpcCall {
                     service,
                     is_async,
@@ -353,9 +351,7 @@ impl<'a> Message<'a> {
             }
             MessageKind::RpcReturn => {
                 let (tags, value) = (r.blob()?, r.blob()?);
-                if rpc::type_len(tags)? != tags.len() {
-                    return Err(Error::BadField);
-                }
+                rpc::single_type(tags)?;
                 rpc::walk(tags, value, &mut |_| {})?;
                 Message::RpcReturn { tags, value }
             }

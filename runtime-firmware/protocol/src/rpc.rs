@@ -63,6 +63,59 @@ fn type_len_at(tags: &[u8], depth: usize) -> Result<usize, Error> {
     }
 }
 
+/// Checks that `tags` is exactly one well-formed type (a result's, an expected result's).
+pub fn single_type(tags: &[u8]) -> Result<(), Error> {
+    if type_len(tags)? == tags.len() {
+        Ok(())
+    } else {
+        Err(Error::BadField)
+    }
+}
+
+/// The item types of the tuple type at `tags[0..]` (`t`, count, items), in order; a malformed item
+/// ends the iteration with its error.
+pub fn tuple_items(tags: &[u8]) -> TupleItems<'_> {
+    TupleItems {
+        tags,
+        at: 2,
+        left: tags.get(1).copied().unwrap_or(0),
+    }
+}
+
+pub struct TupleItems<'a> {
+    tags: &'a [u8],
+    at: usize,
+    left: u8,
+}
+
+impl<'a> Iterator for TupleItems<'a> {
+    type Item = Result<&'a [u8], Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let item = match self.tags.get(self.at..) {
+            Some(item) => item,
+            None => {
+                self.left = 0;
+                return Some(Err(Error::Truncated));
+            }
+        };
+        match type_len(item) {
+            Ok(n) => {
+                self.at += n;
+                Some(Ok(&item[..n]))
+            }
+            Err(e) => {
+                self.left = 0;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
 /// Walks the values of `data` as described by the type list `tags` (zero or more types, e.g. a
 /// call's arguments), handing each token to `visit`. Fails on any mismatch, including bytes left over.
 pub fn walk<'a>(
@@ -199,6 +252,16 @@ mod tests {
         let mut out = Vec::new();
         walk(tags, data, &mut |t| out.push(t))?;
         Ok(out)
+    }
+
+    #[test]
+    fn tuple_items_and_single_types() {
+        let items: Vec<_> = tuple_items(b"t\x03ili").collect();
+        assert_eq!(items, [Ok(&b"i"[..]), Ok(&b"li"[..])].into_iter().chain([Err(Error::Truncated)]).collect::<Vec<_>>());
+        assert_eq!(tuple_items(b"t\x00").count(), 0);
+        assert_eq!(single_type(b"lf"), Ok(()));
+        assert_eq!(single_type(b"ii"), Err(Error::BadField));
+        assert_eq!(single_type(b""), Err(Error::Truncated));
     }
 
     #[test]
