@@ -67,7 +67,7 @@ pub struct CompileOutput {
     pub image: LinkedImage,
     /// The source as compiled (device drivers appended): its map tells where each line came from.
     pub source: SourceFile,
-    /// The program's own exception classes and their runtime type ids.
+    /// Every exception class the program knows (builtins and its own) with its runtime type id.
     pub exceptions: Vec<(String, u32)>,
     /// The link units' objects, as given to the linker.
     pub objects: Vec<InputObject>,

@@ -82,7 +82,6 @@ pub fn lower_program(
             .classes
             .iter()
             .filter_map(|c| Some((c.name.clone(), c.exception_id?)))
-            .filter(|(_, id)| *id >= strobe_abi::FIRST_USER_EXCEPTION_ID)
             .collect(),
     };
     hash::assign_hashes(&mut out);

@@ -59,7 +59,7 @@ pub struct Program {
     pub rtio_registers: Option<RtioRegisters>,
     /// Where the source's lines came from (composed experiments, appended device drivers).
     pub map: strobe_syntax::SourceMap,
-    /// The program's own exception classes and their runtime type ids (builtins excluded).
+    /// Every exception class the program knows (builtins and its own) with its runtime type id.
     pub exceptions: Vec<(String, u32)>,
 }
 

@@ -40,7 +40,7 @@ fn runtime_error(e: impl std::fmt::Display) -> PyErr {
     PyRuntimeError::new_err(format!("{e:#}"))
 }
 
-/// The program's own exception classes, name -> runtime type id.
+/// The program's exception classes (builtins and its own), name -> runtime type id.
 fn exception_table<'py>(py: Python<'py>, out: &CompileOutput) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     for (name, id) in &out.exceptions {
@@ -85,7 +85,7 @@ impl Session {
     }
 
     /// Compiles a composed program and puts it on the device (unless it holds that image already);
-    /// returns the program's exception classes (name -> id). Program errors raise `KernelCompileError`.
+    /// returns the program's exception classes, builtins included (name -> id). Program errors raise `KernelCompileError`.
     fn load<'py>(
         &mut self,
         py: Python<'py>,

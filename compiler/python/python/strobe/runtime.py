@@ -69,18 +69,11 @@ def _write_output(text):
     sys.stdout.flush()
 
 
-_BUILTIN_IDS = {
-    "Exception": 1, "ZeroDivisionError": 2, "IndexError": 3, "ValueError": 4, "AssertionError": 5,
-    "MemoryError": 6, "RuntimeError": 7, "OverflowError": 8, "KeyError": 9, "TypeError": 10,
-    "NotImplementedError": 11, "ArithmeticError": 12, "LookupError": 13, "RTIOUnderflow": 14,
-    "RTIOOverflow": 15,
-}
-
-
 class _RpcServer:
     def __init__(self, runner, composition, exception_ids):
         self.runner = runner
         self.composition = composition
+        #: Every exception class the kernel knows (builtins and the experiment's) -> its type id.
         self.exception_ids = dict(exception_ids)
         self.result = None
         #: The last exception an RPC raised into the kernel, re-raised as itself if the kernel
@@ -97,7 +90,7 @@ class _RpcServer:
             self.result = args[0]
             return ("ok", None)
         if not 0 <= service < len(c.services):
-            return ("raise", _BUILTIN_IDS["RuntimeError"], "RuntimeError", f"no RPC service {service}")
+            return self.raise_in_kernel(RuntimeError, f"no RPC service {service}")
         s = c.services[service]
         try:
             if s.method is not None:
@@ -107,25 +100,22 @@ class _RpcServer:
                 value = s.function(*args)
         except Exception as e:  # the kernel gets it, and may catch it
             self.rpc_exception = e
-            return ("raise", self.type_id(type(e)), type(e).__name__, str(e))
+            return self.raise_in_kernel(type(e), str(e))
         if s.is_async or ret_tags == "n":
             return ("ok", None)
         first = self.runner.result_types.setdefault(s.name, type(value))
         if not _same_kind(first, type(value)):
             message = (f"RPC `{s.name}` returned {type(value).__name__} this time but "
                        f"{first.__name__} at its first call: its result type must not change")
-            return ("raise", _BUILTIN_IDS["TypeError"], "TypeError", message)
+            return self.raise_in_kernel(TypeError, message)
         return ("ok", value)
 
-    def type_id(self, cls):
-        """The kernel's id for a Python exception class: its own, else its nearest known base."""
-        for klass in cls.__mro__:
-            name = klass.__name__
-            if name in self.exception_ids:
-                return self.exception_ids[name]
-            if name in _BUILTIN_IDS:
-                return _BUILTIN_IDS[name]
-        return _BUILTIN_IDS["Exception"]
+    def raise_in_kernel(self, cls, message):
+        """The answer that raises `cls(message)` in the kernel, as the kernel's class of that name
+        or else of its nearest base the kernel knows."""
+        type_id = next((self.exception_ids[k.__name__] for k in cls.__mro__ if k.__name__ in self.exception_ids),
+                       self.exception_ids["Exception"])
+        return ("raise", type_id, cls.__name__, message)
 
     def kernel_exception(self, outcome):
         """The Python exception for a kernel's uncaught one, with the kernel frames in its traceback."""
