@@ -156,6 +156,7 @@ class _Object:
         self.kernel_class = kernel_class
         self.device = device  # (kernel class name, constructor argument expressions)
         self.field_values = {}  # name -> kernel expression
+        self.field_refs = {}  # name -> indices of the objects that expression holds
 
 
 class Embedder:
@@ -178,8 +179,9 @@ class Embedder:
 
     # ---- values -------------------------------------------------------------------------------
 
-    def literal(self, value, where):
-        """The kernel expression for a host value (registering the objects it holds)."""
+    def literal(self, value, where, refs=None):
+        """The kernel expression for a host value, registering the objects it holds (their indices
+        are added to `refs`)."""
         if value is None:
             return "None"
         if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
@@ -205,10 +207,10 @@ class Embedder:
         if isinstance(value, str):
             return repr(value)
         if isinstance(value, tuple):
-            items = [self.literal(v, where) for v in value]
+            items = [self.literal(v, where, refs) for v in value]
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
         if isinstance(value, list):
-            return "[" + ", ".join(self.literal(v, where) for v in value) + "]"
+            return "[" + ", ".join(self.literal(v, where, refs) for v in value) + "]"
         if numpy is not None and isinstance(value, numpy.ndarray):
             if value.ndim != 1:
                 raise EmbeddingError(
@@ -222,7 +224,10 @@ class Embedder:
             raise EmbeddingError(
                 f"{where}: a value of type `{type(value).__name__}` cannot be used in kernels "
                 "(they take int, float, bool, str, None, lists, tuples, 1-D numpy arrays of numbers and objects)")
-        return self.embed_object(value, where).var
+        entry = self.embed_object(value, where)
+        if refs is not None:
+            refs.add(entry.index)
+        return entry.var
 
     def embed_object(self, obj, where):
         known = self.objects.get(id(obj))
@@ -414,7 +419,8 @@ class Embedder:
                     where = f"attribute `{f}` of a `{kc.cls.__name__}` object"
                     if not hasattr(o.obj, f):
                         raise EmbeddingError(f"{where}: missing in this object, present in another of its class")
-                    o.field_values[f] = self.literal(getattr(o.obj, f), where)
+                    o.field_refs[f] = set()
+                    o.field_values[f] = self.literal(getattr(o.obj, f), where, o.field_refs[f])
                     changed = True
         return changed
 
@@ -455,14 +461,17 @@ class Embedder:
             values.append(getattr(o.obj, name))
         if name == "kernel_invariants" and not precise:
             return False
+        refs = [set() for _ in values]
         try:
-            literals = [self.literal(v, f"{where}: attribute `{name}` of `{kc.cls.__name__}`") for v in values]
+            literals = [self.literal(v, f"{where}: attribute `{name}` of `{kc.cls.__name__}`", r)
+                        for v, r in zip(values, refs)]
         except EmbeddingError:
             if precise:
                 raise
             return False
-        for o, lit in zip(kc.objects, literals):
+        for o, lit, r in zip(kc.objects, literals, refs):
             o.field_values[name] = lit
+            o.field_refs[name] = r
         kc.fields.append(name)
         return True
 
@@ -491,6 +500,7 @@ class Embedder:
         field = f"_strobe_bound_{name}"
         for o, t in zip(kc.objects, targets):
             o.field_values[field] = t.var
+            o.field_refs[field] = {t.index}
         kc.fields.append(field)
         kc.invariants.add(field)
         params, _ = _signature(function, where, skip_self=True)
@@ -518,8 +528,9 @@ class Embedder:
         for stub in self.rpc_stubs:
             for line in stub:
                 out.synthetic(line)
-        for kc in self.classes.values():
-            self.compose_class(out, kc)
+        layouts = {kc: self.layout(kc) for kc in self.classes.values()}
+        for kc, layout in layouts.items():
+            self.compose_class(out, kc, layout)
         writeback = []
         out.synthetic("def main():")
         for o in self.construction_order():
@@ -528,11 +539,11 @@ class Embedder:
                 out.synthetic(f"    {o.var} = {name}({', '.join(args)})")
             else:
                 kc = o.kernel_class
+                object_fields, data_fields, _ = layouts[kc]
                 # A typed index: an untyped literal would hold back inference until literals default.
-                args = [f"int32({o.index})"] + [o.field_values[f] for f in self.object_fields(kc)[0]]
+                args = [f"int32({o.index})"] + [o.field_values[f] for f in object_fields]
                 out.synthetic(f"    {o.var} = {kc.name}({', '.join(args)})")
-                writeback += [(o, f) for f in kc.fields
-                              if f not in kc.invariants and all(_is_data(getattr(k.obj, f)) for k in kc.objects)]
+                writeback += [(o, f) for f in data_fields if f not in kc.invariants]
         out.synthetic("    try:")
         out.synthetic(f"        __strobe_result({entry_call})")
         out.synthetic("    finally:")
@@ -559,12 +570,20 @@ class Embedder:
             exception_classes=dict(self.exception_classes),
         )
 
-    def object_fields(self, kc):
-        """Fields holding objects (constructor parameters) and data fields (literals in `__init__`)."""
-        objects = [f for f in kc.fields
-                   if any(_mentions(o.field_values[f], x.var) for o in kc.objects for x in self.object_order)]
-        constants = self.class_constants(kc)
-        return objects, [f for f in kc.fields if f not in objects and f not in constants]
+    def layout(self, kc):
+        """Fields holding objects (constructor parameters), data fields (literals in `__init__`) and
+        class constants: invariant floats, bools and strings with one value in every object, folded
+        into the code that reads them (ints stay fields: their kernel type comes from their use)."""
+        object_fields = [f for f in kc.fields if any(o.field_refs.get(f) for o in kc.objects)]
+        constants = {}
+        for f in kc.fields:
+            if f not in kc.invariants or f in object_fields:
+                continue
+            values = {o.field_values[f] for o in kc.objects}
+            if len(values) == 1 and all(isinstance(getattr(o.obj, f), (float, bool, str)) for o in kc.objects):
+                constants[f] = values.pop()
+        data_fields = [f for f in kc.fields if f not in object_fields and f not in constants]
+        return object_fields, data_fields, constants
 
     def kernel_type(self, kc, field):
         """The kernel type of an object-holding field, as an annotation (None when not one type)."""
@@ -581,28 +600,14 @@ class Embedder:
                  else of(getattr(o.obj, field[len("_strobe_bound_"):]).__self__) for o in kc.objects}
         return kinds.pop() if len(kinds) == 1 else None
 
-    def class_constants(self, kc):
-        """Invariant floats, bools and strings with one value in every object: class constants, folded
-        into the code that reads them (ints stay fields: their kernel type comes from their use)."""
-        constants = {}
-        for f in kc.fields:
-            if f not in kc.invariants or f.startswith("_strobe"):
-                continue
-            values = {o.field_values[f] for o in kc.objects}
-            host = [getattr(o.obj, f) for o in kc.objects]
-            if len(values) == 1 and all(isinstance(v, (float, bool, str)) for v in host):
-                constants[f] = values.pop()
-        return constants
-
-    def compose_class(self, out, kc):
+    def compose_class(self, out, kc, layout):
+        object_fields, data_fields, constants = layout
         out.synthetic(f"class {kc.name}:")
-        constants = self.class_constants(kc)
         invariants = sorted(i for i in kc.invariants if i in kc.fields and not i.startswith("_strobe"))
         if invariants:
             out.synthetic(f"    kernel_invariants = {{{', '.join(repr(i) for i in invariants)}}}")
         for name, value in constants.items():
             out.synthetic(f"    {name} = {value}")
-        object_fields, data_fields = self.object_fields(kc)
         # Fully annotated, `__init__` is a link unit of its own: the host values it holds are not
         # folded into the kernels, and a changed value recompiles (and re-sends) only this unit.
         types = [self.kernel_type(kc, f) for f in object_fields]
@@ -653,32 +658,14 @@ class Embedder:
                 raise EmbeddingError(f"host objects used by the kernel refer to each other in a cycle ({names}); "
                                      "kernels need objects that form a tree")
             state[o.index] = "visiting"
-            for value in o.field_values.values():
-                for other in self.object_order:
-                    if _mentions(value, other.var):
-                        visit(other, chain + [o])
+            for index in sorted(set().union(*o.field_refs.values())):
+                visit(self.object_order[index], chain + [o])
             state[o.index] = "done"
             order.append(o)
 
         for o in list(self.object_order):
             visit(o, [])
         return order
-
-
-def _is_data(value):
-    """Whether a host value is plain data (written back after a kernel), not objects."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return True
-    if numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray)):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_is_data(v) for v in value)
-    return False
-
-
-def _mentions(expression, var):
-    import re
-    return re.search(rf"\b{var}\b", expression) is not None
 
 
 _MISSING = object()

@@ -99,6 +99,12 @@ class ComposeTest(unittest.TestCase):
         self.assertIn("self.value = 1", c.text)
         self.assertIn("self.value = 2", c.text)
 
+    def test_a_string_naming_a_kernel_variable_is_still_data(self):
+        c = compose(Exp.bad_value, (Exp(table="_o0"),), {})
+        self.assertIn("self.table = '_o0'", c.text)
+        self.assertIn("def __init__(self, __strobe_index: int32) -> None:", c.text)
+        self.assertEqual([a for _, a in c.writeback], ["table"])
+
     def test_unsupported_values_are_refused_where_the_kernel_reads_them(self):
         with self.assertRaises(EmbeddingError) as e:
             compose(Exp.bad_value, (Exp(table={"a": 1}),), {})
