@@ -10,7 +10,7 @@ use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use std::time::Instant;
-use strobe_device::{Outcome, RpcAnswer, RpcCall, SimBuild};
+use strobe_device::{Outcome, RpcAnswer, RpcCall};
 use strobe_driver::{CompileError, CompileOutput, Compiler};
 use strobe_protocol::rpc::{self, tag, Token, ValueWriter};
 use strobe_protocol::MAX_PAYLOAD;
@@ -52,7 +52,6 @@ fn exception_table<'py>(py: Python<'py>, out: &CompileOutput) -> PyResult<Bound<
 /// A connection to a core device with the compiler for it.
 #[pyclass(unsendable)]
 struct Session {
-    build: SimBuild,
     /// None once closed (the simulator, if this session started one, is stopped).
     link: Option<Connection>,
     compiler: Compiler,
@@ -71,10 +70,10 @@ impl Session {
     #[pyo3(signature = (device=None, no_cache=false))]
     fn new(device: Option<&str>, no_cache: bool) -> PyResult<Self> {
         let build = sim_build().map_err(runtime_error)?;
-        let compiler = device_compiler(&build, no_cache);
         let link = Connection::open(&build, device).map_err(runtime_error)?;
+        let mut compiler = link.compiler(&build, no_cache);
+        compiler.allow_host_calls(true);
         Ok(Session {
-            build,
             link: Some(link),
             compiler,
             loaded: None,
@@ -96,12 +95,7 @@ impl Session {
         let source = composed(name, text, runs);
         let link = self.link.as_mut().ok_or_else(closed)?;
         let start = Instant::now();
-        self.compiler.allow_host_calls(true);
-        let mut out = self.compiler.compile(&source).map_err(compile_error)?;
-        if !link.matches(&self.build) {
-            out = crate::run::compile_for_reported(link, &self.build, &source)
-                .map_err(runtime_error)?;
-        }
+        let out = self.compiler.compile(&source).map_err(compile_error)?;
         self.last_compile = start.elapsed().as_secs_f64();
         let start = Instant::now();
         let (entry, delivery) = link.load(&out).map_err(runtime_error)?;

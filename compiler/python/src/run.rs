@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use strobe_device::{Device, FaultReport, Outcome, SimBuild, SimDevice, Transport};
 use strobe_driver::{CompileError, CompileOutput, Compiler, Platform};
 use strobe_protocol::message::DeviceInfo;
-use strobe_syntax::SourceFile;
 
 pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -99,6 +98,21 @@ impl Connection {
     /// Whether kernels compiled for `build` fit this device (else compile for what it reports).
     pub fn matches(&self, build: &SimBuild) -> bool {
         (self.info.clock_hz as u64, self.info.kernel_base) == (build.clock_hz, build.kernel_base)
+    }
+
+    /// A compiler for this device: the local build's when it describes this device, else one for
+    /// what the device reported (without inline RTIO writes, whose registers only the build knows).
+    pub fn compiler(&self, build: &SimBuild, no_cache: bool) -> Compiler {
+        if self.matches(build) {
+            return device_compiler(build, no_cache);
+        }
+        let platform = Platform::for_device(
+            self.info.clock_hz as u64,
+            self.info.kernel_base,
+            &build.firmware.exports,
+            None,
+        );
+        Compiler::for_platform(None, platform)
     }
 
     /// Puts a compiled kernel on the device, sending only what changed since the last one; returns
@@ -199,7 +213,10 @@ pub fn run(
     };
     let mut link = Connection::open(&build, device)?;
     if !link.matches(&build) {
-        out = compile_for_reported(&link, &build, &source)?;
+        out = link
+            .compiler(&build, true)
+            .compile(&source)
+            .map_err(|e| anyhow::anyhow!(e.render()))?;
     }
     let (entry, _) = link.load(&out)?;
     let result = link
@@ -232,23 +249,6 @@ pub fn run(
     };
     link.write_traces(trace, vcd)?;
     Ok(code)
-}
-
-/// Compiles `source` for the device at the other end of `link` (not the one the local build describes).
-pub(crate) fn compile_for_reported(
-    link: &Connection,
-    build: &SimBuild,
-    source: &SourceFile,
-) -> Result<CompileOutput> {
-    let platform = Platform::for_device(
-        link.info.clock_hz as u64,
-        link.info.kernel_base,
-        &build.firmware.exports,
-        None,
-    );
-    Compiler::for_platform(None, platform)
-        .compile(source)
-        .map_err(|e| anyhow::anyhow!(e.render()))
 }
 
 fn trap_name(cause: u32) -> String {
