@@ -157,10 +157,7 @@ def _same_kind(a, b):
 def _write_back(obj, attr, value):
     """Sets `obj.attr` to the kernel's value if it changed; lists and arrays are updated in place."""
     old = getattr(obj, attr, None)
-    try:
-        import numpy
-    except ImportError:  # pragma: no cover
-        numpy = None
+    numpy = embed.numpy  # None without numpy
     if isinstance(old, list) and isinstance(value, list):
         if old != value:
             old[:] = value
