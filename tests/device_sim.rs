@@ -13,17 +13,6 @@ use strobe_protocol::{ErrorCode, Message};
 use strobe_syntax::SourceFile;
 use support::*;
 
-/// Builds the simulator once for all tests of this binary (they then start their own instances).
-fn sim_build() -> SimBuild {
-    static LOCK: Mutex<()> = Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let root = repo_root();
-    SimBuild::ensure(&root, &root.join("target/strobe-sim"), &mut |s| {
-        eprintln!("{s}")
-    })
-    .expect("simulator build")
-}
-
 /// Connects to a running simulator and makes a compiler for the device it reports.
 fn connect(build: &SimBuild, sim: &SimDevice) -> (Device, Compiler) {
     let device = Device::connect(Box::new(sim.connect().expect("connect"))).expect("handshake");
@@ -31,8 +20,8 @@ fn connect(build: &SimBuild, sim: &SimDevice) -> (Device, Compiler) {
     let platform = Platform::for_device(
         info.clock_hz as u64,
         info.kernel_base,
-        &build.firmware.exports,
-        build.rtio_registers,
+        &build.device.firmware.exports,
+        build.device.rtio_registers,
     );
     (device, Compiler::for_platform(None, platform))
 }

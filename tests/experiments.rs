@@ -6,19 +6,12 @@
 mod support;
 
 use std::path::Path;
-use std::sync::Mutex;
 use strobe_device::Edge;
 use support::*;
 
 /// Builds the simulator once before any `strobe run` of this binary (they would race to build it).
 fn ensure_sim() {
-    static LOCK: Mutex<()> = Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let root = repo_root();
-    strobe_device::SimBuild::ensure(&root, &root.join("target/strobe-sim"), &mut |s| {
-        eprintln!("{s}")
-    })
-    .expect("simulator build");
+    sim_build();
 }
 
 fn example(name: &str, args: &[&str]) -> SimRun {
@@ -180,10 +173,8 @@ fn strobe_compile_writes_the_run_kernel_without_a_device() {
 #[test]
 fn python_dash_m_strobe_runs_an_experiment() {
     ensure_sim();
-    let mut c = std::process::Command::new("python3");
+    let mut c = std::process::Command::new(venv_python());
     c.args(["-m", "strobe", "run", "examples/blink.py", "-p", "count=2"])
-        .env("PYTHONPATH", repo_root().join("compiler/python/python"))
-        .env("STROBE", env!("CARGO_BIN_EXE_strobe"))
         .current_dir(repo_root());
     let r = run(c);
     assert!(r.status.success(), "{}", text(&r.stderr));

@@ -1,14 +1,21 @@
-//! Generates `regmap.rs` from the SoC build's `csr.json` (path in `STROBE_CSR_JSON`): one `Csr` constant
-//! per register, the memory regions, and the SoC constants. Nothing here is typed in by hand.
+//! The one reader of the SoC's `csr.json` (the gateware's register map, committed as
+//! `gateware-bindings/csr.json`; `STROBE_CSR_JSON` points elsewhere). It generates `regmap.rs`: one `Csr`
+//! constant per register, the memory regions, and the SoC constants; and `memory.x`, the firmware's linker
+//! script (ROM for code, SRAM for data and stack), whose folder dependents find in
+//! `DEP_STROBE_REGMAP_MEMORY_X_DIR`. Nothing here is typed in by hand.
 
 use std::fmt::Write;
 use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-env-changed=STROBE_CSR_JSON");
-    let Ok(path) = std::env::var("STROBE_CSR_JSON") else {
-        panic!("STROBE_CSR_JSON is not set: the firmware is built by `strobe run` (or the device tests), which generate the SoC and its csr.json first");
-    };
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let path = std::env::var("STROBE_CSR_JSON").unwrap_or_else(|_| {
+        manifest
+            .join("../../gateware-bindings/csr.json")
+            .display()
+            .to_string()
+    });
     println!("cargo:rerun-if-changed={path}");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     let json: serde_json::Value =
@@ -55,6 +62,37 @@ fn main() {
             let _ = writeln!(out, "pub const {}: u64 = {n};", name.to_uppercase());
         }
     }
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("regmap.rs");
-    std::fs::write(dest, out).expect("write regmap.rs");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out_dir.join("regmap.rs"), out).expect("write regmap.rs");
+    std::fs::write(out_dir.join("memory.x"), linker_script(&json)).expect("write memory.x");
+    println!("cargo:memory_x_dir={}", out_dir.display());
+}
+
+/// The firmware's memory layout: code and constants in ROM, data and stack in SRAM.
+fn linker_script(json: &serde_json::Value) -> String {
+    let region = |name: &str| {
+        (
+            json["memories"][name]["base"].as_u64().expect("base"),
+            json["memories"][name]["size"].as_u64().expect("size"),
+        )
+    };
+    let (rom, rom_size) = region("rom");
+    let (sram, sram_size) = region("sram");
+    format!(
+        "MEMORY {{
+  ROM (rx) : ORIGIN = {rom:#x}, LENGTH = {rom_size:#x}
+  SRAM (rw) : ORIGIN = {sram:#x}, LENGTH = {sram_size:#x}
+}}
+ENTRY(_start)
+SECTIONS {{
+  .text : {{ KEEP(*(.text.start)) *(.text .text.*) }} > ROM
+  .rodata : ALIGN(4) {{ *(.rodata .rodata.* .srodata .srodata.*) }} > ROM
+  .data : ALIGN(4) {{ _sdata = .; *(.data .data.* .sdata .sdata.*) . = ALIGN(4); _edata = .; }} > SRAM AT > ROM
+  _sidata = LOADADDR(.data);
+  .bss (NOLOAD) : ALIGN(4) {{ _sbss = .; *(.bss .bss.* .sbss .sbss.* COMMON) . = ALIGN(4); _ebss = .; }} > SRAM
+  _stack_top = ORIGIN(SRAM) + LENGTH(SRAM);
+  /DISCARD/ : {{ *(.eh_frame .eh_frame_hdr) }}
+}}
+"
+    )
 }

@@ -13,8 +13,43 @@ pub fn repo_root() -> PathBuf {
         .expect("repository root")
 }
 
+/// The virtual environment `cargo xtask install` puts the wheel (and LiteX) into.
+pub fn venv() -> PathBuf {
+    repo_root().join("target/strobe-venv")
+}
+
+pub fn venv_python() -> PathBuf {
+    venv().join("bin/python3")
+}
+
+/// The `strobe` command under test: `$STROBE`, else the console script `cargo xtask install` made.
+pub fn strobe_program() -> PathBuf {
+    let program = std::env::var_os("STROBE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| venv().join("bin/strobe"));
+    assert!(
+        program.exists(),
+        "{} does not exist: run `cargo xtask install` first (it builds the wheel and installs it)",
+        program.display()
+    );
+    program
+}
+
+/// The simulator (built once into the user's cache, LiteX from the venv): for tests that start
+/// simulators themselves, and so that parallel `strobe run`s never race to build it.
+pub fn sim_build() -> strobe_device::SimBuild {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    strobe_device::SimBuild::ensure(
+        &strobe_cli::sim_cache_root(),
+        Some(&venv_python()),
+        &mut |s| eprintln!("{s}"),
+    )
+    .expect("simulator build")
+}
+
 pub fn strobe() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_strobe"));
+    let mut c = Command::new(strobe_program());
     // Tests compile from scratch into a private cache so they never depend on earlier runs.
     c.env(
         "STROBE_CACHE_DIR",

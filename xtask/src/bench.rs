@@ -1,7 +1,9 @@
 //! `cargo xtask bench <what>`: benchmarks print figures; nothing here asserts on time.
 
-use crate::{cargo, run};
+use crate::setup::VENV;
+use crate::{cargo, install, root, run};
 use anyhow::Result;
+use std::process::Command;
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum Benchmark {
@@ -24,10 +26,19 @@ fn run_bin(package: &str, bin: &str, args: &[&str]) -> Result<()> {
 }
 
 pub fn bench(what: Benchmark) -> Result<()> {
+    let venv = root().join(VENV);
     match what {
         Benchmark::Compile => run_bin("strobe-driver", "strobe-bench", &["compile"]),
-        Benchmark::Rtio => run_bin("strobe", "strobe-bench-rtio", &[]),
-        // Without the disk cache, so the first kernel call's compile is a cold one.
-        Benchmark::Rpc => run_bin("strobe", "strobe", &["--no-cache", "run", "xtask/bench/rpc.py"]),
+        Benchmark::Rtio => run(cargo()
+            .args(["run", "--release", "--quiet", "-p", "strobe-cli"])
+            .args(["--bin", "strobe-bench-rtio"])
+            .env("STROBE_GATEWARE_PYTHON", venv.join("bin/python3"))),
+        // The installed command, without the disk cache, so the first kernel call's compile is a
+        // cold one.
+        Benchmark::Rpc => {
+            install::install()?;
+            run(Command::new(venv.join("bin/strobe"))
+                .args(["--no-cache", "run", "xtask/bench/rpc.py"]))
+        }
     }
 }

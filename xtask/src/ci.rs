@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: what every submission must pass, from a clean clone. Ends with one summary line,
 //! `ci: N passed, M failed`, over every test binary it ran.
 
-use crate::{cargo, root, run, setup};
+use crate::{cargo, install, root};
 use anyhow::Result;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -38,9 +38,8 @@ fn tests(cmd: &mut Command, totals: &mut (u64, u64)) -> Result<()> {
 }
 
 pub fn ci() -> Result<()> {
-    setup::setup()?;
-    // The README's first command builds the release binary; make sure it does.
-    run(cargo().args(["build", "--release", "--bin", "strobe"]))?;
+    // The README's first command: the wheel, installed into the venv the tests run `strobe` from.
+    install::install()?;
     let mut totals = (0, 0);
     let result = tests(cargo().args(["test", "--workspace"]), &mut totals).and_then(|()| {
         // The kernel runtime's, protocol's and device session's host-side unit tests.

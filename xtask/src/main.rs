@@ -3,6 +3,7 @@
 
 mod bench;
 mod ci;
+mod install;
 mod setup;
 
 use anyhow::Result;
@@ -22,7 +23,9 @@ enum Task {
     /// Install what building and testing need: Debian packages (LLVM 19, lld, qemu-user) and the
     /// rv32 Rust target.
     Setup,
-    /// Everything CI checks: setup, build, all tests (host workspace and runtime crates).
+    /// Setup, then build the `strobe` wheel and install it (with LiteX) into target/strobe-venv.
+    Install,
+    /// Everything CI checks: install, then all tests (host workspace and runtime crates).
     Ci,
     /// Benchmarks that print figures.
     Bench {
@@ -58,6 +61,7 @@ pub fn cargo() -> Command {
 fn main() -> Result<()> {
     match Cli::parse().task {
         Task::Setup => setup::setup(),
+        Task::Install => install::install(),
         Task::Ci => ci::ci(),
         Task::Bench { what } => bench::bench(what),
     }

@@ -5,9 +5,8 @@ use anyhow::{Context, Result};
 use std::process::Command;
 
 /// Debian 12 packages: LLVM 19 for inkwell, lld and llvm-mc to check our linker against, qemu-user
-/// to run kernels, python3 for the conformance comparison and (with its library and numpy) for the
-/// experiment runtime the `strobe` program embeds; Verilator and the libraries of LiteX's simulation
-/// modules for the simulated core device.
+/// to run kernels, python3 (with venv) for the conformance comparison and the package's venv;
+/// Verilator and the libraries of LiteX's simulation modules for the simulated core device.
 const PACKAGES: &[&str] = &[
     "llvm-19-dev",
     "libpolly-19-dev",
@@ -18,24 +17,21 @@ const PACKAGES: &[&str] = &[
     "python3",
     "python3-venv",
     "python3-dev",
-    "python3-numpy",
     "verilator",
     "libevent-dev",
     "libjson-c-dev",
 ];
 
-/// The SoC generator's Python packages (versions measured to work, shared/design.md §6), installed in
-/// a virtual environment under target/ so the system Python stays untouched.
-const PYTHON_PACKAGES: &[&str] = &[
-    "litex==2024.12",
-    "migen==0.10.0",
-    "pythondata-cpu-vexriscv==1.0.1.post407",
-    "pythondata-misc-tapcfg==0.0.post517",
-    "pythondata-software-picolibc==1.7.9.post181",
-    "pythondata-software-compiler_rt==0.0.post6206",
+/// The development venv's tools: maturin builds the wheel, pytest and numpy are for the tests. The SoC generator's packages (LiteX, ...) come with the wheel's `sim` extra (listed once, in
+/// pyproject.toml).
+const BUILD_PACKAGES: &[&str] = &[
+    "maturin==1.16.0",
+    "pytest==8.3.5",
+    "numpy==2.2.6",
 ];
 
-/// Where the virtual environment lives; the simulator build uses its `bin/python3`.
+/// Where the development virtual environment lives (the system Python stays untouched): `cargo xtask
+/// install` puts the wheel there, with LiteX, so `target/strobe-venv/bin/strobe` is the command.
 pub const VENV: &str = "target/strobe-venv";
 
 const RV32_TARGET: &str = "riscv32im-unknown-none-elf";
@@ -102,16 +98,13 @@ fn python_packages() -> Result<()> {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     }
     let check = Command::new(&python)
-        .args([
-            "-c",
-            "import litex, migen, pythondata_cpu_vexriscv, pythondata_software_picolibc",
-        ])
+        .args(["-c", "import pytest, numpy"])
         .output();
-    if matches!(check, Ok(o) if o.status.success()) {
-        eprintln!("xtask: Python packages present in {VENV}");
+    if venv.join("bin/maturin").exists() && matches!(check, Ok(o) if o.status.success()) {
+        eprintln!("xtask: build tools present in {VENV}");
         return Ok(());
     }
     run(Command::new(&python)
         .args(["-m", "pip", "install", "-q", "--disable-pip-version-check"])
-        .args(PYTHON_PACKAGES))
+        .args(BUILD_PACKAGES))
 }

@@ -21,17 +21,49 @@ pub enum SimError {
     NoConnection(u16),
 }
 
-/// A built simulator: the Verilator binary, its modules, and the firmware.
-pub struct SimBuild {
-    /// `<dir>/gateware`: obj_dir/Vsim, modules/, the memory init files.
-    pub gateware: PathBuf,
+/// The core device this build of Strobe carries: its firmware and what kernels are compiled for
+/// (clock, RTIO registers, kernel base), all derived from the committed register map. No simulator
+/// needs to exist to compile for it.
+pub struct DeviceBuild {
     pub firmware: FirmwareImage,
     pub clock_hz: u64,
-    /// Addresses of the RTIO core's `o_event` and `o_status` registers (from csr.json).
+    /// Addresses of the RTIO core's `o_event` and `o_status` registers.
     pub rtio_registers: Option<(u32, u32)>,
     /// Where kernel images are loaded (the start of main RAM).
     pub kernel_base: u32,
 }
+
+impl DeviceBuild {
+    pub fn embedded() -> Result<DeviceBuild, SimError> {
+        Ok(DeviceBuild {
+            firmware: FirmwareImage::from_elf(FIRMWARE_ELF, strobe_regmap::ROM.size as u32)?,
+            clock_hz: strobe_regmap::CONFIG_CLOCK_FREQUENCY,
+            rtio_registers: Some((
+                strobe_regmap::RTIO_O_EVENT.addr as u32,
+                strobe_regmap::RTIO_O_STATUS.addr as u32,
+            )),
+            kernel_base: strobe_regmap::MAIN_RAM.base as u32,
+        })
+    }
+}
+
+/// A built simulator (the Verilator binary, its modules) with the device it simulates.
+pub struct SimBuild {
+    /// `<dir>/gateware`: obj_dir/Vsim, modules/, the memory init files.
+    pub gateware: PathBuf,
+    pub device: DeviceBuild,
+}
+
+/// The gateware sources the simulator is built from, by path under `gateware-bindings/` (embedded at
+/// build time, so an installed `strobe` needs no checkout).
+pub static GATEWARE_SOURCES: &[(&str, &[u8])] =
+    include!(concat!(env!("OUT_DIR"), "/gateware_sources.rs"));
+
+/// The firmware ELF, built with this crate against the committed register map.
+pub static FIRMWARE_ELF: &[u8] = include_bytes!(env!("STROBE_FIRMWARE_ELF"));
+
+/// The register map the firmware was built against (`gateware-bindings/csr.json`).
+const COMMITTED_CSR_JSON: &str = "csr.json";
 
 fn run(step: &'static str, cmd: &mut Command) -> Result<(), SimError> {
     let out = cmd.output().map_err(|e| SimError::Build {
@@ -51,129 +83,135 @@ fn run(step: &'static str, cmd: &mut Command) -> Result<(), SimError> {
     })
 }
 
-/// FNV-1a of the gateware sources: rebuild the simulator when they change.
-fn gateware_stamp(repo: &Path) -> Result<String, SimError> {
+/// FNV-1a over the gateware sources' paths and bytes: the simulator's cache key.
+pub fn gateware_hash() -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut files = Vec::new();
-    for (dir, ext) in [
-        ("gateware-bindings/strobe_gateware", "py"),
-        ("gateware-bindings/sim_modules/strobe_uart", "c"),
-    ] {
-        let entries = std::fs::read_dir(repo.join(dir))?.filter_map(|e| e.ok().map(|e| e.path()));
-        files.extend(entries.filter(|p| p.extension().is_some_and(|e| e == ext)));
-    }
-    files.sort();
-    for f in files {
-        for b in std::fs::read(&f)? {
+    for (path, bytes) in GATEWARE_SOURCES {
+        for b in path.bytes().chain([0]).chain(bytes.iter().copied()) {
             h ^= b as u64;
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    Ok(format!("{h:016x}"))
+    format!("{h:016x}")
+}
+
+/// The Python that runs LiteX for the simulator's build: `$STROBE_GATEWARE_PYTHON`, else `preferred`
+/// (the interpreter `strobe` runs in), else `python3`; it must import LiteX and Migen.
+fn gateware_python(preferred: Option<&Path>) -> Result<PathBuf, SimError> {
+    let python = std::env::var_os("STROBE_GATEWARE_PYTHON")
+        .map(PathBuf::from)
+        .or_else(|| preferred.map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    let ok = Command::new(&python)
+        .args(["-c", "import litex, migen, pythondata_cpu_vexriscv"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        return Ok(python);
+    }
+    Err(SimError::Build {
+        step: "building the simulated core device",
+        message: format!(
+            "{} cannot import LiteX: install the simulator's extra (`pip install 'strobe[sim]'`) \
+             or point STROBE_GATEWARE_PYTHON at a Python that has it",
+            python.display()
+        ),
+    })
 }
 
 impl SimBuild {
-    /// Builds what is missing or stale under `dir`; `progress` hears each step and its duration.
+    /// The simulator for the embedded gateware under `cache_root/sim-<gateware hash>`, built there
+    /// when missing (LiteX runs in `python`, see [`gateware_python`]); `progress` hears each step.
     pub fn ensure(
-        repo: &Path,
-        dir: &Path,
+        cache_root: &Path,
+        python: Option<&Path>,
         progress: &mut dyn FnMut(&str),
     ) -> Result<SimBuild, SimError> {
+        let dir = cache_root.join(format!("sim-{}", gateware_hash()));
+        if !dir.join("gateware/obj_dir/Vsim").exists() {
+            // Built aside and renamed into place, so a concurrent `strobe` never sees half a build.
+            let staging = cache_root.join(format!(
+                "sim-{}.building-{}",
+                gateware_hash(),
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&staging);
+            let built = build_into(&staging, python, progress);
+            if built.is_ok() && std::fs::rename(&staging, &dir).is_err() && !dir.exists() {
+                return Err(SimError::Io(std::io::Error::other(format!(
+                    "cannot move the simulator into {}",
+                    dir.display()
+                ))));
+            }
+            let _ = std::fs::remove_dir_all(&staging);
+            built?;
+        }
         let gateware = dir.join("gateware");
-        let stamp_file = dir.join("stamp");
-        let stamp = gateware_stamp(repo)?;
-        let fresh = gateware.join("obj_dir/Vsim").exists()
-            && std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str());
-        if !fresh {
-            let t = Instant::now();
-            progress("[1/3] generating the SoC (LiteX, VexRiscv, RTIO)...");
-            // The virtual environment `cargo xtask setup` makes, else the system's Python.
-            let venv = repo.join("target/strobe-venv/bin/python3");
-            let python = if venv.exists() {
-                venv
-            } else {
-                PathBuf::from("python3")
-            };
-            run(
-                "generating the SoC",
-                Command::new(python)
-                    .args(["-m", "strobe_gateware.soc", "--build-dir"])
-                    .arg(dir)
-                    .env("PYTHONPATH", repo.join("gateware-bindings")),
-            )?;
-            progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
-            let t = Instant::now();
-            progress("[2/3] building the Verilator simulation (about 30 s, once)...");
-            run(
-                "building the simulation",
-                Command::new("bash")
-                    .arg("build_sim.sh")
-                    .current_dir(&gateware),
-            )?;
-            std::fs::write(&stamp_file, &stamp)?;
-            progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
-        }
-        // Cargo rebuilds the firmware only when it changed; announce it when it is sure to take a while.
-        let elf_path =
-            repo.join("runtime-firmware/target/riscv32im-unknown-none-elf/release/strobe-firmware");
-        let announce = !fresh || !elf_path.exists();
-        let t = Instant::now();
-        if announce {
-            progress("[3/3] building the firmware...");
-        }
-        let csr_json = dir.join("csr.json");
-        run(
-            "building the firmware",
-            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                .args([
-                    "build",
-                    "--release",
-                    "--quiet",
-                    "--target",
-                    "riscv32im-unknown-none-elf",
-                    "-p",
-                    "strobe-firmware",
-                ])
-                .arg("--manifest-path")
-                .arg(repo.join("runtime-firmware/Cargo.toml"))
-                .env("STROBE_CSR_JSON", &csr_json)
-                .env_remove("CARGO_TARGET_DIR")
-                .env_remove("RUSTFLAGS"),
-        )?;
-        if announce {
-            progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
-        }
-        let elf = std::fs::read(&elf_path)?;
-        let csr: String = std::fs::read_to_string(&csr_json)?;
-        let rom_size = json_number(&csr, "\"rom\"", "\"size\"").unwrap_or(0x10000) as u32;
-        let clock_hz = json_number(&csr, "\"config_clock_frequency\"", "").unwrap_or(125_000_000);
-        let rtio_registers = json_number(&csr, "\"rtio_o_event\"", "\"addr\"")
-            .zip(json_number(&csr, "\"rtio_o_status\"", "\"addr\""))
-            .map(|(e, s)| (e as u32, s as u32));
-        let kernel_base =
-            json_number(&csr, "\"main_ram\"", "\"base\"").unwrap_or(0x4000_0000) as u32;
         Ok(SimBuild {
             gateware,
-            firmware: FirmwareImage::from_elf(&elf, rom_size)?,
-            clock_hz,
-            rtio_registers,
-            kernel_base,
+            device: DeviceBuild::embedded()?,
         })
     }
 }
 
-/// A number after `key` (and then `field`, if given) in csr.json's text.
-fn json_number(text: &str, key: &str, field: &str) -> Option<u64> {
-    let mut rest = &text[text.find(key)? + key.len()..];
-    if !field.is_empty() {
-        rest = &rest[rest.find(field)? + field.len()..];
+/// Generates the SoC into `dir` and verilates it.
+fn build_into(
+    dir: &Path,
+    python: Option<&Path>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(), SimError> {
+    let python = gateware_python(python)?;
+    let sources = dir.join("src");
+    for (path, bytes) in GATEWARE_SOURCES {
+        let file = sources.join(path);
+        std::fs::create_dir_all(file.parent().expect("a file has a folder"))?;
+        std::fs::write(file, bytes)?;
     }
-    let start = rest.find(|c: char| c.is_ascii_digit())?;
-    let digits: String = rest[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
+    let t = Instant::now();
+    progress("[1/2] generating the SoC (LiteX, VexRiscv, RTIO)...");
+    run(
+        "generating the SoC",
+        Command::new(python)
+            .args(["-m", "strobe_gateware.soc", "--build-dir"])
+            .arg(dir)
+            .env("PYTHONPATH", &sources)
+            .env("PYTHONDONTWRITEBYTECODE", "1"),
+    )?;
+    check_register_map(&dir.join("csr.json"))?;
+    progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    progress("[2/2] building the Verilator simulation (about 30 s, once)...");
+    run(
+        "building the simulation",
+        Command::new("bash")
+            .arg("build_sim.sh")
+            .current_dir(dir.join("gateware")),
+    )?;
+    progress(&format!("      done in {:.1} s", t.elapsed().as_secs_f64()));
+    Ok(())
+}
+
+/// The firmware was built against the committed register map; a generated SoC whose map differs
+/// would run it against the wrong addresses.
+fn check_register_map(generated: &Path) -> Result<(), SimError> {
+    let committed = GATEWARE_SOURCES
+        .iter()
+        .find(|(path, _)| *path == COMMITTED_CSR_JSON)
+        .map(|(_, bytes)| *bytes)
+        .unwrap_or_default();
+    if std::fs::read(generated)? == committed {
+        return Ok(());
+    }
+    Err(SimError::Build {
+        step: "checking the register map",
+        message: format!(
+            "the generated SoC's {} differs from gateware-bindings/csr.json, which the firmware \
+             was built against: copy it there and rebuild",
+            generated.display()
+        ),
+    })
 }
 
 /// A running simulator.
@@ -198,7 +236,7 @@ impl SimDevice {
                 std::fs::copy(&src, run_dir.join(f))?;
             }
         }
-        std::fs::write(run_dir.join("sim_rom.init"), build.firmware.rom_init())?;
+        std::fs::write(run_dir.join("sim_rom.init"), build.device.firmware.rom_init())?;
         let config = std::fs::read_to_string(build.gateware.join("sim_config.js"))?;
         let config = match config.find("\"port\":") {
             Some(i) => {

@@ -4,7 +4,6 @@ This part covers arguments and devices; kernels join it with the Python module (
 """
 
 from .arguments import resolve
-from .devices_db import DeviceError
 
 
 class HasEnvironment:
@@ -12,7 +11,9 @@ class HasEnvironment:
 
     ``arguments`` maps argument names to given values (the command line's ``-p name=value``); the
     others take their declared defaults. ``device_mgr`` (a ``DeviceManager``) makes the devices of
-    ``device_db.py``. An object built with a parent (``Child(self)``) shares both with it.
+    ``device_db.py``; without one, the simulated core device's (so ``Exp()`` in a script, pytest or
+    Jupyter runs its kernels on the simulator). An object built with a parent (``Child(self)``)
+    shares both with it.
     """
 
     def __init__(self, managers_or_parent=None, *args, arguments=None, device_mgr=None, **kwargs):
@@ -41,7 +42,10 @@ class HasEnvironment:
     def get_device(self, key):
         """The device ``key`` of the device database."""
         if self._device_mgr is None:
-            raise DeviceError(f"device `{key}` requested, but the experiment has no device database")
+            from .devices import SIM_DEVICE_DB
+            from .devices_db import DeviceDB, DeviceManager
+
+            self._device_mgr = DeviceManager(DeviceDB(SIM_DEVICE_DB))
         return self._device_mgr.get(key)
 
     def setattr_device(self, key):

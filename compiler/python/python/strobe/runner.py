@@ -98,15 +98,13 @@ def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=N
                 session.write_traces(trace, vcd)
         finally:
             # Also when writing a trace fails: a session's simulator must not outlive the run.
-            for session in runtime.sessions:
-                session.close()
-            runtime.sessions.clear()
+            runtime.close_sessions()
     return code
 
 
 def compile_experiment(path, output, params, class_name=None, no_cache=False):
     """Compiles an experiment's ``run`` kernel to an ELF file without a device."""
-    from strobe_native import KernelCompileError, compile_program
+    from ._native import KernelCompileError, compile_program
 
     try:
         exp, _ = build_experiment(path, params, class_name)

@@ -1,10 +1,10 @@
-"""Running kernels: compose, compile and load through ``strobe_native``, serve RPCs, write
-attributes back, turn the kernel's outcome into a return value or a Python exception.
-
-``strobe_native`` exists inside the ``strobe`` program (which embeds this interpreter); a plain
-``python3`` reaches it through ``python -m strobe``.
+"""Running kernels: compose, compile and load through the extension module ``strobe._native``,
+serve RPCs, write attributes back, turn the kernel's outcome into a return value or a Python
+exception. Works in any interpreter the package is installed in (a script, pytest, Jupyter); sessions
+still open when the interpreter exits are closed then (a simulator never outlives its process).
 """
 
+import atexit
 import builtins
 import linecache
 import os
@@ -21,11 +21,19 @@ sessions = []
 
 def _native():
     try:
-        import strobe_native
-    except ImportError:
-        raise RuntimeError("kernels run inside the `strobe` program: use `strobe run experiment.py` "
-                           "or `python -m strobe run experiment.py`") from None
-    return strobe_native
+        from . import _native as native
+    except ImportError as e:
+        raise RuntimeError("running kernels needs the compiled part of strobe (`strobe._native`), "
+                           f"which this copy of the package lacks: install the wheel ({e})") from None
+    return native
+
+
+@atexit.register
+def close_sessions():
+    """Closes every session this process opened (stopping the simulators it started)."""
+    for session in sessions:
+        session.close()
+    sessions.clear()
 
 
 class KernelRunner:

@@ -61,9 +61,18 @@ class DeviceTests(unittest.TestCase):
                 with self.assertRaisesRegex(DeviceError, message):
                     m.get(name)
 
-    def test_no_device_database(self):
-        with self.assertRaisesRegex(DeviceError, "device `core` requested, but the experiment has no device database"):
-            Blink()
+    def test_no_device_database_means_the_simulated_device(self):
+        from strobe.devices import Core, TTLOut
+
+        class Led(EnvExperiment):
+            def build(self):
+                self.setattr_device("core")
+                self.setattr_device("led")
+
+        exp = Led()
+        self.assertIsInstance(exp.core, Core)
+        self.assertIsInstance(exp.led, TTLOut)
+        self.assertEqual(exp.led.channel, 0)
 
     def test_device_db_file(self):
         with tempfile.TemporaryDirectory() as d:

@@ -1,14 +1,17 @@
-//! The `strobe` command line. Experiments (Python files with an `EnvExperiment`) run in the
-//! embedded Python interpreter (`native`); standalone kernel programs (a top-level `main()`) are
-//! compiled directly.
+//! The `strobe` command line, as a library: [`main`] parses the arguments and runs the command.
+//! Standalone kernel programs (a top-level `main()`) are compiled and run here; experiments (Python
+//! files with an experiment class) go to an [`Experiments`] host, which the Python extension module
+//! (`strobe._native`) provides from the interpreter it runs in.
 
-mod native;
-mod run;
+pub mod connection;
+mod paths;
+mod standalone;
 
-use anyhow::{bail, Context, Result};
+pub use paths::{sim_cache_root, unit_cache_dir};
+
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use strobe_driver::{CompileError, Compiler};
 use strobe_syntax::SourceFile;
 
@@ -67,15 +70,26 @@ enum Command {
     },
 }
 
-pub(crate) fn cache_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("STROBE_CACHE_DIR") {
-        return d.into();
-    }
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("strobe")
+/// What `strobe run` / `strobe compile` need for an experiment file.
+pub struct ExperimentRequest {
+    pub file: String,
+    pub params: Vec<String>,
+    pub class_name: Option<String>,
+    pub no_cache: bool,
+}
+
+/// Runs experiments: the Python side of `strobe` (its runner), which the command line cannot be.
+pub trait Experiments {
+    /// `strobe run experiment.py`; returns the exit code (errors already reported).
+    fn run(
+        &self,
+        request: ExperimentRequest,
+        device: Option<String>,
+        trace: Option<String>,
+        vcd: Option<String>,
+    ) -> u8;
+    /// `strobe compile experiment.py -o output`.
+    fn compile(&self, request: ExperimentRequest, output: String) -> u8;
 }
 
 /// An experiment file (run by the Python runtime: it defines a class deriving from an experiment
@@ -90,18 +104,18 @@ fn is_experiment(path: &Path) -> Result<bool> {
     }))
 }
 
-pub(crate) fn read_source(path: &Path) -> Result<SourceFile> {
+pub fn read_source(path: &Path) -> Result<SourceFile> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 
 /// Compiles `path`; source errors are printed and turn into exit code 1.
-fn compile(cli: &Cli, path: &Path) -> Result<Result<strobe_driver::CompileOutput, ExitCode>> {
+fn compile(cli: &Cli, path: &Path) -> Result<Result<strobe_driver::CompileOutput, u8>> {
     let cache = if cli.no_cache {
         None
     } else {
-        strobe_cache::UnitCache::open(cache_dir()).ok()
+        strobe_cache::UnitCache::open(unit_cache_dir()).ok()
     };
     let mut compiler = Compiler::new(cache);
     let file = read_source(path)?;
@@ -109,13 +123,20 @@ fn compile(cli: &Cli, path: &Path) -> Result<Result<strobe_driver::CompileOutput
         Ok(out) => Ok(Ok(out)),
         Err(e @ CompileError::Source(..)) => {
             eprint!("{}", e.render());
-            Ok(Err(ExitCode::from(1)))
+            Ok(Err(1))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-fn run(cli: &Cli) -> Result<ExitCode> {
+fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Result<u8> {
+    let request = |file: &Path, params: &[String], class_name: &Option<String>| ExperimentRequest {
+        file: file.display().to_string(),
+        params: params.to_vec(),
+        class_name: class_name.clone(),
+        no_cache: cli.no_cache,
+    };
+    let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
     match &cli.command {
         Command::Compile {
             file,
@@ -123,22 +144,10 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             params,
             class_name,
             ..
-        } if is_experiment(file)? => {
-            let (file, output) = (file.display().to_string(), output.display().to_string());
-            let (params, class_name, no_cache) = (params.clone(), class_name.clone(), cli.no_cache);
-            Ok(ExitCode::from(native::call_runner("compile_experiment", move |py| {
-                pyo3::types::PyTuple::new(
-                    py,
-                    [
-                        pyo3::IntoPyObjectExt::into_bound_py_any(file, py)?,
-                        pyo3::IntoPyObjectExt::into_bound_py_any(output, py)?,
-                        pyo3::IntoPyObjectExt::into_bound_py_any(params, py)?,
-                        pyo3::IntoPyObjectExt::into_bound_py_any(class_name, py)?,
-                        pyo3::IntoPyObjectExt::into_bound_py_any(no_cache, py)?,
-                    ],
-                )
-            })))
-        }
+        } if is_experiment(file)? => Ok(experiments.compile(
+            request(file, params, class_name),
+            output.display().to_string(),
+        )),
         Command::Run {
             file,
             params,
@@ -146,28 +155,12 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             device,
             trace,
             vcd,
-        } if is_experiment(file)? => {
-            let file = file.display().to_string();
-            let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
-            let (trace, vcd) = (path(trace), path(vcd));
-            let (params, class_name, device, no_cache) =
-                (params.clone(), class_name.clone(), device.clone(), cli.no_cache);
-            Ok(ExitCode::from(native::call_runner("run_experiment", move |py| {
-                use pyo3::IntoPyObjectExt;
-                pyo3::types::PyTuple::new(
-                    py,
-                    [
-                        file.into_bound_py_any(py)?,
-                        params.into_bound_py_any(py)?,
-                        class_name.into_bound_py_any(py)?,
-                        device.into_bound_py_any(py)?,
-                        trace.into_bound_py_any(py)?,
-                        vcd.into_bound_py_any(py)?,
-                        no_cache.into_bound_py_any(py)?,
-                    ],
-                )
-            })))
-        }
+        } if is_experiment(file)? => Ok(experiments.run(
+            request(file, params, class_name),
+            device.clone(),
+            path(trace),
+            path(vcd),
+        )),
         Command::Compile {
             file,
             output,
@@ -191,7 +184,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 std::fs::write(m, out.image.symbol_map())
                     .with_context(|| format!("cannot write {}", m.display()))?;
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         Command::Run {
             file,
@@ -199,63 +192,48 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             trace,
             vcd,
             ..
-        } => crate::run::run(
+        } => standalone::run(
             cli.no_cache,
+            python,
             file,
             device.as_deref(),
             trace.as_deref(),
             vcd.as_deref(),
         ),
-        Command::Exec { file } => {
-            let out = match compile(cli, file)? {
-                Ok(o) => o,
-                Err(code) => return Ok(code),
-            };
-            let dir = tempdir()?;
-            let elf = dir.join("kernel.elf");
-            write_executable(&elf, &out.image.to_elf())?;
-            let status = std::process::Command::new("qemu-riscv32")
-                .arg(&elf)
-                .status()
-                .context(
-                    "cannot run qemu-riscv32 (install Debian's qemu-user: `cargo xtask setup`)",
-                )?;
-            let _ = std::fs::remove_dir_all(&dir);
-            match status.code() {
-                Some(c) => Ok(ExitCode::from(c as u8)),
-                None => bail!("the kernel was killed by a signal ({status})"),
-            }
-        }
+        Command::Exec { file } => match compile(cli, file)? {
+            Ok(out) => standalone::exec(&out),
+            Err(code) => Ok(code),
+        },
     }
 }
 
 /// Writes an ELF image with execute permission (qemu-user refuses to load it otherwise).
-pub(crate) fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_executable(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
         .with_context(|| format!("cannot make {} executable", path.display()))
 }
 
-fn tempdir() -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!(
-        "strobe-exec-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
-}
-
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(&cli) {
+/// The command line `args` (the program name first). `python` is the interpreter `strobe` runs in
+/// (LiteX builds the simulator there when it is missing).
+pub fn main(
+    args: impl IntoIterator<Item = String>,
+    python: Option<&Path>,
+    experiments: &dyn Experiments,
+) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(&cli, python, experiments) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            2
         }
     }
 }

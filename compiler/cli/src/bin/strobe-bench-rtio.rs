@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::time::Instant;
-use strobe_device::{Device, Outcome, SimBuild, SimDevice};
+use strobe_device::{Device, Outcome, SimDevice};
 use strobe_driver::{Compiler, Platform};
 use strobe_syntax::SourceFile;
 
@@ -36,10 +36,7 @@ const BUSY: &str = "def main():
 ";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let build = SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |s| {
-        eprintln!("{s}")
-    })?;
+    let build = strobe_cli::connection::sim_build(None)?;
     let sim = SimDevice::start(&build)?;
     let started = Instant::now();
     let mut device = Device::connect(Box::new(sim.connect()?))?;
@@ -48,8 +45,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let platform = Platform::for_device(
         info.clock_hz as u64,
         info.kernel_base,
-        &build.firmware.exports,
-        build.rtio_registers,
+        &build.device.firmware.exports,
+        build.device.rtio_registers,
     );
     let mut compiler = Compiler::for_platform(None, platform);
     let compile = |compiler: &mut Compiler,

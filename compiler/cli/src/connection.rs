@@ -1,19 +1,13 @@
-//! `strobe run` for standalone kernel programs, and the device plumbing shared with experiments:
-//! the simulated device's build, the device connection, the compile for it, fault reports.
+//! The device plumbing of standalone programs and experiments: the simulated device's build, the
+//! device connection, the compile for it, fault reports.
 
 use anyhow::{bail, Context, Result};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use strobe_device::{Device, FaultReport, Outcome, SimBuild, SimDevice, Transport};
-use strobe_driver::{CompileError, CompileOutput, Compiler, Platform};
+use std::path::Path;
+use strobe_device::{Device, DeviceBuild, FaultReport, SimBuild, SimDevice, Transport};
+use strobe_driver::{CompileOutput, Compiler, Platform};
 use strobe_protocol::message::DeviceInfo;
 
-pub(crate) fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-pub(crate) fn write_output(path: &Path, text: &str) -> Result<()> {
+pub fn write_output(path: &Path, text: &str) -> Result<()> {
     if path == Path::new("-") {
         print!("{text}");
         return Ok(());
@@ -21,21 +15,26 @@ pub(crate) fn write_output(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// The simulated device's build (made once): it gives the firmware's kernel ABI addresses.
-pub(crate) fn sim_build() -> Result<SimBuild> {
-    let repo = repo_root();
-    SimBuild::ensure(&repo, &repo.join("target/strobe-sim"), &mut |step| {
+/// The simulated device's build (made once per gateware, in the user's cache): it gives the
+/// firmware's kernel ABI addresses. `python` runs LiteX if it must be built.
+pub fn sim_build(python: Option<&Path>) -> Result<SimBuild> {
+    SimBuild::ensure(&crate::sim_cache_root(), python, &mut |step| {
         eprintln!("{step}")
     })
     .context("preparing the simulated core device")
 }
 
+/// The device this build of Strobe carries the firmware for (no simulator needed).
+pub fn device_build() -> Result<DeviceBuild> {
+    DeviceBuild::embedded().context("reading the embedded firmware")
+}
+
 /// A compiler for the device `build` describes.
-pub(crate) fn device_compiler(build: &SimBuild, no_cache: bool) -> Compiler {
+pub fn device_compiler(build: &DeviceBuild, no_cache: bool) -> Compiler {
     let cache = if no_cache {
         None
     } else {
-        strobe_cache::UnitCache::open(crate::cache_dir()).ok()
+        strobe_cache::UnitCache::open(crate::unit_cache_dir()).ok()
     };
     let platform = Platform::for_device(
         build.clock_hz,
@@ -47,7 +46,7 @@ pub(crate) fn device_compiler(build: &SimBuild, no_cache: bool) -> Compiler {
 }
 
 /// A connected core device: the simulator (started here) or the one at `address`.
-pub(crate) struct Connection {
+pub struct Connection {
     pub sim: Option<SimDevice>,
     pub device: Device,
     pub info: DeviceInfo,
@@ -57,7 +56,7 @@ pub(crate) struct Connection {
 
 /// How a kernel image reached the device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Delivery {
+pub enum Delivery {
     /// The device held it already.
     Unchanged,
     /// Only the changed bytes were sent.
@@ -66,7 +65,9 @@ pub(crate) enum Delivery {
 }
 
 impl Connection {
-    pub fn open(build: &SimBuild, address: Option<&str>) -> Result<Connection> {
+    /// Connects to the device at `address`, else starts the simulator (built first if need be, LiteX
+    /// running in `python`).
+    pub fn open(address: Option<&str>, python: Option<&Path>) -> Result<Connection> {
         let (sim, transport): (Option<SimDevice>, Box<dyn Transport>) = match address {
             Some(address) => {
                 let address = address.parse().map_err(|e: String| anyhow::anyhow!(e))?;
@@ -77,7 +78,8 @@ impl Connection {
                 )
             }
             None => {
-                let sim = SimDevice::start(build).context("starting the simulator")?;
+                let build = sim_build(python)?;
+                let sim = SimDevice::start(&build).context("starting the simulator")?;
                 let t = sim.connect()?;
                 (Some(sim), Box::new(t))
             }
@@ -96,13 +98,13 @@ impl Connection {
     }
 
     /// Whether kernels compiled for `build` fit this device (else compile for what it reports).
-    pub fn matches(&self, build: &SimBuild) -> bool {
+    pub fn matches(&self, build: &DeviceBuild) -> bool {
         (self.info.clock_hz as u64, self.info.kernel_base) == (build.clock_hz, build.kernel_base)
     }
 
     /// A compiler for this device: the local build's when it describes this device, else one for
     /// what the device reported (without inline RTIO writes, whose registers only the build knows).
-    pub fn compiler(&self, build: &SimBuild, no_cache: bool) -> Compiler {
+    pub fn compiler(&self, build: &DeviceBuild, no_cache: bool) -> Compiler {
         if self.matches(build) {
             return device_compiler(build, no_cache);
         }
@@ -177,7 +179,7 @@ impl Connection {
 }
 
 /// `kernel fault: illegal instruction at pc 0x... (file.py:7), mtval 0x0`.
-pub(crate) fn describe_fault(out: &CompileOutput, fault: &FaultReport) -> String {
+pub fn describe_fault(out: &CompileOutput, fault: &FaultReport) -> String {
     let FaultReport { cause, pc, value } = *fault;
     let at = match out.image.source_line(pc) {
         Some(row) => {
@@ -190,65 +192,6 @@ pub(crate) fn describe_fault(out: &CompileOutput, fault: &FaultReport) -> String
         "kernel fault: {} at pc {pc:#010x} ({at}), mtval {value:#x}",
         trap_name(cause)
     )
-}
-
-pub fn run(
-    no_cache: bool,
-    file: &Path,
-    device: Option<&str>,
-    trace: Option<&Path>,
-    vcd: Option<&Path>,
-) -> Result<ExitCode> {
-    let source = crate::read_source(file)?;
-    let build = sim_build()?;
-    // Compile first, for the device this build describes, so program errors come before any device work.
-    let mut compiler = device_compiler(&build, no_cache);
-    let mut out = match compiler.compile(&source) {
-        Ok(o) => o,
-        Err(e @ CompileError::Source(..)) => {
-            eprint!("{}", e.render());
-            return Ok(ExitCode::from(1));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let mut link = Connection::open(&build, device)?;
-    if !link.matches(&build) {
-        out = link
-            .compiler(&build, true)
-            .compile(&source)
-            .map_err(|e| anyhow::anyhow!(e.render()))?;
-    }
-    let (entry, _) = link.load(&out)?;
-    let result = link
-        .device
-        .run(entry, |text| {
-            print!("{text}");
-            let _ = std::io::stdout().flush();
-        })
-        .context("running the kernel")?;
-    let code = match &result.outcome {
-        Outcome::Finished { .. } => ExitCode::SUCCESS,
-        Outcome::Exception {
-            name,
-            message,
-            traceback,
-            ..
-        } => {
-            eprint!("Traceback (most recent call last):\n{traceback}{name}");
-            if message.is_empty() {
-                eprintln!()
-            } else {
-                eprintln!(": {message}")
-            }
-            ExitCode::from(1)
-        }
-        Outcome::Fault(fault) => {
-            eprintln!("{}", describe_fault(&out, fault));
-            ExitCode::from(1)
-        }
-    };
-    link.write_traces(trace, vcd)?;
-    Ok(code)
 }
 
 fn trap_name(cause: u32) -> String {

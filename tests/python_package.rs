@@ -1,12 +1,13 @@
 //! The pure-Python part of the `strobe` package (arguments, experiment classes, units) has its own
 //! unittest suite in `python/tests`; this runs it as part of `cargo test`.
 
-use std::path::Path;
+mod support;
+
 use std::process::Command;
 
 #[test]
 fn python_unit_tests_pass() {
-    let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("python");
+    let package = support::repo_root().join("compiler/python/python");
     let out = Command::new("python3")
         .args(["-m", "unittest", "discover", "-s", "tests"])
         .current_dir(&package)

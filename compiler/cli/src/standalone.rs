@@ -1,0 +1,97 @@
+//! Standalone kernel programs (a module whose `main()` is the kernel): `strobe run` on the core
+//! device, `strobe exec` under qemu-riscv32.
+
+use crate::connection::{describe_fault, device_build, device_compiler, Connection};
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use strobe_device::Outcome;
+use strobe_driver::{CompileError, CompileOutput};
+
+pub fn run(
+    no_cache: bool,
+    python: Option<&Path>,
+    file: &Path,
+    device: Option<&str>,
+    trace: Option<&Path>,
+    vcd: Option<&Path>,
+) -> Result<u8> {
+    let source = crate::read_source(file)?;
+    let build = device_build()?;
+    // Compile first, for the device this build describes, so program errors come before any device work.
+    let mut compiler = device_compiler(&build, no_cache);
+    let mut out = match compiler.compile(&source) {
+        Ok(o) => o,
+        Err(e @ CompileError::Source(..)) => {
+            eprint!("{}", e.render());
+            return Ok(1);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut link = Connection::open(device, python)?;
+    if !link.matches(&build) {
+        out = link
+            .compiler(&build, true)
+            .compile(&source)
+            .map_err(|e| anyhow::anyhow!(e.render()))?;
+    }
+    let (entry, _) = link.load(&out)?;
+    let result = link
+        .device
+        .run(entry, |text| {
+            print!("{text}");
+            let _ = std::io::stdout().flush();
+        })
+        .context("running the kernel")?;
+    let code = match &result.outcome {
+        Outcome::Finished { .. } => 0,
+        Outcome::Exception {
+            name,
+            message,
+            traceback,
+            ..
+        } => {
+            eprint!("Traceback (most recent call last):\n{traceback}{name}");
+            if message.is_empty() {
+                eprintln!()
+            } else {
+                eprintln!(": {message}")
+            }
+            1
+        }
+        Outcome::Fault(fault) => {
+            eprintln!("{}", describe_fault(&out, fault));
+            1
+        }
+    };
+    link.write_traces(trace, vcd)?;
+    Ok(code)
+}
+
+/// Runs a program compiled for Linux user mode under qemu-riscv32; its exit code is the program's.
+pub fn exec(out: &CompileOutput) -> Result<u8> {
+    let dir = tempdir()?;
+    let elf = dir.join("kernel.elf");
+    crate::write_executable(&elf, &out.image.to_elf())?;
+    let status = std::process::Command::new("qemu-riscv32")
+        .arg(&elf)
+        .status()
+        .context("cannot run qemu-riscv32 (install Debian's qemu-user: `cargo xtask setup`)")?;
+    let _ = std::fs::remove_dir_all(&dir);
+    match status.code() {
+        Some(c) => Ok(c as u8),
+        None => bail!("the kernel was killed by a signal ({status})"),
+    }
+}
+
+fn tempdir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!(
+        "strobe-exec-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

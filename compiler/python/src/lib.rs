@@ -1,0 +1,130 @@
+//! `strobe._native`: the extension module of the `strobe` Python package. It gives the package the
+//! compiler and the core device ([`session::Session`], `compile_program`) and the whole command line
+//! (`main`, behind the `strobe` console script and `python -m strobe`), in whatever interpreter
+//! imported it: a venv, conda, Jupyter, pytest.
+#![allow(unsafe_code)] // pyo3's generated glue
+
+mod session;
+mod values;
+
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use pyo3::IntoPyObjectExt;
+use session::{compile_error, composed, python_executable, runtime_error, KernelCompileError, Run};
+use strobe_cli::connection::{device_build, device_compiler};
+use strobe_cli::{ExperimentRequest, Experiments};
+
+/// Compiles a composed program for the core device this build carries and writes the linked ELF;
+/// returns the compile time in seconds and the units compiled.
+#[pyfunction]
+#[pyo3(signature = (name, text, runs, output, no_cache=false))]
+fn compile_program(
+    name: &str,
+    text: &str,
+    runs: Vec<Run>,
+    output: &str,
+    no_cache: bool,
+) -> PyResult<(f64, usize)> {
+    let build = device_build().map_err(runtime_error)?;
+    let mut compiler = device_compiler(&build, no_cache);
+    compiler.allow_host_calls(true);
+    let out = compiler
+        .compile(&composed(name, text, runs))
+        .map_err(compile_error)?;
+    strobe_cli::write_executable(std::path::Path::new(output), &out.image.to_elf())
+        .map_err(runtime_error)?;
+    Ok((out.timings.total().as_secs_f64(), out.units_compiled))
+}
+
+/// The `strobe` command line (`argv` with the program name first); returns the exit code.
+#[pyfunction]
+fn main(py: Python<'_>, argv: Vec<String>) -> u8 {
+    let python = python_executable(py);
+    strobe_cli::main(argv, python.as_deref(), &Runner { py })
+}
+
+/// Experiments run in this interpreter, through `strobe.runner`.
+struct Runner<'py> {
+    py: Python<'py>,
+}
+
+impl Runner<'_> {
+    /// Calls `strobe.runner.<function>(*args)` and returns its exit code; Python errors are printed.
+    fn call(&self, function: &str, args: Vec<Bound<'_, PyAny>>) -> u8 {
+        let py = self.py;
+        let result = (|| -> PyResult<u8> {
+            let runner = py.import("strobe.runner")?;
+            runner
+                .getattr(function)?
+                .call1(PyTuple::new(py, args)?)?
+                .extract()
+        })();
+        result.unwrap_or_else(|e| {
+            e.print(py);
+            2
+        })
+    }
+
+    fn arguments(&self, request: ExperimentRequest) -> PyResult<Vec<Bound<'_, PyAny>>> {
+        let py = self.py;
+        Ok(vec![
+            request.file.into_bound_py_any(py)?,
+            request.params.into_bound_py_any(py)?,
+            request.class_name.into_bound_py_any(py)?,
+        ])
+    }
+}
+
+impl Experiments for Runner<'_> {
+    fn run(
+        &self,
+        request: ExperimentRequest,
+        device: Option<String>,
+        trace: Option<String>,
+        vcd: Option<String>,
+    ) -> u8 {
+        let py = self.py;
+        let no_cache = request.no_cache;
+        let args = self.arguments(request).and_then(|mut args| {
+            for extra in [device, trace, vcd] {
+                args.push(extra.into_bound_py_any(py)?);
+            }
+            args.push(no_cache.into_bound_py_any(py)?);
+            Ok(args)
+        });
+        match args {
+            Ok(args) => self.call("run_experiment", args),
+            Err(e) => {
+                e.print(py);
+                2
+            }
+        }
+    }
+
+    fn compile(&self, request: ExperimentRequest, output: String) -> u8 {
+        let py = self.py;
+        let no_cache = request.no_cache;
+        let args = self.arguments(request).and_then(|mut args| {
+            args.insert(1, output.into_bound_py_any(py)?);
+            args.push(no_cache.into_bound_py_any(py)?);
+            Ok(args)
+        });
+        match args {
+            Ok(args) => self.call("compile_experiment", args),
+            Err(e) => {
+                e.print(py);
+                2
+            }
+        }
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<session::Session>()?;
+    m.add_function(wrap_pyfunction!(compile_program, m)?)?;
+    m.add_function(wrap_pyfunction!(main, m)?)?;
+    m.add("KernelCompileError", m.py().get_type::<KernelCompileError>())?;
+    m.add("GATEWARE_HASH", strobe_device::gateware_hash())?;
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! `Session`: a connection to a core device with the compiler for it, as the Python package
+//! (`strobe.runtime`) uses it: compile composed programs, upload them (only when the image changed),
+//! run them serving their RPCs through a Python callable, and hand back the outcome.
+#![allow(unsafe_code)] // pyo3's generated glue
+
+use crate::values::{decode_values, encode_value};
+use strobe_cli::connection::{describe_fault, device_build, Connection, Delivery};
+use pyo3::exceptions::{PyException, PyRuntimeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use std::time::Instant;
+use strobe_device::{Outcome, RpcAnswer, RpcCall};
+use strobe_driver::{CompileError, CompileOutput, Compiler};
+use strobe_protocol::rpc::ValueWriter;
+use strobe_protocol::MAX_PAYLOAD;
+use strobe_syntax::{SourceFile, SourceMap};
+
+pyo3::create_exception!(_native, KernelCompileError, PyException);
+
+/// One run of copied lines: (first line, line count, file, first line in that file).
+pub type Run = (u32, u32, String, u32);
+
+pub fn composed(name: &str, text: &str, runs: Vec<Run>) -> SourceFile {
+    let mut map = SourceMap::default();
+    for (first, len, file, origin) in runs {
+        map.add(first, len, file, origin);
+    }
+    SourceFile::composed(name, text, map)
+}
+
+pub fn compile_error(e: CompileError) -> PyErr {
+    match e {
+        e @ CompileError::Source(..) => KernelCompileError::new_err(e.render()),
+        other => PyRuntimeError::new_err(other.to_string()),
+    }
+}
+
+pub fn runtime_error(e: impl std::fmt::Display) -> PyErr {
+    PyRuntimeError::new_err(format!("{e:#}"))
+}
+
+/// The program's exception classes (builtins and its own), name -> runtime type id.
+fn exception_table<'py>(py: Python<'py>, out: &CompileOutput) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for (name, id) in &out.exceptions {
+        d.set_item(name, id)?;
+    }
+    Ok(d)
+}
+
+/// A connection to a core device with the compiler for it.
+#[pyclass(unsendable)]
+pub struct Session {
+    /// None once closed (the simulator, if this session started one, is stopped).
+    link: Option<Connection>,
+    compiler: Compiler,
+    /// The last compiled program, its entry and whether the device holds that image.
+    loaded: Option<(CompileOutput, u32)>,
+    /// How the last image reached the device: "unchanged", "patched", "uploaded", and bytes sent.
+    last_delivery: (&'static str, usize),
+    /// Wall time of the last load's compile and upload, in seconds (benchmarks).
+    last_compile: f64,
+    last_upload: f64,
+}
+
+#[pymethods]
+impl Session {
+    #[new]
+    #[pyo3(signature = (device=None, no_cache=false))]
+    fn new(py: Python<'_>, device: Option<&str>, no_cache: bool) -> PyResult<Self> {
+        let build = device_build().map_err(runtime_error)?;
+        let link = Connection::open(device, python_executable(py).as_deref())
+            .map_err(runtime_error)?;
+        let mut compiler = link.compiler(&build, no_cache);
+        compiler.allow_host_calls(true);
+        Ok(Session {
+            link: Some(link),
+            compiler,
+            loaded: None,
+            last_delivery: ("none", 0),
+            last_compile: 0.0,
+            last_upload: 0.0,
+        })
+    }
+
+    /// Compiles a composed program and puts it on the device (unless it holds that image already);
+    /// returns the program's exception classes, builtins included (name -> id). Program errors raise `KernelCompileError`.
+    fn load<'py>(
+        &mut self,
+        py: Python<'py>,
+        name: &str,
+        text: &str,
+        runs: Vec<Run>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let source = composed(name, text, runs);
+        let link = self.link.as_mut().ok_or_else(closed)?;
+        let start = Instant::now();
+        let out = self.compiler.compile(&source).map_err(compile_error)?;
+        self.last_compile = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let (entry, delivery) = link.load(&out).map_err(runtime_error)?;
+        self.last_delivery = match delivery {
+            Delivery::Unchanged => ("unchanged", 0),
+            Delivery::Patched(n) => ("patched", n),
+            Delivery::Uploaded(n) => ("uploaded", n),
+        };
+        self.last_upload = start.elapsed().as_secs_f64();
+        let table = exception_table(py, &out)?;
+        self.loaded = Some((out, entry));
+        Ok(table)
+    }
+
+    /// Runs the loaded program. `on_rpc(service, args, ret_tags)` serves its RPCs and returns
+    /// `("ok", value)` or `("raise", type_id, name, message)`; `on_output(text)` gets its output.
+    /// Returns `{"outcome": "finished"|"exception"|"fault", ...}`.
+    fn run<'py>(
+        &mut self,
+        py: Python<'py>,
+        on_rpc: Bound<'py, PyAny>,
+        on_output: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let Some((out, entry)) = &self.loaded else {
+            return Err(runtime_error("no kernel loaded"));
+        };
+        let link = self.link.as_mut().ok_or_else(closed)?;
+        let failure: std::cell::RefCell<Option<PyErr>> = Default::default();
+        let start = Instant::now();
+        let result = link.device.run_with_rpc(
+            *entry,
+            |text| {
+                if let Err(e) = on_output.call1((text,)) {
+                    failure.borrow_mut().get_or_insert(e);
+                }
+            },
+            |call| match serve(py, &on_rpc, call) {
+                Ok(answer) => answer,
+                Err(e) => {
+                    // A bug in the RPC server itself: the kernel gets a RuntimeError, Python the error.
+                    let message = e.to_string();
+                    failure.borrow_mut().get_or_insert(e);
+                    RpcAnswer::Exception {
+                        type_id: strobe_abi::ExceptionId::RuntimeError as u32,
+                        name: "RuntimeError".into(),
+                        message,
+                    }
+                }
+            },
+        );
+        let wall = start.elapsed().as_secs_f64();
+        if let Some(e) = failure.into_inner() {
+            return Err(e);
+        }
+        let result = result.map_err(runtime_error)?;
+        let d = PyDict::new(py);
+        d.set_item("wall", wall)?;
+        match &result.outcome {
+            Outcome::Finished { cycles } => {
+                d.set_item("outcome", "finished")?;
+                d.set_item("cycles", cycles)?;
+            }
+            Outcome::Exception {
+                type_id,
+                name,
+                message,
+                traceback,
+            } => {
+                d.set_item("outcome", "exception")?;
+                d.set_item("type_id", type_id)?;
+                d.set_item("name", name)?;
+                d.set_item("message", message)?;
+                d.set_item("traceback", traceback)?;
+            }
+            Outcome::Fault(f) => {
+                d.set_item("outcome", "fault")?;
+                d.set_item("message", describe_fault(out, f))?;
+            }
+        }
+        Ok(d)
+    }
+
+    /// Ends the session; a simulator it started is stopped.
+    fn close(&mut self) {
+        self.link = None;
+    }
+
+    /// Seconds the last `load` spent compiling and uploading, how the image got to the device
+    /// ("unchanged", "patched", "uploaded") and the bytes that took.
+    fn last_load(&self) -> (f64, f64, &'static str, usize) {
+        (
+            self.last_compile,
+            self.last_upload,
+            self.last_delivery.0,
+            self.last_delivery.1,
+        )
+    }
+
+    /// Writes the simulator's trace (text and/or VCD; `-` is standard output).
+    #[pyo3(signature = (trace=None, vcd=None))]
+    fn write_traces(&self, trace: Option<String>, vcd: Option<String>) -> PyResult<()> {
+        self.link
+            .as_ref()
+            .ok_or_else(closed)?
+            .write_traces(
+                trace.as_deref().map(std::path::Path::new),
+                vcd.as_deref().map(std::path::Path::new),
+            )
+            .map_err(runtime_error)
+    }
+}
+
+fn closed() -> PyErr {
+    runtime_error("the core device session is closed")
+}
+
+/// Calls the Python RPC server for one call and turns its reply into the answer for the kernel.
+fn serve(py: Python<'_>, on_rpc: &Bound<'_, PyAny>, call: &RpcCall) -> PyResult<RpcAnswer> {
+    let args = decode_values(py, &call.tags, &call.args)?;
+    let ret_tags = String::from_utf8_lossy(&call.ret_tags).into_owned();
+    let reply = on_rpc.call1((call.service, args, ret_tags))?;
+    let reply = reply.cast::<PyTuple>()?;
+    let kind: String = reply.get_item(0)?.extract()?;
+    if kind == "raise" {
+        return Ok(RpcAnswer::Exception {
+            type_id: reply.get_item(1)?.extract()?,
+            name: reply.get_item(2)?.extract()?,
+            message: reply.get_item(3)?.extract()?,
+        });
+    }
+    let value = reply.get_item(1)?;
+    let mut buffer = vec![0u8; MAX_PAYLOAD as usize - 256];
+    let mut w = ValueWriter::new(&mut buffer);
+    match encode_value(&value, &call.ret_tags, &mut w) {
+        Ok(()) => {
+            let n = w.len();
+            buffer.truncate(n);
+            Ok(RpcAnswer::Return {
+                tags: call.ret_tags.clone(),
+                value: buffer,
+            })
+        }
+        Err(message) => Ok(RpcAnswer::Exception {
+            type_id: strobe_abi::ExceptionId::TypeError as u32,
+            name: "TypeError".into(),
+            message,
+        }),
+    }
+}
+
+/// The interpreter this module runs in (`sys.executable`): LiteX builds the simulator there.
+pub fn python_executable(py: Python<'_>) -> Option<std::path::PathBuf> {
+    let executable: String = py.import("sys").ok()?.getattr("executable").ok()?.extract().ok()?;
+    (!executable.is_empty()).then(|| executable.into())
+}

@@ -1,0 +1,159 @@
+//! Python values <-> kernel values on the wire (RPC arguments and results), by type tags.
+
+use pyo3::prelude::*;
+use crate::session::runtime_error;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use strobe_protocol::rpc::{self, tag, Token, ValueWriter};
+
+/// The kernel type a tag string describes, for messages (`list[int32]`).
+pub fn type_name(tags: &[u8]) -> String {
+    match tags.first() {
+        Some(&tag::NONE) => "None".into(),
+        Some(&tag::BOOL) => "bool".into(),
+        Some(&tag::INT32) => "int32".into(),
+        Some(&tag::INT64) => "int64".into(),
+        Some(&tag::FLOAT) => "float".into(),
+        Some(&tag::STR) => "str".into(),
+        Some(&tag::LIST) => format!("list[{}]", type_name(&tags[1..])),
+        Some(&tag::TUPLE) => {
+            let items: Vec<String> = rpc::tuple_items(tags).flatten().map(type_name).collect();
+            format!("tuple[{}]", items.join(", "))
+        }
+        _ => "?".into(),
+    }
+}
+
+/// Writes `value` as the kernel type `tags`, or explains why it is not one.
+pub fn encode_value(value: &Bound<'_, PyAny>, tags: &[u8], w: &mut ValueWriter) -> Result<(), String> {
+    let expected = type_name(tags);
+    let mismatch = || {
+        let shown = value
+            .repr()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|_| "?".into());
+        let ty = value
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        format!("the host returned {shown} (a {ty}) where the kernel expects {expected}")
+    };
+    let full = |_| "the RPC result is too large for one message".to_string();
+    match tags[0] {
+        tag::NONE => Ok(()),
+        tag::BOOL => {
+            if !value.is_instance_of::<PyBool>() && !value.get_type().name().is_ok_and(|n| n == "bool_") {
+                return Err(mismatch());
+            }
+            w.bool(value.is_truthy().map_err(|_| mismatch())?).map_err(full)
+        }
+        tag::INT32 | tag::INT64 => {
+            if value.is_instance_of::<PyBool>() || value.is_instance_of::<PyFloat>() {
+                return Err(mismatch());
+            }
+            let v: i64 = value.extract().map_err(|_| mismatch())?;
+            if tags[0] == tag::INT32 {
+                let v = i32::try_from(v).map_err(|_| format!("{v} does not fit the kernel's int32"))?;
+                w.int32(v).map_err(full)
+            } else {
+                w.int64(v).map_err(full)
+            }
+        }
+        tag::FLOAT => {
+            if value.is_instance_of::<PyBool>() {
+                return Err(mismatch());
+            }
+            w.float(value.extract::<f64>().map_err(|_| mismatch())?).map_err(full)
+        }
+        tag::STR => {
+            if !value.is_instance_of::<PyString>() {
+                return Err(mismatch());
+            }
+            w.str(&value.extract::<String>().map_err(|_| mismatch())?).map_err(full)
+        }
+        tag::LIST => {
+            if value.is_instance_of::<PyString>() || value.is_instance_of::<PyDict>() {
+                return Err(mismatch());
+            }
+            let items: Vec<Bound<'_, PyAny>> = value
+                .try_iter()
+                .map_err(|_| mismatch())?
+                .collect::<PyResult<_>>()
+                .map_err(|_| mismatch())?;
+            w.list(items.len() as u32).map_err(full)?;
+            for item in &items {
+                encode_value(item, &tags[1..], w)?;
+            }
+            Ok(())
+        }
+        tag::TUPLE => {
+            let Ok(tuple) = value.cast::<PyTuple>() else {
+                return Err(mismatch());
+            };
+            let count = tags[1] as usize;
+            if tuple.len() != count {
+                return Err(mismatch());
+            }
+            for (item, item_tags) in tuple.iter().zip(rpc::tuple_items(tags).flatten()) {
+                encode_value(&item, item_tags, w)?;
+            }
+            Ok(())
+        }
+        _ => Err(format!("unknown kernel type tag {:?}", tags[0] as char)),
+    }
+}
+
+/// Python values for a list of kernel values (the RPC's arguments) as a tuple.
+pub fn decode_values<'py>(py: Python<'py>, tags: &[u8], data: &[u8]) -> PyResult<Bound<'py, PyTuple>> {
+    enum Open<'py> {
+        List(Vec<Bound<'py, PyAny>>),
+        Tuple(Vec<Bound<'py, PyAny>>),
+    }
+    let mut top: Vec<Bound<'py, PyAny>> = Vec::new();
+    let mut stack: Vec<Open<'py>> = Vec::new();
+    let mut error: Option<PyErr> = None;
+    let push = |stack: &mut Vec<Open<'py>>, top: &mut Vec<Bound<'py, PyAny>>, v: Bound<'py, PyAny>| {
+        match stack.last_mut() {
+            Some(Open::List(items)) | Some(Open::Tuple(items)) => items.push(v),
+            None => top.push(v),
+        }
+    };
+    rpc::walk(tags, data, &mut |token| {
+        let value: PyResult<Option<Bound<'py, PyAny>>> = (|| {
+            Ok(match token {
+                Token::None => Some(py.None().into_bound(py)),
+                Token::Bool(b) => Some(PyBool::new(py, b).to_owned().into_any()),
+                Token::Int32(v) => Some(PyInt::new(py, v).into_any()),
+                Token::Int64(v) => Some(PyInt::new(py, v).into_any()),
+                Token::Float(v) => Some(PyFloat::new(py, v).into_any()),
+                Token::Str(s) => Some(PyString::new(py, s).into_any()),
+                Token::ListBegin(_) => {
+                    stack.push(Open::List(Vec::new()));
+                    None
+                }
+                Token::TupleBegin(_) => {
+                    stack.push(Open::Tuple(Vec::new()));
+                    None
+                }
+                Token::End => match stack.pop() {
+                    Some(Open::List(items)) => Some(PyList::new(py, items)?.into_any()),
+                    Some(Open::Tuple(items)) => Some(PyTuple::new(py, items)?.into_any()),
+                    None => None,
+                },
+            })
+        })();
+        match value {
+            Ok(Some(v)) => push(&mut stack, &mut top, v),
+            Ok(None) => {}
+            Err(e) => {
+                error.get_or_insert(e);
+            }
+        }
+    })
+    .map_err(|e| runtime_error(format!("undecodable RPC arguments: {e:?}")))?;
+    if let Some(e) = error {
+        return Err(e);
+    }
+    PyTuple::new(py, top)
+}
+
