@@ -126,19 +126,13 @@ fn uncaught_underflow_reaches_the_host_with_a_traceback() {
     );
     assert!(
         r.stderr
-            .contains("underflow_uncaught.py\", line 11, in main\n    fire(ttl)"),
+            .contains("underflow_uncaught.py\", line 12, in main\n    pulse(5, int64(100))"),
         "{}",
         r.stderr
     );
     assert!(
         r.stderr
-            .contains("underflow_uncaught.py\", line 5, in fire\n    ttl.pulse_mu(100)"),
-        "{}",
-        r.stderr
-    );
-    // The driver's own frame is reported under its own name, not as a line of the program.
-    assert!(
-        r.stderr.contains("File \"<strobe>/devices.py\", line "),
+            .contains("underflow_uncaught.py\", line 5, in pulse\n    rtio_output(channel, 1)"),
         "{}",
         r.stderr
     );
@@ -151,12 +145,12 @@ fn uncaught_underflow_reaches_the_host_with_a_traceback() {
     assert!(r.edges.is_empty());
 }
 
-const FAULTING: &str = "from strobe.devices import TTLOut
-
-
-def main():
-    ttl = TTLOut(2)
-    ttl.pulse_mu(100)
+const FAULTING: &str = "def main():
+    rtio_output(2, 1)
+    delay_mu(100)
+    rtio_output(2, 0)
+    delay_mu(100)
+    at_mu(now_mu())
     print(\"after the pulse\")
 ";
 
@@ -164,7 +158,7 @@ def main():
 fn program_errors_are_reported_before_any_device_work() {
     let r = strobe_run("type_error.py");
     assert_eq!(r.code, Some(1));
-    assert!(r.stderr.contains("type_error.py:6:18: error: type mismatch in argument `duration`: expected int64, found float"), "{}", r.stderr);
+    assert!(r.stderr.contains("type_error.py:6:14: error: type mismatch in the argument of `delay_mu()`: expected int64, found float"), "{}", r.stderr);
     assert!(r.stdout.is_empty() && r.edges.is_empty());
 }
 

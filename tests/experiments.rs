@@ -46,6 +46,19 @@ fn blink_pulses_the_led() {
     assert_eq!(periods(&p), [250, 250], "2 us apart");
 }
 
+/// A lab's own driver (examples/lab_driver/shutter.py, from the device_db.py beside the experiment):
+/// its kernel methods run like the built-in drivers'.
+#[test]
+fn a_lab_driver_is_an_ordinary_class() {
+    let r = example("lab_driver/expose.py", &["-p", "exposure=4e-6"]);
+    assert_eq!(r.stdout, "exposed for 500 mu\n");
+    let shutter = pulses(&r.edges, 2);
+    let camera = pulses(&r.edges, 0);
+    assert_eq!((shutter.len(), camera.len()), (1, 1), "{:?}", r.edges);
+    assert_eq!(camera[0].0 - shutter[0].0, 250, "the drive edge leads by the 2 us latency");
+    assert_eq!(shutter[0].1, 500, "open for the 4 us exposure");
+}
+
 #[test]
 fn pulse_scan_runs_one_kernel_per_width() {
     let r = example("pulse_scan.py", &["-p", "widths=[1e-6, 2e-6]", "-p", "pulses=3"]);

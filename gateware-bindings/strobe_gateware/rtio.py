@@ -4,15 +4,18 @@ with per-channel event FIFOs, and timestamped input channels.
 CPU interface (CSRs):
   counter, counter_update   write counter_update to latch the running counter into `counter`.
   chan_sel                  the input channel the next input read addresses.
-  o_event                   one output event, three 32-bit words: {value[8], channel[7:0]}, then the
+  o_event                   one output event, three 32-bit words: {value, channel}, then the
                             timestamp's high and low words; writing the low word enqueues it.
-  o_status                  bit 0: any output FIFO busy; bit 1: underflow; bit 2: sequence error;
-                            bit 3: overflow (the channel's FIFO was full: the event was not queued).
-                            Bits 1-3 are sticky until o_status_clear.
+  o_status                  busy (an output FIFO holds events), underflow, sequence error, overflow
+                            (the channel's FIFO was full: the event was not queued); the error bits
+                            are sticky until o_status_clear.
   o_status_clear            clears the sticky bits.
   o_underflow_timestamp     timestamp and channel of the last underflowing event.
   i_gate                    per input channel: record rising edges when set.
-  i_status                  bit 0: an input timestamp is ready on the selected channel; bit 1: overflow.
+  i_status                  ready (an input timestamp waits on the selected channel), overflow.
+
+The field widths and bit positions come from ``contract.py``, generated from the kernel ABI crate
+(strobe-abi), which the firmware and the compiler use too.
   i_timestamp, i_re         the head timestamp of the selected input channel; write i_re to pop it.
 
 Underflow: an event whose timestamp is not in the future when enqueued is dropped and flagged.
@@ -23,6 +26,8 @@ Every output edge is logged by the simulation as `rtio <cycle> <channel> <value>
 from migen import Module, Signal, If, Display, Cat
 from migen.genlib.fifo import SyncFIFO
 from litex.soc.interconnect.csr import AutoCSR, CSR, CSRStatus, CSRStorage
+
+from . import contract
 
 # Cycles between the CSR write that enqueues an event and the earliest cycle it can reach its pin.
 PIPELINE_LATENCY = 4
@@ -41,7 +46,7 @@ class RTIO(Module, AutoCSR):
 
         self._chan_sel = CSRStorage(8)
         # Written by the CPU (or inline by kernels): 3 words, the last one enqueues the event.
-        self._o_event = CSRStorage(64 + 8 + 1, atomic_write=True)
+        self._o_event = CSRStorage(64 + contract.EVENT_VALUE_SHIFT + 1, atomic_write=True)
         self._o_status = CSRStatus(4)
         self._o_status_clear = CSR()
         self._o_underflow_timestamp = CSRStatus(64)
@@ -53,9 +58,13 @@ class RTIO(Module, AutoCSR):
         sel = self._chan_sel.storage
         event = self._o_event.storage
         timestamp = Signal(64)
-        channel = Signal(8)
+        channel = Signal(contract.EVENT_CHANNEL_BITS)
         value = Signal()
-        self.comb += [timestamp.eq(event[:64]), channel.eq(event[64:72]), value.eq(event[72])]
+        self.comb += [
+            timestamp.eq(event[:64]),
+            channel.eq(event[64:64 + contract.EVENT_CHANNEL_BITS]),
+            value.eq(event[64 + contract.EVENT_VALUE_SHIFT]),
+        ]
         busy = Signal()
         busy_terms = []
 
@@ -106,7 +115,12 @@ class RTIO(Module, AutoCSR):
         for term in busy_terms:
             busy = busy | term
         self.sync += If(self._o_status_clear.re, underflow.eq(0), sequence_error.eq(0), overflow.eq(0))
-        self.comb += self._o_status.status.eq(Cat(busy, underflow, sequence_error, overflow))
+        self.comb += [
+            self._o_status.status[contract.OUTPUT_STATUS_BUSY].eq(busy),
+            self._o_status.status[contract.OUTPUT_STATUS_UNDERFLOW].eq(underflow),
+            self._o_status.status[contract.OUTPUT_STATUS_SEQUENCE_ERROR].eq(sequence_error),
+            self._o_status.status[contract.OUTPUT_STATUS_OVERFLOW].eq(overflow),
+        ]
 
         # Inputs: rising edges of each gated input, timestamped.
         self._i_gate = CSRStorage(max(n_in, 1))
@@ -136,4 +150,7 @@ class RTIO(Module, AutoCSR):
                 self._i_timestamp.status.eq(fifo.dout),
             )
         self.sync += If(self._o_status_clear.re, in_overflow.eq(0))
-        self.comb += self._i_status.status.eq(Cat(ready_selected, in_overflow))
+        self.comb += [
+            self._i_status.status[contract.INPUT_STATUS_READY].eq(ready_selected),
+            self._i_status.status[contract.INPUT_STATUS_OVERFLOW].eq(in_overflow),
+        ]

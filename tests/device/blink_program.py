@@ -1,17 +1,19 @@
-"""Blink a TTL output on the core device: five 1 us pulses, 2 us apart.
+"""Blink TTL output 0 on the core device: five 1 us pulses, 2 us apart, through the RTIO system call
+(standalone programs have no device database; experiments use the drivers).
 
     strobe run tests/device/blink_program.py --trace -
 """
 
 from strobe import us
-from strobe.devices import TTLOut
+from strobe.coredevice.rtio import rtio_output
 
 
 def main():
-    led = TTLOut(0)
     t0 = now_mu()
     for i in range(5):
-        led.pulse(1 * us)
+        rtio_output(0, 1)
+        delay(1 * us)
+        rtio_output(0, 0)
         delay(1 * us)
     print("blinked 5 times, starting at", t0)
 

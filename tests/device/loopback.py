@@ -1,16 +1,18 @@
-from strobe.devices import TTLOut, TTLInOut
+from strobe.coredevice.rtio import rtio_gate, rtio_input_timestamp, rtio_output
 
 
 def main():
-    out = TTLOut(1)
-    inp = TTLInOut(1)
     t0 = now_mu()
     print(t0)
-    end = inp.gate_rising_mu(2000)
+    rtio_gate(1, 1)
+    delay_mu(2000)
+    end = now_mu()
     at_mu(t0 + 100)
     for i in range(3):
-        out.pulse_mu(50)
+        rtio_output(1, 1)
+        delay_mu(50)
+        rtio_output(1, 0)
         delay_mu(250)
     for i in range(3):
-        print(inp.timestamp_mu(end) - t0)
-    print(inp.timestamp_mu(end))
+        print(rtio_input_timestamp(1, end) - t0)
+    print(rtio_input_timestamp(1, end))

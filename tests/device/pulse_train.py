@@ -1,10 +1,12 @@
-from strobe.devices import TTLOut
+from strobe.coredevice.rtio import rtio_output
 
 
 def main():
-    ttl = TTLOut(3)
+    channel = 3
     t0 = now_mu()
     print(t0)
     for i in range(10):
-        ttl.pulse_mu(100)
+        rtio_output(channel, 1)
+        delay_mu(100)
+        rtio_output(channel, 0)
         delay_mu(100)

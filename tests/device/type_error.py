@@ -1,6 +1,6 @@
-from strobe.devices import TTLOut
+from strobe.coredevice.rtio import rtio_output
 
 
 def main():
-    ttl = TTLOut(0)
-    ttl.pulse_mu(1.5)
+    rtio_output(0, 1)
+    delay_mu(1.5)

@@ -1,11 +1,12 @@
-from strobe.devices import TTLOut
+from strobe.coredevice.rtio import rtio_output
 
 
-def fire(ttl):
-    ttl.pulse_mu(100)
+def pulse(channel: int32, duration: int64):
+    rtio_output(channel, 1)
+    delay_mu(duration)
+    rtio_output(channel, 0)
 
 
 def main():
-    ttl = TTLOut(5)
     delay_mu(-200000)
-    fire(ttl)
+    pulse(5, int64(100))

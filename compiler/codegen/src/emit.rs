@@ -17,6 +17,7 @@ use inkwell::values::{
 };
 use std::cell::RefCell;
 use std::collections::HashMap;
+use strobe_abi::layout::EXCEPTION;
 use strobe_abi::ExceptionId;
 use strobe_ir::{FuncId, Function, Line, LinkUnit, LocalKind, Program, Stmt};
 
@@ -344,66 +345,18 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         if let Some(f) = self.module.get_function(name) {
             return f;
         }
-        let ptr = self.ptr_type();
-        let i32t = self.ctx.i32_type();
-        let i64t = self.ctx.i64_type();
-        let f64t = self.ctx.f64_type();
-        let void = self.ctx.void_type();
-        let ty = match name {
-            "__strobe_alloc" => ptr.fn_type(&[i32t.into(), i32t.into()], false),
-            "__strobe_list_reserve" => self
-                .ctx
-                .bool_type()
-                .fn_type(&[ptr.into(), i32t.into(), i32t.into(), i32t.into()], false),
-            "__strobe_raise" => void.fn_type(&[ptr.into(), ptr.into()], false),
-            "__strobe_raise_builtin" => {
-                void.fn_type(&[i32t.into(), ptr.into(), i32t.into(), ptr.into()], false)
-            }
-            "__strobe_traceback_push" => void.fn_type(&[ptr.into()], false),
-            "__strobe_exception_clear" => void.fn_type(&[], false),
-            "__strobe_print_str" | "__strobe_print_repr_str" => {
-                void.fn_type(&[ptr.into(), i32t.into()], false)
-            }
-            "__strobe_print_i32" => void.fn_type(&[i32t.into()], false),
-            "__strobe_print_i64" => void.fn_type(&[i64t.into()], false),
-            "__strobe_print_f64" => void.fn_type(&[f64t.into()], false),
-            "__strobe_str_from_i32" => void.fn_type(&[i32t.into(), ptr.into()], false),
-            "__strobe_str_from_i64" => void.fn_type(&[i64t.into(), ptr.into()], false),
-            "__strobe_str_from_f64" => void.fn_type(&[f64t.into(), ptr.into()], false),
-            "__strobe_str_concat" => void.fn_type(
-                &[ptr.into(), i32t.into(), ptr.into(), i32t.into(), ptr.into()],
-                false,
-            ),
-            "__strobe_str_eq" => self
-                .ctx
-                .bool_type()
-                .fn_type(&[ptr.into(), i32t.into(), ptr.into(), i32t.into()], false),
-            "__strobe_i64_pow" => i64t.fn_type(&[i64t.into(), i64t.into()], false),
-            "__strobe_rtio_counter" => i64t.fn_type(&[], false),
-            "__strobe_rtio_output" => void.fn_type(&[i32t.into(), i64t.into(), i32t.into()], false),
-            "__strobe_rtio_output_slow" => {
-                void.fn_type(&[i32t.into(), i64t.into(), i32t.into(), i32t.into()], false)
-            }
-            "__strobe_rtio_gate" => void.fn_type(&[i32t.into(), i32t.into()], false),
-            "__strobe_rtio_input_timestamp" => i64t.fn_type(&[i32t.into(), i64t.into()], false),
-            "__strobe_rpc" => void.fn_type(
-                &[
-                    i32t.into(),
-                    i32t.into(),
-                    ptr.into(),
-                    i32t.into(),
-                    i32t.into(),
-                    ptr.into(),
-                    ptr.into(),
-                ],
-                false,
-            ),
-            other => panic!("runtime function `{other}` is not in the kernel ABI table"),
-        };
-        debug_assert!(strobe_abi::RUNTIME_SYMBOLS
+        // The declaration comes from the ABI table, the one definition the runtime is checked against.
+        let symbol = strobe_abi::symbol(name)
+            .unwrap_or_else(|| panic!("runtime function `{name}` is not in the kernel ABI table"));
+        let params: Vec<BasicMetadataTypeEnum> = symbol
+            .params
             .iter()
-            .chain(strobe_abi::DEVICE_SYMBOLS)
-            .any(|(n, _)| *n == name));
+            .map(|t| self.abi_type(*t).into())
+            .collect();
+        let ty = match symbol.returns {
+            Some(t) => self.abi_type(t).fn_type(&params, false),
+            None => self.ctx.void_type().fn_type(&params, false),
+        };
         self.module.add_function(name, ty, Some(Linkage::External))
     }
 
@@ -534,11 +487,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let ty = self.exception_type();
         let obj = self.alloc(ty.size_of_abi(self), ty.align_of_abi(self), line)?;
         self.builder.build_store(
-            self.builder.build_struct_gep(ty, obj, 0, "")?,
+            self.builder
+                .build_struct_gep(ty, obj, EXCEPTION.index("type_id"), "")?,
             self.ctx.i32_type().const_int(id as u64, false),
         )?;
         self.builder.build_store(
-            self.builder.build_struct_gep(ty, obj, 1, "")?,
+            self.builder
+                .build_struct_gep(ty, obj, EXCEPTION.index("name"), "")?,
             self.const_str(name)?,
         )?;
         let message = match message {
@@ -546,7 +501,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             None => self.const_str("")?.into(),
         };
         self.builder
-            .build_store(self.builder.build_struct_gep(ty, obj, 2, "")?, message)?;
+            .build_store(
+                self.builder
+                    .build_struct_gep(ty, obj, EXCEPTION.index("message"), "")?,
+                message,
+            )?;
         Ok(obj)
     }
 

@@ -6,7 +6,8 @@ use inkwell::values::{
     BasicMetadataValueEnum, BasicValue, BasicValueEnum, FloatValue, IntValue, PointerValue,
 };
 use inkwell::{FloatPredicate, IntPredicate};
-use strobe_abi::ExceptionId;
+use strobe_abi::layout::{EXCEPTION, LIST_HEADER};
+use strobe_abi::{rtio, ExceptionId};
 use strobe_ir::{ArithOp, CmpKind, Expr, ExprKind, Intrinsic, Line, MathFn, Type};
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
@@ -467,11 +468,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 "csr",
             )
         };
+        // The words of `strobe_abi::rtio::event_words`, which the firmware and gateware share.
         let bit = b.build_and(value, i32t.const_int(1, false), "bit")?;
-        let shifted = b.build_left_shift(bit, i32t.const_int(8, false), "v")?;
+        let shifted = b.build_left_shift(bit, i32t.const_int(rtio::VALUE_SHIFT as u64, false), "v")?;
         let first = b.build_or(
             shifted,
-            b.build_and(channel, i32t.const_int(0xff, false), "ch")?,
+            b.build_and(channel, i32t.const_int(rtio::CHANNEL_MASK as u64, false), "ch")?,
             "w0",
         )?;
         let high = b.build_int_truncate(
@@ -503,7 +505,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         }
         let errors = b.build_and(
             status.into_int_value(),
-            i32t.const_int(0b1110, false),
+            i32t.const_int(rtio::output_status::ERRORS as u64, false),
             "errors",
         )?;
         let refused =
@@ -955,7 +957,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     pub(crate) fn list_len(&self, list: PointerValue<'ctx>) -> R<IntValue<'ctx>> {
         let p = self
             .builder
-            .build_struct_gep(self.list_header_type(), list, 0, "len.ptr")?;
+            .build_struct_gep(self.list_header_type(), list, LIST_HEADER.index("len"), "len.ptr")?;
         Ok(self
             .builder
             .build_load(self.ctx.i32_type(), p, "len")?
@@ -965,7 +967,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     fn set_list_len(&self, list: PointerValue<'ctx>, len: IntValue<'ctx>) -> R<()> {
         let p = self
             .builder
-            .build_struct_gep(self.list_header_type(), list, 0, "len.ptr")?;
+            .build_struct_gep(self.list_header_type(), list, LIST_HEADER.index("len"), "len.ptr")?;
         self.builder.build_store(p, len)?;
         Ok(())
     }
@@ -979,7 +981,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     ) -> R<PointerValue<'ctx>> {
         let p = self
             .builder
-            .build_struct_gep(self.list_header_type(), list, 2, "data.ptr")?;
+            .build_struct_gep(self.list_header_type(), list, LIST_HEADER.index("data"), "data.ptr")?;
         let data = self
             .builder
             .build_load(self.ptr_type(), p, "data")?
@@ -1009,11 +1011,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let size = self.ctx.i32_type().const_int(et.size_of_abi(self), false);
         let bytes = self.builder.build_int_mul(len, size, "bytes")?;
         let data = self.alloc_dynamic(bytes, et.align_of_abi(self), line)?;
-        for (i, v) in [len.into(), len.into(), data.into()]
-            .into_iter()
-            .enumerate()
-        {
-            let p = self.builder.build_struct_gep(header, list, i as u32, "")?;
+        for (field, v) in [("len", len.into()), ("cap", len.into()), ("data", data.into())] {
+            let p = self
+                .builder
+                .build_struct_gep(header, list, LIST_HEADER.index(field), "")?;
             self.builder.build_store::<BasicValueEnum>(p, v)?;
         }
         Ok(list)
@@ -1321,7 +1322,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let p = self.builder.build_struct_gep(
                     self.exception_type(),
                     v.into_pointer_value(),
-                    2,
+                    EXCEPTION.index("message"),
                     "msg",
                 )?;
                 Ok(self.builder.build_load(self.str_type(), p, "msg")?)

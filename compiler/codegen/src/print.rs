@@ -3,6 +3,7 @@
 use crate::emit::{Gen, R};
 use inkwell::values::BasicValueEnum;
 use inkwell::IntPredicate;
+use strobe_abi::layout::EXCEPTION;
 use strobe_ir::{Expr, Type};
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
@@ -78,7 +79,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let p = self.builder.build_struct_gep(
                     self.exception_type(),
                     v.into_pointer_value(),
-                    2,
+                    EXCEPTION.index("message"),
                     "msg",
                 )?;
                 let msg = self.builder.build_load(self.str_type(), p, "msg")?;
@@ -87,7 +88,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     let np = self.builder.build_struct_gep(
                         self.exception_type(),
                         v.into_pointer_value(),
-                        1,
+                        EXCEPTION.index("name"),
                         "name",
                     )?;
                     let name = self.builder.build_load(self.str_type(), np, "name")?;
@@ -101,7 +102,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     let id_ptr = self.builder.build_struct_gep(
                         self.exception_type(),
                         v.into_pointer_value(),
-                        0,
+                        EXCEPTION.index("type_id"),
                         "id",
                     )?;
                     let id = self

@@ -3,6 +3,8 @@
 use crate::emit::Gen;
 use inkwell::types::{BasicType, BasicTypeEnum, StructType};
 use inkwell::AddressSpace;
+use strobe_abi::layout::{self, FieldType, Layout};
+use strobe_abi::AbiType;
 use strobe_ir::Type;
 
 impl<'ctx> Gen<'ctx, '_> {
@@ -10,38 +12,46 @@ impl<'ctx> Gen<'ctx, '_> {
         self.ctx.ptr_type(AddressSpace::default())
     }
 
-    /// `{ ptr, i32 }`: a string (also the layout of `strobe_abi::Str`).
+    /// The LLVM type of a value crossing the kernel ABI.
+    pub(crate) fn abi_type(&self, t: AbiType) -> BasicTypeEnum<'ctx> {
+        match t {
+            AbiType::Bool => self.ctx.bool_type().into(),
+            AbiType::I32 | AbiType::U32 => self.ctx.i32_type().into(),
+            AbiType::I64 => self.ctx.i64_type().into(),
+            AbiType::F64 => self.ctx.f64_type().into(),
+            AbiType::Ptr => self.ptr_type().into(),
+        }
+    }
+
+    /// The LLVM struct of an ABI layout (`strobe_abi::layout`); field indices come from the layout
+    /// too (`layout::STR.index("len")`).
+    pub(crate) fn abi_struct(&self, layout: &Layout) -> StructType<'ctx> {
+        let fields: Vec<BasicTypeEnum> = layout
+            .fields
+            .iter()
+            .map(|f| match f.ty {
+                FieldType::Scalar(t) => self.abi_type(t),
+                FieldType::Struct(inner) => self.abi_struct(inner).into(),
+            })
+            .collect();
+        self.ctx.struct_type(&fields, false)
+    }
+
+    /// A string (`strobe_abi::Str`).
     pub(crate) fn str_type(&self) -> StructType<'ctx> {
-        self.ctx
-            .struct_type(&[self.ptr_type().into(), self.ctx.i32_type().into()], false)
+        self.abi_struct(&layout::STR)
     }
 
-    /// `strobe_abi::ListHeader`: `{ len: i32, cap: i32, data: ptr }`.
     pub(crate) fn list_header_type(&self) -> StructType<'ctx> {
-        let i32t = self.ctx.i32_type();
-        self.ctx
-            .struct_type(&[i32t.into(), i32t.into(), self.ptr_type().into()], false)
+        self.abi_struct(&layout::LIST_HEADER)
     }
 
-    /// `strobe_abi::Exception`: `{ type_id: i32, name: Str, message: Str }`.
     pub(crate) fn exception_type(&self) -> StructType<'ctx> {
-        self.ctx.struct_type(
-            &[
-                self.ctx.i32_type().into(),
-                self.str_type().into(),
-                self.str_type().into(),
-            ],
-            false,
-        )
+        self.abi_struct(&layout::EXCEPTION)
     }
 
-    /// `strobe_abi::SourceLocation`: `{ file: Str, line: i32, function: Str, text: Str }`.
     pub(crate) fn location_type(&self) -> StructType<'ctx> {
-        let s = self.str_type();
-        self.ctx.struct_type(
-            &[s.into(), self.ctx.i32_type().into(), s.into(), s.into()],
-            false,
-        )
+        self.abi_struct(&layout::SOURCE_LOCATION)
     }
 
     pub(crate) fn object_type(&self, class: strobe_ir::ClassIndex) -> StructType<'ctx> {

@@ -53,7 +53,7 @@ impl FirmwareImage {
         let wanted: Vec<&str> = strobe_abi::RUNTIME_SYMBOLS
             .iter()
             .chain(strobe_abi::DEVICE_SYMBOLS)
-            .map(|(n, _)| *n)
+            .map(|s| s.name)
             .chain([strobe_abi::PENDING_EXCEPTION, strobe_abi::NOW])
             .collect();
         let mut exports = BTreeMap::new();

@@ -8,11 +8,6 @@ use strobe_codegen::{OptLevel, Target};
 use strobe_link::{Archive, InputObject, LinkConfig, LinkedImage};
 use strobe_syntax::{Diagnostic, SourceFile};
 
-/// Device drivers in the kernel language, compiled with every core-device program.
-pub const DEVICE_PRELUDE: &str = include_str!("prelude/devices.py");
-/// The name the drivers' lines are reported under (tracebacks).
-pub const DEVICE_PRELUDE_NAME: &str = "<strobe>/devices.py";
-
 /// The kernel runtime for standalone programs (Linux user mode), built by `build.rs`.
 pub static KERNEL_RUNTIME: &[u8] = include_bytes!(env!("STROBE_KERNEL_RT"));
 
@@ -192,25 +187,6 @@ impl Compiler {
         self.host_calls = allow;
     }
 
-    /// Core-device programs get the device drivers (`TTLOut`, `TTLInOut`, `Core`), written in the
-    /// kernel language, appended after their own code (so their line numbers are unchanged).
-    fn with_prelude(&self, file: &SourceFile) -> SourceFile {
-        match self.platform {
-            Platform::Standalone => file.clone(),
-            Platform::Device { .. } => {
-                let text = if file.text.ends_with('\n') || file.text.is_empty() {
-                    file.text.clone()
-                } else {
-                    format!("{}\n", file.text)
-                };
-                let mut map = file.map.clone();
-                let first = text.lines().count() as u32 + 1;
-                map.add(first, DEVICE_PRELUDE.lines().count() as u32, DEVICE_PRELUDE_NAME, 1);
-                SourceFile::composed(file.name.clone(), format!("{text}{DEVICE_PRELUDE}"), map)
-            }
-        }
-    }
-
     fn parse(&self, file: &SourceFile) -> Result<strobe_syntax::ast::Module, Vec<Diagnostic>> {
         strobe_syntax::parse_with(
             file,
@@ -221,7 +197,6 @@ impl Compiler {
     }
 
     pub fn compile(&mut self, file: &SourceFile) -> Result<CompileOutput, CompileError> {
-        let file = &self.with_prelude(file);
         let mut t = PhaseTimings::default();
         let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
         let start = Instant::now();

@@ -1,5 +1,7 @@
 //! Builtin functions and methods of the kernel language.
 
+use crate::Ty;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
     Print,
@@ -71,6 +73,28 @@ impl Builtin {
         ("rtio_input_timestamp", Builtin::RtioInputTimestamp),
         ("rtio_get_counter", Builtin::RtioGetCounter),
     ];
+
+    /// The signature of a timeline or RTIO system call: parameter types, then the result. The one
+    /// definition the checker uses; the Python package declares the same calls with these types in
+    /// `strobe.coredevice.rtio` and `strobe.language`, and a test compares the two.
+    pub fn syscall_signature(self) -> Option<(&'static [Ty], Ty)> {
+        Some(match self {
+            Builtin::NowMu | Builtin::RtioGetCounter => (&[], Ty::Int64),
+            Builtin::AtMu | Builtin::DelayMu => (&[Ty::Int64], Ty::None),
+            Builtin::Delay => (&[Ty::Float], Ty::None),
+            Builtin::RtioOutput | Builtin::RtioGate => (&[Ty::Int32, Ty::Int32], Ty::None),
+            Builtin::RtioInputTimestamp => (&[Ty::Int32, Ty::Int64], Ty::Int64),
+            _ => return None,
+        })
+    }
+
+    /// Every system call with its signature.
+    pub fn syscalls() -> impl Iterator<Item = (&'static str, &'static [Ty], Ty)> {
+        Self::NAMES.iter().filter_map(|(name, b)| {
+            b.syscall_signature()
+                .map(|(params, result)| (*name, params, result))
+        })
+    }
 
     pub fn lookup(name: &str) -> Option<Builtin> {
         Self::NAMES

@@ -545,22 +545,15 @@ impl Checker<'_> {
                 }
                 Ty::Int32
             }
-            Builtin::NowMu | Builtin::RtioGetCounter => {
-                arity(self, 0..=0);
-                Ty::Int64
-            }
-            Builtin::AtMu
+            Builtin::NowMu
+            | Builtin::RtioGetCounter
+            | Builtin::AtMu
             | Builtin::DelayMu
             | Builtin::Delay
             | Builtin::RtioOutput
             | Builtin::RtioGate
             | Builtin::RtioInputTimestamp => {
-                let params: &[Ty] = match b {
-                    Builtin::AtMu | Builtin::DelayMu => &[Ty::Int64],
-                    Builtin::Delay => &[Ty::Float],
-                    Builtin::RtioOutput | Builtin::RtioGate => &[Ty::Int32, Ty::Int32],
-                    _ => &[Ty::Int32, Ty::Int64],
-                };
+                let (params, result) = b.syscall_signature().expect("a system call");
                 if arity(self, params.len()..=params.len()) {
                     for (a, want) in args.iter().zip(params) {
                         let t = self.expr(ctx, a);
@@ -579,11 +572,7 @@ impl Checker<'_> {
                         }
                     }
                 }
-                if b == Builtin::RtioInputTimestamp {
-                    Ty::Int64
-                } else {
-                    Ty::None
-                }
+                result
             }
             Builtin::Min | Builtin::Max => {
                 if args.is_empty() {

@@ -1,9 +1,16 @@
-//! The kernel ABI shared by the compiler (host) and the kernel runtime (device).
+//! The kernel ABI shared by the compiler (host) and the kernel runtime and firmware (device).
 //!
-//! This is the one table of symbols a compiled kernel may link against, the layouts of the values that
-//! cross the boundary, and the ids of the builtin exception types. The compiler declares exactly the
-//! functions in [`RUNTIME_SYMBOLS`]; the runtime crate has a test that it defines every one of them.
+//! This is the one definition of the symbols a compiled kernel may link against (their signatures:
+//! [`runtime_symbols!`], [`device_symbols!`]), the layouts of the values that cross the boundary
+//! ([`layout`]), the ids of the builtin exception types, and the RTIO core's CPU interface ([`rtio`]).
+//! The compiler derives its declarations from the tables; the runtime and the firmware check their
+//! definitions against the same lists at compile time; the gateware and the Python package read
+//! generated files ([`contract`]) that a test keeps equal to what this crate generates.
 #![no_std]
+
+pub mod contract;
+pub mod layout;
+pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
 pub const ABI_VERSION: u32 = 2;
@@ -159,59 +166,135 @@ pub const KERNEL_ENTRY: &str = "__strobe_kernel_entry";
 /// The pending-exception slot (`*mut Exception`, null when none), a global in the runtime.
 pub const PENDING_EXCEPTION: &str = "__strobe_pending_exception";
 
-/// Every function a kernel may call, with its C signature for documentation and cross-checking.
-/// `Str` arguments are passed as (ptr, len); results larger than a word come back through an out-pointer.
-pub const RUNTIME_SYMBOLS: &[(&str, &str)] = &[
-    (
-        "__strobe_alloc",
-        "fn(size: u32, align: u32) -> *mut u8 /* null + MemoryError pending when exhausted */",
-    ),
-    (
-        "__strobe_list_reserve",
-        "fn(list: *mut ListHeader, additional: u32, elem_size: u32, elem_align: u32) -> bool",
-    ),
-    (
-        "__strobe_raise",
-        "fn(exc: *mut Exception, at: *const SourceLocation)",
-    ),
-    (
-        "__strobe_raise_builtin",
-        "fn(id: u32, message: *const u8, message_len: u32, at: *const SourceLocation)",
-    ),
-    ("__strobe_traceback_push", "fn(at: *const SourceLocation)"),
-    ("__strobe_exception_clear", "fn()"),
-    ("__strobe_print_str", "fn(ptr: *const u8, len: u32)"),
-    ("__strobe_print_repr_str", "fn(ptr: *const u8, len: u32)"),
-    ("__strobe_print_i32", "fn(v: i32)"),
-    ("__strobe_print_i64", "fn(v: i64)"),
-    ("__strobe_print_f64", "fn(v: f64)"),
-    ("__strobe_str_from_i32", "fn(v: i32, out: *mut Str)"),
-    ("__strobe_str_from_i64", "fn(v: i64, out: *mut Str)"),
-    ("__strobe_str_from_f64", "fn(v: f64, out: *mut Str)"),
-    (
-        "__strobe_str_concat",
-        "fn(a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut Str)",
-    ),
-    (
-        "__strobe_str_eq",
-        "fn(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool",
-    ),
-    (
-        "__strobe_i64_pow",
-        "fn(base: i64, exp: i64) -> i64 /* ValueError pending for exp < 0 */",
-    ),
-];
+/// A value type that crosses the kernel ABI, as the compiler declares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AbiType {
+    /// One byte, 0 or 1 (Rust's `bool`, LLVM's `i1` at call boundaries).
+    Bool,
+    I32,
+    U32,
+    I64,
+    F64,
+    /// Any pointer (32 bits on the core device).
+    Ptr,
+}
 
-/// Functions the core-device firmware adds for kernels (RTIO and the timeline), beside
-/// [`RUNTIME_SYMBOLS`]. `timestamp`s are machine units (RTIO clock cycles).
-pub const DEVICE_SYMBOLS: &[(&str, &str)] = &[
-    ("__strobe_rtio_counter", "fn() -> i64"),
-    ("__strobe_rtio_output", "fn(channel: u32, timestamp: i64, value: u32) /* RTIOUnderflow pending when late */"),
-    ("__strobe_rtio_output_slow", "fn(channel: u32, timestamp: i64, value: u32, status: u32) /* after an inline write saw `status` != 0 */"),
-    ("__strobe_rtio_gate", "fn(channel: u32, enable: u32)"),
-    ("__strobe_rtio_input_timestamp", "fn(channel: u32, deadline: i64) -> i64 /* -1 when no edge before the deadline */"),
-    ("__strobe_rpc", "fn(service: u32, flags: u32 /* 1: async */, tags: *const u8, tags_len: u32 /* argc argument types, then the result type */, argc: u32, args: *const *const u8, ret: *mut u8) /* host exceptions become pending */"),
-];
+/// The [`AbiType`] of a Rust type used in an ABI signature.
+pub trait AbiValue {
+    const TYPE: AbiType;
+}
+
+/// What a function returns: `()` is nothing.
+pub trait AbiResult {
+    const TYPE: Option<AbiType>;
+}
+
+macro_rules! abi_values {
+    ($($t:ty => $abi:ident),*) => {$(
+        impl AbiValue for $t {
+            const TYPE: AbiType = AbiType::$abi;
+        }
+    )*};
+}
+abi_values!(bool => Bool, i32 => I32, u32 => U32, i64 => I64, f64 => F64);
+impl<T> AbiValue for *const T {
+    const TYPE: AbiType = AbiType::Ptr;
+}
+impl<T> AbiValue for *mut T {
+    const TYPE: AbiType = AbiType::Ptr;
+}
+impl<T: AbiValue> AbiResult for T {
+    const TYPE: Option<AbiType> = Some(T::TYPE);
+}
+impl AbiResult for () {
+    const TYPE: Option<AbiType> = None;
+}
+
+/// One function kernels may call: its name and C signature.
+#[derive(Clone, Copy, Debug)]
+pub struct Symbol {
+    pub name: &'static str,
+    pub params: &'static [AbiType],
+    pub returns: Option<AbiType>,
+}
+
+/// The functions of the kernel runtime (`strobe-kernel-rt`, on every platform), as Rust signatures:
+/// the single definition. `runtime_symbols!(m)` hands the list to macro `m`, which turns it into the
+/// compiler's table ([`RUNTIME_SYMBOLS`]) here and into compile-time checks of the definitions
+/// (`strobe-kernel-rt`), so a definition that drifts from this list does not build. `Str` arguments
+/// are passed as (ptr, len); results larger than a word come back through an out-pointer.
+#[macro_export]
+macro_rules! runtime_symbols {
+    ($m:ident) => {
+        $m! {
+            /// Null, with MemoryError pending, when the arena is exhausted.
+            __strobe_alloc(size: u32, align: u32) -> *mut u8;
+            __strobe_list_reserve(list: *mut $crate::ListHeader, additional: u32, elem_size: u32, elem_align: u32) -> bool;
+            __strobe_raise(exc: *mut $crate::Exception, at: *const $crate::SourceLocation) -> ();
+            __strobe_raise_builtin(id: u32, message: *const u8, message_len: u32, at: *const $crate::SourceLocation) -> ();
+            __strobe_traceback_push(at: *const $crate::SourceLocation) -> ();
+            __strobe_exception_clear() -> ();
+            __strobe_print_str(ptr: *const u8, len: u32) -> ();
+            __strobe_print_repr_str(ptr: *const u8, len: u32) -> ();
+            __strobe_print_i32(v: i32) -> ();
+            __strobe_print_i64(v: i64) -> ();
+            __strobe_print_f64(v: f64) -> ();
+            __strobe_str_from_i32(v: i32, out: *mut $crate::Str) -> ();
+            __strobe_str_from_i64(v: i64, out: *mut $crate::Str) -> ();
+            __strobe_str_from_f64(v: f64, out: *mut $crate::Str) -> ();
+            __strobe_str_concat(a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut $crate::Str) -> ();
+            __strobe_str_eq(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool;
+            /// ValueError pending for a negative exponent.
+            __strobe_i64_pow(base: i64, exp: i64) -> i64;
+        }
+    };
+}
+
+/// The functions the core-device firmware adds for kernels (RTIO and RPC), defined and checked like
+/// [`runtime_symbols!`]. Timestamps are machine units.
+#[macro_export]
+macro_rules! device_symbols {
+    ($m:ident) => {
+        $m! {
+            __strobe_rtio_counter() -> i64;
+            /// RTIOUnderflow pending when the event is late.
+            __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) -> ();
+            /// After an inline event write read a `status` with error bits set.
+            __strobe_rtio_output_slow(channel: u32, timestamp: i64, value: u32, status: u32) -> ();
+            __strobe_rtio_gate(channel: u32, enable: u32) -> ();
+            /// -1 when no edge arrives before the deadline.
+            __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64;
+            /// `flags` bit 0: asynchronous. `tags`: the `argc` argument types, then the result type.
+            /// Host exceptions become pending.
+            __strobe_rpc(service: u32, flags: u32, tags: *const u8, tags_len: u32, argc: u32, args: *const *const u8, ret: *mut u8) -> ();
+        }
+    };
+}
+
+/// Turns a symbol list into a `&[Symbol]` table.
+macro_rules! symbol_table {
+    ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        &[$(Symbol {
+            name: stringify!($name),
+            params: &[$(<$ty as AbiValue>::TYPE),*],
+            returns: <$ret as AbiResult>::TYPE,
+        }),*]
+    };
+}
+
+/// Every runtime function a kernel may call (see [`runtime_symbols!`]).
+pub const RUNTIME_SYMBOLS: &[Symbol] = runtime_symbols!(symbol_table);
+
+/// Every firmware function a core-device kernel may call (see [`device_symbols!`]).
+pub const DEVICE_SYMBOLS: &[Symbol] = device_symbols!(symbol_table);
+
+/// The symbol `name` of either table.
+pub fn symbol(name: &str) -> Option<&'static Symbol> {
+    RUNTIME_SYMBOLS
+        .iter()
+        .chain(DEVICE_SYMBOLS)
+        .find(|s| s.name == name)
+}
 
 /// The timeline cursor `now_mu` (`i64`), a global in the firmware that kernels read and write.
 pub const NOW: &str = "__strobe_now";
@@ -230,9 +313,12 @@ pub fn abi_hash() -> [u8; 32] {
             }
         };
         eat(&ABI_VERSION.to_le_bytes());
-        for (name, signature) in RUNTIME_SYMBOLS.iter().chain(DEVICE_SYMBOLS.iter()) {
-            eat(name.as_bytes());
-            eat(signature.as_bytes());
+        for symbol in RUNTIME_SYMBOLS.iter().chain(DEVICE_SYMBOLS.iter()) {
+            eat(symbol.name.as_bytes());
+            for t in symbol.params.iter().chain(&symbol.returns) {
+                eat(&[*t as u8 + 1]);
+            }
+            eat(&[0]);
         }
         eat(PENDING_EXCEPTION.as_bytes());
         eat(NOW.as_bytes());

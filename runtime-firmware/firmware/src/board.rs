@@ -12,7 +12,6 @@ use strobe_session::{Board, ExceptionReport, FaultReport, KernelHost, RunOutcome
 const KERNEL_REGION: usize = MAIN_RAM.size / 2;
 /// A kernel's timeline starts this far ahead of the RTIO counter (1 ms at 125 MHz, as ARTIQ's
 /// `core.reset()`), so its first events are not late.
-const INITIAL_SLACK_MU: i64 = 125_000;
 /// At the end of a run the device waits for its output events to be played, up to this far ahead.
 const MAX_DRAIN_MU: i64 = 1 << 24;
 
@@ -118,7 +117,7 @@ impl Board for CoreDevice {
         };
         let start = crate::rtio::__strobe_rtio_counter();
         // SAFETY: single-threaded; kernels are not running yet.
-        unsafe { crate::rtio::__strobe_now = start + INITIAL_SLACK_MU };
+        unsafe { crate::rtio::__strobe_now = start + strobe_abi::rtio::TIMELINE_START_SLACK_MU };
         let result = trap::run_kernel(entry);
         let cycles = (crate::rtio::__strobe_rtio_counter() - start) as u64;
         // Let the queued events play out, so the run's output edges all happened when it reports.

@@ -1,6 +1,7 @@
 //! RTIO for kernels: the timeline cursor, timestamped TTL output, gated input timestamps. Late
 //! output raises `RTIOUnderflow` in the kernel with the channel, the timestamp and the slack.
 
+use strobe_abi::rtio::{event_words, input_status, output_status};
 use strobe_abi::ExceptionId;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
@@ -8,11 +9,11 @@ use strobe_regmap::{
     RTIO_I_TIMESTAMP, RTIO_O_EVENT, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
 };
 
-const STATUS_BUSY: u64 = 1 << 0;
-const STATUS_UNDERFLOW: u64 = 1 << 1;
-const STATUS_SEQUENCE_ERROR: u64 = 1 << 2;
-const STATUS_OVERFLOW: u64 = 1 << 3;
-const STATUS_ERRORS: u64 = STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_OVERFLOW;
+const STATUS_BUSY: u64 = output_status::BUSY as u64;
+const STATUS_UNDERFLOW: u64 = output_status::UNDERFLOW as u64;
+const STATUS_SEQUENCE_ERROR: u64 = output_status::SEQUENCE_ERROR as u64;
+const STATUS_OVERFLOW: u64 = output_status::OVERFLOW as u64;
+const STATUS_ERRORS: u64 = output_status::ERRORS as u64;
 
 /// The timeline cursor (`now_mu()`), read and written by kernels directly.
 #[no_mangle]
@@ -24,14 +25,10 @@ pub extern "C" fn __strobe_rtio_counter() -> i64 {
     RTIO_COUNTER.read() as i64
 }
 
-/// The event word layout kernels also write inline: {value << 8 | channel}, timestamp high, low.
+/// The event words kernels also write inline (`strobe_abi::rtio::event_words`).
 #[inline(always)]
 fn write_event(channel: u32, timestamp: i64, value: u32) {
-    RTIO_O_EVENT.write_words(&[
-        (value & 1) << 8 | (channel & 0xff),
-        (timestamp >> 32) as u32,
-        timestamp as u32,
-    ]);
+    RTIO_O_EVENT.write_words(&event_words(channel, timestamp, value));
 }
 
 #[no_mangle]
@@ -92,7 +89,7 @@ pub extern "C" fn __strobe_rtio_gate(channel: u32, enable: u32) {
 pub extern "C" fn __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64 {
     RTIO_CHAN_SEL.write(channel as u64);
     loop {
-        if RTIO_I_STATUS.read() & 1 != 0 {
+        if RTIO_I_STATUS.read() & input_status::READY as u64 != 0 {
             let t = RTIO_I_TIMESTAMP.read() as i64;
             RTIO_I_RE.write(1);
             return t;

@@ -11,14 +11,19 @@ use strobe_syntax::SourceFile;
 /// Few enough that the output FIFOs (64 events per channel) never fill: the loop runs at CPU speed.
 const ITERATIONS: u32 = 30;
 
-const PULSES: &str = "from strobe.devices import TTLOut
+const PULSES: &str = "from strobe.coredevice.rtio import rtio_output
+
+
+def pulse_mu(channel: int32, duration: int64):
+    rtio_output(channel, 1)
+    delay_mu(duration)
+    rtio_output(channel, 0)
 
 
 def main():
-    ttl = TTLOut(0)
     t0 = rtio_get_counter()
     for i in range(ITERATIONS):
-        ttl.pulse_mu(1000)
+        pulse_mu(0, int64(1000))
         delay_mu(1000)
     t1 = rtio_get_counter()
     print(t1 - t0)

@@ -35,7 +35,7 @@ fn device() -> Platform {
     let names = strobe_abi::RUNTIME_SYMBOLS
         .iter()
         .chain(strobe_abi::DEVICE_SYMBOLS)
-        .map(|(n, _)| *n);
+        .map(|s| s.name);
     let names = names.chain([strobe_abi::PENDING_EXCEPTION, strobe_abi::NOW]);
     let exports = names
         .enumerate()

@@ -6,8 +6,9 @@ and functions it calls. Kernel functions are copied with their original line num
 source map, so diagnostics and kernel tracebacks point at the experiment's own files.
 
 Host objects become kernel objects built at the start of the kernel: one kernel class per Python
-class (fields: the attributes kernels use; ``kernel_invariants`` are read-only there), device
-objects become the kernel-language drivers. Non-kernel functions and methods become RPC stubs.
+class (fields: the attributes kernels use; ``kernel_invariants`` are read-only there); device
+drivers are such objects too, their ``@kernel`` methods calling the system calls of
+``strobe.coredevice.rtio``. Non-kernel functions and methods become RPC stubs.
 When the kernel ends, normally or not, one async RPC carries every non-invariant field back
 (attribute writeback).
 """
@@ -149,12 +150,11 @@ class _KernelClass:
 
 
 class _Object:
-    def __init__(self, index, obj, kernel_class=None, device=None):
+    def __init__(self, index, obj, kernel_class):
         self.index = index
         self.obj = obj
         self.var = f"_o{index}"
         self.kernel_class = kernel_class
-        self.device = device  # (kernel class name, constructor argument expressions)
         self.field_values = {}  # name -> kernel expression
         self.field_refs = {}  # name -> indices of the objects that expression holds
 
@@ -234,14 +234,9 @@ class Embedder:
         if known is not None:
             return known
         index = len(self.object_order)
-        kernel_class_name = getattr(type(obj), "kernel_class", None)
-        if kernel_class_name is not None and hasattr(obj, "kernel_arguments"):
-            args = [self.literal(a, where) for a in obj.kernel_arguments()]
-            entry = _Object(index, obj, device=(kernel_class_name, args))
-        else:
-            entry = _Object(index, obj, kernel_class=self.kernel_class(type(obj)))
-            entry.kernel_class.objects.append(entry)
-            entry.kernel_class.invariants |= set(getattr(obj, "__dict__", {}).get("kernel_invariants", ()))
+        entry = _Object(index, obj, self.kernel_class(type(obj)))
+        entry.kernel_class.objects.append(entry)
+        entry.kernel_class.invariants |= set(getattr(obj, "__dict__", {}).get("kernel_invariants", ()))
         self.objects[id(obj)] = entry
         self.object_order.append(entry)
         return entry
@@ -252,7 +247,7 @@ class Embedder:
             return known
         name = cls.__name__
         n = 2
-        while name in self.class_names or name in ("Core", "TTLOut", "TTLInOut", "main"):
+        while name in self.class_names or name == "main":
             name = f"{cls.__name__}_{n}"
             n += 1
         self.class_names.add(name)
@@ -306,6 +301,8 @@ class Embedder:
 
         if getattr(strobe, name, _MISSING) is value or getattr(builtins, name, _MISSING) is value:
             return  # a kernel builtin (delay, us, int32, ...)
+        if getattr(value, "__strobe_syscall__", None) == name:
+            return  # a system call (rtio_output, ...): the compiler emits it
         if value is math:
             self.uses_math = True
             return
@@ -490,9 +487,6 @@ class Embedder:
             self.add_rpc_method(kc, name, function, where)
             return True
         targets = [self.embed_object(m.__self__, where) for m in methods]
-        if any(t.device is not None for t in targets):
-            raise EmbeddingError(f"{where}: attribute `{name}` holds a device driver's method; "
-                                 "store the device and call its method instead")
         target_class = targets[0].kernel_class
         if any(t.kernel_class is not target_class for t in targets):
             raise EmbeddingError(f"{where}: attribute `{name}` holds methods of objects of different classes")
@@ -534,16 +528,12 @@ class Embedder:
         writeback = []
         out.synthetic("def main():")
         for o in self.construction_order():
-            if o.device is not None:
-                name, args = o.device
-                out.synthetic(f"    {o.var} = {name}({', '.join(args)})")
-            else:
-                kc = o.kernel_class
-                object_fields, data_fields, _ = layouts[kc]
-                # A typed index: an untyped literal would hold back inference until literals default.
-                args = [f"int32({o.index})"] + [o.field_values[f] for f in object_fields]
-                out.synthetic(f"    {o.var} = {kc.name}({', '.join(args)})")
-                writeback += [(o, f) for f in data_fields if f not in kc.invariants]
+            kc = o.kernel_class
+            object_fields, data_fields, _ = layouts[kc]
+            # A typed index: an untyped literal would hold back inference until literals default.
+            args = [f"int32({o.index})"] + [o.field_values[f] for f in object_fields]
+            out.synthetic(f"    {o.var} = {kc.name}({', '.join(args)})")
+            writeback += [(o, f) for f in data_fields if f not in kc.invariants]
         out.synthetic("    try:")
         out.synthetic(f"        __strobe_result({entry_call})")
         out.synthetic("    finally:")
@@ -594,7 +584,7 @@ class Embedder:
             entry = self.objects.get(id(value))
             if entry is None:
                 return None
-            return entry.device[0] if entry.device is not None else entry.kernel_class.name
+            return entry.kernel_class.name
 
         kinds = {of(getattr(o.obj, field, None)) if not field.startswith("_strobe_bound_")
                  else of(getattr(o.obj, field[len("_strobe_bound_"):]).__self__) for o in kc.objects}
@@ -743,8 +733,6 @@ def compose(function, args, kwargs):
     receiver = args[0] if args and hasattr(type(args[0]), function.__name__) else None
     if receiver is not None:
         entry = embedder.embed_object(receiver, where)
-        if entry.device is not None:
-            raise EmbeddingError(f"{where}: kernels of device drivers run only from other kernels")
         embedder.add_method(entry.kernel_class, function.__name__, function)
         callee = f"{entry.var}.{function.__name__}"
         rest = args[1:]

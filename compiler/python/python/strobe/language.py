@@ -8,6 +8,8 @@ device (a standalone kernel program run by ``python3``) runs as plain Python.
 The timeline functions exist on the host only as names: they act inside kernels.
 """
 
+from __future__ import annotations  # the system calls' annotations are kernel type names
+
 import functools
 
 #: Marks set on decorated functions, read by the embedding (``strobe.embed``).
@@ -35,7 +37,10 @@ def _kernel(function, core_name):
     @functools.wraps(function)
     def run_on_core(*args, **kwargs):
         receiver = args[0] if args else None
-        core = getattr(receiver, core_name, None) if receiver is not None else None
+        if getattr(type(receiver), "__strobe_core_device__", False):
+            core = receiver  # a method of the core device itself
+        else:
+            core = getattr(receiver, core_name, None) if receiver is not None else None
         if core is not None and hasattr(core, "run"):
             return core.run(function, args, kwargs)
         return function(*args, **kwargs)
@@ -66,24 +71,41 @@ def rpc(arg=None, flags=frozenset()):
     return decorate
 
 
+def syscall(function):
+    """Declares a typed system call kernels make (the compiler knows it by name and emits it; the
+    annotations are its signature). On the host, calling it is an error."""
+    @functools.wraps(function)
+    def only_in_kernels(*args, **kwargs):
+        raise NotImplementedError(f"`{function.__name__}()` is a core-device system call: call it in a @kernel")
+
+    only_in_kernels.__strobe_syscall__ = function.__name__
+    return only_in_kernels
+
+
 def host_only(function):
     """A function kernels must not call (not even as an RPC)."""
     function.__strobe_host_only__ = True
     return function
 
 
-def _kernel_only(name):
-    def only_in_kernels(*args, **kwargs):
-        raise NotImplementedError(f"`{name}()` acts on the core device's timeline: call it in a @kernel")
-
-    only_in_kernels.__name__ = name
-    return only_in_kernels
+@syscall
+def now_mu() -> TInt64:
+    """The timeline cursor, in machine units."""
 
 
-now_mu = _kernel_only("now_mu")
-at_mu = _kernel_only("at_mu")
-delay_mu = _kernel_only("delay_mu")
-delay = _kernel_only("delay")
+@syscall
+def at_mu(t: TInt64) -> TNone:
+    """Moves the timeline cursor to `t`."""
+
+
+@syscall
+def delay_mu(duration: TInt64) -> TNone:
+    """Advances the timeline cursor by `duration` machine units."""
+
+
+@syscall
+def delay(duration: TFloat) -> TNone:
+    """Advances the timeline cursor by `duration` seconds (rounded to the nearest machine unit)."""
 
 
 class _TimelineBlock:

@@ -1,0 +1,6 @@
+# Generated from runtime-firmware/abi (strobe-abi) by its contract test: do not edit.
+# Rewrite with `STROBE_BLESS=1 cargo test --manifest-path runtime-firmware/Cargo.toml -p strobe-abi`.
+"""Facts of the core device's ABI that the Python drivers use."""
+
+#: The timeline starts (and core.reset() puts it) this many machine units ahead of the RTIO counter.
+TIMELINE_START_SLACK_MU = 125000

@@ -1,0 +1,69 @@
+"""The core device: where kernels run (:meth:`Core.run`), its clock, and the timeline operations of
+ARTIQ's ``core`` device, whose kernel side is the ``@kernel`` and ``@portable`` methods below."""
+
+from .. import TFloat, TInt64, int64, kernel, portable
+from ..abi import TIMELINE_START_SLACK_MU
+from ..language import at_mu, now_mu
+from .rtio import rtio_get_counter
+
+
+class Core:
+    """The core device. ``ref_period`` is the length of one machine unit in seconds (8 ns: the
+    simulated device's 125 MHz RTIO clock); ``device`` where it is (``tcp:HOST:PORT``,
+    ``serial:PATH``; None: the simulated one). The ``@kernel`` decorator hands kernel calls to
+    :meth:`run`."""
+
+    #: Marks the object kernels run on (``@kernel`` methods of this class run on the object itself).
+    __strobe_core_device__ = True
+    kernel_invariants = {"ref_period"}
+
+    def __init__(self, dmgr, ref_period=8e-9, device=None):
+        self.ref_period = float(ref_period)
+        self.device = device
+        self._runner = None
+
+    def run(self, function, args, kwargs):
+        """Compiles `function` for this call's arguments, runs it on the device and returns its result."""
+        from .. import runtime
+
+        if self._runner is None:
+            self._runner = runtime.KernelRunner(self)
+        return self._runner.run(function, args, kwargs)
+
+    def close(self):
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+
+    @kernel
+    def reset(self):
+        """Puts the timeline a fixed slack (1 ms) ahead of the RTIO counter."""
+        at_mu(rtio_get_counter() + int64(TIMELINE_START_SLACK_MU))
+
+    @kernel
+    def break_realtime(self):
+        """Moves the timeline ahead of the RTIO counter if it fell behind (never backwards)."""
+        t = rtio_get_counter() + int64(TIMELINE_START_SLACK_MU)
+        if now_mu() < t:
+            at_mu(t)
+
+    @kernel
+    def get_rtio_counter_mu(self):
+        return rtio_get_counter()
+
+    @kernel
+    def wait_until_mu(self, t: TInt64):
+        while rtio_get_counter() < t:
+            pass
+
+    @portable
+    def seconds_to_mu(self, seconds: TFloat):
+        """Seconds to machine units, rounded to the nearest (halves away from zero, as ``delay()``)."""
+        mu = seconds / self.ref_period
+        if mu >= 0.0:
+            return int64(mu + 0.5)
+        return -int64(0.5 - mu)
+
+    @portable
+    def mu_to_seconds(self, mu: TInt64):
+        return mu * self.ref_period

@@ -1,0 +1,15 @@
+# Generated from runtime-firmware/abi (strobe-abi) by its contract test: do not edit.
+# Rewrite with `STROBE_BLESS=1 cargo test --manifest-path runtime-firmware/Cargo.toml -p strobe-abi`.
+"""The RTIO core's CPU interface, as the firmware and the compiler use it."""
+
+# o_event: {value, channel} above the 64-bit timestamp.
+EVENT_CHANNEL_BITS = 8
+EVENT_VALUE_SHIFT = 8
+# o_status bit positions.
+OUTPUT_STATUS_BUSY = 0
+OUTPUT_STATUS_UNDERFLOW = 1
+OUTPUT_STATUS_SEQUENCE_ERROR = 2
+OUTPUT_STATUS_OVERFLOW = 3
+# i_status bit positions.
+INPUT_STATUS_READY = 0
+INPUT_STATUS_OVERFLOW = 1

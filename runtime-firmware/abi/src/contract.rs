@@ -1,0 +1,72 @@
+//! The Python files derived from this crate, so code outside Rust reads the contract instead of
+//! retyping it: `gateware-bindings/strobe_gateware/contract.py` (the RTIO event format and status bits
+//! the gateware implements) and `compiler/python/python/strobe/abi.py` (what the Python drivers need).
+//! A test compares the committed files with what these functions generate; `STROBE_BLESS=1` rewrites
+//! them.
+
+use crate::rtio::{self, input_status, output_status};
+use core::fmt::Write;
+
+/// Generated files: (path from the repository root, generator).
+pub const FILES: [(&str, fn(&mut dyn Write) -> core::fmt::Result); 2] = [
+    ("gateware-bindings/strobe_gateware/contract.py", gateware),
+    ("compiler/python/python/strobe/abi.py", python_package),
+];
+
+const HEADER: &str = "# Generated from runtime-firmware/abi (strobe-abi) by its contract test: do not edit.\n\
+# Rewrite with `STROBE_BLESS=1 cargo test --manifest-path runtime-firmware/Cargo.toml -p strobe-abi`.\n";
+
+/// Bit index of a single-bit mask.
+fn bit(mask: u32) -> u32 {
+    mask.trailing_zeros()
+}
+
+pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
+    out.write_str(HEADER)?;
+    out.write_str("\"\"\"The RTIO core's CPU interface, as the firmware and the compiler use it.\"\"\"\n\n")?;
+    writeln!(out, "# o_event: {{value, channel}} above the 64-bit timestamp.")?;
+    writeln!(out, "EVENT_CHANNEL_BITS = {}", rtio::CHANNEL_BITS)?;
+    writeln!(out, "EVENT_VALUE_SHIFT = {}", rtio::VALUE_SHIFT)?;
+    writeln!(out, "# o_status bit positions.")?;
+    writeln!(out, "OUTPUT_STATUS_BUSY = {}", bit(output_status::BUSY))?;
+    writeln!(out, "OUTPUT_STATUS_UNDERFLOW = {}", bit(output_status::UNDERFLOW))?;
+    writeln!(out, "OUTPUT_STATUS_SEQUENCE_ERROR = {}", bit(output_status::SEQUENCE_ERROR))?;
+    writeln!(out, "OUTPUT_STATUS_OVERFLOW = {}", bit(output_status::OVERFLOW))?;
+    writeln!(out, "# i_status bit positions.")?;
+    writeln!(out, "INPUT_STATUS_READY = {}", bit(input_status::READY))?;
+    writeln!(out, "INPUT_STATUS_OVERFLOW = {}", bit(input_status::OVERFLOW))
+}
+
+pub fn python_package(out: &mut dyn Write) -> core::fmt::Result {
+    out.write_str(HEADER)?;
+    out.write_str("\"\"\"Facts of the core device's ABI that the Python drivers use.\"\"\"\n\n")?;
+    writeln!(out, "#: The timeline starts (and core.reset() puts it) this many machine units ahead of the RTIO counter.")?;
+    writeln!(out, "TIMELINE_START_SLACK_MU = {}", rtio::TIMELINE_START_SLACK_MU)
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::String;
+
+    #[test]
+    fn committed_files_match_the_contract() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let bless = std::env::var_os("STROBE_BLESS").is_some();
+        for (path, generate) in super::FILES {
+            let mut expected = String::new();
+            generate(&mut expected).expect("formatting");
+            let file = root.join(path);
+            if bless {
+                std::fs::write(&file, &expected).expect("write the generated file");
+                continue;
+            }
+            let committed = std::fs::read_to_string(&file).unwrap_or_default();
+            assert!(
+                committed == expected,
+                "{path} differs from what strobe-abi generates: its consumers and the Rust side \
+                 disagree. Regenerate with STROBE_BLESS=1 (see the file's header).\n--- expected:\n{expected}"
+            );
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The RTIO core's CPU interface: how an output event is written (by the firmware, or inline by
+//! kernel code) and what the status registers' bits mean. The gateware reads the same facts from
+//! `strobe_gateware/contract.py`, generated from this module (see [`crate::contract`]).
+
+/// Bits of the channel number in an output event.
+pub const CHANNEL_BITS: u32 = 8;
+/// The channel field of an event's first word.
+pub const CHANNEL_MASK: u32 = (1 << CHANNEL_BITS) - 1;
+/// Position of the output value (one bit) in the event's first word, above the channel.
+pub const VALUE_SHIFT: u32 = CHANNEL_BITS;
+
+/// An output event as the three words of the `o_event` CSR, in address order: {value, channel}, the
+/// timestamp's high word, its low word. Writing the last word enqueues the event.
+pub const fn event_words(channel: u32, timestamp: i64, value: u32) -> [u32; 3] {
+    [
+        (value & 1) << VALUE_SHIFT | (channel & CHANNEL_MASK),
+        (timestamp >> 32) as u32,
+        timestamp as u32,
+    ]
+}
+
+/// Bits of `o_status`.
+pub mod output_status {
+    /// Some output FIFO still holds events.
+    pub const BUSY: u32 = 1 << 0;
+    /// An event was late (its timestamp not in the future when written): dropped. Sticky.
+    pub const UNDERFLOW: u32 = 1 << 1;
+    /// An event was earlier than its channel's previous one: dropped. Sticky.
+    pub const SEQUENCE_ERROR: u32 = 1 << 2;
+    /// The channel's FIFO was full: the event was not queued. Sticky.
+    pub const OVERFLOW: u32 = 1 << 3;
+    /// The bits that mean the last event was refused.
+    pub const ERRORS: u32 = UNDERFLOW | SEQUENCE_ERROR | OVERFLOW;
+}
+
+/// Bits of `i_status` (for the channel `chan_sel` selects).
+pub mod input_status {
+    /// A timestamp is waiting in `i_timestamp`.
+    pub const READY: u32 = 1 << 0;
+    /// An input FIFO was full when an edge arrived. Sticky.
+    pub const OVERFLOW: u32 = 1 << 1;
+}
+
+/// Where a kernel's timeline starts, and where `core.reset()` / `core.break_realtime()` put it:
+/// this many machine units ahead of the RTIO counter.
+pub const TIMELINE_START_SLACK_MU: i64 = 125_000;
