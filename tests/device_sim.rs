@@ -5,7 +5,6 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::sync::Mutex;
 use strobe_device::{Device, Edge, FaultReport, Outcome, SimBuild, SimDevice};
 
 use strobe_driver::{Compiler, Platform};

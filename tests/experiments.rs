@@ -26,7 +26,11 @@ fn pulses(edges: &[Edge], channel: u32) -> Vec<(u64, u64)> {
     let mine: Vec<&Edge> = edges.iter().filter(|e| e.channel == channel).collect();
     mine.chunks(2)
         .map(|p| {
-            assert_eq!((p[0].value, p.get(1).map(|e| e.value)), (1, Some(0)), "{p:?}");
+            assert_eq!(
+                (p[0].value, p.get(1).map(|e| e.value)),
+                (1, Some(0)),
+                "{p:?}"
+            );
             (p[0].timestamp, p[1].timestamp - p[0].timestamp)
         })
         .collect()
@@ -42,7 +46,11 @@ fn blink_pulses_the_led() {
     let r = example("blink.py", &["-p", "count=3"]);
     assert_eq!(r.stdout, "blinked 3 times\n");
     let p = pulses(&r.edges, 0);
-    assert_eq!(p.iter().map(|p| p.1).collect::<Vec<_>>(), [125; 3], "1 us pulses");
+    assert_eq!(
+        p.iter().map(|p| p.1).collect::<Vec<_>>(),
+        [125; 3],
+        "1 us pulses"
+    );
     assert_eq!(periods(&p), [250, 250], "2 us apart");
 }
 
@@ -55,13 +63,20 @@ fn a_lab_driver_is_an_ordinary_class() {
     let shutter = pulses(&r.edges, 2);
     let camera = pulses(&r.edges, 0);
     assert_eq!((shutter.len(), camera.len()), (1, 1), "{:?}", r.edges);
-    assert_eq!(camera[0].0 - shutter[0].0, 250, "the drive edge leads by the 2 us latency");
+    assert_eq!(
+        camera[0].0 - shutter[0].0,
+        250,
+        "the drive edge leads by the 2 us latency"
+    );
     assert_eq!(shutter[0].1, 500, "open for the 4 us exposure");
 }
 
 #[test]
 fn pulse_scan_runs_one_kernel_per_width() {
-    let r = example("pulse_scan.py", &["-p", "widths=[1e-6, 2e-6]", "-p", "pulses=3"]);
+    let r = example(
+        "pulse_scan.py",
+        &["-p", "widths=[1e-6, 2e-6]", "-p", "pulses=3"],
+    );
     assert_eq!(
         r.stdout,
         "width 1.0 us: 3 pulses of 125 mu\nwidth 2.0 us: 3 pulses of 250 mu\n"
@@ -81,7 +96,10 @@ fn loopback_count_counts_every_pulse() {
     assert_eq!(r.stdout, "sent 7 pulses, counted 7 rising edges\n");
     let p = pulses(&r.edges, 0);
     assert_eq!(p.len(), 7);
-    assert!(p.iter().all(|p| p.1 == 62 || p.1 == 63), "500 ns pulses: {p:?}");
+    assert!(
+        p.iter().all(|p| p.1 == 62 || p.1 == 63),
+        "500 ns pulses: {p:?}"
+    );
 }
 
 #[test]
@@ -102,7 +120,11 @@ fn writeback_list_fills_the_host_list() {
         "edges at [200, 400, 700, 1100] mu after the gate opened\nspacings [200, 300, 400]\n"
     );
     let p = pulses(&r.edges, 1);
-    assert_eq!(periods(&p), [200, 300, 400], "the trace agrees with the list");
+    assert_eq!(
+        periods(&p),
+        [200, 300, 400],
+        "the trace agrees with the list"
+    );
     assert!(p.iter().all(|p| p.1 == 100));
 }
 
@@ -180,7 +202,10 @@ fn strobe_compile_writes_the_run_kernel_without_a_device() {
         .current_dir(repo_root());
     let r = run(c);
     assert_eq!(r.status.code(), Some(1));
-    assert_eq!(text(&r.stderr), "error: PulseScan.run is not a @kernel: nothing to compile\n");
+    assert_eq!(
+        text(&r.stderr),
+        "error: PulseScan.run is not a @kernel: nothing to compile\n"
+    );
 }
 
 #[test]

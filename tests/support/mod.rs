@@ -134,8 +134,13 @@ pub struct SimRun {
 
 /// Runs `strobe run FILE ARGS... --trace TMP` on the simulated device.
 pub fn strobe_run_file(file: &Path, args: &[&str]) -> SimRun {
-    let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
-    let trace = std::env::temp_dir().join(format!("strobe-trace-{}-{name}.txt", std::process::id()));
+    let name = file
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let trace =
+        std::env::temp_dir().join(format!("strobe-trace-{}-{name}.txt", std::process::id()));
     let mut c = strobe();
     c.arg("run").arg(file).args(args).arg("--trace").arg(&trace);
     let out = run(c);

@@ -21,7 +21,16 @@ pub enum Benchmark {
 /// `cargo run --release --quiet -p <package> --bin <bin> -- <args>`.
 fn run_bin(package: &str, bin: &str, args: &[&str]) -> Result<()> {
     run(cargo()
-        .args(["run", "--release", "--quiet", "-p", package, "--bin", bin, "--"])
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            package,
+            "--bin",
+            bin,
+            "--",
+        ])
         .args(args))
 }
 
@@ -37,8 +46,11 @@ pub fn bench(what: Benchmark) -> Result<()> {
         // cold one.
         Benchmark::Rpc => {
             install::install()?;
-            run(Command::new(venv.join("bin/strobe"))
-                .args(["--no-cache", "run", "xtask/bench/rpc.py"]))
+            run(Command::new(venv.join("bin/strobe")).args([
+                "--no-cache",
+                "run",
+                "xtask/bench/rpc.py",
+            ]))
         }
     }
 }

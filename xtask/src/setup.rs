@@ -24,11 +24,7 @@ const PACKAGES: &[&str] = &[
 
 /// The development venv's tools: maturin builds the wheel, pytest and numpy are for the tests. The SoC generator's packages (LiteX, ...) come with the wheel's `sim` extra (listed once, in
 /// pyproject.toml).
-const BUILD_PACKAGES: &[&str] = &[
-    "maturin==1.16.0",
-    "pytest==8.3.5",
-    "numpy==2.2.6",
-];
+const BUILD_PACKAGES: &[&str] = &["maturin==1.16.0", "pytest==8.3.5", "numpy==2.2.6"];
 
 /// Where the development virtual environment lives (the system Python stays untouched): `cargo xtask
 /// install` puts the wheel there, with LiteX, so `target/strobe-venv/bin/strobe` is the command.

@@ -148,7 +148,11 @@ impl Connection {
                         .sum::<usize>()
                         < image.len() / 2 =>
             {
-                Delivery::Patched(self.device.patch(&old, &image).context("patching the kernel")?)
+                Delivery::Patched(
+                    self.device
+                        .patch(&old, &image)
+                        .context("patching the kernel")?,
+                )
             }
             _ => {
                 self.device.upload(&image).context("uploading the kernel")?;

@@ -500,12 +500,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Some(m) => m,
             None => self.const_str("")?.into(),
         };
-        self.builder
-            .build_store(
-                self.builder
-                    .build_struct_gep(ty, obj, EXCEPTION.index("message"), "")?,
-                message,
-            )?;
+        self.builder.build_store(
+            self.builder
+                .build_struct_gep(ty, obj, EXCEPTION.index("message"), "")?,
+            message,
+        )?;
         Ok(obj)
     }
 

@@ -9,10 +9,14 @@
 
 mod emit;
 mod expr;
+mod lists;
+mod numbers;
 mod print;
 mod rpc;
 mod stmt;
+mod strings;
 mod target;
+mod timeline;
 mod types;
 
 pub use target::{OptLevel, Target};

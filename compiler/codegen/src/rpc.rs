@@ -74,7 +74,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let tags_str = self.const_str(&tags)?;
         let call: [BasicMetadataValueEnum; 7] = [
             i32t.const_int(service as u64, false).into(),
-            i32t.const_int(if is_async { ASYNC } else { 0 }, false).into(),
+            i32t.const_int(if is_async { ASYNC } else { 0 }, false)
+                .into(),
             tags_str.get_field_at_index(0).expect("str pointer").into(),
             i32t.const_int(tags.len() as u64, false).into(),
             i32t.const_int(args.len() as u64, false).into(),

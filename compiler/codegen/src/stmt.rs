@@ -392,14 +392,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         // Dispatch: the first handler whose classes match takes the exception.
         self.builder.position_at_end(dispatch);
         let exc = self.load_pending()?;
-        let id_ptr = self
-            .builder
-            .build_struct_gep(
-                self.exception_type(),
-                exc,
-                strobe_abi::layout::EXCEPTION.index("type_id"),
-                "type_id",
-            )?;
+        let id_ptr = self.builder.build_struct_gep(
+            self.exception_type(),
+            exc,
+            strobe_abi::layout::EXCEPTION.index("type_id"),
+            "type_id",
+        )?;
         let type_id = self
             .builder
             .build_load(self.ctx.i32_type(), id_ptr, "type_id")?

@@ -3,13 +3,12 @@
 use crate::transport::Transport;
 use std::io;
 use std::time::Duration;
+use strobe_abi::ExceptionId;
 use strobe_protocol::crc::crc32;
 use strobe_protocol::frame::{FrameDecoder, Step};
 use strobe_protocol::message::DeviceInfo;
-use strobe_abi::ExceptionId;
 use strobe_protocol::{
-    ErrorCode, ExceptionReport, FaultReport, Message, FRAME_OVERHEAD, MAX_PAYLOAD,
-    PROTOCOL_VERSION,
+    ErrorCode, ExceptionReport, FaultReport, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION,
 };
 
 const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
@@ -85,7 +84,10 @@ pub struct RpcCall {
 /// The host's answer to a synchronous RPC.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RpcAnswer {
-    Return { tags: Vec<u8>, value: Vec<u8> },
+    Return {
+        tags: Vec<u8>,
+        value: Vec<u8>,
+    },
     /// Raised in the kernel as class `type_id` (a builtin id or one of the kernel's own classes).
     Exception {
         type_id: u32,

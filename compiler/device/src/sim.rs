@@ -236,7 +236,10 @@ impl SimDevice {
                 std::fs::copy(&src, run_dir.join(f))?;
             }
         }
-        std::fs::write(run_dir.join("sim_rom.init"), build.device.firmware.rom_init())?;
+        std::fs::write(
+            run_dir.join("sim_rom.init"),
+            build.device.firmware.rom_init(),
+        )?;
         let config = std::fs::read_to_string(build.gateware.join("sim_config.js"))?;
         let config = match config.find("\"port\":") {
             Some(i) => {

@@ -238,7 +238,10 @@ fn a_host_stops_a_kernel_left_waiting_for_an_rpc_answer() {
             let reply = match Message::decode(&frame).expect("message") {
                 Message::Hello { .. } if !stopped => {
                     seen.push("Hello");
-                    Message::Error { code: ErrorCode::Busy, of_seq: frame.seq }
+                    Message::Error {
+                        code: ErrorCode::Busy,
+                        of_seq: frame.seq,
+                    }
                 }
                 Message::Stop => {
                     seen.push("Stop");
@@ -264,5 +267,8 @@ fn a_host_stops_a_kernel_left_waiting_for_an_rpc_answer() {
     ))
     .expect("handshake after stopping the waiting kernel");
     assert_eq!(device_end.info().map(|i| i.kernel_base), Some(BASE));
-    assert_eq!(device.join().expect("device thread"), ["Hello", "Stop", "Hello"]);
+    assert_eq!(
+        device.join().expect("device thread"),
+        ["Hello", "Stop", "Hello"]
+    );
 }

@@ -163,7 +163,7 @@ impl Compiler {
     /// Front end only: parse and type-check, returning diagnostics (used by tests and fuzzing).
     pub fn check(file: &SourceFile) -> Result<(), Vec<Diagnostic>> {
         let module = strobe_syntax::parse(file)?;
-        let typed = strobe_types::check_program(&module)?;
+        let typed = strobe_types::check_program(&module, strobe_types::CheckOptions::default())?;
         strobe_ir::lower_program(&typed, file, strobe_ir::LowerOptions::default()).map(|_| ())
     }
 
@@ -171,7 +171,8 @@ impl Compiler {
     pub fn llvm_ir(&self, file: &SourceFile) -> Result<String, CompileError> {
         let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
         let module = strobe_syntax::parse(file).map_err(source_error)?;
-        let typed = strobe_types::check_program(&module).map_err(source_error)?;
+        let typed =
+            strobe_types::check_program(&module, self.check_options()).map_err(source_error)?;
         let program =
             strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
         let mut out = String::new();
@@ -179,6 +180,13 @@ impl Compiler {
             out.push_str(&strobe_codegen::unit_llvm_ir(&program, unit, self.target)?);
         }
         Ok(out)
+    }
+
+    /// What the type checker's rules need to know of the target.
+    fn check_options(&self) -> strobe_types::CheckOptions {
+        strobe_types::CheckOptions {
+            device: matches!(self.platform, Platform::Device { .. }),
+        }
     }
 
     /// Lets programs declare host functions (`@rpc(service=N)`): for programs composed by the
@@ -203,7 +211,8 @@ impl Compiler {
         let module = self.parse(file).map_err(source_error)?;
         t.parse = start.elapsed();
         let start = Instant::now();
-        let typed = strobe_types::check_program(&module).map_err(source_error)?;
+        let typed =
+            strobe_types::check_program(&module, self.check_options()).map_err(source_error)?;
         t.infer = start.elapsed();
         let start = Instant::now();
         let program =

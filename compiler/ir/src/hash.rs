@@ -114,14 +114,7 @@ pub fn assign_hashes(program: &mut Program) {
     let bodies: Vec<[u8; 32]> = program
         .functions
         .iter()
-        .map(|f| {
-            body_hash(
-                f,
-                &program.classes,
-                program.rtio_registers,
-                &program.map,
-            )
-        })
+        .map(|f| body_hash(f, &program.classes, program.rtio_registers, &program.map))
         .collect();
     let mut identity: Vec<Option<IdentityHash>> = vec![None; program.functions.len()];
     // Components come callees-first.

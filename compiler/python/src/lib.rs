@@ -125,7 +125,13 @@ impl Experiments for Runner<'_> {
 fn syscalls() -> Vec<(String, Vec<String>, String)> {
     let name = |t: &strobe_types::Ty| t.display(&|_| String::new()).to_string();
     strobe_types::Builtin::syscalls()
-        .map(|(n, params, result)| (n.to_string(), params.iter().map(name).collect(), name(&result)))
+        .map(|(n, params, result)| {
+            (
+                n.to_string(),
+                params.iter().map(name).collect(),
+                name(&result),
+            )
+        })
         .collect()
 }
 
@@ -135,7 +141,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compile_program, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(syscalls, m)?)?;
-    m.add("KernelCompileError", m.py().get_type::<KernelCompileError>())?;
+    m.add(
+        "KernelCompileError",
+        m.py().get_type::<KernelCompileError>(),
+    )?;
     m.add("GATEWARE_HASH", strobe_device::gateware_hash())?;
     Ok(())
 }

@@ -4,11 +4,11 @@
 #![allow(unsafe_code)] // pyo3's generated glue
 
 use crate::values::{decode_values, encode_value};
-use strobe_cli::connection::{describe_fault, device_build, Connection, Delivery};
 use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use std::time::Instant;
+use strobe_cli::connection::{describe_fault, device_build, Connection, Delivery};
 use strobe_device::{Outcome, RpcAnswer, RpcCall};
 use strobe_driver::{CompileError, CompileOutput, Compiler};
 use strobe_protocol::rpc::ValueWriter;
@@ -69,8 +69,8 @@ impl Session {
     #[pyo3(signature = (device=None, no_cache=false))]
     fn new(py: Python<'_>, device: Option<&str>, no_cache: bool) -> PyResult<Self> {
         let build = device_build().map_err(runtime_error)?;
-        let link = Connection::open(device, python_executable(py).as_deref())
-            .map_err(runtime_error)?;
+        let link =
+            Connection::open(device, python_executable(py).as_deref()).map_err(runtime_error)?;
         let mut compiler = link.compiler(&build, no_cache);
         compiler.allow_host_calls(true);
         Ok(Session {
@@ -248,6 +248,12 @@ fn serve(py: Python<'_>, on_rpc: &Bound<'_, PyAny>, call: &RpcCall) -> PyResult<
 
 /// The interpreter this module runs in (`sys.executable`): LiteX builds the simulator there.
 pub fn python_executable(py: Python<'_>) -> Option<std::path::PathBuf> {
-    let executable: String = py.import("sys").ok()?.getattr("executable").ok()?.extract().ok()?;
+    let executable: String = py
+        .import("sys")
+        .ok()?
+        .getattr("executable")
+        .ok()?
+        .extract()
+        .ok()?;
     (!executable.is_empty()).then(|| executable.into())
 }

@@ -1,7 +1,7 @@
 //! Python values <-> kernel values on the wire (RPC arguments and results), by type tags.
 
-use pyo3::prelude::*;
 use crate::session::runtime_error;
+use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use strobe_protocol::rpc::{self, tag, Token, ValueWriter};
 
@@ -24,7 +24,11 @@ pub fn type_name(tags: &[u8]) -> String {
 }
 
 /// Writes `value` as the kernel type `tags`, or explains why it is not one.
-pub fn encode_value(value: &Bound<'_, PyAny>, tags: &[u8], w: &mut ValueWriter) -> Result<(), String> {
+pub fn encode_value(
+    value: &Bound<'_, PyAny>,
+    tags: &[u8],
+    w: &mut ValueWriter,
+) -> Result<(), String> {
     let expected = type_name(tags);
     let mismatch = || {
         let shown = value
@@ -42,10 +46,13 @@ pub fn encode_value(value: &Bound<'_, PyAny>, tags: &[u8], w: &mut ValueWriter) 
     match tags[0] {
         tag::NONE => Ok(()),
         tag::BOOL => {
-            if !value.is_instance_of::<PyBool>() && !value.get_type().name().is_ok_and(|n| n == "bool_") {
+            if !value.is_instance_of::<PyBool>()
+                && !value.get_type().name().is_ok_and(|n| n == "bool_")
+            {
                 return Err(mismatch());
             }
-            w.bool(value.is_truthy().map_err(|_| mismatch())?).map_err(full)
+            w.bool(value.is_truthy().map_err(|_| mismatch())?)
+                .map_err(full)
         }
         tag::INT32 | tag::INT64 => {
             if value.is_instance_of::<PyBool>() || value.is_instance_of::<PyFloat>() {
@@ -53,7 +60,8 @@ pub fn encode_value(value: &Bound<'_, PyAny>, tags: &[u8], w: &mut ValueWriter) 
             }
             let v: i64 = value.extract().map_err(|_| mismatch())?;
             if tags[0] == tag::INT32 {
-                let v = i32::try_from(v).map_err(|_| format!("{v} does not fit the kernel's int32"))?;
+                let v =
+                    i32::try_from(v).map_err(|_| format!("{v} does not fit the kernel's int32"))?;
                 w.int32(v).map_err(full)
             } else {
                 w.int64(v).map_err(full)
@@ -63,13 +71,15 @@ pub fn encode_value(value: &Bound<'_, PyAny>, tags: &[u8], w: &mut ValueWriter) 
             if value.is_instance_of::<PyBool>() {
                 return Err(mismatch());
             }
-            w.float(value.extract::<f64>().map_err(|_| mismatch())?).map_err(full)
+            w.float(value.extract::<f64>().map_err(|_| mismatch())?)
+                .map_err(full)
         }
         tag::STR => {
             if !value.is_instance_of::<PyString>() {
                 return Err(mismatch());
             }
-            w.str(&value.extract::<String>().map_err(|_| mismatch())?).map_err(full)
+            w.str(&value.extract::<String>().map_err(|_| mismatch())?)
+                .map_err(full)
         }
         tag::LIST => {
             if value.is_instance_of::<PyString>() || value.is_instance_of::<PyDict>() {
@@ -104,7 +114,11 @@ pub fn encode_value(value: &Bound<'_, PyAny>, tags: &[u8], w: &mut ValueWriter) 
 }
 
 /// Python values for a list of kernel values (the RPC's arguments) as a tuple.
-pub fn decode_values<'py>(py: Python<'py>, tags: &[u8], data: &[u8]) -> PyResult<Bound<'py, PyTuple>> {
+pub fn decode_values<'py>(
+    py: Python<'py>,
+    tags: &[u8],
+    data: &[u8],
+) -> PyResult<Bound<'py, PyTuple>> {
     enum Open<'py> {
         List(Vec<Bound<'py, PyAny>>),
         Tuple(Vec<Bound<'py, PyAny>>),
@@ -112,12 +126,13 @@ pub fn decode_values<'py>(py: Python<'py>, tags: &[u8], data: &[u8]) -> PyResult
     let mut top: Vec<Bound<'py, PyAny>> = Vec::new();
     let mut stack: Vec<Open<'py>> = Vec::new();
     let mut error: Option<PyErr> = None;
-    let push = |stack: &mut Vec<Open<'py>>, top: &mut Vec<Bound<'py, PyAny>>, v: Bound<'py, PyAny>| {
-        match stack.last_mut() {
-            Some(Open::List(items)) | Some(Open::Tuple(items)) => items.push(v),
-            None => top.push(v),
-        }
-    };
+    let push =
+        |stack: &mut Vec<Open<'py>>, top: &mut Vec<Bound<'py, PyAny>>, v: Bound<'py, PyAny>| {
+            match stack.last_mut() {
+                Some(Open::List(items)) | Some(Open::Tuple(items)) => items.push(v),
+                None => top.push(v),
+            }
+        };
     rpc::walk(tags, data, &mut |token| {
         let value: PyResult<Option<Bound<'py, PyAny>>> = (|| {
             Ok(match token {
@@ -156,4 +171,3 @@ pub fn decode_values<'py>(py: Python<'py>, tags: &[u8], data: &[u8]) -> PyResult
     }
     PyTuple::new(py, top)
 }
-

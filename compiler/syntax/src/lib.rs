@@ -27,6 +27,9 @@ pub fn parse(file: &SourceFile) -> Result<ast::Module, Vec<Diagnostic>> {
 }
 
 /// Parses `file` into a kernel module with `options`.
-pub fn parse_with(file: &SourceFile, options: ParseOptions) -> Result<ast::Module, Vec<Diagnostic>> {
+pub fn parse_with(
+    file: &SourceFile,
+    options: ParseOptions,
+) -> Result<ast::Module, Vec<Diagnostic>> {
     lower::parse_module(file, options)
 }

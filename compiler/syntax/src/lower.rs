@@ -252,11 +252,15 @@ impl Lowerer {
                             py::Expr::StringLiteral(s) if s.value.to_str() == "async" => {
                                 is_async = true
                             }
-                            other => return self.error(other.range(), "the only RPC flag is \"async\""),
+                            other => {
+                                return self.error(other.range(), "the only RPC flag is \"async\"")
+                            }
                         }
                     }
                 }
-                _ => return self.error(k.range, "`@rpc` takes `service=N` and `flags={\"async\"}`"),
+                _ => {
+                    return self.error(k.range, "`@rpc` takes `service=N` and `flags={\"async\"}`")
+                }
             }
         }
         match decl {
@@ -285,7 +289,9 @@ impl Lowerer {
                     name: s.value.to_str().to_string(),
                     span: span(s.range),
                 }),
-                other => return self.error(other.range(), "an attribute name (a string) was expected"),
+                other => {
+                    return self.error(other.range(), "an attribute name (a string) was expected")
+                }
             }
         }
         Ok(names)
@@ -824,10 +830,19 @@ mod tests {
         let host = crate::ParseOptions { host_calls: true };
         let m = parse_module(&SourceFile::new("t.py", src), host).unwrap();
         let f = &m.functions[0];
-        assert_eq!(f.rpc, Some(ast::RpcDecl { service: 3, is_async: true }));
+        assert_eq!(
+            f.rpc,
+            Some(ast::RpcDecl {
+                service: 3,
+                is_async: true
+            })
+        );
         assert!(f.body.is_empty());
         assert_eq!(
-            errors_with("@rpc(flags={\"sync\"}, service=1)\ndef f():\n    pass\n", host),
+            errors_with(
+                "@rpc(flags={\"sync\"}, service=1)\ndef f():\n    pass\n",
+                host
+            ),
             vec!["the only RPC flag is \"async\""]
         );
         assert_eq!(

@@ -54,9 +54,13 @@ impl SourceMap {
 
     /// The file and line that composed line `line` came from, if a run covers it.
     pub fn origin(&self, line: u32) -> Option<(&str, u32)> {
-        let i = self.runs.partition_point(|r| r.first_line <= line).checked_sub(1)?;
+        let i = self
+            .runs
+            .partition_point(|r| r.first_line <= line)
+            .checked_sub(1)?;
         let run = &self.runs[i];
-        (line < run.first_line + run.len).then(|| (run.file.as_str(), run.origin_line + line - run.first_line))
+        (line < run.first_line + run.len)
+            .then(|| (run.file.as_str(), run.origin_line + line - run.first_line))
     }
 
     pub fn runs(&self) -> &[SourceRun] {

@@ -43,7 +43,22 @@ pub(crate) struct Ctx {
 }
 
 /// Type-checks `module` from its `main()` function.
-pub fn check_program(module: &ast::Module) -> Result<TypedProgram<'_>, Vec<Diagnostic>> {
+/// Infers the types of `module`'s kernels (from `main()`), then checks the language's rules on them
+/// (`crate::rules`) for the target `options` describes.
+pub fn check_program(
+    module: &ast::Module,
+    options: crate::CheckOptions,
+) -> Result<TypedProgram<'_>, Vec<Diagnostic>> {
+    let program = infer_program(module)?;
+    let violations = crate::rules::check_rules(&program, options);
+    if violations.is_empty() {
+        Ok(program)
+    } else {
+        Err(violations)
+    }
+}
+
+fn infer_program(module: &ast::Module) -> Result<TypedProgram<'_>, Vec<Diagnostic>> {
     let mut checker = Checker::new(module);
     checker.register();
     let main = match checker.function_by_name.get("main") {

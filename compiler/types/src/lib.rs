@@ -13,6 +13,7 @@ mod expr;
 mod imports;
 mod infer;
 mod program;
+mod rules;
 mod scope;
 mod solve;
 mod stmt;
@@ -25,6 +26,7 @@ pub use infer::{check_program, ArgSource};
 pub use program::{
     ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram,
 };
+pub use rules::{sendable, CheckOptions};
 pub use ty::{Callable, ClassId, DefId, InstanceId, TVar, Ty};
 
 #[cfg(test)]

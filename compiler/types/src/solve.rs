@@ -449,14 +449,28 @@ impl Checker<'_> {
                     let def = self.defs[self.instances[site.0 .0 as usize].def.0 as usize];
                     def.kind == DefKind::Method(c) && def.def.name.name == "__init__"
                 };
-                if !in_init && self.classes[c.0 as usize].invariants.iter().any(|n| n == attr) {
+                if !in_init
+                    && self.classes[c.0 as usize]
+                        .invariants
+                        .iter()
+                        .any(|n| n == attr)
+                {
                     let name = self.class_name(c);
                     self.error(span, format!("attribute `{attr}` of `{name}` is in its `kernel_invariants`: kernels may read it but not change it"));
                     return Step::Solved;
                 }
-                if self.classes[c.0 as usize].constants.iter().any(|(n, _)| n == attr) {
+                if self.classes[c.0 as usize]
+                    .constants
+                    .iter()
+                    .any(|(n, _)| n == attr)
+                {
                     let name = self.class_name(c);
-                    self.error(span, format!("`{attr}` is a constant of class `{name}`: kernels cannot change it"));
+                    self.error(
+                        span,
+                        format!(
+                            "`{attr}` is a constant of class `{name}`: kernels cannot change it"
+                        ),
+                    );
                     return Step::Solved;
                 }
                 match self.classes[c.0 as usize].field_index(attr) {

@@ -6,7 +6,7 @@ use strobe_syntax::{parse, SourceFile};
 fn check(src: &str, f: impl FnOnce(&TypedProgram<'_>)) {
     let file = SourceFile::new("t.py", src);
     let module = parse(&file).expect("parses");
-    let program = check_program(&module)
+    let program = check_program(&module, crate::CheckOptions { device: true })
         .unwrap_or_else(|d| panic!("{}", strobe_syntax::render_diagnostics(&file, &d)));
     f(&program);
 }
@@ -14,7 +14,7 @@ fn check(src: &str, f: impl FnOnce(&TypedProgram<'_>)) {
 fn errors(src: &str) -> Vec<String> {
     let file = SourceFile::new("t.py", src);
     let module = parse(&file).expect("parses");
-    match check_program(&module) {
+    match check_program(&module, crate::CheckOptions { device: true }) {
         Ok(_) => vec![],
         Err(d) => d.iter().map(|d| d.message.clone()).collect(),
     }

@@ -23,25 +23,50 @@ fn bit(mask: u32) -> u32 {
 
 pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     out.write_str(HEADER)?;
-    out.write_str("\"\"\"The RTIO core's CPU interface, as the firmware and the compiler use it.\"\"\"\n\n")?;
-    writeln!(out, "# o_event: {{value, channel}} above the 64-bit timestamp.")?;
+    out.write_str(
+        "\"\"\"The RTIO core's CPU interface, as the firmware and the compiler use it.\"\"\"\n\n",
+    )?;
+    writeln!(
+        out,
+        "# o_event: {{value, channel}} above the 64-bit timestamp."
+    )?;
     writeln!(out, "EVENT_CHANNEL_BITS = {}", rtio::CHANNEL_BITS)?;
     writeln!(out, "EVENT_VALUE_SHIFT = {}", rtio::VALUE_SHIFT)?;
     writeln!(out, "# o_status bit positions.")?;
     writeln!(out, "OUTPUT_STATUS_BUSY = {}", bit(output_status::BUSY))?;
-    writeln!(out, "OUTPUT_STATUS_UNDERFLOW = {}", bit(output_status::UNDERFLOW))?;
-    writeln!(out, "OUTPUT_STATUS_SEQUENCE_ERROR = {}", bit(output_status::SEQUENCE_ERROR))?;
-    writeln!(out, "OUTPUT_STATUS_OVERFLOW = {}", bit(output_status::OVERFLOW))?;
+    writeln!(
+        out,
+        "OUTPUT_STATUS_UNDERFLOW = {}",
+        bit(output_status::UNDERFLOW)
+    )?;
+    writeln!(
+        out,
+        "OUTPUT_STATUS_SEQUENCE_ERROR = {}",
+        bit(output_status::SEQUENCE_ERROR)
+    )?;
+    writeln!(
+        out,
+        "OUTPUT_STATUS_OVERFLOW = {}",
+        bit(output_status::OVERFLOW)
+    )?;
     writeln!(out, "# i_status bit positions.")?;
     writeln!(out, "INPUT_STATUS_READY = {}", bit(input_status::READY))?;
-    writeln!(out, "INPUT_STATUS_OVERFLOW = {}", bit(input_status::OVERFLOW))
+    writeln!(
+        out,
+        "INPUT_STATUS_OVERFLOW = {}",
+        bit(input_status::OVERFLOW)
+    )
 }
 
 pub fn python_package(out: &mut dyn Write) -> core::fmt::Result {
     out.write_str(HEADER)?;
     out.write_str("\"\"\"Facts of the core device's ABI that the Python drivers use.\"\"\"\n\n")?;
     writeln!(out, "#: The timeline starts (and core.reset() puts it) this many machine units ahead of the RTIO counter.")?;
-    writeln!(out, "TIMELINE_START_SLACK_MU = {}", rtio::TIMELINE_START_SLACK_MU)
+    writeln!(
+        out,
+        "TIMELINE_START_SLACK_MU = {}",
+        rtio::TIMELINE_START_SLACK_MU
+    )
 }
 
 #[cfg(test)]

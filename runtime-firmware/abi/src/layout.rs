@@ -187,7 +187,14 @@ macro_rules! check_layout {
 check_layout!(STR, crate::Str, ptr, len);
 check_layout!(LIST_HEADER, crate::ListHeader, len, cap, data);
 check_layout!(EXCEPTION, crate::Exception, type_id, name, message);
-check_layout!(SOURCE_LOCATION, crate::SourceLocation, file, line, function, text);
+check_layout!(
+    SOURCE_LOCATION,
+    crate::SourceLocation,
+    file,
+    line,
+    function,
+    text
+);
 
 #[cfg(test)]
 mod tests {

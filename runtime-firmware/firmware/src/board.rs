@@ -111,9 +111,10 @@ impl Board for CoreDevice {
         exceptions::__strobe_exception_clear();
         // SAFETY: erase the link's lifetime for the duration of this call only.
         unsafe {
-            HOST = Some(core::mem::transmute::<&mut dyn KernelHost, *mut dyn KernelHost>(
-                host,
-            ))
+            HOST = Some(core::mem::transmute::<
+                &mut dyn KernelHost,
+                *mut dyn KernelHost,
+            >(host))
         };
         let start = crate::rtio::__strobe_rtio_counter();
         // SAFETY: single-threaded; kernels are not running yet.

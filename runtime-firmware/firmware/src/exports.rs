@@ -23,6 +23,8 @@ pub fn keep() {
     strobe_abi::runtime_symbols!(keep_all);
     strobe_abi::device_symbols!(keep_all);
     // SAFETY: taking addresses only.
-    black_box(core::ptr::addr_of!(strobe_kernel_rt::exceptions::__strobe_pending_exception) as usize);
+    black_box(
+        core::ptr::addr_of!(strobe_kernel_rt::exceptions::__strobe_pending_exception) as usize,
+    );
     black_box(core::ptr::addr_of!(crate::rtio::__strobe_now) as usize);
 }

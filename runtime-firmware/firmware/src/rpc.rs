@@ -33,11 +33,19 @@ pub extern "C" fn __strobe_rpc(
     // The kernel's output so far goes first, so host and kernel output stay in order.
     strobe_kernel_rt::output::flush_stdout();
     let Some(host) = board::host() else {
-        return raise_builtin(ExceptionId::RuntimeError, "RuntimeError", "RPC outside a kernel run");
+        return raise_builtin(
+            ExceptionId::RuntimeError,
+            "RuntimeError",
+            "RPC outside a kernel run",
+        );
     };
     let mark = arena::mark();
     let Some(buffer) = arena::allocate(ARGS_ROOM, 8) else {
-        return raise_builtin(ExceptionId::MemoryError, "MemoryError", "no room to encode RPC arguments");
+        return raise_builtin(
+            ExceptionId::MemoryError,
+            "MemoryError",
+            "no room to encode RPC arguments",
+        );
     };
     // SAFETY: just allocated, `ARGS_ROOM` bytes.
     let buffer = unsafe { core::slice::from_raw_parts_mut(buffer, ARGS_ROOM) };
@@ -47,7 +55,11 @@ pub extern "C" fn __strobe_rpc(
     for i in 0..argc as usize {
         let Some(Ok(n)) = tags.get(at..).map(type_len) else {
             arena::release(mark);
-            return raise_builtin(ExceptionId::RuntimeError, "RuntimeError", "malformed RPC signature");
+            return raise_builtin(
+                ExceptionId::RuntimeError,
+                "RuntimeError",
+                "malformed RPC signature",
+            );
         };
         // SAFETY: the compiler passes `argc` pointers to values of the signature's types.
         let encoded = unsafe { values::encode(&tags[at..at + n], *args.add(i), &mut w) };
@@ -82,9 +94,11 @@ pub extern "C" fn __strobe_rpc(
     }
     if let Err(e) = outcome {
         match e {
-            values::ValueError::OutOfMemory => {
-                raise_builtin(ExceptionId::MemoryError, "MemoryError", "RPC result does not fit the arena")
-            }
+            values::ValueError::OutOfMemory => raise_builtin(
+                ExceptionId::MemoryError,
+                "MemoryError",
+                "RPC result does not fit the arena",
+            ),
             values::ValueError::Wire(_) => {
                 raise_builtin(ExceptionId::TypeError, "TypeError", "malformed RPC result")
             }
@@ -93,7 +107,12 @@ pub extern "C" fn __strobe_rpc(
 }
 
 /// Turns the host's answer into the kernel's result or a pending exception.
-fn answer(reply: RpcReply<'_>, ret_tags: &[u8], ret: *mut u8, outcome: &mut Result<(), values::ValueError>) {
+fn answer(
+    reply: RpcReply<'_>,
+    ret_tags: &[u8],
+    ret: *mut u8,
+    outcome: &mut Result<(), values::ValueError>,
+) {
     match reply {
         RpcReply::Return { tags, value } if tags == ret_tags => {
             let mut r = Reader::new(value);

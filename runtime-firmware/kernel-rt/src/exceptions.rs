@@ -84,7 +84,10 @@ fn arena_bytes(bytes: &[u8]) -> Str {
 /// Raises an exception that arrived from elsewhere (an RPC's host exception): class id, name and
 /// message are copied into the arena.
 pub fn raise_named(type_id: u32, name: &str, message: &str) {
-    let (name, message) = (arena_bytes(name.as_bytes()), arena_bytes(message.as_bytes()));
+    let (name, message) = (
+        arena_bytes(name.as_bytes()),
+        arena_bytes(message.as_bytes()),
+    );
     set_pending(new_exception(type_id, name, message));
 }
 

@@ -27,23 +27,25 @@ impl From<strobe_protocol::Error> for ValueError {
 
 /// Size and alignment in kernel memory of the (well-formed) type at `tags[0..]`.
 pub fn layout(tags: &[u8]) -> Result<(usize, usize), ValueError> {
-    Ok(match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
-        tag::NONE | tag::BOOL => (1, 1),
-        tag::INT32 | tag::LIST => (4, 4),
-        tag::INT64 | tag::FLOAT => (8, 8),
-        tag::STR => (8, 4),
-        tag::TUPLE => {
-            let (mut size, mut align) = (0usize, 1usize);
-            for_each_item(tags, &mut |item| {
-                let (s, a) = layout(item)?;
-                size = align_up(size, a) + s;
-                align = align.max(a);
-                Ok(())
-            })?;
-            (align_up(size, align), align)
-        }
-        _ => return Err(strobe_protocol::Error::BadField.into()),
-    })
+    Ok(
+        match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
+            tag::NONE | tag::BOOL => (1, 1),
+            tag::INT32 | tag::LIST => (4, 4),
+            tag::INT64 | tag::FLOAT => (8, 8),
+            tag::STR => (8, 4),
+            tag::TUPLE => {
+                let (mut size, mut align) = (0usize, 1usize);
+                for_each_item(tags, &mut |item| {
+                    let (s, a) = layout(item)?;
+                    size = align_up(size, a) + s;
+                    align = align.max(a);
+                    Ok(())
+                })?;
+                (align_up(size, align), align)
+            }
+            _ => return Err(strobe_protocol::Error::BadField.into()),
+        },
+    )
 }
 
 fn align_up(n: usize, align: usize) -> usize {
@@ -139,7 +141,9 @@ pub unsafe fn decode(tags: &[u8], r: &mut Reader, out: *mut u8) -> Result<(), Va
             let len = r.u32()?;
             let elem = &tags[1..];
             let (size, align) = layout(elem)?;
-            let bytes = (len as usize).checked_mul(size).ok_or(ValueError::OutOfMemory)?;
+            let bytes = (len as usize)
+                .checked_mul(size)
+                .ok_or(ValueError::OutOfMemory)?;
             let data = arena::allocate(bytes, align).ok_or(ValueError::OutOfMemory)?;
             for i in 0..len as usize {
                 decode(elem, r, data.add(i * size))?;

@@ -257,7 +257,13 @@ mod tests {
     #[test]
     fn tuple_items_and_single_types() {
         let items: Vec<_> = tuple_items(b"t\x03ili").collect();
-        assert_eq!(items, [Ok(&b"i"[..]), Ok(&b"li"[..])].into_iter().chain([Err(Error::Truncated)]).collect::<Vec<_>>());
+        assert_eq!(
+            items,
+            [Ok(&b"i"[..]), Ok(&b"li"[..])]
+                .into_iter()
+                .chain([Err(Error::Truncated)])
+                .collect::<Vec<_>>()
+        );
         assert_eq!(tuple_items(b"t\x00").count(), 0);
         assert_eq!(single_type(b"lf"), Ok(()));
         assert_eq!(single_type(b"ii"), Err(Error::BadField));

@@ -55,7 +55,10 @@ pub struct RpcRequest<'a> {
 /// The host's answer to a synchronous RPC.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum RpcReply<'a> {
-    Return { tags: &'a [u8], value: &'a [u8] },
+    Return {
+        tags: &'a [u8],
+        value: &'a [u8],
+    },
     Exception(ExceptionReport<'a>),
     /// No answer will come: the host sent `Stop` or the link closed.
     Stopped,
@@ -261,7 +264,9 @@ impl<B: Board> Session<B> {
             }
             Message::PatchEnd { patch_crc } => {
                 let verdict = match self.upload {
-                    Upload::Patching { len, crc } => Some((crc.finish() == patch_crc).then_some(len)),
+                    Upload::Patching { len, crc } => {
+                        Some((crc.finish() == patch_crc).then_some(len))
+                    }
                     _ => None,
                 };
                 self.end_transfer(link, seq, verdict);
@@ -387,7 +392,9 @@ impl LinkHost<'_> {
             };
             let seq = frame.seq;
             match Message::decode(&frame) {
-                Ok(Message::RpcReturn { tags, value }) => return reply(RpcReply::Return { tags, value }),
+                Ok(Message::RpcReturn { tags, value }) => {
+                    return reply(RpcReply::Return { tags, value })
+                }
                 Ok(Message::RpcException(e)) => return reply(RpcReply::Exception(e)),
                 Ok(Message::Stop) => {
                     self.send(&Message::Ack { of_seq: seq });

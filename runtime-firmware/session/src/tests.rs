@@ -320,7 +320,12 @@ fn run_rpc_kernel(host_sends: &[Vec<u8>]) -> Vec<String> {
 
 #[test]
 fn a_synchronous_rpc_waits_for_its_answer_and_refuses_other_requests() {
-    let hello = frame(Message::Hello { host_version: PROTOCOL_VERSION }, 10);
+    let hello = frame(
+        Message::Hello {
+            host_version: PROTOCOL_VERSION,
+        },
+        10,
+    );
     let answer = frame(
         Message::RpcReturn {
             tags: b"i",
@@ -351,7 +356,10 @@ fn an_rpc_ends_on_an_exception_stop_or_closed_link() {
         }),
         11,
     );
-    assert_eq!(run_rpc_kernel(&[raised]).last().unwrap(), "Finished(1000001)");
+    assert_eq!(
+        run_rpc_kernel(&[raised]).last().unwrap(),
+        "Finished(1000001)"
+    );
     let stop = frame(Message::Stop, 11);
     let replies = run_rpc_kernel(&[stop]);
     assert_eq!(replies[replies.len() - 2..], ["Ack", "Finished(1000002)"]);
@@ -372,7 +380,15 @@ fn patches_change_a_loaded_image_and_never_run_half_done() {
     // Byte 0 goes from 1 (raises) to 0 (finishes); a run in between is refused.
     patch(&mut s, &mut link, 0, &[0], 10);
     run(&mut s, &mut link);
-    s.receive(&frame(Message::PatchEnd { patch_crc: crc32(&[0]) }, 11), &mut link);
+    s.receive(
+        &frame(
+            Message::PatchEnd {
+                patch_crc: crc32(&[0]),
+            },
+            11,
+        ),
+        &mut link,
+    );
     run(&mut s, &mut link);
     assert_eq!(
         link.replies(),
@@ -393,7 +409,12 @@ fn patches_change_a_loaded_image_and_never_run_half_done() {
     patch(&mut s, &mut link, 0, &[1], 14);
     assert_eq!(
         link.replies(),
-        ["Ack", "Error(IncompleteImage)", "Error(NoKernel)", "Error(OutOfOrder)"]
+        [
+            "Ack",
+            "Error(IncompleteImage)",
+            "Error(NoKernel)",
+            "Error(OutOfOrder)"
+        ]
     );
     upload(&mut s, &mut link, &[0, 0]);
     patch(&mut s, &mut link, 1, &[1, 2], 15);
@@ -403,5 +424,15 @@ fn patches_change_a_loaded_image_and_never_run_half_done() {
     s.disconnected();
     run(&mut s, &mut link);
     let replies = link.replies();
-    assert_eq!(replies[replies.len() - 6..], ["Error(OutOfOrder)", "Ack", "Ack", "Ack", "Ack", "Error(NoKernel)"]);
+    assert_eq!(
+        replies[replies.len() - 6..],
+        [
+            "Error(OutOfOrder)",
+            "Ack",
+            "Ack",
+            "Ack",
+            "Ack",
+            "Error(NoKernel)"
+        ]
+    );
 }

@@ -1,0 +1,164 @@
+//! Builtin functions (`print`, `len`, `range`, conversions, `min`/`max`, math, the timeline).
+
+use super::*;
+
+impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
+    pub(super) fn builtin(
+        &mut self,
+        b: Builtin,
+        e: &ast::Expr,
+        args: &[ast::Expr],
+        ty: Type,
+        line: Line,
+    ) -> Expr {
+        let mut vals: Vec<Expr> = args.iter().map(|a| self.expr(a)).collect();
+        match b {
+            Builtin::Print => self.invalid(
+                e.span,
+                "`print()` can only be used as a statement in kernels",
+            ),
+            Builtin::Len => {
+                let v = vals.remove(0);
+                if let Type::Tuple(items) = &v.ty {
+                    let n = items.len() as i64;
+                    return expr(
+                        ExprKind::Block(
+                            vec![Stmt::Expr(v)],
+                            boxed(expr(ExprKind::Int(n), Type::Int32)),
+                        ),
+                        Type::Int32,
+                    );
+                }
+                expr(ExprKind::Len(boxed(v)), Type::Int32)
+            }
+            Builtin::Range => {
+                let elem = match &ty {
+                    Type::Range(t) => (**t).clone(),
+                    _ => Type::Int32,
+                };
+                let zero = expr(ExprKind::Int(0), elem.clone());
+                let one = expr(ExprKind::Int(1), elem.clone());
+                let (start, stop, step) = match vals.len() {
+                    1 => (zero, vals.remove(0), one),
+                    2 => {
+                        let stop = vals.remove(1);
+                        (vals.remove(0), stop, one)
+                    }
+                    _ => {
+                        let step = vals.remove(2);
+                        let stop = vals.remove(1);
+                        (vals.remove(0), stop, step)
+                    }
+                };
+                expr(
+                    ExprKind::RangeLit {
+                        start: boxed(start),
+                        stop: boxed(stop),
+                        step: boxed(step),
+                        line,
+                    },
+                    ty,
+                )
+            }
+            Builtin::Int | Builtin::Int32 | Builtin::Int64 | Builtin::Float => {
+                let v = vals.remove(0);
+                if !matches!(v.ty, Type::Int32 | Type::Int64 | Type::Float | Type::Bool) {
+                    self.unchecked(
+                        args[0].span,
+                        "only numbers can be converted with int(), int64() and float() in kernels",
+                    );
+                }
+                self.coerce(v, &ty)
+            }
+            Builtin::Bool => {
+                let v = vals.remove(0);
+                self.truthy(v)
+            }
+            Builtin::Str => {
+                let v = vals.remove(0);
+                self.stringify(v, args[0].span)
+            }
+            Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
+            Builtin::Sum => expr(ExprKind::Sum(boxed(vals.remove(0))), ty),
+            Builtin::Math(fun) => {
+                let arg = self.coerce(vals.remove(0), &Type::Float);
+                expr(
+                    ExprKind::Math {
+                        fun,
+                        arg: boxed(arg),
+                        line,
+                    },
+                    ty,
+                )
+            }
+            Builtin::Enumerate => self.invalid(
+                e.span,
+                "`enumerate()` can only be iterated directly: `for i, x in enumerate(xs):`",
+            ),
+            Builtin::Round => {
+                let v = vals.remove(0);
+                match v.ty {
+                    Type::Float => expr(ExprKind::Round(boxed(v)), Type::Int32),
+                    _ => self.coerce(v, &Type::Int32),
+                }
+            }
+            Builtin::Min | Builtin::Max => {
+                let values = if vals.len() == 1 {
+                    vals
+                } else {
+                    vals.into_iter().map(|v| self.coerce(v, &ty)).collect()
+                };
+                expr(
+                    ExprKind::MinMax {
+                        max: b == Builtin::Max,
+                        values,
+                        line,
+                    },
+                    ty,
+                )
+            }
+            // What is left: the timeline and RTIO.
+            timeline => {
+                debug_assert!(timeline.needs_device());
+                let Some(clock_hz) = self.clock_hz(e.span) else {
+                    return expr(ExprKind::None, ty);
+                };
+                let op = match timeline {
+                    Builtin::NowMu => Intrinsic::NowMu,
+                    Builtin::AtMu => Intrinsic::AtMu,
+                    Builtin::DelayMu => Intrinsic::DelayMu,
+                    Builtin::Delay => {
+                        let seconds = self.coerce(vals.remove(0), &Type::Float);
+                        vals.push(expr(
+                            ExprKind::SecondsToMu {
+                                seconds: boxed(seconds),
+                                clock_hz,
+                            },
+                            Type::Int64,
+                        ));
+                        Intrinsic::DelayMu
+                    }
+                    Builtin::RtioOutput => Intrinsic::RtioOutput,
+                    Builtin::RtioGate => Intrinsic::RtioGate,
+                    Builtin::RtioInputTimestamp => Intrinsic::RtioInputTimestamp,
+                    _ => Intrinsic::RtioGetCounter,
+                };
+                let vals = match op {
+                    Intrinsic::RtioOutput | Intrinsic::RtioGate => vals
+                        .into_iter()
+                        .map(|v| self.coerce(v, &Type::Int32))
+                        .collect(),
+                    _ => vals,
+                };
+                expr(
+                    ExprKind::Intrinsic {
+                        op,
+                        args: vals,
+                        line,
+                    },
+                    ty,
+                )
+            }
+        }
+    }
+}

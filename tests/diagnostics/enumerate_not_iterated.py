@@ -1,0 +1,2 @@
+def main():
+    pairs = [enumerate([1, 2])]

@@ -1,0 +1,2 @@
+def main():
+    y = print("x")
