@@ -8,7 +8,7 @@ use crate::program::{
 };
 use crate::scope::bound_names;
 use crate::solve::Deferred;
-use crate::ty::{Callable, ClassId, DefId, InstanceId, Ty, TypeTable, UnifyError};
+use crate::ty::{ClassId, DefId, InstanceId, Ty, TypeTable, UnifyError};
 use std::collections::HashMap;
 use strobe_abi::{ExceptionId, FIRST_USER_EXCEPTION_ID};
 use strobe_syntax::ast::{self, ExprId, StmtKind};
@@ -740,128 +740,6 @@ fn collect_fields<'a>(
                 ..
             } => target(t, Some(annotation), out),
             _ => s.for_each_block(|b| collect_fields(b, self_name, out)),
-        }
-    }
-}
-
-/// Where a call's parameters come from.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ArgSource {
-    /// The receiver of a method call.
-    Receiver,
-    Positional(usize),
-    Keyword(usize),
-    Default(ConstValue),
-}
-
-/// Callable helpers used by expressions and the solver.
-impl Checker<'_> {
-    /// Matches call arguments to the parameters of `def`; `receiver` for method calls.
-    pub fn bind_arguments(
-        &mut self,
-        def: DefId,
-        receiver: bool,
-        positional: usize,
-        keywords: &[ast::Keyword],
-        span: Span,
-    ) -> Option<Vec<ArgSource>> {
-        let info = self.defs[def.0 as usize];
-        let params = &info.def.params;
-        let mut sources: Vec<Option<ArgSource>> = vec![None; params.len()];
-        let offset = usize::from(receiver);
-        if receiver {
-            sources[0] = Some(ArgSource::Receiver);
-        }
-        let name = &info.def.name.name;
-        if positional + offset > params.len() {
-            self.error(
-                span,
-                format!(
-                    "`{name}` takes {} argument(s) but {positional} were given",
-                    params.len() - offset
-                ),
-            );
-            return None;
-        }
-        for i in 0..positional {
-            sources[i + offset] = Some(ArgSource::Positional(i));
-        }
-        for (k, kw) in keywords.iter().enumerate() {
-            match params.iter().position(|p| p.name.name == kw.name.name) {
-                Some(i) if sources[i].is_none() => sources[i] = Some(ArgSource::Keyword(k)),
-                Some(_) => {
-                    self.error(
-                        kw.name.span,
-                        format!(
-                            "`{name}` got multiple values for argument `{}`",
-                            kw.name.name
-                        ),
-                    );
-                    return None;
-                }
-                None => {
-                    self.error(
-                        kw.name.span,
-                        format!("`{name}` has no parameter `{}`", kw.name.name),
-                    );
-                    return None;
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for (i, s) in sources.into_iter().enumerate() {
-            match s {
-                Some(s) => out.push(s),
-                None => match &params[i].default {
-                    Some(d) => match evaluate(d, &self.constants) {
-                        Ok(v) => out.push(ArgSource::Default(v)),
-                        Err(e) => {
-                            self.diagnostics.push(e);
-                            return None;
-                        }
-                    },
-                    None => {
-                        let given = positional + keywords.len();
-                        self.error(
-                            span,
-                            format!("`{name}` takes {} argument(s) but {given} were given (missing `{}`)", params.len() - offset, params[i].name.name),
-                        );
-                        return None;
-                    }
-                },
-            }
-        }
-        Some(out)
-    }
-
-    /// Type of a default value, honouring the parameter's annotation (`n: int64 = 5`).
-    pub fn default_type(&mut self, def: DefId, param: usize, value: &ConstValue) -> Ty {
-        let info = self.defs[def.0 as usize];
-        if let Some(a) = &info.def.params[param].annotation {
-            if let Some(t) = self.annotation(a) {
-                if matches!(
-                    (&t, value),
-                    (Ty::Int64, ConstValue::Int(_)) | (Ty::Float, ConstValue::Int(_))
-                ) {
-                    return t;
-                }
-            }
-        }
-        value.ty()
-    }
-
-    pub fn is_callable(&self, ty: &Ty) -> bool {
-        matches!(self.table.shallow(ty), Ty::Callable(_))
-    }
-
-    pub fn method_of(&self, class: ClassId, name: &str) -> Option<DefId> {
-        self.classes[class.0 as usize].methods.get(name).copied()
-    }
-
-    pub fn callable(&self, ty: &Ty) -> Option<Callable> {
-        match self.table.shallow(ty) {
-            Ty::Callable(c) => Some(c),
-            _ => None,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! progresses, integer literals default to int32; what still cannot be solved is an error.
 
 mod annotations;
+mod arguments;
 mod builtins;
 mod consts;
 mod expr;
@@ -22,7 +23,8 @@ mod ty;
 pub use builtins::{Builtin, ListMethod, MathFn};
 pub use consts::ConstValue;
 pub use imports::UNITS;
-pub use infer::{check_program, ArgSource};
+pub use arguments::ArgSource;
+pub use infer::check_program;
 pub use program::{
     ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram,
 };

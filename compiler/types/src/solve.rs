@@ -1,6 +1,7 @@
 //! Deferred constraints: the facts that can only be checked once an operand's type is known.
 
-use crate::infer::{ArgSource, Checker};
+use crate::arguments::ArgSource;
+use crate::infer::Checker;
 use crate::program::{DefKind, Resolution};
 use crate::ty::{Callable, InstanceId, Ty};
 use crate::{Builtin, ListMethod};

@@ -1,0 +1,76 @@
+//! The kernel subset the syntax stage accepts and what it refuses, by name.
+use super::*;
+
+fn errors(src: &str) -> Vec<String> {
+    errors_with(src, crate::ParseOptions::default())
+}
+
+fn errors_with(src: &str, options: crate::ParseOptions) -> Vec<String> {
+    match parse_module(&SourceFile::new("t.py", src), options) {
+        Ok(_) => vec![],
+        Err(d) => d.into_iter().map(|d| d.message).collect(),
+    }
+}
+
+#[test]
+fn accepts_the_subset() {
+    let src = "import x\nN = 3\nclass C:\n    def __init__(self):\n        self.a = 1\ndef main():\n    for i in range(N):\n        print(f'{i}!')\nif __name__ == '__main__':\n    main()\n";
+    let m = parse_module(&SourceFile::new("t.py", src), Default::default()).unwrap();
+    assert_eq!(m.functions.len(), 1);
+    assert_eq!(m.classes.len(), 1);
+    assert_eq!(m.constants.len(), 1);
+    assert!(m.main_call.is_some());
+}
+
+#[test]
+fn rejects_unsupported_constructs_by_name() {
+    assert_eq!(
+        errors("def f():\n    yield 1\n"),
+        vec!["`yield` is not supported in kernels"]
+    );
+    assert_eq!(
+        errors("def f():\n    return lambda: 1\n"),
+        vec!["`lambda` is not supported in kernels"]
+    );
+    assert_eq!(
+        errors("def f():\n    x = {}\n"),
+        vec!["dictionaries are not supported in kernels"]
+    );
+    assert_eq!(errors("print(1)\n"), vec!["only functions, classes, constants and imports are supported at module level in kernel programs"]);
+    assert!(errors("def f(:\n")[0].starts_with("syntax error"));
+}
+
+#[test]
+fn host_functions_only_in_composed_programs() {
+    let src = "@rpc(service=3, flags={\"async\"})\ndef log(x):\n    print(x)\n";
+    assert_eq!(
+        errors(src),
+        vec!["this decorator is not supported in kernels"]
+    );
+    let host = crate::ParseOptions { host_calls: true };
+    let m = parse_module(&SourceFile::new("t.py", src), host).unwrap();
+    let f = &m.functions[0];
+    assert_eq!(
+        f.rpc,
+        Some(ast::RpcDecl {
+            service: 3,
+            is_async: true
+        })
+    );
+    assert!(f.body.is_empty());
+    assert_eq!(
+        errors_with(
+            "@rpc(flags={\"sync\"}, service=1)\ndef f():\n    pass\n",
+            host
+        ),
+        vec!["the only RPC flag is \"async\""]
+    );
+    assert_eq!(
+        errors_with("@rpc()\ndef f():\n    pass\n", host),
+        vec!["`@rpc` needs `service=N`"]
+    );
+    assert_eq!(
+        errors("class C:\n    kernel_invariants = {\"a\", 3}\n"),
+        vec!["an attribute name (a string) was expected"]
+    );
+}
