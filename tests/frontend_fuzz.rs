@@ -270,10 +270,7 @@ fn mutated_programs_never_panic() {
                     .iter()
                     .find(|d| d.message.starts_with("internal compiler error"))
                 {
-                    failure = Some(format!(
-                        "case {case}: {}\n--- program\n{text}",
-                        d.message
-                    ));
+                    failure = Some(format!("case {case}: {}\n--- program\n{text}", d.message));
                     break;
                 }
                 rejected += 1;

@@ -369,15 +369,31 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             ExprKind::Intrinsic { op, args, line } => self.intrinsic(*op, args, *line)?,
             ExprKind::SecondsToMu { seconds, clock_hz } => {
+                // The same operations as `Core.seconds_to_mu` (strobe/coredevice/core.py), so
+                // `delay(t)` and `core.seconds_to_mu(t)` agree to the machine unit: mu = t / period,
+                // then rounded half away from zero by truncating mu + 0.5 (or 0.5 - mu).
                 let s = self.expr(seconds)?.into_float_value();
-                let clock = self.ctx.f64_type().const_float(*clock_hz as f64);
-                let cycles = self.builder.build_float_mul(s, clock, "cycles")?;
-                let rounded = self
-                    .call_intrinsic("llvm.round", &[cycles.into()])?
-                    .into_float_value();
-                self.builder
-                    .build_float_to_signed_int(rounded, self.ctx.i64_type(), "mu")?
-                    .into()
+                let f64t = self.ctx.f64_type();
+                let period = f64t.const_float(1.0 / *clock_hz as f64);
+                let half = f64t.const_float(0.5);
+                let b = &self.builder;
+                let mu = b.build_float_div(s, period, "mu")?;
+                let up = b.build_float_to_signed_int(
+                    b.build_float_add(mu, half, "")?,
+                    self.ctx.i64_type(),
+                    "up",
+                )?;
+                let down = b.build_int_neg(
+                    b.build_float_to_signed_int(
+                        b.build_float_sub(half, mu, "")?,
+                        self.ctx.i64_type(),
+                        "",
+                    )?,
+                    "down",
+                )?;
+                let nonnegative =
+                    b.build_float_compare(FloatPredicate::OGE, mu, f64t.const_zero(), "")?;
+                b.build_select(nonnegative, up, down, "mu")?
             }
         })
     }

@@ -20,10 +20,10 @@ mod solve;
 mod stmt;
 mod ty;
 
+pub use arguments::ArgSource;
 pub use builtins::{Builtin, ListMethod, MathFn};
 pub use consts::ConstValue;
 pub use imports::UNITS;
-pub use arguments::ArgSource;
 pub use infer::check_program;
 pub use program::{
     ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram,
