@@ -1,5 +1,6 @@
-//! The pure-Python part of the `strobe` package (arguments, experiment classes, units) has its own
-//! unittest suite in `python/tests`; this runs it as part of `cargo test`.
+//! The pure-Python part of the `strobe` package (arguments, scans, datasets, the scheduler, discovery,
+//! experiment classes, units) has its own unittest suite in `compiler/python/python/tests`; this runs
+//! it from the source tree as part of `cargo test`, with the development venv's Python (numpy, h5py).
 
 mod support;
 
@@ -8,13 +9,13 @@ use std::process::Command;
 #[test]
 fn python_unit_tests_pass() {
     let package = support::repo_root().join("compiler/python/python");
-    let out = Command::new("python3")
+    let out = Command::new(support::venv_python())
         .args(["-m", "unittest", "discover", "-s", "tests"])
         .current_dir(&package)
         .env("PYTHONPATH", &package)
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
-        .expect("python3 runs");
+        .expect("the venv's python runs");
     let report = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "python unit tests failed:\n{report}");
     assert!(

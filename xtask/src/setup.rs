@@ -22,9 +22,16 @@ const PACKAGES: &[&str] = &[
     "libjson-c-dev",
 ];
 
-/// The development venv's tools: maturin builds the wheel, pytest and numpy are for the tests. The SoC generator's packages (LiteX, ...) come with the wheel's `sim` extra (listed once, in
-/// pyproject.toml).
-const BUILD_PACKAGES: &[&str] = &["maturin==1.16.0", "pytest==8.3.5", "numpy==2.2.6"];
+/// The development venv's tools: maturin builds the wheel; pytest, numpy, h5py (results files) and
+/// scipy (ARTIQ's flopping-frequency example) are for the tests. The SoC generator's packages
+/// (LiteX, ...) come with the wheel's `sim` extra (listed once, in pyproject.toml).
+const BUILD_PACKAGES: &[&str] = &[
+    "maturin==1.16.0",
+    "pytest==8.3.5",
+    "numpy==2.2.6",
+    "h5py==3.14.0",
+    "scipy==1.15.3",
+];
 
 /// Where the development virtual environment lives (the system Python stays untouched): `cargo xtask
 /// install` puts the wheel there, with LiteX, so `target/strobe-venv/bin/strobe` is the command.
@@ -94,7 +101,7 @@ fn python_packages() -> Result<()> {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     }
     let check = Command::new(&python)
-        .args(["-c", "import pytest, numpy"])
+        .args(["-c", "import pytest, numpy, h5py, scipy"])
         .output();
     if venv.join("bin/maturin").exists() && matches!(check, Ok(o) if o.status.success()) {
         eprintln!("xtask: build tools present in {VENV}");

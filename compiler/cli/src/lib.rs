@@ -48,6 +48,12 @@ enum Command {
         /// Write the trace as VCD.
         #[arg(long)]
         vcd: Option<PathBuf>,
+        /// Write the experiment's datasets to this HDF5 file (else they are printed).
+        #[arg(short = 'o', long)]
+        hdf5: Option<PathBuf>,
+        /// The dataset database: persistent datasets are read from and saved to it.
+        #[arg(long, default_value = "dataset_db.pyon")]
+        dataset_db: PathBuf,
     },
     /// Compile a standalone kernel program to a linked ELF image; for an experiment, its `run`
     /// kernel for the core device (as `artiq_compile` does).
@@ -78,16 +84,19 @@ pub struct ExperimentRequest {
     pub no_cache: bool,
 }
 
+/// Where `strobe run experiment.py` sends what it produces.
+pub struct RunOutputs {
+    pub device: Option<String>,
+    pub trace: Option<String>,
+    pub vcd: Option<String>,
+    pub hdf5: Option<String>,
+    pub dataset_db: String,
+}
+
 /// Runs experiments: the Python side of `strobe` (its runner), which the command line cannot be.
 pub trait Experiments {
     /// `strobe run experiment.py`; returns the exit code (errors already reported).
-    fn run(
-        &self,
-        request: ExperimentRequest,
-        device: Option<String>,
-        trace: Option<String>,
-        vcd: Option<String>,
-    ) -> u8;
+    fn run(&self, request: ExperimentRequest, outputs: RunOutputs) -> u8;
     /// `strobe compile experiment.py -o output`.
     fn compile(&self, request: ExperimentRequest, output: String) -> u8;
 }
@@ -155,11 +164,17 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
             device,
             trace,
             vcd,
+            hdf5,
+            dataset_db,
         } if is_experiment(file)? => Ok(experiments.run(
             request(file, params, class_name),
-            device.clone(),
-            path(trace),
-            path(vcd),
+            RunOutputs {
+                device: device.clone(),
+                trace: path(trace),
+                vcd: path(vcd),
+                hdf5: path(hdf5),
+                dataset_db: dataset_db.display().to_string(),
+            },
         )),
         Command::Compile {
             file,
@@ -188,18 +203,35 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
         }
         Command::Run {
             file,
+            params,
+            class_name,
             device,
             trace,
             vcd,
+            hdf5,
             ..
-        } => standalone::run(
-            cli.no_cache,
-            python,
-            file,
-            device.as_deref(),
-            trace.as_deref(),
-            vcd.as_deref(),
-        ),
+        } => {
+            // What only experiments have is an error for a standalone program, not ignored.
+            let experiment_only = [
+                (!params.is_empty(), "-p"),
+                (class_name.is_some(), "--class"),
+                (hdf5.is_some(), "--hdf5"),
+            ];
+            if let Some((_, option)) = experiment_only.iter().find(|(given, _)| *given) {
+                anyhow::bail!(
+                    "{option} applies to experiments; {} is a standalone program (a module with main())",
+                    file.display()
+                );
+            }
+            standalone::run(
+                cli.no_cache,
+                python,
+                file,
+                device.as_deref(),
+                trace.as_deref(),
+                vcd.as_deref(),
+            )
+        }
         Command::Exec { file } => match compile(cli, file)? {
             Ok(out) => standalone::exec(&out),
             Err(code) => Ok(code),

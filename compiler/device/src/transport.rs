@@ -23,22 +23,33 @@ impl dyn Transport {
     }
 }
 
+/// Retries `op` while it is interrupted by a signal (EINTR: a Ctrl-C the host turns into a termination
+/// request, a Ctrl-Z and `fg`), so a signal never breaks the link.
+fn retrying<T>(mut op: impl FnMut() -> io::Result<T>) -> io::Result<T> {
+    loop {
+        match op() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
 /// `Read` and `Write` for a transport, by its inner stream.
 macro_rules! delegate_io {
     ($transport:ty, $field:ident) => {
         impl Read for $transport {
             fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                self.$field.read(buf)
+                retrying(|| self.$field.read(buf))
             }
         }
 
         impl Write for $transport {
             fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-                self.$field.write(buf)
+                retrying(|| self.$field.write(buf))
             }
 
             fn flush(&mut self) -> io::Result<()> {
-                self.$field.flush()
+                retrying(|| self.$field.flush())
             }
         }
     };

@@ -12,7 +12,7 @@ use pyo3::types::PyTuple;
 use pyo3::IntoPyObjectExt;
 use session::{compile_error, composed, python_executable, runtime_error, KernelCompileError, Run};
 use strobe_cli::connection::{device_build, device_compiler};
-use strobe_cli::{ExperimentRequest, Experiments};
+use strobe_cli::{ExperimentRequest, Experiments, RunOutputs};
 
 /// Compiles a composed program for the core device this build carries and writes the linked ELF;
 /// returns the compile time in seconds and the units compiled.
@@ -76,20 +76,16 @@ impl Runner<'_> {
 }
 
 impl Experiments for Runner<'_> {
-    fn run(
-        &self,
-        request: ExperimentRequest,
-        device: Option<String>,
-        trace: Option<String>,
-        vcd: Option<String>,
-    ) -> u8 {
+    fn run(&self, request: ExperimentRequest, outputs: RunOutputs) -> u8 {
         let py = self.py;
         let no_cache = request.no_cache;
         let args = self.arguments(request).and_then(|mut args| {
-            for extra in [device, trace, vcd] {
+            for extra in [outputs.device, outputs.trace, outputs.vcd] {
                 args.push(extra.into_bound_py_any(py)?);
             }
             args.push(no_cache.into_bound_py_any(py)?);
+            args.push(outputs.hdf5.into_bound_py_any(py)?);
+            args.push(outputs.dataset_db.into_bound_py_any(py)?);
             Ok(args)
         });
         match args {

@@ -60,7 +60,16 @@ from .arguments import (  # noqa: E402
     StringValue,
 )
 from .devices_db import DeviceDB, DeviceError, DeviceManager  # noqa: E402
-from .environment import EnvExperiment, Experiment, HasEnvironment  # noqa: E402
+from .environment import EnvExperiment, Experiment, HasEnvironment, is_experiment, is_public_experiment  # noqa: E402,E501
+from .scan import (  # noqa: E402
+    CenterScan,
+    ExplicitScan,
+    MultiScanManager,
+    NoScan,
+    RangeScan,
+    Scannable,
+    ScanObject,
+)
 
 __all__ += [
     "ArgumentError",
@@ -76,8 +85,24 @@ __all__ += [
     "EnvExperiment",
     "Experiment",
     "HasEnvironment",
+    "is_experiment",
+    "is_public_experiment",
+    "ScanObject",
+    "NoScan",
+    "RangeScan",
+    "CenterScan",
+    "ExplicitScan",
+    "Scannable",
+    "MultiScanManager",
 ]
 from .devices import Core, TTLInOut, TTLOut  # noqa: E402
-from .exceptions import CompileError, KernelFault, RTIOOverflow, RTIOUnderflow  # noqa: E402
+from .exceptions import (  # noqa: E402
+    CompileError,
+    KernelFault,
+    RTIOOverflow,
+    RTIOUnderflow,
+    TerminationRequested,
+)
 
-__all__ += ["Core", "TTLOut", "TTLInOut", "CompileError", "KernelFault", "RTIOOverflow", "RTIOUnderflow"]
+__all__ += ["Core", "TTLOut", "TTLInOut", "CompileError", "KernelFault", "RTIOOverflow", "RTIOUnderflow",
+            "TerminationRequested"]

@@ -82,6 +82,8 @@ class EnumerationValue(_Processor):
         super().__init__(default)
 
     def process(self, value):
+        if value not in self.choices and str(value) in self.choices and not isinstance(value, str):
+            value = str(value)  # `-p mode=1` for the choice "1" (a command line reads 1 as a number)
         if value not in self.choices:
             raise ArgumentError(f"expects one of {self.choices}, got {value!r}")
         return value

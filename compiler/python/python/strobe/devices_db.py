@@ -54,16 +54,24 @@ class DeviceDB:
 
 
 class DeviceManager:
-    """Makes each device once, from its description."""
+    """Makes each device once, from its description. `virtual_devices` (name -> object) come first:
+    the scheduler and the ccb of :mod:`strobe.scheduler` unless others are given."""
 
-    def __init__(self, db):
+    def __init__(self, db, virtual_devices=None):
         self.db = db
         self._active = {}
+        if virtual_devices is None:
+            from .scheduler import virtual_devices as defaults
+
+            virtual_devices = defaults()
+        self.virtual_devices = dict(virtual_devices)
 
     def get_desc(self, name):
         return self.db.description(name)[1]
 
     def get(self, name):
+        if name in self.virtual_devices:
+            return self.virtual_devices[name]
         resolved, desc = self.db.description(name)
         if resolved in self._active:
             return self._active[resolved]
@@ -80,3 +88,10 @@ class DeviceManager:
         device = cls(self, **desc.get("arguments", {}))
         self._active[resolved] = device
         return device
+
+    def close_devices(self):
+        """Closes every device made so far that can be closed (a core device ends its session)."""
+        for device in list(self._active.values()) + list(self.virtual_devices.values()):
+            close = getattr(device, "close", None)
+            if callable(close):
+                close()

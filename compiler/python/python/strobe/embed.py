@@ -174,6 +174,7 @@ class Embedder:
         self.rpc_functions = {}  # function -> (service, stub lines)
         self.rpc_stubs = []
         self.loose = {}  # attribute names read through other values, with a use site
+        self.call_arities = {}  # name -> numbers of positional arguments kernels call it with
         self.pending = []
         self.uses_math = False
 
@@ -285,6 +286,9 @@ class Embedder:
                     kc.accessed.setdefault(node.attr, (source.function, node))
                 else:
                     self.loose.setdefault(node.attr, (source.function, node))
+        for node in ast.walk(source.node):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                self.call_arities.setdefault(node.func.id, set()).add(len(node.args))
         locals_ = source.local_names()
         for node in ast.walk(source.node):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in locals_:
@@ -372,8 +376,13 @@ class Embedder:
         service = len(self.services)
         is_async = "async" in getattr(function, "__strobe_rpc_flags__", ())
         self.services.append(Service(name, function, is_async))
-        params, returns = _signature(function, where, skip_self=False)
         self.rpc_functions[function] = service
+        try:
+            params, returns = _signature(function, where, skip_self=False)
+        except _NoSignature:
+            # A builtin such as time.sleep: its stub takes what the kernels pass (one arity).
+            self.rpc_stubs.append(lambda: _stub(name, service, is_async, self.positional(name, where), None))
+            return
         self.rpc_stubs.append(_stub(name, service, is_async, params, returns))
 
     def add_rpc_method(self, kc, name, function, where):
@@ -386,6 +395,15 @@ class Embedder:
         stub_name = f"__strobe_rpc_{service}"
         kc.rpc_methods[name] = (service, params)
         self.rpc_stubs.append(_stub(stub_name, service, is_async, ["__strobe_object"] + params, returns))
+
+    def positional(self, name, where):
+        """Parameters for a host function without a known signature, from how kernels call it."""
+        arities = self.call_arities.get(name, set())
+        if len(arities) != 1:
+            raise EmbeddingError(f"{where}: the signature of `{name}` is unknown and kernels call it with "
+                                 f"{' and '.join(map(str, sorted(arities))) or 'no'} arguments; "
+                                 "wrap it in a Python function with a fixed signature")
+        return [f"__strobe_a{i}" for i in range(next(iter(arities)))]
 
     # ---- attribute resolution -----------------------------------------------------------------
 
@@ -520,7 +538,7 @@ class Embedder:
             source = self.functions[function]
             out.copy(source.reindented(0), source.file, source.first_line)
         for stub in self.rpc_stubs:
-            for line in stub:
+            for line in stub() if callable(stub) else stub:
                 out.synthetic(line)
         layouts = {kc: self.layout(kc) for kc in self.classes.values()}
         for kc, layout in layouts.items():
@@ -673,12 +691,18 @@ def _describe(value):
     return f"a `{type(value).__name__}`"
 
 
+class _NoSignature(Exception):
+    """A builtin host function whose parameters Python does not describe."""
+
+
 def _signature(function, where, skip_self):
     """Parameters (with constant defaults) and the return annotation, as kernel-language text."""
     target = _unwrap(function)
     try:
         sig = inspect.signature(target)
     except (TypeError, ValueError):
+        if inspect.isbuiltin(target):
+            raise _NoSignature from None
         raise EmbeddingError(f"{where}: the signature of `{getattr(target, '__name__', target)}` is unknown; "
                              "kernels call host functions with a fixed signature")
     params = list(sig.parameters.values())

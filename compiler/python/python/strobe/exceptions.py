@@ -18,3 +18,10 @@ class CompileError(Exception):
 
 
 __all__ = ["RTIOUnderflow", "RTIOOverflow", "KernelFault", "CompileError"]
+
+
+class TerminationRequested(Exception):
+    """Raised by ``scheduler.pause()`` once the run's termination was requested (Ctrl-C)."""
+
+
+__all__ += ["TerminationRequested"]

@@ -1,18 +1,25 @@
-"""The experiment runner behind ``strobe run experiment.py`` and ``strobe compile experiment.py``.
+"""The experiment runner behind ``strobe run experiment.py`` and ``strobe compile experiment.py``,
+as ARTIQ's ``artiq_run``.
 
-It loads the experiment's module, finds its experiment class, builds it with the device database
-(``device_db.py`` beside the file, else the simulated core device's) and the ``-p name=value``
-arguments, then runs ARTIQ's stages: ``prepare()``, ``run()``, ``analyze()``.
+It loads the experiment's module, picks its experiment class (the one public experiment class, or
+``--class``), builds it with ARTIQ's managers: the device database (``device_db.py`` beside the
+file, else the simulated core device's; ``scheduler`` and ``ccb`` always), the datasets
+(``--dataset-db``), the ``-p name=value`` arguments. Then it runs ``prepare()``, ``run()``,
+``analyze()`` with Ctrl-C turned into a termination request, and ends by writing the run's datasets
+(``-o results.h5``, else printing them) and saving the persistent ones.
 """
 
 import importlib.util
 import inspect
 import os
 import sys
+import time
 import traceback
 
 from . import arguments, devices, devices_db, embed, exceptions, runtime
-from .environment import Experiment
+from .datasets import DatasetDB, DatasetManager
+from .environment import ArgumentManager, is_experiment, is_public_experiment
+from .scheduler import CtrlC, virtual_devices
 
 
 def load_module(path):
@@ -27,21 +34,36 @@ def load_module(path):
     return module
 
 
+def experiment_name(cls):
+    """How a listing shows an experiment: the first line of its own docstring, else its class name."""
+    doc = cls.__dict__.get("__doc__")
+    first = doc.strip().splitlines()[0].strip() if doc and doc.strip() else ""
+    return first or cls.__name__
+
+
+def _candidates(module):
+    found = inspect.getmembers(module, is_public_experiment)
+    return ", ".join(f"{name} ({experiment_name(c)})" if experiment_name(c) != name else name
+                     for name, c in found) or "none"
+
+
 def experiment_class(module, class_name):
-    found = [c for c in vars(module).values()
-             if inspect.isclass(c) and issubclass(c, Experiment) and c.__module__ == module.__name__
-             and not inspect.isabstract(c)]
+    """The experiment to run: `class_name` (dotted names reach nested classes) if given, else the
+    module's one public experiment class (underscore-prefixed ones are helpers, as in ARTIQ)."""
     if class_name is not None:
-        for c in found:
-            if c.__name__ == class_name:
-                return c
-        raise arguments.ArgumentError(f"no experiment class `{class_name}` in {module.__file__} "
-                                      f"(it has: {', '.join(c.__name__ for c in found) or 'none'})")
+        obj = module
+        for part in class_name.split("."):
+            obj = getattr(obj, part, None)
+        if not is_experiment(obj):
+            raise arguments.ArgumentError(f"no experiment class `{class_name}` in {module.__file__} "
+                                          f"(it has: {_candidates(module)})")
+        return obj
+    found = inspect.getmembers(module, is_public_experiment)
     if len(found) != 1:
-        names = ", ".join(c.__name__ for c in found) or "none"
-        raise arguments.ArgumentError(
-            f"{module.__file__} must define exactly one experiment class (found: {names}); choose one with --class")
-    return found[0]
+        what = "no experiment class" if not found else "more than one experiment class"
+        raise arguments.ArgumentError(f"{module.__file__} has {what} (found: {_candidates(module)}); "
+                                      "choose one with --class")
+    return found[0][1]
 
 
 def device_db_for(path):
@@ -51,16 +73,55 @@ def device_db_for(path):
     return devices_db.DeviceDB(devices.SIM_DEVICE_DB)
 
 
-def build_experiment(path, params, class_name):
-    module = load_module(path)
-    cls = experiment_class(module, class_name)
-    values = dict(arguments.parse_assignment(p) for p in params)
-    manager = devices_db.DeviceManager(device_db_for(path))
-    exp = cls(device_mgr=manager, arguments=values)
-    unused = exp.unused_arguments() if hasattr(exp, "unused_arguments") else []
-    if unused:
-        raise arguments.ArgumentError(f"unknown argument(s) for {cls.__name__}: {', '.join(unused)}")
-    return exp, manager
+class Run:
+    """One experiment's managers, as ``artiq_run`` makes them."""
+
+    def __init__(self, path, params, class_name, dataset_db=None):
+        module = load_module(path)
+        self.cls = experiment_class(module, class_name)
+        values = dict(arguments.parse_assignment(p) for p in params)
+        self.expid = {"file": path, "class_name": class_name, "arguments": values}
+        self.virtual = virtual_devices(self.expid)
+        self.device_mgr = devices_db.DeviceManager(device_db_for(path), self.virtual)
+        self.dataset_db = DatasetDB(dataset_db)
+        self.dataset_mgr = DatasetManager(self.dataset_db)
+        self.argument_mgr = ArgumentManager(values)
+        self.experiment = self.cls((self.device_mgr, self.dataset_mgr, self.argument_mgr, {}))
+        unused = self.argument_mgr.unused()
+        if unused:
+            raise arguments.ArgumentError(f"unknown argument(s) for {self.cls.__name__}: {', '.join(unused)}")
+
+    def stages(self):
+        """prepare, run, analyze; a termination request (TerminationRequested) ends the run cleanly
+        without analyze."""
+        exp = self.experiment
+        with CtrlC(self.virtual["scheduler"]):
+            try:
+                exp.prepare()
+                exp.run()
+            except exceptions.TerminationRequested:
+                sys.stdout.flush()
+                sys.stderr.write("run terminated on request\n")
+                return
+            exp.analyze()
+
+    def results(self, hdf5, started):
+        """Writes the run's datasets to `hdf5` (else prints them) and saves the persistent ones."""
+        if hdf5 is not None:
+            try:
+                import h5py
+            except ImportError:
+                raise RuntimeError("writing results needs h5py: pip install 'strobe[hdf5]'") from None
+            with h5py.File(hdf5, "w") as f:
+                self.dataset_mgr.write_hdf5(f)
+                f["expid"] = repr(self.expid)
+                f["rid"] = self.virtual["scheduler"].rid
+                f["start_time"] = started
+                f["run_time"] = time.time() - started
+        else:
+            for key, value in sorted(self.dataset_mgr.local.items()):
+                print(f"{key}: {value}")
+        self.dataset_db.save()
 
 
 def _report(e):
@@ -80,15 +141,18 @@ def _report(e):
     return 1
 
 
-def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=None, no_cache=False):
+def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=None, no_cache=False,
+                   hdf5=None, dataset_db="dataset_db.pyon"):
     """Runs an experiment; returns the exit code (errors are printed)."""
     runtime.settings.update(device=device, no_cache=no_cache)
     code = 0
+    run = None
+    started = time.time()
     try:
-        exp, _ = build_experiment(path, params, class_name)
-        exp.prepare()
-        exp.run()
-        exp.analyze()
+        run = Run(path, params, class_name, dataset_db)
+        run.stages()
+        sys.stdout.flush()
+        run.results(hdf5, started)
     except Exception as e:
         code = _report(e)
     finally:
@@ -98,6 +162,8 @@ def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=N
                 session.write_traces(trace, vcd)
         finally:
             # Also when writing a trace fails: a session's simulator must not outlive the run.
+            if run is not None:
+                run.device_mgr.close_devices()
             runtime.close_sessions()
     return code
 
@@ -107,7 +173,7 @@ def compile_experiment(path, output, params, class_name=None, no_cache=False):
     from ._native import KernelCompileError, compile_program
 
     try:
-        exp, _ = build_experiment(path, params, class_name)
+        exp = Run(path, params, class_name).experiment
         run = type(exp).run
         if getattr(run, "__strobe_kernel__", None) != "kernel":
             raise embed.EmbeddingError(f"{type(exp).__name__}.run is not a @kernel: nothing to compile")

@@ -31,9 +31,16 @@ class Core:
         return self._runner.run(function, args, kwargs)
 
     def close(self):
+        """Ends the connection to the device (the simulator, if this run started one, stops); the
+        next kernel call opens a new one."""
         if self._runner is not None:
             self._runner.close()
             self._runner = None
+
+    @property
+    def comm(self):
+        """The link to the device, as ARTIQ's ``core.comm``."""
+        return _Comm()
 
     @kernel
     def reset(self):
@@ -67,3 +74,10 @@ class Core:
     @portable
     def mu_to_seconds(self, mu: TInt64):
         return mu * self.ref_period
+
+
+class _Comm:
+    def close(self):
+        """ARTIQ releases the device's connection here between kernels. A Strobe session is the
+        run's own (a simulator it started, or a device no other client can take meanwhile), so it
+        stays open and the next kernel uses it without reconnecting."""
