@@ -368,6 +368,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     .into()
             }
             ExprKind::Intrinsic { op, args, line } => self.intrinsic(*op, args, *line)?,
+            ExprKind::Quoted { slot, line } => self.quoted(*slot, &e.ty, *line)?,
             ExprKind::SecondsToMu { seconds, clock_hz } => {
                 // The same operations as `Core.seconds_to_mu` (strobe/coredevice/core.py), so
                 // `delay(t)` and `core.seconds_to_mu(t)` agree to the machine unit: mu = t / period,

@@ -19,6 +19,7 @@ mod target;
 mod timeline;
 mod types;
 
+pub use rpc::type_tags;
 pub use target::{OptLevel, Target};
 
 use strobe_ir::{LinkUnit, Program};

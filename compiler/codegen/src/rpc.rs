@@ -1,5 +1,7 @@
 //! Calls of host functions: the arguments are stored in stack slots and handed to the firmware's
 //! `__strobe_rpc` with their type signature (`strobe_protocol::rpc` tags); it writes the result back.
+//! Quoted host values travel the same encoding: the runtime decodes slot `n` of the program's
+//! quoted-value table by the value's tags.
 
 use crate::emit::{Gen, R};
 use crate::CodegenError;
@@ -8,6 +10,13 @@ use strobe_ir::{Expr, Line, Type};
 
 /// `flags` bit of an async call (see `strobe_abi::DEVICE_SYMBOLS`).
 const ASYNC: u64 = 1;
+
+/// The RPC type tags of `t`: how a value of it is encoded on the wire (and in the quoted-value table).
+pub fn type_tags(t: &Type) -> Result<Vec<u8>, CodegenError> {
+    let mut out = String::new();
+    push_tags(t, &mut out)?;
+    Ok(out.chars().map(|c| c as u8).collect())
+}
 
 /// Appends the RPC type tags of `t` (one byte per type; `l` + element; `t` + count + items).
 fn push_tags(t: &Type, out: &mut String) -> Result<(), CodegenError> {
@@ -85,5 +94,36 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.call_runtime("__strobe_rpc", &call)?;
         self.check_exception(line)?;
         Ok(self.builder.build_load(self.ll(ret), result, "rpc.value")?)
+    }
+
+    /// Host value `slot` of the quoted-value table, decoded at run time as `ty`.
+    pub(crate) fn quoted(&mut self, slot: u32, ty: &Type, line: Line) -> R<BasicValueEnum<'ctx>> {
+        let mut tags = String::new();
+        push_tags(ty, &mut tags)?;
+        let i32t = self.ctx.i32_type();
+        let table = match self.module.get_global(strobe_abi::QUOTED_DATA) {
+            Some(g) => g,
+            None => {
+                let g = self
+                    .module
+                    .add_global(self.ctx.i8_type(), None, strobe_abi::QUOTED_DATA);
+                g.set_linkage(inkwell::module::Linkage::External);
+                g
+            }
+        };
+        let result = self.entry_alloca(self.ll(ty), "quoted")?;
+        let tags_str = self.const_str(&tags)?;
+        let call: [BasicMetadataValueEnum; 5] = [
+            table.as_pointer_value().into(),
+            i32t.const_int(slot as u64, false).into(),
+            tags_str.get_field_at_index(0).expect("str pointer").into(),
+            i32t.const_int(tags.len() as u64, false).into(),
+            result.into(),
+        ];
+        self.call_runtime("__strobe_quoted_load", &call)?;
+        self.check_exception(line)?;
+        Ok(self
+            .builder
+            .build_load(self.ll(ty), result, "quoted.value")?)
     }
 }

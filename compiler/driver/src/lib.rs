@@ -1,6 +1,9 @@
 //! The compile pipeline: source -> AST -> types -> IR -> per-unit objects (cached) -> linked image.
 //! Each phase is timed; the CLI, tests and benchmarks all go through [`Compiler`].
 
+mod quoted;
+
+pub use quoted::{QuotedError, QuotedValues};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use strobe_cache::{CacheKey, UnitCache};
@@ -22,6 +25,8 @@ pub enum CompileError {
     Link(#[from] strobe_link::LinkError),
     #[error(transparent)]
     Cache(#[from] strobe_cache::CacheError),
+    #[error(transparent)]
+    Quoted(#[from] QuotedError),
 }
 
 impl CompileError {
@@ -48,13 +53,15 @@ pub struct PhaseTimings {
     pub emit: Duration,
     /// Wall time of LLVM work (`llvm` and `emit` are summed over units compiled in parallel).
     pub codegen_wall: Duration,
+    /// Laying out the quoted host values (no LLVM).
+    pub data: Duration,
     pub link: Duration,
 }
 
 impl PhaseTimings {
     /// Wall time of the whole compile.
     pub fn total(&self) -> Duration {
-        self.parse + self.infer + self.ir + self.codegen_wall + self.link
+        self.parse + self.infer + self.ir + self.codegen_wall + self.data + self.link
     }
 }
 
@@ -186,6 +193,7 @@ impl Compiler {
     fn check_options(&self) -> strobe_types::CheckOptions {
         strobe_types::CheckOptions {
             device: matches!(self.platform, Platform::Device { .. }),
+            host_calls: self.host_calls,
         }
     }
 
@@ -205,6 +213,16 @@ impl Compiler {
     }
 
     pub fn compile(&mut self, file: &SourceFile) -> Result<CompileOutput, CompileError> {
+        self.compile_with(file, None)
+    }
+
+    /// Compiles a composed program whose quoted host values (`__strobe_quoted`) `quoted` encodes:
+    /// they become a data object linked after the code, so a changed value compiles nothing.
+    pub fn compile_with(
+        &mut self,
+        file: &SourceFile,
+        quoted: Option<&dyn QuotedValues>,
+    ) -> Result<CompileOutput, CompileError> {
         let mut t = PhaseTimings::default();
         let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
         let start = Instant::now();
@@ -272,6 +290,16 @@ impl Compiler {
             });
         }
         let compiled = missing.len();
+        let start = Instant::now();
+        if !program.quoted.is_empty() {
+            let values = quoted.ok_or(QuotedError::Missing)?;
+            let table = quoted::table(&program.quoted, values)?;
+            objects.push(InputObject {
+                name: "quoted host values".into(),
+                bytes: quoted::object(&table),
+            });
+        }
+        t.data = start.elapsed();
         let start = Instant::now();
         let runtime = Archive {
             name: "libstrobe_kernel_rt.a".into(),

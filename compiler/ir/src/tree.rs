@@ -61,6 +61,8 @@ pub struct Program {
     pub map: strobe_syntax::SourceMap,
     /// Every exception class the program knows (builtins and its own) with its runtime type id.
     pub exceptions: Vec<(String, u32)>,
+    /// The quoted host values the program reads: slot and kernel type, by slot.
+    pub quoted: Vec<(u32, Type)>,
 }
 
 impl Type {
@@ -431,6 +433,12 @@ pub enum ExprKind {
     Intrinsic {
         op: Intrinsic,
         args: Vec<Expr>,
+        line: Line,
+    },
+    /// Host value `slot` of the program's quoted-value table (`strobe_abi::QUOTED_DATA`), read at run
+    /// time: the code depends on the slot and the type, never on the value.
+    Quoted {
+        slot: u32,
         line: Line,
     },
     /// Seconds (float) to machine units at `clock_hz`, rounded to nearest (`delay(seconds)`).

@@ -106,7 +106,7 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::Bool(_)
         | ExprKind::Str(_)
         | ExprKind::None => {}
-        ExprKind::Local(_) | ExprKind::LocalRef(_) => {}
+        ExprKind::Local(_) | ExprKind::LocalRef(_) | ExprKind::Quoted { .. } => {}
         ExprKind::Field { object: a, .. }
         | ExprKind::TupleGet { tuple: a, .. }
         | ExprKind::Not(a)

@@ -17,19 +17,26 @@ use strobe_cli::{ExperimentRequest, Experiments, RunOutputs};
 /// Compiles a composed program for the core device this build carries and writes the linked ELF;
 /// returns the compile time in seconds and the units compiled.
 #[pyfunction]
-#[pyo3(signature = (name, text, runs, output, no_cache=false))]
+#[pyo3(signature = (name, text, runs, output, no_cache=false, quoted=None))]
 fn compile_program(
     name: &str,
     text: &str,
     runs: Vec<Run>,
     output: &str,
     no_cache: bool,
+    quoted: Option<Bound<'_, pyo3::types::PyList>>,
 ) -> PyResult<(f64, usize)> {
     let build = device_build().map_err(runtime_error)?;
     let mut compiler = device_compiler(&build, no_cache);
     compiler.allow_host_calls(true);
+    let values = quoted.map(session::QuotedList);
     let out = compiler
-        .compile(&composed(name, text, runs))
+        .compile_with(
+            &composed(name, text, runs),
+            values
+                .as_ref()
+                .map(|v| v as &dyn strobe_driver::QuotedValues),
+        )
         .map_err(compile_error)?;
     strobe_cli::write_executable(std::path::Path::new(output), &out.image.to_elf())
         .map_err(runtime_error)?;

@@ -3,14 +3,14 @@
 //! run them serving their RPCs through a Python callable, and hand back the outcome.
 #![allow(unsafe_code)] // pyo3's generated glue
 
-use crate::values::{decode_values, encode_value};
+use crate::values::{decode_values, encode_value, TOO_LARGE};
 use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyList, PyTuple};
 use std::time::Instant;
 use strobe_cli::connection::{describe_fault, device_build, Connection, Delivery};
 use strobe_device::{Outcome, RpcAnswer, RpcCall};
-use strobe_driver::{CompileError, CompileOutput, Compiler};
+use strobe_driver::{CompileError, CompileOutput, Compiler, QuotedValues};
 use strobe_protocol::rpc::ValueWriter;
 use strobe_protocol::MAX_PAYLOAD;
 use strobe_syntax::{SourceFile, SourceMap};
@@ -60,6 +60,8 @@ pub struct Session {
     last_delivery: (&'static str, usize),
     /// Wall time of the last load's compile and upload, in seconds (benchmarks).
     last_compile: f64,
+    /// Link units the last load compiled and found cached.
+    last_units: (usize, usize),
     last_upload: f64,
 }
 
@@ -79,23 +81,32 @@ impl Session {
             loaded: None,
             last_delivery: ("none", 0),
             last_compile: 0.0,
+            last_units: (0, 0),
             last_upload: 0.0,
         })
     }
 
-    /// Compiles a composed program and puts it on the device (unless it holds that image already);
-    /// returns the program's exception classes, builtins included (name -> id). Program errors raise `KernelCompileError`.
+    /// Compiles a composed program (its quoted host values in `quoted`, by slot) and puts it on the
+    /// device, sending only what changed; returns the program's exception classes, builtins included
+    /// (name -> id). Program errors raise `KernelCompileError`.
+    #[pyo3(signature = (name, text, runs, quoted=None))]
     fn load<'py>(
         &mut self,
         py: Python<'py>,
         name: &str,
         text: &str,
         runs: Vec<Run>,
+        quoted: Option<Bound<'py, PyList>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let source = composed(name, text, runs);
         let link = self.link.as_mut().ok_or_else(closed)?;
         let start = Instant::now();
-        let out = self.compiler.compile(&source).map_err(compile_error)?;
+        let values = quoted.map(QuotedList);
+        let out = self
+            .compiler
+            .compile_with(&source, values.as_ref().map(|v| v as &dyn QuotedValues))
+            .map_err(compile_error)?;
+        self.last_units = (out.units_compiled, out.units_cached);
         self.last_compile = start.elapsed().as_secs_f64();
         let start = Instant::now();
         let (entry, delivery) = link.load(&out).map_err(runtime_error)?;
@@ -184,13 +195,14 @@ impl Session {
     }
 
     /// Seconds the last `load` spent compiling and uploading, how the image got to the device
-    /// ("unchanged", "patched", "uploaded") and the bytes that took.
-    fn last_load(&self) -> (f64, f64, &'static str, usize) {
+    /// ("unchanged", "patched", "uploaded"), the bytes that took, and the link units it compiled.
+    fn last_load(&self) -> (f64, f64, &'static str, usize, usize) {
         (
             self.last_compile,
             self.last_upload,
             self.last_delivery.0,
             self.last_delivery.1,
+            self.last_units.0,
         )
     }
 
@@ -243,6 +255,33 @@ fn serve(py: Python<'_>, on_rpc: &Bound<'_, PyAny>, call: &RpcCall) -> PyResult<
             name: "TypeError".into(),
             message,
         }),
+    }
+}
+
+/// A composed program's quoted host values: a Python list, by slot.
+pub struct QuotedList<'py>(pub Bound<'py, PyList>);
+
+impl QuotedValues for QuotedList<'_> {
+    fn encode(&self, slot: u32, tags: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+        let value = self
+            .0
+            .get_item(slot as usize)
+            .map_err(|_| "missing from the values the embedding passed".to_string())?;
+        // Encoded into a buffer that grows until the value fits.
+        let mut room = 64 * 1024;
+        loop {
+            let mut buffer = vec![0u8; room];
+            let mut w = ValueWriter::new(&mut buffer);
+            match encode_value(&value, tags, &mut w) {
+                Ok(()) => {
+                    let n = w.len();
+                    out.extend_from_slice(&buffer[..n]);
+                    return Ok(());
+                }
+                Err(e) if e == TOO_LARGE && room < (1 << 30) => room *= 4,
+                Err(e) => return Err(e),
+            }
+        }
     }
 }
 

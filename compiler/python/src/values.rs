@@ -23,6 +23,9 @@ pub fn type_name(tags: &[u8]) -> String {
     }
 }
 
+/// What [`encode_value`] says when the writer's buffer is full.
+pub const TOO_LARGE: &str = "the value is too large for one message";
+
 /// Writes `value` as the kernel type `tags`, or explains why it is not one.
 pub fn encode_value(
     value: &Bound<'_, PyAny>,
@@ -42,7 +45,7 @@ pub fn encode_value(
             .unwrap_or_default();
         format!("the host returned {shown} (a {ty}) where the kernel expects {expected}")
     };
-    let full = |_| "the RPC result is too large for one message".to_string();
+    let full = |_| TOO_LARGE.to_string();
     match tags[0] {
         tag::NONE => Ok(()),
         tag::BOOL => {

@@ -30,6 +30,9 @@ pub enum Builtin {
     RtioGate,
     RtioInputTimestamp,
     RtioGetCounter,
+    /// `__strobe_quoted(slot, exemplar)`: host value `slot` of a composed program, of the type of
+    /// `exemplar` (a small value of the same kind, written by the embedding).
+    Quoted,
 }
 
 impl Builtin {
@@ -48,7 +51,7 @@ impl Builtin {
         )
     }
 
-    const NAMES: [(&'static str, Builtin); 23] = [
+    const NAMES: [(&'static str, Builtin); 24] = [
         ("print", Builtin::Print),
         ("len", Builtin::Len),
         ("range", Builtin::Range),
@@ -72,6 +75,7 @@ impl Builtin {
         ("rtio_gate", Builtin::RtioGate),
         ("rtio_input_timestamp", Builtin::RtioInputTimestamp),
         ("rtio_get_counter", Builtin::RtioGetCounter),
+        ("__strobe_quoted", Builtin::Quoted),
     ];
 
     /// The signature of a timeline or RTIO system call: parameter types, then the result. The one

@@ -406,6 +406,22 @@ impl Checker<'_> {
             }
         };
         match b {
+            Builtin::Quoted => {
+                // The slot is a literal; the value has the exemplar's type.
+                if !arity(self, 2..=2) {
+                    return self.table.fresh();
+                }
+                if !matches!(args[0].kind, ast::ExprKind::Int(n) if n >= 0 && n <= u32::MAX as i64)
+                {
+                    self.error(
+                        args[0].span,
+                        "the slot of `__strobe_quoted()` is a literal number",
+                    );
+                }
+                let slot = self.expr(ctx, &args[0]);
+                self.unify(&Ty::Int32, &slot, args[0].span, "the quoted value's slot");
+                self.expr(ctx, &args[1])
+            }
             Builtin::Print => {
                 for a in args {
                     self.expr(ctx, a);

@@ -6,7 +6,8 @@
 //! - `int()`, `int32()`, `int64()`, `float()` convert numbers; `str()` and f-strings convert numbers,
 //!   booleans, strings, None and exceptions;
 //! - host functions (RPC) take and return values the host can receive (no objects, ranges, exceptions);
-//! - a nested function that uses its enclosing function's variables is called from where they exist.
+//! - a nested function that uses its enclosing function's variables is called from where they exist;
+//! - quoted host values (`__strobe_quoted`) only in programs the experiment runner composes.
 
 use crate::program::{Instance, Resolution, TypedProgram};
 use crate::{Builtin, Ty};
@@ -18,6 +19,8 @@ use strobe_syntax::{Diagnostic, Span};
 pub struct CheckOptions {
     /// The core device (timeline and RTIO available), or Linux user mode (`strobe exec`).
     pub device: bool,
+    /// A program composed by the embedding (host functions, quoted host values).
+    pub host_calls: bool,
 }
 
 /// The instance that calls `inst`'s nested callee `target` can pass it the variables it captures:
@@ -268,6 +271,10 @@ impl Rules<'_, '_, '_> {
                     self.convertible_to_str(a);
                 }
             }
+            Builtin::Quoted if !self.options.host_calls => self.error(
+                e.span,
+                "`__strobe_quoted()` exists only in programs the experiment runner composes",
+            ),
             b if b.needs_device() && !self.options.device => self.error(e.span, DEVICE_ONLY),
             _ => {}
         }

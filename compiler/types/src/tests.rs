@@ -6,15 +6,27 @@ use strobe_syntax::{parse, SourceFile};
 fn check(src: &str, f: impl FnOnce(&TypedProgram<'_>)) {
     let file = SourceFile::new("t.py", src);
     let module = parse(&file).expect("parses");
-    let program = check_program(&module, crate::CheckOptions { device: true })
-        .unwrap_or_else(|d| panic!("{}", strobe_syntax::render_diagnostics(&file, &d)));
+    let program = check_program(
+        &module,
+        crate::CheckOptions {
+            device: true,
+            host_calls: false,
+        },
+    )
+    .unwrap_or_else(|d| panic!("{}", strobe_syntax::render_diagnostics(&file, &d)));
     f(&program);
 }
 
 fn errors(src: &str) -> Vec<String> {
     let file = SourceFile::new("t.py", src);
     let module = parse(&file).expect("parses");
-    match check_program(&module, crate::CheckOptions { device: true }) {
+    match check_program(
+        &module,
+        crate::CheckOptions {
+            device: true,
+            host_calls: false,
+        },
+    ) {
         Ok(_) => vec![],
         Err(d) => d.iter().map(|d| d.message.clone()).collect(),
     }

@@ -10,6 +10,7 @@ pub mod exceptions;
 pub mod float_repr;
 pub mod numeric;
 pub mod output;
+pub mod quoted;
 pub mod rpc;
 pub mod strings;
 
@@ -47,7 +48,7 @@ macro_rules! check_definitions {
     ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
         $(const _: () = {
             #[allow(unused_imports)]
-            use crate::{arena::*, exceptions::*, numeric::*, strings::*};
+            use crate::{arena::*, exceptions::*, numeric::*, quoted::*, strings::*};
             let _definition: unsafe extern "C" fn($($ty),*) -> $ret = $name;
         };)*
     };

@@ -11,6 +11,14 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         ty: Type,
         line: Line,
     ) -> Expr {
+        if b == Builtin::Quoted {
+            // The exemplar only gave the type: nothing of it is evaluated.
+            let slot = match args.first().map(|a| &a.kind) {
+                Some(A::Int(n)) => *n as u32,
+                _ => return self.invalid(e.span, "a quoted value without a literal slot"),
+            };
+            return expr(ExprKind::Quoted { slot, line }, ty);
+        }
         let mut vals: Vec<Expr> = args.iter().map(|a| self.expr(a)).collect();
         match b {
             Builtin::Print => self.invalid(

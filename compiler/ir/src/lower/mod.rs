@@ -73,6 +73,14 @@ pub fn lower_program(
         diagnostics.dedup();
         return Err(diagnostics);
     }
+    let mut quoted = std::collections::BTreeMap::new();
+    for f in &mut functions {
+        crate::units::walk_stmts(&mut f.body, &mut |e| {
+            if let ExprKind::Quoted { slot, .. } = e.kind {
+                quoted.insert(slot, e.ty.clone());
+            }
+        });
+    }
     let mut out = Program {
         file_name: file.name.clone(),
         source_lines: file.text.lines().map(str::to_string).collect(),
@@ -91,6 +99,7 @@ pub fn lower_program(
             .iter()
             .filter_map(|c| Some((c.name.clone(), c.exception_id?)))
             .collect(),
+        quoted: quoted.into_iter().collect(),
     };
     hash::assign_hashes(&mut out);
     out.units = units::link_units(&out);

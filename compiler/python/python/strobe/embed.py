@@ -58,8 +58,11 @@ class Service:
 class Composition:
     """The composed program and what the host needs to serve its run."""
 
-    def __init__(self, text, runs, services, writeback, objects, exception_classes):
+    def __init__(self, text, runs, services, writeback, objects, exception_classes, quoted):
         self.text = text
+        #: The quoted host values, by slot (``__strobe_quoted(slot, exemplar)`` in the text): laid out
+        #: as data by the compiler, so new values change no code.
+        self.quoted = quoted
         #: (first line, line count, file, first line in that file) for every copied run of lines.
         self.runs = runs
         #: Service number -> :class:`Service` (numbers below 2 are the writeback and the result).
@@ -175,6 +178,7 @@ class Embedder:
         self.rpc_stubs = []
         self.loose = {}  # attribute names read through other values, with a use site
         self.call_arities = {}  # name -> numbers of positional arguments kernels call it with
+        self.quoted = []  # host values the program reads as data, by slot
         self.pending = []
         self.uses_math = False
 
@@ -229,6 +233,55 @@ class Embedder:
         if refs is not None:
             refs.add(entry.index)
         return entry.var
+
+    def quote(self, value, where):
+        """The kernel expression reading host `value` as quoted data: its slot, and an exemplar that
+        gives the compiler its kernel type (the value itself never appears in the program text)."""
+        exemplar = self.exemplar(value, where)
+        self.quoted.append(value)
+        return f"__strobe_quoted({len(self.quoted) - 1}, {exemplar})"
+
+    def exemplar(self, value, where):
+        """A small kernel value of the same kernel type as `value` (an int that does not fit 32 bits
+        and a wide numpy integer are int64; an empty list's element type comes from its use)."""
+        if value is None:
+            return "None"
+        if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
+            return "False"
+        if numpy is not None and isinstance(value, numpy.integer):
+            wide = value.dtype.itemsize > 4 or (value.dtype.kind == "u" and value.dtype.itemsize == 4)
+            return "int64(0)" if wide else "int32(0)"
+        if isinstance(value, int):
+            if _INT32[0] <= value < _INT32[1]:
+                return "0"
+            if _INT64[0] <= value < _INT64[1]:
+                return "int64(0)"
+            raise EmbeddingError(f"{where}: the integer {value} does not fit 64 bits")
+        if isinstance(value, float) or (numpy is not None and isinstance(value, numpy.floating)):
+            return "0.0"
+        if isinstance(value, str):
+            return '""'
+        if isinstance(value, tuple):
+            items = [self.exemplar(v, where) for v in value]
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if numpy is not None and isinstance(value, numpy.ndarray):
+            if value.ndim != 1:
+                raise EmbeddingError(
+                    f"{where}: a numpy array of {value.ndim} dimensions; kernels take 1-dimensional arrays")
+            if value.dtype.kind not in "biuf":
+                raise EmbeddingError(f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers")
+            return "[" + self.exemplar(value.dtype.type(0), where) + "]"
+        if isinstance(value, list):
+            return "[" + ", ".join(_merged(self.exemplar(v, where) for v in value)) + "]"
+        # Not data: the same refusals as for any host value kernels cannot hold.
+        self.literal(value, where)
+        raise EmbeddingError(f"{where}: {_describe(value)} cannot be quoted as data")
+
+    def argument(self, value, where):
+        """A kernel argument: an object (or a value holding objects) by reference, data quoted."""
+        refs = set()
+        text = self.literal(value, where, refs) if _holds_objects(value) else None
+        return text if refs else self.quote(value, where)
 
     def embed_object(self, obj, where):
         known = self.objects.get(id(obj))
@@ -576,6 +629,7 @@ class Embedder:
             writeback=[(o.obj, f) for o, f in writeback],
             objects={o.index: o.obj for o in self.object_order},
             exception_classes=dict(self.exception_classes),
+            quoted=self.quoted,
         )
 
     def layout(self, kc):
@@ -637,7 +691,9 @@ class Embedder:
                 out.synthetic(f"        {'if' if i == 0 else 'elif'} __strobe_index == {o.index}:")
                 indent += "    "
             for f in data_fields:
-                out.synthetic(f"{indent}self.{f} = {o.field_values[f]}")
+                value = getattr(o.obj, f)
+                where = f"attribute `{f}` of a `{kc.cls.__name__}` object"
+                out.synthetic(f"{indent}self.{f} = {self.quote(value, where)}")
             if len(kc.objects) > 1 and not data_fields:
                 out.synthetic(f"{indent}pass")
         if not (kc.rpc_methods or object_fields or data_fields):
@@ -677,6 +733,26 @@ class Embedder:
 
 
 _MISSING = object()
+
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def _holds_objects(value):
+    """Whether `value` is (or contains) something other than plain data (an object to embed)."""
+    if isinstance(value, _PLAIN) or (numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray))):
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(_holds_objects(v) for v in value)
+    return True
+
+
+def _merged(exemplars):
+    """The exemplars of a list's items as one (int and int64 make int64; with a float, float); the
+    distinct ones when they do not merge (the type checker then reports the mixed list)."""
+    kinds = set(exemplars)
+    if kinds and kinds <= {"0", "int64(0)", "0.0"}:
+        return ["0.0" if "0.0" in kinds else "int64(0)" if "int64(0)" in kinds else "0"]
+    return sorted(kinds)
 
 
 def _describe(value):
@@ -764,7 +840,7 @@ def compose(function, args, kwargs):
         embedder.add_function(function)
         callee = function.__name__
         rest = args
-    arguments = [embedder.literal(a, f"{where}: kernel argument") for a in rest]
-    arguments += [f"{k}={embedder.literal(v, f'{where}: kernel argument `{k}`')}" for k, v in kwargs.items()]
+    arguments = [embedder.argument(a, f"{where}: kernel argument") for a in rest]
+    arguments += [f"{k}={embedder.argument(v, f'{where}: kernel argument `{k}`')}" for k, v in kwargs.items()]
     embedder.resolve_attributes()
     return embedder.compose(f"{callee}({', '.join(arguments)})", receiver)

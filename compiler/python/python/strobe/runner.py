@@ -179,7 +179,8 @@ def compile_experiment(path, output, params, class_name=None, no_cache=False):
             raise embed.EmbeddingError(f"{type(exp).__name__}.run is not a @kernel: nothing to compile")
         composition = embed.compose(run, (exp,), {})
         try:
-            compile_program(embed.SYNTHETIC, composition.text, composition.runs, output, no_cache)
+            compile_program(embed.SYNTHETIC, composition.text, composition.runs, output, no_cache,
+                            composition.quoted)
         except KernelCompileError as e:
             raise exceptions.CompileError(str(e)) from None
     except Exception as e:

@@ -57,14 +57,14 @@ class KernelRunner:
         if os.environ.get("STROBE_DUMP_KERNEL"):
             sys.stderr.write(composition.text)
         try:
-            table = self.session.load(embed.SYNTHETIC, composition.text, composition.runs)
+            table = self.session.load(embed.SYNTHETIC, composition.text, composition.runs, composition.quoted)
         except native.KernelCompileError as e:
             raise exceptions.CompileError(str(e)) from None
         server = _RpcServer(self, composition, table)
         outcome = self.session.run(server.serve, _write_output)
-        compile_s, upload_s, delivery, sent = self.session.last_load()
+        compile_s, upload_s, delivery, sent, units = self.session.last_load()
         self.last = {"compile": compile_s, "upload": upload_s, "delivery": delivery, "bytes": sent,
-                     "wall": outcome["wall"], "cycles": outcome.get("cycles")}
+                     "units_compiled": units, "wall": outcome["wall"], "cycles": outcome.get("cycles")}
         if outcome["outcome"] == "finished":
             return server.result
         if outcome["outcome"] == "fault":

@@ -71,8 +71,10 @@ class ComposeTest(unittest.TestCase):
     def test_a_kernel_call_composes_one_program(self):
         c = compose(Exp.run, (Exp(),), {})
         self.assertIn("class Exp:", c.text)
-        self.assertIn("self.count = 3", c.text)
-        self.assertIn("self.gains = [0.5, 1.5]", c.text)
+        # Host data is quoted: a slot and an exemplar of its type in the text, the value beside it.
+        self.assertIn("self.count = __strobe_quoted(0, 0)", c.text)
+        self.assertIn("self.gains = __strobe_quoted(1, [0.0])", c.text)
+        self.assertEqual(c.quoted[:2], [3, [0.5, 1.5]])
         self.assertIn("label = 'a'", c.text, "an invariant string is a class constant")
         self.assertIn("@rpc(service=2)\ndef scale(x) -> TInt32:", c.text)
         self.assertIn("def __strobe_rpc_3(__strobe_object, x):", c.text)
@@ -96,12 +98,14 @@ class ComposeTest(unittest.TestCase):
     def test_objects_found_later_get_the_fields_of_their_class(self):
         inner = Node(2, Leaf(3))
         c = compose(Exp.reads_node, (Exp(node=Node(1, inner)),), {})
-        self.assertIn("self.value = 1", c.text)
-        self.assertIn("self.value = 2", c.text)
+        self.assertIn("self.value = __strobe_quoted(0, 0)", c.text)
+        self.assertIn("self.value = __strobe_quoted(1, 0)", c.text)
+        self.assertEqual(sorted(c.quoted), [1, 2, 3])
 
     def test_a_string_naming_a_kernel_variable_is_still_data(self):
         c = compose(Exp.bad_value, (Exp(table="_o0"),), {})
-        self.assertIn("self.table = '_o0'", c.text)
+        self.assertIn('self.table = __strobe_quoted(0, "")', c.text)
+        self.assertEqual(c.quoted, ["_o0"])
         self.assertIn("def __init__(self, __strobe_index: int32) -> None:", c.text)
         self.assertEqual([a for _, a in c.writeback], ["table"])
 
