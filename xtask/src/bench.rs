@@ -16,6 +16,9 @@ pub enum Benchmark {
     /// Experiments on the simulated core device: RPC round trips (host wall, device cycles), async
     /// RPCs, and the dead time between back-to-back kernel calls.
     Rpc,
+    /// Host data as quoted data: compile time and bytes sent for kernels reading host lists of 1k
+    /// to 100k int64 (first call and new values), and the examples' image sizes.
+    Resident,
 }
 
 /// `cargo run --release --quiet -p <package> --bin <bin> -- <args>`.
@@ -51,6 +54,16 @@ pub fn bench(what: Benchmark) -> Result<()> {
                 "run",
                 "xtask/bench/rpc.py",
             ]))
+        }
+        // A plain script: kernels run in-process; a private cache so first compiles are cold.
+        Benchmark::Resident => {
+            install::install()?;
+            let cache = std::env::temp_dir().join(format!("strobe-bench-{}", std::process::id()));
+            let result = run(Command::new(venv.join("bin/python3"))
+                .arg("xtask/bench/resident.py")
+                .env("STROBE_CACHE_DIR", &cache));
+            let _ = std::fs::remove_dir_all(&cache);
+            result
         }
     }
 }

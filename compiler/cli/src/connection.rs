@@ -138,15 +138,16 @@ impl Connection {
             .get(strobe_abi::KERNEL_ENTRY)
             .context("the image has no kernel entry")?;
         let previous = self.loaded.take();
+        // A patch sends the changed bytes (and any new tail: quoted data is linked last); it is
+        // worth it while that is well under the whole image.
         let delivery = match previous {
             Some(old) if old == image => Delivery::Unchanged,
             Some(old)
-                if old.len() == image.len()
-                    && strobe_device::changed_ranges(&old, &image)
-                        .iter()
-                        .map(|(a, b)| b - a)
-                        .sum::<usize>()
-                        < image.len() / 2 =>
+                if strobe_device::patch_ranges(&old, &image)
+                    .iter()
+                    .map(|(a, b)| b - a)
+                    .sum::<usize>()
+                    < image.len() / 2 =>
             {
                 Delivery::Patched(
                     self.device

@@ -11,7 +11,9 @@ mod transport;
 
 pub use address::DeviceAddress;
 pub use firmware::{FirmwareError, FirmwareImage};
-pub use session::{changed_ranges, Device, DeviceError, Outcome, RpcAnswer, RpcCall, RunResult};
+pub use session::{
+    changed_ranges, patch_ranges, Device, DeviceError, Outcome, RpcAnswer, RpcCall, RunResult,
+};
 pub use sim::{gateware_hash, DeviceBuild, SimBuild, SimDevice, GATEWARE_SOURCES};
 pub use strobe_protocol::{rpc as rpc_values, FaultReport};
 pub use trace::{Edge, Trace};

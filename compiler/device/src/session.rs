@@ -69,6 +69,19 @@ pub fn changed_ranges(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
     ranges
 }
 
+/// What a patch from `old` to `new` sends: the changed ranges of their common length, then whatever
+/// `new` has beyond `old` (a shorter `new` just ends earlier).
+pub fn patch_ranges(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
+    let mut ranges = changed_ranges(old, new);
+    if new.len() > old.len() {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 16 >= old.len() => *end = new.len(),
+            _ => ranges.push((old.len(), new.len())),
+        }
+    }
+    ranges
+}
+
 /// A kernel's call of a host function, as the device sent it (see `strobe_protocol::rpc`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RpcCall {
@@ -316,14 +329,9 @@ impl Device {
     /// Turns the loaded image `old` into `new` (of the same length) by sending only the bytes that
     /// differ; the device runs neither until every patch has arrived intact. Returns the bytes sent.
     pub fn patch(&mut self, old: &[u8], new: &[u8]) -> Result<usize, DeviceError> {
-        if old.len() != new.len() {
-            return Err(DeviceError::Incompatible(
-                "a patch cannot change the image's length".into(),
-            ));
-        }
         let mut crc = strobe_protocol::crc::Crc32::new();
         let mut sent = 0;
-        for (start, end) in changed_ranges(old, new) {
+        for (start, end) in patch_ranges(old, new) {
             for at in (start..end).step_by(CHUNK) {
                 let data = &new[at..(at + CHUNK).min(end)];
                 let seq = self.send(&Message::LoadPatch {
@@ -337,6 +345,7 @@ impl Device {
         }
         let seq = self.send(&Message::PatchEnd {
             patch_crc: crc.finish(),
+            image_len: new.len() as u32,
         })?;
         self.expect_ack(seq, "finishing the patch")?;
         Ok(sent)

@@ -11,7 +11,7 @@ use std::time::Instant;
 use strobe_cli::connection::{describe_fault, device_build, Connection, Delivery};
 use strobe_device::{Outcome, RpcAnswer, RpcCall};
 use strobe_driver::{CompileError, CompileOutput, Compiler, QuotedValues};
-use strobe_protocol::rpc::ValueWriter;
+use strobe_protocol::rpc::{tag, ValueWriter};
 use strobe_protocol::MAX_PAYLOAD;
 use strobe_syntax::{SourceFile, SourceMap};
 
@@ -267,6 +267,12 @@ impl QuotedValues for QuotedList<'_> {
             .0
             .get_item(slot as usize)
             .map_err(|_| "missing from the values the embedding passed".to_string())?;
+        if let Some(raw) = numpy_elements(&value, tags) {
+            // A 1-D numpy array whose dtype is already the element type: its bytes are the wire's.
+            out.extend_from_slice(&(raw.len() as u32 / element_size(tags[1])).to_le_bytes());
+            out.extend_from_slice(&raw);
+            return Ok(());
+        }
         // Encoded into a buffer that grows until the value fits.
         let mut room = 64 * 1024;
         loop {
@@ -283,6 +289,39 @@ impl QuotedValues for QuotedList<'_> {
             }
         }
     }
+}
+
+/// The wire size of a scalar element type.
+fn element_size(tag: u8) -> u32 {
+    match tag {
+        tag::INT64 | tag::FLOAT => 8,
+        tag::INT32 => 4,
+        _ => 1,
+    }
+}
+
+/// The raw little-endian elements of `value` when it is a 1-D numpy array whose dtype is exactly the
+/// list element type `tags[1]` (int32, int64, float, bool), else None (the generic encoder runs).
+fn numpy_elements(value: &Bound<'_, PyAny>, tags: &[u8]) -> Option<Vec<u8>> {
+    let dtype = match tags {
+        [tag::LIST, tag::INT64] => "<i8",
+        [tag::LIST, tag::INT32] => "<i4",
+        [tag::LIST, tag::FLOAT] => "<f8",
+        [tag::LIST, tag::BOOL] => "|b1",
+        _ => return None,
+    };
+    let ndim: usize = value.getattr("ndim").ok()?.extract().ok()?;
+    let kind: String = value
+        .getattr("dtype")
+        .ok()?
+        .getattr("str")
+        .ok()?
+        .extract()
+        .ok()?;
+    if ndim != 1 || kind != dtype {
+        return None;
+    }
+    value.call_method0("tobytes").ok()?.extract().ok()
 }
 
 /// The interpreter this module runs in (`sys.executable`): LiteX builds the simulator there.

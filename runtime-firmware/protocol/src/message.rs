@@ -121,9 +121,11 @@ pub enum Message<'a> {
         offset: u32,
         data: &'a [u8],
     },
-    /// Completes a patch: `patch_crc` is the CRC-32 of every patch's data in the order sent.
+    /// Completes a patch: `patch_crc` is the CRC-32 of every patch's data in the order sent;
+    /// `image_len` is the image's length afterwards (a longer image's new bytes were all patched in).
     PatchEnd {
         patch_crc: u32,
+        image_len: u32,
     },
     Run {
         entry: u32,
@@ -233,7 +235,13 @@ impl<'a> Message<'a> {
                 w.blob(data)
             }
             Message::LoadEnd { image_crc } => w.u32(image_crc),
-            Message::PatchEnd { patch_crc } => w.u32(patch_crc),
+            Message::PatchEnd {
+                patch_crc,
+                image_len,
+            } => {
+                w.u32(patch_crc)?;
+                w.u32(image_len)
+            }
             Message::Run { entry } => w.u32(entry),
             Message::Stop => Ok(()),
             Message::Ack { of_seq } => w.u16(of_seq),
@@ -314,6 +322,7 @@ impl<'a> Message<'a> {
             },
             MessageKind::PatchEnd => Message::PatchEnd {
                 patch_crc: r.u32()?,
+                image_len: r.u32()?,
             },
             MessageKind::Run => Message::Run { entry: r.u32()? },
             MessageKind::Stop => Message::Stop,
@@ -401,7 +410,10 @@ mod tests {
                 offset: 8,
                 data: b"\x01\x02",
             },
-            Message::PatchEnd { patch_crc: 7 },
+            Message::PatchEnd {
+                patch_crc: 7,
+                image_len: 12,
+            },
             Message::Run { entry: 0x4000_0010 },
             Message::Stop,
             Message::Ack { of_seq: 3 },
@@ -489,7 +501,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             &buf[..n - 4],
-            &[b'S', b'B', 1, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]
+            &[b'S', b'B', 2, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]
         );
     }
 

@@ -94,9 +94,11 @@ enum Upload {
     Complete {
         len: u32,
     },
-    /// A complete image being patched: it may not run until `PatchEnd` confirms every patch.
+    /// A complete image being patched: it may not run until `PatchEnd` confirms every patch. `grown_to`:
+    /// how far from the start the image is valid (its old length, extended by patches that continue
+    /// it), so a patch may lengthen the image but never leave a gap of stale bytes.
     Patching {
-        len: u32,
+        grown_to: u32,
         crc: Crc32,
     },
 }
@@ -243,30 +245,35 @@ impl<B: Board> Session<B> {
                 self.end_transfer(link, seq, verdict);
             }
             Message::LoadPatch { offset, data } => {
-                let (len, mut crc) = match self.upload {
+                let (mut grown_to, mut crc) = match self.upload {
                     Upload::Complete { len } => (len, Crc32::new()),
-                    Upload::Patching { len, crc } => (len, crc),
+                    Upload::Patching { grown_to, crc } => (grown_to, crc),
                     _ => {
                         self.error(link, ErrorCode::OutOfOrder, seq);
                         return;
                     }
                 };
                 let end = offset as u64 + data.len() as u64;
-                if end > len as u64 {
+                // Within the kernel region, and not past the valid bytes (a patch may continue them).
+                if end > self.board.kernel_region().len() as u64 || offset > grown_to {
                     self.upload = Upload::None;
                     self.error(link, ErrorCode::OutOfOrder, seq);
                     return;
                 }
                 self.board.kernel_region()[offset as usize..end as usize].copy_from_slice(data);
                 crc.update(data);
-                self.upload = Upload::Patching { len, crc };
+                grown_to = grown_to.max(end as u32);
+                self.upload = Upload::Patching { grown_to, crc };
                 self.reply(link, &Message::Ack { of_seq: seq });
             }
-            Message::PatchEnd { patch_crc } => {
+            Message::PatchEnd {
+                patch_crc,
+                image_len,
+            } => {
                 let verdict = match self.upload {
-                    Upload::Patching { len, crc } => {
-                        Some((crc.finish() == patch_crc).then_some(len))
-                    }
+                    Upload::Patching { grown_to, crc } => Some(
+                        (crc.finish() == patch_crc && image_len <= grown_to).then_some(image_len),
+                    ),
                     _ => None,
                 };
                 self.end_transfer(link, seq, verdict);

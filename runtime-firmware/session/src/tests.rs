@@ -384,6 +384,7 @@ fn patches_change_a_loaded_image_and_never_run_half_done() {
         &frame(
             Message::PatchEnd {
                 patch_crc: crc32(&[0]),
+                image_len: 6,
             },
             11,
         ),
@@ -404,7 +405,16 @@ fn patches_change_a_loaded_image_and_never_run_half_done() {
     assert_eq!(s.board().memory[..6], [0, 0, 0, 0, 9, 9]);
     // A wrong patch CRC discards the image; a patch past its end, or without an image, is refused.
     patch(&mut s, &mut link, 4, &[1], 12);
-    s.receive(&frame(Message::PatchEnd { patch_crc: 0 }, 13), &mut link);
+    s.receive(
+        &frame(
+            Message::PatchEnd {
+                patch_crc: 0,
+                image_len: 6,
+            },
+            13,
+        ),
+        &mut link,
+    );
     run(&mut s, &mut link);
     patch(&mut s, &mut link, 0, &[1], 14);
     assert_eq!(
@@ -416,8 +426,40 @@ fn patches_change_a_loaded_image_and_never_run_half_done() {
             "Error(OutOfOrder)"
         ]
     );
+    // A patch may continue the image past its end (quoted data grows at the tail), and shorten it.
     upload(&mut s, &mut link, &[0, 0]);
-    patch(&mut s, &mut link, 1, &[1, 2], 15);
+    patch(&mut s, &mut link, 1, &[5, 7, 7], 20);
+    s.receive(
+        &frame(
+            Message::PatchEnd {
+                patch_crc: crc32(&[5, 7, 7]),
+                image_len: 4,
+            },
+            21,
+        ),
+        &mut link,
+    );
+    assert_eq!(link.replies()[..2], ["Ack", "Ack"]);
+    assert_eq!(s.board().memory[..4], [0, 5, 7, 7]);
+    patch(&mut s, &mut link, 0, &[1], 22);
+    s.receive(
+        &frame(
+            Message::PatchEnd {
+                patch_crc: crc32(&[1]),
+                image_len: 5,
+            },
+            23,
+        ),
+        &mut link,
+    );
+    assert_eq!(
+        link.replies()[..2],
+        ["Ack", "Error(IncompleteImage)"],
+        "byte 4 was never sent"
+    );
+    upload(&mut s, &mut link, &[0, 0]);
+    // A gap after the image's end is refused (the bytes in it would be stale).
+    patch(&mut s, &mut link, 3, &[1, 2], 15);
     // A dropped link in the middle of a patch discards the image too.
     upload(&mut s, &mut link, &[0, 0]);
     patch(&mut s, &mut link, 1, &[1], 16);

@@ -179,6 +179,7 @@ class Embedder:
         self.loose = {}  # attribute names read through other values, with a use site
         self.call_arities = {}  # name -> numbers of positional arguments kernels call it with
         self.quoted = []  # host values the program reads as data, by slot
+        self.exemplars = {}  # id(container) -> (container, exemplar): computed once per value
         self.pending = []
         self.uses_math = False
 
@@ -244,6 +245,15 @@ class Embedder:
     def exemplar(self, value, where):
         """A small kernel value of the same kernel type as `value` (an int that does not fit 32 bits
         and a wide numpy integer are int64; an empty list's element type comes from its use)."""
+        known = self.exemplars.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        text = self._exemplar(value, where)
+        if isinstance(value, (list, tuple)) or (numpy is not None and isinstance(value, numpy.ndarray)):
+            self.exemplars[id(value)] = (value, text)
+        return text
+
+    def _exemplar(self, value, where):
         if value is None:
             return "None"
         if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
@@ -272,10 +282,25 @@ class Embedder:
                 raise EmbeddingError(f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers")
             return "[" + self.exemplar(value.dtype.type(0), where) + "]"
         if isinstance(value, list):
+            if value and all(type(v) is int for v in value):  # the common case, without a call per item
+                return "[" + _merged([self._exemplar(min(value), where), self._exemplar(max(value), where)])[0] + "]"
+            if value and all(type(v) is float for v in value):
+                return "[0.0]"
             return "[" + ", ".join(_merged(self.exemplar(v, where) for v in value)) + "]"
         # Not data: the same refusals as for any host value kernels cannot hold.
         self.literal(value, where)
         raise EmbeddingError(f"{where}: {_describe(value)} cannot be quoted as data")
+
+    def field_value(self, value, where, refs):
+        """A field's kernel expression when it holds objects (they are constructor arguments);
+        plain data is only checked here (it is quoted where the constructor sets it), and scalars
+        keep their literal (invariant ones may become class constants)."""
+        if _holds_objects(value):
+            return self.literal(value, where, refs)
+        self.exemplar(value, where)
+        if isinstance(value, _PLAIN):
+            return self.literal(value, where, refs)
+        return f"<data {id(value)}>"
 
     def argument(self, value, where):
         """A kernel argument: an object (or a value holding objects) by reference, data quoted."""
@@ -488,7 +513,7 @@ class Embedder:
                     if not hasattr(o.obj, f):
                         raise EmbeddingError(f"{where}: missing in this object, present in another of its class")
                     o.field_refs[f] = set()
-                    o.field_values[f] = self.literal(getattr(o.obj, f), where, o.field_refs[f])
+                    o.field_values[f] = self.field_value(getattr(o.obj, f), where, o.field_refs[f])
                     changed = True
         return changed
 
@@ -531,7 +556,7 @@ class Embedder:
             return False
         refs = [set() for _ in values]
         try:
-            literals = [self.literal(v, f"{where}: attribute `{name}` of `{kc.cls.__name__}`", r)
+            literals = [self.field_value(v, f"{where}: attribute `{name}` of `{kc.cls.__name__}`", r)
                         for v, r in zip(values, refs)]
         except EmbeddingError:
             if precise:

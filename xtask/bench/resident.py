@@ -1,0 +1,90 @@
+"""`cargo xtask bench resident`: what host data costs now that it is quoted as data. For a kernel
+reading a host list of N int64 (N = 0, 1k, 10k, 100k): the compile time of the first call and of a
+call with new values (no code unit compiles), and the bytes sent; then the image sizes of the
+examples. Prints figures; asserts nothing."""
+
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+from strobe import *
+from strobe import embed, runner, runtime
+from strobe._native import compile_program
+
+#: What fits the simulated device's kernel region (half of its 1 MiB main RAM) goes there.
+ON_DEVICE = (0, 1000, 10000)
+ONLY_COMPILED = (100000,)
+
+
+class Sum(EnvExperiment):
+    # Read-only in the kernel: nothing to write back (a written-back list travels as one RPC,
+    # limited to 16 KiB today).
+    kernel_invariants = {"times"}
+
+    def build(self, n):
+        self.setattr_device("core")
+        self.times = np.arange(n, dtype=np.int64)
+
+    @kernel
+    def run(self) -> TInt64:
+        total = int64(0)
+        for t in self.times:
+            total += t
+        return total
+
+
+def device_figures():
+    print("kernel reading a host list of N int64, on the simulated device (ms, bytes)")
+    print(f"{'N':>8} {'first compile':>14} {'sent':>9} {'new values compile':>19} {'sent':>9} {'units':>6}")
+    for n in ON_DEVICE:
+        exp = Sum(None, n)
+        exp.run()
+        first = dict(exp.core._runner.last)
+        exp.times = exp.times + 1
+        exp.run()
+        again = exp.core._runner.last
+        print(f"{n:>8} {first['compile'] * 1e3:>14.1f} {first['bytes']:>9} "
+              f"{again['compile'] * 1e3:>19.1f} {again['bytes']:>9} {again['units_compiled']:>6}")
+        runtime.close_sessions()  # stop this simulator before the next one starts
+
+
+def compile_only_figures():
+    print("compiled without a device (the image does not fit the simulated device's kernel region)")
+    with tempfile.TemporaryDirectory() as d:
+        for n in ONLY_COMPILED:
+            exp = Sum(None, n)
+            start = time.perf_counter()
+            composition = embed.compose(Sum.run, (exp,), {})
+            embedded = time.perf_counter() - start
+            out = os.path.join(d, "k.elf")
+            total, units = compile_program(embed.SYNTHETIC, composition.text, composition.runs, out,
+                                           False, composition.quoted)
+            exp.times = exp.times + 1
+            composition = embed.compose(Sum.run, (exp,), {})
+            again, units_again = compile_program(embed.SYNTHETIC, composition.text, composition.runs,
+                                                 out, False, composition.quoted)
+            print(f"{n:>8}: embed {embedded * 1e3:.1f} ms, compile {total * 1e3:.1f} ms ({units} units), "
+                  f"new values {again * 1e3:.1f} ms ({units_again} units), ELF {os.path.getsize(out)} bytes")
+
+
+def example_images():
+    print("image bytes of the examples' run kernels (strobe compile)")
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
+    with tempfile.TemporaryDirectory() as d:
+        for name in sorted(os.listdir(root)):
+            if not name.endswith(".py"):
+                continue
+            out = os.path.join(d, name + ".elf")
+            code = runner.compile_experiment(os.path.join(root, name), out, [])
+            if code == 0:
+                print(f"  {name:<24} {os.path.getsize(out):>7} bytes ELF")
+
+
+if __name__ == "__main__":
+    device_figures()
+    compile_only_figures()
+    example_images()
+    sys.stdout.flush()
