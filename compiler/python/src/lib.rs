@@ -15,7 +15,7 @@ use strobe_cli::connection::{device_build, device_compiler};
 use strobe_cli::{ExperimentRequest, Experiments, RunOutputs};
 
 /// Compiles a composed program for the core device this build carries and writes the linked ELF;
-/// returns the compile time in seconds and the units compiled.
+/// returns the compile time in seconds, the units compiled and the bytes of the image a device loads.
 #[pyfunction]
 #[pyo3(signature = (name, text, runs, output, no_cache=false, quoted=None))]
 fn compile_program(
@@ -25,7 +25,7 @@ fn compile_program(
     output: &str,
     no_cache: bool,
     quoted: Option<Bound<'_, pyo3::types::PyList>>,
-) -> PyResult<(f64, usize)> {
+) -> PyResult<(f64, usize, usize)> {
     let build = device_build().map_err(runtime_error)?;
     let mut compiler = device_compiler(&build, no_cache);
     compiler.allow_host_calls(true);
@@ -40,7 +40,11 @@ fn compile_program(
         .map_err(compile_error)?;
     strobe_cli::write_executable(std::path::Path::new(output), &out.image.to_elf())
         .map_err(runtime_error)?;
-    Ok((out.timings.total().as_secs_f64(), out.units_compiled))
+    Ok((
+        out.timings.total().as_secs_f64(),
+        out.units_compiled,
+        out.image.flat().1.len(),
+    ))
 }
 
 /// The `strobe` command line (`argv` with the program name first); returns the exit code.
