@@ -127,7 +127,12 @@ pub struct Device {
     out: Vec<u8>,
     seq: u16,
     info: Option<DeviceInfo>,
+    /// An RPC whose arguments arrive in parts, and how many bytes they total.
+    partial_rpc: Option<(RpcCall, usize)>,
 }
+
+/// The largest RPC arguments a device may announce (the host allocates them).
+const MAX_RPC_ARGS: u32 = 1 << 30;
 
 impl Device {
     /// Opens a session over `transport` and performs the handshake.
@@ -138,6 +143,7 @@ impl Device {
             out: vec![0; BUFFER],
             seq: 0,
             info: None,
+            partial_rpc: None,
         };
         d.handshake()?;
         Ok(d)
@@ -216,6 +222,47 @@ impl Device {
                     args: args.to_vec(),
                     ret_tags: ret_tags.to_vec(),
                 }),
+                Message::RpcCallStart {
+                    service,
+                    is_async,
+                    tags,
+                    ret_tags,
+                    args_len,
+                } => {
+                    if args_len > MAX_RPC_ARGS {
+                        return Err(DeviceError::Protocol(strobe_protocol::Error::TooLong(
+                            args_len,
+                        )));
+                    }
+                    let call = RpcCall {
+                        service,
+                        is_async,
+                        tags: tags.to_vec(),
+                        args: Vec::with_capacity(args_len as usize),
+                        ret_tags: ret_tags.to_vec(),
+                    };
+                    self.partial_rpc = Some((call, args_len as usize));
+                    continue;
+                }
+                Message::RpcCallPart { data } => {
+                    let Some((mut call, total)) = self.partial_rpc.take() else {
+                        return Err(DeviceError::Protocol(strobe_protocol::Error::BadField));
+                    };
+                    call.args.extend_from_slice(data);
+                    if call.args.len() > total {
+                        return Err(DeviceError::Protocol(strobe_protocol::Error::TooLong(
+                            call.args.len() as u32,
+                        )));
+                    }
+                    if call.args.len() < total {
+                        self.partial_rpc = Some((call, total));
+                        continue;
+                    }
+                    // Whole: checked against its signature as a one-frame call is when decoded.
+                    strobe_protocol::rpc::walk(&call.tags, &call.args, &mut |_| {})
+                        .map_err(DeviceError::Protocol)?;
+                    Reply::Rpc(call)
+                }
                 other => Reply::Other(format!("{other:?}")),
             });
         }

@@ -3,17 +3,14 @@
 
 use crate::board;
 use strobe_abi::ExceptionId;
-use strobe_kernel_rt::exceptions::{raise_builtin, raise_builtin_fmt, raise_named};
+use strobe_kernel_rt::exceptions::{raise_builtin, raise_named};
 use strobe_kernel_rt::{arena, rpc as values};
 use strobe_protocol::rpc::{type_len, ValueWriter};
 use strobe_protocol::wire::Reader;
-use strobe_protocol::MAX_PAYLOAD;
 use strobe_session::{RpcReply, RpcRequest};
 
 /// `flags` bit of an async RPC (no answer awaited).
 const ASYNC: u32 = 1;
-/// Room for the arguments: a frame's payload less the call's own fields.
-const ARGS_ROOM: usize = MAX_PAYLOAD as usize - 512;
 
 /// Calls host function `service`. `tags` holds the types of the `argc` arguments, then the result
 /// type; `args[i]` points at argument `i`; a synchronous call's result is written to `ret`. Host
@@ -39,42 +36,35 @@ pub extern "C" fn __strobe_rpc(
             "RPC outside a kernel run",
         );
     };
+    // The arguments' exact encoded size, then that much arena for them; the session sends what
+    // exceeds one frame in parts.
+    let Ok((room, at)) = measure_arguments(tags, argc, args) else {
+        return raise_builtin(
+            ExceptionId::RuntimeError,
+            "RuntimeError",
+            "malformed RPC signature",
+        );
+    };
     let mark = arena::mark();
-    let Some(buffer) = arena::allocate(ARGS_ROOM, 8) else {
+    let Some(buffer) = arena::allocate(room.max(1), 8) else {
         return raise_builtin(
             ExceptionId::MemoryError,
             "MemoryError",
-            "no room to encode RPC arguments",
+            "RPC arguments do not fit the arena",
         );
     };
-    // SAFETY: just allocated, `ARGS_ROOM` bytes.
-    let buffer = unsafe { core::slice::from_raw_parts_mut(buffer, ARGS_ROOM) };
-    let mut w = ValueWriter::new(buffer);
-    // Each argument's type, then the argument; what follows the last one is the result's type.
-    let mut at = 0;
-    for i in 0..argc as usize {
-        let Some(Ok(n)) = tags.get(at..).map(type_len) else {
-            arena::release(mark);
-            return raise_builtin(
-                ExceptionId::RuntimeError,
-                "RuntimeError",
-                "malformed RPC signature",
-            );
-        };
-        // SAFETY: the compiler passes `argc` pointers to values of the signature's types.
-        let encoded = unsafe { values::encode(&tags[at..at + n], *args.add(i), &mut w) };
-        if encoded.is_err() {
-            arena::release(mark);
-            return raise_builtin_fmt(
-                ExceptionId::ValueError,
-                "ValueError",
-                format_args!("RPC arguments larger than {ARGS_ROOM} bytes"),
-            );
-        }
-        at += n;
+    // SAFETY: just allocated, `room` bytes.
+    let buffer = unsafe { core::slice::from_raw_parts_mut(buffer, room) };
+    if encode_arguments(tags, argc, args, buffer).is_err() {
+        arena::release(mark);
+        return raise_builtin(
+            ExceptionId::RuntimeError,
+            "RuntimeError",
+            "malformed RPC signature",
+        );
     }
+    let len = room;
     let (arg_tags, ret_tags) = tags.split_at(at);
-    let len = w.len();
     let is_async = flags & ASYNC != 0;
     let request = RpcRequest {
         service,
@@ -131,4 +121,54 @@ fn answer(
             "the host stopped the kernel during an RPC",
         ),
     }
+}
+
+/// Calls `f` with each argument's type and pointer; returns where the result's type starts in `tags`.
+fn for_each_argument(
+    tags: &[u8],
+    argc: u32,
+    args: *const *const u8,
+    f: &mut dyn FnMut(&[u8], *const u8) -> Result<(), values::ValueError>,
+) -> Result<usize, values::ValueError> {
+    let mut at = 0;
+    for i in 0..argc as usize {
+        let n = match tags.get(at..).map(type_len) {
+            Some(Ok(n)) => n,
+            _ => return Err(values::ValueError::Wire(strobe_protocol::Error::BadField)),
+        };
+        // SAFETY: the compiler passes `argc` pointers to values of the signature's types.
+        f(&tags[at..at + n], unsafe { *args.add(i) })?;
+        at += n;
+    }
+    Ok(at)
+}
+
+/// The encoded size of the arguments, and where the result's type starts in `tags`.
+fn measure_arguments(
+    tags: &[u8],
+    argc: u32,
+    args: *const *const u8,
+) -> Result<(usize, usize), values::ValueError> {
+    let mut total = 0;
+    let at = for_each_argument(tags, argc, args, &mut |t, v| {
+        // SAFETY: `v` points at a value of type `t` (compiler-emitted).
+        total += unsafe { values::encoded_len(t, v) }?;
+        Ok(())
+    })?;
+    Ok((total, at))
+}
+
+/// Encodes the arguments into `buffer` (sized by [`measure_arguments`]).
+fn encode_arguments(
+    tags: &[u8],
+    argc: u32,
+    args: *const *const u8,
+    buffer: &mut [u8],
+) -> Result<(), values::ValueError> {
+    let mut w = ValueWriter::new(buffer);
+    // SAFETY: as in `measure_arguments`.
+    for_each_argument(tags, argc, args, &mut |t, v| unsafe {
+        values::encode(t, v, &mut w)
+    })
+    .map(|_| ())
 }

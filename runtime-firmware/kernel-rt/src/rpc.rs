@@ -78,6 +78,55 @@ fn for_each_field(tags: &[u8], f: &mut FieldVisit<'_>) -> Result<(), ValueError>
     })
 }
 
+/// The bytes [`encode`] writes for the value of type `tags[0..]` at `value` (so a buffer can be sized
+/// exactly).
+///
+/// # Safety
+/// As for [`encode`].
+pub unsafe fn encoded_len(tags: &[u8], value: *const u8) -> Result<usize, ValueError> {
+    Ok(
+        match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
+            tag::NONE => 0,
+            tag::BOOL => 1,
+            tag::INT32 => 4,
+            tag::INT64 | tag::FLOAT => 8,
+            tag::STR => 4 + (value as *const Str).read().len as usize,
+            tag::LIST => {
+                let header = (value as *const *const ListHeader).read();
+                let (len, data) = if header.is_null() {
+                    (0, core::ptr::null())
+                } else {
+                    ((*header).len as usize, (*header).data as *const u8)
+                };
+                let elem = &tags[1..];
+                let (size, _) = layout(elem)?;
+                match elem.first() {
+                    // Fixed-size elements: no need to visit each.
+                    Some(&(tag::BOOL | tag::INT32 | tag::INT64 | tag::FLOAT | tag::NONE)) => {
+                        4 + len * encoded_len(elem, data)?
+                    }
+                    _ => {
+                        let mut total = 4;
+                        for i in 0..len {
+                            total += encoded_len(elem, data.add(i * size))?;
+                        }
+                        total
+                    }
+                }
+            }
+            tag::TUPLE => {
+                let mut total = 0;
+                for_each_field(tags, &mut |item, offset| {
+                    total += encoded_len(item, value.add(offset))?;
+                    Ok(())
+                })?;
+                total
+            }
+            _ => return Err(strobe_protocol::Error::BadField.into()),
+        },
+    )
+}
+
 /// Writes the value of type `tags[0..]` at `value` to `w`.
 ///
 /// # Safety

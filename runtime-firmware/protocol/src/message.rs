@@ -1,8 +1,9 @@
 //! Messages and their payloads. Host -> device: `Hello`, `LoadBegin`/`LoadChunk`/`LoadEnd`,
 //! `LoadPatch`/`PatchEnd` (changing bytes of the loaded image), `Run`, `Stop`. Device -> host: `HelloReply`, `Ack`, `Error`, `Log`, `Finished`, `Exception`, `Fault`.
-//! RPC: `RpcCall` (device -> host), `RpcReturn` and `RpcException` (host -> device), their values
-//! checked against their type signature on decoding ([`crate::rpc`]). Kinds 23..=39 are reserved for
-//! the content-addressed function store (upload by hash) and attribute writeback.
+//! RPC: `RpcCall` (device -> host; `RpcCallStart` + `RpcCallPart`s when the arguments exceed a frame),
+//! `RpcReturn` and `RpcException` (host -> device), their values checked against their type signature
+//! on decoding ([`crate::rpc`]; split arguments once reassembled). Kinds 25..=39 are reserved for the
+//! content-addressed function store (upload by hash).
 
 use crate::frame::{self, Frame};
 use crate::rpc;
@@ -53,6 +54,8 @@ wire_enum! {
         RpcCall = 20,
         RpcReturn = 21,
         RpcException = 22,
+        RpcCallStart = 23,
+        RpcCallPart = 24,
     }
 }
 
@@ -163,6 +166,19 @@ pub enum Message<'a> {
     },
     /// The host function raised: the exception is re-raised in the kernel.
     RpcException(ExceptionReport<'a>),
+    /// An `RpcCall` whose arguments do not fit one frame: the `args_len` bytes of arguments follow in
+    /// `RpcCallPart`s, in order; the call is complete (and checked) when they have all arrived.
+    RpcCallStart {
+        service: u32,
+        is_async: bool,
+        tags: &'a [u8],
+        ret_tags: &'a [u8],
+        args_len: u32,
+    },
+    /// The next bytes of the arguments an `RpcCallStart` announced.
+    RpcCallPart {
+        data: &'a [u8],
+    },
 }
 
 /// An uncaught kernel exception: its class, message and traceback (`file:line:function` lines).
@@ -212,6 +228,8 @@ impl<'a> Message<'a> {
             Message::Exception(_) => MessageKind::Exception,
             Message::Fault(_) => MessageKind::Fault,
             Message::RpcCall { .. } => MessageKind::RpcCall,
+            Message::RpcCallStart { .. } => MessageKind::RpcCallStart,
+            Message::RpcCallPart { .. } => MessageKind::RpcCallPart,
             Message::RpcReturn { .. } => MessageKind::RpcReturn,
             Message::RpcException(_) => MessageKind::RpcException,
         }
@@ -279,6 +297,20 @@ impl<'a> Message<'a> {
                 w.blob(tags)?;
                 w.blob(value)
             }
+            Message::RpcCallStart {
+                service,
+                is_async,
+                tags,
+                ret_tags,
+                args_len,
+            } => {
+                w.u32(service)?;
+                w.u8(is_async as u8)?;
+                w.blob(tags)?;
+                w.blob(ret_tags)?;
+                w.u32(args_len)
+            }
+            Message::RpcCallPart { data } => w.blob(data),
         }
     }
 
@@ -340,6 +372,24 @@ impl<'a> Message<'a> {
                 pc: r.u32()?,
                 value: r.u32()?,
             }),
+            MessageKind::RpcCallStart => {
+                let service = r.u32()?;
+                let is_async = match r.u8()? {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(Error::BadField),
+                };
+                let (tags, ret_tags) = (r.blob()?, r.blob()?);
+                rpc::single_type(ret_tags)?;
+                Message::RpcCallStart {
+                    service,
+                    is_async,
+                    tags,
+                    ret_tags,
+                    args_len: r.u32()?,
+                }
+            }
+            MessageKind::RpcCallPart => Message::RpcCallPart { data: r.blob()? },
             MessageKind::RpcCall => {
                 let service = r.u32()?;
                 let is_async = match r.u8()? {
@@ -445,6 +495,14 @@ mod tests {
                 tags: b"b",
                 value: &[1],
             },
+            Message::RpcCallStart {
+                service: 4,
+                is_async: false,
+                tags: b"li",
+                ret_tags: b"n",
+                args_len: 100_000,
+            },
+            Message::RpcCallPart { data: &[1, 2, 3] },
             Message::RpcException(ExceptionReport {
                 type_id: 0,
                 name: "ValueError",

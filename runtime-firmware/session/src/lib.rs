@@ -17,6 +17,9 @@ pub use strobe_protocol::{ExceptionReport, FaultReport};
 /// Frame buffer size: the largest frame plus room.
 pub const FRAME_BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
 
+/// Bytes of RPC arguments per `RpcCallPart` (a frame's payload less the length prefix).
+const RPC_PART: usize = MAX_PAYLOAD as usize - 4;
+
 /// How a kernel run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunOutcome<'a> {
@@ -427,13 +430,29 @@ impl KernelHost for LinkHost<'_> {
     }
 
     fn rpc(&mut self, call: RpcRequest<'_>, reply: &mut dyn FnMut(RpcReply<'_>)) {
-        let sent = self.send(&Message::RpcCall {
+        let whole = Message::RpcCall {
             service: call.service,
             is_async: call.is_async,
             tags: call.tags,
             args: call.args,
             ret_tags: call.ret_tags,
-        });
+        };
+        // Arguments larger than a frame go as a start and parts (the host reassembles and checks).
+        let payload = 4 + 1 + 3 * 4 + call.tags.len() + call.args.len() + call.ret_tags.len();
+        let sent = if payload <= MAX_PAYLOAD as usize {
+            self.send(&whole)
+        } else {
+            self.send(&Message::RpcCallStart {
+                service: call.service,
+                is_async: call.is_async,
+                tags: call.tags,
+                ret_tags: call.ret_tags,
+                args_len: call.args.len() as u32,
+            }) && call
+                .args
+                .chunks(RPC_PART)
+                .all(|data| self.send(&Message::RpcCallPart { data }))
+        };
         if !sent {
             return reply(RpcReply::Stopped);
         }
