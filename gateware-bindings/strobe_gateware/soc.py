@@ -25,7 +25,7 @@ N_OUTPUTS = 8
 N_INPUTS = 2
 ROM_SIZE = 0x20000
 SRAM_SIZE = 0x10000
-MAIN_RAM_SIZE = 0x100000
+MAIN_RAM_SIZE = 0x1000000  # 16 MiB: kernel images, then their arena
 SYS_CLK_HZ = 125_000_000  # nominal: 1 machine unit = 1 cycle = 8 ns
 
 _io = [

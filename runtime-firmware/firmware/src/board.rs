@@ -1,5 +1,6 @@
-//! The core device as the session's [`Board`]: kernel images in the first half of main RAM, the
-//! kernel arena in the second half; kernel output streamed to the host as `Log` messages.
+//! The core device as the session's [`Board`]: a kernel image at the start of main RAM and the kernel
+//! arena in all the rest (so a small image leaves a large arena); kernel output streamed to the host
+//! as `Log` messages.
 
 use crate::trap;
 use core::fmt::Write;
@@ -9,7 +10,8 @@ use strobe_protocol::PROTOCOL_VERSION;
 use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
 use strobe_session::{Board, ExceptionReport, FaultReport, KernelHost, RunOutcome};
 
-const KERNEL_REGION: usize = MAIN_RAM.size / 2;
+/// Kernel images may use all of main RAM (the arena then gets what they leave).
+const KERNEL_REGION: usize = MAIN_RAM.size;
 /// A kernel's timeline starts this far ahead of the RTIO counter (1 ms at 125 MHz, as ARTIQ's
 /// `core.reset()`), so its first events are not late.
 /// At the end of a run the device waits for its output events to be played, up to this far ahead.
@@ -96,16 +98,23 @@ impl Board for CoreDevice {
     }
 
     fn kernel_region(&mut self) -> &mut [u8] {
-        // SAFETY: the first half of main RAM belongs to kernel images; nothing else uses it.
+        // SAFETY: main RAM belongs to kernel images (and, during a run, the arena after the image).
         unsafe { core::slice::from_raw_parts_mut(MAIN_RAM.base as *mut u8, KERNEL_REGION) }
     }
 
-    fn run<'b>(&'b mut self, entry: u32, host: &mut dyn KernelHost) -> RunOutcome<'b> {
-        // SAFETY: the second half of main RAM is the arena; a new run starts it empty.
+    fn run<'b>(
+        &'b mut self,
+        entry: u32,
+        image_len: u32,
+        host: &mut dyn KernelHost,
+    ) -> RunOutcome<'b> {
+        // SAFETY: main RAM after the image is the arena; a new run starts it empty. The session
+        // accepts only images within main RAM, so the start is inside it.
+        let arena_start = (image_len as usize).div_ceil(16) * 16;
         unsafe {
             arena::set_region(
-                (MAIN_RAM.base + KERNEL_REGION) as *mut u8,
-                MAIN_RAM.size - KERNEL_REGION,
+                (MAIN_RAM.base + arena_start) as *mut u8,
+                MAIN_RAM.size - arena_start,
             )
         };
         exceptions::__strobe_exception_clear();

@@ -194,8 +194,17 @@ pub unsafe fn decode(tags: &[u8], r: &mut Reader, out: *mut u8) -> Result<(), Va
                 .checked_mul(size)
                 .ok_or(ValueError::OutOfMemory)?;
             let data = arena::allocate(bytes, align).ok_or(ValueError::OutOfMemory)?;
-            for i in 0..len as usize {
-                decode(elem, r, data.add(i * size))?;
+            match elem.first() {
+                // Numbers are laid out on the wire as in memory (little-endian, packed): one copy.
+                Some(&(tag::INT32 | tag::INT64 | tag::FLOAT)) => {
+                    let raw = r.bytes(bytes)?;
+                    core::ptr::copy_nonoverlapping(raw.as_ptr(), data, bytes);
+                }
+                _ => {
+                    for i in 0..len as usize {
+                        decode(elem, r, data.add(i * size))?;
+                    }
+                }
             }
             let header = arena::allocate(
                 core::mem::size_of::<ListHeader>(),

@@ -33,8 +33,14 @@ pub trait Board {
     fn info(&self) -> DeviceInfo;
     /// The memory kernels are loaded into (`info().kernel_base` onwards).
     fn kernel_region(&mut self) -> &mut [u8];
-    /// Runs the loaded kernel from `entry`; `host` carries its output and its RPCs to the host.
-    fn run<'b>(&'b mut self, entry: u32, host: &mut dyn KernelHost) -> RunOutcome<'b>;
+    /// Runs the loaded kernel (`image_len` bytes at the region's start) from `entry`; `host` carries
+    /// its output and its RPCs to the host.
+    fn run<'b>(
+        &'b mut self,
+        entry: u32,
+        image_len: u32,
+        host: &mut dyn KernelHost,
+    ) -> RunOutcome<'b>;
 }
 
 /// A kernel's calls to the host (its output and its RPCs), while it runs.
@@ -292,7 +298,7 @@ impl<B: Board> Session<B> {
                     return;
                 }
                 self.reply(link, &Message::Ack { of_seq: seq });
-                self.run(entry, link);
+                self.run(entry, len, link);
             }
             Message::Stop => self.reply(link, &Message::Ack { of_seq: seq }),
             // Device-to-host messages are not requests.
@@ -317,14 +323,14 @@ impl<B: Board> Session<B> {
         }
     }
 
-    fn run(&mut self, entry: u32, link: &mut dyn Link) {
+    fn run(&mut self, entry: u32, image_len: u32, link: &mut dyn Link) {
         let mut host = LinkHost {
             link,
             decoder: &mut self.decoder,
             seq: self.out_seq,
             out: &mut self.out,
         };
-        let outcome = self.board.run(entry, &mut host);
+        let outcome = self.board.run(entry, image_len, &mut host);
         let m = match outcome {
             RunOutcome::Finished { cycles } => Message::Finished { cycles },
             RunOutcome::Exception(e) => Message::Exception(e),

@@ -42,7 +42,12 @@ impl Board for TestBoard {
         &mut self.memory
     }
 
-    fn run<'b>(&'b mut self, entry: u32, host: &mut dyn KernelHost) -> RunOutcome<'b> {
+    fn run<'b>(
+        &'b mut self,
+        entry: u32,
+        _image_len: u32,
+        host: &mut dyn KernelHost,
+    ) -> RunOutcome<'b> {
         self.runs += 1;
         host.log("hello from the kernel\n");
         match self.memory[(entry - BASE) as usize] {
