@@ -7,8 +7,11 @@
 use crate::rtio::{self, input_status, output_status};
 use core::fmt::Write;
 
+/// Writes one generated file's text.
+pub type Generator = fn(&mut dyn Write) -> core::fmt::Result;
+
 /// Generated files: (path from the repository root, generator).
-pub const FILES: [(&str, fn(&mut dyn Write) -> core::fmt::Result); 2] = [
+pub const FILES: [(&str, Generator); 2] = [
     ("gateware-bindings/strobe_gateware/contract.py", gateware),
     ("compiler/python/python/strobe/abi.py", python_package),
 ];
