@@ -24,10 +24,16 @@ fn bit(mask: u32) -> u32 {
     mask.trailing_zeros()
 }
 
-pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
+/// The generated-file header and a module docstring.
+fn header(out: &mut dyn Write, doc: &str) -> core::fmt::Result {
     out.write_str(HEADER)?;
-    out.write_str(
-        "\"\"\"The RTIO core's CPU interface, as the firmware and the compiler use it.\"\"\"\n\n",
+    writeln!(out, "\"\"\"{doc}\"\"\"\n")
+}
+
+pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
+    header(
+        out,
+        "The RTIO core's CPU interface, as the firmware and the compiler use it.",
     )?;
     writeln!(
         out,
@@ -62,8 +68,10 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
 }
 
 pub fn python_package(out: &mut dyn Write) -> core::fmt::Result {
-    out.write_str(HEADER)?;
-    out.write_str("\"\"\"Facts of the core device's ABI that the Python drivers use.\"\"\"\n\n")?;
+    header(
+        out,
+        "Facts of the core device's ABI that the Python drivers use.",
+    )?;
     writeln!(out, "#: The timeline starts (and core.reset() puts it) this many machine units ahead of the RTIO counter.")?;
     writeln!(
         out,

@@ -374,11 +374,7 @@ impl<'a> Message<'a> {
             }),
             MessageKind::RpcCallStart => {
                 let service = r.u32()?;
-                let is_async = match r.u8()? {
-                    0 => false,
-                    1 => true,
-                    _ => return Err(Error::BadField),
-                };
+                let is_async = flag(&mut r)?;
                 let (tags, ret_tags) = (r.blob()?, r.blob()?);
                 rpc::single_type(ret_tags)?;
                 Message::RpcCallStart {
@@ -392,11 +388,7 @@ impl<'a> Message<'a> {
             MessageKind::RpcCallPart => Message::RpcCallPart { data: r.blob()? },
             MessageKind::RpcCall => {
                 let service = r.u32()?;
-                let is_async = match r.u8()? {
-                    0 => false,
-                    1 => true,
-                    _ => return Err(Error::BadField),
-                };
+                let is_async = flag(&mut r)?;
                 let (tags, args, ret_tags) = (r.blob()?, r.blob()?, r.blob()?);
                 rpc::walk(tags, args, &mut |_| {})?;
                 rpc::single_type(ret_tags)?;
@@ -417,6 +409,15 @@ impl<'a> Message<'a> {
         };
         r.finish()?;
         Ok(m)
+    }
+}
+
+/// A one-byte boolean: 0 or 1, anything else refused.
+fn flag(r: &mut Reader<'_>) -> Result<bool, Error> {
+    match r.u8()? {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(Error::BadField),
     }
 }
 

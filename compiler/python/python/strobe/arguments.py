@@ -98,10 +98,7 @@ class NumberValue(_Processor):
 
     def __init__(self, default=NoDefault, unit="", *, scale=None, step=None, min=None, max=None,
                  precision=2, type="auto"):
-        if scale is None:
-            scale = getattr(_units, unit, None) if unit else 1.0
-            if scale is None:
-                raise ArgumentError(f"unknown unit {unit!r}: give `scale=` explicitly")
+        scale = scale_of(unit, scale)
         if type == "auto":
             bounds = [x for x in (default, step, min, max) if x is not None and x is not NoDefault]
             integral = precision == 0 and all(isinstance(x, int) for x in bounds)
@@ -128,6 +125,17 @@ class NumberValue(_Processor):
         if self.max is not None and value > self.max:
             raise ArgumentError(f"{value!r} is above the maximum {self.max!r}")
         return value
+
+
+def scale_of(unit, scale=None):
+    """The scale a user interface multiplies shown values by: given, else the unit's (``"us"`` is
+    1e-6), else 1."""
+    if scale is not None:
+        return scale
+    found = getattr(_units, unit, None) if unit else 1.0
+    if found is None:
+        raise ArgumentError(f"unknown unit {unit!r}: give `scale=` explicitly")
+    return found
 
 
 def parse_assignment(text):

@@ -218,11 +218,7 @@ class Embedder:
         if isinstance(value, list):
             return "[" + ", ".join(self.literal(v, where, refs) for v in value) + "]"
         if numpy is not None and isinstance(value, numpy.ndarray):
-            if value.ndim != 1:
-                raise EmbeddingError(
-                    f"{where}: a numpy array of {value.ndim} dimensions; kernels take 1-dimensional arrays")
-            if value.dtype.kind not in "biuf":
-                raise EmbeddingError(f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers")
+            _check_array(value, where)
             return "[" + ", ".join(self.literal(v, where) for v in value) + "]"
         if inspect.ismethod(value) or inspect.isfunction(value) or inspect.isclass(value) or inspect.ismodule(value):
             raise EmbeddingError(f"{where}: {_describe(value)} cannot be stored as a kernel value")
@@ -275,11 +271,7 @@ class Embedder:
             items = [self.exemplar(v, where) for v in value]
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
         if numpy is not None and isinstance(value, numpy.ndarray):
-            if value.ndim != 1:
-                raise EmbeddingError(
-                    f"{where}: a numpy array of {value.ndim} dimensions; kernels take 1-dimensional arrays")
-            if value.dtype.kind not in "biuf":
-                raise EmbeddingError(f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers")
+            _check_array(value, where)
             return "[" + self.exemplar(value.dtype.type(0), where) + "]"
         if isinstance(value, list):
             if value and all(type(v) is int for v in value):  # the common case, without a call per item
@@ -760,6 +752,15 @@ class Embedder:
 _MISSING = object()
 
 _PLAIN = (bool, int, float, str, type(None))
+
+
+def _check_array(value, where):
+    """Kernels take 1-D numpy arrays of numbers."""
+    if value.ndim != 1:
+        raise EmbeddingError(
+            f"{where}: a numpy array of {value.ndim} dimensions; kernels take 1-dimensional arrays")
+    if value.dtype.kind not in "biuf":
+        raise EmbeddingError(f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers")
 
 
 def _holds_objects(value):

@@ -11,8 +11,7 @@ turns into a scan object again.
 import itertools
 import random
 
-from . import units as _units
-from .arguments import ArgumentError, NoDefault, _Processor
+from .arguments import ArgumentError, NoDefault, _Processor, scale_of
 
 __all__ = ["ScanObject", "NoScan", "RangeScan", "CenterScan", "ExplicitScan", "Scannable",
            "MultiScanManager"]
@@ -124,10 +123,7 @@ class Scannable(_Processor):
                  global_max=None, precision=2, ndecimals=None):
         if ndecimals is not None:
             precision = ndecimals
-        if scale is None:
-            scale = getattr(_units, unit, None) if unit else 1.0
-            if scale is None:
-                raise ArgumentError(f"unknown unit {unit!r}: give `scale=` explicitly")
+        scale = scale_of(unit, scale)
         self.default_values = [] if default is NoDefault else (
             list(default) if isinstance(default, list) else [default])
         self.unit, self.scale = unit, scale
