@@ -414,6 +414,20 @@ impl Device {
 
     /// Runs the loaded kernel, serving its RPCs with `on_rpc` (whose answer to an async call is
     /// dropped) while they arrive, in order.
+    /// An RPC result too large for one frame: announced, then sent in acknowledged parts.
+    fn return_in_parts(&mut self, tags: &[u8], value: &[u8]) -> Result<(), DeviceError> {
+        let seq = self.send(&Message::RpcReturnStart {
+            tags,
+            value_len: value.len() as u32,
+        })?;
+        self.expect_ack(seq, "sending a large RPC result")?;
+        for data in value.chunks(MAX_PAYLOAD as usize - 64) {
+            let seq = self.send(&Message::RpcReturnPart { data })?;
+            self.expect_ack(seq, "sending a large RPC result")?;
+        }
+        Ok(())
+    }
+
     pub fn run_with_rpc(
         &mut self,
         entry: u32,
@@ -435,6 +449,12 @@ impl Device {
                         continue;
                     }
                     match &answer {
+                        RpcAnswer::Return { tags, value }
+                            if tags.len() + value.len() + 8 > MAX_PAYLOAD as usize =>
+                        {
+                            self.return_in_parts(tags, value)?;
+                            continue;
+                        }
                         RpcAnswer::Return { tags, value } => {
                             self.send(&Message::RpcReturn { tags, value })?
                         }

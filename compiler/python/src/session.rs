@@ -3,7 +3,7 @@
 //! run them serving their RPCs through a Python callable, and hand back the outcome.
 #![allow(unsafe_code)] // pyo3's generated glue
 
-use crate::values::{decode_values, encode_value, TOO_LARGE};
+use crate::values::{decode_values, encode_to_vec};
 use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -11,8 +11,7 @@ use std::time::Instant;
 use strobe_cli::connection::{describe_fault, device_build, Connection, Delivery};
 use strobe_device::{Outcome, RpcAnswer, RpcCall};
 use strobe_driver::{CompileError, CompileOutput, Compiler, QuotedValues};
-use strobe_protocol::rpc::{tag, ValueWriter};
-use strobe_protocol::MAX_PAYLOAD;
+use strobe_protocol::rpc::tag;
 use strobe_syntax::{SourceFile, SourceMap};
 
 pyo3::create_exception!(_native, KernelCompileError, PyException);
@@ -239,17 +238,12 @@ fn serve(py: Python<'_>, on_rpc: &Bound<'_, PyAny>, call: &RpcCall) -> PyResult<
         });
     }
     let value = reply.get_item(1)?;
-    let mut buffer = vec![0u8; MAX_PAYLOAD as usize - 256];
-    let mut w = ValueWriter::new(&mut buffer);
-    match encode_value(&value, &call.ret_tags, &mut w) {
-        Ok(()) => {
-            let n = w.len();
-            buffer.truncate(n);
-            Ok(RpcAnswer::Return {
-                tags: call.ret_tags.clone(),
-                value: buffer,
-            })
-        }
+    // Values larger than a frame go to the device in parts.
+    match encode_to_vec(&value, &call.ret_tags) {
+        Ok(value) => Ok(RpcAnswer::Return {
+            tags: call.ret_tags.clone(),
+            value,
+        }),
         Err(message) => Ok(RpcAnswer::Exception {
             type_id: strobe_abi::ExceptionId::TypeError as u32,
             name: "TypeError".into(),
@@ -273,21 +267,8 @@ impl QuotedValues for QuotedList<'_> {
             out.extend_from_slice(&raw);
             return Ok(());
         }
-        // Encoded into a buffer that grows until the value fits.
-        let mut room = 64 * 1024;
-        loop {
-            let mut buffer = vec![0u8; room];
-            let mut w = ValueWriter::new(&mut buffer);
-            match encode_value(&value, tags, &mut w) {
-                Ok(()) => {
-                    let n = w.len();
-                    out.extend_from_slice(&buffer[..n]);
-                    return Ok(());
-                }
-                Err(e) if e == TOO_LARGE && room < (1 << 30) => room *= 4,
-                Err(e) => return Err(e),
-            }
-        }
+        out.extend_from_slice(&encode_to_vec(&value, tags)?);
+        Ok(())
     }
 }
 

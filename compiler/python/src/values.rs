@@ -23,8 +23,26 @@ pub fn type_name(tags: &[u8]) -> String {
     }
 }
 
+/// `value` encoded as the kernel type `tags`, in a buffer that grows until it fits (up to 1 GiB).
+pub fn encode_to_vec(value: &Bound<'_, PyAny>, tags: &[u8]) -> Result<Vec<u8>, String> {
+    let mut room = 64 * 1024;
+    loop {
+        let mut buffer = vec![0u8; room];
+        let mut w = ValueWriter::new(&mut buffer);
+        match encode_value(value, tags, &mut w) {
+            Ok(()) => {
+                let n = w.len();
+                buffer.truncate(n);
+                return Ok(buffer);
+            }
+            Err(e) if e == TOO_LARGE && room < (1 << 30) => room *= 4,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// What [`encode_value`] says when the writer's buffer is full.
-pub const TOO_LARGE: &str = "the value is too large for one message";
+const TOO_LARGE: &str = "the value is too large for one message";
 
 /// Writes `value` as the kernel type `tags`, or explains why it is not one.
 pub fn encode_value(

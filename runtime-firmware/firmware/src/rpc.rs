@@ -74,10 +74,57 @@ pub extern "C" fn __strobe_rpc(
         ret_tags,
     };
     let mut outcome: Result<(), values::ValueError> = Ok(());
+    let mut released = false;
+    // A result arriving in parts is assembled in the arena, then decoded.
+    let mut assembly: Option<(&mut [u8], usize)> = None;
     host.rpc(request, &mut |reply| {
-        // The arguments went out: their room is free for the result.
-        arena::release(mark);
-        answer(reply, ret_tags, ret, &mut outcome)
+        if !released {
+            // The arguments went out: their room is free for the result.
+            arena::release(mark);
+            released = true;
+        }
+        match reply {
+            RpcReply::ReturnStart { tags, len } if tags == ret_tags => {
+                match arena::allocate(len as usize, 8) {
+                    // SAFETY: just allocated, `len` bytes.
+                    Some(p) => {
+                        assembly = Some((
+                            unsafe { core::slice::from_raw_parts_mut(p, len as usize) },
+                            0,
+                        ))
+                    }
+                    None => outcome = Err(values::ValueError::OutOfMemory),
+                }
+            }
+            RpcReply::ReturnStart { .. } => raise_builtin(
+                ExceptionId::TypeError,
+                "TypeError",
+                "the host answered an RPC with a value of another type",
+            ),
+            RpcReply::ReturnPart { data } => {
+                // The session never passes more than the announced length; checked all the same.
+                if let Some((buffer, filled)) = assembly.as_mut() {
+                    if let Some(room) = buffer.get_mut(*filled..*filled + data.len()) {
+                        room.copy_from_slice(data);
+                        *filled += data.len();
+                    }
+                }
+            }
+            RpcReply::ReturnEnd => {
+                if let Some((buffer, _)) = assembly.take() {
+                    answer(
+                        RpcReply::Return {
+                            tags: ret_tags,
+                            value: buffer,
+                        },
+                        ret_tags,
+                        ret,
+                        &mut outcome,
+                    )
+                }
+            }
+            other => answer(other, ret_tags, ret, &mut outcome),
+        }
     });
     if is_async {
         arena::release(mark);
@@ -120,6 +167,8 @@ fn answer(
             "RuntimeError",
             "the host stopped the kernel during an RPC",
         ),
+        // Parts are assembled by the caller and handed over as one `Return`.
+        RpcReply::ReturnStart { .. } | RpcReply::ReturnPart { .. } | RpcReply::ReturnEnd => {}
     }
 }
 

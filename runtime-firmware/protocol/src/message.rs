@@ -2,8 +2,9 @@
 //! `LoadPatch`/`PatchEnd` (changing bytes of the loaded image), `Run`, `Stop`. Device -> host: `HelloReply`, `Ack`, `Error`, `Log`, `Finished`, `Exception`, `Fault`.
 //! RPC: `RpcCall` (device -> host; `RpcCallStart` + `RpcCallPart`s when the arguments exceed a frame),
 //! `RpcReturn` and `RpcException` (host -> device), their values checked against their type signature
-//! on decoding ([`crate::rpc`]; split arguments once reassembled). Kinds 25..=39 are reserved for the
-//! content-addressed function store (upload by hash).
+//! on decoding ([`crate::rpc`]; split arguments once reassembled); large results come as
+//! `RpcReturnStart` + `RpcReturnPart`s. Kinds 27..=39 are reserved for the content-addressed function
+//! store (upload by hash).
 
 use crate::frame::{self, Frame};
 use crate::rpc;
@@ -56,6 +57,8 @@ wire_enum! {
         RpcException = 22,
         RpcCallStart = 23,
         RpcCallPart = 24,
+        RpcReturnStart = 25,
+        RpcReturnPart = 26,
     }
 }
 
@@ -179,6 +182,16 @@ pub enum Message<'a> {
     RpcCallPart {
         data: &'a [u8],
     },
+    /// An `RpcReturn` whose value does not fit one frame: its `value_len` bytes follow in
+    /// `RpcReturnPart`s, each acknowledged by the device.
+    RpcReturnStart {
+        tags: &'a [u8],
+        value_len: u32,
+    },
+    /// The next bytes of the value an `RpcReturnStart` announced.
+    RpcReturnPart {
+        data: &'a [u8],
+    },
 }
 
 /// An uncaught kernel exception: its class, message and traceback (`file:line:function` lines).
@@ -230,6 +243,8 @@ impl<'a> Message<'a> {
             Message::RpcCall { .. } => MessageKind::RpcCall,
             Message::RpcCallStart { .. } => MessageKind::RpcCallStart,
             Message::RpcCallPart { .. } => MessageKind::RpcCallPart,
+            Message::RpcReturnStart { .. } => MessageKind::RpcReturnStart,
+            Message::RpcReturnPart { .. } => MessageKind::RpcReturnPart,
             Message::RpcReturn { .. } => MessageKind::RpcReturn,
             Message::RpcException(_) => MessageKind::RpcException,
         }
@@ -310,7 +325,11 @@ impl<'a> Message<'a> {
                 w.blob(ret_tags)?;
                 w.u32(args_len)
             }
-            Message::RpcCallPart { data } => w.blob(data),
+            Message::RpcCallPart { data } | Message::RpcReturnPart { data } => w.blob(data),
+            Message::RpcReturnStart { tags, value_len } => {
+                w.blob(tags)?;
+                w.u32(value_len)
+            }
         }
     }
 
@@ -386,6 +405,15 @@ impl<'a> Message<'a> {
                 }
             }
             MessageKind::RpcCallPart => Message::RpcCallPart { data: r.blob()? },
+            MessageKind::RpcReturnStart => {
+                let tags = r.blob()?;
+                rpc::single_type(tags)?;
+                Message::RpcReturnStart {
+                    tags,
+                    value_len: r.u32()?,
+                }
+            }
+            MessageKind::RpcReturnPart => Message::RpcReturnPart { data: r.blob()? },
             MessageKind::RpcCall => {
                 let service = r.u32()?;
                 let is_async = flag(&mut r)?;
@@ -504,6 +532,11 @@ mod tests {
                 args_len: 100_000,
             },
             Message::RpcCallPart { data: &[1, 2, 3] },
+            Message::RpcReturnStart {
+                tags: b"lI",
+                value_len: 800_004,
+            },
+            Message::RpcReturnPart { data: &[4, 5] },
             Message::RpcException(ExceptionReport {
                 type_id: 0,
                 name: "ValueError",

@@ -61,13 +61,22 @@ pub struct RpcRequest<'a> {
     pub ret_tags: &'a [u8],
 }
 
-/// The host's answer to a synchronous RPC.
+/// The host's answer to a synchronous RPC. A value too large for one frame comes as
+/// `ReturnStart`, then `ReturnPart`s in order, then `ReturnEnd` (the reply callback sees each).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum RpcReply<'a> {
     Return {
         tags: &'a [u8],
         value: &'a [u8],
     },
+    ReturnStart {
+        tags: &'a [u8],
+        len: u32,
+    },
+    ReturnPart {
+        data: &'a [u8],
+    },
+    ReturnEnd,
     Exception(ExceptionReport<'a>),
     /// No answer will come: the host sent `Stop` or the link closed.
     Stopped,
@@ -381,6 +390,8 @@ impl LinkHost<'_> {
     /// is still running), except `Stop`, which ends the wait.
     fn await_reply(&mut self, reply: &mut dyn FnMut(RpcReply<'_>)) {
         let mut idle: u32 = 0;
+        // Bytes still to come of a value arriving in parts.
+        let mut remaining: Option<u32> = None;
         loop {
             let b = match self.link.poll() {
                 Poll::Byte(b) => b,
@@ -411,6 +422,29 @@ impl LinkHost<'_> {
                 Ok(Message::RpcReturn { tags, value }) => {
                     return reply(RpcReply::Return { tags, value })
                 }
+                Ok(Message::RpcReturnStart { tags, value_len }) if remaining.is_none() => {
+                    reply(RpcReply::ReturnStart {
+                        tags,
+                        len: value_len,
+                    });
+                    self.send(&Message::Ack { of_seq: seq });
+                    if value_len == 0 {
+                        return reply(RpcReply::ReturnEnd);
+                    }
+                    remaining = Some(value_len);
+                }
+                Ok(Message::RpcReturnPart { data }) => match remaining {
+                    Some(left) if data.len() as u32 <= left => {
+                        let left = left - data.len() as u32;
+                        reply(RpcReply::ReturnPart { data });
+                        self.send(&Message::Ack { of_seq: seq });
+                        if left == 0 {
+                            return reply(RpcReply::ReturnEnd);
+                        }
+                        remaining = Some(left);
+                    }
+                    _ => self.refuse(ErrorCode::OutOfOrder, seq),
+                },
                 Ok(Message::RpcException(e)) => return reply(RpcReply::Exception(e)),
                 Ok(Message::Stop) => {
                     self.send(&Message::Ack { of_seq: seq });

@@ -64,13 +64,20 @@ impl Board for TestBoard {
                         ret_tags: b"i",
                     },
                     &mut |reply| {
-                        answer = Some(match reply {
+                        answer = match reply {
                             RpcReply::Return { value, .. } => {
-                                i32::from_le_bytes([value[0], value[1], value[2], value[3]]) as u64
+                                Some(i32::from_le_bytes([value[0], value[1], value[2], value[3]])
+                                    as u64)
                             }
-                            RpcReply::Exception(_) => 1_000_001,
-                            RpcReply::Stopped => 1_000_002,
-                        })
+                            RpcReply::Exception(_) => Some(1_000_001),
+                            RpcReply::Stopped => Some(1_000_002),
+                            // A value in parts: the sum of its bytes, marked.
+                            RpcReply::ReturnStart { .. } => Some(2_000_000),
+                            RpcReply::ReturnPart { data } => {
+                                answer.map(|a| a + data.iter().map(|&b| b as u64).sum::<u64>())
+                            }
+                            RpcReply::ReturnEnd => answer,
+                        }
                     },
                 );
                 RunOutcome::Finished {

@@ -346,6 +346,38 @@ fn a_synchronous_rpc_waits_for_its_answer_and_refuses_other_requests() {
 }
 
 #[test]
+fn a_large_rpc_result_arrives_in_acknowledged_parts() {
+    let start = frame(
+        Message::RpcReturnStart {
+            tags: b"i",
+            value_len: 4,
+        },
+        11,
+    );
+    let part = |data: &'static [u8], seq| frame(Message::RpcReturnPart { data }, seq);
+    // A part beyond the announced length is refused; the kernel sees start, parts, end.
+    let replies = run_rpc_kernel(&[
+        start,
+        part(&[5, 7], 12),
+        part(&[1, 2, 3], 13),
+        part(&[0, 0], 14),
+    ]);
+    assert_eq!(
+        replies[replies.len() - 5..],
+        [
+            "Ack",
+            "Ack",
+            "Error(OutOfOrder)",
+            "Ack",
+            "Finished(2000012)"
+        ]
+    );
+    // A part without a start is out of order too.
+    let stray = run_rpc_kernel(&[part(&[1], 12)]);
+    assert!(stray.iter().any(|r| r == "Error(OutOfOrder)"), "{stray:?}");
+}
+
+#[test]
 fn an_rpc_ends_on_an_exception_stop_or_closed_link() {
     let raised = frame(
         Message::RpcException(ExceptionReport {
