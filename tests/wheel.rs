@@ -105,7 +105,7 @@ fn the_wheel_runs_experiments_from_a_fresh_venv() {
         .env("STROBE_CACHE_DIR", &cache)
         .current_dir(&dir);
     let report = check(pytest);
-    assert!(report.contains("3 passed"), "{report}");
+    assert!(report.contains("4 passed"), "{report}");
 
     // A pyenv-style PATH whose python3 is broken: numpy still comes from the venv.
     let path = format!(

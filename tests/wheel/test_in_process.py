@@ -44,3 +44,40 @@ def test_the_package_declares_the_compilers_system_calls():
         signature = inspect.signature(inspect.unwrap(declared))
         assert [kernel_names[p.annotation] for p in signature.parameters.values()] == params, name
         assert kernel_names[signature.return_annotation] == result, name
+
+
+def test_editing_one_function_compiles_and_sends_only_its_unit(tmp_path):
+    """A fully annotated kernel function is a link unit: editing its body recompiles that unit alone
+    (its callers link to it by signature) and the device gets only the changed bytes."""
+    import importlib.util
+
+    from strobe.devices import SIM_DEVICE_DB
+    from strobe.devices_db import DeviceDB, DeviceManager
+
+    def load(body):
+        path = tmp_path / "edited.py"  # the same file, edited
+        path.write_text(
+            "from strobe import *\n\n\n"
+            "@kernel\n"
+            "def calibrate(x: TInt32) -> TInt32:\n"
+            f"    return {body}\n\n\n"
+            "class Edited(EnvExperiment):\n"
+            "    def build(self):\n"
+            "        self.setattr_device('core')\n\n"
+            "    @kernel\n"
+            "    def run(self) -> TInt32:\n"
+            "        return calibrate(40) + 1\n")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.Edited
+
+    devices = DeviceManager(DeviceDB(SIM_DEVICE_DB))  # one core device, one session, for both
+    first = load("x + 1")(device_mgr=devices)
+    assert first.run() == 42
+    assert first.core._runner.last["units_compiled"] >= 2
+    edited = load("x * 2")(device_mgr=devices)
+    assert edited.run() == 81
+    last = edited.core._runner.last
+    assert last["units_compiled"] == 1, last
+    assert last["delivery"] == "patched" and 0 < last["bytes"] < 200, last
