@@ -1,7 +1,7 @@
 """`cargo xtask bench resident`: what host data costs now that it is quoted as data. For a kernel
-reading a host list of N int64 (N = 0, 1k, 10k, 100k): the compile time of the first call and of a
-call with new values (no code unit compiles), and the bytes sent; then the image sizes of the
-examples. Prints figures; asserts nothing."""
+reading a host list of N int64 (N = 0 to 100k): the compile time of the first call and of a call
+with new values (no code unit compiles), and the bytes sent; an edit-one-function sequence (units
+compiled, bytes sent); the image sizes of the examples. Prints figures; asserts nothing."""
 
 import os
 import sys
@@ -71,6 +71,61 @@ def compile_only_figures():
                   f"new values {again * 1e3:.1f} ms ({units_again} units), image {image} bytes")
 
 
+EDITED = """from strobe import *
+
+
+@kernel
+def calibrate(x: {param}) -> {param}:
+    return {body}
+
+
+@kernel
+def smooth(x):
+    return {smooth}
+
+
+class Edited(EnvExperiment):
+    def build(self):
+        self.setattr_device("core")
+
+    @kernel
+    def run(self) -> TInt32:
+        return int32(calibrate({arg})) + smooth(3)
+"""
+
+
+def edit_sequence():
+    """One session; the same file edited between calls."""
+    import importlib.util
+
+    from strobe.devices import SIM_DEVICE_DB
+    from strobe.devices_db import DeviceDB, DeviceManager
+
+    print("an edit-one-function sequence (one session): link units compiled, how the image was sent")
+    devices = DeviceManager(DeviceDB(SIM_DEVICE_DB))
+    steps = [
+        ("first call", dict(param="TInt32", body="x + 1", smooth="x", arg="40")),
+        ("unchanged", dict(param="TInt32", body="x + 1", smooth="x", arg="40")),
+        ("annotated function's body edited", dict(param="TInt32", body="x * 2", smooth="x", arg="40")),
+        ("its signature changed", dict(param="TInt64", body="x * 2", smooth="x", arg="int64(40)")),
+        ("unannotated helper edited (compiled into its caller)",
+         dict(param="TInt64", body="x * 2", smooth="x + 1", arg="int64(40)")),
+    ]
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "edited.py")
+        for label, fields in steps:
+            with open(path, "w") as f:
+                f.write(EDITED.format(**fields))
+            spec = importlib.util.spec_from_file_location("edited", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            exp = module.Edited(device_mgr=devices)
+            exp.run()
+            last = exp.core._runner.last
+            print(f"  {label:<54} {last['units_compiled']:>2} units, {last['delivery']} {last['bytes']} bytes")
+    runtime.close_sessions()
+
+
 def example_images():
     print("the examples' run kernels: bytes of the image a device loads, and of the ELF file")
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
@@ -91,5 +146,6 @@ def example_images():
 if __name__ == "__main__":
     device_figures()
     compile_only_figures()
+    edit_sequence()
     example_images()
     sys.stdout.flush()
