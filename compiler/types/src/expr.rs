@@ -472,6 +472,16 @@ impl Checker<'_> {
             | Builtin::Bool
             | Builtin::Str
             | Builtin::Abs => {
+                // `int()`, `float()`, `bool()`, `str()` without an argument: zero, False, "".
+                if args.is_empty() && b != Builtin::Abs {
+                    return match b {
+                        Builtin::Int | Builtin::Int32 => Ty::Int32,
+                        Builtin::Int64 => Ty::Int64,
+                        Builtin::Float => Ty::Float,
+                        Builtin::Bool => Ty::Bool,
+                        _ => Ty::Str,
+                    };
+                }
                 if !arity(self, 1..=1) {
                     return self.table.fresh();
                 }

@@ -20,6 +20,19 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             return expr(ExprKind::Quoted { slot, line }, ty);
         }
         let mut vals: Vec<Expr> = args.iter().map(|a| self.expr(a)).collect();
+        if vals.is_empty() {
+            // `int()`, `float()`, `bool()`, `str()`: the type's zero.
+            let zero = match b {
+                Builtin::Int | Builtin::Int32 | Builtin::Int64 => Some(ExprKind::Int(0)),
+                Builtin::Float => Some(ExprKind::Float(FloatBits(0.0))),
+                Builtin::Bool => Some(ExprKind::Bool(false)),
+                Builtin::Str => Some(ExprKind::Str(String::new())),
+                _ => None,
+            };
+            if let Some(kind) = zero {
+                return expr(kind, ty);
+            }
+        }
         match b {
             Builtin::Print => self.invalid(
                 e.span,

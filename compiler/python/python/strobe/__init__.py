@@ -7,12 +7,12 @@ unchanged under ``python3`` (the conformance tests compare the two).
 """
 
 
-def int32(value):
+def int32(value=0):
     """A 32-bit integer in kernels; a plain int on the host."""
     return int(value)
 
 
-def int64(value):
+def int64(value=0):
     """A 64-bit integer in kernels; a plain int on the host."""
     return int(value)
 
