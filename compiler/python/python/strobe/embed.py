@@ -20,6 +20,9 @@ import math
 import textwrap
 
 from . import language
+from .quoting import INT32 as _INT32
+from .quoting import INT64 as _INT64
+from .quoting import PLAIN, EmbeddingError, Exemplars, check_array, holds_objects
 
 try:  # numpy is optional: arrays embed as lists
     import numpy
@@ -32,17 +35,11 @@ SYNTHETIC = "<strobe-kernel>"
 WRITEBACK_SERVICE = 0
 RESULT_SERVICE = 1
 
-_INT32 = (-(2 ** 31), 2 ** 31)
-_INT64 = (-(2 ** 63), 2 ** 63)
 _BUILTIN_EXCEPTIONS = {
     "Exception", "ArithmeticError", "LookupError", "ZeroDivisionError", "OverflowError",
     "IndexError", "KeyError", "ValueError", "AssertionError", "MemoryError", "RuntimeError",
     "NotImplementedError", "TypeError", "RTIOUnderflow", "RTIOOverflow",
 }
-
-
-class EmbeddingError(Exception):
-    """A host value or function that kernels cannot use; the message says where and why."""
 
 
 class Service:
@@ -179,7 +176,7 @@ class Embedder:
         self.loose = {}  # attribute names read through other values, with a use site
         self.call_arities = {}  # name -> numbers of positional arguments kernels call it with
         self.quoted = []  # host values the program reads as data, by slot
-        self.exemplars = {}  # id(container) -> (container, exemplar): computed once per value
+        self.exemplars = Exemplars()
         self.pending = []
         self.uses_math = False
 
@@ -218,7 +215,7 @@ class Embedder:
         if isinstance(value, list):
             return "[" + ", ".join(self.literal(v, where, refs) for v in value) + "]"
         if numpy is not None and isinstance(value, numpy.ndarray):
-            _check_array(value, where)
+            check_array(value, where)
             return "[" + ", ".join(self.literal(v, where) for v in value) + "]"
         if inspect.ismethod(value) or inspect.isfunction(value) or inspect.isclass(value) or inspect.ismodule(value):
             raise EmbeddingError(f"{where}: {_describe(value)} cannot be stored as a kernel value")
@@ -239,65 +236,25 @@ class Embedder:
         return f"__strobe_quoted({len(self.quoted) - 1}, {exemplar})"
 
     def exemplar(self, value, where):
-        """A small kernel value of the same kernel type as `value` (an int that does not fit 32 bits
-        and a wide numpy integer are int64; an empty list's element type comes from its use)."""
-        known = self.exemplars.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        text = self._exemplar(value, where)
-        if isinstance(value, (list, tuple)) or (numpy is not None and isinstance(value, numpy.ndarray)):
-            self.exemplars[id(value)] = (value, text)
-        return text
-
-    def _exemplar(self, value, where):
-        if value is None:
-            return "None"
-        if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
-            return "False"
-        if numpy is not None and isinstance(value, numpy.integer):
-            wide = value.dtype.itemsize > 4 or (value.dtype.kind == "u" and value.dtype.itemsize == 4)
-            return "int64(0)" if wide else "int32(0)"
-        if isinstance(value, int):
-            if _INT32[0] <= value < _INT32[1]:
-                return "0"
-            if _INT64[0] <= value < _INT64[1]:
-                return "int64(0)"
-            raise EmbeddingError(f"{where}: the integer {value} does not fit 64 bits")
-        if isinstance(value, float) or (numpy is not None and isinstance(value, numpy.floating)):
-            return "0.0"
-        if isinstance(value, str):
-            return '""'
-        if isinstance(value, tuple):
-            items = [self.exemplar(v, where) for v in value]
-            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-        if numpy is not None and isinstance(value, numpy.ndarray):
-            _check_array(value, where)
-            return "[" + self.exemplar(value.dtype.type(0), where) + "]"
-        if isinstance(value, list):
-            if value and all(type(v) is int for v in value):  # the common case, without a call per item
-                return "[" + _merged([self._exemplar(min(value), where), self._exemplar(max(value), where)])[0] + "]"
-            if value and all(type(v) is float for v in value):
-                return "[0.0]"
-            return "[" + ", ".join(_merged(self.exemplar(v, where) for v in value)) + "]"
-        # Not data: the same refusals as for any host value kernels cannot hold.
-        self.literal(value, where)
-        raise EmbeddingError(f"{where}: {_describe(value)} cannot be quoted as data")
+        """The exemplar of `value` (see :mod:`strobe.quoting`); what is not data is refused as any
+        host value kernels cannot hold."""
+        return self.exemplars.of(value, where, lambda v, w: self.literal(v, w))
 
     def field_value(self, value, where, refs):
         """A field's kernel expression when it holds objects (they are constructor arguments);
         plain data is only checked here (it is quoted where the constructor sets it), and scalars
         keep their literal (invariant ones may become class constants)."""
-        if _holds_objects(value):
+        if holds_objects(value):
             return self.literal(value, where, refs)
         self.exemplar(value, where)
-        if isinstance(value, _PLAIN):
+        if isinstance(value, PLAIN):
             return self.literal(value, where, refs)
         return f"<data {id(value)}>"
 
     def argument(self, value, where):
         """A kernel argument: an object (or a value holding objects) by reference, data quoted."""
         refs = set()
-        text = self.literal(value, where, refs) if _holds_objects(value) else None
+        text = self.literal(value, where, refs) if holds_objects(value) else None
         return text if refs else self.quote(value, where)
 
     def embed_object(self, obj, where):
@@ -750,36 +707,6 @@ class Embedder:
 
 
 _MISSING = object()
-
-_PLAIN = (bool, int, float, str, type(None))
-
-
-def _check_array(value, where):
-    """Kernels take 1-D numpy arrays of numbers."""
-    if value.ndim != 1:
-        raise EmbeddingError(
-            f"{where}: a numpy array of {value.ndim} dimensions; kernels take 1-dimensional arrays")
-    if value.dtype.kind not in "biuf":
-        raise EmbeddingError(f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers")
-
-
-def _holds_objects(value):
-    """Whether `value` is (or contains) something other than plain data (an object to embed)."""
-    if isinstance(value, _PLAIN) or (numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray))):
-        return False
-    if isinstance(value, (list, tuple)):
-        return any(_holds_objects(v) for v in value)
-    return True
-
-
-def _merged(exemplars):
-    """The exemplars of a list's items as one (int and int64 make int64; with a float, float); the
-    distinct ones when they do not merge (the type checker then reports the mixed list)."""
-    kinds = set(exemplars)
-    if kinds and kinds <= {"0", "int64(0)", "0.0"}:
-        return ["0.0" if "0.0" in kinds else "int64(0)" if "int64(0)" in kinds else "0"]
-    return sorted(kinds)
-
 
 def _describe(value):
     if inspect.ismodule(value):
