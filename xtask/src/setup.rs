@@ -1,4 +1,4 @@
-//! `cargo xtask setup`: Debian packages and the rv32 Rust target (docs/design.md §7 has the versions).
+//! `cargo xtask setup`: Debian packages and the rv32 Rust target (docs/decisions.md, "Toolchain facts" has the versions).
 
 use crate::run;
 use anyhow::{Context, Result};

@@ -1,4 +1,4 @@
-//! IdentityHash and SignatureHash (docs/design.md §4).
+//! IdentityHash and SignatureHash (docs/decisions.md, "Compilation units").
 //!
 //! - SignatureHash(f) = hash(stable qualified name + full signature).
 //! - IdentityHash(f) = hash(f's body and the constants it reads (inlined into the IR), the class layouts,
