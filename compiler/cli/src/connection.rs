@@ -139,26 +139,23 @@ impl Connection {
             .context("the image has no kernel entry")?;
         let previous = self.loaded.take();
         // A patch sends the changed bytes (and any new tail: quoted data is linked last); it is
-        // worth it while that is well under the whole image.
-        let delivery = match previous {
-            Some(old) if old == image => Delivery::Unchanged,
-            Some(old)
-                if strobe_device::patch_ranges(&old, &image)
-                    .iter()
-                    .map(|(a, b)| b - a)
-                    .sum::<usize>()
-                    < image.len() / 2 =>
-            {
-                Delivery::Patched(
-                    self.device
-                        .patch(&old, &image)
-                        .context("patching the kernel")?,
-                )
-            }
-            _ => {
-                self.device.upload(&image).context("uploading the kernel")?;
-                Delivery::Uploaded(image.len())
-            }
+        // worth it while they are well under the whole image.
+        let unchanged = previous.as_ref() == Some(&image);
+        let patch = previous
+            .filter(|_| !unchanged)
+            .map(|old| strobe_device::patch_ranges(&old, &image))
+            .filter(|r| r.iter().map(|(a, b)| b - a).sum::<usize>() < image.len() / 2);
+        let delivery = if unchanged {
+            Delivery::Unchanged
+        } else if let Some(ranges) = patch {
+            Delivery::Patched(
+                self.device
+                    .patch(&image, &ranges)
+                    .context("patching the kernel")?,
+            )
+        } else {
+            self.device.upload(&image).context("uploading the kernel")?;
+            Delivery::Uploaded(image.len())
         };
         self.loaded = Some(image);
         Ok((entry, delivery))

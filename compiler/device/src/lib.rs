@@ -14,7 +14,7 @@ pub use firmware::{FirmwareError, FirmwareImage};
 pub use session::{
     changed_ranges, patch_ranges, Device, DeviceError, Outcome, RpcAnswer, RpcCall, RunResult,
 };
-pub use sim::{gateware_hash, DeviceBuild, SimBuild, SimDevice, GATEWARE_SOURCES};
+pub use sim::{DeviceBuild, SimBuild, SimDevice};
 pub use strobe_protocol::{rpc as rpc_values, FaultReport};
 pub use trace::{Edge, Trace};
 pub use transport::{SerialTransport, TcpTransport, Transport};

@@ -56,9 +56,11 @@ pub struct RunResult {
     pub outcome: Outcome,
 }
 
-/// The byte ranges where `new` differs from `old`, runs closer than 16 bytes merged.
+/// Changed runs of bytes closer than this are sent as one range.
+const GAP: usize = 16;
+
+/// The byte ranges where `new` differs from `old`, runs closer than [`GAP`] bytes merged.
 pub fn changed_ranges(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
-    const GAP: usize = 16;
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     for i in (0..new.len().min(old.len())).filter(|&i| old[i] != new[i]) {
         match ranges.last_mut() {
@@ -75,7 +77,7 @@ pub fn patch_ranges(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
     let mut ranges = changed_ranges(old, new);
     if new.len() > old.len() {
         match ranges.last_mut() {
-            Some((_, end)) if *end + 16 >= old.len() => *end = new.len(),
+            Some((_, end)) if *end + GAP >= old.len() => *end = new.len(),
             _ => ranges.push((old.len(), new.len())),
         }
     }
@@ -373,12 +375,13 @@ impl Device {
         self.expect_ack(seq, "finishing the upload")
     }
 
-    /// Turns the loaded image `old` into `new` (of the same length) by sending only the bytes that
-    /// differ; the device runs neither until every patch has arrived intact. Returns the bytes sent.
-    pub fn patch(&mut self, old: &[u8], new: &[u8]) -> Result<usize, DeviceError> {
+    /// Turns the loaded image into `new` by sending the byte `ranges` of `new` that differ from it
+    /// ([`patch_ranges`]; `new` may be longer or shorter); the device runs neither image until every
+    /// patch has arrived intact. Returns the bytes sent.
+    pub fn patch(&mut self, new: &[u8], ranges: &[(usize, usize)]) -> Result<usize, DeviceError> {
         let mut crc = strobe_protocol::crc::Crc32::new();
         let mut sent = 0;
-        for (start, end) in patch_ranges(old, new) {
+        for &(start, end) in ranges {
             for at in (start..end).step_by(CHUNK) {
                 let data = &new[at..(at + CHUNK).min(end)];
                 let seq = self.send(&Message::LoadPatch {
@@ -436,6 +439,8 @@ impl Device {
     ) -> Result<RunResult, DeviceError> {
         let seq = self.send(&Message::Run { entry })?;
         self.expect_ack(seq, "starting the kernel")?;
+        // Parts of an RPC an earlier, abandoned run started are not this run's.
+        self.partial_rpc = None;
         let mut output = String::new();
         loop {
             match self.receive("the kernel runs")? {

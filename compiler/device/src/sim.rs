@@ -129,14 +129,11 @@ impl SimBuild {
         python: Option<&Path>,
         progress: &mut dyn FnMut(&str),
     ) -> Result<SimBuild, SimError> {
-        let dir = cache_root.join(format!("sim-{}", gateware_hash()));
+        let hash = gateware_hash();
+        let dir = cache_root.join(format!("sim-{hash}"));
         if !dir.join("gateware/obj_dir/Vsim").exists() {
             // Built aside and renamed into place, so a concurrent `strobe` never sees half a build.
-            let staging = cache_root.join(format!(
-                "sim-{}.building-{}",
-                gateware_hash(),
-                std::process::id()
-            ));
+            let staging = cache_root.join(format!("sim-{hash}.building-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&staging);
             let built = build_into(&staging, python, progress);
             if built.is_ok() && std::fs::rename(&staging, &dir).is_err() && !dir.exists() {

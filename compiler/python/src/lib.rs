@@ -59,15 +59,16 @@ struct Runner<'py> {
     py: Python<'py>,
 }
 
-impl Runner<'_> {
-    /// Calls `strobe.runner.<function>(*args)` and returns its exit code; Python errors are printed.
-    fn call(&self, function: &str, args: Vec<Bound<'_, PyAny>>) -> u8 {
+impl<'py> Runner<'py> {
+    /// Calls `strobe.runner.<function>(*args())` and returns its exit code; Python errors (also in
+    /// making the arguments) are printed.
+    fn call(&self, function: &str, args: impl FnOnce() -> PyResult<Vec<Bound<'py, PyAny>>>) -> u8 {
         let py = self.py;
         let result = (|| -> PyResult<u8> {
-            let runner = py.import("strobe.runner")?;
-            runner
+            let args = PyTuple::new(py, args()?)?;
+            py.import("strobe.runner")?
                 .getattr(function)?
-                .call1(PyTuple::new(py, args)?)?
+                .call1(args)?
                 .extract()
         })();
         result.unwrap_or_else(|e| {
@@ -76,12 +77,13 @@ impl Runner<'_> {
         })
     }
 
-    fn arguments(&self, request: ExperimentRequest) -> PyResult<Vec<Bound<'_, PyAny>>> {
+    /// The runner's first arguments: file, parameters, class.
+    fn arguments(&self, request: &ExperimentRequest) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let py = self.py;
         Ok(vec![
-            request.file.into_bound_py_any(py)?,
-            request.params.into_bound_py_any(py)?,
-            request.class_name.into_bound_py_any(py)?,
+            request.file.clone().into_bound_py_any(py)?,
+            request.params.clone().into_bound_py_any(py)?,
+            request.class_name.clone().into_bound_py_any(py)?,
         ])
     }
 }
@@ -89,40 +91,26 @@ impl Runner<'_> {
 impl Experiments for Runner<'_> {
     fn run(&self, request: ExperimentRequest, outputs: RunOutputs) -> u8 {
         let py = self.py;
-        let no_cache = request.no_cache;
-        let args = self.arguments(request).and_then(|mut args| {
+        self.call("run_experiment", || {
+            let mut args = self.arguments(&request)?;
             for extra in [outputs.device, outputs.trace, outputs.vcd] {
                 args.push(extra.into_bound_py_any(py)?);
             }
-            args.push(no_cache.into_bound_py_any(py)?);
+            args.push(request.no_cache.into_bound_py_any(py)?);
             args.push(outputs.hdf5.into_bound_py_any(py)?);
             args.push(outputs.dataset_db.into_bound_py_any(py)?);
             Ok(args)
-        });
-        match args {
-            Ok(args) => self.call("run_experiment", args),
-            Err(e) => {
-                e.print(py);
-                2
-            }
-        }
+        })
     }
 
     fn compile(&self, request: ExperimentRequest, output: String) -> u8 {
         let py = self.py;
-        let no_cache = request.no_cache;
-        let args = self.arguments(request).and_then(|mut args| {
+        self.call("compile_experiment", || {
+            let mut args = self.arguments(&request)?;
             args.insert(1, output.into_bound_py_any(py)?);
-            args.push(no_cache.into_bound_py_any(py)?);
+            args.push(request.no_cache.into_bound_py_any(py)?);
             Ok(args)
-        });
-        match args {
-            Ok(args) => self.call("compile_experiment", args),
-            Err(e) => {
-                e.print(py);
-                2
-            }
-        }
+        })
     }
 }
 
@@ -152,6 +140,5 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "KernelCompileError",
         m.py().get_type::<KernelCompileError>(),
     )?;
-    m.add("GATEWARE_HASH", strobe_device::gateware_hash())?;
     Ok(())
 }
