@@ -5,7 +5,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use strobe_device::{Device, Edge, FaultReport, Outcome, SimBuild, SimDevice};
+use strobe_device::{Device, Edge, FaultReport, KernelRun, Outcome, SimBuild, SimDevice};
 
 use strobe_driver::{Compiler, Platform};
 use strobe_protocol::{ErrorCode, Message};
@@ -23,6 +23,19 @@ fn connect(build: &SimBuild, sim: &SimDevice) -> (Device, Compiler) {
         build.device.rtio_registers,
     );
     (device, Compiler::for_platform(None, platform))
+}
+
+/// Puts a whole image (linked at the kernel base) into the store as one unit at the region's start.
+fn put(device: &mut Device, image: &[u8], entry: u32) -> KernelRun {
+    let mut key = [0u8; 16];
+    key[..4].copy_from_slice(&strobe_protocol::crc::crc32(image).to_le_bytes());
+    key[4..8].copy_from_slice(&(image.len() as u32).to_le_bytes());
+    device.put_unit(key, 0, image, None).expect("upload");
+    KernelRun {
+        entry,
+        table: 0,
+        units: vec![key],
+    }
 }
 
 fn strobe_run(program: &str) -> SimRun {
@@ -217,10 +230,12 @@ fn consecutive_kernels_run_their_own_code() {
         let out = compiler
             .compile(&SourceFile::new("k.py", source))
             .expect("compiles");
-        device.upload(&out.image.flat().1).expect("upload");
-        let r = device
-            .run(out.image.symbols[strobe_abi::KERNEL_ENTRY], |_| {})
-            .expect("run");
+        let run = put(
+            &mut device,
+            &out.image.flat().1,
+            out.image.symbols[strobe_abi::KERNEL_ENTRY],
+        );
+        let r = device.run(&run, |_| {}).expect("run");
         assert_eq!(r.output, format!("{word} True\n"));
     }
 }
@@ -247,8 +262,8 @@ fn faults_and_broken_links_leave_the_device_running() {
     let mut bad = good.clone();
     let at = (row.address - base) as usize;
     bad[at..at + 4].copy_from_slice(&[0, 0, 0, 0]);
-    device.upload(&bad).expect("upload");
-    let r = device.run(entry, |_| {}).expect("run");
+    let run = put(&mut device, &bad, entry);
+    let r = device.run(&run, |_| {}).expect("run");
     let Outcome::Fault(FaultReport { cause, pc, .. }) = r.outcome else {
         panic!("expected a fault, got {:?}", r.outcome)
     };
@@ -256,8 +271,8 @@ fn faults_and_broken_links_leave_the_device_running() {
     let line = out.image.source_line(pc).expect("pc maps to a line");
     assert_eq!((line.file.as_str(), line.line), ("faulting.py", 7));
     // The device is still up and runs the next kernel.
-    device.upload(&good).expect("upload");
-    let r = device.run(entry, |_| {}).expect("run");
+    let run = put(&mut device, &good, entry);
+    let r = device.run(&run, |_| {}).expect("run");
     assert!(
         matches!(r.outcome, Outcome::Finished { .. }),
         "{:?}",
@@ -288,12 +303,18 @@ fn faults_and_broken_links_leave_the_device_running() {
     );
     // ...and an upload cut off in the middle of a frame, then a dropped connection, is forgotten.
     let mut big = vec![0u8; 20_000];
-    let n = Message::LoadBegin { image_len: 8192 }
-        .encode(10, &mut big)
-        .unwrap();
-    raw.write_all(&big[..n]).unwrap();
-    let n = Message::LoadChunk {
+    let n = Message::UnitBegin {
+        key: [0xee; 16],
         offset: 0,
+        len: 8192,
+        crc: 0,
+        base: None,
+    }
+    .encode(10, &mut big)
+    .unwrap();
+    raw.write_all(&big[..n]).unwrap();
+    let n = Message::UnitChunk {
+        at: 0,
         data: &[0x13; 4096],
     }
     .encode(11, &mut big)
@@ -302,8 +323,8 @@ fn faults_and_broken_links_leave_the_device_running() {
     drop(raw);
     let mut device = Device::connect(Box::new(sim.connect().expect("reconnect")))
         .expect("handshake after the disconnect");
-    device.upload(&good).expect("upload");
-    let r = device.run(entry, |_| {}).expect("run");
+    let run = put(&mut device, &good, entry);
+    let r = device.run(&run, |_| {}).expect("run");
     assert_eq!(r.output, "after the pulse\n");
     let edges: Vec<Edge> = sim
         .take_trace()

@@ -1,11 +1,18 @@
 //! The device plumbing of standalone programs and experiments: the simulated device's build, the
 //! device connection, the compile for it, fault reports.
 
+pub use crate::resident::{Delivery, LoadedKernel};
+use crate::resident::{LoadError, StoreMirror};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
-use strobe_device::{Device, DeviceBuild, FaultReport, SimBuild, SimDevice, Transport};
+use strobe_device::{
+    Device, DeviceBuild, DeviceError, FaultReport, Outcome, RpcAnswer, RpcCall, RunResult,
+    SimBuild, SimDevice, Transport,
+};
 use strobe_driver::{CompileOutput, Compiler, Platform};
+use strobe_link::LinkedImage;
 use strobe_protocol::message::DeviceInfo;
+use strobe_protocol::ErrorCode;
 
 pub fn write_output(path: &Path, text: &str) -> Result<()> {
     if path == Path::new("-") {
@@ -50,18 +57,8 @@ pub struct Connection {
     pub sim: Option<SimDevice>,
     pub device: Device,
     pub info: DeviceInfo,
-    /// The image the device holds (after a successful upload or patch).
-    loaded: Option<Vec<u8>>,
-}
-
-/// How a kernel image reached the device.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Delivery {
-    /// The device held it already.
-    Unchanged,
-    /// Only the changed bytes were sent.
-    Patched(usize),
-    Uploaded(usize),
+    /// What the device's function store holds.
+    store: StoreMirror,
 }
 
 impl Connection {
@@ -89,11 +86,14 @@ impl Connection {
         if info.abi_hash != strobe_abi::abi_hash() {
             bail!("the device's firmware was built for a different kernel ABI than this compiler; update the firmware");
         }
+        let mut device = device;
+        let store = StoreMirror::read(&mut device, info.kernel_base, info.kernel_size)
+            .context("reading the device's function store")?;
         Ok(Connection {
             sim,
             device,
             info,
-            loaded: None,
+            store,
         })
     }
 
@@ -117,48 +117,58 @@ impl Connection {
         Compiler::for_platform(None, platform)
     }
 
-    /// Puts a compiled kernel on the device, sending only what changed since the last one; returns
-    /// its entry address and how it got there.
-    pub fn load(&mut self, out: &CompileOutput) -> Result<(u32, Delivery)> {
-        let (base, image) = out.image.flat();
-        anyhow::ensure!(
-            base == self.info.kernel_base,
-            "kernel linked at {base:#x}, device loads at {:#x}",
-            self.info.kernel_base
-        );
-        anyhow::ensure!(
-            image.len() <= self.info.kernel_size as usize,
-            "kernel image of {} bytes does not fit the device's {} bytes",
-            image.len(),
-            self.info.kernel_size
-        );
-        let entry = *out
-            .image
-            .symbols
-            .get(strobe_abi::KERNEL_ENTRY)
-            .context("the image has no kernel entry")?;
-        let previous = self.loaded.take();
-        // A patch sends the changed bytes (and any new tail: quoted data is linked last); it is
-        // worth it while they are well under the whole image.
-        let unchanged = previous.as_ref() == Some(&image);
-        let patch = previous
-            .filter(|_| !unchanged)
-            .map(|old| strobe_device::patch_ranges(&old, &image))
-            .filter(|r| r.iter().map(|(a, b)| b - a).sum::<usize>() < image.len() / 2);
-        let delivery = if unchanged {
-            Delivery::Unchanged
-        } else if let Some(ranges) = patch {
-            Delivery::Patched(
-                self.device
-                    .patch(&image, &ranges)
-                    .context("patching the kernel")?,
-            )
-        } else {
-            self.device.upload(&image).context("uploading the kernel")?;
-            Delivery::Uploaded(image.len())
-        };
-        self.loaded = Some(image);
-        Ok((entry, delivery))
+    /// Puts a compiled kernel on the device: its link units, linked against what the device's
+    /// function store holds, sending only the units (and data bytes) it lacks.
+    pub fn load(&mut self, out: &CompileOutput) -> Result<LoadedKernel> {
+        match self.store.load(&mut self.device, out) {
+            Ok(k) => Ok(k),
+            // Another host (or a fault) changed the store since it was read: read it again.
+            Err(LoadError::Device(DeviceError::Refused { .. })) => {
+                self.store.refresh(&mut self.device)?;
+                Ok(self.store.load(&mut self.device, out)?)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Runs a loaded kernel, serving its RPCs; a kernel whose units the store lost (another host
+    /// evicted them) is loaded again first. A fault empties the device's store.
+    pub fn run(
+        &mut self,
+        out: &CompileOutput,
+        kernel: &mut LoadedKernel,
+        mut on_output: impl FnMut(&str),
+        mut on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
+    ) -> Result<RunResult> {
+        let mut result = self
+            .device
+            .run_with_rpc(&kernel.run, &mut on_output, &mut on_rpc);
+        if let Err(DeviceError::Refused {
+            code: ErrorCode::NoKernel,
+            ..
+        }) = result
+        {
+            self.store.refresh(&mut self.device)?;
+            *kernel = self.load(out)?;
+            result = self.device.run_with_rpc(&kernel.run, on_output, on_rpc);
+        }
+        let result = result?;
+        if let Outcome::Fault(_) = result.outcome {
+            self.store.forget_all();
+        }
+        Ok(result)
+    }
+
+    /// Pins (or unpins) a kernel's units on the device: they are never evicted while pinned.
+    pub fn pin(&mut self, kernel: &LoadedKernel, pinned: bool) -> Result<()> {
+        Ok(self
+            .store
+            .pin(&mut self.device, &kernel.run.units, pinned)?)
+    }
+
+    /// The units the device's store holds (as this host knows them).
+    pub fn resident(&self) -> &[strobe_link::store::Resident] {
+        self.store.resident()
     }
 
     /// Writes the simulator's pin-level trace as text and/or VCD.
@@ -181,9 +191,9 @@ impl Connection {
 }
 
 /// `kernel fault: illegal instruction at pc 0x... (file.py:7), mtval 0x0`.
-pub fn describe_fault(out: &CompileOutput, fault: &FaultReport) -> String {
+pub fn describe_fault(out: &CompileOutput, image: &LinkedImage, fault: &FaultReport) -> String {
     let FaultReport { cause, pc, value } = *fault;
-    let at = match out.image.source_line(pc) {
+    let at = match image.source_line(pc) {
         Some(row) => {
             let (file, line) = out.source.origin(row.line);
             format!("{file}:{line}")

@@ -5,6 +5,7 @@
 
 pub mod connection;
 mod paths;
+pub mod resident;
 mod standalone;
 
 pub use paths::{sim_cache_root, unit_cache_dir};

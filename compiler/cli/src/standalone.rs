@@ -35,13 +35,17 @@ pub fn run(
             .compile(&source)
             .map_err(|e| anyhow::anyhow!(e.render()))?;
     }
-    let (entry, _) = link.load(&out)?;
+    let mut kernel = link.load(&out)?;
     let result = link
-        .device
-        .run(entry, |text| {
-            print!("{text}");
-            let _ = std::io::stdout().flush();
-        })
+        .run(
+            &out,
+            &mut kernel,
+            |text| {
+                print!("{text}");
+                let _ = std::io::stdout().flush();
+            },
+            strobe_device::no_host_functions,
+        )
         .context("running the kernel")?;
     let code = match &result.outcome {
         Outcome::Finished { .. } => 0,
@@ -60,7 +64,7 @@ pub fn run(
             1
         }
         Outcome::Fault(fault) => {
-            eprintln!("{}", describe_fault(&out, fault));
+            eprintln!("{}", describe_fault(&out, &kernel.image, fault));
             1
         }
     };

@@ -101,20 +101,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let mut tags = String::new();
         push_tags(ty, &mut tags)?;
         let i32t = self.ctx.i32_type();
-        let table = match self.module.get_global(strobe_abi::QUOTED_DATA) {
-            Some(g) => g,
-            None => {
-                let g = self
-                    .module
-                    .add_global(self.ctx.i8_type(), None, strobe_abi::QUOTED_DATA);
-                g.set_linkage(inkwell::module::Linkage::External);
-                g
-            }
-        };
         let result = self.entry_alloca(self.ll(ty), "quoted")?;
         let tags_str = self.const_str(&tags)?;
-        let call: [BasicMetadataValueEnum; 5] = [
-            table.as_pointer_value().into(),
+        let call: [BasicMetadataValueEnum; 4] = [
             i32t.const_int(slot as u64, false).into(),
             tags_str.get_field_at_index(0).expect("str pointer").into(),
             i32t.const_int(tags.len() as u64, false).into(),

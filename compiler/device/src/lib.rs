@@ -12,9 +12,11 @@ mod transport;
 pub use address::DeviceAddress;
 pub use firmware::{FirmwareError, FirmwareImage};
 pub use session::{
-    changed_ranges, patch_ranges, Device, DeviceError, Outcome, RpcAnswer, RpcCall, RunResult,
+    changed_ranges, no_host_functions, patch_ranges, Device, DeviceError, KernelRun, Outcome,
+    RpcAnswer, RpcCall, RunResult,
 };
 pub use sim::{DeviceBuild, SimBuild, SimDevice};
+pub use strobe_protocol::message::{StoreEntry, UnitKey};
 pub use strobe_protocol::{rpc as rpc_values, FaultReport};
 pub use trace::{Edge, Trace};
 pub use transport::{SerialTransport, TcpTransport, Transport};

@@ -1,18 +1,18 @@
-//! The host side of a link session: handshake, upload in acknowledged chunks, run with streamed output.
+//! The host side of a link session: handshake, the function store (listing, units uploaded in
+//! acknowledged chunks, whole or as a patch of a resident one, pins), runs with streamed output.
 
 use crate::transport::Transport;
 use std::io;
 use std::time::Duration;
 use strobe_abi::ExceptionId;
-use strobe_protocol::crc::crc32;
 use strobe_protocol::frame::{FrameDecoder, Step};
-use strobe_protocol::message::DeviceInfo;
+use strobe_protocol::message::{store_entries, DeviceInfo, StoreEntry, UnitKey};
 use strobe_protocol::{
     ErrorCode, ExceptionReport, FaultReport, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION,
 };
 
 const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
-/// Image bytes per `LoadChunk`: small enough for the simulator UART bridge's 2 KiB receive buffer.
+/// Unit bytes per `UnitChunk`: small enough for the simulator UART bridge's 2 KiB receive buffer.
 pub const CHUNK: usize = 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +84,24 @@ pub fn patch_ranges(old: &[u8], new: &[u8]) -> Vec<(usize, usize)> {
     ranges
 }
 
+/// What a `Run` names: the entry, the quoted-data table's address (0: none) and every resident unit
+/// the kernel uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KernelRun {
+    pub entry: u32,
+    pub table: u32,
+    pub units: Vec<UnitKey>,
+}
+
+/// The answer to every RPC of a kernel run without host functions: a RuntimeError in the kernel.
+pub fn no_host_functions(call: &RpcCall) -> RpcAnswer {
+    RpcAnswer::Exception {
+        type_id: ExceptionId::RuntimeError as u32,
+        name: "RuntimeError".into(),
+        message: format!("no host function for RPC service {}", call.service),
+    }
+}
+
 /// A kernel's call of a host function, as the device sent it (see `strobe_protocol::rpc`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RpcCall {
@@ -115,6 +133,7 @@ pub enum RpcAnswer {
 #[derive(Debug)]
 enum Reply {
     Hello(DeviceInfo),
+    Listing(Vec<StoreEntry>),
     Ack(u16),
     Error(ErrorCode),
     Log(String),
@@ -200,6 +219,9 @@ impl Device {
             let m = Message::decode(&frame).map_err(DeviceError::Protocol)?;
             return Ok(match m {
                 Message::HelloReply(info) => Reply::Hello(info),
+                Message::StoreListing { entries } => {
+                    Reply::Listing(store_entries(entries).collect())
+                }
                 Message::Ack { of_seq } => Reply::Ack(of_seq),
                 Message::Error { code, .. } => Reply::Error(code),
                 Message::Log { text } => Reply::Log(text.to_string()),
@@ -333,7 +355,11 @@ impl Device {
                     return Ok(info);
                 }
                 // Replies to an earlier, interrupted exchange.
-                Reply::Ack(_) | Reply::Log(_) | Reply::Done(_) | Reply::Rpc(_) => continue,
+                Reply::Ack(_)
+                | Reply::Log(_)
+                | Reply::Done(_)
+                | Reply::Rpc(_)
+                | Reply::Listing(_) => continue,
                 Reply::Error(code) => {
                     return Err(DeviceError::Refused {
                         code,
@@ -356,63 +382,88 @@ impl Device {
         self.handshake()
     }
 
-    /// Uploads a kernel image; the device accepts it only if every byte arrived and the CRC matches.
-    pub fn upload(&mut self, image: &[u8]) -> Result<(), DeviceError> {
-        let len = u32::try_from(image.len())
-            .map_err(|_| DeviceError::Incompatible("image over 4 GiB".into()))?;
-        let seq = self.send(&Message::LoadBegin { image_len: len })?;
-        self.expect_ack(seq, "starting the upload")?;
-        for (i, chunk) in image.chunks(CHUNK).enumerate() {
-            let seq = self.send(&Message::LoadChunk {
-                offset: (i * CHUNK) as u32,
-                data: chunk,
-            })?;
-            self.expect_ack(seq, "uploading")?;
+    /// The units the device's function store holds.
+    pub fn store_listing(&mut self) -> Result<Vec<StoreEntry>, DeviceError> {
+        self.send(&Message::StoreQuery)?;
+        loop {
+            match self.receive("reading the function store")? {
+                Reply::Listing(entries) => return Ok(entries),
+                Reply::Ack(_) | Reply::Hello(_) => continue,
+                Reply::Error(code) => {
+                    return Err(DeviceError::Refused {
+                        code,
+                        during: "reading the function store",
+                    })
+                }
+                other => {
+                    return Err(DeviceError::Unexpected {
+                        during: "reading the function store",
+                        reply: format!("{other:?}"),
+                    })
+                }
+            }
         }
-        let seq = self.send(&Message::LoadEnd {
-            image_crc: crc32(image),
-        })?;
-        self.expect_ack(seq, "finishing the upload")
     }
 
-    /// Turns the loaded image into `new` by sending the byte `ranges` of `new` that differ from it
-    /// ([`patch_ranges`]; `new` may be longer or shorter); the device runs neither image until every
-    /// patch has arrived intact. Returns the bytes sent.
-    pub fn patch(&mut self, new: &[u8], ranges: &[(usize, usize)]) -> Result<usize, DeviceError> {
+    /// Puts unit `key` (`bytes`) at `offset` of the kernel region; the device keeps it only if
+    /// every byte arrived and the CRC matches. With `base` (a resident unit at the same offset and
+    /// its bytes), only the bytes that differ from it are sent. Returns the unit bytes sent.
+    pub fn put_unit(
+        &mut self,
+        key: UnitKey,
+        offset: u32,
+        bytes: &[u8],
+        base: Option<(UnitKey, &[u8])>,
+    ) -> Result<usize, DeviceError> {
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| DeviceError::Incompatible("unit over 4 GiB".into()))?;
+        let ranges = match base {
+            Some((_, old)) => patch_ranges(old, bytes),
+            None => vec![(0, bytes.len())],
+        };
         let mut crc = strobe_protocol::crc::Crc32::new();
+        for &(start, end) in &ranges {
+            crc.update(&bytes[start..end]);
+        }
+        let seq = self.send(&Message::UnitBegin {
+            key,
+            offset,
+            len,
+            crc: crc.finish(),
+            base: base.map(|(k, _)| k),
+        })?;
+        self.expect_ack(seq, "starting a unit's upload")?;
         let mut sent = 0;
-        for &(start, end) in ranges {
+        for (start, end) in ranges {
             for at in (start..end).step_by(CHUNK) {
-                let data = &new[at..(at + CHUNK).min(end)];
-                let seq = self.send(&Message::LoadPatch {
-                    offset: at as u32,
+                let data = &bytes[at..(at + CHUNK).min(end)];
+                let seq = self.send(&Message::UnitChunk {
+                    at: at as u32,
                     data,
                 })?;
-                self.expect_ack(seq, "patching the image")?;
-                crc.update(data);
+                self.expect_ack(seq, "uploading a unit")?;
                 sent += data.len();
             }
         }
-        let seq = self.send(&Message::PatchEnd {
-            patch_crc: crc.finish(),
-            image_len: new.len() as u32,
-        })?;
-        self.expect_ack(seq, "finishing the patch")?;
+        let seq = self.send(&Message::UnitEnd)?;
+        self.expect_ack(seq, "finishing a unit's upload")?;
         Ok(sent)
     }
 
-    /// Runs the loaded kernel from `entry`, passing its output to `on_output` as it arrives. A kernel
-    /// that calls the host gets an exception: use [`Device::run_with_rpc`] to serve its calls.
+    /// Pins (or unpins) a resident unit for the rest of this session.
+    pub fn pin(&mut self, key: UnitKey, pinned: bool) -> Result<(), DeviceError> {
+        let seq = self.send(&Message::UnitPin { key, pinned })?;
+        self.expect_ack(seq, "pinning a unit")
+    }
+
+    /// Runs kernel `run`, passing its output to `on_output` as it arrives. A kernel that calls the
+    /// host gets an exception: use [`Device::run_with_rpc`] to serve its calls.
     pub fn run(
         &mut self,
-        entry: u32,
+        run: &KernelRun,
         on_output: impl FnMut(&str),
     ) -> Result<RunResult, DeviceError> {
-        self.run_with_rpc(entry, on_output, |call| RpcAnswer::Exception {
-            type_id: ExceptionId::RuntimeError as u32,
-            name: "RuntimeError".into(),
-            message: format!("no host function for RPC service {}", call.service),
-        })
+        self.run_with_rpc(run, on_output, no_host_functions)
     }
 
     /// Runs the loaded kernel, serving its RPCs with `on_rpc` (whose answer to an async call is
@@ -433,11 +484,16 @@ impl Device {
 
     pub fn run_with_rpc(
         &mut self,
-        entry: u32,
+        run: &KernelRun,
         mut on_output: impl FnMut(&str),
         mut on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
     ) -> Result<RunResult, DeviceError> {
-        let seq = self.send(&Message::Run { entry })?;
+        let units: Vec<u8> = run.units.iter().flatten().copied().collect();
+        let seq = self.send(&Message::Run {
+            entry: run.entry,
+            table: run.table,
+            units: &units,
+        })?;
         self.expect_ack(seq, "starting the kernel")?;
         // Parts of an RPC an earlier, abandoned run started are not this run's.
         self.partial_rpc = None;

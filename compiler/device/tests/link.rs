@@ -6,7 +6,7 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 use strobe_device::{
-    Device, DeviceError, FaultReport, Outcome, RpcAnswer, SerialTransport, TcpTransport,
+    Device, DeviceError, FaultReport, KernelRun, Outcome, RpcAnswer, SerialTransport, TcpTransport,
 };
 use strobe_protocol::{ErrorCode, Message};
 use strobe_session::test_board::{TestBoard, BASE};
@@ -55,6 +55,28 @@ fn image(first: u8, len: usize) -> Vec<u8> {
         .collect()
 }
 
+/// Puts `bytes` into the store as the unit at the region's start; returns the run of it.
+fn put(device: &mut Device, bytes: &[u8]) -> KernelRun {
+    let mut key = [0u8; 16];
+    key[..4].copy_from_slice(&strobe_protocol::crc::crc32(bytes).to_le_bytes());
+    key[4..8].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
+    device.put_unit(key, 0, bytes, None).expect("upload");
+    KernelRun {
+        entry: BASE,
+        table: 0,
+        units: vec![key],
+    }
+}
+
+/// A run of a unit that is not in the store.
+fn absent() -> KernelRun {
+    KernelRun {
+        entry: BASE,
+        table: 0,
+        units: vec![[0xee; 16]],
+    }
+}
+
 #[test]
 fn serial_link_over_a_pty_pair() {
     let (master, slave) = serialport::TTYPort::pair().expect("pty pair");
@@ -79,14 +101,14 @@ fn serial_link_over_a_pty_pair() {
     let mut device = Device::connect(Box::new(transport)).expect("handshake");
     assert_eq!(device.info().map(|i| i.kernel_base), Some(BASE));
     let kernel = image(0, 40_000); // several chunks
-    device.upload(&kernel).expect("upload");
+    let run = put(&mut device, &kernel);
     let mut streamed = String::new();
-    let result = device.run(BASE, |s| streamed.push_str(s)).expect("run");
+    let result = device.run(&run, |s| streamed.push_str(s)).expect("run");
     assert_eq!(result.outcome, Outcome::Finished { cycles: 1234 });
     assert_eq!(result.output, "hello from the kernel\n");
     assert_eq!(streamed, result.output);
-    device.upload(&image(1, 64)).expect("second upload");
-    let raised = device.run(BASE, |_| {}).expect("run");
+    let run = put(&mut device, &image(1, 64));
+    let raised = device.run(&run, |_| {}).expect("run");
     assert!(matches!(raised.outcome, Outcome::Exception { ref name, .. } if name == "ValueError"));
 }
 
@@ -100,12 +122,18 @@ fn tcp_link_recovers_from_a_mid_upload_disconnect() {
     {
         let mut raw = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         let mut buf = vec![0u8; 20_000];
-        let n = Message::LoadBegin { image_len: 8192 }
-            .encode(1, &mut buf)
-            .unwrap();
-        raw.write_all(&buf[..n]).unwrap();
-        let n = Message::LoadChunk {
+        let n = Message::UnitBegin {
+            key: [0xee; 16],
             offset: 0,
+            len: 8192,
+            crc: 0,
+            base: None,
+        }
+        .encode(1, &mut buf)
+        .unwrap();
+        raw.write_all(&buf[..n]).unwrap();
+        let n = Message::UnitChunk {
+            at: 0,
             data: &[0; 4096],
         }
         .encode(2, &mut buf)
@@ -117,33 +145,35 @@ fn tcp_link_recovers_from_a_mid_upload_disconnect() {
     ))
     .expect("handshake");
     // The half upload was discarded: nothing to run.
-    match device.run(BASE, |_| {}) {
+    match device.run(&absent(), |_| {}) {
         Err(DeviceError::Refused {
             code: ErrorCode::NoKernel,
             ..
         }) => {}
         other => panic!("expected NoKernel, got {other:?}"),
     }
-    device.upload(&image(0, 10_000)).expect("upload");
+    let run = put(&mut device, &image(0, 10_000));
     assert_eq!(
-        device.run(BASE, |_| {}).expect("run").outcome,
+        device.run(&run, |_| {}).expect("run").outcome,
         Outcome::Finished { cycles: 1234 }
     );
-    // The link drops; the driver reconnects and the loaded kernel is still there.
+    // The link drops; the driver reconnects and the resident kernel is still there.
     device.recover().expect("recover");
+    assert_eq!(device.store_listing().expect("listing").len(), 1);
     assert_eq!(
-        device.run(BASE, |_| {}).expect("run").outcome,
+        device.run(&run, |_| {}).expect("run").outcome,
         Outcome::Finished { cycles: 1234 }
     );
-    // A faulting kernel is reported and the device takes the next one.
-    device.upload(&image(2, 16)).expect("upload");
+    // A faulting kernel is reported (the store is emptied) and the device takes the next one.
+    let faulting = put(&mut device, &image(2, 16));
     assert!(matches!(
-        device.run(BASE, |_| {}).expect("run").outcome,
+        device.run(&faulting, |_| {}).expect("run").outcome,
         Outcome::Fault(FaultReport { cause: 2, .. })
     ));
-    device.upload(&image(0, 16)).expect("upload");
+    assert_eq!(device.store_listing().expect("listing"), []);
+    let run = put(&mut device, &image(0, 16));
     assert_eq!(
-        device.run(BASE, |_| {}).expect("run").outcome,
+        device.run(&run, |_| {}).expect("run").outcome,
         Outcome::Finished { cycles: 1234 }
     );
 }
@@ -192,11 +222,11 @@ fn a_kernel_rpc_is_served_by_the_host() {
         TcpTransport::connect("127.0.0.1", port).expect("connect"),
     ))
     .expect("handshake");
-    device.upload(&image(3, 16)).expect("upload");
+    let run = put(&mut device, &image(3, 16));
     let mut calls = Vec::new();
     let result = device
         .run_with_rpc(
-            BASE,
+            &run,
             |_| {},
             |call| {
                 calls.push(call.clone());
@@ -213,7 +243,7 @@ fn a_kernel_rpc_is_served_by_the_host() {
     assert_eq!((calls[0].service, calls[0].is_async), (7, false));
     assert_eq!(calls[0].args, 5i32.to_le_bytes());
     // Without an RPC server, the kernel's call raises in the kernel (reported as 1_000_001).
-    let result = device.run(BASE, |_| {}).expect("run");
+    let result = device.run(&run, |_| {}).expect("run");
     assert_eq!(result.outcome, Outcome::Finished { cycles: 1_000_001 });
 }
 

@@ -66,17 +66,34 @@ impl PhaseTimings {
 }
 
 pub struct CompileOutput {
+    /// The program's code linked as one image at the platform's base (the runtime archive's members
+    /// included for standalone programs); a device loads the units of `objects` instead.
     pub image: LinkedImage,
+    /// The quoted-value table (`strobe_abi::QUOTED_DATA`), for programs that quote host values.
+    pub quoted: Option<Vec<u8>>,
     /// The source as compiled (device drivers appended): its map tells where each line came from.
     pub source: SourceFile,
     /// Every exception class the program knows (builtins and its own) with its runtime type id.
     pub exceptions: Vec<(String, u32)>,
     /// The link units' objects, as given to the linker.
     pub objects: Vec<InputObject>,
+    /// The symbols the platform defines outside the program (the firmware's kernel ABI).
+    pub externals: std::collections::BTreeMap<String, u32>,
     pub timings: PhaseTimings,
     /// Units compiled by LLVM in this run, and units taken from the cache.
     pub units_compiled: usize,
     pub units_cached: usize,
+}
+
+impl CompileOutput {
+    /// The whole program as one file: the code image with the quoted-value table appended (for
+    /// `strobe compile`'s ELF output and image sizes).
+    pub fn whole_image(&self) -> LinkedImage {
+        match &self.quoted {
+            Some(table) => self.image.with_data(strobe_abi::QUOTED_DATA, table),
+            None => self.image.clone(),
+        }
+    }
 }
 
 /// What kernels are compiled for.
@@ -217,7 +234,7 @@ impl Compiler {
     }
 
     /// Compiles a composed program whose quoted host values (`__strobe_quoted`) `quoted` encodes:
-    /// they become a data object linked after the code, so a changed value compiles nothing.
+    /// they become a data table beside the code, so a changed value compiles nothing.
     pub fn compile_with(
         &mut self,
         file: &SourceFile,
@@ -252,6 +269,8 @@ impl Compiler {
                 )
             }
         };
+        // A unit's code also depends on the kernel ABI it calls.
+        let options = format!("{options}-abi{}", strobe_abi::ABI_VERSION);
         // Units found in memory or on disk are reused; the rest go to LLVM on two threads.
         let keys: Vec<CacheKey> = program
             .units
@@ -291,24 +310,26 @@ impl Compiler {
         }
         let compiled = missing.len();
         let start = Instant::now();
-        if !program.quoted.is_empty() {
-            let values = quoted.ok_or(QuotedError::Missing)?;
-            let table = quoted::table(&program.quoted, values)?;
-            objects.push(InputObject {
-                name: "quoted host values".into(),
-                bytes: quoted::object(&table),
-            });
-        }
+        let quoted = match program.quoted.is_empty() {
+            true => None,
+            false => Some(quoted::table(
+                &program.quoted,
+                quoted.ok_or(QuotedError::Missing)?,
+            )?),
+        };
         t.data = start.elapsed();
         let start = Instant::now();
         let runtime = Archive {
             name: "libstrobe_kernel_rt.a".into(),
             bytes: KERNEL_RUNTIME.to_vec(),
         };
-        let image = strobe_link::link(&objects, &[runtime], &self.link_config())?;
+        let config = self.link_config();
+        let image = strobe_link::link(&objects, &[runtime], &config)?;
         t.link = start.elapsed();
         Ok(CompileOutput {
             image,
+            quoted,
+            externals: config.externals,
             source: file.clone(),
             exceptions: program.exceptions.clone(),
             objects,

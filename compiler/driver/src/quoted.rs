@@ -1,11 +1,8 @@
 //! The quoted-value table of a composed program (`strobe_abi::QUOTED_DATA`): host values laid out
 //! as data, after type inference gave each slot its kernel type, without the code generator. It is
-//! its own object, linked after the code, so a changed value changes no code unit and no cached object.
+//! its own unit on the device (its address given to the runtime at each run), so a changed value
+//! changes no code unit and no cached object.
 
-use object::write::{Object, Symbol, SymbolSection};
-use object::{
-    Architecture, BinaryFormat, Endianness, SectionKind, SymbolFlags, SymbolKind, SymbolScope,
-};
 use strobe_ir::Type;
 
 /// The host values a composed program quotes (`__strobe_quoted(slot, ...)`), encoded on request.
@@ -60,28 +57,6 @@ pub fn table(slots: &[(u32, Type)], values: &dyn QuotedValues) -> Result<Vec<u8>
     }
     out.extend_from_slice(&body);
     Ok(out)
-}
-
-/// A relocatable rv32 object defining `strobe_abi::QUOTED_DATA` over `table`.
-pub fn object(table: &[u8]) -> Vec<u8> {
-    let mut obj = Object::new(BinaryFormat::Elf, Architecture::Riscv32, Endianness::Little);
-    let section = obj.add_section(
-        Vec::new(),
-        b".data.strobe_quoted".to_vec(),
-        SectionKind::Data,
-    );
-    let offset = obj.append_section_data(section, table, 8);
-    obj.add_symbol(Symbol {
-        name: strobe_abi::QUOTED_DATA.as_bytes().to_vec(),
-        value: offset,
-        size: table.len() as u64,
-        kind: SymbolKind::Data,
-        scope: SymbolScope::Linkage,
-        weak: false,
-        section: SymbolSection::Section(section),
-        flags: SymbolFlags::None,
-    });
-    obj.write().expect("writing an ELF object to memory")
 }
 
 #[cfg(test)]

@@ -13,8 +13,11 @@ pub struct LinkConfig {
     pub base: u32,
     /// Alignment of segment starts (the page size for a Linux loader).
     pub segment_align: u32,
+    /// The entry symbol; empty for a unit linked without one.
     pub entry: String,
-    /// Symbols defined outside the image at fixed addresses (the firmware's kernel ABI).
+    /// Symbols kept (with what they reach) besides the entry: a unit's exports.
+    pub roots: Vec<String>,
+    /// Symbols defined outside the image at fixed addresses (the firmware's kernel ABI, other units).
     pub externals: std::collections::BTreeMap<String, u32>,
 }
 
@@ -25,6 +28,7 @@ impl LinkConfig {
             base: 0x10000,
             segment_align: 0x1000,
             entry: entry.to_string(),
+            roots: Vec::new(),
             externals: Default::default(),
         }
     }
@@ -39,6 +43,7 @@ impl LinkConfig {
             base,
             segment_align: 16,
             entry: entry.to_string(),
+            roots: Vec::new(),
             externals,
         }
     }
@@ -68,7 +73,9 @@ fn live_sections(r: &Resolved) -> Vec<Vec<bool>> {
                 }
             }
         };
-    mark(r.entry.0, r.entry.1, &mut live, &mut work);
+    for &(file, sym) in r.entry.iter().chain(&r.roots) {
+        mark(file, sym, &mut live, &mut work);
+    }
     while let Some((f, s)) = work.pop() {
         for rel in &r.files[f].sections[s].relocations {
             if rel.symbol != usize::MAX {
@@ -252,7 +259,7 @@ pub fn lay_out(r: Resolved, config: &LinkConfig) -> Result<LinkedImage, LinkErro
     }
     let text_range = segment_bounds.first().map(|b| b.0..b.1).unwrap_or(0..0);
     let lines = crate::lines::finish(line_rows, text_range);
-    let entry = symbol_address(r.entry.0, r.entry.1).unwrap_or(0) as u32;
+    let entry = r.entry.and_then(|(f, s)| symbol_address(f, s)).unwrap_or(0) as u32;
     let e_flags = r.files.first().map(|f| f.e_flags).unwrap_or(0);
     Ok(LinkedImage {
         entry,

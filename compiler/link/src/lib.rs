@@ -12,6 +12,7 @@ mod layout;
 mod lines;
 mod resolve;
 pub mod riscv;
+pub mod store;
 
 pub use input::{Archive, InputObject};
 pub use layout::LinkConfig;
@@ -117,6 +118,29 @@ impl LinkedImage {
         (first.address, bytes)
     }
 
+    /// The image with `bytes` appended as a read-only data segment (16-byte aligned) named `symbol`.
+    pub fn with_data(&self, symbol: &str, bytes: &[u8]) -> LinkedImage {
+        let mut out = self.clone();
+        let end = self
+            .segments
+            .iter()
+            .map(|s| s.address + s.memory_size)
+            .max()
+            .unwrap_or(0);
+        let address = end.next_multiple_of(16);
+        out.segments.push(Segment {
+            address,
+            data: bytes.to_vec(),
+            memory_size: bytes.len() as u32,
+            executable: false,
+            writable: false,
+        });
+        out.symbols.insert(symbol.to_string(), address);
+        out.sections
+            .push((address, bytes.len() as u32, symbol.to_string()));
+        out
+    }
+
     /// The image as an ELF32 executable (for `qemu-riscv32`, objdump, or a loader).
     pub fn to_elf(&self) -> Vec<u8> {
         elf_out::write_executable(self)
@@ -136,6 +160,6 @@ pub fn link(
     for o in objects {
         files.push(input::parse_object(&o.name, &o.bytes)?);
     }
-    let resolved = resolve::resolve(files, archives, &config.entry)?;
+    let resolved = resolve::resolve(files, archives, &config.entry, &config.roots)?;
     layout::lay_out(resolved, config)
 }

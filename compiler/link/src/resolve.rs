@@ -10,7 +10,10 @@ pub type SymbolRef = (usize, usize);
 pub struct Resolved {
     pub files: Vec<ObjectFile>,
     pub globals: HashMap<String, SymbolRef>,
-    pub entry: SymbolRef,
+    /// None when linking a unit without an entry (its roots are kept instead).
+    pub entry: Option<SymbolRef>,
+    /// Symbols kept besides the entry (a unit's exports).
+    pub roots: Vec<SymbolRef>,
 }
 
 impl Resolved {
@@ -59,6 +62,7 @@ pub fn resolve(
     mut files: Vec<ObjectFile>,
     archives: &[Archive],
     entry: &str,
+    roots: &[String],
 ) -> Result<Resolved, LinkError> {
     let mut globals = HashMap::new();
     for f in 0..files.len() {
@@ -69,7 +73,13 @@ pub fn resolve(
         .map(index_archive)
         .collect::<Result<Vec<_>, _>>()?;
     let mut pulled: HashSet<(usize, usize)> = HashSet::new();
-    let mut wanted: Vec<(String, String)> = vec![(entry.to_string(), "<entry>".to_string())];
+    let mut wanted: Vec<(String, String)> = roots
+        .iter()
+        .map(|r| (r.clone(), "<root>".to_string()))
+        .collect();
+    if !entry.is_empty() {
+        wanted.push((entry.to_string(), "<entry>".to_string()));
+    }
     let mut scanned = 0;
     loop {
         while scanned < files.len() {
@@ -119,12 +129,27 @@ pub fn resolve(
             break;
         }
     }
-    let entry_ref = *globals
-        .get(entry)
-        .ok_or_else(|| LinkError::NoEntry(entry.to_string()))?;
+    let entry_ref = match entry {
+        "" => None,
+        name => Some(
+            *globals
+                .get(name)
+                .ok_or_else(|| LinkError::NoEntry(name.to_string()))?,
+        ),
+    };
+    let roots = roots
+        .iter()
+        .map(|r| {
+            globals.get(r).copied().ok_or_else(|| LinkError::Undefined {
+                symbol: r.clone(),
+                from: "<root>".into(),
+            })
+        })
+        .collect::<Result<_, _>>()?;
     Ok(Resolved {
         files,
         globals,
         entry: entry_ref,
+        roots,
     })
 }

@@ -38,12 +38,13 @@ fn compile_program(
                 .map(|v| v as &dyn strobe_driver::QuotedValues),
         )
         .map_err(compile_error)?;
-    strobe_cli::write_executable(std::path::Path::new(output), &out.image.to_elf())
+    let image = out.whole_image();
+    strobe_cli::write_executable(std::path::Path::new(output), &image.to_elf())
         .map_err(runtime_error)?;
     Ok((
         out.timings.total().as_secs_f64(),
         out.units_compiled,
-        out.image.flat().1.len(),
+        image.flat().1.len(),
     ))
 }
 

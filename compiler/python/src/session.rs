@@ -8,7 +8,7 @@ use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use std::time::Instant;
-use strobe_cli::connection::{describe_fault, device_build, Connection, Delivery};
+use strobe_cli::connection::{describe_fault, device_build, Connection, Delivery, LoadedKernel};
 use strobe_device::{Outcome, RpcAnswer, RpcCall};
 use strobe_driver::{CompileError, CompileOutput, Compiler, QuotedValues};
 use strobe_protocol::rpc::tag;
@@ -53,10 +53,10 @@ pub struct Session {
     /// None once closed (the simulator, if this session started one, is stopped).
     link: Option<Connection>,
     compiler: Compiler,
-    /// The last compiled program, its entry and whether the device holds that image.
-    loaded: Option<(CompileOutput, u32)>,
-    /// How the last image reached the device: "unchanged", "patched", "uploaded", and bytes sent.
-    last_delivery: (&'static str, usize),
+    /// The last compiled program and how to run it on the device.
+    loaded: Option<(CompileOutput, LoadedKernel)>,
+    /// How the last kernel reached the device.
+    last_delivery: Delivery,
     /// Wall time of the last load's compile and upload, in seconds (benchmarks).
     last_compile: f64,
     /// Link units the last load compiled and found cached.
@@ -78,7 +78,7 @@ impl Session {
             link: Some(link),
             compiler,
             loaded: None,
-            last_delivery: ("none", 0),
+            last_delivery: Delivery::default(),
             last_compile: 0.0,
             last_units: (0, 0),
             last_upload: 0.0,
@@ -108,15 +108,11 @@ impl Session {
         self.last_units = (out.units_compiled, out.units_cached);
         self.last_compile = start.elapsed().as_secs_f64();
         let start = Instant::now();
-        let (entry, delivery) = link.load(&out).map_err(runtime_error)?;
-        self.last_delivery = match delivery {
-            Delivery::Unchanged => ("unchanged", 0),
-            Delivery::Patched(n) => ("patched", n),
-            Delivery::Uploaded(n) => ("uploaded", n),
-        };
+        let kernel = link.load(&out).map_err(runtime_error)?;
+        self.last_delivery = kernel.delivery;
         self.last_upload = start.elapsed().as_secs_f64();
         let table = exception_table(py, &out)?;
-        self.loaded = Some((out, entry));
+        self.loaded = Some((out, kernel));
         Ok(table)
     }
 
@@ -129,14 +125,15 @@ impl Session {
         on_rpc: Bound<'py, PyAny>,
         on_output: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let Some((out, entry)) = &self.loaded else {
+        let Some((out, kernel)) = &mut self.loaded else {
             return Err(runtime_error("no kernel loaded"));
         };
         let link = self.link.as_mut().ok_or_else(closed)?;
         let failure: std::cell::RefCell<Option<PyErr>> = Default::default();
         let start = Instant::now();
-        let result = link.device.run_with_rpc(
-            *entry,
+        let result = link.run(
+            out,
+            kernel,
             |text| {
                 if let Err(e) = on_output.call1((text,)) {
                     failure.borrow_mut().get_or_insert(e);
@@ -182,7 +179,7 @@ impl Session {
             }
             Outcome::Fault(f) => {
                 d.set_item("outcome", "fault")?;
-                d.set_item("message", describe_fault(out, f))?;
+                d.set_item("message", describe_fault(out, &kernel.image, f))?;
             }
         }
         Ok(d)
@@ -193,16 +190,35 @@ impl Session {
         self.link = None;
     }
 
-    /// Seconds the last `load` spent compiling and uploading, how the image got to the device
+    /// The last `load`: seconds spent compiling and uploading, how the kernel got to the device
     /// ("unchanged", "patched", "uploaded"), the bytes that took, and the link units it compiled.
     fn last_load(&self) -> (f64, f64, &'static str, usize, usize) {
         (
             self.last_compile,
             self.last_upload,
-            self.last_delivery.0,
-            self.last_delivery.1,
+            self.last_delivery.kind(),
+            self.last_delivery.bytes,
             self.last_units.0,
         )
+    }
+
+    /// The last `load`'s units: sent, found resident, and resident units evicted for them.
+    fn last_units(&self) -> (usize, usize, usize) {
+        let d = &self.last_delivery;
+        (d.units_sent, d.units_resident, d.evicted)
+    }
+
+    /// The units the device's function store holds, as (key hex, offset, length, pinned).
+    fn resident_units(&self) -> PyResult<Vec<(String, u32, u32, bool)>> {
+        let link = self.link.as_ref().ok_or_else(closed)?;
+        Ok(link
+            .resident()
+            .iter()
+            .map(|r| {
+                let hex = r.key.iter().map(|b| format!("{b:02x}")).collect();
+                (hex, r.offset, r.len, r.pinned)
+            })
+            .collect())
     }
 
     /// Writes the simulator's trace (text and/or VCD; `-` is standard output).

@@ -13,7 +13,7 @@ pub mod layout;
 pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// A kernel string: pointer + byte length (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -164,9 +164,10 @@ pub const FIRST_USER_EXCEPTION_ID: u32 = 64;
 /// The entry point the compiler emits for a program: runs `main()` and returns.
 pub const KERNEL_ENTRY: &str = "__strobe_kernel_entry";
 /// The table of quoted host values a composed program reads (`__strobe_quoted(slot, ...)`): a data
-/// unit the host builds without the code generator. Layout: `count: u32`, then `count + 1` offsets
-/// (u32, from the table's start; the last is the table's length), then each value in the RPC wire
-/// encoding of its kernel type.
+/// unit the host builds without the code generator, which the device gives the runtime at each run
+/// (code never refers to its address). Layout: `count: u32`, then `count + 1` offsets (u32, from the
+/// table's start; the last is the table's length), then each value in the RPC wire encoding of its
+/// kernel type. This is the table's symbol in a whole-program ELF file.
 pub const QUOTED_DATA: &str = "__strobe_quoted_data";
 /// The pending-exception slot (`*mut Exception`, null when none), a global in the runtime.
 pub const PENDING_EXCEPTION: &str = "__strobe_pending_exception";
@@ -251,10 +252,10 @@ macro_rules! runtime_symbols {
             __strobe_str_eq(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool;
             /// ValueError pending for a negative exponent.
             __strobe_i64_pow(base: i64, exp: i64) -> i64;
-            /// Decodes quoted host value `slot` of the table at `table` ([`QUOTED_DATA`]) as the type
+            /// Decodes quoted host value `slot` of the run's table ([`QUOTED_DATA`]) as the type
             /// `tags` into `out` (strings and lists in the arena); MemoryError or TypeError pending
-            /// when it cannot.
-            __strobe_quoted_load(table: *const u8, slot: u32, tags: *const u8, tags_len: u32, out: *mut u8) -> ();
+            /// when it cannot, RuntimeError when the run has no such value.
+            __strobe_quoted_load(slot: u32, tags: *const u8, tags_len: u32, out: *mut u8) -> ();
         }
     };
 }

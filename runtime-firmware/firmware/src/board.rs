@@ -1,14 +1,14 @@
-//! The core device as the session's [`Board`]: a kernel image at the start of main RAM and the kernel
-//! arena in all the rest (so a small image leaves a large arena); kernel output streamed to the host
-//! as `Log` messages.
+//! The core device as the session's [`Board`]: main RAM holds the function store's units from its
+//! start and the kernel arena past the last of them; kernel output streamed to the host as `Log`
+//! messages.
 
 use crate::trap;
 use core::fmt::Write;
-use strobe_kernel_rt::{arena, exceptions, output};
+use strobe_kernel_rt::{arena, exceptions, output, quoted};
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
 use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
-use strobe_session::{Board, ExceptionReport, FaultReport, KernelHost, RunOutcome};
+use strobe_session::{Board, ExceptionReport, FaultReport, KernelHost, RunOutcome, RunSetup};
 
 /// Kernel images may use all of main RAM (the arena then gets what they leave).
 const KERNEL_REGION: usize = MAIN_RAM.size;
@@ -102,20 +102,17 @@ impl Board for CoreDevice {
         unsafe { core::slice::from_raw_parts_mut(MAIN_RAM.base as *mut u8, KERNEL_REGION) }
     }
 
-    fn run<'b>(
-        &'b mut self,
-        entry: u32,
-        image_len: u32,
-        host: &mut dyn KernelHost,
-    ) -> RunOutcome<'b> {
-        // SAFETY: main RAM after the image is the arena; a new run starts it empty. The session
-        // accepts only images within main RAM, so the start is inside it.
-        let arena_start = (image_len as usize).div_ceil(16) * 16;
+    fn run<'b>(&'b mut self, run: RunSetup, host: &mut dyn KernelHost) -> RunOutcome<'b> {
+        // SAFETY: main RAM past every resident unit is the arena; a new run starts it empty. The
+        // store holds units only within main RAM, so the start is inside it. The table is one of
+        // the run's resident units (the session checked).
+        let arena_start = (run.arena_start as usize).div_ceil(16) * 16;
         unsafe {
             arena::set_region(
                 (MAIN_RAM.base + arena_start) as *mut u8,
                 MAIN_RAM.size - arena_start,
-            )
+            );
+            quoted::set_table(run.table as usize as *const u8);
         };
         exceptions::__strobe_exception_clear();
         // SAFETY: erase the link's lifetime for the duration of this call only.
@@ -128,7 +125,7 @@ impl Board for CoreDevice {
         let start = crate::rtio::__strobe_rtio_counter();
         // SAFETY: single-threaded; kernels are not running yet.
         unsafe { crate::rtio::__strobe_now = start + strobe_abi::rtio::TIMELINE_START_SLACK_MU };
-        let result = trap::run_kernel(entry);
+        let result = trap::run_kernel(run.entry);
         let cycles = (crate::rtio::__strobe_rtio_counter() - start) as u64;
         // Let the queued events play out, so the run's output edges all happened when it reports.
         crate::rtio::drain(MAX_DRAIN_MU);

@@ -25,19 +25,36 @@ unsafe fn entry(table: *const u8, slot: u32) -> Option<&'static [u8]> {
     (start <= end).then(|| core::slice::from_raw_parts(table.add(start), end - start))
 }
 
+/// The running kernel's table (null: none).
+static mut TABLE: *const u8 = core::ptr::null();
+
+/// Gives the next run its table of quoted values (null for none).
+///
 /// # Safety
-/// `table` is the program's quoted-value table, `tags` a type signature of `tags_len` bytes and `out`
-/// has room for a value of that type (all compiler-emitted).
+/// `table` is null or a table in the layout of `strobe_abi::QUOTED_DATA` that stays in place for
+/// the run (the device checked it is one of the run's units).
+pub unsafe fn set_table(table: *const u8) {
+    TABLE = table;
+}
+
+/// # Safety
+/// `tags` is a type signature of `tags_len` bytes and `out` has room for a value of that type (all
+/// compiler-emitted).
 #[no_mangle]
 pub unsafe extern "C" fn __strobe_quoted_load(
-    table: *const u8,
     slot: u32,
     tags: *const u8,
     tags_len: u32,
     out: *mut u8,
 ) {
     let tags = core::slice::from_raw_parts(tags, tags_len as usize);
-    let Some(bytes) = entry(table, slot) else {
+    let table = TABLE;
+    let found = if table.is_null() {
+        None
+    } else {
+        entry(table, slot)
+    };
+    let Some(bytes) = found else {
         return raise_builtin(
             ExceptionId::RuntimeError,
             "RuntimeError",

@@ -17,7 +17,7 @@ pub use frame::{Frame, FrameDecoder, FrameHeader, FRAME_OVERHEAD, HEADER_LEN, MA
 pub use message::{ErrorCode, ExceptionReport, FaultReport, Message, MessageKind};
 
 /// Bumped on any incompatible change to frames or messages; exchanged in the handshake.
-pub const PROTOCOL_VERSION: u8 = 2;
+pub const PROTOCOL_VERSION: u8 = 3;
 
 /// Why bytes could not be decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,10 +1,11 @@
-//! Messages and their payloads. Host -> device: `Hello`, `LoadBegin`/`LoadChunk`/`LoadEnd`,
-//! `LoadPatch`/`PatchEnd` (changing bytes of the loaded image), `Run`, `Stop`. Device -> host: `HelloReply`, `Ack`, `Error`, `Log`, `Finished`, `Exception`, `Fault`.
+//! Messages and their payloads. Host -> device: `Hello`, the function store's `StoreQuery`,
+//! `UnitBegin`/`UnitChunk`/`UnitEnd` (one link unit into the store, whole or as a patch of a resident
+//! one) and `UnitPin`, `Run` (an entry and the resident units it needs), `Stop`. Device -> host:
+//! `HelloReply`, `StoreListing`, `Ack`, `Error`, `Log`, `Finished`, `Exception`, `Fault`.
 //! RPC: `RpcCall` (device -> host; `RpcCallStart` + `RpcCallPart`s when the arguments exceed a frame),
 //! `RpcReturn` and `RpcException` (host -> device), their values checked against their type signature
 //! on decoding ([`crate::rpc`]; split arguments once reassembled); large results come as
-//! `RpcReturnStart` + `RpcReturnPart`s. Kinds 27..=39 are reserved for the content-addressed function
-//! store (upload by hash).
+//! `RpcReturnStart` + `RpcReturnPart`s.
 
 use crate::frame::{self, Frame};
 use crate::rpc;
@@ -39,9 +40,6 @@ wire_enum! {
     pub enum MessageKind: u8, unknown = Error::UnknownKind; {
         Hello = 1,
         HelloReply = 2,
-        LoadBegin = 3,
-        LoadChunk = 4,
-        LoadEnd = 5,
         Run = 6,
         Stop = 7,
         Ack = 8,
@@ -50,8 +48,6 @@ wire_enum! {
         Finished = 11,
         Exception = 12,
         Fault = 13,
-        LoadPatch = 14,
-        PatchEnd = 15,
         RpcCall = 20,
         RpcReturn = 21,
         RpcException = 22,
@@ -59,6 +55,12 @@ wire_enum! {
         RpcCallPart = 24,
         RpcReturnStart = 25,
         RpcReturnPart = 26,
+        UnitBegin = 27,
+        UnitChunk = 28,
+        UnitEnd = 29,
+        StoreQuery = 30,
+        StoreListing = 31,
+        UnitPin = 32,
     }
 }
 
@@ -72,18 +74,24 @@ wire_enum! {
         TooLong = 5,
         UnknownMessage = 6,
         BadPayload = 7,
-        /// A message arrived that the session's state does not allow (e.g. a chunk without `LoadBegin`).
+        /// A message arrived that the session's state does not allow (e.g. a chunk without `UnitBegin`).
         OutOfOrder = 8,
-        /// The image does not fit the kernel region.
+        /// The unit does not fit the kernel region.
         ImageTooLarge = 9,
-        /// `LoadEnd` found missing bytes or a CRC mismatch: the image is discarded.
+        /// `UnitEnd` found missing bytes or a CRC mismatch: the unit is discarded.
         IncompleteImage = 10,
-        /// `Run` without a complete, verified image.
+        /// `Run` names no unit, or one the store does not hold (verified).
         NoKernel = 11,
-        /// The entry point lies outside the loaded image.
+        /// The entry point lies outside the run's units, or the data table is not one of them.
         BadEntry = 12,
         /// A kernel is waiting for an RPC reply: only `RpcReturn`, `RpcException` or `Stop` are served.
         Busy = 13,
+        /// A new unit would overwrite a pinned one.
+        UnitPinned = 14,
+        /// The store's table of units is full.
+        StoreFull = 15,
+        /// The unit named (as a patch's base, or to pin) is not resident.
+        UnknownUnit = 16,
     }
 }
 
@@ -104,37 +112,111 @@ pub struct DeviceInfo {
     pub isa: u8,
 }
 
+/// A resident unit's key: the first bytes of the BLAKE3 hash of what it is (its object and where it
+/// and everything it calls live, or its data) and its address; the host computes it, the device
+/// compares it.
+pub type UnitKey = [u8; 16];
+
+/// Bytes of one [`StoreEntry`] in a `StoreListing`.
+pub const STORE_ENTRY_LEN: usize = 16 + 4 + 4 + 4 + 1;
+
+/// One verified unit the device's function store holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreEntry {
+    pub key: UnitKey,
+    /// From the kernel region's start.
+    pub offset: u32,
+    pub len: u32,
+    /// The store's run counter when a run last used it (least recently used goes first).
+    pub last_used: u32,
+    /// Pinned by the current host session (a bundle): never overwritten.
+    pub pinned: bool,
+}
+
+impl StoreEntry {
+    pub fn write(&self, out: &mut [u8; STORE_ENTRY_LEN]) {
+        out[..16].copy_from_slice(&self.key);
+        out[16..20].copy_from_slice(&self.offset.to_le_bytes());
+        out[20..24].copy_from_slice(&self.len.to_le_bytes());
+        out[24..28].copy_from_slice(&self.last_used.to_le_bytes());
+        out[28] = self.pinned as u8;
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        Ok(StoreEntry {
+            key: unit_key(r)?,
+            offset: r.u32()?,
+            len: r.u32()?,
+            last_used: r.u32()?,
+            pinned: flag(r)?,
+        })
+    }
+}
+
+/// The entries of a `StoreListing` payload (checked whole when the message was decoded).
+pub fn store_entries(listing: &[u8]) -> impl Iterator<Item = StoreEntry> + '_ {
+    listing
+        .chunks_exact(STORE_ENTRY_LEN)
+        .filter_map(|c| StoreEntry::read(&mut Reader::new(c)).ok())
+}
+
+/// The keys of a `Run`'s unit list.
+pub fn unit_keys(list: &[u8]) -> impl Iterator<Item = UnitKey> + Clone + '_ {
+    list.chunks_exact(16).map(|c| {
+        let mut k = [0u8; 16];
+        k.copy_from_slice(c);
+        k
+    })
+}
+
+fn unit_key(r: &mut Reader<'_>) -> Result<UnitKey, Error> {
+    let mut k = [0u8; 16];
+    k.copy_from_slice(r.bytes(16)?);
+    Ok(k)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Message<'a> {
     Hello {
         host_version: u8,
     },
     HelloReply(DeviceInfo),
-    /// Starts an upload of `image_len` bytes; any previous image is discarded.
-    LoadBegin {
-        image_len: u32,
+    /// Asks for the store's verified units (answered by `StoreListing`).
+    StoreQuery,
+    /// `STORE_ENTRY_LEN` bytes per [`StoreEntry`] (see [`store_entries`]).
+    StoreListing {
+        entries: &'a [u8],
     },
-    LoadChunk {
+    /// Starts unit `key` of `len` bytes at `offset` in the kernel region; unpinned units it overlaps
+    /// are evicted. Without `base`, `UnitChunk`s bring every byte in order and `crc` is their CRC-32;
+    /// with `base` (a resident unit at the same offset), the base's bytes stay and the chunks patch
+    /// them (each starting within the bytes valid so far), `crc` being the CRC-32 of the chunks'
+    /// data in the order sent.
+    UnitBegin {
+        key: UnitKey,
         offset: u32,
+        len: u32,
+        crc: u32,
+        base: Option<UnitKey>,
+    },
+    /// Bytes of the unit being uploaded, at `at` from its start.
+    UnitChunk {
+        at: u32,
         data: &'a [u8],
     },
-    /// Completes the upload; the device checks that every byte arrived and the CRC-32 matches.
-    LoadEnd {
-        image_crc: u32,
+    /// Completes the unit: the device checks the bytes and the CRC, then holds it (or discards it).
+    UnitEnd,
+    /// Pins (a bundle's units, for the rest of this host session) or unpins a resident unit.
+    UnitPin {
+        key: UnitKey,
+        pinned: bool,
     },
-    /// Overwrites bytes of the loaded image (it may not run until `PatchEnd` confirms the patch).
-    LoadPatch {
-        offset: u32,
-        data: &'a [u8],
-    },
-    /// Completes a patch: `patch_crc` is the CRC-32 of every patch's data in the order sent;
-    /// `image_len` is the image's length afterwards (a longer image's new bytes were all patched in).
-    PatchEnd {
-        patch_crc: u32,
-        image_len: u32,
-    },
+    /// Runs from `entry`, which lies in one of `units` (16-byte keys, all resident); `table` is the
+    /// address of the run's quoted-data unit (one of them) or 0.
     Run {
         entry: u32,
+        table: u32,
+        units: &'a [u8],
     },
     Stop,
     Ack {
@@ -227,11 +309,12 @@ impl<'a> Message<'a> {
         match self {
             Message::Hello { .. } => MessageKind::Hello,
             Message::HelloReply(_) => MessageKind::HelloReply,
-            Message::LoadBegin { .. } => MessageKind::LoadBegin,
-            Message::LoadChunk { .. } => MessageKind::LoadChunk,
-            Message::LoadEnd { .. } => MessageKind::LoadEnd,
-            Message::LoadPatch { .. } => MessageKind::LoadPatch,
-            Message::PatchEnd { .. } => MessageKind::PatchEnd,
+            Message::StoreQuery => MessageKind::StoreQuery,
+            Message::StoreListing { .. } => MessageKind::StoreListing,
+            Message::UnitBegin { .. } => MessageKind::UnitBegin,
+            Message::UnitChunk { .. } => MessageKind::UnitChunk,
+            Message::UnitEnd => MessageKind::UnitEnd,
+            Message::UnitPin { .. } => MessageKind::UnitPin,
             Message::Run { .. } => MessageKind::Run,
             Message::Stop => MessageKind::Stop,
             Message::Ack { .. } => MessageKind::Ack,
@@ -262,21 +345,44 @@ impl<'a> Message<'a> {
                 w.u32(d.clock_hz)?;
                 w.u8(d.isa)
             }
-            Message::LoadBegin { image_len } => w.u32(image_len),
-            Message::LoadChunk { offset, data } | Message::LoadPatch { offset, data } => {
+            Message::StoreQuery | Message::UnitEnd | Message::Stop => Ok(()),
+            Message::StoreListing { entries } => w.bytes(entries),
+            Message::UnitBegin {
+                key,
+                offset,
+                len,
+                crc,
+                base,
+            } => {
+                w.bytes(&key)?;
                 w.u32(offset)?;
+                w.u32(len)?;
+                w.u32(crc)?;
+                match base {
+                    Some(b) => {
+                        w.u8(1)?;
+                        w.bytes(&b)
+                    }
+                    None => w.u8(0),
+                }
+            }
+            Message::UnitChunk { at, data } => {
+                w.u32(at)?;
                 w.blob(data)
             }
-            Message::LoadEnd { image_crc } => w.u32(image_crc),
-            Message::PatchEnd {
-                patch_crc,
-                image_len,
-            } => {
-                w.u32(patch_crc)?;
-                w.u32(image_len)
+            Message::UnitPin { key, pinned } => {
+                w.bytes(&key)?;
+                w.u8(pinned as u8)
             }
-            Message::Run { entry } => w.u32(entry),
-            Message::Stop => Ok(()),
+            Message::Run {
+                entry,
+                table,
+                units,
+            } => {
+                w.u32(entry)?;
+                w.u32(table)?;
+                w.blob(units)
+            }
             Message::Ack { of_seq } => w.u16(of_seq),
             Message::Error { code, of_seq } => {
                 w.u16(code as u16)?;
@@ -357,25 +463,48 @@ impl<'a> Message<'a> {
                 clock_hz: r.u32()?,
                 isa: r.u8()?,
             }),
-            MessageKind::LoadBegin => Message::LoadBegin {
-                image_len: r.u32()?,
-            },
-            MessageKind::LoadChunk => Message::LoadChunk {
+            MessageKind::StoreQuery => Message::StoreQuery,
+            MessageKind::StoreListing => {
+                let entries = r.bytes(f.payload.len())?;
+                if entries.len() % STORE_ENTRY_LEN != 0 {
+                    return Err(Error::Truncated);
+                }
+                let mut each = Reader::new(entries);
+                while !each.is_empty() {
+                    StoreEntry::read(&mut each)?;
+                }
+                Message::StoreListing { entries }
+            }
+            MessageKind::UnitBegin => Message::UnitBegin {
+                key: unit_key(&mut r)?,
                 offset: r.u32()?,
+                len: r.u32()?,
+                crc: r.u32()?,
+                base: match flag(&mut r)? {
+                    true => Some(unit_key(&mut r)?),
+                    false => None,
+                },
+            },
+            MessageKind::UnitChunk => Message::UnitChunk {
+                at: r.u32()?,
                 data: r.blob()?,
             },
-            MessageKind::LoadEnd => Message::LoadEnd {
-                image_crc: r.u32()?,
+            MessageKind::UnitEnd => Message::UnitEnd,
+            MessageKind::UnitPin => Message::UnitPin {
+                key: unit_key(&mut r)?,
+                pinned: flag(&mut r)?,
             },
-            MessageKind::LoadPatch => Message::LoadPatch {
-                offset: r.u32()?,
-                data: r.blob()?,
-            },
-            MessageKind::PatchEnd => Message::PatchEnd {
-                patch_crc: r.u32()?,
-                image_len: r.u32()?,
-            },
-            MessageKind::Run => Message::Run { entry: r.u32()? },
+            MessageKind::Run => {
+                let (entry, table, units) = (r.u32()?, r.u32()?, r.blob()?);
+                if units.len() % 16 != 0 {
+                    return Err(Error::Truncated);
+                }
+                Message::Run {
+                    entry,
+                    table,
+                    units,
+                }
+            }
             MessageKind::Stop => Message::Stop,
             MessageKind::Ack => Message::Ack { of_seq: r.u16()? },
             MessageKind::Error => Message::Error {
@@ -455,7 +584,7 @@ mod tests {
     use crate::frame::decode;
 
     fn round_trip(m: Message<'_>) {
-        let mut buf = [0u8; 256];
+        let mut buf = [0u8; 512];
         let n = m.encode(42, &mut buf).unwrap();
         let (f, used) = decode(&buf[..n]).unwrap();
         assert_eq!(used, n);
@@ -474,26 +603,50 @@ mod tests {
             clock_hz: 125_000_000,
             isa: 1,
         };
+        let mut listing = [0u8; 2 * STORE_ENTRY_LEN];
+        for (i, out) in listing.chunks_exact_mut(STORE_ENTRY_LEN).enumerate() {
+            StoreEntry {
+                key: [i as u8; 16],
+                offset: 64 * i as u32,
+                len: 64,
+                last_used: 3,
+                pinned: i == 1,
+            }
+            .write(out.try_into().unwrap());
+        }
         for m in [
             Message::Hello { host_version: 1 },
             Message::HelloReply(info),
-            Message::LoadBegin { image_len: 4096 },
-            Message::LoadChunk {
+            Message::StoreQuery,
+            Message::StoreListing { entries: &listing },
+            Message::UnitBegin {
+                key: [3; 16],
                 offset: 512,
+                len: 4096,
+                crc: 0xdead_beef,
+                base: None,
+            },
+            Message::UnitBegin {
+                key: [3; 16],
+                offset: 512,
+                len: 4096,
+                crc: 7,
+                base: Some([4; 16]),
+            },
+            Message::UnitChunk {
+                at: 8,
                 data: b"\x13\x05\x00\x00",
             },
-            Message::LoadEnd {
-                image_crc: 0xdead_beef,
+            Message::UnitEnd,
+            Message::UnitPin {
+                key: [5; 16],
+                pinned: true,
             },
-            Message::LoadPatch {
-                offset: 8,
-                data: b"\x01\x02",
+            Message::Run {
+                entry: 0x4000_0010,
+                table: 0x4000_0100,
+                units: &[9; 32],
             },
-            Message::PatchEnd {
-                patch_crc: 7,
-                image_len: 12,
-            },
-            Message::Run { entry: 0x4000_0010 },
             Message::Stop,
             Message::Ack { of_seq: 3 },
             Message::Error {
@@ -593,7 +746,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             &buf[..n - 4],
-            &[b'S', b'B', 2, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]
+            &[b'S', b'B', 3, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]
         );
     }
 
@@ -635,8 +788,20 @@ mod tests {
         // A chunk claiming more data than the frame holds.
         assert_eq!(
             Message::decode(&frame(
-                MessageKind::LoadChunk as u8,
+                MessageKind::UnitChunk as u8,
                 &[0, 0, 0, 0, 0xff, 0xff, 0, 0, 1]
+            )),
+            Err(Error::Truncated)
+        );
+        // A listing that is not whole entries, a run whose unit list is not whole keys.
+        assert_eq!(
+            Message::decode(&frame(MessageKind::StoreListing as u8, &[0; 30])),
+            Err(Error::Truncated)
+        );
+        assert_eq!(
+            Message::decode(&frame(
+                MessageKind::Run as u8,
+                &[0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 7]
             )),
             Err(Error::Truncated)
         );

@@ -56,8 +56,13 @@ impl<'a> Reader<'a> {
         core::str::from_utf8(self.blob()?).map_err(|_| Error::BadField)
     }
 
+    /// True when every byte has been read.
+    pub fn is_empty(&self) -> bool {
+        self.at == self.data.len()
+    }
+
     pub fn finish(self) -> Result<(), Error> {
-        if self.at == self.data.len() {
+        if self.is_empty() {
             Ok(())
         } else {
             Err(Error::TrailingBytes)

@@ -2,17 +2,20 @@
 //! on a [`Board`] and replies through a [`Link`]. The firmware runs it over its UART; host tests run the
 //! very same code over a pty or TCP socket.
 //!
-//! Guarantees: a kernel never starts from a partial or corrupt upload (every byte must arrive and the
-//! image's CRC-32 must match before `Run` is accepted) or a partial patch (the patches' CRC must
-//! match at `PatchEnd`); every bad frame or out-of-order message gets an error reply, never a panic;
-//! a new `LoadBegin` or `Hello`, or a dropped link, discards a half-finished upload or patch.
+//! Kernels are link units in the device's function store ([`store`]), run by naming them.
+//! Guarantees: a kernel never runs a unit from a partial or corrupt upload (every byte must arrive
+//! and the CRC-32 match before the unit is listed, and `Run` accepts only listed units); every bad
+//! frame or out-of-order message gets an error reply, never a panic; a new `UnitBegin` or `Hello`,
+//! or a dropped link, discards a half-finished upload.
 #![no_std]
 
-use strobe_protocol::crc::Crc32;
 use strobe_protocol::frame::{FrameDecoder, Step};
-use strobe_protocol::message::DeviceInfo;
+use strobe_protocol::message::{unit_keys, DeviceInfo};
 use strobe_protocol::{ErrorCode, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION};
 pub use strobe_protocol::{ExceptionReport, FaultReport};
+
+pub mod store;
+use store::Store;
 
 /// Frame buffer size: the largest frame plus room.
 pub const FRAME_BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
@@ -33,14 +36,18 @@ pub trait Board {
     fn info(&self) -> DeviceInfo;
     /// The memory kernels are loaded into (`info().kernel_base` onwards).
     fn kernel_region(&mut self) -> &mut [u8];
-    /// Runs the loaded kernel (`image_len` bytes at the region's start) from `entry`; `host` carries
-    /// its output and its RPCs to the host.
-    fn run<'b>(
-        &'b mut self,
-        entry: u32,
-        image_len: u32,
-        host: &mut dyn KernelHost,
-    ) -> RunOutcome<'b>;
+    /// Runs a kernel from `entry` (in resident units), its quoted-data table at `table` (0: none),
+    /// its arena from `arena_start` (an offset in the kernel region, past every resident unit) to the
+    /// region's end; `host` carries its output and its RPCs to the host.
+    fn run<'b>(&'b mut self, run: RunSetup, host: &mut dyn KernelHost) -> RunOutcome<'b>;
+}
+
+/// Where a run starts and what memory it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSetup {
+    pub entry: u32,
+    pub table: u32,
+    pub arena_start: u32,
 }
 
 /// A kernel's calls to the host (its output and its RPCs), while it runs.
@@ -101,30 +108,10 @@ pub trait Link {
 /// Polls without a byte after which a half-received frame is dropped (the host went away).
 pub const IDLE_RESET_POLLS: u32 = 50_000;
 
-enum Upload {
-    None,
-    /// `received` bytes of `len` have arrived, in order.
-    InProgress {
-        len: u32,
-        received: u32,
-        crc: Crc32,
-    },
-    Complete {
-        len: u32,
-    },
-    /// A complete image being patched: it may not run until `PatchEnd` confirms every patch. `grown_to`:
-    /// how far from the start the image is valid (its old length, extended by patches that continue
-    /// it), so a patch may lengthen the image but never leave a gap of stale bytes.
-    Patching {
-        grown_to: u32,
-        crc: Crc32,
-    },
-}
-
 pub struct Session<B: Board> {
     board: B,
     decoder: FrameDecoder<FRAME_BUFFER>,
-    upload: Upload,
+    store: Store,
     out_seq: u16,
     out: [u8; FRAME_BUFFER],
 }
@@ -134,7 +121,7 @@ impl<B: Board> Session<B> {
         Session {
             board,
             decoder: FrameDecoder::new(),
-            upload: Upload::None,
+            store: Store::new(),
             out_seq: 0,
             out: [0; FRAME_BUFFER],
         }
@@ -147,19 +134,12 @@ impl<B: Board> Session<B> {
     /// The connection dropped: forget any partial frame and any unfinished upload.
     pub fn disconnected(&mut self) {
         self.decoder.reset();
-        if let Upload::InProgress { .. } | Upload::Patching { .. } = self.upload {
-            self.upload = Upload::None;
-        }
+        self.store.abandon_upload();
     }
 
     /// True while part of a frame has arrived.
     pub fn in_frame(&self) -> bool {
         self.decoder.in_frame()
-    }
-
-    /// True when a complete, verified image is loaded.
-    pub fn has_kernel(&self) -> bool {
-        matches!(self.upload, Upload::Complete { .. })
     }
 
     fn reply(&mut self, link: &mut dyn Link, m: &Message<'_>) {
@@ -207,107 +187,64 @@ impl<B: Board> Session<B> {
                     self.error(link, ErrorCode::BadVersion, seq);
                     return;
                 }
-                if let Upload::InProgress { .. } | Upload::Patching { .. } = self.upload {
-                    self.upload = Upload::None;
-                }
+                self.store.new_session();
                 let info = self.board.info();
                 self.reply(link, &Message::HelloReply(info));
             }
-            Message::LoadBegin { image_len } => {
-                if image_len as usize > self.board.kernel_region().len() {
-                    self.upload = Upload::None;
-                    self.error(link, ErrorCode::ImageTooLarge, seq);
-                    return;
-                }
-                self.upload = Upload::InProgress {
-                    len: image_len,
-                    received: 0,
-                    crc: Crc32::new(),
-                };
-                self.reply(link, &Message::Ack { of_seq: seq });
+            Message::StoreQuery => {
+                let mut listing =
+                    [0u8; store::STORE_CAPACITY * strobe_protocol::message::STORE_ENTRY_LEN];
+                let n = self.store.listing(&mut listing);
+                self.reply(
+                    link,
+                    &Message::StoreListing {
+                        entries: &listing[..n],
+                    },
+                );
             }
-            Message::LoadChunk { offset, data } => {
-                let Upload::InProgress {
-                    len,
-                    received,
-                    mut crc,
-                } = self.upload
-                else {
-                    self.error(link, ErrorCode::OutOfOrder, seq);
-                    return;
-                };
-                let end = offset as u64 + data.len() as u64;
-                if offset != received || end > len as u64 {
-                    // Chunks arrive in order; anything else means something was lost.
-                    self.upload = Upload::None;
-                    self.error(link, ErrorCode::OutOfOrder, seq);
-                    return;
-                }
-                let region = self.board.kernel_region();
-                region[offset as usize..end as usize].copy_from_slice(data);
-                crc.update(data);
-                self.upload = Upload::InProgress {
-                    len,
-                    received: end as u32,
-                    crc,
-                };
-                self.reply(link, &Message::Ack { of_seq: seq });
-            }
-            Message::LoadEnd { image_crc } => {
-                let verdict = match self.upload {
-                    Upload::InProgress { len, received, crc } => {
-                        Some((received == len && crc.finish() == image_crc).then_some(len))
-                    }
-                    _ => None,
-                };
-                self.end_transfer(link, seq, verdict);
-            }
-            Message::LoadPatch { offset, data } => {
-                let (mut grown_to, mut crc) = match self.upload {
-                    Upload::Complete { len } => (len, Crc32::new()),
-                    Upload::Patching { grown_to, crc } => (grown_to, crc),
-                    _ => {
-                        self.error(link, ErrorCode::OutOfOrder, seq);
-                        return;
-                    }
-                };
-                let end = offset as u64 + data.len() as u64;
-                // Within the kernel region, and not past the valid bytes (a patch may continue them).
-                if end > self.board.kernel_region().len() as u64 || offset > grown_to {
-                    self.upload = Upload::None;
-                    self.error(link, ErrorCode::OutOfOrder, seq);
-                    return;
-                }
-                self.board.kernel_region()[offset as usize..end as usize].copy_from_slice(data);
-                crc.update(data);
-                grown_to = grown_to.max(end as u32);
-                self.upload = Upload::Patching { grown_to, crc };
-                self.reply(link, &Message::Ack { of_seq: seq });
-            }
-            Message::PatchEnd {
-                patch_crc,
-                image_len,
+            Message::UnitBegin {
+                key,
+                offset,
+                len,
+                crc,
+                base,
             } => {
-                let verdict = match self.upload {
-                    Upload::Patching { grown_to, crc } => Some(
-                        (crc.finish() == patch_crc && image_len <= grown_to).then_some(image_len),
-                    ),
-                    _ => None,
-                };
-                self.end_transfer(link, seq, verdict);
+                let region = self.board.kernel_region().len();
+                let r = self.store.begin(region, key, offset, len, crc, base);
+                self.acknowledge(link, seq, r);
             }
-            Message::Run { entry } => {
-                let Upload::Complete { len } = self.upload else {
-                    self.error(link, ErrorCode::NoKernel, seq);
-                    return;
-                };
+            Message::UnitChunk { at, data } => {
+                let r = self.store.chunk(self.board.kernel_region(), at, data);
+                self.acknowledge(link, seq, r);
+            }
+            Message::UnitEnd => {
+                let r = self.store.end();
+                self.acknowledge(link, seq, r);
+            }
+            Message::UnitPin { key, pinned } => {
+                let r = self.store.pin(&key, pinned);
+                self.acknowledge(link, seq, r);
+            }
+            Message::Run {
+                entry,
+                table,
+                units,
+            } => {
                 let base = self.board.info().kernel_base;
-                if entry < base || entry - base >= len || entry % 4 != 0 {
-                    self.error(link, ErrorCode::BadEntry, seq);
-                    return;
+                match self.store.prepare_run(base, entry, table, unit_keys(units)) {
+                    Ok(arena_start) => {
+                        self.reply(link, &Message::Ack { of_seq: seq });
+                        self.run(
+                            RunSetup {
+                                entry,
+                                table,
+                                arena_start,
+                            },
+                            link,
+                        );
+                    }
+                    Err(code) => self.error(link, code, seq),
                 }
-                self.reply(link, &Message::Ack { of_seq: seq });
-                self.run(entry, len, link);
             }
             Message::Stop => self.reply(link, &Message::Ack { of_seq: seq }),
             // Device-to-host messages are not requests.
@@ -315,35 +252,30 @@ impl<B: Board> Session<B> {
         }
     }
 
-    /// Ends an upload or a patch: `None` when none is under way (out of order), `Some(None)` when
-    /// bytes are missing or the CRC differs (the image is discarded), `Some(Some(len))` when the
-    /// image of `len` bytes is complete and may run.
-    fn end_transfer(&mut self, link: &mut dyn Link, seq: u16, verdict: Option<Option<u32>>) {
-        match verdict {
-            Some(Some(len)) => {
-                self.upload = Upload::Complete { len };
-                self.reply(link, &Message::Ack { of_seq: seq });
-            }
-            Some(None) => {
-                self.upload = Upload::None;
-                self.error(link, ErrorCode::IncompleteImage, seq);
-            }
-            None => self.error(link, ErrorCode::OutOfOrder, seq),
+    /// Acknowledges a request that succeeded, or refuses it with its error code.
+    fn acknowledge(&mut self, link: &mut dyn Link, seq: u16, result: Result<(), ErrorCode>) {
+        match result {
+            Ok(()) => self.reply(link, &Message::Ack { of_seq: seq }),
+            Err(code) => self.error(link, code, seq),
         }
     }
 
-    fn run(&mut self, entry: u32, image_len: u32, link: &mut dyn Link) {
+    fn run(&mut self, setup: RunSetup, link: &mut dyn Link) {
         let mut host = LinkHost {
             link,
             decoder: &mut self.decoder,
             seq: self.out_seq,
             out: &mut self.out,
         };
-        let outcome = self.board.run(entry, image_len, &mut host);
+        let outcome = self.board.run(setup, &mut host);
         let m = match outcome {
             RunOutcome::Finished { cycles } => Message::Finished { cycles },
             RunOutcome::Exception(e) => Message::Exception(e),
-            RunOutcome::Fault(f) => Message::Fault(f),
+            RunOutcome::Fault(f) => {
+                // A wild store may have hit any resident unit.
+                self.store.clear();
+                Message::Fault(f)
+            }
         };
         if !host.send(&m) {
             // Too long for one frame: keep the class and the start of the message.

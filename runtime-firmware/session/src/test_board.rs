@@ -4,7 +4,9 @@
 
 extern crate std;
 
-use crate::{Board, ExceptionReport, FaultReport, KernelHost, RpcReply, RpcRequest, RunOutcome};
+use crate::{
+    Board, ExceptionReport, FaultReport, KernelHost, RpcReply, RpcRequest, RunOutcome, RunSetup,
+};
 use std::vec::Vec;
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
@@ -14,6 +16,7 @@ pub const BASE: u32 = 0x4000_0000;
 pub struct TestBoard {
     pub memory: Vec<u8>,
     pub runs: u32,
+    pub last_run: Option<RunSetup>,
 }
 
 impl TestBoard {
@@ -21,6 +24,7 @@ impl TestBoard {
         TestBoard {
             memory: std::vec![0xff; size],
             runs: 0,
+            last_run: None,
         }
     }
 }
@@ -42,13 +46,10 @@ impl Board for TestBoard {
         &mut self.memory
     }
 
-    fn run<'b>(
-        &'b mut self,
-        entry: u32,
-        _image_len: u32,
-        host: &mut dyn KernelHost,
-    ) -> RunOutcome<'b> {
+    fn run<'b>(&'b mut self, run: RunSetup, host: &mut dyn KernelHost) -> RunOutcome<'b> {
+        let entry = run.entry;
         self.runs += 1;
+        self.last_run = Some(run);
         host.log("hello from the kernel\n");
         match self.memory[(entry - BASE) as usize] {
             0 => RunOutcome::Finished { cycles: 1234 },

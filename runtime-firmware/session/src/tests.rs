@@ -60,37 +60,70 @@ fn session() -> (Session<TestBoard>, Captured) {
     (Session::new(TestBoard::new(4096)), Captured::default())
 }
 
-fn upload(s: &mut Session<TestBoard>, link: &mut Captured, image: &[u8]) {
-    s.receive(
-        &frame(
-            Message::LoadBegin {
-                image_len: image.len() as u32,
-            },
-            1,
-        ),
+/// Uploads `bytes` as unit `key` at `offset`, whole (in 100-byte chunks); returns the replies.
+fn put(
+    s: &mut Session<TestBoard>,
+    link: &mut Captured,
+    key: u8,
+    offset: u32,
+    bytes: &[u8],
+) -> Vec<String> {
+    send(
+        s,
         link,
+        Message::UnitBegin {
+            key: [key; 16],
+            offset,
+            len: bytes.len() as u32,
+            crc: crc32(bytes),
+            base: None,
+        },
     );
-    for (i, chunk) in image.chunks(100).enumerate() {
-        s.receive(
-            &frame(
-                Message::LoadChunk {
-                    offset: i as u32 * 100,
-                    data: chunk,
-                },
-                2 + i as u16,
-            ),
+    for (i, chunk) in bytes.chunks(100).enumerate() {
+        send(
+            s,
             link,
+            Message::UnitChunk {
+                at: i as u32 * 100,
+                data: chunk,
+            },
         );
     }
-    s.receive(
-        &frame(
-            Message::LoadEnd {
-                image_crc: crc32(image),
-            },
-            99,
-        ),
+    send(s, link, Message::UnitEnd);
+    link.replies()
+}
+
+fn send(s: &mut Session<TestBoard>, link: &mut Captured, m: Message<'_>) {
+    s.receive(&frame(m, 7), link);
+}
+
+/// Runs from `entry` naming units `keys` (one byte each, repeated), data table `table`.
+fn run_units(s: &mut Session<TestBoard>, link: &mut Captured, entry: u32, table: u32, keys: &[u8]) {
+    let units: Vec<u8> = keys.iter().flat_map(|&k| [k; 16]).collect();
+    send(
+        s,
         link,
+        Message::Run {
+            entry,
+            table,
+            units: &units,
+        },
     );
+}
+
+/// The store's listing as (key byte, offset, len, pinned).
+fn listing(s: &mut Session<TestBoard>, link: &mut Captured) -> Vec<(u8, u32, u32, bool)> {
+    send(s, link, Message::StoreQuery);
+    let (f, _) = decode(&link.0).expect("a reply");
+    let Ok(Message::StoreListing { entries }) = Message::decode(&f) else {
+        panic!("not a listing");
+    };
+    let mut out: Vec<_> = strobe_protocol::message::store_entries(entries)
+        .map(|e| (e.key[0], e.offset, e.len, e.pinned))
+        .collect();
+    link.0.clear();
+    out.sort();
+    out
 }
 
 #[test]
@@ -109,88 +142,91 @@ fn handshake_upload_run() {
     let image: Vec<u8> = std::iter::once(0)
         .chain((1..300).map(|i| i as u8))
         .collect();
-    upload(&mut s, &mut link, &image);
-    assert!(link.replies().iter().all(|r| r == "Ack"));
-    assert!(s.has_kernel());
+    assert!(put(&mut s, &mut link, 1, 0, &image)
+        .iter()
+        .all(|r| r == "Ack"));
     assert_eq!(&s.board().memory[..300], &image[..]);
-    s.receive(&frame(Message::Run { entry: BASE }, 100), &mut link);
+    assert_eq!(listing(&mut s, &mut link), [(1, 0, 300, false)]);
+    run_units(&mut s, &mut link, BASE, 0, &[1]);
     assert_eq!(
         link.replies(),
         ["Ack", "Log(\"hello from the kernel\\n\")", "Finished(1234)"]
     );
+    // The arena starts after every resident unit.
+    assert_eq!(s.board().last_run.unwrap().arena_start, 300);
     s.board().memory[0] = 1;
-    s.receive(&frame(Message::Run { entry: BASE }, 101), &mut link);
+    run_units(&mut s, &mut link, BASE, 0, &[1]);
     assert_eq!(link.replies()[2], "Exception(ValueError)");
 }
 
 #[test]
 fn never_runs_a_partial_or_corrupt_upload() {
     let (mut s, mut link) = session();
-    s.receive(&frame(Message::Run { entry: BASE }, 1), &mut link);
-    assert_eq!(link.replies(), ["Error(NoKernel)"]);
+    run_units(&mut s, &mut link, BASE, 0, &[1]);
+    run_units(&mut s, &mut link, BASE, 0, &[]);
+    assert_eq!(link.replies(), ["Error(NoKernel)", "Error(NoKernel)"]);
     // Missing last chunk.
-    s.receive(&frame(Message::LoadBegin { image_len: 200 }, 1), &mut link);
-    s.receive(
-        &frame(
-            Message::LoadChunk {
-                offset: 0,
-                data: &[0; 100],
-            },
-            2,
-        ),
+    let begin = |len, crc| Message::UnitBegin {
+        key: [1; 16],
+        offset: 0,
+        len,
+        crc,
+        base: None,
+    };
+    send(&mut s, &mut link, begin(200, crc32(&[0; 200])));
+    send(
+        &mut s,
         &mut link,
+        Message::UnitChunk {
+            at: 0,
+            data: &[0; 100],
+        },
     );
-    s.receive(
-        &frame(
-            Message::LoadEnd {
-                image_crc: crc32(&[0; 200]),
-            },
-            3,
-        ),
-        &mut link,
-    );
+    send(&mut s, &mut link, Message::UnitEnd);
     assert_eq!(link.replies(), ["Ack", "Ack", "Error(IncompleteImage)"]);
-    s.receive(&frame(Message::Run { entry: BASE }, 4), &mut link);
+    run_units(&mut s, &mut link, BASE, 0, &[1]);
     assert_eq!(link.replies(), ["Error(NoKernel)"]);
     // Wrong CRC.
-    s.receive(&frame(Message::LoadBegin { image_len: 4 }, 5), &mut link);
-    s.receive(
-        &frame(
-            Message::LoadChunk {
-                offset: 0,
-                data: &[0; 4],
-            },
-            6,
-        ),
+    send(&mut s, &mut link, begin(4, 12345));
+    send(
+        &mut s,
         &mut link,
+        Message::UnitChunk {
+            at: 0,
+            data: &[0; 4],
+        },
     );
-    s.receive(&frame(Message::LoadEnd { image_crc: 12345 }, 7), &mut link);
+    send(&mut s, &mut link, Message::UnitEnd);
     assert_eq!(link.replies(), ["Ack", "Ack", "Error(IncompleteImage)"]);
-    // Out-of-order chunk, chunk without LoadBegin, oversized image.
-    s.receive(&frame(Message::LoadBegin { image_len: 8 }, 8), &mut link);
-    s.receive(
-        &frame(
-            Message::LoadChunk {
-                offset: 4,
-                data: &[0; 4],
-            },
-            9,
-        ),
+    // Out-of-order chunk, chunk without a begin, a unit past the region or misaligned.
+    send(&mut s, &mut link, begin(8, 0));
+    send(
+        &mut s,
         &mut link,
+        Message::UnitChunk {
+            at: 4,
+            data: &[0; 4],
+        },
     );
-    s.receive(
-        &frame(
-            Message::LoadChunk {
-                offset: 0,
-                data: &[0; 4],
-            },
-            10,
-        ),
+    send(
+        &mut s,
         &mut link,
+        Message::UnitChunk {
+            at: 0,
+            data: &[0; 4],
+        },
     );
-    s.receive(
-        &frame(Message::LoadBegin { image_len: 1 << 20 }, 11),
+    send(&mut s, &mut link, begin(1 << 20, 0));
+    send(
+        &mut s,
         &mut link,
+        Message::UnitBegin {
+            key: [1; 16],
+            offset: 2,
+            len: 4,
+            crc: 0,
+            base: None,
+        },
     );
     assert_eq!(
         link.replies(),
@@ -198,33 +234,118 @@ fn never_runs_a_partial_or_corrupt_upload() {
             "Ack",
             "Error(OutOfOrder)",
             "Error(OutOfOrder)",
+            "Error(ImageTooLarge)",
             "Error(ImageTooLarge)"
         ]
     );
     assert_eq!(s.board().runs, 0);
     // A disconnect in the middle of an upload discards it.
-    s.receive(&frame(Message::LoadBegin { image_len: 8 }, 12), &mut link);
-    s.receive(
-        &frame(
-            Message::LoadChunk {
-                offset: 0,
-                data: &[0; 8],
-            },
-            13,
-        ),
+    send(&mut s, &mut link, begin(8, crc32(&[0; 8])));
+    send(
+        &mut s,
         &mut link,
+        Message::UnitChunk {
+            at: 0,
+            data: &[0; 8],
+        },
     );
     s.disconnected();
-    s.receive(
-        &frame(
-            Message::LoadEnd {
-                image_crc: crc32(&[0; 8]),
-            },
-            14,
-        ),
-        &mut link,
-    );
+    send(&mut s, &mut link, Message::UnitEnd);
     assert_eq!(link.replies(), ["Ack", "Ack", "Error(OutOfOrder)"]);
+    assert_eq!(listing(&mut s, &mut link), []);
+}
+
+#[test]
+fn units_are_evicted_by_overlap_pinned_ones_never() {
+    let (mut s, mut link) = session();
+    put(&mut s, &mut link, 1, 0, &[0; 64]);
+    put(&mut s, &mut link, 2, 64, &[0; 64]);
+    put(&mut s, &mut link, 3, 128, &[0; 64]);
+    assert_eq!(listing(&mut s, &mut link).len(), 3);
+    // Unit 4 over the end of 1 and the start of 2 evicts both.
+    assert!(put(&mut s, &mut link, 4, 32, &[0; 64])
+        .iter()
+        .all(|r| r == "Ack"));
+    assert_eq!(
+        listing(&mut s, &mut link),
+        [(3, 128, 64, false), (4, 32, 64, false)]
+    );
+    // A pinned unit is never overwritten; unpinned, it is.
+    send(
+        &mut s,
+        &mut link,
+        Message::UnitPin {
+            key: [3; 16],
+            pinned: true,
+        },
+    );
+    send(
+        &mut s,
+        &mut link,
+        Message::UnitPin {
+            key: [9; 16],
+            pinned: true,
+        },
+    );
+    assert_eq!(link.replies(), ["Ack", "Error(UnknownUnit)"]);
+    assert_eq!(
+        put(&mut s, &mut link, 5, 160, &[0; 8]),
+        [
+            "Error(UnitPinned)",
+            "Error(OutOfOrder)",
+            "Error(OutOfOrder)"
+        ]
+    );
+    assert_eq!(listing(&mut s, &mut link)[0], (3, 128, 64, true));
+    // A new host session releases the pins.
+    send(
+        &mut s,
+        &mut link,
+        Message::Hello {
+            host_version: PROTOCOL_VERSION,
+        },
+    );
+    link.replies();
+    assert_eq!(listing(&mut s, &mut link)[0], (3, 128, 64, false));
+    assert!(put(&mut s, &mut link, 5, 160, &[0; 8])
+        .iter()
+        .all(|r| r == "Ack"));
+    // A run names units: the entry must be in one, the table at one's start.
+    put(&mut s, &mut link, 6, 512, &[0; 16]);
+    run_units(&mut s, &mut link, BASE + 32, BASE + 512, &[4, 6]);
+    assert_eq!(link.replies().last().unwrap(), "Finished(1234)");
+    assert_eq!(s.board().last_run.unwrap().table, BASE + 512);
+    run_units(&mut s, &mut link, BASE + 32, BASE + 516, &[4, 6]);
+    run_units(&mut s, &mut link, BASE + 512 + 16, 0, &[4, 6]);
+    run_units(&mut s, &mut link, BASE + 32, 0, &[4, 7]);
+    assert_eq!(
+        link.replies(),
+        ["Error(BadEntry)", "Error(BadEntry)", "Error(NoKernel)"]
+    );
+    // Used units are the most recently used.
+    send(&mut s, &mut link, Message::StoreQuery);
+    let (f, _) = decode(&link.0).unwrap();
+    let Ok(Message::StoreListing { entries }) = Message::decode(&f) else {
+        panic!()
+    };
+    let used: Vec<_> = strobe_protocol::message::store_entries(entries)
+        .map(|e| (e.key[0], e.last_used))
+        .collect();
+    assert!(
+        used.contains(&(4, 1)) && used.contains(&(6, 1)) && used.contains(&(5, 0)),
+        "{used:?}"
+    );
+    link.0.clear();
+}
+
+#[test]
+fn a_fault_empties_the_store() {
+    let (mut s, mut link) = session();
+    put(&mut s, &mut link, 1, 0, &[2, 0, 0, 0]);
+    put(&mut s, &mut link, 2, 64, &[0, 0, 0, 0]);
+    run_units(&mut s, &mut link, BASE, 0, &[1]);
+    assert_eq!(link.replies().last().unwrap(), "Fault(2)");
+    assert_eq!(listing(&mut s, &mut link), []);
 }
 
 #[test]
@@ -253,10 +374,9 @@ fn bad_frames_get_error_replies_and_the_session_recovers() {
     assert_eq!(link.replies(), ["HelloReply(base=0x40000000)"]);
     s.receive(&frame(Message::Hello { host_version: 99 }, 9), &mut link);
     s.receive(&frame(Message::Finished { cycles: 1 }, 10), &mut link);
-    upload(&mut s, &mut link, &[0; 8]);
-    link.replies();
-    s.receive(&frame(Message::Run { entry: BASE + 2 }, 11), &mut link);
-    s.receive(&frame(Message::Run { entry: BASE + 8 }, 12), &mut link);
+    put(&mut s, &mut link, 1, 0, &[0; 8]);
+    run_units(&mut s, &mut link, BASE + 2, 0, &[1]);
+    run_units(&mut s, &mut link, BASE + 8, 0, &[1]);
     assert_eq!(link.replies(), ["Error(BadEntry)", "Error(BadEntry)"]);
 }
 
@@ -309,12 +429,11 @@ fn rpc_replies_without_a_pending_call_are_refused() {
 /// Runs the test board's RPC kernel (byte 3) with `host_sends` queued as the host's side.
 fn run_rpc_kernel(host_sends: &[Vec<u8>]) -> Vec<String> {
     let (mut s, mut link) = session();
-    upload(&mut s, &mut link, &[3, 0, 0, 0]);
-    link.replies();
+    put(&mut s, &mut link, 1, 0, &[3, 0, 0, 0]);
     for f in host_sends {
         link.1.extend(f.iter().copied());
     }
-    s.receive(&frame(Message::Run { entry: BASE }, 9), &mut link);
+    run_units(&mut s, &mut link, BASE, 0, &[1]);
     link.replies()
 }
 
@@ -399,34 +518,29 @@ fn an_rpc_ends_on_an_exception_stop_or_closed_link() {
 }
 
 #[test]
-fn patches_change_a_loaded_image_and_never_run_half_done() {
+fn a_patch_of_a_resident_unit_never_runs_half_done() {
     let (mut s, mut link) = session();
-    upload(&mut s, &mut link, &[1, 0, 0, 0, 9, 9]);
-    link.replies();
-    let patch = |s: &mut Session<TestBoard>, link: &mut Captured, offset, data: &[u8], seq| {
-        s.receive(&frame(Message::LoadPatch { offset, data }, seq), link)
+    put(&mut s, &mut link, 1, 0, &[1, 0, 0, 0, 9, 9]);
+    let begin = |key: u8, len, crc| Message::UnitBegin {
+        key: [key; 16],
+        offset: 0,
+        len,
+        crc,
+        base: Some([key - 1; 16]),
     };
-    let run = |s: &mut Session<TestBoard>, link: &mut Captured| {
-        s.receive(&frame(Message::Run { entry: BASE }, 50), link)
-    };
-    // Byte 0 goes from 1 (raises) to 0 (finishes); a run in between is refused.
-    patch(&mut s, &mut link, 0, &[0], 10);
-    run(&mut s, &mut link);
-    s.receive(
-        &frame(
-            Message::PatchEnd {
-                patch_crc: crc32(&[0]),
-                image_len: 6,
-            },
-            11,
-        ),
-        &mut link,
-    );
-    run(&mut s, &mut link);
+    // Byte 0 goes from 1 (raises) to 0 (finishes); the base is gone, the patch not yet there.
+    send(&mut s, &mut link, begin(2, 6, crc32(&[0])));
+    send(&mut s, &mut link, Message::UnitChunk { at: 0, data: &[0] });
+    run_units(&mut s, &mut link, BASE, 0, &[1]);
+    run_units(&mut s, &mut link, BASE, 0, &[2]);
+    send(&mut s, &mut link, Message::UnitEnd);
+    run_units(&mut s, &mut link, BASE, 0, &[2]);
     assert_eq!(
         link.replies(),
         [
             "Ack",
+            "Ack",
+            "Error(NoKernel)",
             "Error(NoKernel)",
             "Ack",
             "Ack",
@@ -435,78 +549,56 @@ fn patches_change_a_loaded_image_and_never_run_half_done() {
         ]
     );
     assert_eq!(s.board().memory[..6], [0, 0, 0, 0, 9, 9]);
-    // A wrong patch CRC discards the image; a patch past its end, or without an image, is refused.
-    patch(&mut s, &mut link, 4, &[1], 12);
-    s.receive(
-        &frame(
-            Message::PatchEnd {
-                patch_crc: 0,
-                image_len: 6,
-            },
-            13,
-        ),
+    // A patch may continue the unit past its base's end (data grows at the tail) and shorten it.
+    send(&mut s, &mut link, begin(3, 8, crc32(&[5, 7, 7])));
+    send(
+        &mut s,
         &mut link,
+        Message::UnitChunk {
+            at: 5,
+            data: &[5, 7, 7],
+        },
     );
-    run(&mut s, &mut link);
-    patch(&mut s, &mut link, 0, &[1], 14);
+    send(&mut s, &mut link, Message::UnitEnd);
+    assert_eq!(link.replies(), ["Ack", "Ack", "Ack"]);
+    assert_eq!(s.board().memory[..8], [0, 0, 0, 0, 9, 5, 7, 7]);
+    let on_3 = |key, len, crc| Message::UnitBegin {
+        key: [key; 16],
+        offset: 0,
+        len,
+        crc,
+        base: Some([3; 16]),
+    };
+    send(&mut s, &mut link, on_3(4, 2, crc32(&[])));
+    send(&mut s, &mut link, Message::UnitEnd);
+    assert_eq!(link.replies(), ["Ack", "Ack"]);
+    assert_eq!(listing(&mut s, &mut link), [(4, 0, 2, false)]);
+    // A gap after the valid bytes is refused (they would be stale), as is bytes never sent, a
+    // wrong CRC, an unknown base or one at another offset.
+    let on_4 = |key, len, crc| Message::UnitBegin {
+        key: [key; 16],
+        offset: 0,
+        len,
+        crc,
+        base: Some([4; 16]),
+    };
+    send(&mut s, &mut link, on_4(5, 8, 0));
+    send(&mut s, &mut link, Message::UnitChunk { at: 3, data: &[1] });
+    assert_eq!(link.replies(), ["Ack", "Error(OutOfOrder)"]);
+    put(&mut s, &mut link, 4, 0, &[0, 0]);
+    send(&mut s, &mut link, on_4(5, 4, crc32(&[1])));
+    send(&mut s, &mut link, Message::UnitChunk { at: 2, data: &[1] });
+    send(&mut s, &mut link, Message::UnitEnd);
+    assert_eq!(link.replies(), ["Ack", "Ack", "Error(IncompleteImage)"]);
+    put(&mut s, &mut link, 4, 0, &[0, 0]);
+    send(&mut s, &mut link, on_4(5, 2, 99));
+    send(&mut s, &mut link, Message::UnitEnd);
+    send(&mut s, &mut link, on_3(6, 2, 0));
     assert_eq!(
         link.replies(),
-        [
-            "Ack",
-            "Error(IncompleteImage)",
-            "Error(NoKernel)",
-            "Error(OutOfOrder)"
-        ]
+        ["Ack", "Error(IncompleteImage)", "Error(UnknownUnit)"]
     );
-    // A patch may continue the image past its end (quoted data grows at the tail), and shorten it.
-    upload(&mut s, &mut link, &[0, 0]);
-    patch(&mut s, &mut link, 1, &[5, 7, 7], 20);
-    s.receive(
-        &frame(
-            Message::PatchEnd {
-                patch_crc: crc32(&[5, 7, 7]),
-                image_len: 4,
-            },
-            21,
-        ),
-        &mut link,
-    );
-    assert_eq!(link.replies()[..2], ["Ack", "Ack"]);
-    assert_eq!(s.board().memory[..4], [0, 5, 7, 7]);
-    patch(&mut s, &mut link, 0, &[1], 22);
-    s.receive(
-        &frame(
-            Message::PatchEnd {
-                patch_crc: crc32(&[1]),
-                image_len: 5,
-            },
-            23,
-        ),
-        &mut link,
-    );
-    assert_eq!(
-        link.replies()[..2],
-        ["Ack", "Error(IncompleteImage)"],
-        "byte 4 was never sent"
-    );
-    upload(&mut s, &mut link, &[0, 0]);
-    // A gap after the image's end is refused (the bytes in it would be stale).
-    patch(&mut s, &mut link, 3, &[1, 2], 15);
-    // A dropped link in the middle of a patch discards the image too.
-    upload(&mut s, &mut link, &[0, 0]);
-    patch(&mut s, &mut link, 1, &[1], 16);
-    s.disconnected();
-    run(&mut s, &mut link);
-    let replies = link.replies();
-    assert_eq!(
-        replies[replies.len() - 6..],
-        [
-            "Error(OutOfOrder)",
-            "Ack",
-            "Ack",
-            "Ack",
-            "Ack",
-            "Error(NoKernel)"
-        ]
-    );
+    put(&mut s, &mut link, 4, 64, &[0, 0]);
+    send(&mut s, &mut link, on_4(5, 2, 0));
+    assert_eq!(link.replies(), ["Error(UnknownUnit)"]);
 }

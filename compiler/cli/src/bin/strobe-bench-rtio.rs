@@ -4,8 +4,9 @@
 
 use std::path::Path;
 use std::time::Instant;
+use strobe_cli::resident::StoreMirror;
 use strobe_device::{Device, Outcome, SimDevice};
-use strobe_driver::{Compiler, Platform};
+use strobe_driver::{CompileOutput, Compiler, Platform};
 use strobe_syntax::SourceFile;
 
 /// Few enough that the output FIFOs (64 events per channel) never fill: the loop runs at CPU speed.
@@ -54,30 +55,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         build.device.rtio_registers,
     );
     let mut compiler = Compiler::for_platform(None, platform);
-    let compile = |compiler: &mut Compiler,
-                   src: &str|
-     -> Result<(Vec<u8>, u32), Box<dyn std::error::Error>> {
-        let out = compiler
-            .compile(&SourceFile::new("bench.py", src))
-            .map_err(|e| e.render())?;
-        let entry = out.image.symbols[strobe_abi::KERNEL_ENTRY];
-        if let Some(dir) = std::env::var_os("STROBE_BENCH_DUMP") {
-            // For reading the generated code: the image as ELF, named by its source length.
-            std::fs::write(
-                Path::new(&dir).join(format!("kernel-{}.elf", src.len())),
-                out.image.to_elf(),
-            )?;
-        }
-        Ok((out.image.flat().1, entry))
-    };
+    let mut store = StoreMirror::read(&mut device, info.kernel_base, info.kernel_size)?;
+    let compile =
+        |compiler: &mut Compiler, src: &str| -> Result<CompileOutput, Box<dyn std::error::Error>> {
+            let out = compiler
+                .compile(&SourceFile::new("bench.py", src))
+                .map_err(|e| e.render())?;
+            if let Some(dir) = std::env::var_os("STROBE_BENCH_DUMP") {
+                // For reading the generated code: the image as ELF, named by its source length.
+                std::fs::write(
+                    Path::new(&dir).join(format!("kernel-{}.elf", src.len())),
+                    out.image.to_elf(),
+                )?;
+            }
+            Ok(out)
+        };
 
     // Upload and start latency: an empty kernel.
-    let (empty, entry) = compile(&mut compiler, EMPTY)?;
+    let empty = compile(&mut compiler, EMPTY)?;
     let t = Instant::now();
-    device.upload(&empty)?;
+    let kernel = store.load(&mut device, &empty)?;
     let upload_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
-    let run = device.run(entry, |_| {})?;
+    let run = device.run(&kernel.run, |_| {})?;
     let run_ms = t.elapsed().as_secs_f64() * 1e3;
     let Outcome::Finished {
         cycles: empty_cycles,
@@ -87,13 +87,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     // Pulse loop.
-    let (pulses, entry) = compile(
+    let pulses = compile(
         &mut compiler,
         &PULSES.replace("ITERATIONS", &ITERATIONS.to_string()),
     )?;
-    device.upload(&pulses)?;
+    let kernel = store.load(&mut device, &pulses)?;
     let t = Instant::now();
-    let run = device.run(entry, |_| {})?;
+    let run = device.run(&kernel.run, |_| {})?;
     let wall = t.elapsed().as_secs_f64();
     let Outcome::Finished { cycles } = run.outcome else {
         return Err(format!("{:?}", run.outcome).into());
@@ -107,10 +107,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let edges = sim.take_trace().edges.len();
 
     // Simulation speed: a kernel that waits four million cycles.
-    let (busy, entry) = compile(&mut compiler, BUSY)?;
-    device.upload(&busy)?;
+    let busy = compile(&mut compiler, BUSY)?;
+    let kernel = store.load(&mut device, &busy)?;
     let t = Instant::now();
-    let run = device.run(entry, |_| {})?;
+    let run = device.run(&kernel.run, |_| {})?;
     let busy_wall = t.elapsed().as_secs_f64();
     let Outcome::Finished {
         cycles: busy_cycles,
@@ -134,7 +134,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "kernel upload ({} bytes)            {upload_ms:.1} ms host wall",
-        empty.len()
+        empty.image.flat().1.len()
     );
     println!("empty kernel run (device)           {empty_cycles} cycles, {run_ms:.1} ms host wall round trip");
     println!("simulator boot + handshake          {boot_ms:.0} ms");

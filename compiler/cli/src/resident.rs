@@ -1,0 +1,223 @@
+//! The host's side of the device's function store: a mirror of what the device holds (read once per
+//! connection, then kept up to date by what this host sends), the kernel plans made against it, and
+//! the bytes of the data units this host sent (the bases later data is patched from).
+
+use std::collections::HashMap;
+use strobe_device::{Device, DeviceError, KernelRun, StoreEntry, UnitKey};
+use strobe_driver::CompileOutput;
+use strobe_link::store::{self, DataUnit, KernelPlan, Resident, StoreView};
+use strobe_link::LinkedImage;
+
+/// What getting a kernel onto the device took.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// Units sent whole or as a patch, and units the store held already.
+    pub units_sent: usize,
+    pub units_resident: usize,
+    /// Unit bytes sent (a patch's changed bytes only).
+    pub bytes: usize,
+    /// Resident units the new ones overwrote.
+    pub evicted: usize,
+    /// Units sent whole (the others of `units_sent` went as patches).
+    pub whole_units: usize,
+}
+
+impl Delivery {
+    /// "unchanged" (nothing sent), "patched" (only patches) or "uploaded".
+    pub fn kind(&self) -> &'static str {
+        match (self.units_sent, self.whole_units) {
+            (0, _) => "unchanged",
+            (_, 0) => "patched",
+            _ => "uploaded",
+        }
+    }
+}
+
+/// A kernel on the device: how to run it and its linked image (symbols and lines for fault reports).
+#[derive(Clone, Debug)]
+pub struct LoadedKernel {
+    pub run: KernelRun,
+    pub image: LinkedImage,
+    pub delivery: Delivery,
+}
+
+pub struct StoreMirror {
+    view: StoreView,
+    /// Counts this host's runs (the device's own counter goes on from the listing's largest).
+    clock: u32,
+    /// Data units this host sent, by key (patch bases).
+    data: HashMap<UnitKey, Vec<u8>>,
+    /// Each kernel's (its code's hash) last data unit.
+    last_data: HashMap<[u8; 32], UnitKey>,
+}
+
+fn resident(e: &StoreEntry) -> Resident {
+    Resident {
+        key: e.key,
+        offset: e.offset,
+        len: e.len,
+        last_used: e.last_used,
+        pinned: e.pinned,
+    }
+}
+
+/// How many data units' bytes the host keeps as patch bases.
+const KEPT_DATA: usize = 16;
+
+impl StoreMirror {
+    /// Reads what the device holds.
+    pub fn read(device: &mut Device, base: u32, size: u32) -> Result<Self, DeviceError> {
+        let mut m = StoreMirror {
+            view: StoreView {
+                base,
+                size,
+                resident: Vec::new(),
+            },
+            clock: 0,
+            data: HashMap::new(),
+            last_data: HashMap::new(),
+        };
+        m.refresh(device)?;
+        Ok(m)
+    }
+
+    /// Reads the device's listing again (after a refusal: another host or a fault changed it).
+    pub fn refresh(&mut self, device: &mut Device) -> Result<(), DeviceError> {
+        self.view.resident = device.store_listing()?.iter().map(resident).collect();
+        self.clock = self
+            .view
+            .resident
+            .iter()
+            .map(|r| r.last_used)
+            .max()
+            .unwrap_or(0);
+        Ok(())
+    }
+
+    pub fn resident(&self) -> &[Resident] {
+        &self.view.resident
+    }
+
+    /// The device emptied its store (a kernel fault).
+    pub fn forget_all(&mut self) {
+        self.view.resident.clear();
+    }
+
+    /// Links `out` against the store and sends the units it lacks.
+    pub fn load(
+        &mut self,
+        device: &mut Device,
+        out: &CompileOutput,
+    ) -> Result<LoadedKernel, LoadError> {
+        let identity = {
+            let mut h = blake3::Hasher::new();
+            for o in &out.objects {
+                h.update(&o.bytes);
+            }
+            *h.finalize().as_bytes()
+        };
+        let previous = self
+            .last_data
+            .get(&identity)
+            .and_then(|k| self.data.get(k).map(|b| (*k, b.as_slice())));
+        let data = out
+            .quoted
+            .as_deref()
+            .map(|bytes| DataUnit { bytes, previous });
+        let plan = store::plan(
+            &out.objects,
+            data,
+            &out.externals,
+            strobe_abi::KERNEL_ENTRY,
+            &self.view,
+        )?;
+        let delivery = self.send(device, &plan)?;
+        if out.quoted.is_some() {
+            let unit = plan.units.last().expect("the data unit comes last");
+            self.last_data.insert(identity, unit.key);
+            self.data.insert(unit.key, unit.bytes.clone());
+            if self.data.len() > KEPT_DATA {
+                let live: Vec<UnitKey> = self.last_data.values().copied().collect();
+                self.data.retain(|k, _| live.contains(k));
+            }
+        }
+        Ok(LoadedKernel {
+            run: KernelRun {
+                entry: plan.entry,
+                table: plan.table,
+                units: plan.unit_keys(),
+            },
+            image: plan.image,
+            delivery,
+        })
+    }
+
+    /// Sends the plan's missing units and records what the device holds now.
+    fn send(&mut self, device: &mut Device, plan: &KernelPlan) -> Result<Delivery, DeviceError> {
+        let mut d = Delivery {
+            evicted: plan.evicted.len(),
+            ..Delivery::default()
+        };
+        self.view
+            .resident
+            .retain(|r| !plan.evicted.contains(&r.key));
+        self.clock += 1;
+        for unit in &plan.units {
+            let base = match &unit.delivery {
+                store::Delivery::Resident => {
+                    d.units_resident += 1;
+                    for r in self.view.resident.iter_mut().filter(|r| r.key == unit.key) {
+                        r.last_used = self.clock;
+                    }
+                    continue;
+                }
+                store::Delivery::Whole => {
+                    d.whole_units += 1;
+                    None
+                }
+                store::Delivery::PatchOf { base } => {
+                    Some((*base, self.data.get(base).map(Vec::as_slice).unwrap_or(&[])))
+                }
+            };
+            // Whatever the device had there is gone, even if the upload fails.
+            let (start, end) = (unit.offset, unit.offset + unit.bytes.len() as u32);
+            self.view
+                .resident
+                .retain(|r| r.offset + r.len <= start || r.offset >= end);
+            d.bytes += device.put_unit(unit.key, unit.offset, &unit.bytes, base)?;
+            d.units_sent += 1;
+            self.view.resident.push(Resident {
+                key: unit.key,
+                offset: unit.offset,
+                len: unit.bytes.len() as u32,
+                last_used: self.clock,
+                pinned: false,
+            });
+        }
+        Ok(d)
+    }
+
+    /// Pins or unpins resident units (a bundle's) on the device and in the mirror.
+    pub fn pin(
+        &mut self,
+        device: &mut Device,
+        keys: &[UnitKey],
+        pinned: bool,
+    ) -> Result<(), DeviceError> {
+        for key in keys {
+            device.pin(*key, pinned)?;
+            for r in self.view.resident.iter_mut().filter(|r| r.key == *key) {
+                r.pinned = pinned;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+}
