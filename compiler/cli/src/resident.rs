@@ -124,10 +124,16 @@ impl StoreMirror {
             .quoted
             .as_deref()
             .map(|bytes| DataUnit { bytes, previous });
+        let runtime = strobe_driver::runtime_archive();
+        let support = store::Support {
+            archive: &runtime,
+            symbols: strobe_abi::SUPPORT_SYMBOLS,
+        };
         let plan = store::plan(
             &out.objects,
             data,
             &out.externals,
+            Some(support),
             strobe_abi::KERNEL_ENTRY,
             &self.view,
         )?;

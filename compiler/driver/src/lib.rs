@@ -319,10 +319,7 @@ impl Compiler {
         };
         t.data = start.elapsed();
         let start = Instant::now();
-        let runtime = Archive {
-            name: "libstrobe_kernel_rt.a".into(),
-            bytes: KERNEL_RUNTIME.to_vec(),
-        };
+        let runtime = runtime_archive();
         let config = self.link_config();
         let image = strobe_link::link(&objects, &[runtime], &config)?;
         t.link = start.elapsed();
@@ -337,6 +334,15 @@ impl Compiler {
             units_compiled: compiled,
             units_cached: cached,
         })
+    }
+}
+
+/// The kernel runtime archive (for standalone programs; on the device, the support functions come
+/// from it).
+pub fn runtime_archive() -> Archive {
+    Archive {
+        name: "libstrobe_kernel_rt.a".into(),
+        bytes: KERNEL_RUNTIME.to_vec(),
     }
 }
 

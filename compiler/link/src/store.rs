@@ -7,8 +7,8 @@
 //! its own address (for data: of its bytes and address): equal keys mean equal bytes at the same
 //! place, so a host that never saw the store before can tell which of its units are resident.
 
-use crate::input::{parse_object, SymbolDef};
-use crate::{link, InputObject, LinkConfig, LinkError, LinkedImage, Segment};
+use crate::input::{index_archive, parse_object, SymbolDef};
+use crate::{link, Archive, InputObject, LinkConfig, LinkError, LinkedImage, Segment};
 use std::collections::{BTreeMap, HashSet};
 
 pub type UnitKey = [u8; 16];
@@ -109,14 +109,49 @@ fn hash_key(parts: &[&[u8]]) -> UnitKey {
     key
 }
 
-/// What one object defines and needs.
-struct ObjectInfo {
+/// What one unit is made of: a link unit's object, or the support functions of the runtime archive.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Object(&'a InputObject),
+    Support(&'a Archive),
+}
+
+/// What one unit defines and needs.
+struct ObjectInfo<'a> {
+    source: Source<'a>,
+    name: String,
     exports: Vec<String>,
     imports: Vec<String>,
     hash: [u8; 32],
 }
 
-fn object_info(o: &InputObject) -> Result<ObjectInfo, LinkError> {
+/// The support unit: the functions of `support_symbols` the archive defines.
+fn support_info<'a>(
+    archive: &'a Archive,
+    support_symbols: &[&str],
+) -> Result<ObjectInfo<'a>, LinkError> {
+    let index = index_archive(archive)?;
+    let exports: Vec<String> = support_symbols
+        .iter()
+        .filter(|s| index.definitions.contains_key(**s))
+        .map(|s| s.to_string())
+        .collect();
+    let mut h = blake3::Hasher::new();
+    h.update(&archive.bytes);
+    for e in &exports {
+        h.update(e.as_bytes());
+        h.update(&[0]);
+    }
+    Ok(ObjectInfo {
+        source: Source::Support(archive),
+        name: "support functions".into(),
+        exports,
+        imports: Vec::new(),
+        hash: *h.finalize().as_bytes(),
+    })
+}
+
+fn object_info(o: &InputObject) -> Result<ObjectInfo<'_>, LinkError> {
     let file = parse_object(&o.name, &o.bytes)?;
     let mut exports = Vec::new();
     let mut imports = Vec::new();
@@ -133,6 +168,8 @@ fn object_info(o: &InputObject) -> Result<ObjectInfo, LinkError> {
     imports.sort();
     imports.dedup();
     Ok(ObjectInfo {
+        source: Source::Object(o),
+        name: o.name.clone(),
         exports,
         imports,
         hash: *blake3::hash(&o.bytes).as_bytes(),
@@ -208,27 +245,47 @@ impl Space {
     }
 }
 
-/// Links `objects` (one per link unit; one defines `entry`) and the run's quoted data against the
-/// firmware's symbols (`firmware`) and the store `view`.
+/// The functions kernels call without naming them, from the runtime archive (see
+/// `strobe_abi::SUPPORT_SYMBOLS`): one unit, resident once for every kernel that needs them.
+#[derive(Clone, Copy)]
+pub struct Support<'a> {
+    pub archive: &'a Archive,
+    pub symbols: &'a [&'a str],
+}
+
+/// Links `objects` (one per link unit; one defines `entry`), the support functions they call and
+/// the run's quoted data against the firmware's symbols (`firmware`) and the store `view`.
 pub fn plan(
     objects: &[InputObject],
     data: Option<DataUnit<'_>>,
     firmware: &BTreeMap<String, u32>,
+    support: Option<Support<'_>>,
     entry: &str,
     view: &StoreView,
 ) -> Result<KernelPlan, StoreError> {
-    let infos = objects
+    let mut infos = objects
         .iter()
         .map(object_info)
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(support) = support {
+        let info = support_info(support.archive, support.symbols)?;
+        let defined: HashSet<&String> = infos.iter().flat_map(|i| &i.exports).collect();
+        let needed = infos
+            .iter()
+            .flat_map(|i| &i.imports)
+            .any(|s| !firmware.contains_key(s) && !defined.contains(s) && info.exports.contains(s));
+        if needed {
+            infos.push(info);
+        }
+    }
     let mut provider: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, info) in infos.iter().enumerate() {
         for name in &info.exports {
             if let Some(&first) = provider.get(name.as_str()) {
                 return Err(LinkError::Duplicate {
                     symbol: name.clone(),
-                    first: objects[first].name.clone(),
-                    second: objects[i].name.clone(),
+                    first: infos[first].name.clone(),
+                    second: infos[i].name.clone(),
                 }
                 .into());
             }
@@ -243,7 +300,7 @@ pub fn plan(
         {
             return Err(LinkError::Undefined {
                 symbol: missing.clone(),
-                from: objects[i].name.clone(),
+                from: infos[i].name.clone(),
             }
             .into());
         }
@@ -256,7 +313,7 @@ pub fn plan(
         evicted: Vec::new(),
     };
     let mut symbols: BTreeMap<String, u32> = BTreeMap::new();
-    let mut placed: Vec<Option<(PlannedUnit, LinkedImage)>> = vec![None; objects.len()];
+    let mut placed: Vec<Option<(PlannedUnit, LinkedImage)>> = vec![None; infos.len()];
     let resolve =
         |info: &ObjectInfo, symbols: &BTreeMap<String, u32>| -> Option<BTreeMap<String, u32>> {
             info.imports
@@ -272,13 +329,13 @@ pub fn plan(
     // Callees first: a unit is placed once every symbol it needs has an address. Units calling each
     // other in a cycle get their places first and are linked after.
     loop {
-        let ready: Vec<usize> = (0..objects.len())
+        let ready: Vec<usize> = (0..infos.len())
             .filter(|&i| placed[i].is_none() && resolve(&infos[i], &symbols).is_some())
             .collect();
         if !ready.is_empty() {
             for i in ready {
                 let imports = resolve(&infos[i], &symbols).expect("ready");
-                let unit = place_code(&objects[i], &infos[i], &imports, view.base, &mut space)?;
+                let unit = place_code(&infos[i], &imports, view.base, &mut space)?;
                 for name in &infos[i].exports {
                     symbols.insert(name.clone(), unit.1.symbols[name]);
                 }
@@ -293,7 +350,6 @@ pub fn plan(
             break;
         }
         place_cycle(
-            objects,
             &infos,
             &cyclic,
             firmware,
@@ -351,9 +407,8 @@ fn data_key(hash: &[u8; 32], offset: u32) -> UnitKey {
     hash_key(&[b"data", hash, &offset.to_le_bytes()])
 }
 
-/// Links one object at `base + offset`, its imports at `imports`.
+/// Links one unit at `address`, its imports at `imports`.
 fn link_at(
-    object: &InputObject,
     info: &ObjectInfo,
     imports: &BTreeMap<String, u32>,
     address: u32,
@@ -365,13 +420,15 @@ fn link_at(
         roots: info.exports.clone(),
         externals: imports.clone(),
     };
-    let image = link(std::slice::from_ref(object), &[], &config)?;
+    let image = match info.source {
+        Source::Object(o) => link(std::slice::from_ref(o), &[], &config)?,
+        Source::Support(a) => link(&[], std::slice::from_ref(a), &config)?,
+    };
     let (_, bytes) = image.flat();
     Ok((image, bytes))
 }
 
 fn place_code(
-    object: &InputObject,
     info: &ObjectInfo,
     imports: &BTreeMap<String, u32>,
     base: u32,
@@ -388,16 +445,16 @@ fn place_code(
             (r.offset, Delivery::Resident)
         }
         None => {
-            let (_, trial) = link_at(object, info, imports, base)?;
+            let (_, trial) = link_at(info, imports, base)?;
             (space.allocate(trial.len() as u32)?, Delivery::Whole)
         }
     };
-    let (image, bytes) = link_at(object, info, imports, base + offset)?;
+    let (image, bytes) = link_at(info, imports, base + offset)?;
     let key = code_key(info, imports, offset);
     space.protected.insert(key);
     Ok((
         PlannedUnit {
-            name: object.name.clone(),
+            name: info.name.clone(),
             key,
             offset,
             bytes,
@@ -411,7 +468,6 @@ fn place_code(
 /// then all are linked. They are never found resident (their keys depend on each other's places).
 #[allow(clippy::too_many_arguments)]
 fn place_cycle(
-    objects: &[InputObject],
     infos: &[ObjectInfo],
     which: &[usize],
     firmware: &BTreeMap<String, u32>,
@@ -424,7 +480,7 @@ fn place_cycle(
     let mut offsets = Vec::new();
     for &i in which {
         let zeros = infos[i].imports.iter().map(|s| (s.clone(), 0)).collect();
-        let (trial, bytes) = link_at(&objects[i], &infos[i], &zeros, base)?;
+        let (trial, bytes) = link_at(&infos[i], &zeros, base)?;
         let offset = space.allocate(bytes.len() as u32)?;
         for name in &infos[i].exports {
             symbols.insert(name.clone(), trial.symbols[name] + offset);
@@ -442,15 +498,15 @@ fn place_cycle(
                 )
             })
             .collect();
-        let (image, bytes) = link_at(&objects[i], &infos[i], &imports, base + offset)?;
+        let (image, bytes) = link_at(&infos[i], &imports, base + offset)?;
         if bytes.len() != len {
-            return Err(StoreError::Unaligned(objects[i].name.clone()));
+            return Err(StoreError::Unaligned(infos[i].name.clone()));
         }
         let key = code_key(&infos[i], &imports, offset);
         space.protected.insert(key);
         placed[i] = Some((
             PlannedUnit {
-                name: objects[i].name.clone(),
+                name: infos[i].name.clone(),
                 key,
                 offset,
                 bytes,

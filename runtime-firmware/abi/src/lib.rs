@@ -169,6 +169,59 @@ pub const KERNEL_ENTRY: &str = "__strobe_kernel_entry";
 /// table's start; the last is the table's length), then each value in the RPC wire encoding of its
 /// kernel type. This is the table's symbol in a whole-program ELF file.
 pub const QUOTED_DATA: &str = "__strobe_quoted_data";
+/// Functions LLVM calls in kernel code without the kernel naming them (soft float, 64-bit division,
+/// `memcpy`, the libm functions behind `math` and `round`): on the device they form one support
+/// unit, linked from the kernel runtime archive's compiler-builtins and resident once.
+pub const SUPPORT_SYMBOLS: &[&str] = &[
+    "__adddf3",
+    "__subdf3",
+    "__muldf3",
+    "__divdf3",
+    "__negdf2",
+    "__eqdf2",
+    "__nedf2",
+    "__ltdf2",
+    "__ledf2",
+    "__gtdf2",
+    "__gedf2",
+    "__unorddf2",
+    "__floatsidf",
+    "__floatdidf",
+    "__floatunsidf",
+    "__floatundidf",
+    "__fixdfsi",
+    "__fixdfdi",
+    "__fixunsdfsi",
+    "__fixunsdfdi",
+    "__extendsfdf2",
+    "__truncdfsf2",
+    "__divdi3",
+    "__moddi3",
+    "__udivdi3",
+    "__umoddi3",
+    "__muldi3",
+    "__ashldi3",
+    "__ashrdi3",
+    "__lshrdi3",
+    "memcpy",
+    "memmove",
+    "memset",
+    "memcmp",
+    "bcmp",
+    "sqrt",
+    "floor",
+    "ceil",
+    "trunc",
+    "round",
+    "roundeven",
+    "fmod",
+    "pow",
+    "sin",
+    "cos",
+    "exp",
+    "log",
+];
+
 /// The pending-exception slot (`*mut Exception`, null when none), a global in the runtime.
 pub const PENDING_EXCEPTION: &str = "__strobe_pending_exception";
 
