@@ -115,6 +115,7 @@ fn a_resident_kernel_is_reused_and_an_edit_sends_only_its_unit() {
         None,
         &out.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &view,
     )
@@ -142,6 +143,7 @@ fn a_resident_kernel_is_reused_and_an_edit_sends_only_its_unit() {
         None,
         &out.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &view,
     )
@@ -156,6 +158,7 @@ fn a_resident_kernel_is_reused_and_an_edit_sends_only_its_unit() {
         None,
         &edited.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &view,
     )
@@ -167,8 +170,34 @@ fn a_resident_kernel_is_reused_and_an_edit_sends_only_its_unit() {
     assert_eq!(
         sent.len(),
         2,
-        "gain's unit, and main's (gain moved): {sent:?}"
+        "without its old version known: gain's unit, and main's (gain moved): {sent:?}"
     );
+    // Knowing the old version, the new one takes its place: only gain's changed bytes travel.
+    let gain = first
+        .units
+        .iter()
+        .find(|u| sent.iter().any(|(name, _)| *name == u.name) && u.name.starts_with("_strobe_sig"))
+        .expect("gain's old unit");
+    let versions = strobe_link::store::Versions::from([(
+        gain.name.clone(),
+        (gain.key, Some(gain.bytes.as_slice())),
+    )]);
+    let p = plan(
+        &edited.objects,
+        None,
+        &edited.externals,
+        support(),
+        &versions,
+        strobe_abi::KERNEL_ENTRY,
+        &view,
+    )
+    .unwrap();
+    let sent: Vec<_> = deliveries(&p)
+        .into_iter()
+        .filter(|(_, how)| *how != "resident")
+        .collect();
+    assert_eq!(sent, [(gain.name.clone(), "patch")]);
+    assert_eq!(p.evicted, [gain.key]);
 }
 
 #[test]
@@ -186,6 +215,7 @@ fn data_is_its_own_unit_patched_in_place() {
         Some(data),
         &out.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &view,
     )
@@ -205,6 +235,7 @@ fn data_is_its_own_unit_patched_in_place() {
         Some(data),
         &out.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &view,
     )
@@ -224,6 +255,7 @@ fn data_is_its_own_unit_patched_in_place() {
         Some(data),
         &out.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &view,
     )
@@ -252,6 +284,7 @@ fn a_full_store_evicts_the_least_recently_used_unpinned_units() {
         None,
         &a.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &empty(1 << 20),
     )
@@ -271,6 +304,7 @@ fn a_full_store_evicts_the_least_recently_used_unpinned_units() {
         None,
         &b.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &view,
     )
@@ -286,6 +320,7 @@ fn a_full_store_evicts_the_least_recently_used_unpinned_units() {
         None,
         &a.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &pinned,
     );
@@ -309,6 +344,7 @@ fn a_full_store_evicts_the_least_recently_used_unpinned_units() {
         None,
         &a.externals,
         support(),
+        &Default::default(),
         strobe_abi::KERNEL_ENTRY,
         &full,
     )

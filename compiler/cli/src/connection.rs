@@ -159,11 +159,11 @@ impl Connection {
         Ok(result)
     }
 
-    /// Pins (or unpins) a kernel's units on the device: they are never evicted while pinned.
-    pub fn pin(&mut self, kernel: &LoadedKernel, pinned: bool) -> Result<()> {
-        Ok(self
-            .store
-            .pin(&mut self.device, &kernel.run.units, pinned)?)
+    /// Pins (or unpins) a kernel's first `count` units on the device (its code: the data unit comes
+    /// last): they are never evicted while pinned.
+    pub fn pin(&mut self, kernel: &LoadedKernel, count: usize, pinned: bool) -> Result<()> {
+        let units = &kernel.run.units[..count.min(kernel.run.units.len())];
+        Ok(self.store.pin(&mut self.device, units, pinned)?)
     }
 
     /// The units the device's store holds (as this host knows them).

@@ -49,6 +49,8 @@ pub struct StoreMirror {
     data: HashMap<UnitKey, Vec<u8>>,
     /// Each kernel's (its code's hash) last data unit.
     last_data: HashMap<[u8; 32], UnitKey>,
+    /// The last version this host sent of each code unit, by name, and its bytes.
+    versions: HashMap<String, (UnitKey, Vec<u8>)>,
 }
 
 fn resident(e: &StoreEntry) -> Resident {
@@ -76,6 +78,7 @@ impl StoreMirror {
             clock: 0,
             data: HashMap::new(),
             last_data: HashMap::new(),
+            versions: HashMap::new(),
         };
         m.refresh(device)?;
         Ok(m)
@@ -129,15 +132,31 @@ impl StoreMirror {
             archive: &runtime,
             symbols: strobe_abi::SUPPORT_SYMBOLS,
         };
+        let versions: store::Versions<'_> = self
+            .versions
+            .iter()
+            .map(|(name, (key, bytes))| (name.clone(), (*key, Some(bytes.as_slice()))))
+            .collect();
         let plan = store::plan(
             &out.objects,
             data,
             &out.externals,
             Some(support),
+            &versions,
             strobe_abi::KERNEL_ENTRY,
             &self.view,
         )?;
         let delivery = self.send(device, &plan)?;
+        for unit in plan
+            .units
+            .iter()
+            .filter(|u| u.delivery != store::Delivery::Resident)
+        {
+            if out.objects.iter().any(|o| o.name == unit.name) {
+                self.versions
+                    .insert(unit.name.clone(), (unit.key, unit.bytes.clone()));
+            }
+        }
         if out.quoted.is_some() {
             let unit = plan.units.last().expect("the data unit comes last");
             self.last_data.insert(identity, unit.key);
@@ -181,15 +200,14 @@ impl StoreMirror {
                     d.whole_units += 1;
                     None
                 }
-                store::Delivery::PatchOf { base } => {
-                    Some((*base, self.data.get(base).map(Vec::as_slice).unwrap_or(&[])))
-                }
+                store::Delivery::PatchOf { base } => Some((*base, self.bytes_of(base).to_vec())),
             };
             // Whatever the device had there is gone, even if the upload fails.
             let (start, end) = (unit.offset, unit.offset + unit.bytes.len() as u32);
             self.view
                 .resident
                 .retain(|r| r.offset + r.len <= start || r.offset >= end);
+            let base = base.as_ref().map(|(k, b)| (*k, b.as_slice()));
             d.bytes += device.put_unit(unit.key, unit.offset, &unit.bytes, base)?;
             d.units_sent += 1;
             self.view.resident.push(Resident {
@@ -201,6 +219,20 @@ impl StoreMirror {
             });
         }
         Ok(d)
+    }
+
+    /// The bytes of a unit this host sent (a patch's base).
+    fn bytes_of(&self, key: &UnitKey) -> &[u8] {
+        self.data
+            .get(key)
+            .or_else(|| {
+                self.versions
+                    .values()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, b)| b)
+            })
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Pins or unpins resident units (a bundle's) on the device and in the mirror.

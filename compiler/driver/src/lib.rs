@@ -71,6 +71,8 @@ pub struct CompileOutput {
     pub image: LinkedImage,
     /// The quoted-value table (`strobe_abi::QUOTED_DATA`), for programs that quote host values.
     pub quoted: Option<Vec<u8>>,
+    /// The kernel type of each quoted slot (to lay out new values without compiling again).
+    pub quoted_slots: Vec<(u32, strobe_ir::Type)>,
     /// The source as compiled (device drivers appended): its map tells where each line came from.
     pub source: SourceFile,
     /// Every exception class the program knows (builtins and its own) with its runtime type id.
@@ -86,6 +88,14 @@ pub struct CompileOutput {
 }
 
 impl CompileOutput {
+    /// New values for the program's quoted slots: only the data table changes (no compile).
+    pub fn requote(&mut self, values: &dyn QuotedValues) -> Result<(), QuotedError> {
+        if !self.quoted_slots.is_empty() {
+            self.quoted = Some(quoted::table(&self.quoted_slots, values)?);
+        }
+        Ok(())
+    }
+
     /// The whole program as one file: the code image with the quoted-value table appended (for
     /// `strobe compile`'s ELF output and image sizes).
     pub fn whole_image(&self) -> LinkedImage {
@@ -326,6 +336,7 @@ impl Compiler {
         Ok(CompileOutput {
             image,
             quoted,
+            quoted_slots: program.quoted.clone(),
             externals: config.externals,
             source: file.clone(),
             exceptions: program.exceptions.clone(),

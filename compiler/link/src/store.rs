@@ -91,6 +91,11 @@ pub enum StoreError {
     Unaligned(String),
 }
 
+/// Earlier versions of units, by unit name (a link unit's name is its root's symbol, which stays
+/// when only the body changes): a new version takes the old one's place when it fits there, so the
+/// units calling it stay as they are, and is sent as a patch when the old bytes are known.
+pub type Versions<'a> = BTreeMap<String, (UnitKey, Option<&'a [u8]>)>;
+
 /// The quoted data a kernel run reads, and what the host knows of an earlier one it may patch.
 pub struct DataUnit<'a> {
     pub bytes: &'a [u8],
@@ -260,6 +265,7 @@ pub fn plan(
     data: Option<DataUnit<'_>>,
     firmware: &BTreeMap<String, u32>,
     support: Option<Support<'_>>,
+    versions: &Versions<'_>,
     entry: &str,
     view: &StoreView,
 ) -> Result<KernelPlan, StoreError> {
@@ -335,7 +341,7 @@ pub fn plan(
         if !ready.is_empty() {
             for i in ready {
                 let imports = resolve(&infos[i], &symbols).expect("ready");
-                let unit = place_code(&infos[i], &imports, view.base, &mut space)?;
+                let unit = place_code(&infos[i], &imports, versions, view.base, &mut space)?;
                 for name in &infos[i].exports {
                     symbols.insert(name.clone(), unit.1.symbols[name]);
                 }
@@ -431,6 +437,7 @@ fn link_at(
 fn place_code(
     info: &ObjectInfo,
     imports: &BTreeMap<String, u32>,
+    versions: &Versions<'_>,
     base: u32,
     space: &mut Space,
 ) -> Result<(PlannedUnit, LinkedImage), StoreError> {
@@ -446,7 +453,15 @@ fn place_code(
         }
         None => {
             let (_, trial) = link_at(info, imports, base)?;
-            (space.allocate(trial.len() as u32)?, Delivery::Whole)
+            let len = trial.len() as u32;
+            let previous = versions.get(&info.name).copied();
+            match previous
+                .and_then(|(old, bytes)| space.take_place_of(old, len).map(|o| (o, old, bytes)))
+            {
+                Some((offset, old, Some(_))) => (offset, Delivery::PatchOf { base: old }),
+                Some((offset, _, None)) => (offset, Delivery::Whole),
+                None => (space.allocate(len)?, Delivery::Whole),
+            }
         }
     };
     let (image, bytes) = link_at(info, imports, base + offset)?;
@@ -541,20 +556,8 @@ fn place_data(data: &DataUnit<'_>, space: &mut Space) -> Result<PlannedUnit, Sto
     }
     // In place of the previous data when it has room there: only the changed bytes travel.
     if let Some((old_key, _)) = data.previous {
-        if let Some(old) = space
-            .resident
-            .iter()
-            .find(|r| r.key == old_key && !r.pinned)
-            .copied()
-        {
-            space.resident.retain(|r| r.key != old_key);
-            let room = space.gap_at(old.offset);
-            if room >= len {
-                space.evicted.push(old_key);
-                space.claimed.push((old.offset, old.offset + len));
-                return Ok(unit(old.offset, Delivery::PatchOf { base: old_key }));
-            }
-            space.resident.push(old);
+        if let Some(offset) = space.take_place_of(old_key, len) {
+            return Ok(unit(offset, Delivery::PatchOf { base: old_key }));
         }
     }
     let offset = space.allocate(len)?;
@@ -562,6 +565,23 @@ fn place_data(data: &DataUnit<'_>, space: &mut Space) -> Result<PlannedUnit, Sto
 }
 
 impl Space {
+    /// The place of resident unit `old` (unpinned, not used by this plan) for a new unit of `len`
+    /// bytes, when it fits there: `old` is evicted and the place claimed.
+    fn take_place_of(&mut self, old: UnitKey, len: u32) -> Option<u32> {
+        let at = self
+            .resident
+            .iter()
+            .position(|r| r.key == old && !r.pinned && !self.protected.contains(&r.key))?;
+        let r = self.resident.remove(at);
+        if self.gap_at(r.offset) < len {
+            self.resident.push(r);
+            return None;
+        }
+        self.evicted.push(old);
+        self.claimed.push((r.offset, r.offset + len));
+        Some(r.offset)
+    }
+
     /// Free bytes from `offset` to the next occupied range or the region's end.
     fn gap_at(&self, offset: u32) -> u32 {
         let next = self

@@ -53,8 +53,12 @@ pub struct Session {
     /// None once closed (the simulator, if this session started one, is stopped).
     link: Option<Connection>,
     compiler: Compiler,
-    /// The last compiled program and how to run it on the device.
-    loaded: Option<(CompileOutput, LoadedKernel)>,
+    /// Compiled programs and how to run them: handle 0 is the last `load`ed, the others were kept
+    /// (prepared kernels, bundles).
+    kernels: std::collections::HashMap<u32, (CompileOutput, LoadedKernel)>,
+    /// The kernel `run` runs.
+    current: Option<u32>,
+    next_handle: u32,
     /// How the last kernel reached the device.
     last_delivery: Delivery,
     /// Wall time of the last load's compile and upload, in seconds (benchmarks).
@@ -77,7 +81,9 @@ impl Session {
         Ok(Session {
             link: Some(link),
             compiler,
-            loaded: None,
+            kernels: Default::default(),
+            current: None,
+            next_handle: 1,
             last_delivery: Delivery::default(),
             last_compile: 0.0,
             last_units: (0, 0),
@@ -112,8 +118,62 @@ impl Session {
         self.last_delivery = kernel.delivery;
         self.last_upload = start.elapsed().as_secs_f64();
         let table = exception_table(py, &out)?;
-        self.loaded = Some((out, kernel));
+        self.kernels.insert(0, (out, kernel));
+        self.current = Some(0);
         Ok(table)
+    }
+
+    /// Keeps the last loaded program under a new handle, its code units pinned on the device until
+    /// `release` (a prepared kernel or a bundle's); returns the handle.
+    fn keep(&mut self) -> PyResult<u32> {
+        let entry = self
+            .kernels
+            .remove(&0)
+            .ok_or_else(|| runtime_error("no kernel loaded"))?;
+        let link = self.link.as_mut().ok_or_else(closed)?;
+        link.pin(&entry.1, code_units(&entry), true)
+            .map_err(runtime_error)?;
+        let handle = self.next_handle;
+        self.next_handle += 1;
+        self.kernels.insert(handle, entry);
+        self.current = Some(handle);
+        Ok(handle)
+    }
+
+    /// Makes kept program `handle` the one `run` runs, with new values of its quoted host data
+    /// (`quoted`, by slot, of the kinds it was compiled for): nothing is compiled, and only the
+    /// data bytes that changed are sent.
+    fn reload(&mut self, handle: u32, quoted: Bound<'_, PyList>) -> PyResult<()> {
+        let link = self.link.as_mut().ok_or_else(closed)?;
+        let (out, kernel) = self
+            .kernels
+            .get_mut(&handle)
+            .ok_or_else(|| runtime_error("no such kept kernel"))?;
+        let start = Instant::now();
+        out.requote(&QuotedList(quoted))
+            .map_err(|e| compile_error(e.into()))?;
+        self.last_compile = start.elapsed().as_secs_f64();
+        self.last_units = (0, out.objects.len());
+        let start = Instant::now();
+        *kernel = link.load(out).map_err(runtime_error)?;
+        self.last_delivery = kernel.delivery;
+        self.last_upload = start.elapsed().as_secs_f64();
+        self.current = Some(handle);
+        Ok(())
+    }
+
+    /// Forgets kept program `handle`, unpinning its units (they stay resident until evicted).
+    fn release(&mut self, handle: u32) -> PyResult<()> {
+        if let Some(entry) = self.kernels.remove(&handle) {
+            if let Some(link) = self.link.as_mut() {
+                link.pin(&entry.1, code_units(&entry), false)
+                    .map_err(runtime_error)?;
+            }
+        }
+        if self.current == Some(handle) {
+            self.current = None;
+        }
+        Ok(())
     }
 
     /// Runs the loaded program. `on_rpc(service, args, ret_tags)` serves its RPCs and returns
@@ -125,7 +185,7 @@ impl Session {
         on_rpc: Bound<'py, PyAny>,
         on_output: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let Some((out, kernel)) = &mut self.loaded else {
+        let Some((out, kernel)) = self.current.and_then(|h| self.kernels.get_mut(&h)) else {
             return Err(runtime_error("no kernel loaded"));
         };
         let link = self.link.as_mut().ok_or_else(closed)?;
@@ -233,6 +293,11 @@ impl Session {
             )
             .map_err(runtime_error)
     }
+}
+
+/// A program's code units: all but the quoted-data unit (which changes with every call).
+fn code_units((out, kernel): &(CompileOutput, LoadedKernel)) -> usize {
+    kernel.run.units.len() - usize::from(out.quoted.is_some())
 }
 
 fn closed() -> PyErr {

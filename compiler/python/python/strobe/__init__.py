@@ -96,6 +96,7 @@ __all__ += [
     "MultiScanManager",
 ]
 from .devices import Core, TTLInOut, TTLOut  # noqa: E402
+from .bundles import bundled  # noqa: E402
 from .exceptions import (  # noqa: E402
     CompileError,
     KernelFault,
@@ -104,5 +105,5 @@ from .exceptions import (  # noqa: E402
     TerminationRequested,
 )
 
-__all__ += ["Core", "TTLOut", "TTLInOut", "CompileError", "KernelFault", "RTIOOverflow", "RTIOUnderflow",
+__all__ += ["bundled", "Core", "TTLOut", "TTLInOut", "CompileError", "KernelFault", "RTIOOverflow", "RTIOUnderflow",
             "TerminationRequested"]

@@ -52,14 +52,32 @@ class Service:
         self.method = method
 
 
+class Quoted:
+    """Where a quoted value comes from: attribute `name` of `obj`, or the kernel call's argument
+    `name` (an index or a keyword); its exemplar fixes its kernel type."""
+
+    def __init__(self, exemplar, where, obj=None, name=None, argument=False):
+        self.exemplar = exemplar
+        self.where = where
+        self.obj = obj
+        self.name = name
+        self.argument = argument
+
+
 class Composition:
     """The composed program and what the host needs to serve its run."""
 
-    def __init__(self, text, runs, services, writeback, objects, exception_classes, quoted):
+    def __init__(self, text, runs, services, writeback, objects, exception_classes, quoted, layouts=None):
         self.text = text
         #: The quoted host values, by slot (``__strobe_quoted(slot, exemplar)`` in the text): laid out
         #: as data by the compiler, so new values change no code.
         self.quoted = quoted
+        #: Where each quoted value came from, by slot (see :class:`Quoted`): what a prepared kernel
+        #: reads again at each call.
+        self.quoted_from = []
+        #: Python class -> {field: (exemplar or None for an object-holding field, use site)}: the
+        #: layout of every kernel class the program uses (a bundle freezes them).
+        self.layouts = layouts or {}
         #: (first line, line count, file, first line in that file) for every copied run of lines.
         self.runs = runs
         #: Service number -> :class:`Service` (numbers below 2 are the writeback and the result).
@@ -160,7 +178,10 @@ class _Object:
 
 
 class Embedder:
-    def __init__(self):
+    def __init__(self, frozen=None):
+        #: Python class -> :class:`strobe.bundles.FrozenLayout` of the bundles in force: kernels may
+        #: not add fields to those classes nor change their fields' kinds.
+        self.frozen = frozen or {}
         self.objects = {}  # id(obj) -> _Object
         self.object_order = []
         self.classes = {}  # Python class -> _KernelClass
@@ -176,6 +197,7 @@ class Embedder:
         self.loose = {}  # attribute names read through other values, with a use site
         self.call_arities = {}  # name -> numbers of positional arguments kernels call it with
         self.quoted = []  # host values the program reads as data, by slot
+        self.quoted_from = []  # a Quoted per slot
         self.exemplars = Exemplars()
         self.pending = []
         self.uses_math = False
@@ -228,11 +250,15 @@ class Embedder:
             refs.add(entry.index)
         return entry.var
 
-    def quote(self, value, where):
+    def quote(self, value, where, source=None):
         """The kernel expression reading host `value` as quoted data: its slot, and an exemplar that
-        gives the compiler its kernel type (the value itself never appears in the program text)."""
+        gives the compiler its kernel type (the value itself never appears in the program text).
+        `source` (a :class:`Quoted` without its exemplar) says where a new value would come from."""
         exemplar = self.exemplar(value, where)
+        source = source or Quoted(None, where)
+        source.exemplar = exemplar
         self.quoted.append(value)
+        self.quoted_from.append(source)
         return f"__strobe_quoted({len(self.quoted) - 1}, {exemplar})"
 
     def exemplar(self, value, where):
@@ -251,11 +277,12 @@ class Embedder:
             return self.literal(value, where, refs)
         return f"<data {id(value)}>"
 
-    def argument(self, value, where):
-        """A kernel argument: an object (or a value holding objects) by reference, data quoted."""
+    def argument(self, value, where, name):
+        """A kernel argument (`name`: its position or keyword): an object (or a value holding
+        objects) by reference, data quoted."""
         refs = set()
         text = self.literal(value, where, refs) if holds_objects(value) else None
-        return text if refs else self.quote(value, where)
+        return text if refs else self.quote(value, where, Quoted(None, where, name=name, argument=True))
 
     def embed_object(self, obj, where):
         known = self.objects.get(id(obj))
@@ -446,6 +473,8 @@ class Embedder:
                             or name in kc.forwarders:
                         continue
                     if self.resolve_attribute(kc, name, precise, _where(*site)):
+                        if kc.cls in self.frozen and name in kc.fields:
+                            self.frozen[kc.cls].check_field(name, _where(*site))
                         changed = True
             if not changed:
                 return
@@ -568,6 +597,7 @@ class Embedder:
             for line in stub() if callable(stub) else stub:
                 out.synthetic(line)
         layouts = {kc: self.layout(kc) for kc in self.classes.values()}
+        self.field_sites = {(kc, f): self.field_site(kc, f) for kc in self.classes.values() for f in kc.fields}
         for kc, layout in layouts.items():
             self.compose_class(out, kc, layout)
         writeback = []
@@ -596,7 +626,7 @@ class Embedder:
         out.synthetic(f"@rpc(service={RESULT_SERVICE}, flags={{\"async\"}})")
         out.synthetic("def __strobe_result(value):")
         out.synthetic("    pass")
-        return Composition(
+        composition = Composition(
             text=out.text(),
             runs=out.runs,
             services=self.services,
@@ -604,7 +634,29 @@ class Embedder:
             objects={o.index: o.obj for o in self.object_order},
             exception_classes=dict(self.exception_classes),
             quoted=self.quoted,
+            layouts={kc.cls: self.class_layout(kc, layouts[kc]) for kc in self.classes.values()},
         )
+        composition.quoted_from = self.quoted_from
+        return composition
+
+    def field_site(self, kc, field):
+        """Where a kernel first reads `field` (file:line), for messages about it."""
+        site = kc.accessed.get(field) or self.loose.get(field)
+        return _where(*site) if site else f"attribute `{field}` of a `{kc.cls.__name__}` object"
+
+    def class_layout(self, kc, layout):
+        """{field: (exemplar, use site)} of a kernel class (exemplar None for object fields)."""
+        object_fields, _, _ = layout
+        out = {}
+        for f in kc.fields:
+            exemplar = None
+            if f not in object_fields and kc.objects and hasattr(kc.objects[0].obj, f):
+                try:
+                    exemplar = self.exemplar(getattr(kc.objects[0].obj, f), f)
+                except EmbeddingError:
+                    exemplar = None
+            out[f] = (exemplar, self.field_sites.get((kc, f)) or self.field_site(kc, f))
+        return out
 
     def layout(self, kc):
         """Fields holding objects (constructor parameters), data fields (literals in `__init__`) and
@@ -667,7 +719,10 @@ class Embedder:
             for f in data_fields:
                 value = getattr(o.obj, f)
                 where = f"attribute `{f}` of a `{kc.cls.__name__}` object"
-                out.synthetic(f"{indent}self.{f} = {self.quote(value, where)}")
+                quoted = self.quote(value, where, Quoted(None, self.field_sites.get((kc, f), where), o.obj, f))
+                if kc.cls in self.frozen:
+                    self.frozen[kc.cls].check_kind(f, self.quoted_from[-1])
+                out.synthetic(f"{indent}self.{f} = {quoted}")
             if len(kc.objects) > 1 and not data_fields:
                 out.synthetic(f"{indent}pass")
         if not (kc.rpc_methods or object_fields or data_fields):
@@ -778,10 +833,11 @@ class _Lines:
         return "\n".join(self.lines) + "\n"
 
 
-def compose(function, args, kwargs):
-    """The program that runs ``function(*args, **kwargs)`` on the core device."""
+def compose(function, args, kwargs, frozen=None):
+    """The program that runs ``function(*args, **kwargs)`` on the core device; `frozen`: the
+    layouts bundles in force fix (see :mod:`strobe.bundles`)."""
     function = _unwrap(function)
-    embedder = Embedder()
+    embedder = Embedder(frozen)
     where = _where(function)
     receiver = args[0] if args and hasattr(type(args[0]), function.__name__) else None
     if receiver is not None:
@@ -793,7 +849,7 @@ def compose(function, args, kwargs):
         embedder.add_function(function)
         callee = function.__name__
         rest = args
-    arguments = [embedder.argument(a, f"{where}: kernel argument") for a in rest]
-    arguments += [f"{k}={embedder.argument(v, f'{where}: kernel argument `{k}`')}" for k, v in kwargs.items()]
+    arguments = [embedder.argument(a, f"{where}: kernel argument", i) for i, a in enumerate(rest)]
+    arguments += [f"{k}={embedder.argument(v, f'{where}: kernel argument `{k}`', k)}" for k, v in kwargs.items()]
     embedder.resolve_attributes()
     return embedder.compose(f"{callee}({', '.join(arguments)})", receiver)

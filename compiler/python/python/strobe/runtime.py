@@ -47,24 +47,47 @@ class KernelRunner:
         self.result_types = {}
         #: Figures of the last call (benchmarks): compile and upload seconds, run wall time, cycles.
         self.last = {}
+        #: Bundles in force, innermost last (``strobe.bundles``).
+        self.bundles = []
 
     def close(self):
         """Nothing to do: the runner ends every session (and writes its trace) when the experiment ends."""
 
+    def frozen(self, exclude=None):
+        """The object layouts the bundles in force freeze (class -> FrozenLayout)."""
+        layouts = {}
+        for bundle in self.bundles:
+            if bundle is not exclude:
+                layouts.update(bundle.frozen)
+        return layouts
+
     def run(self, function, args, kwargs):
+        for bundle in reversed(self.bundles):
+            prepared = bundle.prepared_for(function, args, kwargs)
+            if prepared is not None:
+                return prepared.call(args, kwargs)
+        composition = embed.compose(function, args, kwargs, self.frozen())
+        return self.finish(composition, self.load(composition))
+
+    def load(self, composition):
+        """Compiles a composed program and puts it on the device; returns its exception classes."""
         native = _native()
-        composition = embed.compose(function, args, kwargs)
         if os.environ.get("STROBE_DUMP_KERNEL"):
             sys.stderr.write(composition.text)
         try:
-            table = self.session.load(embed.SYNTHETIC, composition.text, composition.runs, composition.quoted)
+            return self.session.load(embed.SYNTHETIC, composition.text, composition.runs, composition.quoted)
         except native.KernelCompileError as e:
             raise exceptions.CompileError(str(e)) from None
-        server = _RpcServer(self, composition, table)
+
+    def finish(self, composition, exception_ids):
+        """Runs the loaded program, serving its RPCs; its result, or its exception raised here."""
+        server = _RpcServer(self, composition, exception_ids)
         outcome = self.session.run(server.serve, _write_output)
         compile_s, upload_s, delivery, sent, units = self.session.last_load()
+        sent_units, resident_units, evicted = self.session.last_units()
         self.last = {"compile": compile_s, "upload": upload_s, "delivery": delivery, "bytes": sent,
-                     "units_compiled": units, "wall": outcome["wall"], "cycles": outcome.get("cycles")}
+                     "units_compiled": units, "units_sent": sent_units, "units_resident": resident_units,
+                     "evicted": evicted, "wall": outcome["wall"], "cycles": outcome.get("cycles")}
         if outcome["outcome"] == "finished":
             return server.result
         if outcome["outcome"] == "fault":

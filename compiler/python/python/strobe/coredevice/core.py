@@ -24,11 +24,29 @@ class Core:
 
     def run(self, function, args, kwargs):
         """Compiles `function` for this call's arguments, runs it on the device and returns its result."""
+        return self.runner().run(function, args, kwargs)
+
+    def runner(self):
+        """The connection to the device and the state of its kernel calls (opened at first use)."""
         from .. import runtime
 
         if self._runner is None:
             self._runner = runtime.KernelRunner(self)
-        return self._runner.run(function, args, kwargs)
+        return self._runner
+
+    def bundled(self, *kernels):
+        """``with core.bundled(self.f, self.g):`` compiles the kernels once and keeps them resident
+        for the block (see :mod:`strobe.bundles`)."""
+        from ..bundles import Bundle, _caller_site
+
+        return Bundle(self, kernels, _caller_site())
+
+    def precompile(self, function, *args, **kwargs):
+        """A callable running ``function(*args, **kwargs)``, compiled once now (as ARTIQ's), reading
+        the host values anew at each call, with its result and attribute writeback."""
+        from ..bundles import precompile
+
+        return precompile(self, function, args, kwargs)
 
     def close(self):
         """Ends the connection to the device (the simulator, if this run started one, stops); the
