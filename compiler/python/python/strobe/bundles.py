@@ -50,14 +50,16 @@ class FrozenLayout:
         if frozen is None or frozen[0] is None or frozen[0] == quoted.exemplar:
             return
         raise EmbeddingError(
-            f"{quoted.where}: attribute `{name}` of the `{self.cls.__name__}` object holds a "
-            f"{_kind(quoted.exemplar)} now, a {_kind(frozen[0])} when {self.bundle.label} froze its layout "
+            f"{quoted.where}: attribute `{name}` of the `{self.cls.__name__}` object holds "
+            f"{_kind(quoted.exemplar)} now, {_kind(frozen[0])} when {self.bundle.label} froze its layout "
             f"at {self.bundle.where} (used at {frozen[1]})")
 
 
 def _kind(exemplar):
-    return {"0": "int32", "int32(0)": "int32", "int64(0)": "int64", "0.0": "float", "False": "bool",
-            '""': "str", "None": "None"}.get(exemplar, f"value like `{exemplar}`")
+    """`an int32`, `a list like [0.0]`: the kind of value an exemplar stands for."""
+    kind = {"0": "an int32", "int32(0)": "an int32", "int64(0)": "an int64", "0.0": "a float",
+            "False": "a bool", '""': "a str", "None": "None"}.get(exemplar)
+    return kind or f"a value like `{exemplar}`"
 
 
 class Prepared:
@@ -89,11 +91,12 @@ class Prepared:
 
     def values(self, args, kwargs):
         """The quoted values for a call with `args`, `kwargs`: each of its compiled kind."""
-        if self._object_snapshot(args, kwargs) != self.objects:
-            raise EmbeddingError(
-                f"{self.where}: {self.label} was compiled for other objects than this call reaches "
-                "(an attribute or argument now holds a different object); call the kernel outside "
-                "the block, or keep the objects")
+        now = self._object_snapshot(args, kwargs)
+        changed = next((k for k in self.objects if now.get(k) != self.objects[k]), None)
+        if changed is not None or len(now) != len(self.objects):
+            raise EmbeddingError(f"{self.where}: {self._describe(changed)} holds another object than "
+                                 f"when {self.label} was compiled; the objects a compiled kernel "
+                                 "reaches are part of its code (call it outside the block, or keep them)")
         rest = _rest(self.composition, args)
         exemplars = Exemplars()
         out = []
@@ -106,12 +109,21 @@ class Prepared:
                 value = self.composition.quoted[slot]
             exemplar = exemplars.of(value, q.where, _not_data)
             if exemplar != q.exemplar:
-                raise EmbeddingError(
-                    f"{q.where}: {'argument' if q.argument else 'attribute'} `{q.name}` holds a "
-                    f"{_kind(exemplar)} now, a {_kind(q.exemplar)} when {self.label} was compiled "
-                    f"at {self.where}")
+                what = f"argument `{q.name}`" if q.argument else \
+                    f"attribute `{q.name}` of the `{type(q.obj).__name__}` object"
+                raise EmbeddingError(f"{q.where}: {what} holds {_kind(exemplar)} now, "
+                                     f"{_kind(q.exemplar)} when {self.label} was compiled at {self.where}")
             out.append(value)
         return out
+
+    def _describe(self, key):
+        if key is None:
+            return "an argument"
+        if key[0] == "arg":
+            return f"argument `{key[1]}`"
+        obj = next((o for o in self.composition.objects.values() if id(o) == key[0]), None)
+        site = self.composition.layouts.get(type(obj), {}).get(key[1], (None, "?"))[1]
+        return f"attribute `{key[1]}` of the `{type(obj).__name__}` object (used at {site})"
 
     def call(self, args, kwargs):
         self.runner.session.reload(self.handle, self.values(args, kwargs))
