@@ -218,6 +218,43 @@ fn run_on_an_already_running_device() {
     assert_eq!(sim.take_trace().edges.len(), 20);
 }
 
+/// The function store outlives host processes: a new `strobe run` of an unchanged experiment sends
+/// nothing, and two experiments alternating on one device each keep their units.
+#[test]
+fn a_new_host_process_finds_the_kernel_resident() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let load_report = |example: &str| {
+        let mut c = strobe();
+        c.env("STROBE_LOG_LOADS", "1")
+            .arg("run")
+            .arg(repo_root().join("examples").join(example))
+            .arg("--device")
+            .arg(format!("tcp:127.0.0.1:{}", sim.port));
+        let out = run(c);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("strobe: kernel loaded:"))
+            .unwrap_or_else(|| panic!("no load report in {stderr}"))
+            .to_string();
+        line
+    };
+    let first = load_report("blink.py");
+    assert!(!first.contains(" 0 units sent"), "{first}");
+    assert!(first.contains(", 0 resident"), "{first}");
+    let again = load_report("blink.py");
+    assert!(again.contains(" 0 units sent (0 bytes)"), "{again}");
+    let other = load_report("writeback_list.py");
+    assert!(!other.contains(" 0 units sent"), "{other}");
+    assert_eq!(
+        load_report("blink.py"),
+        again,
+        "blink's units stayed while the other experiment ran"
+    );
+}
+
 /// Two different kernels in a row on one device each run their own code (the firmware makes the
 /// instruction cache see a newly loaded image).
 #[test]
@@ -301,6 +338,40 @@ fn faults_and_broken_links_leave_the_device_running() {
             of_seq: 9
         }
     );
+    // ...a unit whose bytes do not match its CRC is refused and never runs...
+    let exchange = |raw: &mut std::net::TcpStream, m: Message<'_>, seq: u16| {
+        let mut buf = vec![0u8; 20_000];
+        let n = m.encode(seq, &mut buf).unwrap();
+        raw.write_all(&buf[..n]).unwrap();
+        let mut head = [0u8; 10];
+        raw.read_exact(&mut head).expect("reply header");
+        let len = u32::from_le_bytes(head[6..10].try_into().unwrap()) as usize;
+        let mut rest = vec![0u8; len + 4];
+        raw.read_exact(&mut rest).expect("reply");
+        let whole = [&head[..], &rest[..]].concat();
+        let (f, _) = strobe_protocol::frame::decode(&whole).expect("frame");
+        format!("{:?}", Message::decode(&f).unwrap())
+    };
+    let begin = Message::UnitBegin {
+        key: [0xcc; 16],
+        offset: 0,
+        len: 8,
+        crc: 1234,
+        base: None,
+    };
+    assert!(exchange(&mut raw, begin, 20).starts_with("Ack"));
+    let chunk = Message::UnitChunk {
+        at: 0,
+        data: &[0x13; 8],
+    };
+    assert!(exchange(&mut raw, chunk, 21).starts_with("Ack"));
+    assert!(exchange(&mut raw, Message::UnitEnd, 22).contains("IncompleteImage"));
+    let run_it = Message::Run {
+        entry: build.device.kernel_base,
+        table: 0,
+        units: &[0xcc; 16],
+    };
+    assert!(exchange(&mut raw, run_it, 23).contains("NoKernel"));
     // ...and an upload cut off in the middle of a frame, then a dropped connection, is forgotten.
     let mut big = vec![0u8; 20_000];
     let n = Message::UnitBegin {

@@ -1,7 +1,9 @@
-"""`cargo xtask bench resident`: what host data costs now that it is quoted as data. For a kernel
-reading a host list of N int64 (N = 0 to 100k): the compile time of the first call and of a call
-with new values (no code unit compiles), and the bytes sent; an edit-one-function sequence (units
-compiled, bytes sent); the image sizes of the examples. Prints figures; asserts nothing."""
+"""`cargo xtask bench resident`: what resident code and quoted data save. (a) For a kernel reading a
+host list of N int64 (N = 0 to 100k): the compile time of the first call and of a call with new
+values (no code unit compiles), and the bytes sent. (b) One heavy function (~200 lines) called from
+10 small kernels, without and with a bundle: per call, units compiled and sent, bytes, host dead
+time. (c) An edit-one-function sequence: units compiled and sent, bytes. (d) The examples: bytes a
+fresh device is sent for their run kernel. Prints figures; asserts nothing."""
 
 import os
 import sys
@@ -49,6 +51,10 @@ def device_figures():
         again = exp.core._runner.last
         print(f"{n:>8} {first['compile'] * 1e3:>14.1f} {first['bytes']:>9} "
               f"{again['compile'] * 1e3:>19.1f} {again['bytes']:>9} {again['units_compiled']:>6}")
+        exp.times = exp.times + 1
+        exp.run()
+        again = exp.core._runner.last
+        print(f"{'':>8} {'':>14} {'':>9} {'(upload ms)':>19} {again['upload'] * 1e3:>9.1f}")
         runtime.close_sessions()  # stop this simulator before the next one starts
 
 
@@ -94,6 +100,73 @@ class Edited(EnvExperiment):
 """
 
 
+def heavy_source():
+    """An experiment with a ~200-line annotated function and 10 small kernels calling it."""
+    body = ["    acc = x"]
+    for i in range(196):
+        op = ("+", "-", "^", "*")[i % 4]
+        operand = (i * 7919) % 1000 + 1 if op != "*" else 3
+        body.append(f"    acc = (acc {op} {operand}) % 1000003")
+    body.append("    return acc")
+    kernels = []
+    for k in range(10):
+        kernels.append(f"""
+    @kernel
+    def small{k}(self) -> TInt32:
+        return heavy(self.seed + {k})
+""")
+    return ("from strobe import *\n\n\n@kernel\ndef heavy(x: TInt32) -> TInt32:\n" + "\n".join(body) +
+            "\n\n\nclass Heavy(EnvExperiment):\n    def build(self):\n        self.setattr_device(\"core\")\n"
+            "        self.seed = 1\n" + "".join(kernels))
+
+
+def heavy_calls():
+    """(b): per call, without and with `bundled`."""
+    import importlib.util
+
+    from strobe.devices import SIM_DEVICE_DB
+    from strobe.devices_db import DeviceDB, DeviceManager
+
+    print("one heavy function (200 lines) from 10 small kernels: per call (first call of each kernel, then a repeat)")
+    print(f"  {'':<34} {'compiled':>8} {'sent':>5} {'bytes':>7} {'host ms':>8}")
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "heavy.py")
+        with open(path, "w") as f:
+            f.write(heavy_source())
+        spec = importlib.util.spec_from_file_location("heavy", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        exp = module.Heavy(device_mgr=DeviceManager(DeviceDB(SIM_DEVICE_DB)))
+
+        def row(label):
+            last = exp.core._runner.last
+            dead = (last["compile"] + last["upload"]) * 1e3
+            print(f"  {label:<34} {last['units_compiled']:>8} {last['units_sent']:>5} {last['bytes']:>7} {dead:>8.2f}")
+
+        kernels = [getattr(exp, f"small{k}") for k in range(10)]
+        for k, kernel in enumerate(kernels[:5]):
+            kernel()
+            row(f"no bundle, small{k} first call")
+        kernels[0]()
+        exp.seed = 2
+        kernels[0]()
+        row("no bundle, small0 again, new seed")
+        start = time.perf_counter()
+        with exp.core.bundled(*kernels[5:]):
+            entered = time.perf_counter() - start
+            print(f"  entering a bundle of small5..small9: {entered * 1e3:.1f} ms (compiles and uploads them)")
+            for k in range(5, 10):
+                kernels[k]()
+                row(f"bundle, small{k}")
+            for seed in (3, 4):
+                exp.seed = seed
+                kernels[5]()
+                row(f"bundle, small5 again, seed {seed}")
+            kernels[0]()
+            row("in the block, small0 (not bundled)")
+    runtime.close_sessions()
+
+
 def edit_sequence():
     """One session; the same file edited between calls."""
     import importlib.util
@@ -122,12 +195,14 @@ def edit_sequence():
             exp = module.Edited(device_mgr=devices)
             exp.run()
             last = exp.core._runner.last
-            print(f"  {label:<54} {last['units_compiled']:>2} units, {last['delivery']} {last['bytes']} bytes")
+            print(f"  {label:<54} {last['units_compiled']:>2} compiled, {last['units_sent']} sent "
+                  f"({last['delivery']}, {last['bytes']} bytes)")
     runtime.close_sessions()
 
 
 def example_images():
-    print("the examples' run kernels: bytes of the image a device loads, and of the ELF file")
+    print("the examples' run kernels: bytes a fresh device is sent (the kernel's own units and data; "
+          "the shared support unit of soft-float/libm functions counted apart), the whole image, its ELF file")
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
     with tempfile.TemporaryDirectory() as d:
         for name in sorted(os.listdir(root)):
@@ -140,12 +215,20 @@ def example_images():
             out = os.path.join(d, name + ".elf")
             _, _, image = compile_program(embed.SYNTHETIC, composition.text, composition.runs, out,
                                           False, composition.quoted)
-            print(f"  {name:<24} {image:>7} bytes image, {os.path.getsize(out):>7} bytes ELF")
+            runner = runtime.KernelRunner(exp.core)
+            runner.load(composition)
+            units = runner.session.unit_sizes()
+            runtime.close_sessions()
+            own = sum(n for name, n, sent in units if sent and name != "support functions")
+            support = sum(n for name, n, sent in units if sent and name == "support functions")
+            print(f"  {name:<24} {own:>6} bytes sent (+ {support} support), {image:>6} bytes image, "
+                  f"{os.path.getsize(out):>6} bytes ELF")
 
 
 if __name__ == "__main__":
     device_figures()
     compile_only_figures()
+    heavy_calls()
     edit_sequence()
     example_images()
     sys.stdout.flush()

@@ -120,15 +120,23 @@ impl Connection {
     /// Puts a compiled kernel on the device: its link units, linked against what the device's
     /// function store holds, sending only the units (and data bytes) it lacks.
     pub fn load(&mut self, out: &CompileOutput) -> Result<LoadedKernel> {
-        match self.store.load(&mut self.device, out) {
-            Ok(k) => Ok(k),
+        let kernel = match self.store.load(&mut self.device, out) {
+            Ok(k) => k,
             // Another host (or a fault) changed the store since it was read: read it again.
             Err(LoadError::Device(DeviceError::Refused { .. })) => {
                 self.store.refresh(&mut self.device)?;
-                Ok(self.store.load(&mut self.device, out)?)
+                self.store.load(&mut self.device, out)?
             }
-            Err(e) => Err(e.into()),
+            Err(e) => return Err(e.into()),
+        };
+        if std::env::var_os("STROBE_LOG_LOADS").is_some() {
+            let d = &kernel.delivery;
+            eprintln!(
+                "strobe: kernel loaded: {} units sent ({} bytes), {} resident, {} evicted",
+                d.units_sent, d.bytes, d.units_resident, d.evicted
+            );
         }
+        Ok(kernel)
     }
 
     /// Runs a loaded kernel, serving its RPCs; a kernel whose units the store lost (another host

@@ -39,6 +39,8 @@ pub struct LoadedKernel {
     pub run: KernelRun,
     pub image: LinkedImage,
     pub delivery: Delivery,
+    /// Each unit's name, size, and whether this load sent it.
+    pub units: Vec<(String, usize, bool)>,
 }
 
 pub struct StoreMirror {
@@ -166,7 +168,19 @@ impl StoreMirror {
                 self.data.retain(|k, _| live.contains(k));
             }
         }
+        let units = plan
+            .units
+            .iter()
+            .map(|u| {
+                (
+                    u.name.clone(),
+                    u.bytes.len(),
+                    u.delivery != store::Delivery::Resident,
+                )
+            })
+            .collect();
         Ok(LoadedKernel {
+            units,
             run: KernelRun {
                 entry: plan.entry,
                 table: plan.table,

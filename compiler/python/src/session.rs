@@ -268,6 +268,15 @@ impl Session {
         (d.units_sent, d.units_resident, d.evicted)
     }
 
+    /// The last loaded kernel's units: (name, bytes, whether this load sent it).
+    fn unit_sizes(&self) -> PyResult<Vec<(String, usize, bool)>> {
+        let (_, kernel) = self
+            .kernels
+            .get(&0)
+            .ok_or_else(|| runtime_error("no kernel loaded"))?;
+        Ok(kernel.units.clone())
+    }
+
     /// The units the device's function store holds, as (key hex, offset, length, pinned).
     fn resident_units(&self) -> PyResult<Vec<(String, u32, u32, bool)>> {
         let link = self.link.as_ref().ok_or_else(closed)?;

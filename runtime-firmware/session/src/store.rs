@@ -100,7 +100,7 @@ impl Store {
     ) -> Result<(), ErrorCode> {
         self.upload = None;
         let end = offset as u64 + len as u64;
-        if len == 0 || end > region_len as u64 || offset % 4 != 0 {
+        if len == 0 || end > region_len as u64 || !offset.is_multiple_of(4) {
             return Err(ErrorCode::ImageTooLarge);
         }
         let base_len = match base {
@@ -209,7 +209,7 @@ impl Store {
             let e = self.slots[i].expect("found");
             let start = base as u64 + e.offset as u64;
             let range = start..start + e.len as u64;
-            entry_ok |= range.contains(&(entry as u64)) && entry % 4 == 0;
+            entry_ok |= range.contains(&(entry as u64)) && entry.is_multiple_of(4);
             table_ok |= table as u64 == start;
             any = true;
         }
