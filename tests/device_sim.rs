@@ -255,6 +255,64 @@ fn a_new_host_process_finds_the_kernel_resident() {
     );
 }
 
+/// When the store is full, loading a kernel evicts the least recently used units, and every kernel
+/// still runs its own code (re-sent when it was evicted). The store is made small for the test by
+/// telling the host's mirror so.
+#[test]
+fn a_full_store_evicts_least_recently_used_units() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let (mut device, mut compiler) = connect(&build, &sim);
+    let info = device.info().expect("info");
+    let mut program = |word: &str| {
+        let source = format!(
+            "def main():\n    x = 1.5\n    print(\"{word}\", x * 2.0, now_mu() > int64(0))\n"
+        );
+        compiler
+            .compile(&SourceFile::new("k.py", source))
+            .expect("compiles")
+    };
+    let kernels: Vec<_> = ["alpha", "beta", "gamma"]
+        .iter()
+        .map(|w| program(w))
+        .collect();
+    // Measure one kernel's units (its own and the shared support unit) on a roomy mirror.
+    let mut roomy =
+        strobe_cli::resident::StoreMirror::read(&mut device, info.kernel_base, info.kernel_size)
+            .expect("listing");
+    let first = roomy.load(&mut device, &kernels[0]).expect("load");
+    let total: usize = first
+        .units
+        .iter()
+        .map(|(_, n, _)| n.next_multiple_of(16))
+        .sum();
+    let support: usize = first
+        .units
+        .iter()
+        .filter(|(name, _, _)| name == "support functions")
+        .map(|(_, n, _)| n.next_multiple_of(16))
+        .sum();
+    // Room for the support unit and two kernels' own units.
+    let size = (support + 2 * (total - support) + 16) as u32;
+    let mut store = strobe_cli::resident::StoreMirror::read(&mut device, info.kernel_base, size)
+        .expect("listing");
+    let mut runs = Vec::new();
+    for (k, word) in [(0, "alpha"), (1, "beta"), (2, "gamma"), (0, "alpha")] {
+        let loaded = store.load(&mut device, &kernels[k]).expect("load");
+        let r = device.run(&loaded.run, |_| {}).expect("run");
+        assert_eq!(r.output, format!("{word} 3.0 True\n"));
+        runs.push(loaded.delivery);
+    }
+    assert_eq!(runs[0].evicted, 0);
+    assert!(runs[2].evicted > 0, "gamma evicts: {:?}", runs[2]);
+    assert!(
+        runs[3].units_sent > 0,
+        "alpha was evicted and is sent again"
+    );
+    assert!(runs[3].units_resident > 0, "the support unit stayed");
+    assert!(store.resident().iter().all(|r| r.offset + r.len <= size));
+}
+
 /// Two different kernels in a row on one device each run their own code (the firmware makes the
 /// instruction cache see a newly loaded image).
 #[test]

@@ -127,6 +127,15 @@ fn a_resident_kernel_is_reused_and_an_edit_sends_only_its_unit() {
     );
     assert!(first.units.iter().all(|u| u.delivery == Delivery::Whole));
     assert!(first.image.symbols.contains_key("__strobe_kernel_entry"));
+    // The units' line tables together map code addresses back to the source (fault reports).
+    let gain_code = first
+        .image
+        .lines
+        .iter()
+        .find(|r| r.line == 3 && !r.end)
+        .expect("line 3 (gain's body)");
+    let row = first.image.source_line(gain_code.address).expect("a line");
+    assert_eq!((row.file.as_str(), row.line), ("k.py", 3));
     // Units do not overlap, and are aligned.
     let mut spans: Vec<(u32, u32)> = first
         .units

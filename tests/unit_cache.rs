@@ -92,3 +92,39 @@ fn changing_a_signature_recompiles_callers() {
         "offset and its caller main are recompiled"
     );
 }
+
+/// A function copied from the same place of the same file into two differently composed programs
+/// (two kernels of one experiment) is one link unit: the second program does not compile it again.
+#[test]
+fn a_function_copied_elsewhere_in_another_program_is_not_compiled_again() {
+    const GAIN: &str = "def gain(x: float) -> float:\n    return x * 2.0\n";
+    let composed = |extra: &str, main: &str| {
+        let text = format!("{extra}{GAIN}def main():\n    {main}\n");
+        let before = extra.lines().count() as u32;
+        let mut map = strobe_syntax::SourceMap::default();
+        map.add(before + 1, 2, "lib.py", 10);
+        SourceFile::composed("<composed>", text, map)
+    };
+    let mut compiler = Compiler::new(None);
+    let first = compiler.compile(&composed("", "print(gain(1.0))")).unwrap();
+    assert_eq!(first.units_compiled, 2);
+    let second = compiler
+        .compile(&composed(
+            "def other() -> int:\n    return 4\n",
+            "print(gain(2.0), other())",
+        ))
+        .unwrap();
+    assert_eq!(
+        (second.units_compiled, second.units_cached),
+        (2, 1),
+        "main and other are new; gain, two lines further down, is the same unit"
+    );
+    // Its debug lines name where it came from.
+    let gain = second
+        .image
+        .lines
+        .iter()
+        .find(|r| r.file == "lib.py")
+        .expect("gain's lines");
+    assert!(gain.line == 10 || gain.line == 11, "{gain:?}");
+}

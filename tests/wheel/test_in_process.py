@@ -80,4 +80,7 @@ def test_editing_one_function_compiles_and_sends_only_its_unit(tmp_path):
     assert edited.run() == 81
     last = edited.core._runner.last
     assert last["units_compiled"] == 1, last
+    # Only that unit travels, as a patch in its old place; its caller and the rest stay resident.
+    assert last["units_sent"] == 1 and last["units_resident"] >= 1, last
     assert last["delivery"] == "patched" and 0 < last["bytes"] < 200, last
+

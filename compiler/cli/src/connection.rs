@@ -199,13 +199,11 @@ impl Connection {
 }
 
 /// `kernel fault: illegal instruction at pc 0x... (file.py:7), mtval 0x0`.
-pub fn describe_fault(out: &CompileOutput, image: &LinkedImage, fault: &FaultReport) -> String {
+pub fn describe_fault(image: &LinkedImage, fault: &FaultReport) -> String {
     let FaultReport { cause, pc, value } = *fault;
     let at = match image.source_line(pc) {
-        Some(row) => {
-            let (file, line) = out.source.origin(row.line);
-            format!("{file}:{line}")
-        }
+        // The line tables name the experiment's own files and lines.
+        Some(row) => format!("{}:{}", row.file, row.line),
         None => "outside the kernel".to_string(),
     };
     format!(

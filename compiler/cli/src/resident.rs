@@ -53,6 +53,8 @@ pub struct StoreMirror {
     last_data: HashMap<[u8; 32], UnitKey>,
     /// The last version this host sent of each code unit, by name, and its bytes.
     versions: HashMap<String, (UnitKey, Vec<u8>)>,
+    /// Each kernel's (its code's hash) last plan: a call with new data only relinks nothing.
+    plans: HashMap<[u8; 32], KernelPlan>,
 }
 
 fn resident(e: &StoreEntry) -> Resident {
@@ -67,6 +69,8 @@ fn resident(e: &StoreEntry) -> Resident {
 
 /// How many data units' bytes the host keeps as patch bases.
 const KEPT_DATA: usize = 16;
+/// How many kernels' plans the host keeps (a new call with only new data reuses its plan).
+const KEPT_PLANS: usize = 64;
 
 impl StoreMirror {
     /// Reads what the device holds.
@@ -81,6 +85,7 @@ impl StoreMirror {
             data: HashMap::new(),
             last_data: HashMap::new(),
             versions: HashMap::new(),
+            plans: HashMap::new(),
         };
         m.refresh(device)?;
         Ok(m)
@@ -129,25 +134,14 @@ impl StoreMirror {
             .quoted
             .as_deref()
             .map(|bytes| DataUnit { bytes, previous });
-        let runtime = strobe_driver::runtime_archive();
-        let support = store::Support {
-            archive: &runtime,
-            symbols: strobe_abi::SUPPORT_SYMBOLS,
+        let known = match self.plans.get(&identity) {
+            Some(p) => p.with_new_data(data, &self.view)?,
+            None => None,
         };
-        let versions: store::Versions<'_> = self
-            .versions
-            .iter()
-            .map(|(name, (key, bytes))| (name.clone(), (*key, Some(bytes.as_slice()))))
-            .collect();
-        let plan = store::plan(
-            &out.objects,
-            data,
-            &out.externals,
-            Some(support),
-            &versions,
-            strobe_abi::KERNEL_ENTRY,
-            &self.view,
-        )?;
+        let plan = match known {
+            Some(plan) => plan,
+            None => self.plan(out, data)?,
+        };
         let delivery = self.send(device, &plan)?;
         for unit in plan
             .units
@@ -179,6 +173,10 @@ impl StoreMirror {
                 )
             })
             .collect();
+        if self.plans.len() >= KEPT_PLANS {
+            self.plans.clear();
+        }
+        self.plans.insert(identity, plan.clone());
         Ok(LoadedKernel {
             units,
             run: KernelRun {
@@ -189,6 +187,33 @@ impl StoreMirror {
             image: plan.image,
             delivery,
         })
+    }
+
+    /// Links every unit of `out` against the store (and the runtime's support functions).
+    fn plan(
+        &self,
+        out: &CompileOutput,
+        data: Option<DataUnit<'_>>,
+    ) -> Result<KernelPlan, LoadError> {
+        let runtime = strobe_driver::runtime_archive();
+        let support = store::Support {
+            archive: &runtime,
+            symbols: strobe_abi::SUPPORT_SYMBOLS,
+        };
+        let versions: store::Versions<'_> = self
+            .versions
+            .iter()
+            .map(|(name, (key, bytes))| (name.clone(), (*key, Some(bytes.as_slice()))))
+            .collect();
+        Ok(store::plan(
+            &out.objects,
+            data,
+            &out.externals,
+            Some(support),
+            &versions,
+            strobe_abi::KERNEL_ENTRY,
+            &self.view,
+        )?)
     }
 
     /// Sends the plan's missing units and records what the device holds now.

@@ -64,7 +64,7 @@ pub fn run(
             1
         }
         Outcome::Fault(fault) => {
-            eprintln!("{}", describe_fault(&out, &kernel.image, fault));
+            eprintln!("{}", describe_fault(&kernel.image, fault));
             1
         }
     };

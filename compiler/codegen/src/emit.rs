@@ -220,7 +220,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         line: Line,
         local: bool,
     ) {
-        let file = self.compile_unit.get_file();
+        // The debug info names the line each piece of code came from (its file and line there), so
+        // a unit's object does not depend on where the function sits in the composed program.
+        let (origin_file, origin_line) = self.program.origin(line);
+        let file = self.debug.create_file(origin_file, ".");
         let signature = self
             .debug
             .create_subroutine_type(file, None, &[], DIFlags::PUBLIC);
@@ -229,11 +232,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             name,
             Some(symbol),
             file,
-            line.0,
+            origin_line,
             signature,
             local,
             true,
-            line.0,
+            origin_line,
             DIFlags::PUBLIC,
             true,
         );
@@ -247,7 +250,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         if let Some(scope) = self.scope {
             let loc = self.debug.create_debug_location(
                 self.ctx,
-                line.0,
+                self.program.origin(line).1,
                 0,
                 scope.as_debug_info_scope(),
                 None,

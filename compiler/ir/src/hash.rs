@@ -45,6 +45,25 @@ hash_type!(
     "How a function is called: its stable qualified name and full signature."
 );
 
+thread_local! {
+    /// While a body is hashed: the program's source map and file name, through which a [`Line`]
+    /// hashes as the (file, line) it came from.
+    static ORIGINS: std::cell::RefCell<Option<(strobe_syntax::SourceMap, String)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+impl Hash for Line {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        ORIGINS.with(|o| match &*o.borrow() {
+            Some((map, file)) => match map.origin(self.0) {
+                Some((f, line)) => (f, line).hash(h),
+                None => (file.as_str(), self.0).hash(h),
+            },
+            None => self.0.hash(h),
+        })
+    }
+}
+
 /// Feeds `std::hash::Hash` output into BLAKE3.
 struct Blake(blake3::Hasher);
 
@@ -61,7 +80,7 @@ impl Hasher for Blake {
 fn digest(f: impl FnOnce(&mut Blake)) -> [u8; 32] {
     let mut h = Blake(blake3::Hasher::new());
     // Bump when the IR's meaning changes, so stale cache entries are never reused.
-    "strobe-ir-v1".hash(&mut h);
+    "strobe-ir-v2".hash(&mut h);
     f(&mut h);
     *h.0.finalize().as_bytes()
 }
@@ -81,12 +100,7 @@ pub fn signature_hash(f: &Function) -> SignatureHash {
 
 /// The body with callees replaced by their order of first appearance, so the hash does not depend on
 /// where the callees happen to sit in this program's function table.
-fn body_hash(
-    f: &Function,
-    classes: &[ClassLayout],
-    rtio: Option<RtioRegisters>,
-    map: &strobe_syntax::SourceMap,
-) -> [u8; 32] {
+fn body_hash(f: &Function, classes: &[ClassLayout], rtio: Option<RtioRegisters>) -> [u8; 32] {
     let order = callees_in_order(f);
     let mut body = f.body.clone();
     crate::units::map_callees(&mut body, &mut |id| {
@@ -102,7 +116,6 @@ fn body_hash(
         body.hash(h);
         classes.hash(h);
         rtio.hash(h);
-        map.hash(h);
     })
 }
 
@@ -111,11 +124,19 @@ pub fn assign_hashes(program: &mut Program) {
     for f in &mut program.functions {
         f.signature = signature_hash(f);
     }
+    // Lines hash as where they came from; the file name is the compile unit's (in the debug info).
+    ORIGINS.with(|o| *o.borrow_mut() = Some((program.map.clone(), program.file_name.clone())));
     let bodies: Vec<[u8; 32]> = program
         .functions
         .iter()
-        .map(|f| body_hash(f, &program.classes, program.rtio_registers, &program.map))
+        .map(|f| {
+            digest(|h| {
+                program.file_name.hash(h);
+                body_hash(f, &program.classes, program.rtio_registers).hash(h);
+            })
+        })
         .collect();
+    ORIGINS.with(|o| *o.borrow_mut() = None);
     let mut identity: Vec<Option<IdentityHash>> = vec![None; program.functions.len()];
     // Components come callees-first.
     for component in strongly_connected_components(program) {

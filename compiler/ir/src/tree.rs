@@ -31,8 +31,10 @@ pub enum Type {
     Exception,
 }
 
-/// A source line inside the current function, for tracebacks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A source line inside the current function, for tracebacks: a line of the composed program. In
+/// hashes it stands for the line it came from (`crate::hash`), so a function copied to another place
+/// of another program hashes (and compiles) the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Line(pub u32);
 
 /// Addresses of the RTIO core's output registers, for kernels that write events inline.

@@ -69,7 +69,55 @@ pub struct KernelPlan {
     pub evicted: Vec<UnitKey>,
 }
 
+/// The name of a run's quoted-data unit.
+pub const DATA_UNIT: &str = "quoted host values";
+
 impl KernelPlan {
+    /// This plan again with new quoted data, its code units still resident in `view` (None when
+    /// one is not: plan anew): nothing is linked again.
+    pub fn with_new_data(
+        &self,
+        data: Option<DataUnit<'_>>,
+        view: &StoreView,
+    ) -> Result<Option<KernelPlan>, StoreError> {
+        let code: Vec<&PlannedUnit> = self.units.iter().filter(|u| u.name != DATA_UNIT).collect();
+        let mut space = Space {
+            size: view.size,
+            resident: view.resident.clone(),
+            claimed: Vec::new(),
+            protected: HashSet::new(),
+            evicted: Vec::new(),
+        };
+        let mut units = Vec::with_capacity(code.len() + 1);
+        for u in code {
+            let Some(r) = view
+                .resident
+                .iter()
+                .find(|r| r.key == u.key && r.offset == u.offset)
+            else {
+                return Ok(None);
+            };
+            space.claim(r);
+            units.push(PlannedUnit {
+                delivery: Delivery::Resident,
+                ..u.clone()
+            });
+        }
+        let mut table = 0;
+        if let Some(data) = data {
+            let unit = place_data(&data, &mut space)?;
+            table = view.base + unit.offset;
+            units.push(unit);
+        }
+        Ok(Some(KernelPlan {
+            units,
+            entry: self.entry,
+            table,
+            image: self.image.clone(),
+            evicted: space.evicted,
+        }))
+    }
+
     /// The keys of every unit the kernel runs with.
     pub fn unit_keys(&self) -> Vec<UnitKey> {
         self.units.iter().map(|u| u.key).collect()
@@ -97,6 +145,7 @@ pub enum StoreError {
 pub type Versions<'a> = BTreeMap<String, (UnitKey, Option<&'a [u8]>)>;
 
 /// The quoted data a kernel run reads, and what the host knows of an earlier one it may patch.
+#[derive(Clone, Copy)]
 pub struct DataUnit<'a> {
     pub bytes: &'a [u8],
     /// A resident data unit whose bytes the host has (the same kernel's last data).
@@ -539,7 +588,7 @@ fn place_data(data: &DataUnit<'_>, space: &mut Space) -> Result<PlannedUnit, Sto
     let mut bytes = data.bytes.to_vec();
     bytes.resize(len as usize, 0);
     let unit = |offset, delivery| PlannedUnit {
-        name: "quoted host values".into(),
+        name: DATA_UNIT.into(),
         key: data_key(&hash, offset),
         offset,
         bytes: bytes.clone(),

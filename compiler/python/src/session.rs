@@ -239,7 +239,7 @@ impl Session {
             }
             Outcome::Fault(f) => {
                 d.set_item("outcome", "fault")?;
-                d.set_item("message", describe_fault(out, &kernel.image, f))?;
+                d.set_item("message", describe_fault(&kernel.image, f))?;
             }
         }
         Ok(d)
