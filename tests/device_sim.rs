@@ -27,15 +27,7 @@ fn connect(build: &SimBuild, sim: &SimDevice) -> (Device, Compiler) {
 
 /// Puts a whole image (linked at the kernel base) into the store as one unit at the region's start.
 fn put(device: &mut Device, image: &[u8], entry: u32) -> KernelRun {
-    let mut key = [0u8; 16];
-    key[..4].copy_from_slice(&strobe_protocol::crc::crc32(image).to_le_bytes());
-    key[4..8].copy_from_slice(&(image.len() as u32).to_le_bytes());
-    device.put_unit(key, 0, image, None).expect("upload");
-    KernelRun {
-        entry,
-        table: 0,
-        units: vec![key],
-    }
+    device.put_image(image, entry).expect("upload")
 }
 
 fn strobe_run(program: &str) -> SimRun {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use strobe_driver::{CompileOutput, Compiler, Platform};
 use strobe_link::store::{
-    plan, DataUnit, Delivery, KernelPlan, Resident, StoreError, StoreView, Support,
+    plan, DataUnit, Delivery, KernelPlan, Resident, StoreError, StoreView, Support, Versions,
 };
 use strobe_syntax::SourceFile;
 
@@ -36,6 +36,33 @@ fn compile(compiler: &mut Compiler, text: &str) -> CompileOutput {
     compiler
         .compile(&SourceFile::new("k.py", text))
         .unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+/// Plans `out`'s units (and `data`) against `view`, with the support unit.
+fn try_plan(
+    out: &CompileOutput,
+    data: Option<DataUnit<'_>>,
+    versions: &Versions<'_>,
+    view: &StoreView,
+) -> Result<KernelPlan, StoreError> {
+    plan(
+        &out.objects,
+        data,
+        &out.externals,
+        support(),
+        versions,
+        strobe_abi::KERNEL_ENTRY,
+        view,
+    )
+}
+
+fn plan_for(
+    out: &CompileOutput,
+    data: Option<DataUnit<'_>>,
+    versions: &Versions<'_>,
+    view: &StoreView,
+) -> KernelPlan {
+    try_plan(out, data, versions, view).expect("plans")
 }
 
 fn compiler() -> Compiler {
@@ -110,16 +137,7 @@ fn a_resident_kernel_is_reused_and_an_edit_sends_only_its_unit() {
     let mut c = compiler();
     let out = compile(&mut c, PROGRAM);
     let view = empty(1 << 20);
-    let first = plan(
-        &out.objects,
-        None,
-        &out.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &view,
-    )
-    .unwrap();
+    let first = plan_for(&out, None, &Default::default(), &view);
     assert_eq!(
         first.units.len(),
         4,
@@ -147,31 +165,13 @@ fn a_resident_kernel_is_reused_and_an_edit_sends_only_its_unit() {
     assert!(spans.iter().all(|s| s.0 % 16 == 0));
     // A host that knows nothing but the listing finds everything resident.
     let view = after(&view, &first, 1);
-    let again = plan(
-        &out.objects,
-        None,
-        &out.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &view,
-    )
-    .unwrap();
+    let again = plan_for(&out, None, &Default::default(), &view);
     assert!(again.units.iter().all(|u| u.delivery == Delivery::Resident));
     assert_eq!(again.entry, first.entry);
     // Editing an annotated function's body: only its unit is new (its callers link by address).
     let edited = compile(&mut c, &PROGRAM.replace("x * 2.0", "x * 4.0"));
     assert_eq!(edited.units_compiled, 1);
-    let p = plan(
-        &edited.objects,
-        None,
-        &edited.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &view,
-    )
-    .unwrap();
+    let p = plan_for(&edited, None, &Default::default(), &view);
     let sent: Vec<_> = deliveries(&p)
         .into_iter()
         .filter(|(_, how)| *how != "resident")
@@ -187,20 +187,8 @@ fn a_resident_kernel_is_reused_and_an_edit_sends_only_its_unit() {
         .iter()
         .find(|u| sent.iter().any(|(name, _)| *name == u.name) && u.name.starts_with("_strobe_sig"))
         .expect("gain's old unit");
-    let versions = strobe_link::store::Versions::from([(
-        gain.name.clone(),
-        (gain.key, Some(gain.bytes.as_slice())),
-    )]);
-    let p = plan(
-        &edited.objects,
-        None,
-        &edited.externals,
-        support(),
-        &versions,
-        strobe_abi::KERNEL_ENTRY,
-        &view,
-    )
-    .unwrap();
+    let versions = Versions::from([(gain.name.clone(), (gain.key, Some(gain.bytes.as_slice())))]);
+    let p = plan_for(&edited, None, &versions, &view);
     let sent: Vec<_> = deliveries(&p)
         .into_iter()
         .filter(|(_, how)| *how != "resident")
@@ -219,16 +207,7 @@ fn data_is_its_own_unit_patched_in_place() {
         bytes: &old,
         previous: None,
     };
-    let first = plan(
-        &out.objects,
-        Some(data),
-        &out.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &view,
-    )
-    .unwrap();
+    let first = plan_for(&out, Some(data), &Default::default(), &view);
     let table_unit = first.units.last().unwrap();
     assert_eq!(first.table, BASE + table_unit.offset);
     let view = after(&view, &first, 1);
@@ -239,16 +218,7 @@ fn data_is_its_own_unit_patched_in_place() {
         bytes: &new,
         previous: Some((table_unit.key, &old)),
     };
-    let second = plan(
-        &out.objects,
-        Some(data),
-        &out.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &view,
-    )
-    .unwrap();
+    let second = plan_for(&out, Some(data), &Default::default(), &view);
     let how = deliveries(&second);
     assert_eq!(how.iter().filter(|(_, h)| *h == "resident").count(), 4);
     assert_eq!(how.last().unwrap().1, "patch");
@@ -259,16 +229,7 @@ fn data_is_its_own_unit_patched_in_place() {
         bytes: &new,
         previous: None,
     };
-    let third = plan(
-        &out.objects,
-        Some(data),
-        &out.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &view,
-    )
-    .unwrap();
+    let third = plan_for(&out, Some(data), &Default::default(), &view);
     assert!(third.units.iter().all(|u| u.delivery == Delivery::Resident));
 }
 
@@ -288,16 +249,7 @@ fn a_full_store_evicts_the_least_recently_used_unpinned_units() {
             .map(|u| u.bytes.len() as u32 + 16)
             .sum::<u32>()
     };
-    let first = plan(
-        &a.objects,
-        None,
-        &a.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &empty(1 << 20),
-    )
-    .unwrap();
+    let first = plan_for(&a, None, &Default::default(), &empty(1 << 20));
     // Room for one kernel and half of its own units (the support unit is shared): the second
     // evicts what the first does not share with it.
     let own: u32 = first
@@ -308,31 +260,14 @@ fn a_full_store_evicts_the_least_recently_used_unpinned_units() {
         .sum();
     let size = size_of(&first) + own / 2;
     let view = after(&empty(size), &first, 1);
-    let second = plan(
-        &b.objects,
-        None,
-        &b.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &view,
-    )
-    .unwrap();
+    let second = plan_for(&b, None, &Default::default(), &view);
     assert!(!second.evicted.is_empty());
     let view = after(&view, &second, 2);
     assert!(view.resident.iter().all(|r| r.offset + r.len <= size));
     // Pinned units are never evicted: with everything pinned, a new kernel does not fit.
     let mut pinned = view.clone();
     pinned.resident.iter_mut().for_each(|r| r.pinned = true);
-    let third = plan(
-        &a.objects,
-        None,
-        &a.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &pinned,
-    );
+    let third = try_plan(&a, None, &Default::default(), &pinned);
     assert!(matches!(third, Err(StoreError::Full { .. })), "{third:?}");
     // The least recently used go first: of two foreign units filling the region, the older one.
     let need = size_of(&first);
@@ -348,16 +283,7 @@ fn a_full_store_evicts_the_least_recently_used_unpinned_units() {
         size: 2 * need,
         resident: vec![foreign(1, 0, 5), foreign(2, need, 3)],
     };
-    let p = plan(
-        &a.objects,
-        None,
-        &a.externals,
-        support(),
-        &Default::default(),
-        strobe_abi::KERNEL_ENTRY,
-        &full,
-    )
-    .unwrap();
+    let p = plan_for(&a, None, &Default::default(), &full);
     assert_eq!(p.evicted, [[2; 16]]);
     assert!(p.units.iter().all(|u| u.offset >= need));
 }

@@ -12,6 +12,9 @@ use strobe_protocol::{
 };
 
 const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
+/// Units or patches of at most this many bytes go as back-to-back messages (within what a device's
+/// receive buffer holds: the simulator's UART bridge buffers 2 KiB).
+const PIPELINED_BYTES: usize = 256;
 /// Unit bytes per `UnitChunk`: small enough for the simulator UART bridge's 2 KiB receive buffer.
 pub const CHUNK: usize = 1024;
 
@@ -425,13 +428,27 @@ impl Device {
         for &(start, end) in &ranges {
             crc.update(&bytes[start..end]);
         }
-        let seq = self.send(&Message::UnitBegin {
+        let begin = Message::UnitBegin {
             key,
             offset,
             len,
             crc: crc.finish(),
             base: base.map(|(k, _)| k),
-        })?;
+        };
+        let total: usize = ranges.iter().map(|(a, b)| b - a).sum();
+        if total <= PIPELINED_BYTES && ranges.len() <= 4 {
+            // A small unit or patch: its few messages go back to back, then their replies are read
+            // (one round trip instead of one per message).
+            let mut messages = vec![begin];
+            messages.extend(ranges.iter().map(|&(a, b)| Message::UnitChunk {
+                at: a as u32,
+                data: &bytes[a..b],
+            }));
+            messages.push(Message::UnitEnd);
+            self.exchange_all(&messages, "uploading a unit")?;
+            return Ok(total);
+        }
+        let seq = self.send(&begin)?;
         self.expect_ack(seq, "starting a unit's upload")?;
         let mut sent = 0;
         for (start, end) in ranges {
@@ -448,6 +465,51 @@ impl Device {
         let seq = self.send(&Message::UnitEnd)?;
         self.expect_ack(seq, "finishing a unit's upload")?;
         Ok(sent)
+    }
+
+    /// Puts a whole image linked at the kernel base into the store as one unit at the region's start
+    /// (for tools and tests that link images themselves; its key is made from its CRC and length);
+    /// returns the run of it from `entry`.
+    pub fn put_image(&mut self, image: &[u8], entry: u32) -> Result<KernelRun, DeviceError> {
+        let mut key = [0u8; 16];
+        key[..4].copy_from_slice(&strobe_protocol::crc::crc32(image).to_le_bytes());
+        key[4..8].copy_from_slice(&(image.len() as u32).to_le_bytes());
+        self.put_unit(key, 0, image, None)?;
+        Ok(KernelRun {
+            entry,
+            table: 0,
+            units: vec![key],
+        })
+    }
+
+    /// Sends `messages` back to back, then reads one reply to each: the first refusal is the error.
+    fn exchange_all(
+        &mut self,
+        messages: &[Message<'_>],
+        during: &'static str,
+    ) -> Result<(), DeviceError> {
+        for m in messages {
+            self.send(m)?;
+        }
+        let mut refused = None;
+        for _ in messages {
+            match self.receive(during)? {
+                Reply::Ack(_) => {}
+                Reply::Error(code) => {
+                    refused.get_or_insert(code);
+                }
+                other => {
+                    return Err(DeviceError::Unexpected {
+                        during,
+                        reply: format!("{other:?}"),
+                    })
+                }
+            }
+        }
+        match refused {
+            Some(code) => Err(DeviceError::Refused { code, during }),
+            None => Ok(()),
+        }
     }
 
     /// Pins (or unpins) a resident unit for the rest of this session.

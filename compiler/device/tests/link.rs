@@ -57,15 +57,7 @@ fn image(first: u8, len: usize) -> Vec<u8> {
 
 /// Puts `bytes` into the store as the unit at the region's start; returns the run of it.
 fn put(device: &mut Device, bytes: &[u8]) -> KernelRun {
-    let mut key = [0u8; 16];
-    key[..4].copy_from_slice(&strobe_protocol::crc::crc32(bytes).to_le_bytes());
-    key[4..8].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
-    device.put_unit(key, 0, bytes, None).expect("upload");
-    KernelRun {
-        entry: BASE,
-        table: 0,
-        units: vec![key],
-    }
+    device.put_image(bytes, BASE).expect("upload")
 }
 
 /// A run of a unit that is not in the store.

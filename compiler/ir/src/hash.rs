@@ -55,10 +55,7 @@ thread_local! {
 impl Hash for Line {
     fn hash<H: Hasher>(&self, h: &mut H) {
         ORIGINS.with(|o| match &*o.borrow() {
-            Some((map, file)) => match map.origin(self.0) {
-                Some((f, line)) => (f, line).hash(h),
-                None => (file.as_str(), self.0).hash(h),
-            },
+            Some((map, file)) => crate::tree::origin_of(map, file, *self).hash(h),
             None => self.0.hash(h),
         })
     }

@@ -31,6 +31,19 @@ pub enum Type {
     Exception,
 }
 
+/// Where `line` of the program `file` (with source map `map`) came from (see [`Program::origin`]).
+pub fn origin_of<'a>(
+    map: &'a strobe_syntax::SourceMap,
+    file: &'a str,
+    line: Line,
+) -> (&'a str, u32) {
+    match map.origin(line.0) {
+        Some(origin) => origin,
+        None if map.runs().is_empty() => (file, line.0),
+        None => (file, 0),
+    }
+}
+
 /// A source line inside the current function, for tracebacks: a line of the composed program. In
 /// hashes it stands for the line it came from (`crate::hash`), so a function copied to another place
 /// of another program hashes (and compiles) the same.
@@ -84,9 +97,11 @@ impl Program {
         &self.functions[f.0 as usize]
     }
 
-    /// The file and line a source line is reported as.
+    /// The file and line a source line is reported as. In a composed program the lines no file
+    /// gave (the embedding's own) are line 0 of the program: where they sit says nothing, and so
+    /// their code is the same wherever they sit.
     pub fn origin(&self, line: Line) -> (&str, u32) {
-        self.map.origin(line.0).unwrap_or((&self.file_name, line.0))
+        origin_of(&self.map, &self.file_name, line)
     }
 
     pub fn line_text(&self, line: Line) -> &str {

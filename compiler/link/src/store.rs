@@ -81,13 +81,7 @@ impl KernelPlan {
         view: &StoreView,
     ) -> Result<Option<KernelPlan>, StoreError> {
         let code: Vec<&PlannedUnit> = self.units.iter().filter(|u| u.name != DATA_UNIT).collect();
-        let mut space = Space {
-            size: view.size,
-            resident: view.resident.clone(),
-            claimed: Vec::new(),
-            protected: HashSet::new(),
-            evicted: Vec::new(),
-        };
+        let mut space = Space::new(view);
         let mut units = Vec::with_capacity(code.len() + 1);
         for u in code {
             let Some(r) = view
@@ -242,6 +236,16 @@ struct Space {
 }
 
 impl Space {
+    fn new(view: &StoreView) -> Self {
+        Space {
+            size: view.size,
+            resident: view.resident.clone(),
+            claimed: Vec::new(),
+            protected: HashSet::new(),
+            evicted: Vec::new(),
+        }
+    }
+
     fn gap(&self, len: u32) -> Option<u32> {
         let mut taken: Vec<(u32, u32)> = self
             .resident
@@ -360,13 +364,7 @@ pub fn plan(
             .into());
         }
     }
-    let mut space = Space {
-        size: view.size,
-        resident: view.resident.clone(),
-        claimed: Vec::new(),
-        protected: HashSet::new(),
-        evicted: Vec::new(),
-    };
+    let mut space = Space::new(view);
     let mut symbols: BTreeMap<String, u32> = BTreeMap::new();
     let mut placed: Vec<Option<(PlannedUnit, LinkedImage)>> = vec![None; infos.len()];
     let resolve =

@@ -22,6 +22,7 @@ import textwrap
 from . import language
 from .quoting import INT32 as _INT32
 from .quoting import INT64 as _INT64
+from .composition import Composition, Lines, Quoted, Service, rpc_stub
 from .quoting import PLAIN, EmbeddingError, Exemplars, check_array, holds_objects
 
 try:  # numpy is optional: arrays embed as lists
@@ -40,54 +41,6 @@ _BUILTIN_EXCEPTIONS = {
     "IndexError", "KeyError", "ValueError", "AssertionError", "MemoryError", "RuntimeError",
     "NotImplementedError", "TypeError", "RTIOUnderflow", "RTIOOverflow",
 }
-
-
-class Service:
-    """A host function kernels call: `function(*args)`, or a method of the object with id ``args[0]``."""
-
-    def __init__(self, name, function, is_async, method=None):
-        self.name = name
-        self.function = function
-        self.is_async = is_async
-        self.method = method
-
-
-class Quoted:
-    """Where a quoted value comes from: attribute `name` of `obj`, or the kernel call's argument
-    `name` (an index or a keyword); its exemplar fixes its kernel type."""
-
-    def __init__(self, exemplar, where, obj=None, name=None, argument=False):
-        self.exemplar = exemplar
-        self.where = where
-        self.obj = obj
-        self.name = name
-        self.argument = argument
-
-
-class Composition:
-    """The composed program and what the host needs to serve its run."""
-
-    def __init__(self, text, runs, services, writeback, objects, exception_classes, quoted, layouts=None):
-        self.text = text
-        #: The quoted host values, by slot (``__strobe_quoted(slot, exemplar)`` in the text): laid out
-        #: as data by the compiler, so new values change no code.
-        self.quoted = quoted
-        #: Where each quoted value came from, by slot (see :class:`Quoted`): what a prepared kernel
-        #: reads again at each call.
-        self.quoted_from = []
-        #: Python class -> {field: (exemplar or None for an object-holding field, use site)}: the
-        #: layout of every kernel class the program uses (a bundle freezes them).
-        self.layouts = layouts or {}
-        #: (first line, line count, file, first line in that file) for every copied run of lines.
-        self.runs = runs
-        #: Service number -> :class:`Service` (numbers below 2 are the writeback and the result).
-        self.services = services
-        #: (object, attribute) of each value the writeback call carries, in order.
-        self.writeback = writeback
-        #: Kernel object id -> host object (for RPC methods).
-        self.objects = objects
-        #: Exception class name -> Python class, for the kernel's own exception classes.
-        self.exception_classes = exception_classes
 
 
 def _where(function, node=None):
@@ -435,9 +388,9 @@ class Embedder:
             params, returns = _signature(function, where, skip_self=False)
         except _NoSignature:
             # A builtin such as time.sleep: its stub takes what the kernels pass (one arity).
-            self.rpc_stubs.append(lambda: _stub(name, service, is_async, self.positional(name, where), None))
+            self.rpc_stubs.append(lambda: rpc_stub(name, service, is_async, self.positional(name, where), None))
             return
-        self.rpc_stubs.append(_stub(name, service, is_async, params, returns))
+        self.rpc_stubs.append(rpc_stub(name, service, is_async, params, returns))
 
     def add_rpc_method(self, kc, name, function, where):
         if name in kc.rpc_methods:
@@ -448,7 +401,7 @@ class Embedder:
         params, returns = _signature(function, where, skip_self=True)
         stub_name = f"__strobe_rpc_{service}"
         kc.rpc_methods[name] = (service, params)
-        self.rpc_stubs.append(_stub(stub_name, service, is_async, ["__strobe_object"] + params, returns))
+        self.rpc_stubs.append(rpc_stub(stub_name, service, is_async, ["__strobe_object"] + params, returns))
 
     def positional(self, name, where):
         """Parameters for a host function without a known signature, from how kernels call it."""
@@ -578,7 +531,7 @@ class Embedder:
     # ---- output -------------------------------------------------------------------------------
 
     def compose(self, entry_call, entry_object):
-        out = _Lines()
+        out = Lines()
         out.synthetic("from strobe import *")
         if self.uses_math:
             out.synthetic("import math")
@@ -809,28 +762,6 @@ def _signature(function, where, skip_self):
     except (OSError, TypeError, SyntaxError, IndexError):
         pass
     return out, returns
-
-
-def _stub(name, service, is_async, params, returns):
-    flags = ", flags={\"async\"}" if is_async else ""
-    arrow = f" -> {returns}" if returns and not is_async else ""
-    return [f"@rpc(service={service}{flags})", f"def {name}({', '.join(params)}){arrow}:", "    pass"]
-
-
-class _Lines:
-    def __init__(self):
-        self.lines = []
-        self.runs = []
-
-    def synthetic(self, line):
-        self.lines.append(line)
-
-    def copy(self, lines, file, first):
-        self.runs.append((len(self.lines) + 1, len(lines), file, first))
-        self.lines.extend(lines)
-
-    def text(self):
-        return "\n".join(self.lines) + "\n"
 
 
 def compose(function, args, kwargs, frozen=None):
