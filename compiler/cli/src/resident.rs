@@ -8,6 +8,8 @@ use strobe_driver::CompileOutput;
 use strobe_link::store::{self, DataUnit, KernelPlan, Resident, StoreView};
 use strobe_link::LinkedImage;
 
+pub use store::DATA_UNIT;
+
 /// What getting a kernel onto the device took.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Delivery {

@@ -131,7 +131,7 @@ impl Session {
             .remove(&0)
             .ok_or_else(|| runtime_error("no kernel loaded"))?;
         let link = self.link.as_mut().ok_or_else(closed)?;
-        link.pin(&entry.1, code_units(&entry), true)
+        link.pin(&entry.1, code_units(&entry.0, &entry.1), true)
             .map_err(runtime_error)?;
         let handle = self.next_handle;
         self.next_handle += 1;
@@ -156,6 +156,15 @@ impl Session {
         self.last_units = (0, out.objects.len());
         let start = Instant::now();
         *kernel = link.load(out).map_err(runtime_error)?;
+        // Code sent again (a kernel fault emptied the store): pin it again.
+        let code_sent = kernel
+            .units
+            .iter()
+            .any(|(name, _, sent)| *sent && name != strobe_cli::resident::DATA_UNIT);
+        if code_sent {
+            link.pin(kernel, code_units(out, kernel), true)
+                .map_err(runtime_error)?;
+        }
         self.last_delivery = kernel.delivery;
         self.last_upload = start.elapsed().as_secs_f64();
         self.current = Some(handle);
@@ -166,7 +175,7 @@ impl Session {
     fn release(&mut self, handle: u32) -> PyResult<()> {
         if let Some(entry) = self.kernels.remove(&handle) {
             if let Some(link) = self.link.as_mut() {
-                link.pin(&entry.1, code_units(&entry), false)
+                link.pin(&entry.1, code_units(&entry.0, &entry.1), false)
                     .map_err(runtime_error)?;
             }
         }
@@ -305,7 +314,7 @@ impl Session {
 }
 
 /// A program's code units: all but the quoted-data unit (which changes with every call).
-fn code_units((out, kernel): &(CompileOutput, LoadedKernel)) -> usize {
+fn code_units(out: &CompileOutput, kernel: &LoadedKernel) -> usize {
     kernel.run.units.len() - usize::from(out.quoted.is_some())
 }
 
