@@ -43,6 +43,9 @@ pub struct LoadedKernel {
     pub delivery: Delivery,
     /// Each unit's name, size, and whether this load sent it.
     pub units: Vec<(String, usize, bool)>,
+    /// Host time spent linking against the store, and time spent sending (the link's).
+    pub plan_time: std::time::Duration,
+    pub send_time: std::time::Duration,
 }
 
 pub struct StoreMirror {
@@ -121,6 +124,7 @@ impl StoreMirror {
         device: &mut Device,
         out: &CompileOutput,
     ) -> Result<LoadedKernel, LoadError> {
+        let start = std::time::Instant::now();
         let identity = {
             let mut h = blake3::Hasher::new();
             for o in &out.objects {
@@ -144,7 +148,10 @@ impl StoreMirror {
             Some(plan) => plan,
             None => self.plan(out, data)?,
         };
+        let plan_time = start.elapsed();
+        let start = std::time::Instant::now();
         let delivery = self.send(device, &plan)?;
+        let send_time = start.elapsed();
         for unit in plan
             .units
             .iter()
@@ -180,6 +187,8 @@ impl StoreMirror {
         }
         self.plans.insert(identity, plan.clone());
         Ok(LoadedKernel {
+            plan_time,
+            send_time,
             units,
             run: KernelRun {
                 entry: plan.entry,

@@ -271,6 +271,18 @@ impl Session {
         )
     }
 
+    /// The last `load`'s seconds of linking against the device's store (host work) and of sending.
+    fn last_times(&self) -> PyResult<(f64, f64)> {
+        let (_, kernel) = self
+            .current
+            .and_then(|h| self.kernels.get(&h))
+            .ok_or_else(|| runtime_error("no kernel loaded"))?;
+        Ok((
+            kernel.plan_time.as_secs_f64(),
+            kernel.send_time.as_secs_f64(),
+        ))
+    }
+
     /// The last `load`'s units: sent, found resident, and resident units evicted for them.
     fn last_units(&self) -> (usize, usize, usize) {
         let d = &self.last_delivery;

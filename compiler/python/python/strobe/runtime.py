@@ -85,9 +85,11 @@ class KernelRunner:
         outcome = self.session.run(server.serve, _write_output)
         compile_s, upload_s, delivery, sent, units = self.session.last_load()
         sent_units, resident_units, evicted = self.session.last_units()
+        link_s, send_s = self.session.last_times()
         self.last = {"compile": compile_s, "upload": upload_s, "delivery": delivery, "bytes": sent,
                      "units_compiled": units, "units_sent": sent_units, "units_resident": resident_units,
-                     "evicted": evicted, "wall": outcome["wall"], "cycles": outcome.get("cycles")}
+                     "evicted": evicted, "link": link_s, "send": send_s, "wall": outcome["wall"],
+                     "cycles": outcome.get("cycles")}
         if outcome["outcome"] == "finished":
             return server.result
         if outcome["outcome"] == "fault":
