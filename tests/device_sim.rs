@@ -180,10 +180,10 @@ fn vcd_trace() {
     let text = std::fs::read_to_string(&vcd).expect("vcd written");
     let _ = std::fs::remove_file(&vcd);
     assert!(
-        text.contains("$timescale 1ps $end") && text.contains("$var wire 1 $ ttl3 $end"),
+        text.contains("$timescale 1ns $end") && text.contains("$var wire 1 $ ttl3 $end"),
         "{text}"
     );
-    // 10 pulses: 20 value changes after the initial dump, at 8 ns per machine unit.
+    // 10 pulses: 20 value changes after the initial dump, at 1 ns per machine unit.
     assert_eq!(
         text.lines().filter(|l| *l == "1$" || *l == "0$").count(),
         21
@@ -423,6 +423,7 @@ fn faults_and_broken_links_leave_the_device_running() {
         entry: build.device.kernel_base,
         table: 0,
         units: &[0xcc; 16],
+        fresh_timeline: false,
     };
     assert!(exchange(&mut raw, run_it, 23).contains("NoKernel"));
     // ...and an upload cut off in the middle of a frame, then a dropped connection, is forgotten.

@@ -3,6 +3,8 @@
 """The RTIO core's CPU interface, as the firmware and the compiler use it."""
 
 # o_event: {value, channel} above the 64-bit timestamp.
+# Timestamps (1 ns machine units) carry this many bits below the coarse clock.
+FINE_BITS = 3
 EVENT_CHANNEL_BITS = 8
 EVENT_VALUE_SHIFT = 8
 # o_status bit positions.

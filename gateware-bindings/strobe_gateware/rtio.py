@@ -1,8 +1,15 @@
-"""The RTIO core: a 64-bit timestamp counter (1 machine unit = 1 sys clock cycle), TTL output channels
-with per-channel event FIFOs, and timestamped input channels.
+"""The RTIO core: a 64-bit counter of coarse clock cycles (the sys clock, 125 MHz), TTL output
+channels with per-channel event FIFOs, and timestamped input channels.
+
+Time base (as ARTIQ's): timestamps are machine units of 1 ns; their low ``FINE_BITS`` bits are below
+the coarse clock (8 mu per cycle). The TTLs are modelled as ARTIQ's SERDES TTLs: an event plays in
+the coarse cycle its timestamp falls in, and its edge lies at the fine position within that cycle;
+the pin signal changes at the cycle, the fine position travels beside it (the trace logs the edge at
+its exact machine unit, and a loopback input stamps the edge with it). An external input pin has no
+fine position: its edges are stamped at the coarse cycle.
 
 CPU interface (CSRs):
-  counter, counter_update   write counter_update to latch the running counter into `counter`.
+  counter, counter_update   write counter_update to latch the running counter, in machine units.
   chan_sel                  the input channel the next input read addresses.
   o_event                   one output event, three 32-bit words: {value, channel}, then the
                             timestamp's high and low words; writing the low word enqueues it.
@@ -20,10 +27,10 @@ The field widths and bit positions come from ``contract.py``, generated from the
 
 Underflow: an event whose timestamp is not in the future when enqueued is dropped and flagged.
 Sequence error: an event earlier than the channel's previous event is dropped and flagged.
-Every output edge is logged by the simulation as `rtio <cycle> <channel> <value>`.
+Every output edge is logged by the simulation as `rtio <time in mu> <channel> <value>`.
 """
 
-from migen import Module, Signal, If, Display, Cat
+from migen import Module, Signal, If, Display, Cat, Replicate
 from migen.genlib.fifo import SyncFIFO
 from litex.soc.interconnect.csr import AutoCSR, CSR, CSRStatus, CSRStorage
 
@@ -35,14 +42,20 @@ PIPELINE_LATENCY = 4
 
 class RTIO(Module, AutoCSR):
     def __init__(self, outputs, inputs, fifo_depth=64, log_edges=True):
+        """`outputs`: the TTL output pins. `inputs`: per input channel, a pin, or the index of an
+        output channel it sees (loopback, with that output's fine edge positions)."""
         n_out = len(outputs)
         n_in = len(inputs)
         self.counter_value = counter = Signal(64)
         self.sync += counter.eq(counter + 1)
+        fine = contract.FINE_BITS
+        # The counter in machine units (what the CPU reads and inputs are stamped with).
+        counter_mu = Signal(64)
+        self.comb += counter_mu.eq(Cat(Replicate(0, fine), counter[:64 - fine]))
 
         self._counter = CSRStatus(64)
         self._counter_update = CSR()
-        self.sync += If(self._counter_update.re, self._counter.status.eq(counter))
+        self.sync += If(self._counter_update.re, self._counter.status.eq(counter_mu))
 
         self._chan_sel = CSRStorage(8)
         # Written by the CPU (or inline by kernels): 3 words, the last one enqueues the event.
@@ -58,6 +71,9 @@ class RTIO(Module, AutoCSR):
         sel = self._chan_sel.storage
         event = self._o_event.storage
         timestamp = Signal(64)
+        # The coarse cycle an event's timestamp falls in.
+        cycle = Signal(64 - fine)
+        self.comb += cycle.eq(timestamp[fine:])
         channel = Signal(contract.EVENT_CHANNEL_BITS)
         value = Signal()
         self.comb += [
@@ -67,6 +83,8 @@ class RTIO(Module, AutoCSR):
         ]
         busy = Signal()
         busy_terms = []
+        # Per output channel: the fine position of its last edge.
+        fines = []
 
         for ch, pin in enumerate(outputs):
             fifo = SyncFIFO(64 + 1, fifo_depth)
@@ -81,7 +99,7 @@ class RTIO(Module, AutoCSR):
             late = Signal()
             out_of_order = Signal()
             self.comb += [
-                late.eq(timestamp < counter + PIPELINE_LATENCY),
+                late.eq(cycle < counter + PIPELINE_LATENCY),
                 out_of_order.eq(timestamp < last),
             ]
             self.comb += fifo.we.eq(self._o_event.re & selected & ~late & ~out_of_order & fifo.writable)
@@ -99,18 +117,23 @@ class RTIO(Module, AutoCSR):
                 ),
             )
             # Play the head event at its cycle.
-            head_ts = Signal(64)
+            head_cycle = Signal(64 - fine)
             head_value = Signal()  # whole Signals: Display() cannot print slices
             due = Signal()
             self.comb += [
-                head_ts.eq(fifo.dout[:64]),
+                head_cycle.eq(fifo.dout[fine:64]),
                 head_value.eq(fifo.dout[64]),
-                due.eq(fifo.readable & (head_ts <= counter)),
+                due.eq(fifo.readable & (head_cycle <= counter)),
                 fifo.re.eq(due),
             ]
-            self.sync += If(due, pin.eq(head_value))
+            edge_fine = Signal(fine)
+            edge_mu = Signal(64)
+            self.comb += edge_mu.eq(Cat(fifo.dout[:fine], counter[:64 - fine]))
+            self.sync += If(due, pin.eq(head_value), edge_fine.eq(fifo.dout[:fine]))
+            fines.append(edge_fine)
             if log_edges:
-                self.sync += If(due & (pin != head_value), Display("rtio %d " + str(ch) + " %d", counter, head_value))
+                self.sync += If(due & (pin != head_value),
+                                Display("rtio %d " + str(ch) + " %d", edge_mu, head_value))
 
         for term in busy_terms:
             busy = busy | term
@@ -129,7 +152,11 @@ class RTIO(Module, AutoCSR):
         self._i_re = CSR()
         in_overflow = Signal()
         ready_selected = Signal()
-        for ch, pin in enumerate(inputs):
+        for ch, source in enumerate(inputs):
+            if isinstance(source, int):
+                pin, edge_fine = outputs[source], fines[source]
+            else:
+                pin, edge_fine = source, 0
             fifo = SyncFIFO(64, fifo_depth)
             self.submodules += fifo
             previous = Signal()
@@ -140,7 +167,7 @@ class RTIO(Module, AutoCSR):
                 selected.eq(sel == ch),
                 rising.eq(pin & ~previous & self._i_gate.storage[ch]),
                 # The edge happened one cycle before we see it in `previous`'s register.
-                fifo.din.eq(counter - 1),
+                fifo.din.eq((counter_mu - (1 << fine)) | edge_fine),
                 fifo.we.eq(rising & fifo.writable),
                 fifo.re.eq(self._i_re.re & selected),
             ]

@@ -187,7 +187,7 @@ impl Connection {
                 write_output(path, &t.text())?;
             }
             if let Some(path) = vcd {
-                write_output(path, &t.vcd(self.info.clock_hz as u64))?;
+                write_output(path, &t.vcd())?;
             }
         } else if trace.is_some() || vcd.is_some() {
             eprintln!(

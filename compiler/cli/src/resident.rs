@@ -194,6 +194,7 @@ impl StoreMirror {
                 entry: plan.entry,
                 table: plan.table,
                 units: plan.unit_keys(),
+                fresh_timeline: false,
             },
             image: plan.image,
             delivery,

@@ -36,6 +36,8 @@ pub fn run(
             .map_err(|e| anyhow::anyhow!(e.render()))?;
     }
     let mut kernel = link.load(&out)?;
+    // A standalone program is one run: its timeline starts with the fixed slack.
+    kernel.run.fresh_timeline = true;
     let result = link
         .run(
             &out,

@@ -369,13 +369,16 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             ExprKind::Intrinsic { op, args, line } => self.intrinsic(*op, args, *line)?,
             ExprKind::Quoted { slot, line } => self.quoted(*slot, &e.ty, *line)?,
-            ExprKind::SecondsToMu { seconds, clock_hz } => {
-                // The same operations as `Core.seconds_to_mu` (strobe/coredevice/core.py), so
-                // `delay(t)` and `core.seconds_to_mu(t)` agree to the machine unit: mu = t / period,
-                // then rounded half away from zero by truncating mu + 0.5 (or 0.5 - mu).
+            ExprKind::SecondsToMu {
+                seconds,
+                mu_per_second,
+            } => {
+                // `delay(t)`: mu = t / period rounded half away from zero (truncating mu + 0.5, or
+                // 0.5 - mu), so `delay(8*us)` is 8000 mu exactly (ARTIQ's test_rounding), where
+                // `core.seconds_to_mu` floors as ARTIQ's does.
                 let s = self.expr(seconds)?.into_float_value();
                 let f64t = self.ctx.f64_type();
-                let period = f64t.const_float(1.0 / *clock_hz as f64);
+                let period = f64t.const_float(1.0 / *mu_per_second as f64);
                 let half = f64t.const_float(0.5);
                 let b = &self.builder;
                 let mu = b.build_float_div(s, period, "mu")?;

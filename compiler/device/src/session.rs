@@ -94,6 +94,9 @@ pub struct KernelRun {
     pub entry: u32,
     pub table: u32,
     pub units: Vec<UnitKey>,
+    /// Start the timeline a fixed slack ahead of the RTIO counter instead of where the previous
+    /// kernel left it (standalone programs).
+    pub fresh_timeline: bool,
 }
 
 /// The answer to every RPC of a kernel run without host functions: a RuntimeError in the kernel.
@@ -479,6 +482,7 @@ impl Device {
             entry,
             table: 0,
             units: vec![key],
+            fresh_timeline: true,
         })
     }
 
@@ -555,6 +559,7 @@ impl Device {
             entry: run.entry,
             table: run.table,
             units: &units,
+            fresh_timeline: run.fresh_timeline,
         })?;
         self.expect_ack(seq, "starting the kernel")?;
         // Parts of an RPC an earlier, abandoned run started are not this run's.

@@ -1,5 +1,6 @@
-//! The pin-level RTIO trace the simulation logs (`rtio <cycle> <channel> <value>` per output edge),
-//! written as text (`<timestamp_mu> <channel> <value>` per line) or as VCD for GTKWave/Surfer.
+//! The pin-level RTIO trace the simulation logs (`rtio <time_mu> <channel> <value>` per output edge,
+//! machine units of 1 ns), written as text (`<timestamp_mu> <channel> <value>` per line) or as VCD
+//! for GTKWave/Surfer (time in ns).
 
 use std::fmt::Write;
 
@@ -42,14 +43,14 @@ impl Trace {
         out
     }
 
-    /// VCD with one wire per channel that appears; time in nanoseconds at `clock_hz`.
-    pub fn vcd(&self, clock_hz: u64) -> String {
+    /// VCD with one wire per channel that appears; time in nanoseconds.
+    pub fn vcd(&self) -> String {
         let mut channels: Vec<u32> = self.edges.iter().map(|e| e.channel).collect();
         channels.sort_unstable();
         channels.dedup();
         let id = |ch: u32| char::from(b'!' + (ch % 90) as u8);
         let mut out =
-            String::from("$date strobe $end\n$timescale 1ps $end\n$scope module rtio $end\n");
+            String::from("$date strobe $end\n$timescale 1ns $end\n$scope module rtio $end\n");
         for &ch in &channels {
             let _ = writeln!(out, "$var wire 1 {} ttl{} $end", id(ch), ch);
         }
@@ -58,11 +59,11 @@ impl Trace {
             let _ = writeln!(out, "0{}", id(ch));
         }
         out.push_str("$end\n");
-        let ps_per_mu = 1_000_000_000_000 / clock_hz.max(1);
+        let ns_per_mu = 1_000_000_000 / strobe_abi::rtio::MU_PER_SECOND;
         let mut last = None;
         for e in &self.edges {
             if last != Some(e.timestamp) {
-                let _ = writeln!(out, "#{}", e.timestamp * ps_per_mu);
+                let _ = writeln!(out, "#{}", e.timestamp * ns_per_mu);
                 last = Some(e.timestamp);
             }
             let _ = writeln!(out, "{}{}", if e.value != 0 { 1 } else { 0 }, id(e.channel));
@@ -102,8 +103,9 @@ mod tests {
             ],
         };
         assert_eq!(t.text(), "10 0 1\n20 0 0\n");
-        let vcd = t.vcd(125_000_000);
+        let vcd = t.vcd();
         assert!(vcd.contains("$var wire 1 ! ttl0 $end"));
-        assert!(vcd.contains("#80000\n1!\n#160000\n0!\n"), "{vcd}");
+        assert!(vcd.contains("$timescale 1ns $end"));
+        assert!(vcd.contains("#10\n1!\n#20\n0!\n"), "{vcd}");
     }
 }

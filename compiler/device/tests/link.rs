@@ -66,6 +66,7 @@ fn absent() -> KernelRun {
         entry: BASE,
         table: 0,
         units: vec![[0xee; 16]],
+        fresh_timeline: false,
     }
 }
 

@@ -174,12 +174,8 @@ impl Compiler {
     fn lower_options(&self) -> strobe_ir::LowerOptions {
         match &self.platform {
             Platform::Standalone => strobe_ir::LowerOptions::default(),
-            Platform::Device {
-                clock_hz,
-                rtio_registers,
-                ..
-            } => strobe_ir::LowerOptions {
-                device_clock_hz: Some(*clock_hz),
+            Platform::Device { rtio_registers, .. } => strobe_ir::LowerOptions {
+                mu_per_second: Some(strobe_abi::rtio::MU_PER_SECOND),
                 rtio_registers: *rtio_registers,
             },
         }
@@ -263,7 +259,7 @@ impl Compiler {
         let program =
             strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
         t.ir = start.elapsed();
-        let options = match (&self.opt, self.lower_options().device_clock_hz) {
+        let options = match (&self.opt, self.lower_options().mu_per_second) {
             (OptLevel::None, None) => "O0".to_string(),
             (OptLevel::Default, None) => "O2".to_string(),
             (o, Some(hz)) => {

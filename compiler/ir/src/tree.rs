@@ -458,9 +458,10 @@ pub enum ExprKind {
         slot: u32,
         line: Line,
     },
-    /// Seconds (float) to machine units at `clock_hz`, rounded to nearest (`delay(seconds)`).
+    /// Seconds (float) to machine units (`mu_per_second` of them per second), rounded to nearest
+    /// (`delay(seconds)`).
     SecondsToMu {
         seconds: Box<Expr>,
-        clock_hz: u64,
+        mu_per_second: u64,
     },
 }

@@ -511,18 +511,12 @@ impl<'m> Checker<'m> {
             if !self.default_call_literals()
                 && !self.table.default_int_literals()
                 && !self.default_operands()
+                && !self.default_never_returning()
             {
                 break;
             }
         }
         self.share_captures();
-        // A function that never returns normally (it always raises) returns None.
-        for i in 0..self.instances.len() {
-            let ret = self.instances[i].ret.clone();
-            if let Ty::Var(_) = self.table.shallow(&ret) {
-                let _ = self.table.unify(&ret, &Ty::None, Span::default());
-            }
-        }
         let stuck = std::mem::take(&mut self.deferred);
         // Constraints stuck behind an earlier error would only repeat it.
         if !self.diagnostics.is_empty() {
@@ -535,6 +529,20 @@ impl<'m> Checker<'m> {
                 format!("cannot infer the type of {what}; add a type annotation"),
             );
         }
+    }
+
+    /// A function whose result nothing determined never returns normally (it always raises): it
+    /// returns None, and what waited for its result (a call's use) can go on. Returns whether
+    /// anything changed.
+    fn default_never_returning(&mut self) -> bool {
+        let mut changed = false;
+        for i in 0..self.instances.len() {
+            let ret = self.instances[i].ret.clone();
+            if let Ty::Var(_) = self.table.shallow(&ret) {
+                changed |= self.table.unify(&ret, &Ty::None, Span::default()).is_ok();
+            }
+        }
+        changed
     }
 
     /// Integer literals passed to a known callee whose instance waits for them (`B(0, a)`) become

@@ -39,6 +39,11 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
         out,
         "# o_event: {{value, channel}} above the 64-bit timestamp."
     )?;
+    writeln!(
+        out,
+        "# Timestamps (1 ns machine units) carry this many bits below the coarse clock."
+    )?;
+    writeln!(out, "FINE_BITS = {}", rtio::FINE_BITS)?;
     writeln!(out, "EVENT_CHANNEL_BITS = {}", rtio::CHANNEL_BITS)?;
     writeln!(out, "EVENT_VALUE_SHIFT = {}", rtio::VALUE_SHIFT)?;
     writeln!(out, "# o_status bit positions.")?;
@@ -72,6 +77,12 @@ pub fn python_package(out: &mut dyn Write) -> core::fmt::Result {
         out,
         "Facts of the core device's ABI that the Python drivers use.",
     )?;
+    writeln!(
+        out,
+        "#: Seconds per machine unit (`core.ref_period`) and per RTIO coarse clock cycle."
+    )?;
+    writeln!(out, "REF_PERIOD = 1e-{}", rtio::MU_PER_SECOND.ilog10())?;
+    writeln!(out, "MU_PER_COARSE_CYCLE = {}", rtio::MU_PER_COARSE_CYCLE)?;
     writeln!(out, "#: The timeline starts (and core.reset() puts it) this many machine units ahead of the RTIO counter.")?;
     writeln!(
         out,

@@ -1,6 +1,14 @@
-//! The RTIO core's CPU interface: how an output event is written (by the firmware, or inline by
+//! The RTIO time base and the RTIO core's CPU interface: how an output event is written (by the firmware, or inline by
 //! kernel code) and what the status registers' bits mean. The gateware reads the same facts from
 //! `strobe_gateware/contract.py`, generated from this module (see [`crate::contract`]).
+
+/// One machine unit is 1 ns, as ARTIQ's (`core.ref_period = 1e-9`), whatever the RTIO clock.
+pub const MU_PER_SECOND: u64 = 1_000_000_000;
+/// Timestamps carry this many bits below the RTIO coarse clock (125 MHz: 8 ns = 8 mu per cycle); the
+/// RTIO counter counts coarse cycles and reads as machine units (its value shifted up by these bits).
+pub const FINE_BITS: u32 = 3;
+/// Machine units per RTIO coarse clock cycle (`core.coarse_ref_period / core.ref_period`).
+pub const MU_PER_COARSE_CYCLE: i64 = 1 << FINE_BITS;
 
 /// Bits of the channel number in an output event.
 pub const CHANNEL_BITS: u32 = 8;
@@ -41,6 +49,6 @@ pub mod input_status {
     pub const OVERFLOW: u32 = 1 << 1;
 }
 
-/// Where a kernel's timeline starts, and where `core.reset()` / `core.break_realtime()` put it:
-/// this many machine units ahead of the RTIO counter.
+/// Where the first kernel's timeline starts, and where `core.reset()` / `core.break_realtime()` put
+/// it: this many machine units (125 us, as ARTIQ's) ahead of the RTIO counter.
 pub const TIMELINE_START_SLACK_MU: i64 = 125_000;

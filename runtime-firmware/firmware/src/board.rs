@@ -12,10 +12,15 @@ use strobe_session::{Board, ExceptionReport, FaultReport, KernelHost, RunOutcome
 
 /// Kernel images may use all of main RAM (the arena then gets what they leave).
 const KERNEL_REGION: usize = MAIN_RAM.size;
-/// A kernel's timeline starts this far ahead of the RTIO counter (1 ms at 125 MHz, as ARTIQ's
-/// `core.reset()`), so its first events are not late.
-/// At the end of a run the device waits for its output events to be played, up to this far ahead.
-const MAX_DRAIN_MU: i64 = 1 << 24;
+/// At the end of a run the device waits for its output events to be played, up to this far ahead
+/// (134 ms).
+const MAX_DRAIN_MU: i64 = 1 << 27;
+
+/// Whether a kernel ran since the device booted: the first kernel's timeline starts a fixed slack
+/// ahead of the RTIO counter; every later one starts where the previous one left `now_mu` (ARTIQ's
+/// handover: a kernel that needs slack calls `core.reset()` or `core.break_realtime()`), unless its
+/// run asks for a fresh timeline.
+static mut TIMELINE_STARTED: bool = false;
 
 /// The host link while a kernel runs (none otherwise).
 static mut HOST: Option<*mut dyn KernelHost> = None;
@@ -124,9 +129,16 @@ impl Board for CoreDevice {
         };
         let start = crate::rtio::__strobe_rtio_counter();
         // SAFETY: single-threaded; kernels are not running yet.
-        unsafe { crate::rtio::__strobe_now = start + strobe_abi::rtio::TIMELINE_START_SLACK_MU };
+        unsafe {
+            if run.fresh_timeline || !TIMELINE_STARTED {
+                crate::rtio::__strobe_now = start + strobe_abi::rtio::TIMELINE_START_SLACK_MU;
+                TIMELINE_STARTED = true;
+            }
+        }
         let result = trap::run_kernel(run.entry);
-        let cycles = (crate::rtio::__strobe_rtio_counter() - start) as u64;
+        // RTIO coarse clock cycles (the CPU's) the run took.
+        let cycles =
+            ((crate::rtio::__strobe_rtio_counter() - start) >> strobe_abi::rtio::FINE_BITS) as u64;
         // Let the queued events play out, so the run's output edges all happened when it reports.
         crate::rtio::drain(MAX_DRAIN_MU);
         output::flush_stdout();

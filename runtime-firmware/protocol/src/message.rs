@@ -212,11 +212,14 @@ pub enum Message<'a> {
         pinned: bool,
     },
     /// Runs from `entry`, which lies in one of `units` (16-byte keys, all resident); `table` is the
-    /// address of the run's quoted-data unit (one of them) or 0.
+    /// address of the run's quoted-data unit (one of them) or 0. The timeline continues where the
+    /// previous kernel left it (ARTIQ's handover), or with `fresh_timeline` starts a fixed slack
+    /// ahead of the RTIO counter (a standalone program's run).
     Run {
         entry: u32,
         table: u32,
         units: &'a [u8],
+        fresh_timeline: bool,
     },
     Stop,
     Ack {
@@ -378,10 +381,12 @@ impl<'a> Message<'a> {
                 entry,
                 table,
                 units,
+                fresh_timeline,
             } => {
                 w.u32(entry)?;
                 w.u32(table)?;
-                w.blob(units)
+                w.blob(units)?;
+                w.u8(fresh_timeline as u8)
             }
             Message::Ack { of_seq } => w.u16(of_seq),
             Message::Error { code, of_seq } => {
@@ -503,6 +508,7 @@ impl<'a> Message<'a> {
                     entry,
                     table,
                     units,
+                    fresh_timeline: flag(&mut r)?,
                 }
             }
             MessageKind::Stop => Message::Stop,

@@ -65,6 +65,7 @@ fn every_message_round_trips() {
             entry: 0x4000_0010,
             table: 0x4000_0100,
             units: &[9; 32],
+            fresh_timeline: true,
         },
         Message::Stop,
         Message::Ack { of_seq: 3 },
@@ -220,7 +221,7 @@ fn bad_payloads_are_rejected() {
     assert_eq!(
         Message::decode(&frame(
             MessageKind::Run as u8,
-            &[0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 7]
+            &[0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 7, 0]
         )),
         Err(Error::Truncated)
     );

@@ -48,6 +48,8 @@ pub struct RunSetup {
     pub entry: u32,
     pub table: u32,
     pub arena_start: u32,
+    /// Start the timeline a fixed slack ahead of the RTIO counter (else: where it was left).
+    pub fresh_timeline: bool,
 }
 
 /// A kernel's calls to the host (its output and its RPCs), while it runs.
@@ -229,6 +231,7 @@ impl<B: Board> Session<B> {
                 entry,
                 table,
                 units,
+                fresh_timeline,
             } => {
                 let base = self.board.info().kernel_base;
                 match self.store.prepare_run(base, entry, table, unit_keys(units)) {
@@ -239,6 +242,7 @@ impl<B: Board> Session<B> {
                                 entry,
                                 table,
                                 arena_start,
+                                fresh_timeline,
                             },
                             link,
                         );

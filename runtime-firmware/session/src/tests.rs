@@ -107,6 +107,7 @@ fn run_units(s: &mut Session<TestBoard>, link: &mut Captured, entry: u32, table:
             entry,
             table,
             units: &units,
+            fresh_timeline: false,
         },
     );
 }

@@ -1,6 +1,7 @@
 //! RTIO benchmark on the simulated core device (run it with `cargo xtask bench rtio`): CPU cycles per
 //! `ttl.pulse_mu(n); delay_mu(n)` iteration, kernel upload and start latency, and simulation speed.
-//! Cycle counts come from the RTIO counter (1 machine unit = 1 CPU cycle), so they are exact.
+//! Cycle counts come from the RTIO counter (8 machine units of 1 ns per 125 MHz CPU cycle), so they
+//! are exact.
 
 use std::path::Path;
 use std::time::Instant;
@@ -24,8 +25,8 @@ def pulse_mu(channel: int32, duration: int64):
 def main():
     t0 = rtio_get_counter()
     for i in range(ITERATIONS):
-        pulse_mu(0, int64(1000))
-        delay_mu(1000)
+        pulse_mu(0, int64(8000))
+        delay_mu(8000)
     t1 = rtio_get_counter()
     print(t1 - t0)
 ";
@@ -37,7 +38,7 @@ const EMPTY: &str = "def main():
 /// Keeps the CPU busy for a known number of cycles, to time the simulator.
 const BUSY: &str = "def main():
     t0 = rtio_get_counter()
-    while rtio_get_counter() - t0 < int64(4000000):
+    while rtio_get_counter() - t0 < int64(32000000):
         pass
 ";
 
@@ -98,7 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let Outcome::Finished { cycles } = run.outcome else {
         return Err(format!("{:?}", run.outcome).into());
     };
-    let loop_cycles: u64 = run.output.trim().parse().map_err(|_| {
+    let loop_mu: u64 = run.output.trim().parse().map_err(|_| {
         format!(
             "unexpected kernel output {:?} ({:?})",
             run.output, run.outcome
@@ -123,7 +124,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "simulated core device: VexRiscv rv32im + Strobe RTIO, {} MHz nominal",
         info.clock_hz / 1_000_000
     );
-    println!("pulse loop, {ITERATIONS} x (ttl.pulse_mu(1000); delay_mu(1000)):");
+    let loop_cycles = loop_mu / strobe_abi::rtio::MU_PER_COARSE_CYCLE as u64;
+    println!("pulse loop, {ITERATIONS} x (ttl.pulse_mu(8000); delay_mu(8000)):");
     println!(
         "  CPU cycles per iteration          {:.1}  (ARTIQ soft-core bound: 60; target: <= 24)",
         loop_cycles as f64 / ITERATIONS as f64

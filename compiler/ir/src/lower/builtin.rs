@@ -141,7 +141,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             // What is left: the timeline and RTIO.
             timeline => {
                 debug_assert!(timeline.needs_device());
-                let Some(clock_hz) = self.clock_hz(e.span) else {
+                let Some(mu_per_second) = self.mu_per_second(e.span) else {
                     return expr(ExprKind::None, ty);
                 };
                 let op = match timeline {
@@ -153,7 +153,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                         vals.push(expr(
                             ExprKind::SecondsToMu {
                                 seconds: boxed(seconds),
-                                clock_hz,
+                                mu_per_second,
                             },
                             Type::Int64,
                         ));

@@ -278,11 +278,11 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
     }
 
     /// The device clock, or an error: the timeline and RTIO exist only on the core device.
-    pub(super) fn clock_hz(&mut self, span: Span) -> Option<u64> {
-        if self.shared.options.device_clock_hz.is_none() {
+    pub(super) fn mu_per_second(&mut self, span: Span) -> Option<u64> {
+        if self.shared.options.mu_per_second.is_none() {
             self.unchecked(span, "the timeline and RTIO need the core device: run this with `strobe run`, not `strobe exec`");
         }
-        self.shared.options.device_clock_hz
+        self.shared.options.mu_per_second
     }
 
     pub(super) fn stringify(&mut self, v: Expr, span: Span) -> Expr {

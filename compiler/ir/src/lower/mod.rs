@@ -23,8 +23,9 @@ use strobe_types::{
 /// What the target offers the kernel language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LowerOptions {
-    /// The core device's RTIO clock; `None` for standalone programs (no timeline, no RTIO).
-    pub device_clock_hz: Option<u64>,
+    /// Machine units per second on the core device (1e9: 1 mu = 1 ns); `None` for standalone
+    /// programs (no timeline, no RTIO).
+    pub mu_per_second: Option<u64>,
     /// The RTIO registers, when known: output events are then written inline.
     pub rtio_registers: Option<RtioRegisters>,
 }

@@ -115,7 +115,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     }
                     return;
                 }
-                if self.clock_hz(s.span).is_none() {
+                if self.mu_per_second(s.span).is_none() {
                     return;
                 }
                 // Every statement starts at the block's start; the block ends at the latest end.

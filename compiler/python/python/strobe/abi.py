@@ -2,5 +2,8 @@
 # Rewrite with `STROBE_BLESS=1 cargo test --manifest-path runtime-firmware/Cargo.toml -p strobe-abi`.
 """Facts of the core device's ABI that the Python drivers use."""
 
+#: Seconds per machine unit (`core.ref_period`) and per RTIO coarse clock cycle.
+REF_PERIOD = 1e-9
+MU_PER_COARSE_CYCLE = 8
 #: The timeline starts (and core.reset() puts it) this many machine units ahead of the RTIO counter.
 TIMELINE_START_SLACK_MU = 125000

@@ -12,7 +12,7 @@ __all__ = ["Core", "TTLOut", "TTLInOut", "SIM_DEVICE_DB"]
 #: The simulated core device: 8 TTL outputs (0-7); inputs 0 and 1 see outputs 0 and 1 (loopback).
 SIM_DEVICE_DB = {
     "core": {"type": "local", "module": "strobe.coredevice.core", "class": "Core",
-             "arguments": {"ref_period": 8e-9}},
+             "arguments": {"ref_period": 1e-9}},
     **{f"ttl{i}": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLOut",
                    "arguments": {"channel": i}} for i in range(8)},
     **{f"ttl_in{i}": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLInOut",

@@ -2,23 +2,30 @@
 ARTIQ's ``core`` device, whose kernel side is the ``@kernel`` and ``@portable`` methods below."""
 
 from .. import TFloat, TInt64, int64, kernel, portable
-from ..abi import TIMELINE_START_SLACK_MU
+from ..abi import MU_PER_COARSE_CYCLE, REF_PERIOD, TIMELINE_START_SLACK_MU
 from ..language import at_mu, now_mu
 from .rtio import rtio_get_counter
 
 
 class Core:
-    """The core device. ``ref_period`` is the length of one machine unit in seconds (8 ns: the
-    simulated device's 125 MHz RTIO clock); ``device`` where it is (``tcp:HOST:PORT``,
-    ``serial:PATH``; None: the simulated one). The ``@kernel`` decorator hands kernel calls to
-    :meth:`run`."""
+    """The core device, as ARTIQ's: ``ref_period`` is one machine unit in seconds (1 ns) and
+    ``coarse_ref_period`` one cycle of the RTIO coarse clock (``ref_multiplier`` units: 8 ns);
+    ``device`` is where it is (``tcp:HOST:PORT``, ``serial:PATH``; None: the simulated one). The
+    ``@kernel`` decorator hands kernel calls to :meth:`run`."""
 
     #: Marks the object kernels run on (``@kernel`` methods of this class run on the object itself).
     __strobe_core_device__ = True
-    kernel_invariants = {"ref_period"}
+    kernel_invariants = {"ref_period", "coarse_ref_period", "ref_multiplier"}
 
-    def __init__(self, dmgr, ref_period=8e-9, device=None):
+    def __init__(self, dmgr, ref_period=REF_PERIOD, ref_multiplier=MU_PER_COARSE_CYCLE, device=None, **_):
+        if abs(float(ref_period) - REF_PERIOD) > REF_PERIOD * 1e-9 or int(ref_multiplier) != MU_PER_COARSE_CYCLE:
+            raise ValueError(
+                f"core: ref_period={ref_period} and ref_multiplier={ref_multiplier} in the device "
+                f"database, but the core device's machine unit is {REF_PERIOD} s and its RTIO coarse "
+                f"clock {MU_PER_COARSE_CYCLE} machine units")
         self.ref_period = float(ref_period)
+        self.ref_multiplier = int(ref_multiplier)
+        self.coarse_ref_period = self.ref_period * self.ref_multiplier
         self.device = device
         self._runner = None
 
@@ -62,7 +69,7 @@ class Core:
 
     @kernel
     def reset(self):
-        """Puts the timeline a fixed slack (1 ms) ahead of the RTIO counter."""
+        """Puts the timeline a fixed slack (125 us) ahead of the RTIO counter."""
         at_mu(rtio_get_counter() + int64(TIMELINE_START_SLACK_MU))
 
     @kernel
@@ -83,11 +90,8 @@ class Core:
 
     @portable
     def seconds_to_mu(self, seconds: TFloat):
-        """Seconds to machine units, rounded to the nearest (halves away from zero, as ``delay()``)."""
-        mu = seconds / self.ref_period
-        if mu >= 0.0:
-            return int64(mu + 0.5)
-        return -int64(0.5 - mu)
+        """Seconds to machine units, rounded down, as ARTIQ's (``delay()`` rounds to nearest)."""
+        return int64(seconds // self.ref_period)
 
     @portable
     def mu_to_seconds(self, mu: TInt64):
