@@ -308,6 +308,35 @@ fn a_full_store_evicts_least_recently_used_units() {
     assert!(store.resident().iter().all(|r| r.offset + r.len <= size));
 }
 
+/// `strobe log` prints the device's core log (a collision: four events in one 8 ns cycle) and
+/// `--clear` empties it; the kernel itself went on.
+#[test]
+fn strobe_log_reads_and_clears_the_core_log() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let device = format!("tcp:127.0.0.1:{}", sim.port);
+    let mut c = strobe();
+    c.arg("run")
+        .arg(repo_root().join("tests/device/collision.py"))
+        .arg("--device")
+        .arg(&device);
+    let out = run(c);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "done\n");
+    let log = |clear: bool| {
+        let mut c = strobe();
+        c.arg("log").arg("--device").arg(&device);
+        if clear {
+            c.arg("--clear");
+        }
+        let out = run(c);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    assert_eq!(log(true), "RTIO collision involving channel 4\n".repeat(3));
+    assert_eq!(log(false), "");
+}
+
 /// Two different kernels in a row on one device each run their own code (the firmware makes the
 /// instruction cache see a newly loaded image).
 #[test]

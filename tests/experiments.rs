@@ -98,10 +98,7 @@ fn loopback_count_counts_every_pulse() {
     assert_eq!(r.stdout, "sent 7 pulses, counted 7 rising edges\n");
     let p = pulses(&r.edges, 0);
     assert_eq!(p.len(), 7);
-    assert!(
-        p.iter().all(|p| p.1 == 500),
-        "500 ns pulses: {p:?}"
-    );
+    assert!(p.iter().all(|p| p.1 == 500), "500 ns pulses: {p:?}");
 }
 
 #[test]

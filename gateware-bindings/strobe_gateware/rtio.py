@@ -14,8 +14,10 @@ CPU interface (CSRs):
   o_event                   one output event, three 32-bit words: {value, channel}, then the
                             timestamp's high and low words; writing the low word enqueues it.
   o_status                  busy (an output FIFO holds events), underflow, sequence error, overflow
-                            (the channel's FIFO was full: the event was not queued); the error bits
-                            are sticky until o_status_clear.
+                            (the channel's FIFO was full: the event was not queued), collision (an
+                            event in the same coarse cycle as the channel's previous one); the error
+                            bits are sticky until o_status_clear.
+  o_error_channel           the channel of the last sequence error or collision.
   o_status_clear            clears the sticky bits.
   o_underflow_timestamp     timestamp and channel of the last underflowing event.
   i_gate                    per input channel: record rising edges when set.
@@ -60,14 +62,16 @@ class RTIO(Module, AutoCSR):
         self._chan_sel = CSRStorage(8)
         # Written by the CPU (or inline by kernels): 3 words, the last one enqueues the event.
         self._o_event = CSRStorage(64 + contract.EVENT_VALUE_SHIFT + 1, atomic_write=True)
-        self._o_status = CSRStatus(4)
+        self._o_status = CSRStatus(5)
         self._o_status_clear = CSR()
         self._o_underflow_timestamp = CSRStatus(64)
         self._o_underflow_channel = CSRStatus(8)
+        self._o_error_channel = CSRStatus(8)
 
         underflow = Signal()
         sequence_error = Signal()
         overflow = Signal()
+        collision = Signal()
         sel = self._chan_sel.storage
         event = self._o_event.storage
         timestamp = Signal(64)
@@ -90,6 +94,7 @@ class RTIO(Module, AutoCSR):
             fifo = SyncFIFO(64 + 1, fifo_depth)
             self.submodules += fifo
             last = Signal(64)
+            has_last = Signal()
             selected = Signal()
             self.comb += [
                 selected.eq(channel == ch),
@@ -98,11 +103,15 @@ class RTIO(Module, AutoCSR):
             busy_terms.append(fifo.readable)
             late = Signal()
             out_of_order = Signal()
+            same_cycle = Signal()
             self.comb += [
                 late.eq(cycle < counter + PIPELINE_LATENCY),
                 out_of_order.eq(timestamp < last),
+                # A SERDES TTL plays one event per coarse cycle: a second one in it collides.
+                same_cycle.eq(has_last & (cycle == last[fine:])),
             ]
-            self.comb += fifo.we.eq(self._o_event.re & selected & ~late & ~out_of_order & fifo.writable)
+            self.comb += fifo.we.eq(self._o_event.re & selected & ~late & ~out_of_order & ~same_cycle
+                                    & fifo.writable)
             self.sync += If(self._o_event.re & selected,
                 If(late,
                     underflow.eq(1),
@@ -110,10 +119,15 @@ class RTIO(Module, AutoCSR):
                     self._o_underflow_channel.status.eq(ch),
                 ).Elif(out_of_order,
                     sequence_error.eq(1),
+                    self._o_error_channel.status.eq(ch),
+                ).Elif(same_cycle,
+                    collision.eq(1),
+                    self._o_error_channel.status.eq(ch),
                 ).Elif(~fifo.writable,
                     overflow.eq(1),
                 ).Else(
                     last.eq(timestamp),
+                    has_last.eq(1),
                 ),
             )
             # Play the head event at its cycle.
@@ -137,12 +151,14 @@ class RTIO(Module, AutoCSR):
 
         for term in busy_terms:
             busy = busy | term
-        self.sync += If(self._o_status_clear.re, underflow.eq(0), sequence_error.eq(0), overflow.eq(0))
+        self.sync += If(self._o_status_clear.re,
+                        underflow.eq(0), sequence_error.eq(0), overflow.eq(0), collision.eq(0))
         self.comb += [
             self._o_status.status[contract.OUTPUT_STATUS_BUSY].eq(busy),
             self._o_status.status[contract.OUTPUT_STATUS_UNDERFLOW].eq(underflow),
             self._o_status.status[contract.OUTPUT_STATUS_SEQUENCE_ERROR].eq(sequence_error),
             self._o_status.status[contract.OUTPUT_STATUS_OVERFLOW].eq(overflow),
+            self._o_status.status[contract.OUTPUT_STATUS_COLLISION].eq(collision),
         ]
 
         # Inputs: rising edges of each gated input, timestamped.

@@ -75,6 +75,15 @@ enum Command {
         #[arg(long)]
         emit_llvm: Option<PathBuf>,
     },
+    /// Print the core device's log (RTIO sequence errors and collisions), as `artiq_coremgmt log`.
+    Log {
+        /// The device (`tcp:HOST:PORT`, `serial:PATH[@BAUD]`); without it, a fresh simulated one.
+        #[arg(long)]
+        device: Option<String>,
+        /// Empty the log after printing it.
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 /// What `strobe run` / `strobe compile` need for an experiment file.
@@ -232,6 +241,19 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
                 trace.as_deref(),
                 vcd.as_deref(),
             )
+        }
+        Command::Log { device, clear } => {
+            let mut link = connection::Connection::open(device.as_deref(), python)?;
+            print!(
+                "{}",
+                link.device.core_log().context("reading the core log")?
+            );
+            if *clear {
+                link.device
+                    .clear_core_log()
+                    .context("clearing the core log")?;
+            }
+            Ok(0)
         }
         Command::Exec { file } => match compile(cli, file)? {
             Ok(out) => standalone::exec(&out),

@@ -140,6 +140,7 @@ pub enum RpcAnswer {
 enum Reply {
     Hello(DeviceInfo),
     Listing(Vec<StoreEntry>),
+    CoreLog(String),
     Ack(u16),
     Error(ErrorCode),
     Log(String),
@@ -228,6 +229,7 @@ impl Device {
                 Message::StoreListing { entries } => {
                     Reply::Listing(store_entries(entries).collect())
                 }
+                Message::LogText { text } => Reply::CoreLog(text.to_string()),
                 Message::Ack { of_seq } => Reply::Ack(of_seq),
                 Message::Error { code, .. } => Reply::Error(code),
                 Message::Log { text } => Reply::Log(text.to_string()),
@@ -365,7 +367,8 @@ impl Device {
                 | Reply::Log(_)
                 | Reply::Done(_)
                 | Reply::Rpc(_)
-                | Reply::Listing(_) => continue,
+                | Reply::Listing(_)
+                | Reply::CoreLog(_) => continue,
                 Reply::Error(code) => {
                     return Err(DeviceError::Refused {
                         code,
@@ -388,27 +391,53 @@ impl Device {
         self.handshake()
     }
 
-    /// The units the device's function store holds.
-    pub fn store_listing(&mut self) -> Result<Vec<StoreEntry>, DeviceError> {
-        self.send(&Message::StoreQuery)?;
+    /// Sends a request and waits for its answer, the reply `pick` takes.
+    fn query<T>(
+        &mut self,
+        m: &Message<'_>,
+        during: &'static str,
+        pick: impl Fn(Reply) -> Result<T, Reply>,
+    ) -> Result<T, DeviceError> {
+        self.send(m)?;
         loop {
-            match self.receive("reading the function store")? {
-                Reply::Listing(entries) => return Ok(entries),
-                Reply::Ack(_) | Reply::Hello(_) => continue,
-                Reply::Error(code) => {
-                    return Err(DeviceError::Refused {
-                        code,
-                        during: "reading the function store",
-                    })
-                }
-                other => {
+            match pick(self.receive(during)?) {
+                Ok(answer) => return Ok(answer),
+                Err(Reply::Ack(_) | Reply::Hello(_)) => continue,
+                Err(Reply::Error(code)) => return Err(DeviceError::Refused { code, during }),
+                Err(other) => {
                     return Err(DeviceError::Unexpected {
-                        during: "reading the function store",
+                        during,
                         reply: format!("{other:?}"),
                     })
                 }
             }
         }
+    }
+
+    /// The units the device's function store holds.
+    pub fn store_listing(&mut self) -> Result<Vec<StoreEntry>, DeviceError> {
+        self.query(
+            &Message::StoreQuery,
+            "reading the function store",
+            |r| match r {
+                Reply::Listing(entries) => Ok(entries),
+                other => Err(other),
+            },
+        )
+    }
+
+    /// The device's core log (RTIO sequence errors and collisions, as ARTIQ's).
+    pub fn core_log(&mut self) -> Result<String, DeviceError> {
+        self.query(&Message::LogQuery, "reading the core log", |r| match r {
+            Reply::CoreLog(text) => Ok(text),
+            other => Err(other),
+        })
+    }
+
+    /// Empties the device's core log.
+    pub fn clear_core_log(&mut self) -> Result<(), DeviceError> {
+        let seq = self.send(&Message::LogClear)?;
+        self.expect_ack(seq, "clearing the core log")
     }
 
     /// Puts unit `key` (`bytes`) at `offset` of the kernel region; the device keeps it only if

@@ -298,6 +298,18 @@ impl Session {
         Ok(kernel.units.clone())
     }
 
+    /// The device's core log (RTIO sequence errors and collisions).
+    fn core_log(&mut self) -> PyResult<String> {
+        let link = self.link.as_mut().ok_or_else(closed)?;
+        link.device.core_log().map_err(runtime_error)
+    }
+
+    /// Empties the device's core log.
+    fn clear_core_log(&mut self) -> PyResult<()> {
+        let link = self.link.as_mut().ok_or_else(closed)?;
+        link.device.clear_core_log().map_err(runtime_error)
+    }
+
     /// The units the device's function store holds, as (key hex, offset, length, pinned).
     fn resident_units(&self) -> PyResult<Vec<(String, u32, u32, bool)>> {
         let link = self.link.as_ref().ok_or_else(closed)?;

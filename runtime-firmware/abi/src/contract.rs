@@ -63,6 +63,11 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
         "OUTPUT_STATUS_OVERFLOW = {}",
         bit(output_status::OVERFLOW)
     )?;
+    writeln!(
+        out,
+        "OUTPUT_STATUS_COLLISION = {}",
+        bit(output_status::COLLISION)
+    )?;
     writeln!(out, "# i_status bit positions.")?;
     writeln!(out, "INPUT_STATUS_READY = {}", bit(input_status::READY))?;
     writeln!(

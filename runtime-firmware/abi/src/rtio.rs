@@ -37,8 +37,10 @@ pub mod output_status {
     pub const SEQUENCE_ERROR: u32 = 1 << 2;
     /// The channel's FIFO was full: the event was not queued. Sticky.
     pub const OVERFLOW: u32 = 1 << 3;
+    /// An event in the same coarse cycle as its channel's previous one: dropped. Sticky.
+    pub const COLLISION: u32 = 1 << 4;
     /// The bits that mean the last event was refused.
-    pub const ERRORS: u32 = UNDERFLOW | SEQUENCE_ERROR | OVERFLOW;
+    pub const ERRORS: u32 = UNDERFLOW | SEQUENCE_ERROR | OVERFLOW | COLLISION;
 }
 
 /// Bits of `i_status` (for the channel `chan_sel` selects).

@@ -8,7 +8,9 @@ use strobe_kernel_rt::{arena, exceptions, output, quoted};
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
 use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
-use strobe_session::{Board, ExceptionReport, FaultReport, KernelHost, RunOutcome, RunSetup};
+use strobe_session::{
+    Board, CoreLog, ExceptionReport, FaultReport, KernelHost, RunOutcome, RunSetup,
+};
 
 /// Kernel images may use all of main RAM (the arena then gets what they leave).
 const KERNEL_REGION: usize = MAIN_RAM.size;
@@ -21,6 +23,15 @@ const MAX_DRAIN_MU: i64 = 1 << 27;
 /// handover: a kernel that needs slack calls `core.reset()` or `core.break_realtime()`), unless its
 /// run asks for a fresh timeline.
 static mut TIMELINE_STARTED: bool = false;
+
+/// The core log (RTIO sequence errors and collisions), read by the host with `LogQuery`.
+static mut CORE_LOG: CoreLog = CoreLog::new();
+
+/// The core log, for the firmware's RTIO paths and the session.
+pub fn core_log() -> &'static mut CoreLog {
+    // SAFETY: single-threaded firmware; no reference outlives a call that uses it.
+    unsafe { &mut *core::ptr::addr_of_mut!(CORE_LOG) }
+}
 
 /// The host link while a kernel runs (none otherwise).
 static mut HOST: Option<*mut dyn KernelHost> = None;
@@ -102,6 +113,10 @@ impl Board for CoreDevice {
         self.info
     }
 
+    fn core_log(&mut self) -> &mut CoreLog {
+        core_log()
+    }
+
     fn kernel_region(&mut self) -> &mut [u8] {
         // SAFETY: main RAM belongs to kernel images (and, during a run, the arena after the image).
         unsafe { core::slice::from_raw_parts_mut(MAIN_RAM.base as *mut u8, KERNEL_REGION) }
@@ -141,6 +156,7 @@ impl Board for CoreDevice {
             ((crate::rtio::__strobe_rtio_counter() - start) >> strobe_abi::rtio::FINE_BITS) as u64;
         // Let the queued events play out, so the run's output edges all happened when it reports.
         crate::rtio::drain(MAX_DRAIN_MU);
+        core_log().flush();
         output::flush_stdout();
         // SAFETY: as above.
         unsafe { HOST = None };

@@ -1,18 +1,21 @@
 //! RTIO for kernels: the timeline cursor, timestamped TTL output, gated input timestamps. Late
-//! output raises `RTIOUnderflow` in the kernel with the channel, the timestamp and the slack.
+//! output raises `RTIOUnderflow` in the kernel with the channel, the timestamp and the slack; a
+//! sequence error or a collision drops the event and goes to the core log, as in ARTIQ.
 
 use strobe_abi::rtio::{event_words, input_status, output_status};
 use strobe_abi::ExceptionId;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
     RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_GATE, RTIO_I_RE, RTIO_I_STATUS,
-    RTIO_I_TIMESTAMP, RTIO_O_EVENT, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
+    RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
 };
+use strobe_session::RtioError;
 
 const STATUS_BUSY: u64 = output_status::BUSY as u64;
 const STATUS_UNDERFLOW: u64 = output_status::UNDERFLOW as u64;
 const STATUS_SEQUENCE_ERROR: u64 = output_status::SEQUENCE_ERROR as u64;
 const STATUS_OVERFLOW: u64 = output_status::OVERFLOW as u64;
+const STATUS_COLLISION: u64 = output_status::COLLISION as u64;
 const STATUS_ERRORS: u64 = output_status::ERRORS as u64;
 
 /// The timeline cursor (`now_mu()`), read and written by kernels directly.
@@ -40,13 +43,14 @@ pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32)
     }
 }
 
-/// The rare path after an event write: a full FIFO (wait and write again), or a late or out-of-order
-/// event (raise in the kernel).
+/// The rare path after an event write: a full FIFO (wait and write again), a late event (raise in
+/// the kernel), an out-of-order or colliding one (dropped, written to the core log).
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_output_slow(channel: u32, timestamp: i64, value: u32, status: u32) {
     let mut status = status as u64;
     RTIO_O_STATUS_CLEAR.write(1);
-    while status & STATUS_OVERFLOW != 0 && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR) == 0
+    while status & STATUS_OVERFLOW != 0
+        && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_COLLISION) == 0
     {
         write_event(channel, timestamp, value);
         status = RTIO_O_STATUS.read();
@@ -59,12 +63,13 @@ pub extern "C" fn __strobe_rtio_output_slow(channel: u32, timestamp: i64, value:
             "RTIOUnderflow",
             format_args!("RTIO underflow at {timestamp} mu, channel {channel}, slack {slack} mu"),
         );
-    } else if status & STATUS_SEQUENCE_ERROR != 0 {
-        raise_builtin_fmt(
-            ExceptionId::RTIOUnderflow,
-            "RTIOUnderflow",
-            format_args!("RTIO sequence error at {timestamp} mu, channel {channel}: earlier than the previous event"),
-        );
+    } else if status & (STATUS_SEQUENCE_ERROR | STATUS_COLLISION) != 0 {
+        let error = if status & STATUS_SEQUENCE_ERROR != 0 {
+            RtioError::SequenceError
+        } else {
+            RtioError::Collision
+        };
+        crate::board::core_log().rtio_error(error, RTIO_O_ERROR_CHANNEL.read() as u8);
     }
 }
 

@@ -61,6 +61,9 @@ wire_enum! {
         StoreQuery = 30,
         StoreListing = 31,
         UnitPin = 32,
+        LogQuery = 33,
+        LogText = 34,
+        LogClear = 35,
     }
 }
 
@@ -206,6 +209,14 @@ pub enum Message<'a> {
     },
     /// Completes the unit: the device checks the bytes and the CRC, then holds it (or discards it).
     UnitEnd,
+    /// Asks for the core log (answered by `LogText`).
+    LogQuery,
+    /// The core log's text: RTIO sequence errors, collisions (as ARTIQ's core log).
+    LogText {
+        text: &'a str,
+    },
+    /// Empties the core log.
+    LogClear,
     /// Pins (a bundle's units, for the rest of this host session) or unpins a resident unit.
     UnitPin {
         key: UnitKey,
@@ -318,6 +329,9 @@ impl<'a> Message<'a> {
             Message::UnitChunk { .. } => MessageKind::UnitChunk,
             Message::UnitEnd => MessageKind::UnitEnd,
             Message::UnitPin { .. } => MessageKind::UnitPin,
+            Message::LogQuery => MessageKind::LogQuery,
+            Message::LogText { .. } => MessageKind::LogText,
+            Message::LogClear => MessageKind::LogClear,
             Message::Run { .. } => MessageKind::Run,
             Message::Stop => MessageKind::Stop,
             Message::Ack { .. } => MessageKind::Ack,
@@ -348,7 +362,12 @@ impl<'a> Message<'a> {
                 w.u32(d.clock_hz)?;
                 w.u8(d.isa)
             }
-            Message::StoreQuery | Message::UnitEnd | Message::Stop => Ok(()),
+            Message::StoreQuery
+            | Message::UnitEnd
+            | Message::Stop
+            | Message::LogQuery
+            | Message::LogClear => Ok(()),
+            Message::LogText { text } => w.blob(text.as_bytes()),
             Message::StoreListing { entries } => w.bytes(entries),
             Message::UnitBegin {
                 key,
@@ -495,6 +514,9 @@ impl<'a> Message<'a> {
                 data: r.blob()?,
             },
             MessageKind::UnitEnd => Message::UnitEnd,
+            MessageKind::LogQuery => Message::LogQuery,
+            MessageKind::LogText => Message::LogText { text: r.text()? },
+            MessageKind::LogClear => Message::LogClear,
             MessageKind::UnitPin => Message::UnitPin {
                 key: unit_key(&mut r)?,
                 pinned: flag(&mut r)?,

@@ -57,6 +57,11 @@ fn every_message_round_trips() {
             data: b"\x13\x05\x00\x00",
         },
         Message::UnitEnd,
+        Message::LogQuery,
+        Message::LogText {
+            text: "RTIO collision involving channel 2\n",
+        },
+        Message::LogClear,
         Message::UnitPin {
             key: [5; 16],
             pinned: true,

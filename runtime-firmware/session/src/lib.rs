@@ -14,7 +14,9 @@ use strobe_protocol::message::{unit_keys, DeviceInfo};
 use strobe_protocol::{ErrorCode, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION};
 pub use strobe_protocol::{ExceptionReport, FaultReport};
 
+pub mod core_log;
 pub mod store;
+pub use core_log::{CoreLog, RtioError};
 use store::Store;
 
 /// Frame buffer size: the largest frame plus room.
@@ -36,6 +38,8 @@ pub trait Board {
     fn info(&self) -> DeviceInfo;
     /// The memory kernels are loaded into (`info().kernel_base` onwards).
     fn kernel_region(&mut self) -> &mut [u8];
+    /// The core log (RTIO sequence errors, collisions).
+    fn core_log(&mut self) -> &mut CoreLog;
     /// Runs a kernel from `entry` (in resident units), its quoted-data table at `table` (0: none),
     /// its arena from `arena_start` (an offset in the kernel region, past every resident unit) to the
     /// region's end; `host` carries its output and its RPCs to the host.
@@ -222,6 +226,18 @@ impl<B: Board> Session<B> {
             Message::UnitEnd => {
                 let r = self.store.end();
                 self.acknowledge(link, seq, r);
+            }
+            Message::LogQuery => {
+                // Copied out: the reply is encoded into the session's own buffer.
+                let mut text = [0u8; core_log::CORE_LOG_BYTES];
+                let log = self.board.core_log().text().as_bytes();
+                text[..log.len()].copy_from_slice(log);
+                let text = core::str::from_utf8(&text[..log.len()]).unwrap_or("");
+                self.reply(link, &Message::LogText { text });
+            }
+            Message::LogClear => {
+                self.board.core_log().clear();
+                self.reply(link, &Message::Ack { of_seq: seq });
             }
             Message::UnitPin { key, pinned } => {
                 let r = self.store.pin(&key, pinned);

@@ -15,6 +15,7 @@ pub const BASE: u32 = 0x4000_0000;
 
 pub struct TestBoard {
     pub memory: Vec<u8>,
+    pub log: crate::CoreLog,
     pub runs: u32,
     pub last_run: Option<RunSetup>,
 }
@@ -23,6 +24,7 @@ impl TestBoard {
     pub fn new(size: usize) -> Self {
         TestBoard {
             memory: std::vec![0xff; size],
+            log: crate::CoreLog::new(),
             runs: 0,
             last_run: None,
         }
@@ -44,6 +46,10 @@ impl Board for TestBoard {
 
     fn kernel_region(&mut self) -> &mut [u8] {
         &mut self.memory
+    }
+
+    fn core_log(&mut self) -> &mut crate::CoreLog {
+        &mut self.log
     }
 
     fn run<'b>(&'b mut self, run: RunSetup, host: &mut dyn KernelHost) -> RunOutcome<'b> {

@@ -340,6 +340,25 @@ fn units_are_evicted_by_overlap_pinned_ones_never() {
 }
 
 #[test]
+fn the_core_log_is_read_and_cleared() {
+    let (mut s, mut link) = session();
+    s.board()
+        .log
+        .line(format_args!("RTIO sequence error involving channel {}", 2));
+    send(&mut s, &mut link, Message::LogQuery);
+    send(&mut s, &mut link, Message::LogClear);
+    send(&mut s, &mut link, Message::LogQuery);
+    assert_eq!(
+        link.replies(),
+        [
+            "LogText { text: \"RTIO sequence error involving channel 2\\n\" }",
+            "Ack",
+            "LogText { text: \"\" }"
+        ]
+    );
+}
+
+#[test]
 fn a_fault_empties_the_store() {
     let (mut s, mut link) = session();
     put(&mut s, &mut link, 1, 0, &[2, 0, 0, 0]);
