@@ -42,6 +42,14 @@ const BUSY: &str = "def main():
         pass
 ";
 
+/// The bench's programs are standalone: each run starts its timeline with the fixed slack.
+fn standalone(
+    mut kernel: strobe_cli::resident::LoadedKernel,
+) -> strobe_cli::resident::LoadedKernel {
+    kernel.run.fresh_timeline = true;
+    kernel
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let build = strobe_cli::connection::sim_build(None)?;
     let sim = SimDevice::start(&build)?;
@@ -75,7 +83,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Upload and start latency: an empty kernel.
     let empty = compile(&mut compiler, EMPTY)?;
     let t = Instant::now();
-    let kernel = store.load(&mut device, &empty)?;
+    let kernel = standalone(store.load(&mut device, &empty)?);
     let upload_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
     let run = device.run(&kernel.run, |_| {})?;
@@ -92,7 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &mut compiler,
         &PULSES.replace("ITERATIONS", &ITERATIONS.to_string()),
     )?;
-    let kernel = store.load(&mut device, &pulses)?;
+    let kernel = standalone(store.load(&mut device, &pulses)?);
     let t = Instant::now();
     let run = device.run(&kernel.run, |_| {})?;
     let wall = t.elapsed().as_secs_f64();
@@ -109,7 +117,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Simulation speed: a kernel that waits four million cycles.
     let busy = compile(&mut compiler, BUSY)?;
-    let kernel = store.load(&mut device, &busy)?;
+    let kernel = standalone(store.load(&mut device, &busy)?);
     let t = Instant::now();
     let run = device.run(&kernel.run, |_| {})?;
     let busy_wall = t.elapsed().as_secs_f64();
