@@ -101,6 +101,16 @@ fn loopback_input_timestamps_equal_output_edges() {
     assert_eq!(rising, [100, 400, 700]);
 }
 
+/// Gate windows are on the timeline (as ARTIQ's): rising, falling and both edges, each recorded only
+/// inside its window.
+#[test]
+fn gate_windows_record_the_edges_they_are_sensitive_to() {
+    let r = strobe_run("gate_windows.py");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let recorded: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(recorded, ["3000", "4000", "5100", "6100", "7000", "7100"]);
+}
+
 #[test]
 fn underflow_is_catchable_in_the_kernel() {
     let r = strobe_run("underflow_caught.py");

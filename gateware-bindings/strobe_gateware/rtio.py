@@ -20,13 +20,15 @@ CPU interface (CSRs):
   o_error_channel           the channel of the last sequence error or collision.
   o_status_clear            clears the sticky bits.
   o_underflow_timestamp     timestamp and channel of the last underflowing event.
-  i_gate                    per input channel: record rising edges when set.
   i_status                  ready (an input timestamp waits on the selected channel), overflow.
 
 The field widths and bit positions come from ``contract.py``, generated from the kernel ABI crate
 (strobe-abi), which the firmware and the compiler use too.
   i_timestamp, i_re         the head timestamp of the selected input channel; write i_re to pop it.
 
+Output events go to TTL channels 0..n-1, and to channel INPUT_SENSITIVITY_CHANNEL_BASE + i for input
+i: its sensitivity from the event's time on (value bit 0: rising edges, bit 1: falling edges; 0: the
+gate is closed), so gate windows are on the timeline, as ARTIQ's.
 Underflow: an event whose timestamp is not in the future when enqueued is dropped and flagged.
 Sequence error: an event earlier than the channel's previous event is dropped and flagged.
 Every output edge is logged by the simulation as `rtio <time in mu> <channel> <value>`.
@@ -61,7 +63,8 @@ class RTIO(Module, AutoCSR):
 
         self._chan_sel = CSRStorage(8)
         # Written by the CPU (or inline by kernels): 3 words, the last one enqueues the event.
-        self._o_event = CSRStorage(64 + contract.EVENT_VALUE_SHIFT + 1, atomic_write=True)
+        self._o_event = CSRStorage(64 + contract.EVENT_VALUE_SHIFT + contract.EVENT_VALUE_BITS,
+                                   atomic_write=True)
         self._o_status = CSRStatus(5)
         self._o_status_clear = CSR()
         self._o_underflow_timestamp = CSRStatus(64)
@@ -79,26 +82,29 @@ class RTIO(Module, AutoCSR):
         cycle = Signal(64 - fine)
         self.comb += cycle.eq(timestamp[fine:])
         channel = Signal(contract.EVENT_CHANNEL_BITS)
-        value = Signal()
+        value = Signal(contract.EVENT_VALUE_BITS)
         self.comb += [
             timestamp.eq(event[:64]),
             channel.eq(event[64:64 + contract.EVENT_CHANNEL_BITS]),
-            value.eq(event[64 + contract.EVENT_VALUE_SHIFT]),
+            value.eq(event[64 + contract.EVENT_VALUE_SHIFT:]),
         ]
         busy = Signal()
         busy_terms = []
         # Per output channel: the fine position of its last edge.
         fines = []
 
-        for ch, pin in enumerate(outputs):
-            fifo = SyncFIFO(64 + 1, fifo_depth)
+        def event_queue(number, width):
+            """The timestamped events of RTIO channel `number` (values of `width` bits): refused
+            (flagged) when late, out of order or colliding, else queued; returns (due, value,
+            fine) of the head event, `due` in the cycle it plays."""
+            fifo = SyncFIFO(64 + width, fifo_depth)
             self.submodules += fifo
             last = Signal(64)
             has_last = Signal()
             selected = Signal()
             self.comb += [
-                selected.eq(channel == ch),
-                fifo.din.eq(Cat(timestamp, value)),
+                selected.eq(channel == number),
+                fifo.din.eq(Cat(timestamp, value[:width])),
             ]
             busy_terms.append(fifo.readable)
             late = Signal()
@@ -116,13 +122,13 @@ class RTIO(Module, AutoCSR):
                 If(late,
                     underflow.eq(1),
                     self._o_underflow_timestamp.status.eq(timestamp),
-                    self._o_underflow_channel.status.eq(ch),
+                    self._o_underflow_channel.status.eq(number),
                 ).Elif(out_of_order,
                     sequence_error.eq(1),
-                    self._o_error_channel.status.eq(ch),
+                    self._o_error_channel.status.eq(number),
                 ).Elif(same_cycle,
                     collision.eq(1),
-                    self._o_error_channel.status.eq(ch),
+                    self._o_error_channel.status.eq(number),
                 ).Elif(~fifo.writable,
                     overflow.eq(1),
                 ).Else(
@@ -130,24 +136,38 @@ class RTIO(Module, AutoCSR):
                     has_last.eq(1),
                 ),
             )
-            # Play the head event at its cycle.
             head_cycle = Signal(64 - fine)
-            head_value = Signal()  # whole Signals: Display() cannot print slices
             due = Signal()
             self.comb += [
                 head_cycle.eq(fifo.dout[fine:64]),
-                head_value.eq(fifo.dout[64]),
                 due.eq(fifo.readable & (head_cycle <= counter)),
                 fifo.re.eq(due),
             ]
+            return due, fifo.dout[64:64 + width], fifo.dout[:fine]
+
+        for ch, pin in enumerate(outputs):
+            due, head, head_fine = event_queue(ch, 1)
+            head_value = Signal()  # whole Signals: Display() cannot print slices
             edge_fine = Signal(fine)
             edge_mu = Signal(64)
-            self.comb += edge_mu.eq(Cat(fifo.dout[:fine], counter[:64 - fine]))
-            self.sync += If(due, pin.eq(head_value), edge_fine.eq(fifo.dout[:fine]))
+            self.comb += [
+                head_value.eq(head),
+                edge_mu.eq(Cat(head_fine, counter[:64 - fine])),
+            ]
+            self.sync += If(due, pin.eq(head_value), edge_fine.eq(head_fine))
             fines.append(edge_fine)
             if log_edges:
                 self.sync += If(due & (pin != head_value),
                                 Display("rtio %d " + str(ch) + " %d", edge_mu, head_value))
+
+        # Each input channel's sensitivity (bit 0: rising edges, bit 1: falling edges), set by
+        # timestamped events on channel INPUT_SENSITIVITY_CHANNEL_BASE + input.
+        sensitivities = []
+        for i in range(n_in):
+            due, head, _ = event_queue(contract.INPUT_SENSITIVITY_CHANNEL_BASE + i, 2)
+            sensitivity = Signal(2)
+            self.sync += If(due, sensitivity.eq(head))
+            sensitivities.append(sensitivity)
 
         for term in busy_terms:
             busy = busy | term
@@ -161,8 +181,7 @@ class RTIO(Module, AutoCSR):
             self._o_status.status[contract.OUTPUT_STATUS_COLLISION].eq(collision),
         ]
 
-        # Inputs: rising edges of each gated input, timestamped.
-        self._i_gate = CSRStorage(max(n_in, 1))
+        # Inputs: the edges each input is sensitive to, timestamped.
         self._i_status = CSRStatus(2)
         self._i_timestamp = CSRStatus(64)
         self._i_re = CSR()
@@ -176,18 +195,19 @@ class RTIO(Module, AutoCSR):
             fifo = SyncFIFO(64, fifo_depth)
             self.submodules += fifo
             previous = Signal()
-            rising = Signal()
+            edge = Signal()
             selected = Signal()
+            sensitivity = sensitivities[ch]
             self.sync += previous.eq(pin)
             self.comb += [
                 selected.eq(sel == ch),
-                rising.eq(pin & ~previous & self._i_gate.storage[ch]),
+                edge.eq((pin & ~previous & sensitivity[0]) | (~pin & previous & sensitivity[1])),
                 # The edge happened one cycle before we see it in `previous`'s register.
                 fifo.din.eq((counter_mu - (1 << fine)) | edge_fine),
-                fifo.we.eq(rising & fifo.writable),
+                fifo.we.eq(edge & fifo.writable),
                 fifo.re.eq(self._i_re.re & selected),
             ]
-            self.sync += If(rising & ~fifo.writable, in_overflow.eq(1))
+            self.sync += If(edge & ~fifo.writable, in_overflow.eq(1))
             self.comb += If(selected,
                 ready_selected.eq(fifo.readable),
                 self._i_timestamp.status.eq(fifo.dout),

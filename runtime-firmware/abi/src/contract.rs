@@ -46,6 +46,12 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     writeln!(out, "FINE_BITS = {}", rtio::FINE_BITS)?;
     writeln!(out, "EVENT_CHANNEL_BITS = {}", rtio::CHANNEL_BITS)?;
     writeln!(out, "EVENT_VALUE_SHIFT = {}", rtio::VALUE_SHIFT)?;
+    writeln!(out, "EVENT_VALUE_BITS = {}", rtio::VALUE_BITS)?;
+    writeln!(
+        out,
+        "INPUT_SENSITIVITY_CHANNEL_BASE = {}",
+        rtio::INPUT_SENSITIVITY_CHANNEL_BASE
+    )?;
     writeln!(out, "# o_status bit positions.")?;
     writeln!(out, "OUTPUT_STATUS_BUSY = {}", bit(output_status::BUSY))?;
     writeln!(

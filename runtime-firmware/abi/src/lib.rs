@@ -324,7 +324,8 @@ macro_rules! device_symbols {
             __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) -> ();
             /// After an inline event write read a `status` with error bits set.
             __strobe_rtio_output_slow(channel: u32, timestamp: i64, value: u32, status: u32) -> ();
-            __strobe_rtio_gate(channel: u32, enable: u32) -> ();
+            /// Input `channel`'s sensitivity from the timeline cursor on (`rtio::sensitivity` bits).
+            __strobe_rtio_gate(channel: u32, sensitivity: u32) -> ();
             /// -1 when no edge arrives before the deadline.
             __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64;
             /// `flags` bit 0: asynchronous. `tags`: the `argc` argument types, then the result type.

@@ -14,14 +14,25 @@ pub const MU_PER_COARSE_CYCLE: i64 = 1 << FINE_BITS;
 pub const CHANNEL_BITS: u32 = 8;
 /// The channel field of an event's first word.
 pub const CHANNEL_MASK: u32 = (1 << CHANNEL_BITS) - 1;
-/// Position of the output value (one bit) in the event's first word, above the channel.
+/// Position of the event's value in its first word, above the channel.
 pub const VALUE_SHIFT: u32 = CHANNEL_BITS;
+/// Bits of an event's value: a TTL output uses one (the level); an input's sensitivity two.
+pub const VALUE_BITS: u32 = 2;
+/// The value field of an event's first word (shifted down).
+pub const VALUE_MASK: u32 = (1 << VALUE_BITS) - 1;
+/// Input `i`'s sensitivity is set by events on channel `INPUT_SENSITIVITY_CHANNEL_BASE + i`.
+pub const INPUT_SENSITIVITY_CHANNEL_BASE: u32 = 128;
+/// Sensitivity bits: edges an input records from the event's time on (0: none, the gate closed).
+pub mod sensitivity {
+    pub const RISING: u32 = 1 << 0;
+    pub const FALLING: u32 = 1 << 1;
+}
 
 /// An output event as the three words of the `o_event` CSR, in address order: {value, channel}, the
 /// timestamp's high word, its low word. Writing the last word enqueues the event.
 pub const fn event_words(channel: u32, timestamp: i64, value: u32) -> [u32; 3] {
     [
-        (value & 1) << VALUE_SHIFT | (channel & CHANNEL_MASK),
+        (value & VALUE_MASK) << VALUE_SHIFT | (channel & CHANNEL_MASK),
         (timestamp >> 32) as u32,
         timestamp as u32,
     ]

@@ -6,8 +6,8 @@ use strobe_abi::rtio::{event_words, input_status, output_status};
 use strobe_abi::ExceptionId;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
-    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_GATE, RTIO_I_RE, RTIO_I_STATUS,
-    RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
+    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP,
+    RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
 };
 use strobe_session::RtioError;
 
@@ -79,15 +79,17 @@ pub fn drain(limit: i64) {
     while RTIO_O_STATUS.read() & STATUS_BUSY != 0 && __strobe_rtio_counter() - start < limit {}
 }
 
+/// Sets input `channel`'s sensitivity (`strobe_abi::rtio::sensitivity` bits; 0 closes the gate) at
+/// the timeline cursor: an event on the input's sensitivity channel, refused like any late event.
 #[no_mangle]
-pub extern "C" fn __strobe_rtio_gate(channel: u32, enable: u32) {
-    let gates = RTIO_I_GATE.read();
-    let bit = 1u64 << channel;
-    RTIO_I_GATE.write(if enable != 0 {
-        gates | bit
-    } else {
-        gates & !bit
-    });
+pub extern "C" fn __strobe_rtio_gate(channel: u32, sensitivity: u32) {
+    // SAFETY: single-threaded; kernels run on this thread.
+    let now = unsafe { __strobe_now };
+    __strobe_rtio_output(
+        strobe_abi::rtio::INPUT_SENSITIVITY_CHANNEL_BASE + channel,
+        now,
+        sensitivity,
+    );
 }
 
 #[no_mangle]

@@ -14,8 +14,10 @@ def rtio_output(channel: TInt32, value: TInt32) -> TNone:
 
 
 @syscall
-def rtio_gate(channel: TInt32, enable: TInt32) -> TNone:
-    """Starts (``enable`` 1) or stops (0) recording rising edges on input `channel`, immediately."""
+def rtio_gate(channel: TInt32, sensitivity: TInt32) -> TNone:
+    """From the timeline cursor on, input `channel` records rising edges (``sensitivity`` bit 0),
+    falling edges (bit 1), both (3) or none (0: the gate closes); raises ``RTIOUnderflow`` when
+    that time has passed."""
 
 
 @syscall

@@ -1,6 +1,7 @@
-"""TTL channels: outputs that change at the timeline cursor, inputs that timestamp rising edges."""
+"""TTL channels: outputs that change at the timeline cursor, inputs that timestamp the edges their
+gate windows (on the timeline) are sensitive to."""
 
-from .. import TBool, TFloat, TInt64, kernel
+from .. import TBool, TFloat, TInt32, TInt64, kernel
 from ..language import delay, delay_mu, now_mu
 from .rtio import rtio_gate, rtio_input_timestamp, rtio_output
 
@@ -44,26 +45,57 @@ class TTLOut:
         rtio_output(self.channel, 0)
 
 
-class TTLInOut:
-    """A TTL input channel: gate it, then read the timestamps of the rising edges it saw."""
+class TTLInOut(TTLOut):
+    """A TTL input and output channel, as ARTIQ's: gate windows on the timeline record the edges
+    they are sensitive to; ``count`` and ``timestamp_mu`` read them back; the output methods of
+    :class:`TTLOut` drive the channel's output (in the simulation, input ``i`` sees output ``i``)."""
 
-    kernel_invariants = {"core", "channel"}
-
-    def __init__(self, dmgr, channel, core_device="core"):
-        self.core = dmgr.get(core_device)
-        self.channel = int(channel)
+    @kernel
+    def _set_sensitivity(self, value: TInt32):
+        rtio_gate(self.channel, value)
 
     @kernel
     def gate_rising_mu(self, duration: TInt64):
-        """Records rising edges from now for `duration`; returns the end of the window."""
+        """Records rising edges from now for `duration`; returns the end of the window (the
+        timeline cursor moves there)."""
         rtio_gate(self.channel, 1)
         delay_mu(duration)
+        rtio_gate(self.channel, 0)
+        return now_mu()
+
+    @kernel
+    def gate_falling_mu(self, duration: TInt64):
+        rtio_gate(self.channel, 2)
+        delay_mu(duration)
+        rtio_gate(self.channel, 0)
+        return now_mu()
+
+    @kernel
+    def gate_both_mu(self, duration: TInt64):
+        rtio_gate(self.channel, 3)
+        delay_mu(duration)
+        rtio_gate(self.channel, 0)
         return now_mu()
 
     @kernel
     def gate_rising(self, duration: TFloat):
         rtio_gate(self.channel, 1)
         delay(duration)
+        rtio_gate(self.channel, 0)
+        return now_mu()
+
+    @kernel
+    def gate_falling(self, duration: TFloat):
+        rtio_gate(self.channel, 2)
+        delay(duration)
+        rtio_gate(self.channel, 0)
+        return now_mu()
+
+    @kernel
+    def gate_both(self, duration: TFloat):
+        rtio_gate(self.channel, 3)
+        delay(duration)
+        rtio_gate(self.channel, 0)
         return now_mu()
 
     @kernel
