@@ -111,6 +111,18 @@ fn gate_windows_record_the_edges_they_are_sensitive_to() {
     assert_eq!(recorded, ["3000", "4000", "5100", "6100", "7000", "7100"]);
 }
 
+/// More edges than an input FIFO holds: the next read raises `RTIOOverflow` (catchable); the
+/// edges it kept are read after that.
+#[test]
+fn input_overflow_raises_rtio_overflow() {
+    let r = strobe_run("input_overflow.py");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "caught: RTIO input overflow on channel 0\nthen read 64\n"
+    );
+}
+
 #[test]
 fn underflow_is_catchable_in_the_kernel() {
     let r = strobe_run("underflow_caught.py");

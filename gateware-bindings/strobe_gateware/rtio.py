@@ -20,7 +20,8 @@ CPU interface (CSRs):
   o_error_channel           the channel of the last sequence error or collision.
   o_status_clear            clears the sticky bits.
   o_underflow_timestamp     timestamp and channel of the last underflowing event.
-  i_status                  ready (an input timestamp waits on the selected channel), overflow.
+  i_status                  ready (an input timestamp waits on the selected channel), overflow (an
+                            input FIFO was full when an edge came: sticky until i_overflow_clear).
 
 The field widths and bit positions come from ``contract.py``, generated from the kernel ABI crate
 (strobe-abi), which the firmware and the compiler use too.
@@ -185,6 +186,7 @@ class RTIO(Module, AutoCSR):
         self._i_status = CSRStatus(2)
         self._i_timestamp = CSRStatus(64)
         self._i_re = CSR()
+        self._i_overflow_clear = CSR()
         in_overflow = Signal()
         ready_selected = Signal()
         for ch, source in enumerate(inputs):
@@ -212,7 +214,7 @@ class RTIO(Module, AutoCSR):
                 ready_selected.eq(fifo.readable),
                 self._i_timestamp.status.eq(fifo.dout),
             )
-        self.sync += If(self._o_status_clear.re, in_overflow.eq(0))
+        self.sync += If(self._i_overflow_clear.re, in_overflow.eq(0))
         self.comb += [
             self._i_status.status[contract.INPUT_STATUS_READY].eq(ready_selected),
             self._i_status.status[contract.INPUT_STATUS_OVERFLOW].eq(in_overflow),

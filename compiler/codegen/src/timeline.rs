@@ -57,15 +57,22 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 none
             }
             Intrinsic::RtioGate => {
+                // A gate event is an RTIO event: late, it raises RTIOUnderflow.
                 self.call_runtime("__strobe_rtio_gate", &[values[0].into(), values[1].into()])?;
+                self.check_exception(line)?;
                 none
             }
-            Intrinsic::RtioInputTimestamp => self
-                .call_runtime(
-                    "__strobe_rtio_input_timestamp",
-                    &[values[0].into(), values[1].into()],
-                )?
-                .unwrap_or(i64t.const_zero().into()),
+            Intrinsic::RtioInputTimestamp => {
+                // Lost edges raise RTIOOverflow.
+                let t = self
+                    .call_runtime(
+                        "__strobe_rtio_input_timestamp",
+                        &[values[0].into(), values[1].into()],
+                    )?
+                    .unwrap_or(i64t.const_zero().into());
+                self.check_exception(line)?;
+                t
+            }
             Intrinsic::RtioGetCounter => self
                 .call_runtime("__strobe_rtio_counter", &[])?
                 .unwrap_or(i64t.const_zero().into()),

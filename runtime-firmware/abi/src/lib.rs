@@ -13,7 +13,7 @@ pub mod layout;
 pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// A kernel string: pointer + byte length (UTF-8, not NUL-terminated).
 #[repr(C)]

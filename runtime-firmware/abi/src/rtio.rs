@@ -58,7 +58,7 @@ pub mod output_status {
 pub mod input_status {
     /// A timestamp is waiting in `i_timestamp`.
     pub const READY: u32 = 1 << 0;
-    /// An input FIFO was full when an edge arrived. Sticky.
+    /// An input FIFO was full when an edge arrived. Sticky until `i_overflow_clear`.
     pub const OVERFLOW: u32 = 1 << 1;
 }
 

@@ -6,8 +6,9 @@ use strobe_abi::rtio::{event_words, input_status, output_status};
 use strobe_abi::ExceptionId;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
-    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP,
-    RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
+    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_OVERFLOW_CLEAR, RTIO_I_RE,
+    RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS,
+    RTIO_O_STATUS_CLEAR,
 };
 use strobe_session::RtioError;
 
@@ -92,9 +93,20 @@ pub extern "C" fn __strobe_rtio_gate(channel: u32, sensitivity: u32) {
     );
 }
 
+/// The next recorded edge of input `channel`, waiting until the RTIO counter passes `deadline`
+/// (-1 when none came). Edges lost to a full input FIFO raise `RTIOOverflow` (as ARTIQ's).
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64 {
     RTIO_CHAN_SEL.write(channel as u64);
+    if RTIO_I_STATUS.read() & input_status::OVERFLOW as u64 != 0 {
+        RTIO_I_OVERFLOW_CLEAR.write(1);
+        raise_builtin_fmt(
+            ExceptionId::RTIOOverflow,
+            "RTIOOverflow",
+            format_args!("RTIO input overflow on channel {channel}"),
+        );
+        return -1;
+    }
     loop {
         if RTIO_I_STATUS.read() & input_status::READY as u64 != 0 {
             let t = RTIO_I_TIMESTAMP.read() as i64;

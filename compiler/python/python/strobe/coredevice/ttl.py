@@ -19,6 +19,11 @@ class TTLOut:
         self.channel = int(channel)
 
     @kernel
+    def output(self):
+        """A TTLOut is always an output (ARTIQ's has this method too)."""
+        pass
+
+    @kernel
     def set_o(self, o: TBool):
         rtio_output(self.channel, 1 if o else 0)
 
@@ -49,6 +54,20 @@ class TTLInOut(TTLOut):
     """A TTL input and output channel, as ARTIQ's: gate windows on the timeline record the edges
     they are sensitive to; ``count`` and ``timestamp_mu`` read them back; the output methods of
     :class:`TTLOut` drive the channel's output (in the simulation, input ``i`` sees output ``i``)."""
+
+    @kernel
+    def set_oe(self, oe: TBool):
+        """Output enable. The simulated TTLs are input and output at once (input ``i`` sees output
+        ``i``), so this changes nothing there; it exists so ARTIQ experiments run unchanged."""
+        pass
+
+    @kernel
+    def output(self):
+        self.set_oe(True)
+
+    @kernel
+    def input(self):
+        self.set_oe(False)
 
     @kernel
     def _set_sensitivity(self, value: TInt32):

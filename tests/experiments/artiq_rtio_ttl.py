@@ -1,0 +1,90 @@
+# ARTIQ's test_rtio experiments for TTLs, written as there (device names mapped: loop_out = ttl0,
+# loop_in = ttl_in0, which sees it): RTIOCounter, WaitForRTIOCounter, Loopback, LoopbackCount,
+# Underflow. (ARTIQ's call `set_dataset` from the kernel; kernels cannot call host functions with
+# keyword-only parameters yet, so the results are written back as attributes.)
+from strobe import *
+
+
+class PulseNotReceived(Exception):
+    pass
+
+
+class InvalidCounter(Exception):
+    pass
+
+
+class RTIOTTL(EnvExperiment):
+    def build(self):
+        self.setattr_device("core")
+        self.loop_in = self.get_device("ttl_in0")
+        self.loop_out = self.get_device("ttl0")
+        self.dt = 0.0
+        self.rtt = 0.0
+        self.count = 0
+
+    @kernel
+    def rtio_counter(self):
+        t0 = self.core.get_rtio_counter_mu()
+        t1 = self.core.get_rtio_counter_mu()
+        self.dt = self.core.mu_to_seconds(t1 - t0)
+
+    @kernel
+    def wait_for_rtio_counter(self):
+        self.core.break_realtime()
+        target_mu = now_mu() + 10000
+        self.core.wait_until_mu(target_mu)
+        if self.core.get_rtio_counter_mu() < target_mu:
+            raise InvalidCounter
+
+    @kernel
+    def loopback(self):
+        self.core.reset()
+        self.loop_in.input()
+        self.loop_out.off()
+        delay(1*us)
+        with parallel:
+            self.loop_in.gate_rising(2*us)
+            with sequential:
+                delay(1*us)
+                t0 = now_mu()
+                self.loop_out.pulse(1*us)
+        t1 = self.loop_in.timestamp_mu(now_mu())
+        if t1 < 0:
+            raise PulseNotReceived()
+        self.rtt = self.core.mu_to_seconds(t1 - t0)
+
+    @kernel
+    def loopback_count(self, npulses: TInt32):
+        self.core.reset()
+        self.loop_in.input()
+        self.loop_out.output()
+        delay(5*us)
+        with parallel:
+            self.loop_in.gate_rising(10*us)
+            with sequential:
+                for i in range(npulses):
+                    delay(25*ns)
+                    self.loop_out.pulse(25*ns)
+        self.count = self.loop_in.count(now_mu())
+
+    @kernel
+    def underflow(self):
+        self.core.reset()
+        while True:
+            delay(25*ns)
+            self.loop_out.pulse(25*ns)
+
+    def run(self):
+        self.rtio_counter()
+        dt = self.dt
+        print("rtio counter: 0 < dt < 3 us:", 0 < dt < 3e-6)
+        self.wait_for_rtio_counter()
+        print("wait_until_mu: waited")
+        self.loopback()
+        print("loopback rtt:", self.rtt)
+        self.loopback_count(10)
+        print("loopback count:", self.count)
+        try:
+            self.underflow()
+        except RTIOUnderflow:
+            print("underflow: RTIOUnderflow")
