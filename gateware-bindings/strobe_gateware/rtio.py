@@ -162,13 +162,17 @@ class RTIO(Module, AutoCSR):
                                 Display("rtio %d " + str(ch) + " %d", edge_mu, head_value))
 
         # Each input channel's sensitivity (bit 0: rising edges, bit 1: falling edges), set by
-        # timestamped events on channel INPUT_SENSITIVITY_CHANNEL_BASE + input.
+        # timestamped events on channel INPUT_SENSITIVITY_CHANNEL_BASE + input; and its sample
+        # requests, events on channel INPUT_SAMPLE_CHANNEL_BASE + input.
         sensitivities = []
+        samples_due = []
         for i in range(n_in):
             due, head, _ = event_queue(contract.INPUT_SENSITIVITY_CHANNEL_BASE + i, 2)
             sensitivity = Signal(2)
             self.sync += If(due, sensitivity.eq(head))
             sensitivities.append(sensitivity)
+            sample_due, _, _ = event_queue(contract.INPUT_SAMPLE_CHANNEL_BASE + i, 1)
+            samples_due.append(sample_due)
 
         for term in busy_terms:
             busy = busy | term
@@ -182,9 +186,11 @@ class RTIO(Module, AutoCSR):
             self._o_status.status[contract.OUTPUT_STATUS_COLLISION].eq(collision),
         ]
 
-        # Inputs: the edges each input is sensitive to, timestamped.
+        # Inputs: the edges each input is sensitive to, and the samples asked for, timestamped, with
+        # the level after the edge (or the level sampled) in i_data.
         self._i_status = CSRStatus(2)
         self._i_timestamp = CSRStatus(64)
+        self._i_data = CSRStatus(1)
         self._i_re = CSR()
         self._i_overflow_clear = CSR()
         in_overflow = Signal()
@@ -194,25 +200,41 @@ class RTIO(Module, AutoCSR):
                 pin, edge_fine = outputs[source], fines[source]
             else:
                 pin, edge_fine = source, 0
-            fifo = SyncFIFO(64, fifo_depth)
+            fifo = SyncFIFO(64 + 1, fifo_depth)
             self.submodules += fifo
             previous = Signal()
             edge = Signal()
             selected = Signal()
             sensitivity = sensitivities[ch]
-            self.sync += previous.eq(pin)
+            # A sample taken at its cycle waits one cycle when an edge is recorded in it.
+            sample_pending = Signal()
+            sample_entry = Signal(64 + 1)
+            push_sample = Signal()
+            self.sync += [
+                previous.eq(pin),
+                If(samples_due[ch],
+                    sample_pending.eq(1),
+                    sample_entry.eq(Cat(counter_mu, pin)),
+                ).Elif(push_sample, sample_pending.eq(0)),
+            ]
             self.comb += [
                 selected.eq(sel == ch),
                 edge.eq((pin & ~previous & sensitivity[0]) | (~pin & previous & sensitivity[1])),
-                # The edge happened one cycle before we see it in `previous`'s register.
-                fifo.din.eq((counter_mu - (1 << fine)) | edge_fine),
-                fifo.we.eq(edge & fifo.writable),
+                push_sample.eq(sample_pending & ~edge),
+                If(edge,
+                    # The edge happened one cycle before we see it in `previous`'s register.
+                    fifo.din.eq(Cat((counter_mu - (1 << fine)) | edge_fine, pin)),
+                ).Else(
+                    fifo.din.eq(sample_entry),
+                ),
+                fifo.we.eq((edge | push_sample) & fifo.writable),
                 fifo.re.eq(self._i_re.re & selected),
             ]
-            self.sync += If(edge & ~fifo.writable, in_overflow.eq(1))
+            self.sync += If((edge | push_sample) & ~fifo.writable, in_overflow.eq(1))
             self.comb += If(selected,
                 ready_selected.eq(fifo.readable),
-                self._i_timestamp.status.eq(fifo.dout),
+                self._i_timestamp.status.eq(fifo.dout[:64]),
+                self._i_data.status.eq(fifo.dout[64]),
             )
         self.sync += If(self._i_overflow_clear.re, in_overflow.eq(0))
         self.comb += [

@@ -1,6 +1,6 @@
 # ARTIQ's test_rtio experiments for TTLs, written as there (device names mapped: loop_out = ttl0,
-# loop_in = ttl_in0, which sees it): RTIOCounter, WaitForRTIOCounter, Loopback, LoopbackCount,
-# Underflow. (ARTIQ's call `set_dataset` from the kernel; kernels cannot call host functions with
+# loop_in = ttl_in0, which sees it): RTIOCounter, WaitForRTIOCounter, Loopback, LoopbackCount, Level,
+# Watch, Underflow. (ARTIQ's call `set_dataset` from the kernel; kernels cannot call host functions with
 # keyword-only parameters yet, so the results are written back as attributes.)
 from strobe import *
 
@@ -10,6 +10,10 @@ class PulseNotReceived(Exception):
 
 
 class InvalidCounter(Exception):
+    pass
+
+
+class IncorrectLevel(Exception):
     pass
 
 
@@ -68,6 +72,47 @@ class RTIOTTL(EnvExperiment):
         self.count = self.loop_in.count(now_mu())
 
     @kernel
+    def level(self):
+        self.core.reset()
+        self.loop_in.input()
+        self.loop_out.output()
+        delay(5*us)
+
+        self.loop_out.off()
+        delay(5*us)
+        if self.loop_in.sample_get_nonrt():
+            raise IncorrectLevel
+
+        self.loop_out.on()
+        delay(5*us)
+        if not self.loop_in.sample_get_nonrt():
+            raise IncorrectLevel
+
+    @kernel
+    def watch(self):
+        self.core.reset()
+        self.loop_in.input()
+        self.loop_out.output()
+        delay(5*us)
+
+        self.loop_out.off()
+        delay(5*us)
+        if not self.loop_in.watch_stay_off():
+            raise IncorrectLevel
+        delay(10*us)
+        if not self.loop_in.watch_done():
+            raise IncorrectLevel
+
+        delay(10*us)
+        if not self.loop_in.watch_stay_off():
+            raise IncorrectLevel
+        delay(3*us)
+        self.loop_out.on()
+        delay(10*us)
+        if self.loop_in.watch_done():
+            raise IncorrectLevel
+
+    @kernel
     def underflow(self):
         self.core.reset()
         while True:
@@ -84,6 +129,10 @@ class RTIOTTL(EnvExperiment):
         print("loopback rtt:", self.rtt)
         self.loopback_count(10)
         print("loopback count:", self.count)
+        self.level()
+        print("level: sampled low, then high")
+        self.watch()
+        print("watch: stayed off, then saw the edge")
         try:
             self.underflow()
         except RTIOUnderflow:

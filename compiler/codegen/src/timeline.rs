@@ -62,14 +62,17 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.check_exception(line)?;
                 none
             }
-            Intrinsic::RtioInputTimestamp => {
-                // Lost edges raise RTIOOverflow.
+            Intrinsic::RtioInputTimestamp | Intrinsic::RtioInputData => {
+                // Lost entries raise RTIOOverflow.
+                let (name, zero) = match op {
+                    Intrinsic::RtioInputTimestamp => {
+                        ("__strobe_rtio_input_timestamp", i64t.const_zero())
+                    }
+                    _ => ("__strobe_rtio_input_data", self.ctx.i32_type().const_zero()),
+                };
                 let t = self
-                    .call_runtime(
-                        "__strobe_rtio_input_timestamp",
-                        &[values[0].into(), values[1].into()],
-                    )?
-                    .unwrap_or(i64t.const_zero().into());
+                    .call_runtime(name, &[values[0].into(), values[1].into()])?
+                    .unwrap_or(zero.into());
                 self.check_exception(line)?;
                 t
             }

@@ -285,10 +285,12 @@ pub enum Intrinsic {
     DelayMu,
     /// `rtio_output(channel, value)` at `now_mu()`; raises RTIOUnderflow when too late.
     RtioOutput,
-    /// `rtio_gate(channel, enable)`: record rising edges of an input channel.
+    /// `rtio_gate(channel, sensitivity)`: the edges an input records, from `now_mu()` on.
     RtioGate,
     /// `rtio_input_timestamp(channel, deadline)`: the next recorded edge, or -1 after the deadline.
     RtioInputTimestamp,
+    /// `rtio_input_data(channel, deadline)`: the level of the next edge or sample, or -1.
+    RtioInputData,
     /// `rtio_get_counter()`: the RTIO counter now.
     RtioGetCounter,
 }

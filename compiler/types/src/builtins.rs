@@ -29,6 +29,7 @@ pub enum Builtin {
     RtioOutput,
     RtioGate,
     RtioInputTimestamp,
+    RtioInputData,
     RtioGetCounter,
     /// `__strobe_quoted(slot, exemplar)`: host value `slot` of a composed program, of the type of
     /// `exemplar` (a small value of the same kind, written by the embedding).
@@ -47,11 +48,12 @@ impl Builtin {
                 | Builtin::RtioOutput
                 | Builtin::RtioGate
                 | Builtin::RtioInputTimestamp
+                | Builtin::RtioInputData
                 | Builtin::RtioGetCounter
         )
     }
 
-    const NAMES: [(&'static str, Builtin); 24] = [
+    const NAMES: [(&'static str, Builtin); 25] = [
         ("print", Builtin::Print),
         ("len", Builtin::Len),
         ("range", Builtin::Range),
@@ -74,6 +76,7 @@ impl Builtin {
         ("rtio_output", Builtin::RtioOutput),
         ("rtio_gate", Builtin::RtioGate),
         ("rtio_input_timestamp", Builtin::RtioInputTimestamp),
+        ("rtio_input_data", Builtin::RtioInputData),
         ("rtio_get_counter", Builtin::RtioGetCounter),
         ("__strobe_quoted", Builtin::Quoted),
     ];
@@ -88,6 +91,7 @@ impl Builtin {
             Builtin::Delay => (&[Ty::Float], Ty::None),
             Builtin::RtioOutput | Builtin::RtioGate => (&[Ty::Int32, Ty::Int32], Ty::None),
             Builtin::RtioInputTimestamp => (&[Ty::Int32, Ty::Int64], Ty::Int64),
+            Builtin::RtioInputData => (&[Ty::Int32, Ty::Int64], Ty::Int32),
             _ => return None,
         })
     }

@@ -578,7 +578,8 @@ impl Checker<'_> {
             | Builtin::Delay
             | Builtin::RtioOutput
             | Builtin::RtioGate
-            | Builtin::RtioInputTimestamp => {
+            | Builtin::RtioInputTimestamp
+            | Builtin::RtioInputData => {
                 let (params, result) = b.syscall_signature().expect("a system call");
                 if arity(self, params.len()..=params.len()) {
                     for (a, want) in args.iter().zip(params) {

@@ -52,6 +52,11 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
         "INPUT_SENSITIVITY_CHANNEL_BASE = {}",
         rtio::INPUT_SENSITIVITY_CHANNEL_BASE
     )?;
+    writeln!(
+        out,
+        "INPUT_SAMPLE_CHANNEL_BASE = {}",
+        rtio::INPUT_SAMPLE_CHANNEL_BASE
+    )?;
     writeln!(out, "# o_status bit positions.")?;
     writeln!(out, "OUTPUT_STATUS_BUSY = {}", bit(output_status::BUSY))?;
     writeln!(
@@ -94,6 +99,15 @@ pub fn python_package(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(out, "REF_PERIOD = 1e-{}", rtio::MU_PER_SECOND.ilog10())?;
     writeln!(out, "MU_PER_COARSE_CYCLE = {}", rtio::MU_PER_COARSE_CYCLE)?;
+    writeln!(
+        out,
+        "#: Input i's level is sampled by an output event on this channel + i."
+    )?;
+    writeln!(
+        out,
+        "INPUT_SAMPLE_CHANNEL_BASE = {}",
+        rtio::INPUT_SAMPLE_CHANNEL_BASE
+    )?;
     writeln!(out, "#: The timeline starts (and core.reset() puts it) this many machine units ahead of the RTIO counter.")?;
     writeln!(
         out,

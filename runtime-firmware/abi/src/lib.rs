@@ -13,7 +13,7 @@ pub mod layout;
 pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
-pub const ABI_VERSION: u32 = 5;
+pub const ABI_VERSION: u32 = 6;
 
 /// A kernel string: pointer + byte length (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -328,6 +328,9 @@ macro_rules! device_symbols {
             __strobe_rtio_gate(channel: u32, sensitivity: u32) -> ();
             /// -1 when no edge arrives before the deadline.
             __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64;
+            /// The level of the next recorded edge or sample; -1 when none arrives before the
+            /// deadline.
+            __strobe_rtio_input_data(channel: u32, deadline: i64) -> i32;
             /// `flags` bit 0: asynchronous. `tags`: the `argc` argument types, then the result type.
             /// Host exceptions become pending.
             __strobe_rpc(service: u32, flags: u32, tags: *const u8, tags_len: u32, argc: u32, args: *const *const u8, ret: *mut u8) -> ();

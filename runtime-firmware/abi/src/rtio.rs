@@ -22,6 +22,13 @@ pub const VALUE_BITS: u32 = 2;
 pub const VALUE_MASK: u32 = (1 << VALUE_BITS) - 1;
 /// Input `i`'s sensitivity is set by events on channel `INPUT_SENSITIVITY_CHANNEL_BASE + i`.
 pub const INPUT_SENSITIVITY_CHANNEL_BASE: u32 = 128;
+/// An input entry (an edge, a sample) reaches the CPU this long after its time at most (detection,
+/// the FIFO, the CSR): a reader waiting for entries up to time `t` waits until the counter passes
+/// `t + INPUT_LATENCY_MU`.
+pub const INPUT_LATENCY_MU: i64 = 8 * MU_PER_COARSE_CYCLE;
+/// A sample of input `i`'s level is requested by an event on channel
+/// `INPUT_SAMPLE_CHANNEL_BASE + i`: at the event's time the level goes to the input's FIFO.
+pub const INPUT_SAMPLE_CHANNEL_BASE: u32 = 160;
 /// Sensitivity bits: edges an input records from the event's time on (0: none, the gate closed).
 pub mod sensitivity {
     pub const RISING: u32 = 1 << 0;

@@ -6,8 +6,8 @@ use strobe_abi::rtio::{event_words, input_status, output_status};
 use strobe_abi::ExceptionId;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
-    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_OVERFLOW_CLEAR, RTIO_I_RE,
-    RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS,
+    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
+    RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS,
     RTIO_O_STATUS_CLEAR,
 };
 use strobe_session::RtioError;
@@ -93,10 +93,10 @@ pub extern "C" fn __strobe_rtio_gate(channel: u32, sensitivity: u32) {
     );
 }
 
-/// The next recorded edge of input `channel`, waiting until the RTIO counter passes `deadline`
-/// (-1 when none came). Edges lost to a full input FIFO raise `RTIOOverflow` (as ARTIQ's).
-#[no_mangle]
-pub extern "C" fn __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64 {
+/// The next entry (an edge or a sample) of input `channel` from up to `deadline`, waiting until the
+/// RTIO counter passes it (and the input latency): its (timestamp, level), None when none came. Entries lost to a full input FIFO raise
+/// `RTIOOverflow` (as ARTIQ's).
+fn next_input(channel: u32, deadline: i64) -> Option<(i64, i32)> {
     RTIO_CHAN_SEL.write(channel as u64);
     if RTIO_I_STATUS.read() & input_status::OVERFLOW as u64 != 0 {
         RTIO_I_OVERFLOW_CLEAR.write(1);
@@ -105,16 +105,26 @@ pub extern "C" fn __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> 
             "RTIOOverflow",
             format_args!("RTIO input overflow on channel {channel}"),
         );
-        return -1;
+        return None;
     }
     loop {
         if RTIO_I_STATUS.read() & input_status::READY as u64 != 0 {
-            let t = RTIO_I_TIMESTAMP.read() as i64;
+            let entry = (RTIO_I_TIMESTAMP.read() as i64, RTIO_I_DATA.read() as i32);
             RTIO_I_RE.write(1);
-            return t;
+            return Some(entry);
         }
-        if __strobe_rtio_counter() > deadline {
-            return -1;
+        if __strobe_rtio_counter() > deadline + strobe_abi::rtio::INPUT_LATENCY_MU {
+            return None;
         }
     }
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64 {
+    next_input(channel, deadline).map_or(-1, |(t, _)| t)
+}
+
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_input_data(channel: u32, deadline: i64) -> i32 {
+    next_input(channel, deadline).map_or(-1, |(_, level)| level)
 }

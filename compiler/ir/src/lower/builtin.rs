@@ -162,6 +162,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     Builtin::RtioOutput => Intrinsic::RtioOutput,
                     Builtin::RtioGate => Intrinsic::RtioGate,
                     Builtin::RtioInputTimestamp => Intrinsic::RtioInputTimestamp,
+                    Builtin::RtioInputData => Intrinsic::RtioInputData,
                     _ => Intrinsic::RtioGetCounter,
                 };
                 let vals = match op {

@@ -27,5 +27,11 @@ def rtio_input_timestamp(channel: TInt32, up_to: TInt64) -> TInt64:
 
 
 @syscall
+def rtio_input_data(channel: TInt32, up_to: TInt64) -> TInt32:
+    """The level (0 or 1) of the next entry on input `channel` (the level after a recorded edge, or
+    a sample), waiting until the RTIO counter passes `up_to`; -1 when none arrives by then."""
+
+
+@syscall
 def rtio_get_counter() -> TInt64:
     """The RTIO counter now (not the timeline cursor)."""

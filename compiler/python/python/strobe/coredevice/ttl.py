@@ -3,7 +3,8 @@ gate windows (on the timeline) are sensitive to."""
 
 from .. import TBool, TFloat, TInt32, TInt64, kernel
 from ..language import delay, delay_mu, now_mu
-from .rtio import rtio_gate, rtio_input_timestamp, rtio_output
+from ..abi import INPUT_SAMPLE_CHANNEL_BASE
+from .rtio import rtio_gate, rtio_input_data, rtio_input_timestamp, rtio_output
 
 
 class TTLOut:
@@ -129,3 +130,48 @@ class TTLInOut(TTLOut):
         while rtio_input_timestamp(self.channel, up_to_timestamp_mu) >= 0:
             n += 1
         return n
+
+    @kernel
+    def sample_input(self):
+        """Samples the input's level at the timeline cursor (read it with ``sample_get``)."""
+        rtio_output(INPUT_SAMPLE_CHANNEL_BASE + self.channel, 0)
+
+    @kernel
+    def sample_get(self):
+        """The level of the next sample (or recorded edge) taken up to the timeline cursor; -1
+        when there is none (ARTIQ's would wait forever)."""
+        return rtio_input_data(self.channel, now_mu())
+
+    @kernel
+    def sample_get_nonrt(self):
+        """Samples the level now and returns it, leaving the timeline ahead of the counter."""
+        self.sample_input()
+        r = self.sample_get()
+        self.core.break_realtime()
+        return r
+
+    @kernel
+    def watch_stay_on(self):
+        """Starts watching for the input to fall; returns whether it is high now."""
+        self.sample_input()
+        rtio_gate(self.channel, 2)
+        return self.sample_get() == 1
+
+    @kernel
+    def watch_stay_off(self):
+        """Starts watching for the input to rise; returns whether it is low now."""
+        self.sample_input()
+        rtio_gate(self.channel, 1)
+        return self.sample_get() == 0
+
+    @kernel
+    def watch_done(self):
+        """Stops watching; returns whether the input stayed as it was (no edge came)."""
+        rtio_gate(self.channel, 0)
+        success = True
+        try:
+            while rtio_input_timestamp(self.channel, now_mu()) >= 0:
+                success = False
+        except RTIOOverflow:
+            success = False
+        return success
