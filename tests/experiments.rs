@@ -161,7 +161,8 @@ fn experiments_match_their_snapshots() {
         let r = strobe_run_file(file, &[]);
         let stem = file.with_extension("");
         let snapshot = |ext: &str| Path::new(&format!("{}.{ext}", stem.display())).to_path_buf();
-        check_snapshot(&snapshot("stdout"), &portable(&r.stdout))?;
+        check_snapshot(&snapshot("stdout"), &portable(&r.stdout))
+            .map_err(|e| format!("{e}\nits stderr:\n{}", r.stderr))?;
         let stderr = snapshot("stderr");
         if r.code != Some(0) || stderr.exists() {
             check_snapshot(&stderr, &portable(&r.stderr))?;
