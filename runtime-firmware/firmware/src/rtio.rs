@@ -107,13 +107,16 @@ fn next_input(channel: u32, deadline: i64) -> Option<(i64, i32)> {
         );
         return None;
     }
+    let ready = || RTIO_I_STATUS.read() & input_status::READY as u64 != 0;
     loop {
-        if RTIO_I_STATUS.read() & input_status::READY as u64 != 0 {
+        // Past the deadline, look once more: an entry may have come since the last look.
+        let past = __strobe_rtio_counter() > deadline + strobe_abi::rtio::INPUT_LATENCY_MU;
+        if ready() {
             let entry = (RTIO_I_TIMESTAMP.read() as i64, RTIO_I_DATA.read() as i32);
             RTIO_I_RE.write(1);
             return Some(entry);
         }
-        if __strobe_rtio_counter() > deadline + strobe_abi::rtio::INPUT_LATENCY_MU {
+        if past {
             return None;
         }
     }
