@@ -75,48 +75,44 @@ class TTLInOut(TTLOut):
         rtio_gate(self.channel, value)
 
     @kernel
-    def gate_rising_mu(self, duration: TInt64):
-        """Records rising edges from now for `duration`; returns the end of the window (the
-        timeline cursor moves there)."""
-        rtio_gate(self.channel, 1)
+    def _gate_mu(self, sensitivity: TInt32, duration: TInt64):
+        """Records the edges of `sensitivity` from now for `duration`; returns the end of the
+        window (the timeline cursor moves there)."""
+        rtio_gate(self.channel, sensitivity)
         delay_mu(duration)
         rtio_gate(self.channel, 0)
         return now_mu()
+
+    @kernel
+    def _gate(self, sensitivity: TInt32, duration: TFloat):
+        rtio_gate(self.channel, sensitivity)
+        delay(duration)
+        rtio_gate(self.channel, 0)
+        return now_mu()
+
+    @kernel
+    def gate_rising_mu(self, duration: TInt64):
+        return self._gate_mu(1, duration)
 
     @kernel
     def gate_falling_mu(self, duration: TInt64):
-        rtio_gate(self.channel, 2)
-        delay_mu(duration)
-        rtio_gate(self.channel, 0)
-        return now_mu()
+        return self._gate_mu(2, duration)
 
     @kernel
     def gate_both_mu(self, duration: TInt64):
-        rtio_gate(self.channel, 3)
-        delay_mu(duration)
-        rtio_gate(self.channel, 0)
-        return now_mu()
+        return self._gate_mu(3, duration)
 
     @kernel
     def gate_rising(self, duration: TFloat):
-        rtio_gate(self.channel, 1)
-        delay(duration)
-        rtio_gate(self.channel, 0)
-        return now_mu()
+        return self._gate(1, duration)
 
     @kernel
     def gate_falling(self, duration: TFloat):
-        rtio_gate(self.channel, 2)
-        delay(duration)
-        rtio_gate(self.channel, 0)
-        return now_mu()
+        return self._gate(2, duration)
 
     @kernel
     def gate_both(self, duration: TFloat):
-        rtio_gate(self.channel, 3)
-        delay(duration)
-        rtio_gate(self.channel, 0)
-        return now_mu()
+        return self._gate(3, duration)
 
     @kernel
     def timestamp_mu(self, up_to_timestamp_mu: TInt64):
