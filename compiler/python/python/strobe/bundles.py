@@ -250,9 +250,9 @@ class PrecompiledKernel:
     """What ``core.precompile`` returns: calling it runs the kernel (compiled once) with the host
     values of the moment; ``release()`` (or garbage collection) unpins it."""
 
-    def __init__(self, prepared):
+    def __init__(self, prepared, args, kwargs):
         self._prepared = prepared
-        self._args = None
+        self._args = (args, kwargs)
 
     def __call__(self):
         p = self._prepared
@@ -276,6 +276,4 @@ def precompile(core, function, args, kwargs):
     call_args = ((receiver,) if receiver is not None else ()) + tuple(args)
     label = f"precompiled `{getattr(target, '__qualname__', target)}`"
     prepared = Prepared(runner, target, call_args, dict(kwargs), runner.frozen(), label, _caller_site(3))
-    kernel = PrecompiledKernel(prepared)
-    kernel._args = (call_args, dict(kwargs))
-    return kernel
+    return PrecompiledKernel(prepared, call_args, dict(kwargs))

@@ -550,7 +550,6 @@ class Embedder:
             for line in stub() if callable(stub) else stub:
                 out.synthetic(line)
         layouts = {kc: self.layout(kc) for kc in self.classes.values()}
-        self.field_sites = {(kc, f): self.field_site(kc, f) for kc in self.classes.values() for f in kc.fields}
         for kc, layout in layouts.items():
             self.compose_class(out, kc, layout)
         writeback = []
@@ -608,7 +607,7 @@ class Embedder:
                     exemplar = self.exemplar(getattr(kc.objects[0].obj, f), f)
                 except EmbeddingError:
                     exemplar = None
-            out[f] = (exemplar, self.field_sites.get((kc, f)) or self.field_site(kc, f))
+            out[f] = (exemplar, self.field_site(kc, f))
         return out
 
     def layout(self, kc):
@@ -672,7 +671,7 @@ class Embedder:
             for f in data_fields:
                 value = getattr(o.obj, f)
                 where = f"attribute `{f}` of a `{kc.cls.__name__}` object"
-                quoted = self.quote(value, where, Quoted(None, self.field_sites.get((kc, f), where), o.obj, f))
+                quoted = self.quote(value, where, Quoted(None, self.field_site(kc, f), o.obj, f))
                 if kc.cls in self.frozen:
                     self.frozen[kc.cls].check_kind(f, self.quoted_from[-1])
                 out.synthetic(f"{indent}self.{f} = {quoted}")
