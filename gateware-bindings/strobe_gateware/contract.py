@@ -10,6 +10,14 @@ EVENT_VALUE_SHIFT = 8
 EVENT_VALUE_BITS = 2
 INPUT_SENSITIVITY_CHANNEL_BASE = 128
 INPUT_SAMPLE_CHANNEL_BASE = 160
+# The fast event window: the timestamp's high word, then one word per (value, channel).
+FAST_WINDOW_SIZE = 0x2000
+FAST_TIMESTAMP_HIGH_OFFSET = 0x0
+FAST_EVENT_BASE_OFFSET = 0x1000
+# DMA memory entries and dma_status bit positions.
+DMA_ENTRY_BYTES = 16
+DMA_STATUS_BUSY = 0
+DMA_STATUS_UNDERFLOW = 1
 # o_status bit positions.
 OUTPUT_STATUS_BUSY = 0
 OUTPUT_STATUS_UNDERFLOW = 1

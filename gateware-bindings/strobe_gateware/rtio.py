@@ -23,6 +23,17 @@ CPU interface (CSRs):
   i_status                  ready (an input timestamp waits on the selected channel), overflow (an
                             input FIFO was full when an edge came: sticky until i_overflow_clear).
 
+Bus windows (uncached, beside the CSRs):
+  fast        the fast event window (``contract.FAST_*``): a store of the timestamp's high word, then
+              one store of its low word at an address naming (value, channel) enqueues an event. A
+              full FIFO stalls the store until the event fits; refusals set the sticky o_status bits.
+  dma_memory  the DMA memory: DMA_DEPTH entries of four words {timestamp low, timestamp high,
+              {value, channel}, unused}, timestamps relative to the playback's start.
+DMA engine (CSRs dma_*): plays entries [dma_first, dma_first + dma_count) at dma_base + their
+timestamps when dma_start is written, one event per cycle while the target FIFOs take them;
+dma_status is busy while it runs. A late entry stops the playback (its timestamp and channel in
+dma_error_timestamp/_channel, dma_status's underflow bit sticky until dma_error_clear).
+
 The field widths and bit positions come from ``contract.py``, generated from the kernel ABI crate
 (strobe-abi), which the firmware and the compiler use too.
   i_timestamp, i_re         the head timestamp of the selected input channel; write i_re to pop it.
@@ -35,14 +46,17 @@ Sequence error: an event earlier than the channel's previous event is dropped an
 Every output edge is logged by the simulation as `rtio <time in mu> <channel> <value>`.
 """
 
-from migen import Module, Signal, If, Display, Cat, Replicate
+from migen import Module, Signal, If, Display, Cat, Replicate, Memory, Mux
 from migen.genlib.fifo import SyncFIFO
+from litex.soc.interconnect import wishbone
 from litex.soc.interconnect.csr import AutoCSR, CSR, CSRStatus, CSRStorage
 
 from . import contract
 
 # Cycles between the CSR write that enqueues an event and the earliest cycle it can reach its pin.
 PIPELINE_LATENCY = 4
+# Entries of the DMA memory.
+DMA_DEPTH = 8192
 
 
 class RTIO(Module, AutoCSR):
@@ -77,20 +91,45 @@ class RTIO(Module, AutoCSR):
         overflow = Signal()
         collision = Signal()
         sel = self._chan_sel.storage
-        event = self._o_event.storage
+
+        # The event offered this cycle, from one of three sources: the o_event CSR (refused when its
+        # FIFO is full: the firmware writes it again), the fast window and the DMA engine (both wait
+        # while the FIFO is full). The CPU reaches one of the first two at a time and waits while
+        # the DMA engine plays.
         timestamp = Signal(64)
+        channel = Signal(contract.EVENT_CHANNEL_BITS)
+        value = Signal(contract.EVENT_VALUE_BITS)
+        offered = Signal()
+        waits = Signal()  # the offering source waits while the event's FIFO is full
+        from_dma = Signal()
+        blocked = Signal()  # the offered event would be queued but its FIFO is full
+        taken = Signal()  # the offered event is queued or refused this cycle
+        late_offered = Signal()  # ... and refused as late
+        event = self._o_event.storage
+        fast = self._fast_window(taken & ~from_dma)
+        dma = self._dma_engine(taken & from_dma, late_offered)
+        self.comb += [
+            If(dma.valid,
+                offered.eq(1), waits.eq(1), from_dma.eq(1),
+                timestamp.eq(dma.timestamp), channel.eq(dma.channel), value.eq(dma.value),
+            ).Elif(fast.valid,
+                offered.eq(1), waits.eq(1),
+                timestamp.eq(fast.timestamp), channel.eq(fast.channel), value.eq(fast.value),
+            ).Else(
+                offered.eq(self._o_event.re),
+                timestamp.eq(event[:64]),
+                channel.eq(event[64:64 + contract.EVENT_CHANNEL_BITS]),
+                value.eq(event[64 + contract.EVENT_VALUE_SHIFT:]),
+            ),
+            taken.eq(offered & ~(blocked & waits)),
+        ]
         # The coarse cycle an event's timestamp falls in.
         cycle = Signal(64 - fine)
         self.comb += cycle.eq(timestamp[fine:])
-        channel = Signal(contract.EVENT_CHANNEL_BITS)
-        value = Signal(contract.EVENT_VALUE_BITS)
-        self.comb += [
-            timestamp.eq(event[:64]),
-            channel.eq(event[64:64 + contract.EVENT_CHANNEL_BITS]),
-            value.eq(event[64 + contract.EVENT_VALUE_SHIFT:]),
-        ]
         busy = Signal()
         busy_terms = []
+        blocked_terms = []
+        late_terms = []
         # Per output channel: the fine position of its last edge.
         fines = []
 
@@ -117,13 +156,21 @@ class RTIO(Module, AutoCSR):
                 # A SERDES TTL plays one event per coarse cycle: a second one in it collides.
                 same_cycle.eq(has_last & (cycle == last[fine:])),
             ]
-            self.comb += fifo.we.eq(self._o_event.re & selected & ~late & ~out_of_order & ~same_cycle
-                                    & fifo.writable)
-            self.sync += If(self._o_event.re & selected,
+            acceptable = Signal()
+            self.comb += [
+                acceptable.eq(selected & ~late & ~out_of_order & ~same_cycle),
+                fifo.we.eq(taken & acceptable & fifo.writable),
+            ]
+            blocked_terms.append(acceptable & ~fifo.writable)
+            late_terms.append(selected & late)
+            self.sync += If(taken & selected,
                 If(late,
-                    underflow.eq(1),
-                    self._o_underflow_timestamp.status.eq(timestamp),
-                    self._o_underflow_channel.status.eq(number),
+                    # A late DMA entry is the DMA engine's error (it stops the playback).
+                    If(~from_dma,
+                        underflow.eq(1),
+                        self._o_underflow_timestamp.status.eq(timestamp),
+                        self._o_underflow_channel.status.eq(number),
+                    ),
                 ).Elif(out_of_order,
                     sequence_error.eq(1),
                     self._o_error_channel.status.eq(number),
@@ -176,6 +223,13 @@ class RTIO(Module, AutoCSR):
 
         for term in busy_terms:
             busy = busy | term
+        any_blocked = 0
+        for term in blocked_terms:
+            any_blocked = any_blocked | term
+        any_late = 0
+        for term in late_terms:
+            any_late = any_late | term
+        self.comb += [blocked.eq(any_blocked), late_offered.eq(offered & any_late)]
         self.sync += If(self._o_status_clear.re,
                         underflow.eq(0), sequence_error.eq(0), overflow.eq(0), collision.eq(0))
         self.comb += [
@@ -241,3 +295,128 @@ class RTIO(Module, AutoCSR):
             self._i_status.status[contract.INPUT_STATUS_READY].eq(ready_selected),
             self._i_status.status[contract.INPUT_STATUS_OVERFLOW].eq(in_overflow),
         ]
+
+    def _fast_window(self, taken):
+        """The fast event window's bus slave (`self.fast_bus`): the event a store offers. `taken`:
+        the offered event was queued or refused this cycle (the store completes)."""
+        bus = self.fast_bus = wishbone.Interface()
+        timestamp_high = Signal(32)
+        assert contract.FAST_WINDOW_SIZE == 0x2000 and contract.FAST_EVENT_BASE_OFFSET == 0x1000
+        assert contract.FAST_TIMESTAMP_HIGH_OFFSET == 0
+        word = Signal(11)  # the word address in the window
+        request = Signal()
+        is_event = Signal()
+        self.comb += [
+            word.eq(bus.adr[:11]),
+            request.eq(bus.cyc & bus.stb & ~bus.ack),
+            is_event.eq(word[10]),
+        ]
+        offer = _Offer()
+        self.comb += [
+            offer.valid.eq(request & bus.we & is_event),
+            offer.timestamp.eq(Cat(bus.dat_w, timestamp_high)),
+            offer.channel.eq(word[:contract.EVENT_CHANNEL_BITS]),
+            offer.value.eq(word[contract.EVENT_CHANNEL_BITS:10]),
+        ]
+        self.sync += [
+            bus.ack.eq(0),
+            # Reads (of nothing) and the high word complete at once; an event once taken.
+            If(request & (~(bus.we & is_event) | taken), bus.ack.eq(1)),
+            If(request & bus.we & ~is_event, timestamp_high.eq(bus.dat_w)),
+        ]
+        return offer
+
+    def _dma_engine(self, taken, late):
+        """The DMA memory's bus slave (`self.dma_bus`) and the engine that plays its entries: the
+        event it offers. `taken`: that event was queued or refused this cycle; `late`: refused as
+        late (the playback stops with an underflow)."""
+        depth_bits = (DMA_DEPTH - 1).bit_length()
+        assert contract.DMA_ENTRY_BYTES == 16  # four words, three used
+        memory = Memory(96, DMA_DEPTH)
+        write_port = memory.get_port(write_capable=True, we_granularity=32)
+        read_port = memory.get_port(has_re=True)
+        self.specials += memory, write_port, read_port
+        bus = self.dma_bus = wishbone.Interface()
+        word = Signal(2)
+        write = Signal()
+        self.comb += [
+            word.eq(bus.adr[:2]),
+            write.eq(bus.cyc & bus.stb & bus.we & ~bus.ack),
+            write_port.adr.eq(bus.adr[2:2 + depth_bits]),
+            write_port.dat_w.eq(Replicate(bus.dat_w, 3)),
+            write_port.we.eq(Cat(write & (word == 0), write & (word == 1), write & (word == 2))),
+            # Read back (the firmware moves traces down when one is cut out): the port's data
+            # arrives with the ack, the cycle after the address.
+            bus.dat_r.eq(Mux(word == 0, write_port.dat_r[:32],
+                         Mux(word == 1, write_port.dat_r[32:64], write_port.dat_r[64:96]))),
+        ]
+        self.sync += [bus.ack.eq(0), If(bus.cyc & bus.stb & ~bus.ack, bus.ack.eq(1))]
+
+        self._dma_base = CSRStorage(64)
+        self._dma_first = CSRStorage(depth_bits)
+        self._dma_count = CSRStorage(depth_bits + 1)
+        self._dma_start = CSR()
+        self._dma_status = CSRStatus(2)
+        self._dma_error_clear = CSR()
+        self._dma_error_timestamp = CSRStatus(64)
+        self._dma_error_channel = CSRStatus(contract.EVENT_CHANNEL_BITS)
+        index = Signal(depth_bits)
+        remaining = Signal(depth_bits + 1)
+        running = Signal()
+        holding = Signal()  # the read port holds an entry not yet taken
+        underflow = Signal()
+        advance = Signal()
+        self.comb += [
+            advance.eq(running & (~holding | taken)),
+            read_port.adr.eq(index),
+            read_port.re.eq(advance),
+        ]
+        offer = _Offer()
+        entry = read_port.dat_r
+        self.comb += [
+            offer.valid.eq(running & holding),
+            offer.timestamp.eq(self._dma_base.storage + entry[:64]),
+            offer.channel.eq(entry[64:64 + contract.EVENT_CHANNEL_BITS]),
+            offer.value.eq(entry[64 + contract.EVENT_VALUE_SHIFT:
+                                 64 + contract.EVENT_VALUE_SHIFT + contract.EVENT_VALUE_BITS]),
+        ]
+        self.sync += [
+            If(self._dma_start.re,
+                index.eq(self._dma_first.storage),
+                remaining.eq(self._dma_count.storage),
+                running.eq(1),
+                holding.eq(0),
+            ).Elif(taken & late,
+                # As ARTIQ's: the first late entry ends the playback with an underflow.
+                underflow.eq(1),
+                self._dma_error_timestamp.status.eq(offer.timestamp),
+                self._dma_error_channel.status.eq(offer.channel),
+                running.eq(0),
+                holding.eq(0),
+            ).Elif(advance,
+                If(remaining != 0,
+                    index.eq(index + 1),
+                    remaining.eq(remaining - 1),
+                    holding.eq(1),
+                ).Else(
+                    running.eq(0),
+                    holding.eq(0),
+                ),
+            ),
+            If(self._dma_error_clear.re, underflow.eq(0)),
+        ]
+        self.comb += [
+            self._dma_status.status[contract.DMA_STATUS_BUSY].eq(running),
+            self._dma_status.status[contract.DMA_STATUS_UNDERFLOW].eq(underflow),
+        ]
+        return offer
+
+
+class _Offer:
+    """An event a source offers to the event queues."""
+
+    def __init__(self):
+        self.valid = Signal()
+        self.timestamp = Signal(64)
+        self.channel = Signal(contract.EVENT_CHANNEL_BITS)
+        self.value = Signal(contract.EVENT_VALUE_BITS)

@@ -18,8 +18,10 @@ from litex.build.sim import SimPlatform
 from litex.build.sim.config import SimConfig
 from litex.soc.integration.soc_core import SoCCore
 from litex.soc.integration.builder import Builder
+from litex.soc.integration.soc import SoCRegion
 
-from strobe_gateware.rtio import RTIO
+from strobe_gateware import contract
+from strobe_gateware.rtio import RTIO, DMA_DEPTH
 
 N_OUTPUTS = 8
 N_INPUTS = 2
@@ -68,6 +70,12 @@ class CoreDeviceSim(SoCCore):
         inputs = [0, 1]  # loopback from outputs 0 and 1 in the simulation
         self.submodules.rtio = RTIO(outputs, inputs)
         self.add_csr("rtio")
+        # The RTIO core's bus windows, uncached (bit 31 set): fast events and the DMA memory.
+        self.bus.add_slave("rtio_fast", self.rtio.fast_bus,
+                           SoCRegion(origin=0x9000_0000, size=contract.FAST_WINDOW_SIZE, cached=False))
+        self.bus.add_slave("rtio_dma", self.rtio.dma_bus,
+                           SoCRegion(origin=0x9100_0000, size=DMA_DEPTH * contract.DMA_ENTRY_BYTES,
+                                     cached=False))
         self.add_constant("RTIO_OUTPUTS", N_OUTPUTS)
         self.add_constant("RTIO_INPUTS", N_INPUTS)
         if os.environ.get("STROBE_SIM_DEBUG_FETCH"):

@@ -47,7 +47,7 @@ pub fn device_compiler(build: &DeviceBuild, no_cache: bool) -> Compiler {
         build.clock_hz,
         build.kernel_base,
         &build.firmware.exports,
-        build.rtio_registers,
+        build.rtio_fast_window,
     );
     Compiler::for_platform(cache, platform)
 }

@@ -410,10 +410,18 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
 
     /// The timeline cursor `now_mu`, a global in the firmware.
     pub(crate) fn now_global(&self) -> PointerValue<'ctx> {
-        let g = self.module.get_global(strobe_abi::NOW).unwrap_or_else(|| {
-            let g = self
-                .module
-                .add_global(self.ctx.i64_type(), None, strobe_abi::NOW);
+        self.firmware_i64(strobe_abi::NOW)
+    }
+
+    /// The fast-path deadline (`strobe_abi::RTIO_DEADLINE`), a global in the firmware.
+    pub(crate) fn rtio_deadline_global(&self) -> PointerValue<'ctx> {
+        self.firmware_i64(strobe_abi::RTIO_DEADLINE)
+    }
+
+    /// A 64-bit global of the firmware, declared on first use.
+    fn firmware_i64(&self, name: &str) -> PointerValue<'ctx> {
+        let g = self.module.get_global(name).unwrap_or_else(|| {
+            let g = self.module.add_global(self.ctx.i64_type(), None, name);
             g.set_linkage(Linkage::External);
             g
         });

@@ -2,9 +2,9 @@
 //! to the RTIO core (only a refused event calls into the firmware).
 
 use crate::emit::{Gen, R};
-use inkwell::values::{BasicValue, BasicValueEnum, IntValue};
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, IntValue};
 use inkwell::IntPredicate;
-use strobe_abi::rtio;
+use strobe_abi::rtio::{self, fast};
 use strobe_ir::{Expr, Intrinsic, Line};
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
@@ -26,14 +26,26 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Intrinsic::NowMu => self.builder.build_load(i64t, now, "now")?,
             Intrinsic::AtMu => {
                 self.builder.build_store(now, values[0])?;
+                self.cursor_moved_back(None)?;
                 none
             }
             Intrinsic::DelayMu => {
                 let t = self.builder.build_load(i64t, now, "now")?.into_int_value();
-                let later = self
-                    .builder
-                    .build_int_add(t, values[0].into_int_value(), "later")?;
+                let delta = values[0].into_int_value();
+                let later = self.builder.build_int_add(t, delta, "later")?;
                 self.builder.build_store(now, later)?;
+                let forward = delta
+                    .get_sign_extended_constant()
+                    .is_some_and(|d| d >= 0);
+                if !forward {
+                    let back = self.builder.build_int_compare(
+                        IntPredicate::SLT,
+                        delta,
+                        i64t.const_zero(),
+                        "back",
+                    )?;
+                    self.cursor_moved_back(Some(back))?;
+                }
                 none
             }
             Intrinsic::RtioOutput => {
@@ -79,11 +91,48 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Intrinsic::RtioGetCounter => self
                 .call_runtime("__strobe_rtio_counter", &[])?
                 .unwrap_or(i64t.const_zero().into()),
+            Intrinsic::Dma(call) => {
+                let mut flat: Vec<BasicMetadataValueEnum> = Vec::new();
+                for (v, a) in values.iter().zip(args) {
+                    if a.ty == strobe_ir::Type::Str {
+                        let (bytes, len) = self.str_parts(*v)?;
+                        flat.extend([bytes, len]);
+                    } else {
+                        flat.push((*v).into());
+                    }
+                }
+                let result = self.call_runtime(call.symbol(), &flat)?;
+                self.check_exception(line)?;
+                result.unwrap_or(none)
+            }
         })
     }
 
-    /// Writes an output event straight to the RTIO core (three stores and a status load); only a
-    /// refused event calls into the firmware.
+    /// The timeline cursor moved back (when `condition` holds, or always): the fast-path deadline,
+    /// which holds only for events at or after the cursor's value when it was set, is zeroed.
+    fn cursor_moved_back(&mut self, condition: Option<IntValue<'ctx>>) -> R<()> {
+        if self.program.rtio_registers.is_none() {
+            return Ok(());
+        }
+        let zero = self.ctx.i64_type().const_zero();
+        let deadline = self.rtio_deadline_global();
+        let Some(condition) = condition else {
+            self.builder.build_store(deadline, zero)?;
+            return Ok(());
+        };
+        let (back, on) = (self.new_block("timeline.back"), self.new_block("timeline.on"));
+        self.builder.build_conditional_branch(condition, back, on)?;
+        self.builder.position_at_end(back);
+        self.builder.build_store(deadline, zero)?;
+        self.builder.build_unconditional_branch(on)?;
+        self.builder.position_at_end(on);
+        Ok(())
+    }
+
+    /// Writes an output event through the RTIO core's fast window when the CPU's cycle counter
+    /// shows the event in time (below the firmware's deadline, `strobe_abi::RTIO_DEADLINE`): two
+    /// stores, no status read. Otherwise the firmware's exact path writes it (and raises an
+    /// underflow at this call, or moves the deadline).
     pub(crate) fn rtio_output_inline(
         &mut self,
         regs: strobe_ir::RtioRegisters,
@@ -93,76 +142,124 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         line: Line,
     ) -> R<()> {
         let i32t = self.ctx.i32_type();
+        let i64t = self.ctx.i64_type();
+        let deadline = self
+            .builder
+            .build_load(i64t, self.rtio_deadline_global(), "deadline")?
+            .into_int_value();
+        let low = self.read_cycle_word("rdcycle $0")?;
+        let high = self.read_cycle_word("rdcycleh $0")?;
         let b = &self.builder;
-        let at = |offset: u32| {
-            b.build_int_to_ptr(
-                i32t.const_int((regs.event + offset) as u64, false),
-                self.ptr_type(),
-                "csr",
+        let deadline_low = b.build_int_truncate(deadline, i32t, "deadline.lo")?;
+        let deadline_high = b.build_int_truncate(
+            b.build_right_shift(deadline, i64t.const_int(32, false), false, "")?,
+            i32t,
+            "deadline.hi",
+        )?;
+        // The low word read first: if it wraps before the high word is read, the high word is one
+        // ahead and the bound fails (the exact path), never the other way.
+        let same_epoch = b.build_int_compare(IntPredicate::EQ, high, deadline_high, "epoch")?;
+        let before = b.build_int_compare(IntPredicate::ULT, low, deadline_low, "before")?;
+        let in_time = b.build_and(same_epoch, before, "in_time")?;
+        let (fast, slow, done) = (
+            self.new_block("rtio.fast"),
+            self.new_block("rtio.exact"),
+            self.new_block("rtio.done"),
+        );
+        self.builder.build_conditional_branch(in_time, fast, slow)?;
+
+        self.builder.position_at_end(fast);
+        let b = &self.builder;
+        let window = |offset: IntValue<'ctx>| {
+            b.build_int_add(
+                i32t.const_int(regs.fast_window as u64, false),
+                offset,
+                "window",
             )
         };
-        // The words of `strobe_abi::rtio::event_words`, which the firmware and gateware share.
-        let bit = b.build_and(value, i32t.const_int(1, false), "bit")?;
-        let shifted =
-            b.build_left_shift(bit, i32t.const_int(rtio::VALUE_SHIFT as u64, false), "v")?;
-        let first = b.build_or(
-            shifted,
-            b.build_and(
-                channel,
-                i32t.const_int(rtio::CHANNEL_MASK as u64, false),
-                "ch",
-            )?,
-            "w0",
+        // `strobe_abi::rtio::fast::fast_event_offset`, on values known only at run time.
+        let field = |v: IntValue<'ctx>, mask: u32, shift: u32, name: &str| {
+            b.build_left_shift(
+                b.build_and(v, i32t.const_int(mask as u64, false), name)?,
+                i32t.const_int(shift as u64, false),
+                name,
+            )
+        };
+        let slot = b.build_or(
+            field(value, rtio::VALUE_MASK, rtio::CHANNEL_BITS + 2, "value")?,
+            field(channel, rtio::CHANNEL_MASK, 2, "channel")?,
+            "slot",
         )?;
-        let high = b.build_int_truncate(
-            b.build_right_shift(
-                timestamp,
-                self.ctx.i64_type().const_int(32, false),
-                false,
-                "",
-            )?,
+        let event_address = window(b.build_int_add(
+            slot,
+            i32t.const_int(fast::EVENT_BASE_OFFSET as u64, false),
+            "",
+        )?)?;
+        let high_address = window(i32t.const_int(fast::FAST_TIMESTAMP_HIGH_OFFSET as u64, false))?;
+        let timestamp_high = b.build_int_truncate(
+            b.build_right_shift(timestamp, i64t.const_int(32, false), false, "")?,
             i32t,
-            "hi",
+            "ts.hi",
         )?;
-        let low = b.build_int_truncate(timestamp, i32t, "lo")?;
-        for (offset, word) in [(0, first), (4, high), (8, low)] {
-            let store = b.build_store(at(offset)?, word)?;
-            store
-                .set_volatile(true)
-                .map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
-        }
-        let status_ptr = b.build_int_to_ptr(
-            i32t.const_int(regs.status as u64, false),
-            self.ptr_type(),
-            "status",
-        )?;
-        let status = b.build_load(i32t, status_ptr, "status")?;
-        if let Some(load) = status.as_instruction_value() {
-            load.set_volatile(true)
-                .map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
-        }
-        let errors = b.build_and(
-            status.into_int_value(),
-            i32t.const_int(rtio::output_status::ERRORS as u64, false),
-            "errors",
-        )?;
-        let refused =
-            b.build_int_compare(IntPredicate::NE, errors, i32t.const_zero(), "refused")?;
-        let (slow, done) = (self.new_block("rtio.slow"), self.new_block("rtio.done"));
-        self.builder.build_conditional_branch(refused, slow, done)?;
+        let timestamp_low = b.build_int_truncate(timestamp, i32t, "ts.lo")?;
+        self.store_word(timestamp_high, high_address)?;
+        self.store_word(timestamp_low, event_address)?;
+        self.builder.build_unconditional_branch(done)?;
+
         self.builder.position_at_end(slow);
         self.call_runtime(
-            "__strobe_rtio_output_slow",
-            &[
-                channel.into(),
-                timestamp.into(),
-                value.into(),
-                errors.into(),
-            ],
+            "__strobe_rtio_output",
+            &[channel.into(), timestamp.into(), value.into()],
         )?;
         self.check_exception(line)?;
         self.builder.build_unconditional_branch(done)?;
         self.builder.position_at_end(done);
+        Ok(())
+    }
+
+    /// One word of the CPU's cycle counter. Inline assembly with a side effect: never merged with
+    /// another read or moved across the event stores.
+    fn read_cycle_word(&self, asm: &str) -> R<IntValue<'ctx>> {
+        let i32t = self.ctx.i32_type();
+        let ty = i32t.fn_type(&[], false);
+        let read = self.ctx.create_inline_asm(
+            ty,
+            asm.to_string(),
+            "=r".to_string(),
+            true,
+            false,
+            None,
+            false,
+        );
+        Ok(self
+            .builder
+            .build_indirect_call(ty, read, &[], "cycles")?
+            .try_as_basic_value()
+            .basic()
+            .ok_or_else(|| crate::CodegenError::Llvm("rdcycle returned nothing".into()))?
+            .into_int_value())
+    }
+
+    /// A word store to an RTIO window, as inline assembly without a memory clobber: the compiler
+    /// may keep memory values (the timeline cursor, the deadline) in registers across it, and keeps
+    /// the stores in order.
+    fn store_word(&self, word: IntValue<'ctx>, address: IntValue<'ctx>) -> R<()> {
+        let i32t = self.ctx.i32_type();
+        let ty = self
+            .ctx
+            .void_type()
+            .fn_type(&[i32t.into(), i32t.into()], false);
+        let store = self.ctx.create_inline_asm(
+            ty,
+            "sw $0, 0($1)".to_string(),
+            "r,r".to_string(),
+            true,
+            false,
+            None,
+            false,
+        );
+        self.builder
+            .build_indirect_call(ty, store, &[word.into(), address.into()], "")?;
         Ok(())
     }
 }

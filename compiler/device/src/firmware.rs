@@ -54,7 +54,11 @@ impl FirmwareImage {
             .iter()
             .chain(strobe_abi::DEVICE_SYMBOLS)
             .map(|s| s.name)
-            .chain([strobe_abi::PENDING_EXCEPTION, strobe_abi::NOW])
+            .chain([
+                strobe_abi::PENDING_EXCEPTION,
+                strobe_abi::NOW,
+                strobe_abi::RTIO_DEADLINE,
+            ])
             .collect();
         let mut exports = BTreeMap::new();
         for sym in file.symbols() {

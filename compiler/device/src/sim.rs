@@ -27,8 +27,8 @@ pub enum SimError {
 pub struct DeviceBuild {
     pub firmware: FirmwareImage,
     pub clock_hz: u64,
-    /// Addresses of the RTIO core's `o_event` and `o_status` registers.
-    pub rtio_registers: Option<(u32, u32)>,
+    /// The address of the RTIO core's fast event window.
+    pub rtio_fast_window: Option<u32>,
     /// Where kernel images are loaded (the start of main RAM).
     pub kernel_base: u32,
 }
@@ -38,10 +38,7 @@ impl DeviceBuild {
         Ok(DeviceBuild {
             firmware: FirmwareImage::from_elf(FIRMWARE_ELF, strobe_regmap::ROM.size as u32)?,
             clock_hz: strobe_regmap::CONFIG_CLOCK_FREQUENCY,
-            rtio_registers: Some((
-                strobe_regmap::RTIO_O_EVENT.addr as u32,
-                strobe_regmap::RTIO_O_STATUS.addr as u32,
-            )),
+            rtio_fast_window: Some(strobe_regmap::RTIO_FAST.base as u32),
             kernel_base: strobe_regmap::MAIN_RAM.base as u32,
         })
     }

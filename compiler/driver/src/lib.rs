@@ -123,18 +123,18 @@ pub enum Platform {
 
 impl Platform {
     /// The platform of a device (as its handshake or its SoC build describes it), with its firmware's
-    /// kernel ABI addresses and, when known, the (event, status) register addresses of its RTIO core.
+    /// kernel ABI addresses and, when known, the address of its RTIO core's fast event window.
     pub fn for_device(
         clock_hz: u64,
         kernel_base: u32,
         exports: &std::collections::BTreeMap<String, u32>,
-        rtio_registers: Option<(u32, u32)>,
+        rtio_fast_window: Option<u32>,
     ) -> Platform {
         Platform::Device {
             clock_hz,
             base: kernel_base,
             externals: exports.clone(),
-            rtio_registers: rtio_registers.map(|(event, status)| RtioRegisters { event, status }),
+            rtio_registers: rtio_fast_window.map(|fast_window| RtioRegisters { fast_window }),
         }
     }
 }
@@ -266,9 +266,7 @@ impl Compiler {
                 let inline = self
                     .lower_options()
                     .rtio_registers
-                    .map_or("call".to_string(), |r| {
-                        format!("{:x}-{:x}", r.event, r.status)
-                    });
+                    .map_or("call".to_string(), |r| format!("{:x}", r.fast_window));
                 format!(
                     "{}-dev{hz}-rtio{inline}",
                     if *o == OptLevel::None { "O0" } else { "O2" }

@@ -50,13 +50,11 @@ pub fn origin_of<'a>(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Line(pub u32);
 
-/// Addresses of the RTIO core's output registers, for kernels that write events inline.
+/// Where the RTIO core's fast event window is (`strobe_abi::rtio::fast`), for kernels that write
+/// events inline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RtioRegisters {
-    /// `o_event`: three words, the last one enqueues.
-    pub event: u32,
-    /// `o_status`: non-zero error bits after a refused event.
-    pub status: u32,
+    pub fast_window: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -293,6 +291,8 @@ pub enum Intrinsic {
     RtioInputData,
     /// `rtio_get_counter()`: the RTIO counter now.
     RtioGetCounter,
+    /// A DMA system call: the firmware function, its exception checked.
+    Dma(strobe_types::DmaCall),
 }
 
 #[derive(Clone, Debug, Hash)]

@@ -31,9 +31,36 @@ pub enum Builtin {
     RtioInputTimestamp,
     RtioInputData,
     RtioGetCounter,
+    /// A DMA system call (`core_dma`'s, core device only).
+    Dma(DmaCall),
     /// `__strobe_quoted(slot, exemplar)`: host value `slot` of a composed program, of the type of
     /// `exemplar` (a small value of the same kind, written by the embedding).
     Quoted,
+}
+
+/// The DMA system calls, one per firmware function (`strobe_abi::device_symbols!`'s `__strobe_dma_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DmaCall {
+    RecordStart,
+    RecordStop,
+    Erase,
+    Retrieve,
+    Duration,
+    Playback,
+}
+
+impl DmaCall {
+    /// The firmware function that implements it (a string argument is passed as bytes and length).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            DmaCall::RecordStart => "__strobe_dma_record_start",
+            DmaCall::RecordStop => "__strobe_dma_record_stop",
+            DmaCall::Erase => "__strobe_dma_erase",
+            DmaCall::Retrieve => "__strobe_dma_retrieve",
+            DmaCall::Duration => "__strobe_dma_duration",
+            DmaCall::Playback => "__strobe_dma_playback",
+        }
+    }
 }
 
 impl Builtin {
@@ -50,10 +77,11 @@ impl Builtin {
                 | Builtin::RtioInputTimestamp
                 | Builtin::RtioInputData
                 | Builtin::RtioGetCounter
+                | Builtin::Dma(_)
         )
     }
 
-    const NAMES: [(&'static str, Builtin); 25] = [
+    const NAMES: [(&'static str, Builtin); 31] = [
         ("print", Builtin::Print),
         ("len", Builtin::Len),
         ("range", Builtin::Range),
@@ -78,6 +106,12 @@ impl Builtin {
         ("rtio_input_timestamp", Builtin::RtioInputTimestamp),
         ("rtio_input_data", Builtin::RtioInputData),
         ("rtio_get_counter", Builtin::RtioGetCounter),
+        ("dma_record_start", Builtin::Dma(DmaCall::RecordStart)),
+        ("dma_record_stop", Builtin::Dma(DmaCall::RecordStop)),
+        ("dma_erase", Builtin::Dma(DmaCall::Erase)),
+        ("dma_retrieve", Builtin::Dma(DmaCall::Retrieve)),
+        ("dma_duration", Builtin::Dma(DmaCall::Duration)),
+        ("dma_playback", Builtin::Dma(DmaCall::Playback)),
         ("__strobe_quoted", Builtin::Quoted),
     ];
 
@@ -92,6 +126,11 @@ impl Builtin {
             Builtin::RtioOutput | Builtin::RtioGate => (&[Ty::Int32, Ty::Int32], Ty::None),
             Builtin::RtioInputTimestamp => (&[Ty::Int32, Ty::Int64], Ty::Int64),
             Builtin::RtioInputData => (&[Ty::Int32, Ty::Int64], Ty::Int32),
+            Builtin::Dma(DmaCall::RecordStart | DmaCall::Erase) => (&[Ty::Str], Ty::None),
+            Builtin::Dma(DmaCall::RecordStop) => (&[Ty::Int64], Ty::None),
+            Builtin::Dma(DmaCall::Retrieve) => (&[Ty::Str], Ty::Int32),
+            Builtin::Dma(DmaCall::Duration) => (&[Ty::Int32], Ty::Int64),
+            Builtin::Dma(DmaCall::Playback) => (&[Ty::Int64, Ty::Int32], Ty::None),
             _ => return None,
         })
     }

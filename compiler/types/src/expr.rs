@@ -579,7 +579,8 @@ impl Checker<'_> {
             | Builtin::RtioOutput
             | Builtin::RtioGate
             | Builtin::RtioInputTimestamp
-            | Builtin::RtioInputData => {
+            | Builtin::RtioInputData
+            | Builtin::Dma(_) => {
                 let (params, result) = b.syscall_signature().expect("a system call");
                 if arity(self, params.len()..=params.len()) {
                     for (a, want) in args.iter().zip(params) {

@@ -21,7 +21,7 @@ mod stmt;
 mod ty;
 
 pub use arguments::ArgSource;
-pub use builtins::{Builtin, ListMethod, MathFn};
+pub use builtins::{Builtin, DmaCall, ListMethod, MathFn};
 pub use consts::ConstValue;
 pub use imports::UNITS;
 pub use infer::check_program;

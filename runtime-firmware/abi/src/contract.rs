@@ -57,6 +57,30 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
         "INPUT_SAMPLE_CHANNEL_BASE = {}",
         rtio::INPUT_SAMPLE_CHANNEL_BASE
     )?;
+    writeln!(out, "# The fast event window: the timestamp's high word, then one word per (value, channel).")?;
+    writeln!(
+        out,
+        "FAST_WINDOW_SIZE = {:#x}",
+        rtio::fast::WINDOW_SIZE
+    )?;
+    writeln!(
+        out,
+        "FAST_TIMESTAMP_HIGH_OFFSET = {:#x}",
+        rtio::fast::FAST_TIMESTAMP_HIGH_OFFSET
+    )?;
+    writeln!(
+        out,
+        "FAST_EVENT_BASE_OFFSET = {:#x}",
+        rtio::fast::EVENT_BASE_OFFSET
+    )?;
+    writeln!(out, "# DMA memory entries and dma_status bit positions.")?;
+    writeln!(out, "DMA_ENTRY_BYTES = {}", rtio::dma::ENTRY_BYTES)?;
+    writeln!(out, "DMA_STATUS_BUSY = {}", bit(rtio::dma::status::BUSY))?;
+    writeln!(
+        out,
+        "DMA_STATUS_UNDERFLOW = {}",
+        bit(rtio::dma::status::UNDERFLOW)
+    )?;
     writeln!(out, "# o_status bit positions.")?;
     writeln!(out, "OUTPUT_STATUS_BUSY = {}", bit(output_status::BUSY))?;
     writeln!(

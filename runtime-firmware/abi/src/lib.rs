@@ -13,7 +13,7 @@ pub mod layout;
 pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
-pub const ABI_VERSION: u32 = 6;
+pub const ABI_VERSION: u32 = 7;
 
 /// A kernel string: pointer + byte length (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -71,11 +71,12 @@ pub enum ExceptionId {
     LookupError = 13,
     RTIOUnderflow = 14,
     RTIOOverflow = 15,
+    DMAError = 16,
 }
 
 impl ExceptionId {
     /// Every builtin with its Python name and its base class (`None` for `Exception`).
-    pub const ALL: [(ExceptionId, &'static str, Option<ExceptionId>); 15] = [
+    pub const ALL: [(ExceptionId, &'static str, Option<ExceptionId>); 16] = [
         (ExceptionId::Exception, "Exception", None),
         (
             ExceptionId::ArithmeticError,
@@ -145,6 +146,11 @@ impl ExceptionId {
         (
             ExceptionId::RTIOOverflow,
             "RTIOOverflow",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::DMAError,
+            "DMAError",
             Some(ExceptionId::Exception),
         ),
     ];
@@ -320,10 +326,10 @@ macro_rules! device_symbols {
     ($m:ident) => {
         $m! {
             __strobe_rtio_counter() -> i64;
-            /// RTIOUnderflow pending when the event is late.
+            /// The exact path (kernels write events inline through the fast window while their
+            /// bound allows, see [`RTIO_DEADLINE`]): RTIOUnderflow pending when the event is late;
+            /// moves the deadline when it is in time.
             __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) -> ();
-            /// After an inline event write read a `status` with error bits set.
-            __strobe_rtio_output_slow(channel: u32, timestamp: i64, value: u32, status: u32) -> ();
             /// Input `channel`'s sensitivity from the timeline cursor on (`rtio::sensitivity` bits).
             __strobe_rtio_gate(channel: u32, sensitivity: u32) -> ();
             /// -1 when no edge arrives before the deadline.
@@ -331,6 +337,20 @@ macro_rules! device_symbols {
             /// The level of the next recorded edge or sample; -1 when none arrives before the
             /// deadline.
             __strobe_rtio_input_data(channel: u32, deadline: i64) -> i32;
+            /// DMA (`core_dma`): events written while recording go to the recording (named by
+            /// UTF-8 bytes); DMAError pending when already recording.
+            __strobe_dma_record_start(name: *const u8, name_len: u32) -> ();
+            /// Ends the recording: the trace `duration` long replaces any of its name; DMAError
+            /// pending when it does not fit the DMA memory.
+            __strobe_dma_record_stop(duration: i64) -> ();
+            __strobe_dma_erase(name: *const u8, name_len: u32) -> ();
+            /// The trace's handle; DMAError pending when there is no such trace.
+            __strobe_dma_retrieve(name: *const u8, name_len: u32) -> i32;
+            /// The duration of the trace a handle names (0 for none).
+            __strobe_dma_duration(trace: i32) -> i64;
+            /// Plays the trace from `timestamp` on; waits until every event is queued;
+            /// RTIOUnderflow pending when one was late, DMAError for a stale handle.
+            __strobe_dma_playback(timestamp: i64, trace: i32) -> ();
             /// `flags` bit 0: asynchronous. `tags`: the `argc` argument types, then the result type.
             /// Host exceptions become pending.
             __strobe_rpc(service: u32, flags: u32, tags: *const u8, tags_len: u32, argc: u32, args: *const *const u8, ret: *mut u8) -> ();
@@ -366,6 +386,16 @@ pub fn symbol(name: &str) -> Option<&'static Symbol> {
 /// The timeline cursor `now_mu` (`i64`), a global in the firmware that kernels read and write.
 pub const NOW: &str = "__strobe_now";
 
+/// The fast-path deadline (`u64`, CPU cycles as the `cycle` counter counts them), a global in the
+/// firmware: while the cycle counter is below it, every event at or after the timeline cursor's
+/// value when the firmware set it is in time by [`rtio::fast::FAST_PATH_MARGIN_CYCLES`], and a
+/// kernel writes events through the fast window without reading status. The firmware sets it after
+/// each in-time event of the exact path and zeroes it when the timeline may have moved back (a
+/// kernel's start, DMA recording); kernels zero it when they move the cursor back (`at_mu`, a
+/// negative delay). The high word must equal the cycle counter's: a deadline in the next 2^32
+/// cycles is cut at the end of the current ones.
+pub const RTIO_DEADLINE: &str = "__strobe_rtio_deadline";
+
 /// A 256-bit fingerprint of the kernel ABI (symbol names, signatures, [`ABI_VERSION`]): the host and the
 /// firmware compute it from the same tables and the host refuses a device whose hash differs.
 pub fn abi_hash() -> [u8; 32] {
@@ -389,6 +419,7 @@ pub fn abi_hash() -> [u8; 32] {
         }
         eat(PENDING_EXCEPTION.as_bytes());
         eat(NOW.as_bytes());
+        eat(RTIO_DEADLINE.as_bytes());
         chunk.copy_from_slice(&h.to_le_bytes());
     }
     out

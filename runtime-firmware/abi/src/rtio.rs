@@ -45,6 +45,55 @@ pub const fn event_words(channel: u32, timestamp: i64, value: u32) -> [u32; 3] {
     ]
 }
 
+/// The fast event window (a bus slave of the RTIO core, uncached): a kernel writes an output event
+/// with one store of the timestamp's low word at [`fast_event_offset`]`(channel, value)`, after the
+/// high word at [`FAST_TIMESTAMP_HIGH_OFFSET`]. A full channel FIFO stalls the store until the FIFO
+/// has room (an event stalled so never turns late: the FIFO holds earlier events of distinct coarse
+/// cycles). Late, out-of-order and colliding events are refused as on `o_event`; the window cannot
+/// report it to the store, so kernels write here only events their own bound proves in time
+/// ([`FAST_PATH_MARGIN_CYCLES`]), and sequence errors and collisions are read from the sticky
+/// `o_status` bits afterwards (as ARTIQ's asynchronous errors are).
+pub mod fast {
+    /// Bytes of the window.
+    pub const WINDOW_SIZE: u32 = 0x2000;
+    /// The timestamp's high word, kept for the events written after it.
+    pub const FAST_TIMESTAMP_HIGH_OFFSET: u32 = 0;
+    /// Where the event words start: one word per (value, channel).
+    pub const EVENT_BASE_OFFSET: u32 = 0x1000;
+    /// The byte offset an event to `channel` with `value` is written at.
+    pub const fn fast_event_offset(channel: u32, value: u32) -> u32 {
+        EVENT_BASE_OFFSET
+            + ((((value & super::VALUE_MASK) << super::CHANNEL_BITS) | (channel & super::CHANNEL_MASK))
+                << 2)
+    }
+    /// CPU cycles a kernel allows between reading its cycle counter and its event store reaching
+    /// the RTIO core (the bus, an instruction-cache refill), plus the core's pipeline latency: an
+    /// event goes through the window only when the CPU's cycle counter shows at least this many
+    /// cycles of slack left; else it takes the firmware's exact path.
+    pub const FAST_PATH_MARGIN_CYCLES: i64 = 96;
+}
+
+/// The DMA memory and engine: recorded sequences are entries of [`dma::ENTRY_BYTES`] in the DMA
+/// memory window, {timestamp low word, high word, {value, channel} as an event's first word,
+/// unused}, timestamps relative to the playback's start.
+pub mod dma {
+    /// Bytes per entry of the DMA memory (the entry count is the window's size over this).
+    pub const ENTRY_BYTES: u32 = 16;
+    /// An entry's words, in address order.
+    pub const fn entry_words(channel: u32, timestamp: i64, value: u32) -> [u32; 4] {
+        let event = super::event_words(channel, timestamp, value);
+        [event[2], event[1], event[0], 0]
+    }
+    /// Bits of `dma_status`.
+    pub mod status {
+        /// The engine is playing entries.
+        pub const BUSY: u32 = 1 << 0;
+        /// A playback stopped at a late entry (`dma_error_timestamp`/`_channel`). Sticky until
+        /// `dma_error_clear`.
+        pub const UNDERFLOW: u32 = 1 << 1;
+    }
+}
+
 /// Bits of `o_status`.
 pub mod output_status {
     /// Some output FIFO still holds events.

@@ -143,6 +143,8 @@ impl Board for CoreDevice {
             >(host))
         };
         let start = crate::rtio::__strobe_rtio_counter();
+        // A new kernel's timeline may start anywhere: its first event takes the exact path.
+        crate::rtio::invalidate_deadline();
         // SAFETY: single-threaded; kernels are not running yet.
         unsafe {
             if run.fresh_timeline || !TIMELINE_STARTED {
@@ -156,6 +158,8 @@ impl Board for CoreDevice {
             ((crate::rtio::__strobe_rtio_counter() - start) >> strobe_abi::rtio::FINE_BITS) as u64;
         // Let the queued events play out, so the run's output edges all happened when it reports.
         crate::rtio::drain(MAX_DRAIN_MU);
+        crate::dma::abandon_recording();
+        crate::rtio::collect_refusals();
         core_log().flush();
         output::flush_stdout();
         // SAFETY: as above.

@@ -12,7 +12,7 @@ macro_rules! keep_all {
             #[allow(unused_imports)]
             use strobe_kernel_rt::{arena::*, exceptions::*, numeric::*, quoted::*, strings::*};
             #[allow(unused_imports)]
-            use crate::{rpc::*, rtio::*};
+            use crate::{dma::*, rpc::*, rtio::*};
             let f: unsafe extern "C" fn($($ty),*) -> $ret = $name;
             black_box(f as usize);
         })*
@@ -27,4 +27,5 @@ pub fn keep() {
         core::ptr::addr_of!(strobe_kernel_rt::exceptions::__strobe_pending_exception) as usize,
     );
     black_box(core::ptr::addr_of!(crate::rtio::__strobe_now) as usize);
+    black_box(core::ptr::addr_of!(crate::rtio::__strobe_rtio_deadline) as usize);
 }

@@ -4,6 +4,7 @@
 #![no_main]
 
 mod board;
+mod dma;
 mod exports;
 mod rpc;
 mod rtio;
@@ -50,6 +51,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 extern "C" fn firmware_main() -> ! {
     strobe_kernel_rt::output::set_writer(board::kernel_output);
     exports::keep();
+    rtio::calibrate();
     let mut session = Session::new(board::CoreDevice::new());
     let mut link = uart::UartLink;
     let mut idle: u32 = 0;

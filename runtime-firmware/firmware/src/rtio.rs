@@ -1,6 +1,7 @@
-//! RTIO for kernels: the timeline cursor, timestamped TTL output, gated input timestamps. Late
-//! output raises `RTIOUnderflow` in the kernel with the channel, the timestamp and the slack; a
-//! sequence error or a collision drops the event and goes to the core log, as in ARTIQ.
+//! RTIO for kernels: the timeline cursor, timestamped TTL output (the exact path behind kernels'
+//! fast window writes, and the fast-path deadline), gated input timestamps. Late output raises
+//! `RTIOUnderflow` in the kernel with the channel, the timestamp and the slack; a sequence error or
+//! a collision drops the event and goes to the core log, as in ARTIQ.
 
 use strobe_abi::rtio::{event_words, input_status, output_status};
 use strobe_abi::ExceptionId;
@@ -8,7 +9,7 @@ use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
     RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
     RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS,
-    RTIO_O_STATUS_CLEAR,
+    RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL,
 };
 use strobe_session::RtioError;
 
@@ -23,48 +24,122 @@ const STATUS_ERRORS: u64 = output_status::ERRORS as u64;
 #[no_mangle]
 pub static mut __strobe_now: i64 = 0;
 
+/// The fast-path deadline in CPU cycles (`strobe_abi::RTIO_DEADLINE`), read by kernels, zeroed by
+/// them when the timeline moves back.
+#[no_mangle]
+pub static mut __strobe_rtio_deadline: u64 = 0;
+
+/// An upper bound of (RTIO counter - CPU cycle counter), in cycles: both count the same clock, so
+/// the CPU bounds the RTIO counter from its own counter without a bus access.
+static mut COUNTER_AHEAD_OF_CYCLES: i64 = 0;
+
+/// While DMA records, events go to the recording and the deadline stays zero.
+static mut RECORDING: bool = false;
+
+/// The CPU's cycle counter (`mcycle`), read consistently.
+pub fn cycles() -> u64 {
+    loop {
+        let (high, low, again): (u32, u32, u32);
+        // SAFETY: reading counters has no side effect.
+        unsafe {
+            core::arch::asm!(
+                "csrr {0}, mcycleh", "csrr {1}, mcycle", "csrr {2}, mcycleh",
+                out(reg) high, out(reg) low, out(reg) again,
+                options(nomem, nostack),
+            )
+        };
+        if high == again {
+            return (high as u64) << 32 | low as u64;
+        }
+    }
+}
+
+/// Measures how far the RTIO counter runs ahead of the CPU's cycle counter (at boot: the offset
+/// never changes).
+pub fn calibrate() {
+    let before = cycles() as i64;
+    let counter = __strobe_rtio_counter() >> strobe_abi::rtio::FINE_BITS;
+    // SAFETY: single-threaded; set before any kernel runs.
+    unsafe { COUNTER_AHEAD_OF_CYCLES = counter - before };
+}
+
+/// Zeroes the fast-path deadline: the next event takes the exact path (the timeline may have moved
+/// back, or events must not reach the RTIO core directly).
+pub fn invalidate_deadline() {
+    // SAFETY: single-threaded; kernels read it only while they run, on this thread.
+    unsafe { __strobe_rtio_deadline = 0 };
+}
+
+/// After an in-time event at `timestamp`: every later event is in time while the cycle counter is
+/// below the returned deadline (cut at the end of the current 2^32 cycles: kernels compare low
+/// words under an equal high word).
+fn deadline_after(timestamp: i64) -> u64 {
+    // SAFETY: written once at boot.
+    let ahead = unsafe { COUNTER_AHEAD_OF_CYCLES };
+    let last_safe_cycle = (timestamp >> strobe_abi::rtio::FINE_BITS)
+        - ahead
+        - strobe_abi::rtio::fast::FAST_PATH_MARGIN_CYCLES;
+    let now = cycles();
+    if last_safe_cycle <= now as i64 {
+        return 0;
+    }
+    (last_safe_cycle as u64).min(now | 0xffff_ffff)
+}
+
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_counter() -> i64 {
     RTIO_COUNTER_UPDATE.write(1);
     RTIO_COUNTER.read() as i64
 }
 
-/// The event words kernels also write inline (`strobe_abi::rtio::event_words`).
+/// The event words of the `o_event` register.
 #[inline(always)]
 fn write_event(channel: u32, timestamp: i64, value: u32) {
     RTIO_O_EVENT.write_words(&event_words(channel, timestamp, value));
 }
 
+/// The exact path: writes the event and reads the RTIO core's verdict. A full FIFO: wait and write
+/// again; late: RTIOUnderflow in the kernel; out of order or colliding: dropped, in the core log.
+/// In time, it moves the fast-path deadline.
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
-    write_event(channel, timestamp, value);
-    let status = RTIO_O_STATUS.read();
-    if status & STATUS_ERRORS != 0 {
-        __strobe_rtio_output_slow(channel, timestamp, value, status as u32);
+    // SAFETY: single-threaded.
+    if unsafe { RECORDING } {
+        crate::dma::record_event(channel, timestamp, value);
+        return;
     }
+    write_event(channel, timestamp, value);
+    let mut status = RTIO_O_STATUS.read();
+    if status & STATUS_ERRORS != 0 {
+        RTIO_O_STATUS_CLEAR.write(1);
+        while status & STATUS_OVERFLOW != 0
+            && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_COLLISION) == 0
+        {
+            write_event(channel, timestamp, value);
+            status = RTIO_O_STATUS.read();
+            RTIO_O_STATUS_CLEAR.write(1);
+        }
+        if status & STATUS_UNDERFLOW != 0 {
+            let slack = timestamp - __strobe_rtio_counter();
+            raise_builtin_fmt(
+                ExceptionId::RTIOUnderflow,
+                "RTIOUnderflow",
+                format_args!(
+                    "RTIO underflow at {timestamp} mu, channel {channel}, slack {slack} mu"
+                ),
+            );
+            return;
+        }
+        log_refusals(status);
+    }
+    // SAFETY: single-threaded; kernels read it between their calls.
+    unsafe { __strobe_rtio_deadline = deadline_after(timestamp) };
 }
 
-/// The rare path after an event write: a full FIFO (wait and write again), a late event (raise in
-/// the kernel), an out-of-order or colliding one (dropped, written to the core log).
-#[no_mangle]
-pub extern "C" fn __strobe_rtio_output_slow(channel: u32, timestamp: i64, value: u32, status: u32) {
-    let mut status = status as u64;
-    RTIO_O_STATUS_CLEAR.write(1);
-    while status & STATUS_OVERFLOW != 0
-        && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_COLLISION) == 0
-    {
-        write_event(channel, timestamp, value);
-        status = RTIO_O_STATUS.read();
-        RTIO_O_STATUS_CLEAR.write(1);
-    }
-    if status & STATUS_UNDERFLOW != 0 {
-        let slack = timestamp - __strobe_rtio_counter();
-        raise_builtin_fmt(
-            ExceptionId::RTIOUnderflow,
-            "RTIOUnderflow",
-            format_args!("RTIO underflow at {timestamp} mu, channel {channel}, slack {slack} mu"),
-        );
-    } else if status & (STATUS_SEQUENCE_ERROR | STATUS_COLLISION) != 0 {
+/// Writes the sequence error or collision `status` shows to the core log (the events of the fast
+/// window and of DMA are refused without the CPU waiting: their refusals are read here later).
+fn log_refusals(status: u64) {
+    if status & (STATUS_SEQUENCE_ERROR | STATUS_COLLISION) != 0 {
         let error = if status & STATUS_SEQUENCE_ERROR != 0 {
             RtioError::SequenceError
         } else {
@@ -72,6 +147,29 @@ pub extern "C" fn __strobe_rtio_output_slow(channel: u32, timestamp: i64, value:
         };
         crate::board::core_log().rtio_error(error, RTIO_O_ERROR_CHANNEL.read() as u8);
     }
+}
+
+/// Reads the refusals of events written without the CPU waiting (the fast window, DMA) into the
+/// core log. An underflow there means the fast path's bound failed: also logged, never silent.
+pub fn collect_refusals() {
+    let status = RTIO_O_STATUS.read();
+    if status & (STATUS_SEQUENCE_ERROR | STATUS_COLLISION | STATUS_UNDERFLOW) != 0 {
+        RTIO_O_STATUS_CLEAR.write(1);
+        log_refusals(status);
+        if status & STATUS_UNDERFLOW != 0 {
+            crate::board::core_log().rtio_error(
+                RtioError::LateFastEvent,
+                RTIO_O_UNDERFLOW_CHANNEL.read() as u8,
+            );
+        }
+    }
+}
+
+/// Starts or ends DMA recording: events go to the recording, not to the RTIO core.
+pub fn set_recording(on: bool) {
+    // SAFETY: single-threaded.
+    unsafe { RECORDING = on };
+    invalidate_deadline();
 }
 
 /// Waits (up to `limit` cycles) until every queued output event has played.

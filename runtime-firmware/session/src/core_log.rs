@@ -16,6 +16,9 @@ const PENDING: usize = 64;
 pub enum RtioError {
     SequenceError,
     Collision,
+    /// An event of the fast window found late by the RTIO core: the kernel's bound of the RTIO
+    /// counter failed (the event was dropped without an exception).
+    LateFastEvent,
 }
 
 pub struct CoreLog {
@@ -71,11 +74,17 @@ impl CoreLog {
     pub fn flush(&mut self) {
         let pending = self.pending;
         for &(error, channel) in &pending[..self.pending_len] {
-            let what = match error {
-                RtioError::SequenceError => "sequence error",
-                RtioError::Collision => "collision",
-            };
-            self.line(format_args!("RTIO {what} involving channel {channel}"));
+            match error {
+                RtioError::SequenceError => {
+                    self.line(format_args!("RTIO sequence error involving channel {channel}"))
+                }
+                RtioError::Collision => {
+                    self.line(format_args!("RTIO collision involving channel {channel}"))
+                }
+                RtioError::LateFastEvent => self.line(format_args!(
+                    "RTIO underflow on channel {channel} not raised: a late event passed the fast path"
+                )),
+            }
         }
         self.pending_len = 0;
         if self.unnoted > 0 {

@@ -61,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         info.clock_hz as u64,
         info.kernel_base,
         &build.device.firmware.exports,
-        build.device.rtio_registers,
+        build.device.rtio_fast_window,
     );
     let mut compiler = Compiler::for_platform(None, platform);
     let mut store = StoreMirror::read(&mut device, info.kernel_base, info.kernel_size)?;

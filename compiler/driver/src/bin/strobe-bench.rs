@@ -36,7 +36,11 @@ fn device() -> Platform {
         .iter()
         .chain(strobe_abi::DEVICE_SYMBOLS)
         .map(|s| s.name);
-    let names = names.chain([strobe_abi::PENDING_EXCEPTION, strobe_abi::NOW]);
+    let names = names.chain([
+        strobe_abi::PENDING_EXCEPTION,
+        strobe_abi::NOW,
+        strobe_abi::RTIO_DEADLINE,
+    ]);
     let exports = names
         .enumerate()
         .map(|(i, n)| (n.to_string(), 0x100 + 4 * i as u32))

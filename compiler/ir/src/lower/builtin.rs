@@ -163,6 +163,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     Builtin::RtioGate => Intrinsic::RtioGate,
                     Builtin::RtioInputTimestamp => Intrinsic::RtioInputTimestamp,
                     Builtin::RtioInputData => Intrinsic::RtioInputData,
+                    Builtin::Dma(call) => Intrinsic::Dma(call),
                     _ => Intrinsic::RtioGetCounter,
                 };
                 let vals = match op {
