@@ -33,15 +33,17 @@ def test_a_kernel_runs_in_process_with_writeback():
 
 
 def test_the_package_declares_the_compilers_system_calls():
-    """strobe.coredevice.rtio and the timeline names declare what the compiler checks, type for type."""
+    """strobe.coredevice.rtio and .dma and the timeline names declare what the compiler checks, type
+    for type."""
     import inspect
 
     from strobe import language
-    from strobe.coredevice import rtio
+    from strobe.coredevice import dma, rtio
 
-    kernel_names = {"TInt32": "int32", "TInt64": "int64", "TFloat": "float", "TNone": "None", "TBool": "bool"}
+    kernel_names = {"TInt32": "int32", "TInt64": "int64", "TFloat": "float", "TNone": "None", "TBool": "bool",
+                    "TStr": "str"}
     for name, params, result in strobe._native.syscalls():
-        declared = getattr(rtio, name, None) or getattr(language, name)
+        declared = getattr(rtio, name, None) or getattr(dma, name, None) or getattr(language, name)
         signature = inspect.signature(inspect.unwrap(declared))
         assert [kernel_names[p.annotation] for p in signature.parameters.values()] == params, name
         assert kernel_names[signature.return_annotation] == result, name

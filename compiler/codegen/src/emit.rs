@@ -51,6 +51,9 @@ pub(crate) struct Gen<'ctx, 'ir> {
     pub slots: Vec<PointerValue<'ctx>>,
     pub scopes: Vec<Scope<'ctx, 'ir>>,
     pub propagate: Option<BasicBlock<'ctx>>,
+    /// The function's copy of the timeline cursor (a local LLVM keeps in registers): read from the
+    /// firmware's global at entry and after every call, written back before every call and return.
+    pub now_local: Option<PointerValue<'ctx>>,
     locations: RefCell<HashMap<(u32, String), GlobalValue<'ctx>>>,
     /// Line-table debug info: enough to map a code address back to file:line.
     debug: DebugInfoBuilder<'ctx>,
@@ -119,6 +122,7 @@ pub(crate) fn emit_unit<'ctx>(
         slots: Vec::new(),
         scopes: Vec::new(),
         propagate: None,
+        now_local: None,
         locations: RefCell::default(),
         debug,
         compile_unit,
@@ -175,6 +179,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let propagate = self.ctx.append_basic_block(llfn, "propagate");
         self.propagate = Some(propagate);
         self.builder.position_at_end(entry);
+        self.now_local = None;
+        if f.uses_timeline {
+            let now_local = self.entry_alloca(self.ctx.i64_type(), "now.local")?;
+            self.now_local = Some(now_local);
+            self.now_from_global()?;
+        }
         self.slots.clear();
         for (i, local) in f.locals.iter().enumerate() {
             let slot = match local.kind {
@@ -203,11 +213,14 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.block(&f.body)?;
         if !self.terminated() {
             let zero = self.ll(&f.ret).const_zero();
+            self.now_to_global()?;
             self.builder.build_return(Some(&zero))?;
         }
         self.builder.position_at_end(propagate);
         let zero = self.ll(&f.ret).const_zero();
+        self.now_to_global()?;
         self.builder.build_return(Some(&zero))?;
+        self.now_local = None;
         Ok(())
     }
 
@@ -369,11 +382,39 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         args: &[BasicMetadataValueEnum<'ctx>],
     ) -> R<Option<BasicValueEnum<'ctx>>> {
         let f = self.runtime_fn(name);
-        Ok(self
+        self.now_to_global()?;
+        let result = self
             .builder
             .build_call(f, args, "")?
             .try_as_basic_value()
-            .basic())
+            .basic();
+        self.now_from_global()?;
+        Ok(result)
+    }
+
+    /// Writes the function's copy of the timeline cursor to the firmware's global (before a call
+    /// or a return: the callee, the firmware, the caller read it there).
+    pub(crate) fn now_to_global(&self) -> R<()> {
+        if let Some(local) = self.now_local {
+            let i64t = self.ctx.i64_type();
+            let now = self.builder.build_load(i64t, local, "now")?;
+            self.builder
+                .build_store(self.firmware_i64(strobe_abi::NOW), now)?;
+        }
+        Ok(())
+    }
+
+    /// Reads the timeline cursor from the firmware's global into the function's copy (at entry,
+    /// after a call).
+    pub(crate) fn now_from_global(&self) -> R<()> {
+        if let Some(local) = self.now_local {
+            let i64t = self.ctx.i64_type();
+            let now = self
+                .builder
+                .build_load(i64t, self.firmware_i64(strobe_abi::NOW), "now")?;
+            self.builder.build_store(local, now)?;
+        }
+        Ok(())
     }
 
     /// An LLVM intrinsic such as `llvm.floor` for f64.
@@ -408,9 +449,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             })
     }
 
-    /// The timeline cursor `now_mu`, a global in the firmware.
+    /// The timeline cursor `now_mu`: the function's copy of the firmware's global.
     pub(crate) fn now_global(&self) -> PointerValue<'ctx> {
-        self.firmware_i64(strobe_abi::NOW)
+        self.now_local
+            .unwrap_or_else(|| self.firmware_i64(strobe_abi::NOW))
     }
 
     /// The fast-path deadline (`strobe_abi::RTIO_DEADLINE`), a global in the firmware.

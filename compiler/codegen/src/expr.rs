@@ -52,11 +52,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     values.push(self.expr(a)?.into());
                 }
                 let f = self.functions[func];
+                self.now_to_global()?;
                 let v = self
                     .builder
                     .build_call(f, &values, "")?
                     .try_as_basic_value()
                     .basic();
+                self.now_from_global()?;
                 self.check_exception(*line)?;
                 v.unwrap_or_else(|| self.ctx.i8_type().const_zero().into())
             }
@@ -75,7 +77,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     for a in args {
                         values.push(self.expr(a)?.into());
                     }
+                    self.now_to_global()?;
                     self.builder.build_call(self.functions[func], &values, "")?;
+                    self.now_from_global()?;
                     self.check_exception(*line)?;
                 }
                 obj.into()

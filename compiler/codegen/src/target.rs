@@ -22,11 +22,12 @@ pub enum OptLevel {
 }
 
 /// An O2-class pipeline cut to what kernel code needs: inlining, scalar replacement, CSE, combining,
-/// CFG cleanup, loop-invariant code motion and GVN. LLVM's full `default<O2>` takes about three times
+/// CFG cleanup, loop-invariant code motion, GVN and dead-store elimination (the timeline cursor's
+/// write-backs around inlined calls). LLVM's full `default<O2>` takes about three times
 /// as long on kernel modules (see `cargo xtask bench compile` with `STROBE_LLVM_PASSES='default<O2>'`).
 pub const PIPELINE: &str =
     "cgscc(inline),function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,\
-     loop-mssa(licm),gvn,instcombine<no-verify-fixpoint>,simplifycfg,dce)";
+     loop-mssa(licm),gvn,dse,instcombine<no-verify-fixpoint>,simplifycfg,dce)";
 
 impl Target {
     pub fn triple(self) -> &'static str {

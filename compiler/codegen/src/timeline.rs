@@ -34,9 +34,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let delta = values[0].into_int_value();
                 let later = self.builder.build_int_add(t, delta, "later")?;
                 self.builder.build_store(now, later)?;
-                let forward = delta
-                    .get_sign_extended_constant()
-                    .is_some_and(|d| d >= 0);
+                let forward = delta.get_sign_extended_constant().is_some_and(|d| d >= 0);
                 if !forward {
                     let back = self.builder.build_int_compare(
                         IntPredicate::SLT,
@@ -120,7 +118,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             self.builder.build_store(deadline, zero)?;
             return Ok(());
         };
-        let (back, on) = (self.new_block("timeline.back"), self.new_block("timeline.on"));
+        let (back, on) = (
+            self.new_block("timeline.back"),
+            self.new_block("timeline.on"),
+        );
         self.builder.build_conditional_branch(condition, back, on)?;
         self.builder.position_at_end(back);
         self.builder.build_store(deadline, zero)?;
@@ -231,9 +232,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             None,
             false,
         );
-        Ok(self
-            .builder
-            .build_indirect_call(ty, read, &[], "cycles")?
+        let call = self.builder.build_indirect_call(ty, read, &[], "cycles")?;
+        self.touches_only_the_device(call);
+        Ok(call
             .try_as_basic_value()
             .basic()
             .ok_or_else(|| crate::CodegenError::Llvm("rdcycle returned nothing".into()))?
@@ -258,8 +259,27 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             None,
             false,
         );
-        self.builder
-            .build_indirect_call(ty, store, &[word.into(), address.into()], "")?;
+        let call =
+            self.builder
+                .build_indirect_call(ty, store, &[word.into(), address.into()], "")?;
+        self.touches_only_the_device(call);
         Ok(())
+    }
+
+    /// Marks an inline-assembly call as touching no memory LLVM knows of (`memory(inaccessiblemem:
+    /// readwrite)`, `nounwind`): loads and stores of globals move across it and stay in registers,
+    /// while such calls keep their order among themselves.
+    fn touches_only_the_device(&self, call: inkwell::values::CallSiteValue<'ctx>) {
+        use inkwell::attributes::{Attribute, AttributeLoc};
+        // LLVM's memory-effects encoding: two bits (read, write) per location kind; inaccessible
+        // memory is the second kind.
+        const INACCESSIBLE_READ_WRITE: u64 = 0b11 << 2;
+        for (name, value) in [("memory", INACCESSIBLE_READ_WRITE), ("nounwind", 0)] {
+            let kind = Attribute::get_named_enum_kind_id(name);
+            call.add_attribute(
+                AttributeLoc::Function,
+                self.ctx.create_enum_attribute(kind, value),
+            );
+        }
     }
 }

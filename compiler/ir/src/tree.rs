@@ -134,6 +134,9 @@ pub struct Local {
 
 #[derive(Clone, Debug)]
 pub struct Function {
+    /// The body reaches the timeline or RTIO (an [`ExprKind::Intrinsic`]): code generation keeps a
+    /// local copy of the cursor in it.
+    pub uses_timeline: bool,
     /// Python name, shown in tracebacks.
     pub name: String,
     /// Stable qualified name plus argument types (`C.m(int32, float)`).

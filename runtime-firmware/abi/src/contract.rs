@@ -57,12 +57,11 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
         "INPUT_SAMPLE_CHANNEL_BASE = {}",
         rtio::INPUT_SAMPLE_CHANNEL_BASE
     )?;
-    writeln!(out, "# The fast event window: the timestamp's high word, then one word per (value, channel).")?;
     writeln!(
         out,
-        "FAST_WINDOW_SIZE = {:#x}",
-        rtio::fast::WINDOW_SIZE
+        "# The fast event window: the timestamp's high word, then one word per (value, channel)."
     )?;
+    writeln!(out, "FAST_WINDOW_SIZE = {:#x}", rtio::fast::WINDOW_SIZE)?;
     writeln!(
         out,
         "FAST_TIMESTAMP_HIGH_OFFSET = {:#x}",

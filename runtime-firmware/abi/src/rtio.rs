@@ -63,7 +63,8 @@ pub mod fast {
     /// The byte offset an event to `channel` with `value` is written at.
     pub const fn fast_event_offset(channel: u32, value: u32) -> u32 {
         EVENT_BASE_OFFSET
-            + ((((value & super::VALUE_MASK) << super::CHANNEL_BITS) | (channel & super::CHANNEL_MASK))
+            + ((((value & super::VALUE_MASK) << super::CHANNEL_BITS)
+                | (channel & super::CHANNEL_MASK))
                 << 2)
     }
     /// CPU cycles a kernel allows between reading its cycle counter and its event store reaching

@@ -124,12 +124,7 @@ fn remove(traces: &mut Traces, slot: usize) {
     let Some(gone) = traces.traces[slot].take() else {
         return;
     };
-    let end = used_end(traces).max(
-        traces
-            .recording
-            .as_ref()
-            .map_or(0, |r| r.first + r.count),
-    );
+    let end = used_end(traces).max(traces.recording.as_ref().map_or(0, |r| r.first + r.count));
     for index in gone.first + gone.count..end {
         write_entry(index - gone.count, read_entry(index));
     }
@@ -260,7 +255,11 @@ pub extern "C" fn __strobe_dma_retrieve(name: *const u8, name_len: u32) -> i32 {
 }
 
 fn trace(handle: i32) -> Option<Trace> {
-    traces().traces.get(usize::try_from(handle).ok()?).copied().flatten()
+    traces()
+        .traces
+        .get(usize::try_from(handle).ok()?)
+        .copied()
+        .flatten()
 }
 
 #[no_mangle]

@@ -45,12 +45,7 @@ fn device() -> Platform {
         .enumerate()
         .map(|(i, n)| (n.to_string(), 0x100 + 4 * i as u32))
         .collect();
-    Platform::for_device(
-        125_000_000,
-        0x4000_0000,
-        &exports,
-        Some((0xf000_0010, 0xf000_001c)),
-    )
+    Platform::for_device(125_000_000, 0x4000_0000, &exports, Some(0x9000_0000))
 }
 
 fn bench(label: &str, file: &SourceFile) {

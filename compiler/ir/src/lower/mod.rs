@@ -207,7 +207,13 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             program.def_name(self.inst.def),
             arg_names.join(", ")
         );
+        let mut body = body;
+        let mut uses_timeline = false;
+        crate::units::walk_stmts(&mut body, &mut |e| {
+            uses_timeline |= matches!(e.kind, ExprKind::Intrinsic { .. });
+        });
         Function {
+            uses_timeline,
             name: def.name.name.clone(),
             symbol: String::new(),
             qualified,

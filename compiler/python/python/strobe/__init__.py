@@ -99,11 +99,12 @@ from .devices import Core, TTLInOut, TTLOut  # noqa: E402
 from .bundles import bundled  # noqa: E402
 from .exceptions import (  # noqa: E402
     CompileError,
+    DMAError,
     KernelFault,
     RTIOOverflow,
     RTIOUnderflow,
     TerminationRequested,
 )
 
-__all__ += ["bundled", "Core", "TTLOut", "TTLInOut", "CompileError", "KernelFault", "RTIOOverflow", "RTIOUnderflow",
+__all__ += ["bundled", "Core", "TTLOut", "TTLInOut", "CompileError", "DMAError", "KernelFault", "RTIOOverflow", "RTIOUnderflow",
             "TerminationRequested"]

@@ -17,5 +17,6 @@ SIM_DEVICE_DB = {
                    "arguments": {"channel": i}} for i in range(8)},
     **{f"ttl_in{i}": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLInOut",
                       "arguments": {"channel": i}} for i in range(2)},
+    "core_dma": {"type": "local", "module": "strobe.coredevice.dma", "class": "CoreDMA"},
     "led": "ttl0",
 }

@@ -39,7 +39,7 @@ RESULT_SERVICE = 1
 _BUILTIN_EXCEPTIONS = {
     "Exception", "ArithmeticError", "LookupError", "ZeroDivisionError", "OverflowError",
     "IndexError", "KeyError", "ValueError", "AssertionError", "MemoryError", "RuntimeError",
-    "NotImplementedError", "TypeError", "RTIOUnderflow", "RTIOOverflow",
+    "NotImplementedError", "TypeError", "RTIOUnderflow", "RTIOOverflow", "DMAError",
 }
 
 
@@ -296,6 +296,13 @@ class Embedder:
         for node in ast.walk(source.node):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 self.call_arities.setdefault(node.func.id, set()).add(len(node.args))
+            if isinstance(node, ast.With):
+                # A context manager's methods are called without being named.
+                for item in node.items:
+                    manager = item.context_expr
+                    if not (isinstance(manager, ast.Name) and manager.id in ("parallel", "sequential")):
+                        for method in ("__enter__", "__exit__"):
+                            self.loose.setdefault(method, (source.function, manager))
         locals_ = source.local_names()
         for node in ast.walk(source.node):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in locals_:

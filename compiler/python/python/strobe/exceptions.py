@@ -9,6 +9,10 @@ class RTIOOverflow(Exception):
     """An input channel recorded more events than its FIFO holds."""
 
 
+class DMAError(Exception):
+    """A DMA trace was not found, its handle is stale, recording was nested, or it did not fit."""
+
+
 class KernelFault(Exception):
     """The kernel's code trapped on the core device (illegal instruction, bad memory access)."""
 
@@ -17,7 +21,7 @@ class CompileError(Exception):
     """A kernel did not compile; the message holds the rendered diagnostics."""
 
 
-__all__ = ["RTIOUnderflow", "RTIOOverflow", "KernelFault", "CompileError"]
+__all__ = ["RTIOUnderflow", "RTIOOverflow", "DMAError", "KernelFault", "CompileError"]
 
 
 class TerminationRequested(Exception):
