@@ -218,62 +218,53 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(())
     }
 
-    /// One word of the CPU's cycle counter. Inline assembly with a side effect: never merged with
-    /// another read or moved across the event stores.
+    /// One word of the CPU's cycle counter. Never merged with another read or moved across the
+    /// event stores.
     fn read_cycle_word(&self, asm: &str) -> R<IntValue<'ctx>> {
-        let i32t = self.ctx.i32_type();
-        let ty = i32t.fn_type(&[], false);
-        let read = self.ctx.create_inline_asm(
-            ty,
-            asm.to_string(),
-            "=r".to_string(),
-            true,
-            false,
-            None,
-            false,
-        );
-        let call = self.builder.build_indirect_call(ty, read, &[], "cycles")?;
-        self.touches_only_the_device(call);
-        Ok(call
+        let ty = self.ctx.i32_type().fn_type(&[], false);
+        self.device_asm(ty, asm, "=r", &[])?
             .try_as_basic_value()
             .basic()
-            .ok_or_else(|| crate::CodegenError::Llvm("rdcycle returned nothing".into()))?
-            .into_int_value())
+            .map(|v| v.into_int_value())
+            .ok_or_else(|| crate::CodegenError::Llvm("rdcycle returned nothing".into()))
     }
 
-    /// A word store to an RTIO window, as inline assembly without a memory clobber: the compiler
-    /// may keep memory values (the timeline cursor, the deadline) in registers across it, and keeps
-    /// the stores in order.
+    /// A word store to an RTIO window; the compiler may keep memory values (the timeline cursor,
+    /// the deadline) in registers across it.
     fn store_word(&self, word: IntValue<'ctx>, address: IntValue<'ctx>) -> R<()> {
         let i32t = self.ctx.i32_type();
         let ty = self
             .ctx
             .void_type()
             .fn_type(&[i32t.into(), i32t.into()], false);
-        let store = self.ctx.create_inline_asm(
+        self.device_asm(ty, "sw $0, 0($1)", "r,r", &[word.into(), address.into()])?;
+        Ok(())
+    }
+
+    /// An inline-assembly instruction that reaches the device (a counter, an RTIO window) and no
+    /// memory LLVM knows of (`memory(inaccessiblemem: readwrite)`, `nounwind`, a side effect):
+    /// loads and stores of globals move across it, such instructions keep their order.
+    fn device_asm(
+        &self,
+        ty: inkwell::types::FunctionType<'ctx>,
+        asm: &str,
+        constraints: &str,
+        args: &[BasicMetadataValueEnum<'ctx>],
+    ) -> R<inkwell::values::CallSiteValue<'ctx>> {
+        use inkwell::attributes::{Attribute, AttributeLoc};
+        // LLVM's memory-effects encoding: two bits (read, write) per location kind; inaccessible
+        // memory is the second kind.
+        const INACCESSIBLE_READ_WRITE: u64 = 0b11 << 2;
+        let asm = self.ctx.create_inline_asm(
             ty,
-            "sw $0, 0($1)".to_string(),
-            "r,r".to_string(),
+            asm.to_string(),
+            constraints.to_string(),
             true,
             false,
             None,
             false,
         );
-        let call =
-            self.builder
-                .build_indirect_call(ty, store, &[word.into(), address.into()], "")?;
-        self.touches_only_the_device(call);
-        Ok(())
-    }
-
-    /// Marks an inline-assembly call as touching no memory LLVM knows of (`memory(inaccessiblemem:
-    /// readwrite)`, `nounwind`): loads and stores of globals move across it and stay in registers,
-    /// while such calls keep their order among themselves.
-    fn touches_only_the_device(&self, call: inkwell::values::CallSiteValue<'ctx>) {
-        use inkwell::attributes::{Attribute, AttributeLoc};
-        // LLVM's memory-effects encoding: two bits (read, write) per location kind; inaccessible
-        // memory is the second kind.
-        const INACCESSIBLE_READ_WRITE: u64 = 0b11 << 2;
+        let call = self.builder.build_indirect_call(ty, asm, args, "")?;
         for (name, value) in [("memory", INACCESSIBLE_READ_WRITE), ("nounwind", 0)] {
             let kind = Attribute::get_named_enum_kind_id(name);
             call.add_attribute(
@@ -281,5 +272,6 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.ctx.create_enum_attribute(kind, value),
             );
         }
+        Ok(call)
     }
 }

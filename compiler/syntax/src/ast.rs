@@ -187,6 +187,8 @@ pub enum StmtKind {
         msg: Option<Expr>,
     },
     FunctionDef(Box<FunctionDef>),
+    /// `with parallel:` or `with sequential:` (one item): a timeline block. Other context
+    /// managers are lowered to their `__enter__`/`__exit__` calls (`lower_with.rs`).
     With {
         items: Vec<Expr>,
         body: Vec<Stmt>,

@@ -34,7 +34,7 @@ fn is_name(e: &py::Expr, name: &str) -> bool {
     matches!(e, py::Expr::Name(n) if n.id.as_str() == name)
 }
 
-fn span(range: TextRange) -> Span {
+pub(crate) fn span(range: TextRange) -> Span {
     Span::new(range.start().to_u32(), range.end().to_u32())
 }
 
@@ -46,22 +46,22 @@ fn ident(id: &py::Identifier) -> Ident {
 }
 
 /// Result of lowering one node: `Err(())` means a diagnostic has been recorded.
-type Lowered<T> = Result<T, ()>;
+pub(crate) type Lowered<T> = Result<T, ()>;
 
-struct Lowerer {
+pub(crate) struct Lowerer {
     next_expr: u32,
     diagnostics: Vec<Diagnostic>,
     options: crate::ParseOptions,
 }
 
 impl Lowerer {
-    fn error<T>(&mut self, range: TextRange, message: impl Into<String>) -> Lowered<T> {
+    pub(crate) fn error<T>(&mut self, range: TextRange, message: impl Into<String>) -> Lowered<T> {
         self.diagnostics
             .push(Diagnostic::error(span(range), message));
         Err(())
     }
 
-    fn unsupported<T>(&mut self, range: TextRange, what: &str) -> Lowered<T> {
+    pub(crate) fn unsupported<T>(&mut self, range: TextRange, what: &str) -> Lowered<T> {
         // "`yield` is", "dictionaries are".
         let verb = if what.ends_with('s') && !what.starts_with('`') {
             "are"
@@ -359,7 +359,7 @@ impl Lowerer {
         })
     }
 
-    fn block(&mut self, body: &[py::Stmt]) -> Lowered<Vec<ast::Stmt>> {
+    pub(crate) fn block(&mut self, body: &[py::Stmt]) -> Lowered<Vec<ast::Stmt>> {
         let mut out = Vec::with_capacity(body.len());
         let mut failed = false;
         for s in body {
@@ -488,39 +488,7 @@ impl Lowerer {
                 msg: a.msg.as_deref().map(|m| self.expr(m)).transpose()?,
             },
             py::Stmt::FunctionDef(f) => StmtKind::FunctionDef(Box::new(self.function(f)?)),
-            py::Stmt::With(w) => {
-                if w.is_async {
-                    return self.unsupported(w.range, "`async with`");
-                }
-                let mut body = self.block(&w.body)?;
-                // `with a, b:` is `with a:` around `with b:`.
-                for item in w.items.iter().rev() {
-                    let manager = self.expr(&item.context_expr)?;
-                    let timeline = matches!(&manager.kind,
-                        ExprKind::Name(n) if n == "parallel" || n == "sequential");
-                    let kind = match (&item.optional_vars, timeline) {
-                        (Some(v), true) => {
-                            return self.unsupported(v.range(), "`with parallel as`")
-                        }
-                        (None, true) => StmtKind::With {
-                            items: vec![manager],
-                            body,
-                        },
-                        (target, false) => {
-                            let target = target.as_deref().map(|t| self.expr(t)).transpose()?;
-                            self.context_manager(manager, target, body, w.range)
-                        }
-                    };
-                    body = vec![ast::Stmt {
-                        kind,
-                        span: span(w.range),
-                    }];
-                }
-                match body.pop() {
-                    Some(s) => s.kind,
-                    None => StmtKind::Pass,
-                }
-            }
+            py::Stmt::With(w) => self.with_statement(w)?,
             py::Stmt::ClassDef(c) => {
                 return self.error(c.range, "classes must be defined at module level")
             }
@@ -563,72 +531,7 @@ impl Lowerer {
         })
     }
 
-    /// `with manager as target: body` as Python runs it: the manager's `__enter__()` (its result
-    /// bound to `target`), then the body, then `__exit__(None, None, None)` however the body ends
-    /// (an exception raised in the body propagates after it; an `__enter__` that raises skips
-    /// both). Inside `if True:`, one statement.
-    fn context_manager(
-        &mut self,
-        manager: ast::Expr,
-        target: Option<ast::Expr>,
-        body: Vec<ast::Stmt>,
-        range: TextRange,
-    ) -> StmtKind {
-        let at = span(range);
-        let stmt = |kind| ast::Stmt { kind, span: at };
-        let holder = format!("__with_{}", u32::from(range.start()));
-        let name = |this: &mut Self| this.new_expr(ExprKind::Name(holder.clone()), range);
-        let method_call = |this: &mut Self, method: &str, args: Vec<ast::Expr>| {
-            let object = name(this);
-            let func = this.new_expr(
-                ExprKind::Attribute {
-                    value: Box::new(object),
-                    attr: ast::Ident {
-                        name: method.to_string(),
-                        span: at,
-                    },
-                },
-                range,
-            );
-            this.new_expr(
-                ExprKind::Call {
-                    func: Box::new(func),
-                    args,
-                    keywords: Vec::new(),
-                },
-                range,
-            )
-        };
-        let hold = StmtKind::Assign {
-            targets: vec![name(self)],
-            value: manager,
-        };
-        let enter = method_call(self, "__enter__", Vec::new());
-        let enter = match target {
-            Some(target) => StmtKind::Assign {
-                targets: vec![target],
-                value: enter,
-            },
-            None => StmtKind::Expr(enter),
-        };
-        let nones = (0..3)
-            .map(|_| self.new_expr(ExprKind::NoneLit, range))
-            .collect();
-        let exit = method_call(self, "__exit__", nones);
-        let guarded = StmtKind::Try {
-            body,
-            handlers: Vec::new(),
-            orelse: Vec::new(),
-            finalbody: vec![stmt(StmtKind::Expr(exit))],
-        };
-        StmtKind::If {
-            test: self.new_expr(ExprKind::Bool(true), range),
-            body: vec![stmt(hold), stmt(enter), stmt(guarded)],
-            orelse: Vec::new(),
-        }
-    }
-
-    fn new_expr(&mut self, kind: ExprKind, range: TextRange) -> ast::Expr {
+    pub(crate) fn new_expr(&mut self, kind: ExprKind, range: TextRange) -> ast::Expr {
         let id = ExprId(self.next_expr);
         self.next_expr += 1;
         ast::Expr {
@@ -642,7 +545,7 @@ impl Lowerer {
         Ok(Box::new(self.expr(e)?))
     }
 
-    fn expr(&mut self, e: &py::Expr) -> Lowered<ast::Expr> {
+    pub(crate) fn expr(&mut self, e: &py::Expr) -> Lowered<ast::Expr> {
         let kind = match e {
             py::Expr::NumberLiteral(n) => match &n.value {
                 py::Number::Int(i) => match i.as_i64() {

@@ -74,3 +74,44 @@ fn host_functions_only_in_composed_programs() {
         vec!["an attribute name (a string) was expected"]
     );
 }
+
+#[test]
+fn with_a_context_manager_is_the_calls_python_makes() {
+    let src = "def f(m):\n    with m as v:\n        pass\n    with parallel:\n        pass\n";
+    let module = parse_module(&SourceFile::new("t.py", src), Default::default()).unwrap();
+    let body = &module.functions[0].body;
+    // `if True:` around: hold the manager, enter (bound to `v`), then the block with a `finally`
+    // that exits.
+    let StmtKind::If { body: calls, .. } = &body[0].kind else {
+        panic!(
+            "expected the context manager's block, got {:?}",
+            body[0].kind
+        )
+    };
+    let method = |e: &ast::Expr| match &e.kind {
+        ExprKind::Call { func, args, .. } => match &func.kind {
+            ExprKind::Attribute { attr, .. } => (attr.name.clone(), args.len()),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(&calls[0].kind, StmtKind::Assign { .. }));
+    let StmtKind::Assign { targets, value } = &calls[1].kind else {
+        panic!("{:?}", calls[1].kind)
+    };
+    assert!(matches!(&targets[0].kind, ExprKind::Name(n) if n == "v"));
+    assert_eq!(method(value), ("__enter__".to_string(), 0));
+    let StmtKind::Try { finalbody, .. } = &calls[2].kind else {
+        panic!("{:?}", calls[2].kind)
+    };
+    let StmtKind::Expr(exit) = &finalbody[0].kind else {
+        panic!("{:?}", finalbody[0].kind)
+    };
+    assert_eq!(method(exit), ("__exit__".to_string(), 3));
+    // The timeline blocks stay themselves.
+    assert!(matches!(&body[1].kind, StmtKind::With { .. }));
+    assert_eq!(
+        errors("def f():\n    with parallel as p:\n        pass\n"),
+        vec!["`with parallel as` is not supported in kernels"]
+    );
+}

@@ -125,18 +125,8 @@ impl Checker<'_> {
                     );
                 }
             }
-            StmtKind::With { items, body } => {
-                for item in items {
-                    if !matches!(&item.kind, ExprKind::Name(n) if n == "parallel" || n == "sequential")
-                    {
-                        self.error(
-                            item.span,
-                            "only `with parallel:` and `with sequential:` are supported in kernels",
-                        );
-                    }
-                }
-                self.check_block(ctx, body);
-            }
+            // Only timeline blocks are left as `with` (the syntax stage expands other managers).
+            StmtKind::With { body, .. } => self.check_block(ctx, body),
         }
     }
 
