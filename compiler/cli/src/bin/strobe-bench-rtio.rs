@@ -1,7 +1,9 @@
 //! RTIO benchmark on the simulated core device (run it with `cargo xtask bench rtio`): CPU cycles per
-//! `ttl.pulse_mu(n); delay_mu(n)` iteration, kernel upload and start latency, and simulation speed.
-//! Cycle counts come from the RTIO counter (8 machine units of 1 ns per 125 MHz CPU cycle), so they
-//! are exact.
+//! `ttl.pulse_mu(n); delay_mu(n)` iteration, the sustained output rate to one and to eight channels
+//! (the shortest pulse period without an underflow, as ARTIQ's pulse-rate test), DMA playback events
+//! per RTIO cycle, input timestamps read per second, kernel upload and start latency, and simulation
+//! speed. Cycle counts come from the RTIO counter (8 machine units of 1 ns per 125 MHz CPU cycle), so
+//! they are exact.
 
 use std::path::Path;
 use std::time::Instant;
@@ -29,6 +31,110 @@ def main():
         delay_mu(8000)
     t1 = rtio_get_counter()
     print(t1 - t0)
+";
+
+/// Sustained output rate, as ARTIQ's pulse-rate test finds it: the shortest period at which 200
+/// iterations of (every channel on, delay, every channel off, delay) run without an underflow,
+/// for one channel and for eight; prints the two half-periods in machine units.
+const SUSTAINED: &str = "from strobe.coredevice.rtio import rtio_output
+
+
+def pulses(channels: int32, half: int64) -> bool:
+    at_mu(rtio_get_counter() + int64(20000))
+    try:
+        for i in range(200):
+            for channel in range(channels):
+                rtio_output(channel, 1)
+            delay_mu(half)
+            for channel in range(channels):
+                rtio_output(channel, 0)
+            delay_mu(half)
+    except RTIOUnderflow:
+        return False
+    return True
+
+
+def shortest(channels: int32) -> int64:
+    slow = int64(8)
+    while not pulses(channels, slow):
+        slow = slow * int64(2)
+    fast = slow // int64(2)
+    while slow - fast > int64(8):
+        middle = (slow + fast) // int64(16) * int64(8)
+        if pulses(channels, middle):
+            slow = middle
+        else:
+            fast = middle
+    return slow
+
+
+def main():
+    print(shortest(1), shortest(8))
+";
+
+/// DMA playback rate: two traces of 16 and 384 events (eight channels, within the FIFOs' depth)
+/// played back (each once before, for the caches); prints the RTIO cycles each playback call took.
+const DMA: &str = "from strobe.coredevice.rtio import rtio_output
+
+
+def record(name: str, steps: int32):
+    dma_record_start(name)
+    for step in range(steps):
+        for channel in range(8):
+            rtio_output(channel, 1)
+        delay_mu(1000)
+        for channel in range(8):
+            rtio_output(channel, 0)
+        delay_mu(1000)
+    dma_record_stop(now_mu())
+
+
+def play(name: str) -> int64:
+    trace = dma_retrieve(name)
+    while rtio_get_counter() < now_mu():  # the FIFOs empty again
+        pass
+    at_mu(rtio_get_counter() + int64(100000))
+    t0 = rtio_get_counter()
+    dma_playback(now_mu(), trace)
+    t1 = rtio_get_counter()
+    delay_mu(dma_duration(trace))
+    return (t1 - t0) // 8
+
+
+def main():
+    record(\"small\", 1)
+    record(\"big\", 24)
+    play(\"small\")  # once to warm the caches
+    play(\"big\")
+    small = play(\"small\")
+    big = play(\"big\")
+    print(small, big)
+";
+
+/// Input timestamps read by the CPU: 30 rising edges on the loopback input 0 (within the output
+/// and input FIFOs' depth), all past; prints the entries read and the RTIO cycles the reading took.
+const INPUTS: &str =
+    "from strobe.coredevice.rtio import rtio_gate, rtio_input_timestamp, rtio_output
+
+
+def main():
+    at_mu(rtio_get_counter() + int64(100000))
+    rtio_gate(0, 1)
+    for i in range(30):
+        rtio_output(0, 1)
+        delay_mu(32)
+        rtio_output(0, 0)
+        delay_mu(32)
+    end = now_mu()
+    rtio_gate(0, 0)
+    while rtio_get_counter() < end + int64(1000):
+        pass
+    t0 = rtio_get_counter()
+    n = 0
+    while rtio_input_timestamp(0, end) >= int64(0):
+        n += 1
+    t1 = rtio_get_counter()
+    print(n, (t1 - t0) // 8)
 ";
 
 const EMPTY: &str = "def main():
@@ -128,6 +234,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("{:?}", run.outcome).into());
     };
 
+    // Throughput: each program prints RTIO cycle counts; the pulse-rate search runs for seconds.
+    device.set_timeout(std::time::Duration::from_secs(300))?;
+    let mut figures = |src: &str| -> Result<Vec<u64>, Box<dyn std::error::Error>> {
+        let out = compile(&mut compiler, src)?;
+        let kernel = standalone(store.load(&mut device, &out)?);
+        let run = device.run(&kernel.run, |_| {})?;
+        let Outcome::Finished { .. } = run.outcome else {
+            return Err(format!("{:?}: {}", run.outcome, run.output).into());
+        };
+        run.output
+            .split_whitespace()
+            .map(|w| {
+                w.parse::<u64>()
+                    .map_err(|_| format!("unexpected output {:?}", run.output).into())
+            })
+            .collect()
+    };
+    let sustained = figures(SUSTAINED)?;
+    let dma = figures(DMA)?;
+    let inputs = figures(INPUTS)?;
+    let per_second =
+        |events: u64, cycles: u64| events as f64 * info.clock_hz as f64 / cycles as f64;
+
     println!(
         "simulated core device: VexRiscv rv32im + Strobe RTIO, {} MHz nominal",
         info.clock_hz / 1_000_000
@@ -141,6 +270,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  output edges recorded             {edges} (expected {})",
         2 * ITERATIONS
+    );
+    for (channels, half) in [1, 8].into_iter().zip(&sustained) {
+        println!(
+            "sustained events, {channels} channel(s)      {:.2} M events/s (pulse period {} ns without underflow over 200 periods)",
+            channels as f64 * 1e3 / *half as f64,
+            2 * half
+        );
+    }
+    println!(
+        "DMA playback                        {:.2} events per RTIO cycle ({} cycles for 16 events, {} for 384; {} cycles per call besides)",
+        368.0 / (dma[1] as f64 - dma[0] as f64),
+        dma[0],
+        dma[1],
+        dma[0].saturating_sub(16)
+    );
+    println!(
+        "input timestamps read               {:.2} M/s ({} entries in {} cycles)",
+        per_second(inputs[0], inputs[1]) / 1e6,
+        inputs[0],
+        inputs[1]
     );
     println!(
         "kernel upload ({} bytes)            {upload_ms:.1} ms host wall",
