@@ -2,18 +2,19 @@
 # Rewrite with `STROBE_BLESS=1 cargo test --manifest-path runtime-firmware/Cargo.toml -p strobe-abi`.
 """The RTIO core's CPU interface, as the firmware and the compiler use it."""
 
-# o_event: {value, channel} above the 64-bit timestamp.
+# o_event: the value word above the channel word above the 64-bit timestamp.
 # Timestamps (1 ns machine units) carry this many bits below the coarse clock.
 FINE_BITS = 3
 EVENT_CHANNEL_BITS = 8
-EVENT_VALUE_SHIFT = 8
-EVENT_VALUE_BITS = 2
+EVENT_VALUE_BITS = 32
+CLOCK_GENERATOR_FTW_BITS = 24
 INPUT_SENSITIVITY_CHANNEL_BASE = 128
 INPUT_SAMPLE_CHANNEL_BASE = 160
 # The fast event window: the timestamp's high word, then one word per (value, channel).
 FAST_WINDOW_SIZE = 0x2000
 FAST_TIMESTAMP_HIGH_OFFSET = 0x0
 FAST_EVENT_BASE_OFFSET = 0x1000
+FAST_VALUE_BITS = 2
 # DMA memory entries and dma_status bit positions.
 DMA_ENTRY_BYTES = 16
 DMA_STATUS_BUSY = 0

@@ -11,7 +11,7 @@ fine position: its edges are stamped at the coarse cycle.
 CPU interface (CSRs):
   counter, counter_update   write counter_update to latch the running counter, in machine units.
   chan_sel                  the input channel the next input read addresses.
-  o_event                   one output event, three 32-bit words: {value, channel}, then the
+  o_event                   one output event, four 32-bit words: the value, the channel, then the
                             timestamp's high and low words; writing the low word enqueues it.
   o_status                  busy (an output FIFO holds events), underflow, sequence error, overflow
                             (the channel's FIFO was full: the event was not queued), collision (an
@@ -27,8 +27,8 @@ Bus windows (uncached, beside the CSRs):
   fast        the fast event window (``contract.FAST_*``): a store of the timestamp's high word, then
               one store of its low word at an address naming (value, channel) enqueues an event. A
               full FIFO stalls the store until the event fits; refusals set the sticky o_status bits.
-  dma_memory  the DMA memory: DMA_DEPTH entries of four words {timestamp low, timestamp high,
-              {value, channel}, unused}, timestamps relative to the playback's start.
+  dma_memory  the DMA memory: DMA_DEPTH entries of four words {timestamp low, timestamp high, channel,
+              value}, timestamps relative to the playback's start.
 DMA engine (CSRs dma_*): plays entries [dma_first, dma_first + dma_count) at dma_base + their
 timestamps when dma_start is written, one event per cycle while the target FIFOs take them;
 dma_status is busy while it runs. A late entry stops the playback (its timestamp and channel in
@@ -38,7 +38,10 @@ The field widths and bit positions come from ``contract.py``, generated from the
 (strobe-abi), which the firmware and the compiler use too.
   i_timestamp, i_re         the head timestamp of the selected input channel; write i_re to pop it.
 
-Output events go to TTL channels 0..n-1, and to channel INPUT_SENSITIVITY_CHANNEL_BASE + i for input
+Output events go to TTL channels 0..n-1, clock generators n.. (as ARTIQ's ClockGen: a phase
+accumulator of CLOCK_GENERATOR_FTW_BITS advanced by the event's value, the frequency tuning word,
+every coarse cycle; a new word restarts it at half a turn, at a rising edge; 0 stops it low), and to
+channel INPUT_SENSITIVITY_CHANNEL_BASE + i for input
 i: its sensitivity from the event's time on (value bit 0: rising edges, bit 1: falling edges; 0: the
 gate is closed), so gate windows are on the timeline, as ARTIQ's.
 Underflow: an event whose timestamp is not in the future when enqueued is dropped and flagged.
@@ -46,7 +49,7 @@ Sequence error: an event earlier than the channel's previous event is dropped an
 Every output edge is logged by the simulation as `rtio <time in mu> <channel> <value>`.
 """
 
-from migen import Module, Signal, If, Display, Cat, Replicate, Memory, Mux
+from migen import Module, Signal, If, Display, Cat, Case, Replicate, Memory, Mux
 from migen.genlib.fifo import SyncFIFO
 from litex.soc.interconnect import wishbone
 from litex.soc.interconnect.csr import AutoCSR, CSR, CSRStatus, CSRStorage
@@ -60,9 +63,10 @@ DMA_DEPTH = 8192
 
 
 class RTIO(Module, AutoCSR):
-    def __init__(self, outputs, inputs, fifo_depth=64, log_edges=True):
+    def __init__(self, outputs, inputs, clock_generators=(), fifo_depth=64, log_edges=True):
         """`outputs`: the TTL output pins. `inputs`: per input channel, a pin, or the index of an
-        output channel it sees (loopback, with that output's fine edge positions)."""
+        output channel it sees (loopback, with that output's fine edge positions).
+        `clock_generators`: their output pins (channels after the outputs)."""
         n_out = len(outputs)
         n_in = len(inputs)
         self.counter_value = counter = Signal(64)
@@ -78,8 +82,7 @@ class RTIO(Module, AutoCSR):
 
         self._chan_sel = CSRStorage(8)
         # Written by the CPU (or inline by kernels): 3 words, the last one enqueues the event.
-        self._o_event = CSRStorage(64 + contract.EVENT_VALUE_SHIFT + contract.EVENT_VALUE_BITS,
-                                   atomic_write=True)
+        self._o_event = CSRStorage(64 + 32 + contract.EVENT_VALUE_BITS, atomic_write=True)
         self._o_status = CSRStatus(5)
         self._o_status_clear = CSR()
         self._o_underflow_timestamp = CSRStatus(64)
@@ -119,7 +122,7 @@ class RTIO(Module, AutoCSR):
                 offered.eq(self._o_event.re),
                 timestamp.eq(event[:64]),
                 channel.eq(event[64:64 + contract.EVENT_CHANNEL_BITS]),
-                value.eq(event[64 + contract.EVENT_VALUE_SHIFT:]),
+                value.eq(event[96:]),
             ),
             taken.eq(offered & ~(blocked & waits)),
         ]
@@ -193,6 +196,10 @@ class RTIO(Module, AutoCSR):
             ]
             return due, fifo.dout[64:64 + width], fifo.dout[:fine]
 
+        def log_edge(ch, changes, level, edge_mu):
+            if log_edges:
+                self.sync += If(changes, Display("rtio %d " + str(ch) + " %d", edge_mu, level))
+
         for ch, pin in enumerate(outputs):
             due, head, head_fine = event_queue(ch, 1)
             head_value = Signal()  # whole Signals: Display() cannot print slices
@@ -204,9 +211,31 @@ class RTIO(Module, AutoCSR):
             ]
             self.sync += If(due, pin.eq(head_value), edge_fine.eq(head_fine))
             fines.append(edge_fine)
-            if log_edges:
-                self.sync += If(due & (pin != head_value),
-                                Display("rtio %d " + str(ch) + " %d", edge_mu, head_value))
+            log_edge(ch, due & (pin != head_value), head_value, edge_mu)
+
+        ftw_bits = contract.CLOCK_GENERATOR_FTW_BITS
+        for i, pin in enumerate(clock_generators):
+            ch = n_out + i
+            due, ftw_new, _ = event_queue(ch, ftw_bits)
+            ftw = Signal(ftw_bits)
+            phase = Signal(ftw_bits)
+            next_phase = Signal(ftw_bits)
+            level = Signal()
+            self.comb += [
+                # A new word takes precedence over the running increment, as ARTIQ's ClockGen.
+                If(due,
+                    next_phase.eq(Mux(ftw_new != 0, 1 << (ftw_bits - 1), 0)),
+                ).Else(
+                    next_phase.eq(phase + ftw),
+                ),
+                level.eq(next_phase[-1]),
+            ]
+            self.sync += [
+                If(due, ftw.eq(ftw_new)),
+                phase.eq(next_phase),
+                pin.eq(level),
+            ]
+            log_edge(ch, pin != level, level, counter_mu)
 
         # Each input channel's sensitivity (bit 0: rising edges, bit 1: falling edges), set by
         # timestamped events on channel INPUT_SENSITIVITY_CHANNEL_BASE + input; and its sample
@@ -316,7 +345,8 @@ class RTIO(Module, AutoCSR):
             offer.valid.eq(request & bus.we & is_event),
             offer.timestamp.eq(Cat(bus.dat_w, timestamp_high)),
             offer.channel.eq(word[:contract.EVENT_CHANNEL_BITS]),
-            offer.value.eq(word[contract.EVENT_CHANNEL_BITS:10]),
+            offer.value.eq(word[contract.EVENT_CHANNEL_BITS:
+                                contract.EVENT_CHANNEL_BITS + contract.FAST_VALUE_BITS]),
         ]
         self.sync += [
             bus.ack.eq(0),
@@ -331,8 +361,8 @@ class RTIO(Module, AutoCSR):
         event it offers. `taken`: that event was queued or refused this cycle; `late`: refused as
         late (the playback stops with an underflow)."""
         depth_bits = (DMA_DEPTH - 1).bit_length()
-        assert contract.DMA_ENTRY_BYTES == 16  # four words, three used
-        memory = Memory(96, DMA_DEPTH)
+        assert contract.DMA_ENTRY_BYTES == 16  # four words
+        memory = Memory(128, DMA_DEPTH)
         write_port = memory.get_port(write_capable=True, we_granularity=32)
         read_port = memory.get_port(has_re=True)
         self.specials += memory, write_port, read_port
@@ -343,12 +373,11 @@ class RTIO(Module, AutoCSR):
             word.eq(bus.adr[:2]),
             write.eq(bus.cyc & bus.stb & bus.we & ~bus.ack),
             write_port.adr.eq(bus.adr[2:2 + depth_bits]),
-            write_port.dat_w.eq(Replicate(bus.dat_w, 3)),
-            write_port.we.eq(Cat(write & (word == 0), write & (word == 1), write & (word == 2))),
+            write_port.dat_w.eq(Replicate(bus.dat_w, 4)),
+            write_port.we.eq(Cat(*(write & (word == i) for i in range(4)))),
             # Read back (the firmware moves traces down when one is cut out): the port's data
             # arrives with the ack, the cycle after the address.
-            bus.dat_r.eq(Mux(word == 0, write_port.dat_r[:32],
-                         Mux(word == 1, write_port.dat_r[32:64], write_port.dat_r[64:96]))),
+            Case(word, {i: bus.dat_r.eq(write_port.dat_r[32 * i:32 * (i + 1)]) for i in range(4)}),
         ]
         self.sync += [bus.ack.eq(0), If(bus.cyc & bus.stb & ~bus.ack, bus.ack.eq(1))]
 
@@ -377,8 +406,7 @@ class RTIO(Module, AutoCSR):
             offer.valid.eq(running & holding),
             offer.timestamp.eq(self._dma_base.storage + entry[:64]),
             offer.channel.eq(entry[64:64 + contract.EVENT_CHANNEL_BITS]),
-            offer.value.eq(entry[64 + contract.EVENT_VALUE_SHIFT:
-                                 64 + contract.EVENT_VALUE_SHIFT + contract.EVENT_VALUE_BITS]),
+            offer.value.eq(entry[96:128]),
         ]
         self.sync += [
             If(self._dma_start.re,

@@ -1,6 +1,7 @@
 """The simulated core device: LiteX SimSoC-style platform, VexRiscv (rv32im), ROM (firmware), SRAM,
-main RAM (kernels), UART over TCP (our `strobe_uart` sim module), and the RTIO core with 8 TTL outputs and 2 inputs wired as
-loopback from outputs 0 and 1.
+main RAM (kernels), UART over TCP (our `strobe_uart` sim module), and the RTIO core with 8 TTL outputs,
+a clock generator (channel 8) and 3 inputs wired as loopback from outputs 0 and 1 and the clock
+generator.
 
 `python -m strobe_gateware.soc --build-dir DIR` generates the Verilog, the Verilator build script and
 csr.json; the caller then runs DIR/gateware/build_sim.sh (see xtask). The firmware goes in
@@ -24,7 +25,8 @@ from strobe_gateware import contract
 from strobe_gateware.rtio import RTIO, DMA_DEPTH
 
 N_OUTPUTS = 8
-N_INPUTS = 2
+N_CLOCK_GENERATORS = 1
+N_INPUTS = 3
 ROM_SIZE = 0x20000
 SRAM_SIZE = 0x10000
 MAIN_RAM_SIZE = 0x1000000  # 16 MiB: kernel images, then their arena
@@ -67,8 +69,10 @@ class CoreDeviceSim(SoCCore):
             with_timer=True,
         )
         outputs = [Signal(name=f"ttl{i}") for i in range(N_OUTPUTS)]
-        inputs = [0, 1]  # loopback from outputs 0 and 1 in the simulation
-        self.submodules.rtio = RTIO(outputs, inputs)
+        clock_generators = [Signal(name=f"clkgen{i}") for i in range(N_CLOCK_GENERATORS)]
+        # Loopback in the simulation: inputs 0 and 1 see outputs 0 and 1, input 2 the clock generator.
+        inputs = [0, 1, clock_generators[0]]
+        self.submodules.rtio = RTIO(outputs, inputs, clock_generators)
         self.add_csr("rtio")
         # The RTIO core's bus windows, uncached (bit 31 set): fast events and the DMA memory.
         self.bus.add_slave("rtio_fast", self.rtio.fast_bus,
@@ -78,6 +82,7 @@ class CoreDeviceSim(SoCCore):
                                      cached=False))
         self.add_constant("RTIO_OUTPUTS", N_OUTPUTS)
         self.add_constant("RTIO_INPUTS", N_INPUTS)
+        self.add_constant("RTIO_CLOCK_GENERATORS", N_CLOCK_GENERATORS)
         if os.environ.get("STROBE_SIM_DEBUG_FETCH"):
             from migen import If, Display
             adr = Signal(30)

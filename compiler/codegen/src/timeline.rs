@@ -131,8 +131,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     }
 
     /// Writes an output event through the RTIO core's fast window when the CPU's cycle counter
-    /// shows the event in time (below the firmware's deadline, `strobe_abi::RTIO_DEADLINE`): two
-    /// stores, no status read. Otherwise the firmware's exact path writes it (and raises an
+    /// shows the event in time (below the firmware's deadline, `strobe_abi::RTIO_DEADLINE`) and its
+    /// value fits a window address: two stores, no status read. Otherwise the firmware's exact path writes it (and raises an
     /// underflow at this call, or moves the deadline).
     pub(crate) fn rtio_output_inline(
         &mut self,
@@ -162,6 +162,14 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let same_epoch = b.build_int_compare(IntPredicate::EQ, high, deadline_high, "epoch")?;
         let before = b.build_int_compare(IntPredicate::ULT, low, deadline_low, "before")?;
         let in_time = b.build_and(same_epoch, before, "in_time")?;
+        // Wider values (a clock generator's tuning word) cannot be named by a window address.
+        let narrow = b.build_int_compare(
+            IntPredicate::ULE,
+            value,
+            i32t.const_int(fast::VALUE_MASK as u64, false),
+            "narrow",
+        )?;
+        let in_time = b.build_and(in_time, narrow, "fast")?;
         let (fast, slow, done) = (
             self.new_block("rtio.fast"),
             self.new_block("rtio.exact"),
@@ -187,7 +195,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             )
         };
         let slot = b.build_or(
-            field(value, rtio::VALUE_MASK, rtio::CHANNEL_BITS + 2, "value")?,
+            field(value, fast::VALUE_MASK, rtio::CHANNEL_BITS + 2, "value")?,
             field(channel, rtio::CHANNEL_MASK, 2, "channel")?,
             "slot",
         )?;

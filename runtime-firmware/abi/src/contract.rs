@@ -37,7 +37,7 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(
         out,
-        "# o_event: {{value, channel}} above the 64-bit timestamp."
+        "# o_event: the value word above the channel word above the 64-bit timestamp."
     )?;
     writeln!(
         out,
@@ -45,8 +45,12 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(out, "FINE_BITS = {}", rtio::FINE_BITS)?;
     writeln!(out, "EVENT_CHANNEL_BITS = {}", rtio::CHANNEL_BITS)?;
-    writeln!(out, "EVENT_VALUE_SHIFT = {}", rtio::VALUE_SHIFT)?;
     writeln!(out, "EVENT_VALUE_BITS = {}", rtio::VALUE_BITS)?;
+    writeln!(
+        out,
+        "CLOCK_GENERATOR_FTW_BITS = {}",
+        rtio::CLOCK_GENERATOR_FTW_BITS
+    )?;
     writeln!(
         out,
         "INPUT_SENSITIVITY_CHANNEL_BASE = {}",
@@ -72,6 +76,7 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
         "FAST_EVENT_BASE_OFFSET = {:#x}",
         rtio::fast::EVENT_BASE_OFFSET
     )?;
+    writeln!(out, "FAST_VALUE_BITS = {}", rtio::fast::VALUE_BITS)?;
     writeln!(out, "# DMA memory entries and dma_status bit positions.")?;
     writeln!(out, "DMA_ENTRY_BYTES = {}", rtio::dma::ENTRY_BYTES)?;
     writeln!(out, "DMA_STATUS_BUSY = {}", bit(rtio::dma::status::BUSY))?;
@@ -130,6 +135,15 @@ pub fn python_package(out: &mut dyn Write) -> core::fmt::Result {
         out,
         "INPUT_SAMPLE_CHANNEL_BASE = {}",
         rtio::INPUT_SAMPLE_CHANNEL_BASE
+    )?;
+    writeln!(
+        out,
+        "#: Bits of a clock generator's phase accumulator (its frequency tuning word)."
+    )?;
+    writeln!(
+        out,
+        "CLOCK_GENERATOR_FTW_BITS = {}",
+        rtio::CLOCK_GENERATOR_FTW_BITS
     )?;
     writeln!(out, "#: The timeline starts (and core.reset() puts it) this many machine units ahead of the RTIO counter.")?;
     writeln!(

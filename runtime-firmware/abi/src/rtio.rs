@@ -12,14 +12,14 @@ pub const MU_PER_COARSE_CYCLE: i64 = 1 << FINE_BITS;
 
 /// Bits of the channel number in an output event.
 pub const CHANNEL_BITS: u32 = 8;
-/// The channel field of an event's first word.
+/// The channel field of an event's channel word.
 pub const CHANNEL_MASK: u32 = (1 << CHANNEL_BITS) - 1;
-/// Position of the event's value in its first word, above the channel.
-pub const VALUE_SHIFT: u32 = CHANNEL_BITS;
-/// Bits of an event's value: a TTL output uses one (the level); an input's sensitivity two.
-pub const VALUE_BITS: u32 = 2;
-/// The value field of an event's first word (shifted down).
-pub const VALUE_MASK: u32 = (1 << VALUE_BITS) - 1;
+/// An event's value is a 32-bit word: a TTL output uses bit 0 (the level), an input's sensitivity
+/// two bits, a clock generator 24 (its frequency tuning word, [`CLOCK_GENERATOR_FTW_BITS`]).
+pub const VALUE_BITS: u32 = 32;
+/// Clock generator channels (as ARTIQ's `TTLClockGen`) follow the TTL outputs: a phase accumulator
+/// of this many bits advanced by the event's value every coarse cycle, its top bit the output.
+pub const CLOCK_GENERATOR_FTW_BITS: u32 = 24;
 /// Input `i`'s sensitivity is set by events on channel `INPUT_SENSITIVITY_CHANNEL_BASE + i`.
 pub const INPUT_SENSITIVITY_CHANNEL_BASE: u32 = 128;
 /// An input entry (an edge, a sample) reaches the CPU this long after its time at most (detection,
@@ -35,11 +35,12 @@ pub mod sensitivity {
     pub const FALLING: u32 = 1 << 1;
 }
 
-/// An output event as the three words of the `o_event` CSR, in address order: {value, channel}, the
-/// timestamp's high word, its low word. Writing the last word enqueues the event.
-pub const fn event_words(channel: u32, timestamp: i64, value: u32) -> [u32; 3] {
+/// An output event as the four words of the `o_event` CSR, in address order: the value, the
+/// channel, the timestamp's high word, its low word. Writing the last word enqueues the event.
+pub const fn event_words(channel: u32, timestamp: i64, value: u32) -> [u32; 4] {
     [
-        (value & VALUE_MASK) << VALUE_SHIFT | (channel & CHANNEL_MASK),
+        value,
+        channel & CHANNEL_MASK,
         (timestamp >> 32) as u32,
         timestamp as u32,
     ]
@@ -56,6 +57,10 @@ pub const fn event_words(channel: u32, timestamp: i64, value: u32) -> [u32; 3] {
 pub mod fast {
     /// Bytes of the window.
     pub const WINDOW_SIZE: u32 = 0x2000;
+    /// Bits of the values an event address can carry (a TTL level, an input's sensitivity); other
+    /// values take the exact path.
+    pub const VALUE_BITS: u32 = 2;
+    pub const VALUE_MASK: u32 = (1 << VALUE_BITS) - 1;
     /// The timestamp's high word, kept for the events written after it.
     pub const FAST_TIMESTAMP_HIGH_OFFSET: u32 = 0;
     /// Where the event words start: one word per (value, channel).
@@ -63,8 +68,7 @@ pub mod fast {
     /// The byte offset an event to `channel` with `value` is written at.
     pub const fn fast_event_offset(channel: u32, value: u32) -> u32 {
         EVENT_BASE_OFFSET
-            + ((((value & super::VALUE_MASK) << super::CHANNEL_BITS)
-                | (channel & super::CHANNEL_MASK))
+            + ((((value & VALUE_MASK) << super::CHANNEL_BITS) | (channel & super::CHANNEL_MASK))
                 << 2)
     }
     /// CPU cycles a kernel allows between reading its cycle counter and its event store reaching
@@ -75,15 +79,15 @@ pub mod fast {
 }
 
 /// The DMA memory and engine: recorded sequences are entries of [`dma::ENTRY_BYTES`] in the DMA
-/// memory window, {timestamp low word, high word, {value, channel} as an event's first word,
-/// unused}, timestamps relative to the playback's start.
+/// memory window, {timestamp low word, high word, channel, value}, timestamps relative to the
+/// playback's start.
 pub mod dma {
     /// Bytes per entry of the DMA memory (the entry count is the window's size over this).
     pub const ENTRY_BYTES: u32 = 16;
     /// An entry's words, in address order.
     pub const fn entry_words(channel: u32, timestamp: i64, value: u32) -> [u32; 4] {
         let event = super::event_words(channel, timestamp, value);
-        [event[2], event[1], event[0], 0]
+        [event[3], event[2], event[1], event[0]]
     }
     /// Bits of `dma_status`.
     pub mod status {

@@ -92,7 +92,7 @@ fn entry_address(index: u32) -> *mut u32 {
 
 fn write_entry(index: u32, words: [u32; 4]) {
     let at = entry_address(index);
-    for (i, w) in words.iter().enumerate().take(3) {
+    for (i, w) in words.iter().enumerate() {
         // SAFETY: `index` < CAPACITY: inside the DMA memory window.
         unsafe { at.add(i).write_volatile(*w) };
     }
@@ -101,7 +101,7 @@ fn write_entry(index: u32, words: [u32; 4]) {
 fn read_entry(index: u32) -> [u32; 4] {
     let at = entry_address(index);
     let mut words = [0; 4];
-    for (i, w) in words.iter_mut().enumerate().take(3) {
+    for (i, w) in words.iter_mut().enumerate() {
         // SAFETY: as in `write_entry`.
         *w = unsafe { at.add(i).read_volatile() };
     }

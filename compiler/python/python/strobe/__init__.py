@@ -95,7 +95,7 @@ __all__ += [
     "Scannable",
     "MultiScanManager",
 ]
-from .devices import Core, TTLInOut, TTLOut  # noqa: E402
+from .devices import Core, TTLClockGen, TTLInOut, TTLOut  # noqa: E402
 from .bundles import bundled  # noqa: E402
 from .exceptions import (  # noqa: E402
     CompileError,
@@ -106,5 +106,5 @@ from .exceptions import (  # noqa: E402
     TerminationRequested,
 )
 
-__all__ += ["bundled", "Core", "TTLOut", "TTLInOut", "CompileError", "DMAError", "KernelFault", "RTIOOverflow", "RTIOUnderflow",
+__all__ += ["bundled", "Core", "TTLOut", "TTLInOut", "TTLClockGen", "CompileError", "DMAError", "KernelFault", "RTIOOverflow", "RTIOUnderflow",
             "TerminationRequested"]

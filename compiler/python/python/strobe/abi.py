@@ -7,5 +7,7 @@ REF_PERIOD = 1e-9
 MU_PER_COARSE_CYCLE = 8
 #: Input i's level is sampled by an output event on this channel + i.
 INPUT_SAMPLE_CHANNEL_BASE = 160
+#: Bits of a clock generator's phase accumulator (its frequency tuning word).
+CLOCK_GENERATOR_FTW_BITS = 24
 #: The timeline starts (and core.reset() puts it) this many machine units ahead of the RTIO counter.
 TIMELINE_START_SLACK_MU = 125000

@@ -5,18 +5,21 @@ The drivers live in :mod:`strobe.coredevice` (one class per device, kernel side 
 """
 
 from .coredevice.core import Core
-from .coredevice.ttl import TTLInOut, TTLOut
+from .coredevice.ttl import TTLClockGen, TTLInOut, TTLOut
 
-__all__ = ["Core", "TTLOut", "TTLInOut", "SIM_DEVICE_DB"]
+__all__ = ["Core", "TTLOut", "TTLInOut", "TTLClockGen", "SIM_DEVICE_DB"]
 
-#: The simulated core device: 8 TTL outputs (0-7); inputs 0 and 1 see outputs 0 and 1 (loopback).
+#: The simulated core device: 8 TTL outputs (0-7), a clock generator (channel 8); inputs 0 and 1 see
+#: outputs 0 and 1, input 2 the clock generator (loopback).
 SIM_DEVICE_DB = {
     "core": {"type": "local", "module": "strobe.coredevice.core", "class": "Core",
              "arguments": {"ref_period": 1e-9}},
     **{f"ttl{i}": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLOut",
                    "arguments": {"channel": i}} for i in range(8)},
     **{f"ttl_in{i}": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLInOut",
-                      "arguments": {"channel": i}} for i in range(2)},
+                      "arguments": {"channel": i}} for i in range(3)},
+    "ttl_clkgen0": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLClockGen",
+                    "arguments": {"channel": 8}},
     "core_dma": {"type": "local", "module": "strobe.coredevice.dma", "class": "CoreDMA"},
     "led": "ttl0",
 }

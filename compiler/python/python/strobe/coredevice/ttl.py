@@ -1,9 +1,9 @@
 """TTL channels: outputs that change at the timeline cursor, inputs that timestamp the edges their
-gate windows (on the timeline) are sensitive to."""
+gate windows (on the timeline) are sensitive to, clock generators."""
 
-from .. import TBool, TFloat, TInt32, TInt64, kernel
+from .. import TBool, TFloat, TInt32, TInt64, kernel, portable
 from ..language import delay, delay_mu, now_mu
-from ..abi import INPUT_SAMPLE_CHANNEL_BASE
+from ..abi import CLOCK_GENERATOR_FTW_BITS, INPUT_SAMPLE_CHANNEL_BASE
 from .rtio import rtio_gate, rtio_input_data, rtio_input_timestamp, rtio_output
 
 
@@ -171,3 +171,46 @@ class TTLInOut(TTLOut):
         except RTIOOverflow:
             success = False
         return success
+
+
+class TTLClockGen:
+    """A clock generator channel, as ARTIQ's: a phase accumulator in the RTIO core advanced by a
+    frequency tuning word every RTIO coarse cycle (8 ns), its top bit the output. Setting a word
+    starts the clock with a rising edge at the timeline cursor; 0 stops it low. The timeline cursor
+    does not move. Frequencies are multiples of 125 MHz / 2**24 (about 7.45 Hz); words that are not
+    powers of two give one coarse cycle of jitter."""
+
+    kernel_invariants = {"core", "channel", "acc_width"}
+
+    def __init__(self, dmgr, channel, acc_width=CLOCK_GENERATOR_FTW_BITS, core_device="core"):
+        if int(acc_width) != CLOCK_GENERATOR_FTW_BITS:
+            raise ValueError(f"TTLClockGen: acc_width={acc_width}, but the core device's clock "
+                             f"generators have {CLOCK_GENERATOR_FTW_BITS}-bit accumulators")
+        self.core = dmgr.get(core_device)
+        self.channel = int(channel)
+        self.acc_width = int(acc_width)
+
+    @portable
+    def frequency_to_ftw(self, frequency: TFloat):
+        """The tuning word of `frequency` (Hz), rounded to nearest."""
+        return round(float(1 << self.acc_width) * frequency * self.core.coarse_ref_period)
+
+    @portable
+    def ftw_to_frequency(self, ftw: TInt32):
+        """The frequency (Hz) of tuning word `ftw`."""
+        return ftw / self.core.coarse_ref_period / float(1 << self.acc_width)
+
+    @kernel
+    def set_mu(self, frequency: TInt32):
+        """Sets the tuning word at the timeline cursor (restarting the phase: a rising edge then)."""
+        rtio_output(self.channel, frequency)
+
+    @kernel
+    def set(self, frequency: TFloat):
+        """Like :meth:`set_mu`, in Hz."""
+        self.set_mu(self.frequency_to_ftw(frequency))
+
+    @kernel
+    def stop(self):
+        """Stops the clock with the output low, at the timeline cursor."""
+        self.set_mu(0)
