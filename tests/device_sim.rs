@@ -85,13 +85,28 @@ fn parallel_branches_start_together() {
     assert_eq!(r.edges, expected);
 }
 
+/// How much later the simulated loopback inputs see their outputs' edges.
+fn loopback_delay() -> u64 {
+    sim_build().device.loopback_delay_mu
+}
+
+/// Each input timestamp is its output edge's time, plus the loopback's delay.
+fn after_loopback(times: &[u64]) -> Vec<String> {
+    times
+        .iter()
+        .map(|t| (t + loopback_delay()).to_string())
+        .collect()
+}
+
 #[test]
-fn loopback_input_timestamps_equal_output_edges() {
+fn loopback_input_timestamps_are_output_edges_plus_the_loopback_delay() {
     let r = strobe_run("loopback.py");
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let t0 = first_number(&r.stdout);
     let lines: Vec<&str> = r.stdout.lines().skip(1).collect();
-    assert_eq!(lines, ["100", "400", "700", "-1"]);
+    let mut expected = after_loopback(&[100, 400, 700]);
+    expected.push("-1".into());
+    assert_eq!(lines, expected);
     let rising: Vec<u64> = r
         .edges
         .iter()
@@ -108,7 +123,10 @@ fn gate_windows_record_the_edges_they_are_sensitive_to() {
     let r = strobe_run("gate_windows.py");
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let recorded: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(recorded, ["3000", "4000", "5100", "6100", "7000", "7100"]);
+    assert_eq!(
+        recorded,
+        after_loopback(&[3000, 4000, 5100, 6100, 7000, 7100])
+    );
 }
 
 /// More edges than an input FIFO holds: the next read raises `RTIOOverflow` (catchable); the

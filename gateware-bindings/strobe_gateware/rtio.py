@@ -63,10 +63,13 @@ DMA_DEPTH = 8192
 
 
 class RTIO(Module, AutoCSR):
-    def __init__(self, outputs, inputs, clock_generators=(), fifo_depth=64, log_edges=True):
+    def __init__(self, outputs, inputs, clock_generators=(), input_delay=0, fifo_depth=64,
+                 log_edges=True):
         """`outputs`: the TTL output pins. `inputs`: per input channel, a pin, or the index of an
         output channel it sees (loopback, with that output's fine edge positions).
-        `clock_generators`: their output pins (channels after the outputs)."""
+        `clock_generators`: their output pins (channels after the outputs). `input_delay`: coarse
+        cycles between a pin's change and its input seeing it (a loopback cable and the I/O
+        buffers; a real device's round trip is tens of ns)."""
         n_out = len(outputs)
         n_in = len(inputs)
         self.counter_value = counter = Signal(64)
@@ -282,7 +285,11 @@ class RTIO(Module, AutoCSR):
             if isinstance(source, int):
                 pin, edge_fine = outputs[source], fines[source]
             else:
-                pin, edge_fine = source, 0
+                pin, edge_fine = source, Signal(fine)
+            for _ in range(input_delay):
+                later_pin, later_fine = Signal(), Signal(fine)
+                self.sync += [later_pin.eq(pin), later_fine.eq(edge_fine)]
+                pin, edge_fine = later_pin, later_fine
             fifo = SyncFIFO(64 + 1, fifo_depth)
             self.submodules += fifo
             previous = Signal()

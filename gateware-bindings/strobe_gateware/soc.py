@@ -72,7 +72,10 @@ class CoreDeviceSim(SoCCore):
         clock_generators = [Signal(name=f"clkgen{i}") for i in range(N_CLOCK_GENERATORS)]
         # Loopback in the simulation: inputs 0 and 1 see outputs 0 and 1, input 2 the clock generator.
         inputs = [0, 1, clock_generators[0]]
-        self.submodules.rtio = RTIO(outputs, inputs, clock_generators)
+        # The loopback's round trip: 5 coarse cycles, 40 ns (ARTIQ's loopback test expects 0-140 ns).
+        loopback_cycles = 5
+        self.submodules.rtio = RTIO(outputs, inputs, clock_generators, input_delay=loopback_cycles)
+        self.add_constant("RTIO_LOOPBACK_DELAY_MU", loopback_cycles << contract.FINE_BITS)
         self.add_csr("rtio")
         # The RTIO core's bus windows, uncached (bit 31 set): fast events and the DMA memory.
         self.bus.add_slave("rtio_fast", self.rtio.fast_bus,

@@ -1,8 +1,8 @@
 # ARTIQ's ClockGeneratorLoopback (artiq/test/coredevice/test_rtio.py) with the simulated device's
 # names (loop_clock_out = ttl_clkgen0, loop_clock_in = ttl_in2, its loopback input): a 1 MHz clock
 # for 10 us gives 10 rising edges. Also the edges' exact times: a power-of-two tuning word (15.625 MHz)
-# has none of the one-cycle jitter, the first rising edge is at the set_mu call, stop() ends the
-# clock low, and ftw/frequency conversions as ARTIQ's.
+# has none of the one-cycle jitter, the first rising edge is at the set_mu call (seen 40 ns later,
+# through the loopback), stop() ends the clock low, and ftw/frequency conversions as ARTIQ's.
 from strobe import *
 
 

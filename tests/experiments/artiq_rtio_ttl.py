@@ -126,7 +126,7 @@ class RTIOTTL(EnvExperiment):
         self.wait_for_rtio_counter()
         print("wait_until_mu: waited")
         self.loopback()
-        print("loopback rtt:", self.rtt)
+        print("loopback rtt:", self.rtt, "in (0, 140 ns):", 0 < self.rtt < 140e-9)
         self.loopback_count(10)
         print("loopback count:", self.count)
         self.level()

@@ -31,6 +31,8 @@ pub struct DeviceBuild {
     pub rtio_fast_window: Option<u32>,
     /// Where kernel images are loaded (the start of main RAM).
     pub kernel_base: u32,
+    /// How much later a loopback input sees its output's edges (machine units).
+    pub loopback_delay_mu: u64,
 }
 
 impl DeviceBuild {
@@ -40,6 +42,7 @@ impl DeviceBuild {
             clock_hz: strobe_regmap::CONFIG_CLOCK_FREQUENCY,
             rtio_fast_window: Some(strobe_regmap::RTIO_FAST.base as u32),
             kernel_base: strobe_regmap::MAIN_RAM.base as u32,
+            loopback_delay_mu: strobe_regmap::RTIO_LOOPBACK_DELAY_MU,
         })
     }
 }
