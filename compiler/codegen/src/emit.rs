@@ -11,7 +11,7 @@ use inkwell::debug_info::{
 };
 use inkwell::module::{Linkage, Module};
 use inkwell::targets::{TargetData, TargetMachine};
-use inkwell::types::{BasicMetadataTypeEnum, BasicType};
+use inkwell::types::{BasicMetadataTypeEnum, BasicType, IntType};
 use inkwell::values::{
     BasicMetadataValueEnum, BasicValueEnum, FunctionValue, GlobalValue, IntValue, PointerValue,
 };
@@ -455,15 +455,20 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             .unwrap_or_else(|| self.firmware_i64(strobe_abi::NOW))
     }
 
-    /// The fast-path deadline (`strobe_abi::RTIO_DEADLINE`), a global in the firmware.
+    /// The fast-path deadline (`strobe_abi::RTIO_DEADLINE`), a 32-bit global in the firmware.
     pub(crate) fn rtio_deadline_global(&self) -> PointerValue<'ctx> {
-        self.firmware_i64(strobe_abi::RTIO_DEADLINE)
+        self.firmware_global(strobe_abi::RTIO_DEADLINE, self.ctx.i32_type())
     }
 
-    /// A 64-bit global of the firmware, declared on first use.
+    /// A 64-bit global of the firmware.
     fn firmware_i64(&self, name: &str) -> PointerValue<'ctx> {
+        self.firmware_global(name, self.ctx.i64_type())
+    }
+
+    /// A global of the firmware, declared on first use.
+    fn firmware_global(&self, name: &str, ty: IntType<'ctx>) -> PointerValue<'ctx> {
         let g = self.module.get_global(name).unwrap_or_else(|| {
-            let g = self.module.add_global(self.ctx.i64_type(), None, name);
+            let g = self.module.add_global(ty, None, name);
             g.set_linkage(Linkage::External);
             g
         });

@@ -2,7 +2,7 @@
 //! to the RTIO core (only a refused event calls into the firmware).
 
 use crate::emit::{Gen, R};
-use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, IntValue};
+use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, IntValue};
 use inkwell::IntPredicate;
 use strobe_abi::rtio::{self, fast};
 use strobe_ir::{Expr, Intrinsic, Line};
@@ -107,16 +107,20 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     }
 
     /// The timeline cursor moved back (when `condition` holds, or always): the fast-path deadline,
-    /// which holds only for events at or after the cursor's value when it was set, is zeroed.
+    /// which holds only for events at or after the cursor's value when it was set, expires (is set
+    /// to the cycle counter's value now).
     fn cursor_moved_back(&mut self, condition: Option<IntValue<'ctx>>) -> R<()> {
         if self.program.rtio_registers.is_none() {
             return Ok(());
         }
-        let zero = self.ctx.i64_type().const_zero();
         let deadline = self.rtio_deadline_global();
+        let expire = |this: &Self| -> R<()> {
+            let now = this.read_cycle_word("rdcycle $0")?;
+            this.builder.build_store(deadline, now)?;
+            Ok(())
+        };
         let Some(condition) = condition else {
-            self.builder.build_store(deadline, zero)?;
-            return Ok(());
+            return expire(self);
         };
         let (back, on) = (
             self.new_block("timeline.back"),
@@ -124,7 +128,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         );
         self.builder.build_conditional_branch(condition, back, on)?;
         self.builder.position_at_end(back);
-        self.builder.build_store(deadline, zero)?;
+        expire(self)?;
         self.builder.build_unconditional_branch(on)?;
         self.builder.position_at_end(on);
         Ok(())
@@ -144,24 +148,19 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     ) -> R<()> {
         let i32t = self.ctx.i32_type();
         let i64t = self.ctx.i64_type();
+        // The deadline's low word, read anew each time (the firmware's timer interrupt moves it).
         let deadline = self
             .builder
-            .build_load(i64t, self.rtio_deadline_global(), "deadline")?
-            .into_int_value();
-        let low = self.read_cycle_word("rdcycle $0")?;
-        let high = self.read_cycle_word("rdcycleh $0")?;
+            .build_load(i32t, self.rtio_deadline_global(), "deadline")?;
+        if let Some(load) = deadline.as_instruction_value() {
+            load.set_volatile(true)
+                .map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
+        }
+        let now = self.read_cycle_word("rdcycle $0")?;
         let b = &self.builder;
-        let deadline_low = b.build_int_truncate(deadline, i32t, "deadline.lo")?;
-        let deadline_high = b.build_int_truncate(
-            b.build_right_shift(deadline, i64t.const_int(32, false), false, "")?,
-            i32t,
-            "deadline.hi",
-        )?;
-        // The low word read first: if it wraps before the high word is read, the high word is one
-        // ahead and the bound fails (the exact path), never the other way.
-        let same_epoch = b.build_int_compare(IntPredicate::EQ, high, deadline_high, "epoch")?;
-        let before = b.build_int_compare(IntPredicate::ULT, low, deadline_low, "before")?;
-        let in_time = b.build_and(same_epoch, before, "in_time")?;
+        // Never more than 2^31 cycles apart (`strobe_abi::RTIO_DEADLINE`): a signed difference.
+        let left = b.build_int_sub(deadline.into_int_value(), now, "left")?;
+        let in_time = b.build_int_compare(IntPredicate::SGT, left, i32t.const_zero(), "in_time")?;
         // Wider values (a clock generator's tuning word) cannot be named by a window address.
         let narrow = b.build_int_compare(
             IntPredicate::ULE,

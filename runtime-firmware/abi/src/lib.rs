@@ -13,7 +13,7 @@ pub mod layout;
 pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
-pub const ABI_VERSION: u32 = 7;
+pub const ABI_VERSION: u32 = 8;
 
 /// A kernel string: pointer + byte length (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -386,14 +386,15 @@ pub fn symbol(name: &str) -> Option<&'static Symbol> {
 /// The timeline cursor `now_mu` (`i64`), a global in the firmware that kernels read and write.
 pub const NOW: &str = "__strobe_now";
 
-/// The fast-path deadline (`u64`, CPU cycles as the `cycle` counter counts them), a global in the
+/// The fast-path deadline (`u32`: the low word of the CPU's `cycle` counter), a global in the
 /// firmware: while the cycle counter is below it, every event at or after the timeline cursor's
 /// value when the firmware set it is in time by [`rtio::fast::FAST_PATH_MARGIN_CYCLES`], and a
 /// kernel writes events through the fast window without reading status. The firmware sets it after
-/// each in-time event of the exact path and zeroes it when the timeline may have moved back (a
-/// kernel's start, DMA recording); kernels zero it when they move the cursor back (`at_mu`, a
-/// negative delay). The high word must equal the cycle counter's: a deadline in the next 2^32
-/// cycles is cut at the end of the current ones.
+/// each in-time event of the exact path (at most 2^30 cycles ahead) and expires it (sets it to the
+/// counter's value now) when the timeline may have moved back (a kernel's start, DMA recording) and
+/// from a timer interrupt every 2^30 cycles while kernels run; kernels expire it when they move the
+/// cursor back (`at_mu`, a negative delay). So deadline and counter are never 2^31 apart and a
+/// kernel compares them as `(deadline - cycle) as i32 > 0`, reading the deadline anew each time.
 pub const RTIO_DEADLINE: &str = "__strobe_rtio_deadline";
 
 /// A 256-bit fingerprint of the kernel ABI (symbol names, signatures, [`ABI_VERSION`]): the host and the

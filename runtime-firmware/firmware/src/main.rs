@@ -51,7 +51,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 extern "C" fn firmware_main() -> ! {
     strobe_kernel_rt::output::set_writer(board::kernel_output);
     exports::keep();
-    rtio::calibrate();
+    rtio::start();
     let mut session = Session::new(board::CoreDevice::new());
     let mut link = uart::UartLink;
     let mut idle: u32 = 0;

@@ -9,7 +9,8 @@ use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
     RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
     RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS,
-    RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL,
+    RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL, TIMER0_EN, TIMER0_EV_ENABLE, TIMER0_EV_PENDING,
+    TIMER0_INTERRUPT, TIMER0_LOAD, TIMER0_RELOAD,
 };
 use strobe_session::RtioError;
 
@@ -24,16 +25,16 @@ const STATUS_ERRORS: u64 = output_status::ERRORS as u64;
 #[no_mangle]
 pub static mut __strobe_now: i64 = 0;
 
-/// The fast-path deadline in CPU cycles (`strobe_abi::RTIO_DEADLINE`), read by kernels, zeroed by
-/// them when the timeline moves back.
+/// The fast-path deadline in CPU cycles (`strobe_abi::RTIO_DEADLINE`), read by kernels, expired by
+/// them when the timeline moves back and by the deadline timer's interrupt.
 #[no_mangle]
-pub static mut __strobe_rtio_deadline: u64 = 0;
+pub static mut __strobe_rtio_deadline: u32 = 0;
 
 /// An upper bound of (RTIO counter - CPU cycle counter), in cycles: both count the same clock, so
 /// the CPU bounds the RTIO counter from its own counter without a bus access.
 static mut COUNTER_AHEAD_OF_CYCLES: i64 = 0;
 
-/// While DMA records, events go to the recording and the deadline stays zero.
+/// While DMA records, events go to the recording and the deadline stays expired.
 static mut RECORDING: bool = false;
 
 /// The CPU's cycle counter (`mcycle`), read consistently.
@@ -54,26 +55,49 @@ pub fn cycles() -> u64 {
     }
 }
 
-/// Measures how far the RTIO counter runs ahead of the CPU's cycle counter (at boot: the offset
-/// never changes).
-pub fn calibrate() {
+/// At boot: measures how far the RTIO counter runs ahead of the CPU's cycle counter (the offset
+/// never changes), and starts the deadline timer: its interrupt (taken while kernels run, see
+/// `trap.rs`) expires the deadline every [`DEADLINE_REFRESH_CYCLES`].
+pub fn start() {
     let before = cycles() as i64;
     let counter = __strobe_rtio_counter() >> strobe_abi::rtio::FINE_BITS;
     // SAFETY: single-threaded; set before any kernel runs.
     unsafe { COUNTER_AHEAD_OF_CYCLES = counter - before };
+    TIMER0_EN.write(0);
+    TIMER0_LOAD.write(DEADLINE_REFRESH_CYCLES);
+    TIMER0_RELOAD.write(DEADLINE_REFRESH_CYCLES);
+    TIMER0_EV_PENDING.write(1);
+    TIMER0_EV_ENABLE.write(1);
+    TIMER0_EN.write(1);
+    // SAFETY: unmasks the timer's line (VexRiscv's external-interrupt mask, CSR 0xBC0) and machine
+    // external interrupts; they are taken only while mstatus.MIE is set (kernel runs).
+    unsafe {
+        core::arch::asm!(
+            "csrs 0xBC0, {line}",
+            "li {tmp}, 0x800",
+            "csrs mie, {tmp}",
+            line = in(reg) 1u32 << TIMER0_INTERRUPT,
+            tmp = out(reg) _,
+            options(nostack),
+        )
+    };
 }
 
-/// Zeroes the fast-path deadline: the next event takes the exact path (the timeline may have moved
-/// back, or events must not reach the RTIO core directly).
+/// How often the deadline timer expires the deadline: well under 2^31 cycles, so a kernel's
+/// 32-bit comparison of the deadline with its cycle counter is never more than 2^31 apart.
+const DEADLINE_REFRESH_CYCLES: u64 = 1 << 30;
+
+/// Expires the fast-path deadline (sets it to the cycle counter now): the next event takes the
+/// exact path (the timeline may have moved back, or events must not reach the RTIO core directly).
 pub fn invalidate_deadline() {
     // SAFETY: single-threaded; kernels read it only while they run, on this thread.
-    unsafe { __strobe_rtio_deadline = 0 };
+    unsafe { __strobe_rtio_deadline = cycles() as u32 };
 }
 
 /// After an in-time event at `timestamp`: every later event is in time while the cycle counter is
-/// below the returned deadline (cut at the end of the current 2^32 cycles: kernels compare low
-/// words under an equal high word).
-fn deadline_after(timestamp: i64) -> u64 {
+/// below the returned deadline's low word (at most [`DEADLINE_REFRESH_CYCLES`] ahead: kernels
+/// compare low words).
+fn deadline_after(timestamp: i64) -> u32 {
     // SAFETY: written once at boot.
     let ahead = unsafe { COUNTER_AHEAD_OF_CYCLES };
     let last_safe_cycle = (timestamp >> strobe_abi::rtio::FINE_BITS)
@@ -81,9 +105,9 @@ fn deadline_after(timestamp: i64) -> u64 {
         - strobe_abi::rtio::fast::FAST_PATH_MARGIN_CYCLES;
     let now = cycles();
     if last_safe_cycle <= now as i64 {
-        return 0;
+        return now as u32;
     }
-    (last_safe_cycle as u64).min(now | 0xffff_ffff)
+    (last_safe_cycle as u64).min(now + DEADLINE_REFRESH_CYCLES) as u32
 }
 
 #[no_mangle]

@@ -1,5 +1,7 @@
 //! Running a kernel under a trap handler: `call_kernel` returns 0 when the kernel returns and 1 when it
 //! trapped (illegal instruction, misaligned or faulting access), with mcause/mepc/mtval recorded.
+//! Interrupts are enabled only while a kernel runs; the one there is (the deadline timer, see
+//! `rtio::start`) expires the fast-path deadline and returns to the kernel.
 
 core::arch::global_asm!(
     ".section .text",
@@ -24,9 +26,12 @@ core::arch::global_asm!(
     // The image was written as data: make the instruction cache see it (fence; fence.i).
     "  fence",
     "  .word 0x0000100f",
+    // Interrupts (the deadline timer) only while a kernel runs.
+    "  csrsi mstatus, 8",
     "  jalr ra, 0(a0)",
     "  li a0, 0",
     "kernel_return:",
+    "  csrci mstatus, 8",
     "  la t0, KERNEL_SAVED_SP",
     "  lw sp, 0(t0)",
     "  sw zero, 0(t0)",
@@ -48,7 +53,9 @@ core::arch::global_asm!(
     ".align 4",
     ".globl trap_entry",
     "trap_entry:",
+    "  csrw mscratch, t0",
     "  csrr t0, mcause",
+    "  bltz t0, deadline_interrupt",
     "  la t1, TRAP_CAUSE",
     "  sw t0, 0(t1)",
     "  csrr t0, mepc",
@@ -69,7 +76,27 @@ core::arch::global_asm!(
     "  beqz t0, _start",
     "  li a0, 1",
     "  j kernel_return",
+    // The deadline timer (every `rtio::DEADLINE_REFRESH_CYCLES`): the fast-path deadline becomes
+    // the cycle counter's value now (expired), so kernels' 32-bit comparisons never wrap. Uses t0
+    // (saved in mscratch) and t1 (saved in memory) only.
+    "deadline_interrupt:",
+    "  la t0, INTERRUPT_SAVED_T1",
+    "  sw t1, 0(t0)",
+    "  la t0, __strobe_rtio_deadline",
+    "  csrr t1, mcycle",
+    "  sw t1, 0(t0)",
+    "  li t0, {timer_pending}",
+    "  li t1, 1",
+    "  sw t1, 0(t0)",
+    "  la t0, INTERRUPT_SAVED_T1",
+    "  lw t1, 0(t0)",
+    "  csrr t0, mscratch",
+    "  mret",
+    timer_pending = const strobe_regmap::TIMER0_EV_PENDING.addr,
 );
+
+#[no_mangle]
+static mut INTERRUPT_SAVED_T1: u32 = 0;
 
 #[no_mangle]
 static mut KERNEL_SAVED_SP: u32 = 0;
