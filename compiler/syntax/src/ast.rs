@@ -14,6 +14,11 @@ pub struct Ident {
     pub span: Span,
 }
 
+/// The entry of a kernel program that defines `main()`.
+pub const MAIN_ENTRY: &str = "main";
+/// The entry of a kernel program written as a script: its top-level statements, in order.
+pub const SCRIPT_ENTRY: &str = "<module>";
+
 #[derive(Clone, Debug)]
 pub struct Module {
     pub functions: Vec<FunctionDef>,
@@ -23,6 +28,8 @@ pub struct Module {
     pub main_call: Option<Span>,
     /// Module-level imports (`import m [as a]`, `from m import n [as a]`).
     pub imports: Vec<Import>,
+    /// The function the program starts at: [`MAIN_ENTRY`], or [`SCRIPT_ENTRY`] for a script.
+    pub entry: String,
     /// Number of expression ids handed out.
     pub expr_count: u32,
 }

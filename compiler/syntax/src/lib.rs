@@ -7,6 +7,7 @@
 pub mod ast;
 mod diagnostic;
 mod lower;
+mod lower_module;
 mod lower_with;
 mod render;
 mod source;

@@ -49,9 +49,9 @@ fn ident(id: &py::Identifier) -> Ident {
 pub(crate) type Lowered<T> = Result<T, ()>;
 
 pub(crate) struct Lowerer {
-    next_expr: u32,
+    pub(crate) next_expr: u32,
     diagnostics: Vec<Diagnostic>,
-    options: crate::ParseOptions,
+    pub(crate) options: crate::ParseOptions,
 }
 
 impl Lowerer {
@@ -71,98 +71,7 @@ impl Lowerer {
         self.error(range, format!("{what} {verb} not supported in kernels"))
     }
 
-    fn module(&mut self, body: Vec<py::Stmt>) -> ast::Module {
-        let mut module = ast::Module {
-            functions: vec![],
-            classes: vec![],
-            constants: vec![],
-            main_call: None,
-            imports: vec![],
-            expr_count: 0,
-        };
-        let mut module_imports = Vec::new();
-        for (index, stmt) in body.iter().enumerate() {
-            match stmt {
-                py::Stmt::FunctionDef(f) => {
-                    if let Ok(f) = self.function(f) {
-                        module.functions.push(f);
-                    }
-                }
-                py::Stmt::ClassDef(c) => {
-                    if let Ok(c) = self.class(c) {
-                        module.classes.push(c);
-                    }
-                }
-                py::Stmt::Import(i) => {
-                    for a in &i.names {
-                        let module = a.name.id.to_string();
-                        // `import a.b` binds `a`, as in Python.
-                        let top = module.split('.').next().unwrap_or_default().to_string();
-                        let bound = a.asname.as_ref().map(|n| n.id.to_string()).unwrap_or(top);
-                        module_imports.push(ast::Import {
-                            module,
-                            member: None,
-                            bound,
-                            span: span(a.range),
-                        });
-                    }
-                }
-                py::Stmt::ImportFrom(i) => {
-                    let module = i
-                        .module
-                        .as_ref()
-                        .map(|m| m.id.to_string())
-                        .unwrap_or_default();
-                    for a in &i.names {
-                        let member = a.name.id.to_string();
-                        let bound = a
-                            .asname
-                            .as_ref()
-                            .map(|n| n.id.to_string())
-                            .unwrap_or_else(|| member.clone());
-                        module_imports.push(ast::Import {
-                            module: module.clone(),
-                            member: Some(member),
-                            bound,
-                            span: span(a.range),
-                        });
-                    }
-                }
-                py::Stmt::Pass(_) => {}
-                // A module docstring.
-                py::Stmt::Expr(e) if index == 0 && e.value.is_string_literal_expr() => {}
-                py::Stmt::Assign(a) if a.targets.len() == 1 && a.targets[0].is_name_expr() => {
-                    let name = a.targets[0].as_name_expr().map(|n| Ident {
-                        name: n.id.to_string(),
-                        span: span(n.range),
-                    });
-                    if let (Some(name), Ok(value)) = (name, self.expr(&a.value)) {
-                        module.constants.push(ast::ConstantDef { name, value });
-                    }
-                }
-                py::Stmt::If(i) if is_main_guard(&i.test) => match main_call(i) {
-                    Some(call) => module.main_call = Some(call),
-                    None => {
-                        let _: Lowered<()> = self.error(
-                            i.range,
-                            "the `__main__` block of a kernel program may only call `main()`",
-                        );
-                    }
-                },
-                other => {
-                    let _: Lowered<()> = self.error(
-                        other.range(),
-                        "only functions, classes, constants and imports are supported at module level in kernel programs",
-                    );
-                }
-            }
-        }
-        module.imports = module_imports;
-        module.expr_count = self.next_expr;
-        module
-    }
-
-    fn function(&mut self, f: &py::StmtFunctionDef) -> Lowered<ast::FunctionDef> {
+    pub(crate) fn function(&mut self, f: &py::StmtFunctionDef) -> Lowered<ast::FunctionDef> {
         if f.is_async {
             return self.unsupported(f.range, "`async def`");
         }
@@ -297,7 +206,7 @@ impl Lowerer {
         Ok(names)
     }
 
-    fn class(&mut self, c: &py::StmtClassDef) -> Lowered<ast::ClassDef> {
+    pub(crate) fn class(&mut self, c: &py::StmtClassDef) -> Lowered<ast::ClassDef> {
         if !c.decorator_list.is_empty() {
             return self.unsupported(c.decorator_list[0].range, "class decorators");
         }
@@ -376,7 +285,7 @@ impl Lowerer {
         }
     }
 
-    fn stmt(&mut self, s: &py::Stmt) -> Lowered<Option<ast::Stmt>> {
+    pub(crate) fn stmt(&mut self, s: &py::Stmt) -> Lowered<Option<ast::Stmt>> {
         let kind = match s {
             py::Stmt::Expr(e) => {
                 if e.value.is_string_literal_expr() {
@@ -736,32 +645,6 @@ fn cmp_op(op: py::CmpOp) -> ast::CmpOp {
 }
 
 /// `if __name__ == "__main__":`
-fn is_main_guard(test: &py::Expr) -> bool {
-    let py::Expr::Compare(c) = test else {
-        return false;
-    };
-    matches!(&*c.left, py::Expr::Name(n) if n.id.as_str() == "__name__")
-        && c.ops.len() == 1
-        && c.ops[0] == py::CmpOp::Eq
-        && matches!(&c.comparators[0], py::Expr::StringLiteral(s) if s.value.to_str() == "__main__")
-}
-
-/// The span of `main()` when the guard's body is exactly that call.
-fn main_call(i: &py::StmtIf) -> Option<Span> {
-    if !i.elif_else_clauses.is_empty() || i.body.len() != 1 {
-        return None;
-    }
-    let py::Stmt::Expr(e) = &i.body[0] else {
-        return None;
-    };
-    let py::Expr::Call(c) = &*e.value else {
-        return None;
-    };
-    let is_main = matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "main");
-    (is_main && c.arguments.args.is_empty() && c.arguments.keywords.is_empty())
-        .then(|| span(c.range()))
-}
-
 #[cfg(test)]
 #[path = "lower_tests.rs"]
 mod tests;

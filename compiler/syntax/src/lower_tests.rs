@@ -36,7 +36,10 @@ fn rejects_unsupported_constructs_by_name() {
         errors("def f():\n    x = {}\n"),
         vec!["dictionaries are not supported in kernels"]
     );
-    assert_eq!(errors("print(1)\n"), vec!["only functions, classes, constants and imports are supported at module level in kernel programs"]);
+    assert_eq!(
+        errors_with("print(1)\n", crate::ParseOptions { host_calls: true }),
+        vec!["only functions, classes, constants and imports are supported at module level in kernel programs"]
+    );
     assert!(errors("def f(:\n")[0].starts_with("syntax error"));
 }
 
@@ -114,4 +117,23 @@ fn with_a_context_manager_is_the_calls_python_makes() {
         errors("def f():\n    with parallel as p:\n        pass\n"),
         vec!["`with parallel as` is not supported in kernels"]
     );
+}
+
+#[test]
+fn a_module_with_statements_is_a_script() {
+    let src = "import math\nclass C:\n    pass\nx = 1\ndef f():\n    return x\nassert f() == 1\nif __name__ == '__main__':\n    print(x)\n";
+    let m = parse_module(&SourceFile::new("t.py", src), Default::default()).unwrap();
+    assert_eq!(m.entry, ast::SCRIPT_ENTRY);
+    // The script's function is nested in the entry, so it sees `x`; the class stays at top level.
+    assert_eq!(m.functions.len(), 1);
+    assert_eq!(m.functions[0].name.name, ast::SCRIPT_ENTRY);
+    assert_eq!(m.functions[0].body.len(), 4);
+    assert!(matches!(m.functions[0].body[1].kind, StmtKind::FunctionDef(_)));
+    assert_eq!(m.classes.len(), 1);
+    assert!(m.constants.is_empty());
+    assert_eq!(m.imports.len(), 1);
+    // Declarations and the main guard alone: a library entered at `main()`.
+    let lib = parse_module(&SourceFile::new("t.py", "N = 2\ndef main():\n    pass\nif __name__ == '__main__':\n    main()\n"), Default::default()).unwrap();
+    assert_eq!(lib.entry, ast::MAIN_ENTRY);
+    assert_eq!(lib.constants.len(), 1);
 }

@@ -61,7 +61,7 @@ pub fn check_program(
 fn infer_program(module: &ast::Module) -> Result<TypedProgram<'_>, Vec<Diagnostic>> {
     let mut checker = Checker::new(module);
     checker.register();
-    let main = match checker.function_by_name.get("main") {
+    let main = match checker.function_by_name.get(module.entry.as_str()) {
         Some(&d) => d,
         None => {
             return Err(vec![Diagnostic::error(
