@@ -5,6 +5,7 @@ use crate::emit::{Gen, Layout, R};
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use strobe_abi::layout::LIST_HEADER;
+use strobe_abi::ExceptionId;
 use strobe_ir::{CmpKind, Expr, Line, Type};
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
@@ -330,6 +331,39 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.builder.build_store(counter, next)?;
         self.builder.build_unconditional_branch(head)?;
         self.builder.position_at_end(done);
+        Ok(())
+    }
+
+    /// `a, b = lst`: the list must hold exactly as many items as there are places.
+    pub(crate) fn unpack_list(
+        &mut self,
+        places: &'ir [strobe_ir::Place],
+        item: &Type,
+        list: PointerValue<'ctx>,
+        line: Line,
+    ) -> R<()> {
+        let n = places.len() as u64;
+        let len = self.list_len(list)?;
+        let i32t = self.ctx.i32_type();
+        let too_many =
+            self.builder
+                .build_int_compare(IntPredicate::SGT, len, i32t.const_int(n, false), "")?;
+        let message = format!("too many values to unpack (expected {n})");
+        self.raise_if(too_many, ExceptionId::ValueError, &message, line)?;
+        for got in 0..n {
+            let short = self.builder.build_int_compare(
+                IntPredicate::EQ,
+                len,
+                i32t.const_int(got, false),
+                "",
+            )?;
+            let message = format!("not enough values to unpack (expected {n}, got {got})");
+            self.raise_if(short, ExceptionId::ValueError, &message, line)?;
+        }
+        for (i, place) in places.iter().enumerate() {
+            let v = self.load_element(list, i32t.const_int(i as u64, false), item)?;
+            self.store_place(place, v, item)?;
+        }
         Ok(())
     }
 }

@@ -229,7 +229,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok((modulo, q))
     }
 
-    pub(crate) fn compare(
+    /// `l op r` for numbers, bools and strings.
+    pub(crate) fn compare_scalars(
         &mut self,
         op: CmpKind,
         ty: &Type,
@@ -252,6 +253,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 CmpKind::Le => FloatPredicate::OLE,
                 CmpKind::Gt => FloatPredicate::OGT,
                 CmpKind::Ge => FloatPredicate::OGE,
+                CmpKind::Same => FloatPredicate::OEQ,
+                CmpKind::NotSame => FloatPredicate::UNE,
             };
             return Ok(self.builder.build_float_compare(
                 p,
@@ -269,6 +272,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             CmpKind::Le => (IntPredicate::SLE, IntPredicate::ULE),
             CmpKind::Gt => (IntPredicate::SGT, IntPredicate::UGT),
             CmpKind::Ge => (IntPredicate::SGE, IntPredicate::UGE),
+            CmpKind::Same => (IntPredicate::EQ, IntPredicate::EQ),
+            CmpKind::NotSame => (IntPredicate::NE, IntPredicate::NE),
         };
         let p = if unsigned { unsigned_p } else { signed };
         Ok(self

@@ -210,7 +210,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let p = self.element_ptr(l, i, ty, *line, "list assignment index out of range")?;
                 self.builder.build_store(p, v)?;
             }
-            Place::Unpack(places) => {
+            Place::Unpack { places, line } => {
+                if let Type::List(item) = ty {
+                    return self.unpack_list(places, item, v.into_pointer_value(), *line);
+                }
                 let Type::Tuple(items) = ty else {
                     return Ok(());
                 };

@@ -174,7 +174,11 @@ pub enum Place {
         index: Expr,
         line: Line,
     },
-    Unpack(Vec<Place>),
+    /// `a, b = value` from a tuple, or from a list of exactly that length (else ValueError at `line`).
+    Unpack {
+        places: Vec<Place>,
+        line: Line,
+    },
 }
 
 #[derive(Clone, Debug, Hash)]
@@ -273,6 +277,10 @@ pub enum CmpKind {
     Le,
     Gt,
     Ge,
+    /// `is` on lists and objects: the same one.
+    Same,
+    /// `is not` on lists and objects.
+    NotSame,
 }
 
 /// Timeline and RTIO operations (core device only).

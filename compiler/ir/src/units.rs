@@ -24,7 +24,7 @@ fn walk_place(p: &mut Place, f: &mut dyn FnMut(&mut Expr)) {
             walk_expr(list, f);
             walk_expr(index, f);
         }
-        Place::Unpack(ps) => ps.iter_mut().for_each(|p| walk_place(p, f)),
+        Place::Unpack { places: ps, .. } => ps.iter_mut().for_each(|p| walk_place(p, f)),
     }
 }
 

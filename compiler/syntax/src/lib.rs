@@ -8,6 +8,7 @@ pub mod ast;
 mod diagnostic;
 mod lower;
 mod lower_module;
+mod lower_sugar;
 mod lower_with;
 mod render;
 mod source;

@@ -21,6 +21,7 @@ pub(crate) fn parse_module(
         next_expr: 0,
         diagnostics: Vec::new(),
         options,
+        lambdas: Vec::new(),
     };
     let module = lowerer.module(parsed.into_syntax().body.to_vec());
     if lowerer.diagnostics.is_empty() {
@@ -30,7 +31,7 @@ pub(crate) fn parse_module(
     }
 }
 
-fn is_name(e: &py::Expr, name: &str) -> bool {
+pub(crate) fn is_name(e: &py::Expr, name: &str) -> bool {
     matches!(e, py::Expr::Name(n) if n.id.as_str() == name)
 }
 
@@ -52,6 +53,8 @@ pub(crate) struct Lowerer {
     pub(crate) next_expr: u32,
     diagnostics: Vec<Diagnostic>,
     pub(crate) options: crate::ParseOptions,
+    /// Functions made of the `lambda`s met in the statement being lowered, defined before it.
+    pub(crate) lambdas: Vec<ast::Stmt>,
 }
 
 impl Lowerer {
@@ -69,6 +72,35 @@ impl Lowerer {
             "is"
         };
         self.error(range, format!("{what} {verb} not supported in kernels"))
+    }
+
+    /// A function's (or lambda's) parameters: positional ones, with annotations and defaults.
+    pub(crate) fn parameters(&mut self, p: &py::Parameters) -> Lowered<Vec<ast::Param>> {
+        if let Some(v) = &p.vararg {
+            return self.unsupported(v.range, "`*args`");
+        }
+        if let Some(v) = &p.kwarg {
+            return self.unsupported(v.range, "`**kwargs`");
+        }
+        if let Some(k) = p.kwonlyargs.first() {
+            return self.unsupported(k.range, "keyword-only parameters");
+        }
+        let mut params = Vec::new();
+        for a in p.posonlyargs.iter().chain(p.args.iter()) {
+            let annotation = a
+                .parameter
+                .annotation
+                .as_deref()
+                .map(|e| self.expr(e))
+                .transpose()?;
+            let default = a.default.as_deref().map(|e| self.expr(e)).transpose()?;
+            params.push(ast::Param {
+                name: ident(&a.parameter.name),
+                annotation,
+                default,
+            });
+        }
+        Ok(params)
     }
 
     pub(crate) fn function(&mut self, f: &py::StmtFunctionDef) -> Lowered<ast::FunctionDef> {
@@ -102,31 +134,7 @@ impl Lowerer {
                 _ => return self.unsupported(d.range, "this decorator"),
             }
         }
-        let p = &f.parameters;
-        if let Some(v) = &p.vararg {
-            return self.unsupported(v.range, "`*args`");
-        }
-        if let Some(v) = &p.kwarg {
-            return self.unsupported(v.range, "`**kwargs`");
-        }
-        if let Some(k) = p.kwonlyargs.first() {
-            return self.unsupported(k.range, "keyword-only parameters");
-        }
-        let mut params = Vec::new();
-        for a in p.posonlyargs.iter().chain(p.args.iter()) {
-            let annotation = a
-                .parameter
-                .annotation
-                .as_deref()
-                .map(|e| self.expr(e))
-                .transpose()?;
-            let default = a.default.as_deref().map(|e| self.expr(e)).transpose()?;
-            params.push(ast::Param {
-                name: ident(&a.parameter.name),
-                annotation,
-                default,
-            });
-        }
+        let params = self.parameters(&f.parameters)?;
         let returns = f.returns.as_deref().map(|e| self.expr(e)).transpose()?;
         // A host function's body runs on the host: the kernel only needs its signature.
         let body = if rpc.is_some() {
@@ -273,7 +281,10 @@ impl Lowerer {
         let mut failed = false;
         for s in body {
             match self.stmt(s) {
-                Ok(Some(s)) => out.push(s),
+                Ok(Some(s)) => {
+                    out.append(&mut self.lambdas);
+                    out.push(s)
+                }
                 Ok(None) => {}
                 Err(()) => failed = true,
             }
@@ -292,6 +303,17 @@ impl Lowerer {
                     return Ok(None); // docstring or bare string
                 }
                 StmtKind::Expr(self.expr(&e.value)?)
+            }
+            py::Stmt::Assign(a) if a.targets.len() == 1 && a.value.is_lambda_expr() => {
+                if let (Some(name), Some(l)) =
+                    (a.targets[0].as_name_expr(), a.value.as_lambda_expr())
+                {
+                    return self.named_lambda(name, l).map(Some);
+                }
+                StmtKind::Assign {
+                    targets: vec![self.expr(&a.targets[0])?],
+                    value: self.expr(&a.value)?,
+                }
             }
             py::Stmt::Assign(a) => StmtKind::Assign {
                 targets: a
@@ -472,6 +494,9 @@ impl Lowerer {
                 value: self.boxed(&a.value)?,
                 attr: ident(&a.attr),
             },
+            py::Expr::Call(c) if is_name(&c.func, "list") && c.arguments.keywords.is_empty() => {
+                return self.list_call(c);
+            }
             py::Expr::Call(c) => {
                 let mut args = Vec::new();
                 for a in c.arguments.args.iter() {
@@ -573,7 +598,7 @@ impl Lowerer {
             py::Expr::Yield(y) => return self.unsupported(y.range, "`yield`"),
             py::Expr::YieldFrom(y) => return self.unsupported(y.range, "`yield from`"),
             py::Expr::Await(a) => return self.unsupported(a.range, "`await`"),
-            py::Expr::Lambda(l) => return self.unsupported(l.range, "`lambda`"),
+            py::Expr::Lambda(l) => return self.lambda(l),
             py::Expr::Dict(d) => return self.unsupported(d.range, "dictionaries"),
             py::Expr::DictComp(d) => return self.unsupported(d.range, "dictionaries"),
             py::Expr::Set(s) => return self.unsupported(s.range, "sets"),

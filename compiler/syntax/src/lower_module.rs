@@ -74,6 +74,7 @@ impl Lowerer {
                 }
                 other if script => {
                     if let Ok(Some(s)) = self.stmt(other) {
+                        script_body.append(&mut self.lambdas);
                         script_body.push(s);
                     }
                 }
@@ -84,6 +85,14 @@ impl Lowerer {
                     );
                 }
             }
+        }
+        // Lambdas outside any statement block (class bodies, a library's constants).
+        for l in std::mem::take(&mut self.lambdas) {
+            let range = TextRange::new(l.span.start.into(), l.span.end.into());
+            let _: Lowered<()> = self.error(
+                range,
+                "`lambda` is only supported inside functions and statements in kernels",
+            );
         }
         if script {
             let whole = body

@@ -22,6 +22,18 @@ impl Checker<'_> {
         t
     }
 
+    /// Type of the object of an attribute access: a value, or a class (`C.attr`).
+    pub(crate) fn attribute_owner(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Ty {
+        let t = self.expr_allow_callable(ctx, e);
+        if self
+            .callable(&t)
+            .is_some_and(|c| !matches!(c, Callable::Class(_)))
+        {
+            self.error(e.span, "this is a function; kernels can call it but cannot store or pass it (closures must not escape)");
+        }
+        t
+    }
+
     /// Type of an expression that may be a callee (`f` in `f(x)`) or a raised exception class.
     pub(crate) fn expr_allow_callable(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Ty {
         let (ty, resolution) = self.expr_kind(ctx, e);
@@ -116,7 +128,7 @@ impl Checker<'_> {
                 }
             }
             ExprKind::Attribute { value, attr } => {
-                let obj = self.expr(ctx, value);
+                let obj = self.attribute_owner(ctx, value);
                 let result = self.table.fresh();
                 self.deferred.push(Deferred::Attribute {
                     obj,
@@ -332,7 +344,7 @@ impl Checker<'_> {
                 self.expr_allow_callable(ctx, func)
             }
             ExprKind::Attribute { value, attr } => {
-                let obj = self.expr(ctx, value);
+                let obj = self.attribute_owner(ctx, value);
                 let result = self.table.fresh();
                 self.deferred.push(Deferred::Attribute {
                     obj,

@@ -245,18 +245,13 @@ impl<'m> Checker<'m> {
             });
             self.class_by_name.insert(c.name.name.clone(), id);
             for m in &c.methods {
-                if m.params.is_empty() {
-                    self.error(
-                        m.name.span,
-                        "a method must take `self` as its first parameter",
-                    );
-                    continue;
-                }
-                let def = self.add_def(
-                    m,
-                    DefKind::Method(id),
-                    format!("{}.{}", c.name.name, m.name.name),
-                );
+                // A function without parameters is only called through its class: `C.f()`.
+                let kind = if m.params.is_empty() {
+                    DefKind::Module
+                } else {
+                    DefKind::Method(id)
+                };
+                let def = self.add_def(m, kind, format!("{}.{}", c.name.name, m.name.name));
                 self.classes[id.0 as usize]
                     .methods
                     .insert(m.name.name.clone(), def);
@@ -511,6 +506,7 @@ impl<'m> Checker<'m> {
             if !self.default_call_literals()
                 && !self.table.default_int_literals()
                 && !self.default_operands()
+                && !self.default_unpackings()
                 && !self.default_never_returning()
             {
                 break;

@@ -9,6 +9,7 @@
 mod annotations;
 mod arguments;
 mod builtins;
+mod compare;
 mod consts;
 mod expr;
 mod imports;
@@ -19,6 +20,7 @@ mod scope;
 mod solve;
 mod stmt;
 mod ty;
+mod unpack;
 
 pub use arguments::ArgSource;
 pub use builtins::{Builtin, DmaCall, ListMethod, MathFn};

@@ -66,6 +66,8 @@ pub enum Resolution {
     /// A call (or construction) that runs this instance.
     Call(InstanceId),
     Field(ClassId, usize),
+    /// `r.start`, `r.stop`, `r.step` of a range: 0, 1, 2.
+    RangeField(u32),
     Class(ClassId),
     Builtin(crate::Builtin),
     ListMethod(crate::ListMethod),

@@ -76,9 +76,15 @@ pub(crate) enum Deferred {
         ty: Ty,
         span: Span,
     },
+    /// `a, b = value`: a tuple of the parts' types, or a list of their one type.
+    Unpack {
+        value: Ty,
+        parts: Vec<Ty>,
+        span: Span,
+    },
 }
 
-enum Step {
+pub(crate) enum Step {
     Solved,
     Pending,
 }
@@ -97,6 +103,7 @@ impl Deferred {
             Deferred::Len { span, .. } => (*span, "this `len()` argument"),
             Deferred::Numeric { span, .. } => (*span, "this number"),
             Deferred::Raise { span, .. } => (*span, "the raised value"),
+            Deferred::Unpack { span, .. } => (*span, "the unpacked value"),
         }
     }
 }
@@ -174,6 +181,7 @@ impl Checker<'_> {
                     Step::Solved
                 }
             },
+            Deferred::Unpack { value, parts, span } => self.solve_unpack(value, parts, *span),
             Deferred::Raise { ty, span } => match self.table.shallow(ty) {
                 Ty::Var(_) => Step::Pending,
                 Ty::Object(c) | Ty::Callable(Callable::Class(c))
@@ -195,7 +203,7 @@ impl Checker<'_> {
     }
 
     /// Brings an integer literal to the other operand's integer type; true when both are now known.
-    fn settle_numeric_pair(&mut self, l: &Ty, r: &Ty, span: Span) -> Option<(Ty, Ty)> {
+    pub(crate) fn settle_numeric_pair(&mut self, l: &Ty, r: &Ty, span: Span) -> Option<(Ty, Ty)> {
         let (ls, rs) = (self.table.shallow(l), self.table.shallow(r));
         let (l_lit, r_lit) = (
             self.table.is_int_literal_var(&ls),
@@ -290,79 +298,6 @@ impl Checker<'_> {
         Step::Solved
     }
 
-    fn solve_compare(&mut self, op: CmpOp, left: &Ty, right: &Ty, span: Span) -> Step {
-        match op {
-            CmpOp::In | CmpOp::NotIn => {
-                return match self.table.shallow(right) {
-                    Ty::Var(_) => Step::Pending,
-                    Ty::List(e) => {
-                        self.unify(&e, left, span, "the `in` test");
-                        Step::Solved
-                    }
-                    Ty::Range(e) => {
-                        self.unify(&e, left, span, "the `in` test");
-                        Step::Solved
-                    }
-                    other => {
-                        let msg = format!(
-                            "`in` is supported on lists and ranges, not on {}",
-                            self.show(&other)
-                        );
-                        self.error(span, msg);
-                        Step::Solved
-                    }
-                };
-            }
-            CmpOp::Is | CmpOp::IsNot => {
-                return match (self.table.shallow(left), self.table.shallow(right)) {
-                    (Ty::Var(_), _) | (_, Ty::Var(_)) => Step::Pending,
-                    (_, Ty::None) | (Ty::None, _) => Step::Solved,
-                    _ => {
-                        self.error(
-                            span,
-                            "`is` is only supported for comparisons with None; use `==`",
-                        );
-                        Step::Solved
-                    }
-                };
-            }
-            _ => {}
-        }
-        let (ls, rs) = (self.table.shallow(left), self.table.shallow(right));
-        if (self.table.is_int_literal_var(&ls) && rs == Ty::Float)
-            || (self.table.is_int_literal_var(&rs) && ls == Ty::Float)
-        {
-            return Step::Solved;
-        }
-        let Some((l, r)) = self.settle_numeric_pair(left, right, span) else {
-            return Step::Pending;
-        };
-        let ordered = !matches!(op, CmpOp::Eq | CmpOp::NotEq);
-        let ok = match (&l, &r) {
-            (Ty::Int32, Ty::Int64) | (Ty::Int64, Ty::Int32) => {
-                let msg =
-                    "cannot compare int32 with int64; convert one side with int64() or int32()";
-                self.error(span, msg);
-                return Step::Solved;
-            }
-            (a, b) if a.is_numeric() && b.is_numeric() => {
-                a != &Ty::Bool && b != &Ty::Bool || a == b
-            }
-            (Ty::Str, Ty::Str) => !ordered,
-            (Ty::None, Ty::None) => !ordered,
-            _ => false,
-        };
-        if !ok {
-            let msg = format!(
-                "cannot compare {} with {} in kernels",
-                self.show(&l),
-                self.show(&r)
-            );
-            self.error(span, msg);
-        }
-        Step::Solved
-    }
-
     fn solve_attribute(
         &mut self,
         obj: &Ty,
@@ -423,6 +358,41 @@ impl Checker<'_> {
                         format!(
                             "lists have no attribute `{attr}` in kernels (supported: append, pop)"
                         ),
+                    ),
+                }
+                Step::Solved
+            }
+            Ty::Callable(Callable::Class(c)) => {
+                let class = &self.classes[c.0 as usize];
+                if let Some((_, value)) = class.constants.iter().find(|(n, _)| n == attr) {
+                    let value = value.clone();
+                    self.unify(result, &value.ty(), span, &format!("constant `{attr}`"));
+                    self.set_resolution(site.0, site.1, Resolution::Constant(value));
+                } else if let Some(def) = self.method_of(c, attr).filter(|_| callee) {
+                    // `C.f(args)` calls the function itself: no instance is passed.
+                    let f = Ty::Callable(Callable::Function(def));
+                    self.unify(result, &f, span, "a function");
+                    self.set_resolution(site.0, site.1, Resolution::Function);
+                } else {
+                    let name = self.class_name(c);
+                    self.error(
+                        span,
+                        format!(
+                            "class `{name}` has no class attribute or function `{attr}` in kernels"
+                        ),
+                    );
+                }
+                Step::Solved
+            }
+            Ty::Range(elem) => {
+                match ["start", "stop", "step"].iter().position(|a| *a == attr) {
+                    Some(i) if !callee => {
+                        self.unify(result, &elem, span, &format!("attribute `{attr}`"));
+                        self.set_resolution(site.0, site.1, Resolution::RangeField(i as u32));
+                    }
+                    _ => self.error(
+                        span,
+                        format!("range has no attribute `{attr}` in kernels (it has start, stop and step)"),
                     ),
                 }
                 Step::Solved

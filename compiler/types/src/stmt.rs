@@ -199,12 +199,14 @@ impl Checker<'_> {
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
                 let parts: Vec<Ty> = items.iter().map(|_| self.table.fresh()).collect();
-                self.unify(
-                    &Ty::Tuple(parts.clone()),
-                    ty,
-                    value_span,
-                    "a tuple unpacking",
-                );
+                let unpack = Deferred::Unpack {
+                    value: ty.clone(),
+                    parts: parts.clone(),
+                    span: value_span,
+                };
+                if let Some(waiting) = self.try_solve(unpack) {
+                    self.deferred.push(waiting);
+                }
                 for (item, part) in items.iter().zip(parts.iter()) {
                     self.assign_target(ctx, item, part, value_span);
                 }

@@ -94,6 +94,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             },
             A::Attribute { value, .. } => match self.resolution(e) {
                 Some(Resolution::Constant(v)) => return self.constant(v, &ty),
+                Some(Resolution::RangeField(i)) => ExprKind::TupleGet {
+                    tuple: boxed(self.expr(value)),
+                    index: *i,
+                },
                 Some(Resolution::Field(c, i)) => {
                     let class = self.shared.class_index[c];
                     ExprKind::Field {

@@ -137,8 +137,23 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             CmpOp::LtE => CmpKind::Le,
             CmpOp::Gt => CmpKind::Gt,
             CmpOp::GtE => CmpKind::Ge,
-            CmpOp::Is | CmpOp::IsNot => {
-                // Only `x is None` type-checks; with static types it is known at compile time.
+            CmpOp::Is | CmpOp::IsNot if matches!(l.ty, Type::List(_) | Type::Object(_)) => {
+                let kind = if op == CmpOp::Is {
+                    CmpKind::Same
+                } else {
+                    CmpKind::NotSame
+                };
+                return expr(
+                    ExprKind::Compare {
+                        op: kind,
+                        left: boxed(l),
+                        right: boxed(r),
+                    },
+                    Type::Bool,
+                );
+            }
+            CmpOp::Is | CmpOp::IsNot if l.ty == Type::None || r.ty == Type::None => {
+                // With static types, `x is None` is known at compile time.
                 let same = l.ty == Type::None && r.ty == Type::None;
                 let v = if op == CmpOp::Is { same } else { !same };
                 let block = ExprKind::Block(
@@ -147,6 +162,9 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 );
                 return expr(block, Type::Bool);
             }
+            // Numbers, strings and tuples are values: `is` compares them as `==` does.
+            CmpOp::Is => CmpKind::Eq,
+            CmpOp::IsNot => CmpKind::Ne,
             CmpOp::In | CmpOp::NotIn => {
                 let elem = match &r.ty {
                     Type::List(t) | Type::Range(t) => (**t).clone(),
@@ -178,7 +196,13 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         };
         if !matches!(
             l.ty,
-            Type::Int32 | Type::Int64 | Type::Float | Type::Bool | Type::Str
+            Type::Int32
+                | Type::Int64
+                | Type::Float
+                | Type::Bool
+                | Type::Str
+                | Type::Tuple(_)
+                | Type::List(_)
         ) || l.ty != r.ty
         {
             self.unchecked(span, "cannot compare these values in kernels");

@@ -297,12 +297,16 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 Some(Resolution::Local(l)) => Place::Local(LocalId(l.0)),
                 _ => {
                     self.unchecked(target.span, "cannot assign to this name");
-                    Place::Unpack(vec![])
+                    Place::Unpack {
+                        places: vec![],
+                        line: Line(0),
+                    }
                 }
             },
-            A::Tuple(items) | A::List(items) => {
-                Place::Unpack(items.iter().map(|i| self.place(i)).collect())
-            }
+            A::Tuple(items) | A::List(items) => Place::Unpack {
+                places: items.iter().map(|i| self.place(i)).collect(),
+                line: self.line(target.span),
+            },
             A::Attribute { value, .. } => match self.resolution(target) {
                 Some(Resolution::Field(c, i)) => {
                     let class = self.shared.class_index[c];
@@ -314,7 +318,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 }
                 _ => {
                     self.unchecked(target.span, "cannot assign to this attribute");
-                    Place::Unpack(vec![])
+                    Place::Unpack {
+                        places: vec![],
+                        line: Line(0),
+                    }
                 }
             },
             A::Subscript { value, index } => {
@@ -329,7 +336,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             _ => {
                 self.unchecked(target.span, "cannot assign to this expression");
-                Place::Unpack(vec![])
+                Place::Unpack {
+                    places: vec![],
+                    line: Line(0),
+                }
             }
         }
     }

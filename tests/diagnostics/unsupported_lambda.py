@@ -1,2 +1,0 @@
-def main():
-    f = lambda x: x + 1
