@@ -568,9 +568,19 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
 
     /// Raises a builtin exception with a constant message, e.g. ZeroDivisionError: one runtime call.
     pub(crate) fn raise_builtin(&self, id: ExceptionId, message: &str, line: Line) -> R<()> {
+        self.raise_builtin_message(id, self.const_str(message)?.into(), line)
+    }
+
+    /// Raises a builtin exception with a message made when the program runs.
+    pub(crate) fn raise_builtin_message(
+        &self,
+        id: ExceptionId,
+        message: BasicValueEnum<'ctx>,
+        line: Line,
+    ) -> R<()> {
         let name = self.func.map(|f| f.name.clone()).unwrap_or_default();
         let loc = self.location(line, &name)?;
-        let (p, l) = self.str_parts(self.const_str(message)?.into())?;
+        let (p, l) = self.str_parts(message)?;
         let id = self.ctx.i32_type().const_int(id as u64, false);
         self.call_runtime("__strobe_raise_builtin", &[id.into(), p, l, loc.into()])?;
         self.builder

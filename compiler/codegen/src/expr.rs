@@ -42,6 +42,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let p = self.element_ptr(l, i, &e.ty, *line, "list index out of range")?;
                 self.builder.build_load(self.ll(&e.ty), p, "")?
             }
+            ExprKind::Slice {
+                value,
+                bounds,
+                line,
+            } => self.slice(value, bounds, *line)?,
             ExprKind::TupleGet { tuple, index } => {
                 let t = self.expr(tuple)?.into_struct_value();
                 self.builder.build_extract_value(t, *index, "")?

@@ -14,6 +14,7 @@ mod lists;
 mod numbers;
 mod print;
 mod rpc;
+mod slices;
 mod stmt;
 mod strings;
 mod target;

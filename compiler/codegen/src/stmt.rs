@@ -210,6 +210,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let p = self.element_ptr(l, i, ty, *line, "list assignment index out of range")?;
                 self.builder.build_store(p, v)?;
             }
+            Place::Slice { list, bounds, line } => {
+                if let Type::List(elem) = ty {
+                    self.assign_slice(list, bounds, v, elem, *line)?;
+                }
+            }
             Place::Unpack { places, line } => {
                 if let Type::List(item) = ty {
                     return self.unpack_list(places, item, v.into_pointer_value(), *line);

@@ -174,6 +174,12 @@ pub enum Place {
         index: Expr,
         line: Line,
     },
+    /// `lst[start:stop:step] = value` (a new length with step 1; else the same length or ValueError).
+    Slice {
+        list: Expr,
+        bounds: SliceBounds,
+        line: Line,
+    },
     /// `a, b = value` from a tuple, or from a list of exactly that length (else ValueError at `line`).
     Unpack {
         places: Vec<Place>,
@@ -269,6 +275,23 @@ pub enum ArithOp {
     BitXor,
 }
 
+/// The bounds of a slice, each int32; an absent one takes Python's default for the step's sign.
+#[derive(Clone, Debug, Hash)]
+pub struct SliceBounds {
+    pub start: Option<Box<Expr>>,
+    pub stop: Option<Box<Expr>>,
+    pub step: Option<Box<Expr>>,
+}
+
+impl SliceBounds {
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Expr> {
+        [&mut self.start, &mut self.stop, &mut self.step]
+            .into_iter()
+            .flatten()
+            .map(|b| &mut **b)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CmpKind {
     Eq,
@@ -346,6 +369,12 @@ pub enum ExprKind {
     TupleGet {
         tuple: Box<Expr>,
         index: u32,
+    },
+    /// `value[start:stop:step]` of a list or str: a new one.
+    Slice {
+        value: Box<Expr>,
+        bounds: SliceBounds,
+        line: Line,
     },
     Call {
         func: FuncId,

@@ -24,6 +24,10 @@ fn walk_place(p: &mut Place, f: &mut dyn FnMut(&mut Expr)) {
             walk_expr(list, f);
             walk_expr(index, f);
         }
+        Place::Slice { list, bounds, .. } => {
+            walk_expr(list, f);
+            bounds.iter_mut().for_each(|b| walk_expr(b, f));
+        }
         Place::Unpack { places: ps, .. } => ps.iter_mut().for_each(|p| walk_place(p, f)),
     }
 }
@@ -180,6 +184,10 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         ExprKind::Block(stmts, value) => {
             walk_stmts(stmts, f);
             walk_expr(value, f);
+        }
+        ExprKind::Slice { value, bounds, .. } => {
+            walk_expr(value, f);
+            bounds.iter_mut().for_each(|b| walk_expr(b, f));
         }
     }
 }

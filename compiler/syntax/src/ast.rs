@@ -264,6 +264,13 @@ pub enum ExprKind {
         value: Box<Expr>,
         index: Box<Expr>,
     },
+    /// `value[lower:upper:step]`, each bound optional.
+    Slice {
+        value: Box<Expr>,
+        lower: Option<Box<Expr>>,
+        upper: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
     /// An f-string: literal text and `{expr}` parts, concatenated.
     FString(Vec<FStringPart>),
     /// `[elt for target in iter if cond]` (one generator).

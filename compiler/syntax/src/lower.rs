@@ -574,11 +574,22 @@ impl Lowerer {
             ),
             py::Expr::Subscript(s) => {
                 if let py::Expr::Slice(sl) = &*s.slice {
-                    return self.unsupported(sl.range, "slicing");
-                }
-                ExprKind::Subscript {
-                    value: self.boxed(&s.value)?,
-                    index: self.boxed(&s.slice)?,
+                    let mut bound = |b: &Option<Box<py::Expr>>| -> Lowered<Option<Box<ast::Expr>>> {
+                        b.as_deref().map(|e| self.boxed(e)).transpose()
+                    };
+                    let (lower, upper, step) =
+                        (bound(&sl.lower)?, bound(&sl.upper)?, bound(&sl.step)?);
+                    ExprKind::Slice {
+                        value: self.boxed(&s.value)?,
+                        lower,
+                        upper,
+                        step,
+                    }
+                } else {
+                    ExprKind::Subscript {
+                        value: self.boxed(&s.value)?,
+                        index: self.boxed(&s.slice)?,
+                    }
                 }
             }
             py::Expr::FString(f) => ExprKind::FString(self.fstring(f)?),

@@ -251,6 +251,22 @@ impl Checker<'_> {
                 });
                 (result, None)
             }
+            ExprKind::Slice {
+                value,
+                lower,
+                upper,
+                step,
+            } => {
+                let v = self.expr(ctx, value);
+                self.slice_bounds(ctx, [lower, upper, step]);
+                let result = self.table.fresh();
+                self.deferred.push(Deferred::Slice {
+                    value: v,
+                    result: result.clone(),
+                    span: e.span,
+                });
+                (result, None)
+            }
             ExprKind::ListComp {
                 elt,
                 target,

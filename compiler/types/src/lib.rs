@@ -17,6 +17,7 @@ mod infer;
 mod program;
 mod rules;
 mod scope;
+mod slices;
 mod solve;
 mod stmt;
 mod ty;

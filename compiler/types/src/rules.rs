@@ -196,6 +196,17 @@ impl Rules<'_, '_, '_> {
                 self.expr(value, Place::Value);
                 self.expr(index, Place::Value);
             }
+            A::Slice {
+                value,
+                lower,
+                upper,
+                step,
+            } => {
+                self.expr(value, Place::Value);
+                for b in [lower, upper, step].into_iter().flatten() {
+                    self.expr(b, Place::Value);
+                }
+            }
             A::FString(parts) => {
                 for part in parts {
                     if let FStringPart::Value(v) = part {

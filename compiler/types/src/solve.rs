@@ -76,6 +76,12 @@ pub(crate) enum Deferred {
         ty: Ty,
         span: Span,
     },
+    /// `value[a:b:c]`: a list or a str of the same type.
+    Slice {
+        value: Ty,
+        result: Ty,
+        span: Span,
+    },
     /// `a, b = value`: a tuple of the parts' types, or a list of their one type.
     Unpack {
         value: Ty,
@@ -104,6 +110,7 @@ impl Deferred {
             Deferred::Numeric { span, .. } => (*span, "this number"),
             Deferred::Raise { span, .. } => (*span, "the raised value"),
             Deferred::Unpack { span, .. } => (*span, "the unpacked value"),
+            Deferred::Slice { span, .. } => (*span, "the sliced value"),
         }
     }
 }
@@ -182,6 +189,11 @@ impl Checker<'_> {
                 }
             },
             Deferred::Unpack { value, parts, span } => self.solve_unpack(value, parts, *span),
+            Deferred::Slice {
+                value,
+                result,
+                span,
+            } => self.solve_slice(value, result, *span),
             Deferred::Raise { ty, span } => match self.table.shallow(ty) {
                 Ty::Var(_) => Step::Pending,
                 Ty::Object(c) | Ty::Callable(Callable::Class(c))

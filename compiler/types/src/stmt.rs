@@ -246,6 +246,7 @@ impl Checker<'_> {
                     }
                 }
             }
+            ExprKind::Slice { .. } => self.assign_slice(ctx, target, ty, value_span),
             _ => self.error(target.span, "cannot assign to this expression"),
         }
     }

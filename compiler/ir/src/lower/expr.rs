@@ -187,6 +187,16 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 )
             }
             A::Tuple(items) => ExprKind::TupleLit(items.iter().map(|i| self.expr(i)).collect()),
+            A::Slice {
+                value,
+                lower,
+                upper,
+                step,
+            } => ExprKind::Slice {
+                value: boxed(self.expr(value)),
+                bounds: self.slice_bounds([lower, upper, step]),
+                line,
+            },
             A::Subscript { value, index } => {
                 let container = self.expr(value);
                 match container.ty {
@@ -306,6 +316,25 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 self.unchecked(span, "only numbers, booleans, strings, None and exceptions can be converted to str in kernels");
                 expr(ExprKind::Str(String::new()), Type::Str)
             }
+        }
+    }
+}
+
+impl FnLower<'_, '_, '_> {
+    pub(super) fn slice_bounds(
+        &mut self,
+        [start, stop, step]: [&Option<Box<ast::Expr>>; 3],
+    ) -> SliceBounds {
+        let mut bound = |b: &Option<Box<ast::Expr>>| {
+            b.as_deref().map(|e| {
+                let v = self.expr(e);
+                boxed(self.coerce(v, &Type::Int32))
+            })
+        };
+        SliceBounds {
+            start: bound(start),
+            stop: bound(stop),
+            step: bound(step),
         }
     }
 }

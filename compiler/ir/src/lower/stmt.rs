@@ -324,6 +324,16 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     }
                 }
             },
+            A::Slice {
+                value,
+                lower,
+                upper,
+                step,
+            } => Place::Slice {
+                list: self.expr(value),
+                bounds: self.slice_bounds([lower, upper, step]),
+                line: self.line(target.span),
+            },
             A::Subscript { value, index } => {
                 let list = self.expr(value);
                 let index = self.expr(index);
