@@ -56,6 +56,8 @@ pub struct ConstantDef {
 pub struct FunctionDef {
     pub name: Ident,
     pub params: Vec<Param>,
+    /// Takes `*args`: positional arguments past its parameters are passed on too (host functions).
+    pub variadic: bool,
     pub returns: Option<Expr>,
     pub body: Vec<Stmt>,
     pub span: Span,
@@ -87,6 +89,8 @@ pub struct Param {
     pub name: Ident,
     pub annotation: Option<Expr>,
     pub default: Option<Expr>,
+    /// After `*` or `*args`: passed by keyword only (host functions).
+    pub keyword_only: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -85,8 +85,23 @@ impl Lowerer {
         if let Some(k) = p.kwonlyargs.first() {
             return self.unsupported(k.range, "keyword-only parameters");
         }
+        self.parameter_list(p)
+    }
+
+    /// A host function's parameters: also keyword-only ones, and `*args` (which makes it
+    /// variadic). `**kwargs` is left out: kernels pass only the keywords it names.
+    fn host_parameters(&mut self, p: &py::Parameters) -> Lowered<(Vec<ast::Param>, bool)> {
+        Ok((self.parameter_list(p)?, p.vararg.is_some()))
+    }
+
+    fn parameter_list(&mut self, p: &py::Parameters) -> Lowered<Vec<ast::Param>> {
         let mut params = Vec::new();
-        for a in p.posonlyargs.iter().chain(p.args.iter()) {
+        let positional = p
+            .posonlyargs
+            .iter()
+            .chain(p.args.iter())
+            .map(|a| (a, false));
+        for (a, keyword_only) in positional.chain(p.kwonlyargs.iter().map(|a| (a, true))) {
             let annotation = a
                 .parameter
                 .annotation
@@ -98,6 +113,7 @@ impl Lowerer {
                 name: ident(&a.parameter.name),
                 annotation,
                 default,
+                keyword_only,
             });
         }
         Ok(params)
@@ -134,7 +150,11 @@ impl Lowerer {
                 _ => return self.unsupported(d.range, "this decorator"),
             }
         }
-        let params = self.parameters(&f.parameters)?;
+        let (params, variadic) = if rpc.is_some() {
+            self.host_parameters(&f.parameters)?
+        } else {
+            (self.parameters(&f.parameters)?, false)
+        };
         let returns = f.returns.as_deref().map(|e| self.expr(e)).transpose()?;
         // A host function's body runs on the host: the kernel only needs its signature.
         let body = if rpc.is_some() {
@@ -145,6 +165,7 @@ impl Lowerer {
         Ok(ast::FunctionDef {
             name: ident(&f.name),
             params,
+            variadic,
             returns,
             body,
             span: span(f.range),

@@ -107,6 +107,7 @@ impl Lowerer {
                     span: span(TextRange::empty(whole.start())),
                 },
                 params: vec![],
+                variadic: false,
                 returns: None,
                 body: script_body,
                 span: span(whole),

@@ -45,6 +45,7 @@ impl Lowerer {
         let def = ast::FunctionDef {
             name,
             params,
+            variadic: false,
             returns: None,
             body: vec![ast::Stmt {
                 kind: ast::StmtKind::Return(Some(body)),

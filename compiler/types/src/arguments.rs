@@ -36,19 +36,25 @@ impl Checker<'_> {
             sources[0] = Some(ArgSource::Receiver);
         }
         let name = &info.def.name.name;
-        if positional + offset > params.len() {
+        // Positional arguments fill the parameters that are not keyword-only; a variadic host
+        // function passes the rest on after them.
+        let slots: Vec<usize> = (offset..params.len())
+            .filter(|&i| !params[i].keyword_only)
+            .collect();
+        if positional > slots.len() && !info.def.variadic {
             self.error(
                 span,
                 format!(
-                    "`{name}` takes {} argument(s) but {positional} were given",
-                    params.len() - offset
+                    "`{name}` takes {} positional argument(s) but {positional} were given",
+                    slots.len()
                 ),
             );
             return None;
         }
-        for i in 0..positional {
-            sources[i + offset] = Some(ArgSource::Positional(i));
+        for (i, &slot) in slots.iter().enumerate().take(positional) {
+            sources[slot] = Some(ArgSource::Positional(i));
         }
+        let extra = (slots.len()..positional).map(ArgSource::Positional);
         for (k, kw) in keywords.iter().enumerate() {
             match params.iter().position(|p| p.name.name == kw.name.name) {
                 Some(i) if sources[i].is_none() => sources[i] = Some(ArgSource::Keyword(k)),
@@ -94,6 +100,7 @@ impl Checker<'_> {
                 },
             }
         }
+        out.extend(extra);
         Some(out)
     }
 

@@ -678,7 +678,12 @@ impl Checker<'_> {
                     let pname = self.defs[def.0 as usize].def.params[i].name.name.clone();
                     self.unify(want, got, at, &format!("argument `{pname}`"));
                 }
-                sig
+                // What a variadic host function's `*args` takes is typed by the call.
+                let extra = arg_tys[sig.len().min(arg_tys.len())..].to_vec();
+                if !extra.iter().all(|t| self.table.resolve(t).is_ground()) {
+                    return Step::Pending;
+                }
+                sig.into_iter().chain(extra).collect()
             }
             None => {
                 // A template: annotated parameters still fix their arguments' types (so `f(100)` for

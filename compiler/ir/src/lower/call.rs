@@ -72,7 +72,9 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         let has_receiver = receiver.is_some();
         let mut call_args = self.call_arguments(e, args, keywords, target, receiver);
         if has_receiver {
-            call_args.remove(0);
+            // A host method: the host finds the object by the id the embedding gave it.
+            let object = call_args.remove(0);
+            call_args.insert(0, self.host_object_id(object, e.span));
         }
         for (a, value) in call_args.iter().zip(args.iter()) {
             if !a.ty.is_sendable() {
@@ -206,3 +208,31 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         }
     }
 }
+
+impl FnLower<'_, '_, '_> {
+    /// The `__strobe_id` field of a kernel object whose class has host methods.
+    fn host_object_id(&mut self, object: Expr, span: strobe_syntax::Span) -> Expr {
+        let found =
+            self.shared.class_index.iter().find_map(|(id, index)| {
+                (object.ty == Type::Object(*index)).then_some((*id, *index))
+            });
+        let field = found.and_then(|(id, index)| {
+            let class = &self.shared.program.classes[id.0 as usize];
+            Some((index, class.field_index(HOST_OBJECT_ID)?))
+        });
+        match field {
+            Some((class, i)) => expr(
+                ExprKind::Field {
+                    object: boxed(object),
+                    class,
+                    index: i as u32,
+                },
+                Type::Int32,
+            ),
+            None => self.invalid(span, "a host method called on an object without a host id"),
+        }
+    }
+}
+
+/// The field a composed program's objects with host methods keep their host-side id in.
+const HOST_OBJECT_ID: &str = "__strobe_id";

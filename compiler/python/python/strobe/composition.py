@@ -1,6 +1,8 @@
 """What the embedding stage produces (see :mod:`strobe.embed`): the composed program, the host
 functions it calls, and where each quoted host value comes from."""
 
+import inspect
+
 
 class Service:
     """A host function kernels call: `function(*args)`, or a method of the object with id ``args[0]``."""
@@ -10,6 +12,28 @@ class Service:
         self.function = function
         self.is_async = is_async
         self.method = method
+        self._layout = None
+
+    def call(self, function, args):
+        """Calls `function` with the values a kernel sent: its stub's parameters in order
+        (positional ones, then keyword-only ones), then what its `*args` takes."""
+        if self._layout is None:
+            self._layout = _parameter_layout(function)
+        positional, keyword_only = self._layout
+        end = positional + len(keyword_only)
+        keywords = dict(zip(keyword_only, args[positional:end]))
+        return function(*args[:positional], *args[end:], **keywords)
+
+
+def _parameter_layout(function):
+    """How many parameters take positional arguments, and the names of the keyword-only ones;
+    a function Python cannot describe takes every value positionally."""
+    try:
+        params = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return (1 << 30, ())
+    positional = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    return positional, tuple(p.name for p in params if p.kind == p.KEYWORD_ONLY)
 
 
 class Quoted:

@@ -22,4 +22,13 @@ SIM_DEVICE_DB = {
                     "arguments": {"channel": 8}},
     "core_dma": {"type": "local", "module": "strobe.coredevice.dma", "class": "CoreDMA"},
     "led": "ttl0",
+    # The names ARTIQ's core-device tests use, on the matching simulated channels.
+    "led0": "ttl0",
+    "loop_out": "ttl0",
+    "loop_in": "ttl_in0",
+    "ttl_out": "ttl3",
+    "ttl_out_serdes": "ttl4",
+    "ttl_inout": "ttl_in1",
+    "loop_clock_out": "ttl_clkgen0",
+    "loop_clock_in": "ttl_in2",
 }

@@ -113,7 +113,7 @@ class _KernelClass:
         self.accessed = {}
         self.fields = []
         self.methods = {}  # name -> _Source
-        self.rpc_methods = {}  # name -> service number
+        self.rpc_methods = {}  # name -> its declaration in the kernel class (an RPC stub)
         self.forwarders = {}  # attribute holding a bound kernel method -> (field, method, params)
         self.invariants = set()
         for klass in reversed(cls.__mro__):
@@ -392,7 +392,7 @@ class Embedder:
         self.services.append(Service(name, function, is_async))
         self.rpc_functions[function] = service
         try:
-            params, returns = _signature(function, where, skip_self=False)
+            params, returns = _signature(function, where, skip_self=False, host=True)
         except _NoSignature:
             # A builtin such as time.sleep: its stub takes what the kernels pass (one arity).
             self.rpc_stubs.append(lambda: rpc_stub(name, service, is_async, self.positional(name, where), None))
@@ -405,10 +405,9 @@ class Embedder:
         service = len(self.services)
         is_async = "async" in getattr(function, "__strobe_rpc_flags__", ())
         self.services.append(Service(f"{kc.cls.__name__}.{name}", None, is_async, method=name))
-        params, returns = _signature(function, where, skip_self=True)
-        stub_name = f"__strobe_rpc_{service}"
-        kc.rpc_methods[name] = (service, params)
-        self.rpc_stubs.append(rpc_stub(stub_name, service, is_async, ["__strobe_object"] + params, returns))
+        params, returns = _signature(function, where, skip_self=True, host=True)
+        # Declared in the kernel class: a call sends the object's `__strobe_id` first.
+        kc.rpc_methods[name] = rpc_stub(name, service, is_async, ["self"] + params, returns)
 
     def positional(self, name, where):
         """Parameters for a host function without a known signature, from how kernels call it."""
@@ -688,11 +687,9 @@ class Embedder:
             out.synthetic("        pass")
         for name, source in kc.methods.items():
             out.copy(source.reindented(4), source.file, source.first_line)
-        for name, (service, rpc_params) in kc.rpc_methods.items():
-            names = [p.split("=")[0].strip() for p in rpc_params]
-            out.synthetic(f"    def {name}(self{''.join(', ' + p for p in rpc_params)}):")
-            call_args = ", ".join(["self.__strobe_id"] + names)
-            out.synthetic(f"        return __strobe_rpc_{service}({call_args})")
+        for stub in kc.rpc_methods.values():
+            for line in stub:
+                out.synthetic("    " + line)
         for name, (field, method, params) in kc.forwarders.items():
             names = [p.split("=")[0].strip() for p in params]
             out.synthetic(f"    def {name}(self{''.join(', ' + p for p in params)}):")
@@ -738,8 +735,10 @@ class _NoSignature(Exception):
     """A builtin host function whose parameters Python does not describe."""
 
 
-def _signature(function, where, skip_self):
-    """Parameters (with constant defaults) and the return annotation, as kernel-language text."""
+def _signature(function, where, skip_self, host=False):
+    """Parameters (with constant defaults) and the return annotation, as kernel-language text.
+    A host function's (`host`) may be keyword-only and take `*args`; its `**kwargs` is left out
+    (kernels pass it only the keywords it names)."""
     target = _unwrap(function)
     try:
         sig = inspect.signature(target)
@@ -753,9 +752,16 @@ def _signature(function, where, skip_self):
         params = params[1:]
     out = []
     for p in params:
-        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            raise EmbeddingError(f"{where}: host function `{target.__name__}` takes `*args`, `**kwargs` or "
-                                 "keyword-only parameters; kernels call host functions with positional ones")
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and not host:
+            raise EmbeddingError(f"{where}: kernel function `{target.__name__}` takes `*args`, `**kwargs` or "
+                                 "keyword-only parameters; kernels take positional ones")
+        if p.kind == p.VAR_KEYWORD:
+            continue
+        if p.kind == p.VAR_POSITIONAL:
+            out.append(f"*{p.name}")
+            continue
+        if p.kind == p.KEYWORD_ONLY and not any(o.startswith("*") for o in out):
+            out.append("*")
         if p.default is None or (p.default is not p.empty and isinstance(p.default, (bool, int, float, str))):
             out.append(f"{p.name}={p.default!r}")
         else:

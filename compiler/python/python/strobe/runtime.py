@@ -127,10 +127,9 @@ class _RpcServer:
         s = c.services[service]
         try:
             if s.method is not None:
-                target = getattr(c.objects[args[0]], s.method)
-                value = target(*args[1:])
+                value = s.call(getattr(c.objects[args[0]], s.method), args[1:])
             else:
-                value = s.function(*args)
+                value = s.call(s.function, args)
         except Exception as e:  # the kernel gets it, and may catch it
             self.rpc_exception = e
             return self.raise_in_kernel(type(e), str(e))

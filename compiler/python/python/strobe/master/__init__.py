@@ -1,0 +1,1 @@
+"""ARTIQ's ``artiq.master`` module paths for the device and dataset databases and managers."""

@@ -1,0 +1,1 @@
+"""Helpers for testing experiments (ARTIQ's ``artiq.test`` module paths)."""
