@@ -31,5 +31,6 @@ class WritebackList(EnvExperiment):
             self.spacings.append(self.timestamps[i] - self.timestamps[i - 1])
 
     def analyze(self):
-        print("edges at", self.timestamps, "mu after the gate opened")
-        print("spacings", self.spacings)
+        # Kernels' int64 values come back as numpy.int64 (as in ARTIQ): print them as ints.
+        print("edges at", [int(t) for t in self.timestamps], "mu after the gate opened")
+        print("spacings", [int(s) for s in self.spacings])

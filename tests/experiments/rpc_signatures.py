@@ -6,7 +6,7 @@ from strobe import *
 
 
 def describe(name, *values, scale=1, unit="", **options):
-    print(f"describe {name} {[v * scale for v in values]} {unit!r} {sorted(options)}")
+    print(f"describe {name} {[v * scale for v in values]} {unit!r} {sorted(options.items())}")
 
 
 def total(*values) -> TInt32:
@@ -38,6 +38,7 @@ class RpcSignatures(EnvExperiment):
         describe("ints", 1, 2, 3)
         describe("scaled", 1.5, 2.5, scale=2.0, unit="V")
         describe("unit only", unit="s")
+        describe("options", 4, unit="A", offset=1.5, note="x")
         print(total(), total(4), total(4, 5, 6))
         self.a.record(1)
         self.b.record(2, label="fast")

@@ -68,7 +68,11 @@ pub fn encode_value(
         tag::NONE => Ok(()),
         tag::BOOL => {
             if !value.is_instance_of::<PyBool>()
-                && !value.get_type().name().is_ok_and(|n| n == "bool_")
+                // numpy's bool: `numpy.bool_` (numpy 1), `numpy.bool` (numpy 2).
+                && !value
+                    .get_type()
+                    .name()
+                    .is_ok_and(|n| n == "bool_" || n == "bool")
             {
                 return Err(mismatch());
             }
@@ -144,6 +148,11 @@ pub fn decode_values<'py>(
         List(Vec<Bound<'py, PyAny>>),
         Tuple(Vec<Bound<'py, PyAny>>),
     }
+    // int64 values arrive as numpy.int64, as in ARTIQ (plain ints without numpy).
+    let int64 = py
+        .import("numpy")
+        .and_then(|numpy| numpy.getattr("int64"))
+        .ok();
     let mut top: Vec<Bound<'py, PyAny>> = Vec::new();
     let mut stack: Vec<Open<'py>> = Vec::new();
     let mut error: Option<PyErr> = None;
@@ -160,7 +169,10 @@ pub fn decode_values<'py>(
                 Token::None => Some(py.None().into_bound(py)),
                 Token::Bool(b) => Some(PyBool::new(py, b).to_owned().into_any()),
                 Token::Int32(v) => Some(PyInt::new(py, v).into_any()),
-                Token::Int64(v) => Some(PyInt::new(py, v).into_any()),
+                Token::Int64(v) => Some(match &int64 {
+                    Some(int64) => int64.call1((v,))?,
+                    None => PyInt::new(py, v).into_any(),
+                }),
                 Token::Float(v) => Some(PyFloat::new(py, v).into_any()),
                 Token::Str(s) => Some(PyString::new(py, s).into_any()),
                 Token::ListBegin(_) => {

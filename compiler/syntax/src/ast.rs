@@ -58,6 +58,9 @@ pub struct FunctionDef {
     pub params: Vec<Param>,
     /// Takes `*args`: positional arguments past its parameters are passed on too (host functions).
     pub variadic: bool,
+    /// Takes `**kwargs`: keywords it has no parameter for are passed on too, with their names
+    /// (host functions).
+    pub variadic_keywords: bool,
     pub returns: Option<Expr>,
     pub body: Vec<Stmt>,
     pub span: Span,

@@ -88,10 +88,10 @@ impl Lowerer {
         self.parameter_list(p)
     }
 
-    /// A host function's parameters: also keyword-only ones, and `*args` (which makes it
-    /// variadic). `**kwargs` is left out: kernels pass only the keywords it names.
-    fn host_parameters(&mut self, p: &py::Parameters) -> Lowered<(Vec<ast::Param>, bool)> {
-        Ok((self.parameter_list(p)?, p.vararg.is_some()))
+    /// A host function's parameters: also keyword-only ones, `*args` and `**kwargs` (which make
+    /// it variadic in positional arguments and in keywords).
+    fn host_parameters(&mut self, p: &py::Parameters) -> Lowered<(Vec<ast::Param>, bool, bool)> {
+        Ok((self.parameter_list(p)?, p.vararg.is_some(), p.kwarg.is_some()))
     }
 
     fn parameter_list(&mut self, p: &py::Parameters) -> Lowered<Vec<ast::Param>> {
@@ -150,10 +150,10 @@ impl Lowerer {
                 _ => return self.unsupported(d.range, "this decorator"),
             }
         }
-        let (params, variadic) = if rpc.is_some() {
+        let (params, variadic, variadic_keywords) = if rpc.is_some() {
             self.host_parameters(&f.parameters)?
         } else {
-            (self.parameters(&f.parameters)?, false)
+            (self.parameters(&f.parameters)?, false, false)
         };
         let returns = f.returns.as_deref().map(|e| self.expr(e)).transpose()?;
         // A host function's body runs on the host: the kernel only needs its signature.
@@ -166,6 +166,7 @@ impl Lowerer {
             name: ident(&f.name),
             params,
             variadic,
+            variadic_keywords,
             returns,
             body,
             span: span(f.range),

@@ -108,6 +108,7 @@ impl Lowerer {
                 },
                 params: vec![],
                 variadic: false,
+                variadic_keywords: false,
                 returns: None,
                 body: script_body,
                 span: span(whole),

@@ -55,6 +55,7 @@ impl Checker<'_> {
             sources[slot] = Some(ArgSource::Positional(i));
         }
         let extra = (slots.len()..positional).map(ArgSource::Positional);
+        let mut extra_keywords = Vec::new();
         for (k, kw) in keywords.iter().enumerate() {
             match params.iter().position(|p| p.name.name == kw.name.name) {
                 Some(i) if sources[i].is_none() => sources[i] = Some(ArgSource::Keyword(k)),
@@ -68,6 +69,7 @@ impl Checker<'_> {
                     );
                     return None;
                 }
+                None if info.def.variadic_keywords => extra_keywords.push(k),
                 None => {
                     self.error(
                         kw.name.span,
@@ -101,13 +103,27 @@ impl Checker<'_> {
             }
         }
         out.extend(extra);
+        // `**kwargs`: the other keywords' values, then their names (one string, comma-separated).
+        if info.def.variadic_keywords {
+            let names: Vec<&str> = extra_keywords
+                .iter()
+                .map(|&k| keywords[k].name.name.as_str())
+                .collect();
+            let names = ConstValue::Str(names.join(","));
+            out.extend(extra_keywords.iter().map(|&k| ArgSource::Keyword(k)));
+            out.push(ArgSource::Default(names));
+        }
         Some(out)
     }
 
     /// Type of a default value, honouring the parameter's annotation (`n: int64 = 5`).
     pub fn default_type(&mut self, def: DefId, param: usize, value: &ConstValue) -> Ty {
         let info = self.defs[def.0 as usize];
-        if let Some(a) = &info.def.params[param].annotation {
+        // Past the parameters: what a host function's `**kwargs` takes.
+        let Some(declared) = info.def.params.get(param) else {
+            return value.ty();
+        };
+        if let Some(a) = &declared.annotation {
             if let Some(t) = self.annotation(a) {
                 if matches!(
                     (&t, value),

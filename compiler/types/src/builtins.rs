@@ -19,6 +19,8 @@ pub enum Builtin {
     Sum,
     Round,
     Enumerate,
+    /// `array(xs)` / `numpy.array(xs)`: a new one-dimensional array (a list) of the items of `xs`.
+    Array,
     /// A `math` function (reached as `math.f` or through `from math import f`).
     Math(MathFn),
     // The timeline and RTIO (core device only).
@@ -81,7 +83,7 @@ impl Builtin {
         )
     }
 
-    const NAMES: [(&'static str, Builtin); 31] = [
+    const NAMES: [(&'static str, Builtin); 32] = [
         ("print", Builtin::Print),
         ("len", Builtin::Len),
         ("range", Builtin::Range),
@@ -97,6 +99,7 @@ impl Builtin {
         ("sum", Builtin::Sum),
         ("round", Builtin::Round),
         ("enumerate", Builtin::Enumerate),
+        ("array", Builtin::Array),
         ("now_mu", Builtin::NowMu),
         ("at_mu", Builtin::AtMu),
         ("delay_mu", Builtin::DelayMu),
@@ -167,6 +170,22 @@ impl Builtin {
             .into_iter()
             .find(|f| f.name() == name)
             .map(Builtin::Math)
+    }
+
+    /// A member of numpy that kernels support (as ARTIQ's kernels do): its scalar types as
+    /// conversions, `array`, `abs`, and the functions that mean what `math`'s mean.
+    pub fn numpy(name: &str) -> Option<Builtin> {
+        match name {
+            "int32" => Some(Builtin::Int32),
+            "int64" => Some(Builtin::Int64),
+            "float64" | "float_" | "double" => Some(Builtin::Float),
+            "bool_" => Some(Builtin::Bool),
+            "array" => Some(Builtin::Array),
+            "abs" | "absolute" => Some(Builtin::Abs),
+            // numpy's floor and ceil give floats, math's integers: not the same function.
+            "floor" | "ceil" => None,
+            _ => Builtin::math(name),
+        }
     }
 
     /// A constant of Python's `math` module.

@@ -22,6 +22,18 @@ impl Checker<'_> {
         t
     }
 
+    /// Type of a call's argument: a value, or a function (the callee is made for it, as for any
+    /// other argument type, and calls it directly; it cannot keep it).
+    fn argument(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Ty {
+        let t = self.expr_allow_callable(ctx, e);
+        match self.callable(&t) {
+            None | Some(Callable::Function(_) | Callable::Nested(..)) => {}
+            Some(Callable::Class(_)) => self.error(e.span, "this is a class; kernels can call it but cannot pass it"),
+            Some(_) => self.error(e.span, "this is a method or builtin; kernels can call it but cannot pass it (pass a function)"),
+        }
+        t
+    }
+
     /// Type of the object of an attribute access: a value, or a class (`C.attr`).
     pub(crate) fn attribute_owner(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Ty {
         let t = self.expr_allow_callable(ctx, e);
@@ -77,7 +89,7 @@ impl Checker<'_> {
                 Some(Resolution::Builtin(b)),
             );
         }
-        if self.math_modules.iter().any(|m| m == n) {
+        if self.math_modules.iter().chain(self.numpy_modules.iter()).any(|m| m == n) {
             self.error(
                 e.span,
                 format!("`{n}` is a module: use its members, as in `{n}.sqrt(x)`"),
@@ -112,7 +124,13 @@ impl Checker<'_> {
             ExprKind::NoneLit => (Ty::None, None),
             ExprKind::Name(n) => self.name(ctx, e, n),
             ExprKind::Attribute { value, attr } if self.is_math_module(ctx, value) => {
-                if let Some(b) = Builtin::math(&attr.name) {
+                let numpy = self.is_numpy_module(value);
+                let member = if numpy {
+                    Builtin::numpy(&attr.name)
+                } else {
+                    Builtin::math(&attr.name)
+                };
+                if let Some(b) = member {
                     (
                         Ty::Callable(Callable::Builtin(b)),
                         Some(Resolution::Builtin(b)),
@@ -120,9 +138,10 @@ impl Checker<'_> {
                 } else if let Some(v) = Builtin::math_constant(&attr.name) {
                     self.constant(ConstValue::Float(v))
                 } else {
+                    let module = if numpy { "numpy" } else { "math" };
                     self.error(
                         attr.span,
-                        format!("`math.{}` is not available in kernels", attr.name),
+                        format!("`{module}.{}` is not available in kernels", attr.name),
                     );
                     (self.table.fresh(), None)
                 }
@@ -335,11 +354,20 @@ impl Checker<'_> {
     }
 
     /// Is `e` a name bound to the `math` module (and not shadowed by a local)?
+    /// Whether `e` names a module imported as `numpy` (its members differ from `math`'s).
+    fn is_numpy_module(&self, e: &ast::Expr) -> bool {
+        matches!(&e.kind, ExprKind::Name(n) if self.numpy_modules.contains(n))
+    }
+
+    /// Whether `e` names a module of functions (`math`, `numpy`) no local shadows.
     fn is_math_module(&mut self, ctx: &Ctx, e: &ast::Expr) -> bool {
         let ExprKind::Name(n) = &e.kind else {
             return false;
         };
-        self.math_modules.iter().any(|m| m == n)
+        self.math_modules
+            .iter()
+            .chain(self.numpy_modules.iter())
+            .any(|m| m == n)
             && !ctx.shadows.iter().any(|(s, _)| s == n)
             && !self.instances[ctx.inst.0 as usize]
                 .locals
@@ -378,11 +406,16 @@ impl Checker<'_> {
         if let Some(Callable::Builtin(b)) = self.callable(&callee) {
             return (self.builtin_call(ctx, e, b, args, keywords), None);
         }
-        let arg_tys: Vec<(crate::Ty, strobe_syntax::Span)> =
-            args.iter().map(|a| (self.expr(ctx, a), a.span)).collect();
+        let arg_tys: Vec<(crate::Ty, strobe_syntax::Span)> = args
+            .iter()
+            .map(|a| (self.argument(ctx, a), a.span))
+            .collect();
         let kw_tys = keywords
             .iter()
-            .map(|k| (k.name.name.clone(), self.expr(ctx, &k.value), k.value.span))
+            .map(|k| {
+                let t = self.argument(ctx, &k.value);
+                (k.name.name.clone(), t, k.value.span)
+            })
             .collect();
         let result = self.table.fresh();
         self.deferred.push(Deferred::Call {
@@ -559,6 +592,15 @@ impl Checker<'_> {
                     span: args[0].span,
                 });
                 elem
+            }
+            Builtin::Array => {
+                let elem = self.table.fresh();
+                let list = Ty::List(Box::new(elem));
+                if arity(self, 1..=1) {
+                    let t = self.expr(ctx, &args[0]);
+                    self.unify(&list, &t, args[0].span, "the argument of `array()`");
+                }
+                list
             }
             Builtin::Enumerate => {
                 let elem = self.table.fresh();

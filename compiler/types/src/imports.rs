@@ -1,4 +1,5 @@
-//! Module-level imports: what `import math`, `from math import f` and `from strobe import ...` bind.
+//! Module-level imports: what `import math`, `import numpy`, `from math import f` and
+//! `from strobe import ...` bind.
 //!
 //! Any other module is left alone here: its names are simply undefined in kernels, and a use of one
 //! is reported where it is used.
@@ -36,6 +37,7 @@ impl Checker<'_> {
         for import in imports {
             match (import.module.as_str(), import.member.as_deref()) {
                 ("math", None) => self.math_modules.push(import.bound.clone()),
+                ("numpy", None) => self.numpy_modules.push(import.bound.clone()),
                 ("math", Some(member)) => self.bind_math_member(import, member),
                 ("strobe", Some("*")) => {
                     for (name, value) in UNITS {

@@ -27,6 +27,8 @@ pub(crate) struct Checker<'m> {
     pub constants: HashMap<String, ConstValue>,
     /// Names bound to the `math` module (`import math [as m]`).
     pub math_modules: Vec<String>,
+    /// Names bound to the numpy module.
+    pub numpy_modules: Vec<String>,
     /// Names bound by `from math import f`: the builtin they are.
     pub math_imports: HashMap<String, crate::Builtin>,
     pub instances: Vec<Instance>,
@@ -98,6 +100,7 @@ impl<'m> Checker<'m> {
             nested_by_span: HashMap::new(),
             constants: HashMap::new(),
             math_modules: Vec::new(),
+            numpy_modules: Vec::new(),
             math_imports: HashMap::new(),
             instances: Vec::new(),
             instance_keys: HashMap::new(),

@@ -23,18 +23,37 @@ pub struct CheckOptions {
     pub host_calls: bool,
 }
 
-/// The instance that calls `inst`'s nested callee `target` can pass it the variables it captures:
-/// it is the callee's parent, or has variables of the same names (a sibling, or itself).
+/// The instance that calls nested function `target` can pass it the variables it captures: it is
+/// the callee's parent, or lies inside that parent (a sibling, itself, or deeper) and captures
+/// variables of the same names. A function reached as a value from elsewhere cannot.
 pub fn captures_reachable(
+    program: &TypedProgram,
     caller_id: crate::InstanceId,
     caller: &Instance,
     target: &Instance,
 ) -> bool {
+    let inside_parent = || {
+        let mut at = Some(caller_id);
+        while let Some(i) = at {
+            if Some(i) == target.parent {
+                return true;
+            }
+            at = program.instance(i).parent;
+        }
+        false
+    };
     target
         .locals
         .iter()
         .filter(|l| l.captured_from.is_some())
-        .all(|c| target.parent == Some(caller_id) || caller.locals.iter().any(|m| m.name == c.name))
+        .all(|c| {
+            target.parent == Some(caller_id)
+                || (inside_parent()
+                    && caller
+                        .locals
+                        .iter()
+                        .any(|m| m.name == c.name && m.captured_from.is_some()))
+        })
 }
 
 /// The rule violations in every instance of `program`.
@@ -242,10 +261,11 @@ impl Rules<'_, '_, '_> {
                 if self.program.defs[callee.def.0 as usize].def.rpc.is_some() {
                     self.rpc_call(e, args);
                 }
-                if !captures_reachable(self.id, self.inst, callee) {
+                if !captures_reachable(self.program, self.id, self.inst, callee) {
+                    let name = self.program.defs[callee.def.0 as usize].def.name.name.clone();
                     self.error(
                         e.span,
-                        "this nested function uses variables of its enclosing function that the caller cannot reach",
+                        format!("`{name}` uses variables of the function that defines it, which this caller cannot pass on: call it there, or pass those values as arguments"),
                     );
                 }
             }

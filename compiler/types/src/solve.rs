@@ -579,8 +579,13 @@ impl Checker<'_> {
                 return Step::Solved;
             }
         };
+        // A nested function reached through a value knows the instance it was defined in.
+        let defined_in = match callable {
+            Callable::Nested(_, parent) => Some(parent),
+            _ => None,
+        };
         let (def, receiver, ret_override) = match callable {
-            Callable::Function(def) => (def, None, None),
+            Callable::Function(def) | Callable::Nested(def, _) => (def, None, None),
             Callable::Method(c, def) => {
                 let obj = match self.instances[site.0 .0 as usize].exprs.get(&site.1) {
                     Some(_) => Ty::Object(c),
@@ -656,7 +661,7 @@ impl Checker<'_> {
         }
         let parent = match self.defs[def.0 as usize].kind {
             DefKind::Nested { parent } => {
-                match self.enclosing_instance(site.0, parent) {
+                match self.enclosing_instance(site.0, parent).or(defined_in) {
                     Some(p) => Some(p),
                     None => {
                         self.error(span, "a nested function can only be called from the function that defines it");

@@ -119,7 +119,7 @@ impl Checker<'_> {
                     let lt = self.local_ty(ctx.inst, local);
                     self.unify(
                         &lt,
-                        &Ty::Callable(Callable::Function(def)),
+                        &Ty::Callable(Callable::Nested(def, ctx.inst)),
                         f.name.span,
                         "a nested function name",
                     );

@@ -40,6 +40,8 @@ pub enum Ty {
 pub enum Callable {
     /// A module-level or nested function (a template until called).
     Function(DefId),
+    /// A nested function, as defined in this instance of its enclosing function.
+    Nested(DefId, InstanceId),
     /// A class: calling it constructs an instance (or an exception).
     Class(ClassId),
     /// `obj.method` before the call.

@@ -112,6 +112,18 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     ty,
                 )
             }
+            // A copy: the items of the argument in a new list.
+            Builtin::Array => {
+                let empty = expr(ExprKind::ListLit(vec![]), ty.clone());
+                expr(
+                    ExprKind::ListConcat {
+                        left: boxed(vals.remove(0)),
+                        right: boxed(empty),
+                        line,
+                    },
+                    ty,
+                )
+            }
             Builtin::Enumerate => self.invalid(
                 e.span,
                 "`enumerate()` can only be iterated directly: `for i, x in enumerate(xs):`",

@@ -87,6 +87,8 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             A::Name(_) => match self.resolution(e) {
                 Some(Resolution::Local(l)) => ExprKind::Local(LocalId(l.0)),
                 Some(Resolution::Constant(v)) => return self.constant(v, &ty),
+                // A function passed as an argument: its callee's instance calls it directly.
+                Some(Resolution::Function) => ExprKind::None,
                 _ => {
                     self.unchecked(e.span, "this name cannot be used as a value");
                     ExprKind::None

@@ -42,7 +42,24 @@ def TTuple(elts):
     return tuple
 
 
-__all__ += ["TInt32", "TInt64", "TFloat", "TBool", "TStr", "TNone", "TList", "TTuple"]
+TBytes = bytes
+TByteArray = bytearray
+TRange32 = range
+TRange64 = range
+
+
+def TArray(elt, num_dims=1):
+    """ARTIQ's numpy array annotation: ``TArray(TFloat)``, ``TArray(TInt32, 2)``."""
+    return list
+
+
+def TVar():
+    """ARTIQ's type variable annotation (the type is inferred)."""
+    return object
+
+
+__all__ += ["TInt32", "TInt64", "TFloat", "TBool", "TStr", "TNone", "TList", "TTuple", "TBytes",
+            "TByteArray", "TRange32", "TRange64", "TArray", "TVar"]
 
 
 from .units import *  # noqa: E402,F401,F403
@@ -102,9 +119,10 @@ from .exceptions import (  # noqa: E402
     DMAError,
     KernelFault,
     RTIOOverflow,
+    RPCReturnValueError,
     RTIOUnderflow,
     TerminationRequested,
 )
 
 __all__ += ["bundled", "Core", "TTLOut", "TTLInOut", "TTLClockGen", "CompileError", "DMAError", "KernelFault", "RTIOOverflow", "RTIOUnderflow",
-            "TerminationRequested"]
+            "RPCReturnValueError", "TerminationRequested"]

@@ -16,24 +16,32 @@ class Service:
 
     def call(self, function, args):
         """Calls `function` with the values a kernel sent: its stub's parameters in order
-        (positional ones, then keyword-only ones), then what its `*args` takes."""
+        (positional ones, then keyword-only ones), then what its `*args` takes, then (with
+        `**kwargs`) the other keywords' values and their names as one comma-separated string."""
         if self._layout is None:
             self._layout = _parameter_layout(function)
-        positional, keyword_only = self._layout
+        positional, keyword_only, variadic_keywords = self._layout
+        extra = {}
+        if variadic_keywords:
+            names = args[-1].split(",") if args[-1] else []
+            values = args[len(args) - 1 - len(names):-1]
+            extra = dict(zip(names, values))
+            args = args[:len(args) - 1 - len(names)]
         end = positional + len(keyword_only)
         keywords = dict(zip(keyword_only, args[positional:end]))
-        return function(*args[:positional], *args[end:], **keywords)
+        return function(*args[:positional], *args[end:], **keywords, **extra)
 
 
 def _parameter_layout(function):
-    """How many parameters take positional arguments, and the names of the keyword-only ones;
-    a function Python cannot describe takes every value positionally."""
+    """How many parameters take positional arguments, the names of the keyword-only ones, and
+    whether it takes `**kwargs`; a function Python cannot describe takes every value positionally."""
     try:
         params = inspect.signature(function).parameters.values()
     except (TypeError, ValueError):
-        return (1 << 30, ())
+        return (1 << 30, (), False)
     positional = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
-    return positional, tuple(p.name for p in params if p.kind == p.KEYWORD_ONLY)
+    keyword_only = tuple(p.name for p in params if p.kind == p.KEYWORD_ONLY)
+    return positional, keyword_only, any(p.kind == p.VAR_KEYWORD for p in params)
 
 
 class Quoted:

@@ -23,6 +23,8 @@ from . import language
 from .quoting import INT32 as _INT32
 from .quoting import INT64 as _INT64
 from .composition import Composition, Lines, Quoted, Service, rpc_stub
+from .signatures import NoSignature, signature
+from .signatures import unwrap as _unwrap
 from .quoting import PLAIN, EmbeddingError, Exemplars, check_array, holds_objects
 
 try:  # numpy is optional: arrays embed as lists
@@ -52,12 +54,6 @@ def _where(function, node=None):
         first = code.co_firstlineno if code else 0
     line = first + (node.lineno - 1 if node is not None else 0)
     return f"{file}:{line}"
-
-
-def _unwrap(function):
-    while hasattr(function, "__wrapped__"):
-        function = function.__wrapped__
-    return function
 
 
 def _is_kernel(function):
@@ -146,6 +142,7 @@ class Embedder:
         self.user_classes = {}  # kernel classes copied whole: name -> (class, lines, first, file)
         self.services = [Service("<writeback>", None, True), Service("<result>", None, True)]
         self.rpc_functions = {}  # function -> (service, stub lines)
+        self.callback_names = {}  # a host function passed to a kernel -> the name kernels call it by
         self.rpc_stubs = []
         self.loose = {}  # attribute names read through other values, with a use site
         self.call_arities = {}  # name -> numbers of positional arguments kernels call it with
@@ -154,6 +151,7 @@ class Embedder:
         self.exemplars = Exemplars()
         self.pending = []
         self.uses_math = False
+        self.numpy_names = set()  # names kernels reach numpy by
 
     # ---- values -------------------------------------------------------------------------------
 
@@ -233,9 +231,29 @@ class Embedder:
     def argument(self, value, where, name):
         """A kernel argument (`name`: its position or keyword): an object (or a value holding
         objects) by reference, data quoted."""
+        if inspect.isfunction(value) or inspect.ismethod(value) or inspect.isbuiltin(value):
+            return self.function_argument(value, where)
         refs = set()
         text = self.literal(value, where, refs) if holds_objects(value) else None
         return text if refs else self.quote(value, where, Quoted(None, where, name=name, argument=True))
+
+    def function_argument(self, function, where):
+        """A function passed to a kernel: a kernel function runs on the device, any other is
+        called on the host (an RPC); the kernel calls it by the name returned."""
+        if _is_kernel(function):
+            if inspect.ismethod(function):
+                raise EmbeddingError(f"{where}: the bound kernel method `{function.__qualname__}` "
+                                     "cannot be passed to a kernel; pass a function")
+            self.add_function(function)
+            return _unwrap(function).__name__
+        if getattr(function, "__strobe_host_only__", False):
+            raise EmbeddingError(f"{where}: `{function.__qualname__}` is @host_only: kernels cannot call it")
+        name = self.callback_names.get(function)
+        if name is None:
+            name = f"__strobe_callback_{len(self.callback_names)}"
+            self.callback_names[function] = name
+            self.add_rpc_function(name, function, where)
+        return name
 
     def embed_object(self, obj, where):
         known = self.objects.get(id(obj))
@@ -327,6 +345,9 @@ class Embedder:
         if inspect.ismodule(value):
             if value.__name__ == "math":
                 return
+            if value.__name__ == "numpy":
+                self.numpy_names.add(name)
+                return
             raise EmbeddingError(f"{where}: module `{value.__name__}` cannot be used in kernels")
         if inspect.isclass(value):
             self.add_class_global(name, value, where)
@@ -392,8 +413,8 @@ class Embedder:
         self.services.append(Service(name, function, is_async))
         self.rpc_functions[function] = service
         try:
-            params, returns = _signature(function, where, skip_self=False, host=True)
-        except _NoSignature:
+            params, returns = signature(function, where, skip_self=False, host=True)
+        except NoSignature:
             # A builtin such as time.sleep: its stub takes what the kernels pass (one arity).
             self.rpc_stubs.append(lambda: rpc_stub(name, service, is_async, self.positional(name, where), None))
             return
@@ -405,7 +426,7 @@ class Embedder:
         service = len(self.services)
         is_async = "async" in getattr(function, "__strobe_rpc_flags__", ())
         self.services.append(Service(f"{kc.cls.__name__}.{name}", None, is_async, method=name))
-        params, returns = _signature(function, where, skip_self=True, host=True)
+        params, returns = signature(function, where, skip_self=True, host=True)
         # Declared in the kernel class: a call sends the object's `__strobe_id` first.
         kc.rpc_methods[name] = rpc_stub(name, service, is_async, ["self"] + params, returns)
 
@@ -530,7 +551,7 @@ class Embedder:
             o.field_refs[field] = {t.index}
         kc.fields.append(field)
         kc.invariants.add(field)
-        params, _ = _signature(function, where, skip_self=True)
+        params, _ = signature(function, where, skip_self=True)
         kc.forwarders[name] = (field, function.__name__, params)
         return True
 
@@ -541,6 +562,8 @@ class Embedder:
         out.synthetic("from strobe import *")
         if self.uses_math:
             out.synthetic("import math")
+        for name in sorted(self.numpy_names):
+            out.synthetic("import numpy" if name == "numpy" else f"import numpy as {name}")
         for name, value in self.constants.items():
             out.synthetic(f"{name} = {value}")
         for name, cls in self.exception_classes.items():
@@ -729,51 +752,6 @@ def _describe(value):
     if inspect.isfunction(value):
         return f"the function `{value.__qualname__}`"
     return f"a `{type(value).__name__}`"
-
-
-class _NoSignature(Exception):
-    """A builtin host function whose parameters Python does not describe."""
-
-
-def _signature(function, where, skip_self, host=False):
-    """Parameters (with constant defaults) and the return annotation, as kernel-language text.
-    A host function's (`host`) may be keyword-only and take `*args`; its `**kwargs` is left out
-    (kernels pass it only the keywords it names)."""
-    target = _unwrap(function)
-    try:
-        sig = inspect.signature(target)
-    except (TypeError, ValueError):
-        if inspect.isbuiltin(target):
-            raise _NoSignature from None
-        raise EmbeddingError(f"{where}: the signature of `{getattr(target, '__name__', target)}` is unknown; "
-                             "kernels call host functions with a fixed signature")
-    params = list(sig.parameters.values())
-    if skip_self and params:
-        params = params[1:]
-    out = []
-    for p in params:
-        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and not host:
-            raise EmbeddingError(f"{where}: kernel function `{target.__name__}` takes `*args`, `**kwargs` or "
-                                 "keyword-only parameters; kernels take positional ones")
-        if p.kind == p.VAR_KEYWORD:
-            continue
-        if p.kind == p.VAR_POSITIONAL:
-            out.append(f"*{p.name}")
-            continue
-        if p.kind == p.KEYWORD_ONLY and not any(o.startswith("*") for o in out):
-            out.append("*")
-        if p.default is None or (p.default is not p.empty and isinstance(p.default, (bool, int, float, str))):
-            out.append(f"{p.name}={p.default!r}")
-        else:
-            out.append(p.name)
-    returns = None
-    try:
-        node = ast.parse(textwrap.dedent(inspect.getsource(target))).body[0]
-        if getattr(node, "returns", None) is not None:
-            returns = ast.unparse(node.returns)
-    except (OSError, TypeError, SyntaxError, IndexError):
-        pass
-    return out, returns
 
 
 def compose(function, args, kwargs, frozen=None):

@@ -21,7 +21,13 @@ class CompileError(Exception):
     """A kernel did not compile; the message holds the rendered diagnostics."""
 
 
-__all__ = ["RTIOUnderflow", "RTIOOverflow", "DMAError", "KernelFault", "CompileError"]
+class RPCReturnValueError(ValueError):
+    """A host function returned a value of another type than the kernel takes from it (a value
+    where the kernel expects None: annotate the function's return type)."""
+
+
+__all__ = ["RTIOUnderflow", "RTIOOverflow", "DMAError", "KernelFault", "CompileError",
+           "RPCReturnValueError"]
 
 
 class TerminationRequested(Exception):

@@ -12,6 +12,7 @@ import sys
 import types
 
 from . import embed, exceptions
+from .exceptions import RPCReturnValueError
 
 #: Set by the experiment runner from the command line: the device address, the cache switch.
 settings = {"device": None, "no_cache": False}
@@ -133,8 +134,15 @@ class _RpcServer:
         except Exception as e:  # the kernel gets it, and may catch it
             self.rpc_exception = e
             return self.raise_in_kernel(type(e), str(e))
-        if s.is_async or ret_tags == "n":
+        if s.is_async:
             return ("ok", None)
+        if ret_tags == "n":
+            if value is None:
+                return ("ok", None)
+            self.rpc_exception = RPCReturnValueError(
+                f"RPC `{s.name}` returned {value!r}, but the kernel takes None from it "
+                "(annotate its return type to use the value)")
+            return self.raise_in_kernel(RPCReturnValueError, str(self.rpc_exception))
         first = self.runner.result_types.setdefault(s.name, type(value))
         if not _same_kind(first, type(value)):
             message = (f"RPC `{s.name}` returned {type(value).__name__} this time but "
@@ -166,6 +174,9 @@ class _RpcServer:
                    or getattr(builtins, name, None))
             if not (isinstance(cls, type) and issubclass(cls, BaseException)):
                 cls = RuntimeError
+            # A bare failed `assert` reaches the host with its class name as message, as ARTIQ's.
+            if not message and cls is AssertionError:
+                message = name
             exc = cls(message) if message else cls()
         return exc.with_traceback(_kernel_traceback(frames, tail))
 
