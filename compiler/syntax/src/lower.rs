@@ -12,10 +12,9 @@ pub(crate) fn parse_module(
     options: crate::ParseOptions,
 ) -> Result<ast::Module, Vec<Diagnostic>> {
     let parsed = ruff_python_parser::parse_module(&file.text).map_err(|e| {
-        vec![Diagnostic::error(
-            span(e.location),
-            format!("syntax error: {}", e.error),
-        )]
+        vec![unclosed_bracket(&file.text).unwrap_or_else(|| {
+            Diagnostic::error(span(e.location), format!("syntax error: {}", e.error))
+        })]
     })?;
     let mut lowerer = Lowerer {
         next_expr: 0,
@@ -29,6 +28,34 @@ pub(crate) fn parse_module(
     } else {
         Err(lowerer.diagnostics)
     }
+}
+
+/// A bracket the source never closes, reported where it opens (as CPython does) rather than where
+/// the parser gave up.
+fn unclosed_bracket(text: &str) -> Option<Diagnostic> {
+    use ruff_python_ast::token::TokenKind as T;
+    let parsed = ruff_python_parser::parse_unchecked_source(text, py::PySourceType::Python);
+    let mut open = Vec::new();
+    for token in parsed.tokens().iter() {
+        match token.kind() {
+            T::Lpar | T::Lsqb | T::Lbrace => open.push(token.range()),
+            T::Rpar | T::Rsqb | T::Rbrace => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let bracket = open.pop()?;
+    let shown = &text[bracket];
+    Some(Diagnostic::error(
+        span(bracket),
+        format!("syntax error: '{shown}' was never closed"),
+    ))
+}
+
+fn is_int64_min(e: &py::Expr) -> bool {
+    matches!(e, py::Expr::NumberLiteral(n)
+        if matches!(&n.value, py::Number::Int(i) if i.as_u64() == Some(1u64 << 63)))
 }
 
 pub(crate) fn is_name(e: &py::Expr, name: &str) -> bool {
@@ -91,7 +118,11 @@ impl Lowerer {
     /// A host function's parameters: also keyword-only ones, `*args` and `**kwargs` (which make
     /// it variadic in positional arguments and in keywords).
     fn host_parameters(&mut self, p: &py::Parameters) -> Lowered<(Vec<ast::Param>, bool, bool)> {
-        Ok((self.parameter_list(p)?, p.vararg.is_some(), p.kwarg.is_some()))
+        Ok((
+            self.parameter_list(p)?,
+            p.vararg.is_some(),
+            p.kwarg.is_some(),
+        ))
     }
 
     fn parameter_list(&mut self, p: &py::Parameters) -> Lowered<Vec<ast::Param>> {
@@ -548,6 +579,10 @@ impl Lowerer {
                 left: self.boxed(&b.left)?,
                 right: self.boxed(&b.right)?,
             },
+            // `-9223372036854775808`: the one literal that fits only with its sign.
+            py::Expr::UnaryOp(u) if u.op == py::UnaryOp::USub && is_int64_min(&u.operand) => {
+                ExprKind::Int(i64::MIN)
+            }
             py::Expr::UnaryOp(u) => ExprKind::UnaryOp {
                 op: match u.op {
                     py::UnaryOp::Not => ast::UnaryOp::Not,

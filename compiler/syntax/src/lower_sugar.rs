@@ -46,7 +46,7 @@ impl Lowerer {
             name,
             params,
             variadic: false,
-                variadic_keywords: false,
+            variadic_keywords: false,
             returns: None,
             body: vec![ast::Stmt {
                 kind: ast::StmtKind::Return(Some(body)),

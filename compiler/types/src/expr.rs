@@ -89,7 +89,12 @@ impl Checker<'_> {
                 Some(Resolution::Builtin(b)),
             );
         }
-        if self.math_modules.iter().chain(self.numpy_modules.iter()).any(|m| m == n) {
+        if self
+            .math_modules
+            .iter()
+            .chain(self.numpy_modules.iter())
+            .any(|m| m == n)
+        {
             self.error(
                 e.span,
                 format!("`{n}` is a module: use its members, as in `{n}.sqrt(x)`"),

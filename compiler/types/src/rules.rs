@@ -262,7 +262,11 @@ impl Rules<'_, '_, '_> {
                     self.rpc_call(e, args);
                 }
                 if !captures_reachable(self.program, self.id, self.inst, callee) {
-                    let name = self.program.defs[callee.def.0 as usize].def.name.name.clone();
+                    let name = self.program.defs[callee.def.0 as usize]
+                        .def
+                        .name
+                        .name
+                        .clone();
                     self.error(
                         e.span,
                         format!("`{name}` uses variables of the function that defines it, which this caller cannot pass on: call it there, or pass those values as arguments"),

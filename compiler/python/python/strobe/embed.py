@@ -17,7 +17,6 @@ import ast
 import builtins
 import inspect
 import math
-import textwrap
 
 from . import language
 from .quoting import INT32 as _INT32
@@ -25,6 +24,7 @@ from .quoting import INT64 as _INT64
 from .composition import Composition, Lines, Quoted, Service, rpc_stub
 from .signatures import NoSignature, signature
 from .signatures import unwrap as _unwrap
+from .sources import Source as _Source
 from .quoting import PLAIN, EmbeddingError, Exemplars, check_array, holds_objects
 
 try:  # numpy is optional: arrays embed as lists
@@ -60,44 +60,6 @@ def _is_kernel(function):
     return getattr(function, "__strobe_kernel__", None) in (language.KERNEL, language.PORTABLE)
 
 
-class _Source:
-    """A kernel function's source: its lines, where they start, its syntax tree."""
-
-    def __init__(self, function):
-        self.function = _unwrap(function)
-        try:
-            lines, self.first_line = inspect.getsourcelines(self.function)
-        except (OSError, TypeError) as e:
-            raise EmbeddingError(f"the source of kernel `{self.function.__qualname__}` is not available: {e}")
-        self.file = self.function.__code__.co_filename
-        self.lines = [line.rstrip("\n") for line in lines]
-        tree = ast.parse(textwrap.dedent("\n".join(self.lines)))
-        self.node = tree.body[0]
-        # Decorators are the lines before `def`: blanked out, so line numbers stay.
-        def_index = next(i for i, line in enumerate(self.lines) if line.lstrip().startswith(("def ", "async def ")))
-        self.lines = [""] * def_index + self.lines[def_index:]
-        self.indent = len(self.lines[def_index]) - len(self.lines[def_index].lstrip())
-
-    def reindented(self, indent):
-        if indent == self.indent:
-            return list(self.lines)
-        out = []
-        for line in self.lines:
-            out.append(" " * indent + line[self.indent:] if line.strip() else "")
-        return out
-
-    def local_names(self):
-        names = {a.arg for a in ast.walk(self.node.args) if isinstance(a, ast.arg)}
-        for n in ast.walk(self.node):
-            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-                names.add(n.id)
-            elif isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n is not self.node:
-                names.add(n.name)
-            elif isinstance(n, ast.ExceptHandler) and n.name:
-                names.add(n.name)
-        return names
-
-
 class _KernelClass:
     """The kernel class for one Python class."""
 
@@ -110,7 +72,7 @@ class _KernelClass:
         self.fields = []
         self.methods = {}  # name -> _Source
         self.rpc_methods = {}  # name -> its declaration in the kernel class (an RPC stub)
-        self.forwarders = {}  # attribute holding a bound kernel method -> (field, method, params)
+        self.forwarders = {}  # attribute holding a kernel method or function -> (callee, params)
         self.invariants = set()
         for klass in reversed(cls.__mro__):
             self.invariants |= set(klass.__dict__.get("kernel_invariants", ()))
@@ -137,6 +99,7 @@ class Embedder:
         self.class_names = set()
         self.functions = {}  # function -> _Source
         self.function_order = []
+        self.function_aliases = {}  # a global name of a kernel function defined under another
         self.constants = {}  # name -> expression
         self.exception_classes = {}  # name -> Python class
         self.user_classes = {}  # kernel classes copied whole: name -> (class, lines, first, file)
@@ -400,6 +363,11 @@ class Embedder:
     def add_callable_global(self, name, value, where):
         if _is_kernel(value):
             self.add_function(value)
+            defined = _unwrap(value).__name__
+            if defined != name and name not in self.function_aliases:
+                # Reached under another name (`f = kernel_from_string(...)`): a forwarder.
+                params, _ = signature(value, where, skip_self=False)
+                self.function_aliases[name] = (defined, params)
         elif getattr(value, "__strobe_host_only__", False):
             raise EmbeddingError(f"{where}: `{name}` is @host_only: kernels cannot call it")
         else:
@@ -420,13 +388,13 @@ class Embedder:
             return
         self.rpc_stubs.append(rpc_stub(name, service, is_async, params, returns))
 
-    def add_rpc_method(self, kc, name, function, where):
+    def add_rpc_method(self, kc, name, function, where, skip_self=True):
         if name in kc.rpc_methods:
             return
         service = len(self.services)
         is_async = "async" in getattr(function, "__strobe_rpc_flags__", ())
         self.services.append(Service(f"{kc.cls.__name__}.{name}", None, is_async, method=name))
-        params, returns = signature(function, where, skip_self=True, host=True)
+        params, returns = signature(function, where, skip_self=skip_self, host=True)
         # Declared in the kernel class: a call sends the object's `__strobe_id` first.
         kc.rpc_methods[name] = rpc_stub(name, service, is_async, ["self"] + params, returns)
 
@@ -503,6 +471,8 @@ class Embedder:
             return True
         if in_instance and inspect.ismethod(sample.__dict__[name]):
             return self.resolve_bound_method(kc, name, precise, where)
+        if in_instance and inspect.isfunction(sample.__dict__[name]):
+            return self.resolve_function_attribute(kc, name, precise, where)
         values = []
         for o in kc.objects:
             if not hasattr(o.obj, name):
@@ -552,7 +522,25 @@ class Embedder:
         kc.fields.append(field)
         kc.invariants.add(field)
         params, _ = signature(function, where, skip_self=True)
-        kc.forwarders[name] = (field, function.__name__, params)
+        kc.forwarders[name] = (f"self.{field}.{function.__name__}", params)
+        return True
+
+    def resolve_function_attribute(self, kc, name, precise, where):
+        """An attribute holding a function (not a method): a kernel function is called through a
+        forwarding method, a host function is an RPC taking no object."""
+        functions = {id(o.obj.__dict__.get(name)): o.obj.__dict__.get(name) for o in kc.objects}
+        function = next(iter(functions.values()))
+        if len(functions) != 1 or not inspect.isfunction(function):
+            if precise:
+                raise EmbeddingError(f"{where}: attribute `{name}` of the `{kc.cls.__name__}` objects holds "
+                                     "different functions; kernels need one per attribute")
+            return False
+        if not _is_kernel(function):
+            self.add_rpc_method(kc, name, function, where, skip_self=False)
+            return True
+        self.add_function(function)
+        params, _ = signature(function, where, skip_self=False)
+        kc.forwarders[name] = (_unwrap(function).__name__, params)
         return True
 
     # ---- output -------------------------------------------------------------------------------
@@ -572,6 +560,10 @@ class Embedder:
             out.synthetic("    pass")
         for name, (cls, lines, first, file) in self.user_classes.items():
             out.copy(lines, file, first)
+        for name, (defined, params) in self.function_aliases.items():
+            names = [p.split("=")[0].strip() for p in params]
+            out.synthetic(f"def {name}({', '.join(params)}):")
+            out.synthetic(f"    return {defined}({', '.join(names)})")
         for function in self.function_order:
             source = self.functions[function]
             out.copy(source.reindented(0), source.file, source.first_line)
@@ -713,10 +705,10 @@ class Embedder:
         for stub in kc.rpc_methods.values():
             for line in stub:
                 out.synthetic("    " + line)
-        for name, (field, method, params) in kc.forwarders.items():
+        for name, (callee, params) in kc.forwarders.items():
             names = [p.split("=")[0].strip() for p in params]
             out.synthetic(f"    def {name}(self{''.join(', ' + p for p in params)}):")
-            out.synthetic(f"        return self.{field}.{method}({', '.join(names)})")
+            out.synthetic(f"        return {callee}({', '.join(names)})")
 
     def construction_order(self):
         """Objects before the objects whose fields hold them."""

@@ -11,6 +11,7 @@ The timeline functions exist on the host only as names: they act inside kernels.
 from __future__ import annotations  # the system calls' annotations are kernel type names
 
 import functools
+import linecache
 
 #: Marks set on decorated functions, read by the embedding (``strobe.embed``).
 KERNEL = "kernel"
@@ -127,8 +128,38 @@ class _TimelineBlock:
 parallel = _TimelineBlock("parallel")
 sequential = _TimelineBlock("sequential")
 
+_generated_sources = 0
+
+
+def kernel_from_string(parameters, body_code, decorator=kernel):
+    """A kernel (or, with ``decorator=portable``, a portable function) made from source text, as
+    ARTIQ's: `parameters` are names or ``(name, annotation)`` pairs, `body_code` the body (``return``
+    works as usual). The body sees no globals: pass what it uses as arguments. Its source is kept
+    under a file name of its own, so kernels made from it compile and report lines like any other.
+    """
+    global _generated_sources
+    params = []
+    for p in parameters:
+        name, annotation = p if isinstance(p, tuple) else (p, None)
+        params.append(f"{name}: {annotation}" if annotation else name)
+    body = "\n".join("    " + line for line in body_code.split("\n"))
+    _generated_sources += 1
+    # A name of its own: a kernel may use several.
+    name = f"kernel_from_string_fn_{_generated_sources}"
+    source = f"def {name}({', '.join(params)}):\n{body}\n"
+    filename = f"<kernel_from_string {_generated_sources}>"
+    try:
+        code = compile(source, filename, "exec")
+    except SyntaxError as e:
+        raise SyntaxError(f"error parsing kernel function: {source!r}: {e.msg}") from None
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {}
+    exec(code, namespace)
+    return decorator(namespace[name])
+
 __all__ = [
     "kernel",
+    "kernel_from_string",
     "portable",
     "rpc",
     "host_only",

@@ -1,0 +1,7 @@
+def main():
+    x = [1, 2,
+    print(x)
+
+
+def other():
+    return 1
