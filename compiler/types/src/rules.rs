@@ -250,6 +250,15 @@ impl Rules<'_, '_, '_> {
     }
 
     fn call(&mut self, e: &ast::Expr, func: &ast::Expr, args: &[ast::Expr], place: Place) {
+        if let (Some(Resolution::Class(c)), [message, _, ..]) = (self.resolution(func), args) {
+            let exception = self.program.classes[c.0 as usize].is_exception();
+            if exception && !matches!(message.kind, A::Str(_)) {
+                self.error(
+                    message.span,
+                    "an exception message with parameters must be a string literal (its `{0}`..`{2}` name them)",
+                );
+            }
+        }
         // A builtin is resolved on the callee's name, a user function on the call.
         if let Some(Resolution::Builtin(b)) = self.resolution(func) {
             return self.builtin_call(*b, e, args, place);

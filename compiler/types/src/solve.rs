@@ -595,13 +595,21 @@ impl Checker<'_> {
             }
             Callable::Class(c) => {
                 if self.classes[c.0 as usize].is_exception() {
-                    if !keywords.is_empty() || args.len() > 1 {
+                    // As ARTIQ's: a message, and up to three numbers its `{0}`..`{2}` name.
+                    if !keywords.is_empty() || args.len() > 4 {
                         self.error(
                             span,
-                            "exceptions take at most one argument (a message string) in kernels",
+                            "exceptions take a message string and at most three numbers it formats (`{0}`..`{2}`) in kernels",
                         );
-                    } else if let Some((t, s)) = args.first() {
+                    } else if let Some(((t, s), params)) = args.split_first() {
                         self.unify(&Ty::Str, t, *s, "the exception message");
+                        for (ty, span) in params {
+                            self.deferred.push(Deferred::Numeric {
+                                ty: ty.clone(),
+                                integer: false,
+                                span: *span,
+                            });
+                        }
                     }
                     self.unify(result, &Ty::Object(c), span, "the exception");
                     return Step::Solved;

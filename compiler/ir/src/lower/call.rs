@@ -159,7 +159,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             (_, Ty::Callable(Callable::Class(c))) => {
                 let c = *c;
                 if self.shared.program.classes[c.0 as usize].is_exception() {
-                    let message = args.first().map(|a| self.expr(a));
+                    let message = self.exception_message(args, line);
                     return self.new_exception(c, message);
                 }
                 let class = self.shared.class_index[&c];
@@ -236,3 +236,52 @@ impl FnLower<'_, '_, '_> {
 
 /// The field a composed program's objects with host methods keep their host-side id in.
 const HOST_OBJECT_ID: &str = "__strobe_id";
+
+impl FnLower<'_, '_, '_> {
+    /// An exception's message: with parameters (`ValueError("at {0} mu", t)`, as ARTIQ's), the
+    /// literal's `{0}`..`{2}` replaced by them; other braces are left as written.
+    fn exception_message(&mut self, args: &[ast::Expr], line: Line) -> Option<Expr> {
+        let (message, params) = args.split_first()?;
+        let A::Str(text) = &message.kind else {
+            return Some(self.expr(message));
+        };
+        if params.is_empty() {
+            return Some(self.expr(message));
+        }
+        // Each parameter once, in order, whether the text names it or not.
+        let mut evaluated = Vec::new();
+        let mut values = Vec::new();
+        for p in params {
+            let v = self.expr(p);
+            let t = self.temp(v.ty.clone());
+            evaluated.push(Stmt::Assign(Place::Local(t), v));
+            values.push(self.local(t));
+        }
+        let mut parts = Vec::new();
+        let mut rest = text.as_str();
+        while let Some(open) = rest.find('{') {
+            let index = rest[open + 1..]
+                .find('}')
+                .and_then(|close| rest[open + 1..open + 1 + close].parse::<usize>().ok())
+                .filter(|&i| i < values.len());
+            let Some(i) = index else {
+                parts.push(expr(ExprKind::Str(rest[..=open].to_string()), Type::Str));
+                rest = &rest[open + 1..];
+                continue;
+            };
+            parts.push(expr(ExprKind::Str(rest[..open].to_string()), Type::Str));
+            let value = values[i].clone();
+            parts.push(expr(
+                ExprKind::ToStr {
+                    value: boxed(value),
+                    line,
+                },
+                Type::Str,
+            ));
+            rest = &rest[open + 2 + i.to_string().len()..];
+        }
+        parts.push(expr(ExprKind::Str(rest.to_string()), Type::Str));
+        let text = expr(ExprKind::StrConcat { parts, line }, Type::Str);
+        Some(expr(ExprKind::Block(evaluated, boxed(text)), Type::Str))
+    }
+}

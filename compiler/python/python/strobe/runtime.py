@@ -7,7 +7,9 @@ still open when the interpreter exits are closed then (a simulator never outlive
 import atexit
 import builtins
 import linecache
+import logging
 import os
+import re
 import sys
 import types
 
@@ -44,6 +46,7 @@ class KernelRunner:
         native = _native()
         self.session = native.Session(core.device or settings["device"], settings["no_cache"])
         sessions.append(self.session)
+        self.core = core
         #: Per RPC service name: the Python type of its first result (a later different one is an error).
         self.result_types = {}
         #: Figures of the last call (benchmarks): compile and upload seconds, run wall time, cycles.
@@ -157,6 +160,12 @@ class _RpcServer:
                        self.exception_ids["Exception"])
         return ("raise", type_id, cls.__name__, message)
 
+    def named_channels(self, name, message):
+        """An RTIO error's channel number as ARTIQ shows it: ``channel 0x0:ttl0``."""
+        if not name.startswith("RTIO"):
+            return message
+        return re.sub(r"channel (\d+)", _rtio_channel_namer(self.runner.core), message)
+
     def kernel_exception(self, outcome):
         """The Python exception for a kernel's uncaught one, with the kernel frames in its traceback."""
         name, message = outcome["name"], outcome["message"]
@@ -177,8 +186,42 @@ class _RpcServer:
             # A bare failed `assert` reaches the host with its class name as message, as ARTIQ's.
             if not message and cls is AssertionError:
                 message = name
+            message = self.named_channels(name, message)
             exc = cls(message) if message else cls()
+        _check_format(message)
+        exc.strobe_core_exception = CoreException(name, self.exception_ids.get(name, 0), message,
+                                                  outcome["traceback"])
         return exc.with_traceback(_kernel_traceback(frames, tail))
+
+
+def _rtio_channel_namer(core):
+    def rename(match):
+        return f"channel {core.channel_name(int(match.group(1)))}"
+    return rename
+
+
+class CoreException:
+    """What the core device said of an exception a kernel did not catch: ``Name(id): message``
+    and the kernel's traceback, as ARTIQ's core exception text."""
+
+    def __init__(self, name, type_id, message, traceback):
+        self.name, self.type_id, self.message, self.traceback = name, type_id, message, traceback
+
+    def __str__(self):
+        lines = ["Core Device Traceback:", self.traceback.rstrip("\n"),
+                 f"{self.name}({self.type_id}): {self.message}", "End of Core Device Traceback"]
+        return "\n".join(line for line in lines if line)
+
+
+def _check_format(message):
+    """A message with braces it does not fill (`{foo}`) is kept as written, and logged as ARTIQ's
+    host does when it cannot format one."""
+    if "{" not in message:
+        return
+    try:
+        message.format()
+    except (KeyError, IndexError, ValueError):
+        logging.getLogger("strobe.coredevice.comm_kernel").exception("Couldn't format exception message")
 
 
 def _kind(t):

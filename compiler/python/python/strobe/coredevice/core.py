@@ -28,6 +28,16 @@ class Core:
         self.coarse_ref_period = self.ref_period * self.ref_multiplier
         self.device = device
         self._runner = None
+        self._dmgr = dmgr
+
+    def channel_name(self, channel):
+        """``0x<channel>:<device>``, the RTIO channel as ARTIQ's messages show it (the device of
+        the database with that channel, or ``unknown``)."""
+        entries = getattr(getattr(self._dmgr, "db", None), "entries", {})
+        names = [name for name, desc in entries.items()
+                 if isinstance(desc, dict) and desc.get("arguments", {}).get("channel") == channel
+                 and desc.get("module", "").endswith(".ttl")]
+        return f"0x{channel:x}:{names[0] if names else 'unknown'}"
 
     def run(self, function, args, kwargs):
         """Compiles `function` for this call's arguments, runs it on the device and returns its result."""

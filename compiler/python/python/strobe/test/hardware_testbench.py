@@ -54,6 +54,13 @@ class ExperimentCase(unittest.TestCase):
                 "arguments": {},
             }
         exp = self.create(cls, *args, **kwargs)
-        exp.run()
-        exp.analyze()
+        try:
+            exp.run()
+            exp.analyze()
+        except Exception as e:
+            # As ARTIQ's test bench: the core device's account follows the message.
+            core = getattr(e, "strobe_core_exception", None)
+            if core is not None:
+                e.args = (f"{e.args[0] if e.args else ''}\n{core}",)
+            raise
         return exp
