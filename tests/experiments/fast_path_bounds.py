@@ -48,8 +48,8 @@ class FastPathBounds(EnvExperiment):
                 self.back_in_time(how)
             except RTIOUnderflow as e:
                 print("moved back", ["by at_mu", "by a negative delay"][how], "-> RTIOUnderflow at",
-                      "the late event" if self.reached == 1 else "another place", "(channel 2:",
-                      "channel 2" in str(e), ")")
+                      "the late event" if self.reached == 1 else "another place", "(channel 0x2:",
+                      "channel 0x2:" in str(e), ")")
         self.burst()
         print("burst: edges counted", self.counted, "of 30")
         print("core log:", repr(mgmt.get_log()))

@@ -72,11 +72,36 @@ def rpc(arg=None, flags=frozenset()):
     return decorate
 
 
+#: What the timeline calls do on the host: nothing is set but for kernels run as plain Python
+#: (:mod:`strobe.sim`), which keep their timeline in a manager of their own.
+_time_manager = None
+
+
+def set_time_manager(manager):
+    """Makes `manager` (``take_time``, ``take_time_mu``, ``get_time_mu``, ``set_time_mu``,
+    ``enter_sequential``, ``enter_parallel``, ``exit``) keep the timeline of kernels run on the
+    host, as ARTIQ's ``set_time_manager``; None ends that."""
+    global _time_manager
+    _time_manager = manager
+
+
+_HOST_TIMELINE = {
+    "now_mu": lambda m: m.get_time_mu(),
+    "at_mu": lambda m, t: m.set_time_mu(t),
+    "delay_mu": lambda m, d: m.take_time_mu(d),
+    "delay": lambda m, d: m.take_time(d),
+}
+
+
 def syscall(function):
     """Declares a typed system call kernels make (the compiler knows it by name and emits it; the
-    annotations are its signature). On the host, calling it is an error."""
+    annotations are its signature). On the host, calling it is an error (but for the timeline's,
+    while a time manager keeps a host timeline)."""
     @functools.wraps(function)
     def only_in_kernels(*args, **kwargs):
+        on_host = _HOST_TIMELINE.get(function.__name__)
+        if on_host is not None and _time_manager is not None:
+            return on_host(_time_manager, *args, **kwargs)
         raise NotImplementedError(f"`{function.__name__}()` is a core-device system call: call it in a @kernel")
 
     only_in_kernels.__strobe_syscall__ = function.__name__
@@ -116,9 +141,16 @@ class _TimelineBlock:
         self._name = name
 
     def __enter__(self):
-        raise NotImplementedError(f"`with {self._name}:` arranges the core device's timeline: use it in a @kernel")
+        if _time_manager is None:
+            raise NotImplementedError(f"`with {self._name}:` arranges the core device's timeline: use it in a @kernel")
+        if self._name == "parallel":
+            _time_manager.enter_parallel()
+        else:
+            _time_manager.enter_sequential()
 
     def __exit__(self, *exc):
+        if _time_manager is not None:
+            _time_manager.exit()
         return False
 
     def __repr__(self):
@@ -160,6 +192,7 @@ def kernel_from_string(parameters, body_code, decorator=kernel):
 __all__ = [
     "kernel",
     "kernel_from_string",
+    "set_time_manager",
     "portable",
     "rpc",
     "host_only",
