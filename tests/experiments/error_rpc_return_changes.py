@@ -1,5 +1,6 @@
-"""An unannotated RPC whose result type changes between calls: a TypeError raised in the kernel at
-the call, which reaches the host with the kernel's lines (see the .stdout)."""
+"""An unannotated RPC whose result type changes between calls: an RPCReturnValueError (a
+ValueError, as ARTIQ's) raised in the kernel at the call, which reaches the host with the kernel's
+lines (see the .stdout)."""
 
 import traceback
 
@@ -25,7 +26,7 @@ class ReturnChanges(EnvExperiment):
     def run(self):
         try:
             self.sample()
-        except TypeError as e:
-            print("TypeError:", e)
+        except ValueError as e:
+            print(type(e).__name__ + ":", e)
             print("frames:", [(f.name, f.lineno) for f in traceback.extract_tb(e.__traceback__)
                               if f.filename == __file__])

@@ -55,13 +55,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         // Equal element by element, and of one length.
         let equal = matches!(op, CmpKind::Eq | CmpKind::Le | CmpKind::Ge);
         let v = self.ctx.bool_type().const_int(equal as u64, false);
-        self.builder.build_store(result, v)?;
-        self.builder.build_unconditional_branch(done)?;
-        self.builder.position_at_end(done);
-        Ok(self
-            .builder
-            .build_load(self.ctx.bool_type(), result, "cmp")?
-            .into_int_value())
+        self.decided(v, result, done)
     }
 
     fn compare_lists(
@@ -88,7 +82,17 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             this.decide_unless_equal(op, item, a, b, result, done)
         })?;
         let by_length = self.compare_scalars(op, &Type::Int32, ln.into(), rn.into())?;
-        self.builder.build_store(result, by_length)?;
+        self.decided(by_length, result, done)
+    }
+
+    /// No element decided: `answer` is the result; every path meets at `done`.
+    fn decided(
+        &mut self,
+        answer: IntValue<'ctx>,
+        result: inkwell::values::PointerValue<'ctx>,
+        done: inkwell::basic_block::BasicBlock<'ctx>,
+    ) -> R<IntValue<'ctx>> {
+        self.builder.build_store(result, answer)?;
         self.builder.build_unconditional_branch(done)?;
         self.builder.position_at_end(done);
         Ok(self

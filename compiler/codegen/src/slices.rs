@@ -8,6 +8,12 @@ use inkwell::IntPredicate;
 use strobe_abi::ExceptionId;
 use strobe_ir::{Expr, Line, SliceBounds, Type};
 
+#[derive(Clone, Copy)]
+enum Direction {
+    Gather,
+    Scatter,
+}
+
 /// The items a slice selects: `count` of them, from index `start` by `step`.
 struct Selection<'ctx> {
     start: IntValue<'ctx>,
@@ -133,25 +139,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.builder.position_at_end(ok);
         let copy = self.new_list(vlen, elem, line)?;
         self.copy_elements(copy, zero, value, vlen, elem)?;
-        let et = self.ll(elem);
         let (src, dst) = (
             self.data_ptr(copy, zero, elem)?,
             self.data_ptr(list, zero, elem)?,
         );
-        self.counted_loop(sel.count, |this, k| {
-            let b = &this.builder;
-            let at = b.build_int_add(sel.start, b.build_int_mul(k, sel.step, "")?, "at")?;
-            // SAFETY: `k < count` items of `copy`; `at` is a selected index of `list`, < len.
-            let (from, to) = unsafe {
-                (
-                    b.build_in_bounds_gep(et, src, &[k], "")?,
-                    b.build_in_bounds_gep(et, dst, &[at], "")?,
-                )
-            };
-            let item = b.build_load(et, from, "")?;
-            b.build_store(to, item)?;
-            Ok(())
-        })?;
+        self.strided_copy(self.ll(elem), src, dst, &sel, Direction::Scatter)?;
         self.builder.build_unconditional_branch(done)?;
         self.builder.position_at_end(done);
         Ok(())
@@ -243,14 +235,32 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         dst: PointerValue<'ctx>,
         sel: &Selection<'ctx>,
     ) -> R<()> {
+        self.strided_copy(et, src, dst, sel, Direction::Gather)
+    }
+
+    /// Copies the selected items: gathered from `src` into `dst[0..count]`, or scattered from
+    /// `src[0..count]` into `dst`.
+    fn strided_copy(
+        &mut self,
+        et: BasicTypeEnum<'ctx>,
+        src: PointerValue<'ctx>,
+        dst: PointerValue<'ctx>,
+        sel: &Selection<'ctx>,
+        direction: Direction,
+    ) -> R<()> {
         self.counted_loop(sel.count, |this, k| {
             let b = &this.builder;
             let at = b.build_int_add(sel.start, b.build_int_mul(k, sel.step, "")?, "at")?;
-            // SAFETY: `at` is a selected index, within the source; `k < count` fits the destination.
+            let (from, to) = match direction {
+                Direction::Gather => (at, k),
+                Direction::Scatter => (k, at),
+            };
+            // SAFETY: `at` is a selected index of its buffer (< its length); `k < count`, the
+            // number of items the other holds.
             let (from, to) = unsafe {
                 (
-                    b.build_in_bounds_gep(et, src, &[at], "")?,
-                    b.build_in_bounds_gep(et, dst, &[k], "")?,
+                    b.build_in_bounds_gep(et, src, &[from], "")?,
+                    b.build_in_bounds_gep(et, dst, &[to], "")?,
                 )
             };
             let item = b.build_load(et, from, "")?;

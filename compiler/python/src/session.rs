@@ -367,9 +367,10 @@ fn serve(py: Python<'_>, on_rpc: &Bound<'_, PyAny>, call: &RpcCall) -> PyResult<
             tags: call.ret_tags.clone(),
             value,
         }),
+        // As ARTIQ's: `RPCReturnValueError`, a ValueError in the kernel.
         Err(message) => Ok(RpcAnswer::Exception {
-            type_id: strobe_abi::ExceptionId::TypeError as u32,
-            name: "TypeError".into(),
+            type_id: strobe_abi::ExceptionId::ValueError as u32,
+            name: "RPCReturnValueError".into(),
             message,
         }),
     }

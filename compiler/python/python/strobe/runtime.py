@@ -150,7 +150,8 @@ class _RpcServer:
         if not _same_kind(first, type(value)):
             message = (f"RPC `{s.name}` returned {type(value).__name__} this time but "
                        f"{first.__name__} at its first call: its result type must not change")
-            return self.raise_in_kernel(TypeError, message)
+            self.rpc_exception = RPCReturnValueError(message)
+            return self.raise_in_kernel(RPCReturnValueError, message)
         return ("ok", value)
 
     def raise_in_kernel(self, cls, message):
