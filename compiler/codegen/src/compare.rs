@@ -32,6 +32,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             (_, Type::Tuple(items)) => self.compare_tuples(op, items, l, r),
             (_, Type::List(item)) => self.compare_lists(op, item, l, r),
+            (_, Type::Bytes | Type::ByteArray) => self.compare_lists(op, &Type::Byte, l, r),
             _ => self.compare_scalars(op, ty, l, r),
         }
     }

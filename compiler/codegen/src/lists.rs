@@ -64,7 +64,16 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         elem: &Type,
     ) -> R<BasicValueEnum<'ctx>> {
         let p = self.data_ptr(list, i, elem)?;
-        Ok(self.builder.build_load(self.ll(elem), p, "item")?)
+        let item = self.builder.build_load(self.ll(elem), p, "item")?;
+        // A byte is read as the int32 it is in the language.
+        if *elem == Type::Byte {
+            let byte = item.into_int_value();
+            return Ok(self
+                .builder
+                .build_int_z_extend(byte, self.ctx.i32_type(), "byte")?
+                .into());
+        }
+        Ok(item)
     }
 
     /// A new list of `len` (uninitialised) elements.
@@ -148,7 +157,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         right: &'ir Expr,
         line: Line,
     ) -> R<BasicValueEnum<'ctx>> {
-        let Type::List(elem) = &left.ty else {
+        let Some(elem) = left.ty.items() else {
             return Ok(self.ptr_type().const_null().into());
         };
         let a = self.expr(left)?.into_pointer_value();
@@ -255,7 +264,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
 
     pub(crate) fn len(&mut self, v: BasicValueEnum<'ctx>, ty: &Type) -> R<IntValue<'ctx>> {
         Ok(match ty {
-            Type::List(_) => self.list_len(v.into_pointer_value())?,
+            Type::List(_) | Type::Bytes | Type::ByteArray => {
+                self.list_len(v.into_pointer_value())?
+            }
             Type::Str => self
                 .builder
                 .build_extract_value(v.into_struct_value(), 1, "len")?

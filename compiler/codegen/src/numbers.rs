@@ -293,7 +293,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let f = v.into_float_value();
                 b.build_float_compare(FloatPredicate::UNE, f, f.get_type().const_zero(), "truthy")?
             }
-            Type::Str | Type::List(_) | Type::Range(_) => {
+            Type::Str | Type::List(_) | Type::Bytes | Type::ByteArray | Type::Range(_) => {
                 let n = self.len(v, ty)?;
                 self.builder.build_int_compare(
                     IntPredicate::NE,
@@ -306,7 +306,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 .ctx
                 .bool_type()
                 .const_int(!items.is_empty() as u64, false),
-            Type::None => self.ctx.bool_type().const_zero(),
+            Type::None | Type::Byte => self.ctx.bool_type().const_zero(),
             Type::Object(_) | Type::Exception => self.ctx.bool_type().const_int(1, false),
         })
     }

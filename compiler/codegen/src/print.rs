@@ -49,7 +49,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     /// Writes `str(v)`, or `repr(v)` when `repr` (elements of lists and tuples).
     fn write_value(&mut self, v: BasicValueEnum<'ctx>, ty: &Type, repr: bool) -> R<()> {
         match ty {
-            Type::Int32 => {
+            // A byte is read as an int32.
+            Type::Int32 | Type::Byte => {
                 self.call_runtime("__strobe_print_i32", &[v.into()])?;
             }
             Type::Int64 => {
@@ -150,6 +151,17 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     self.write_value(item, t, true)?;
                 }
                 self.write_text(if items.len() == 1 { ",)" } else { ")" })?;
+            }
+            // As ARTIQ prints them: `bytes([97, 98])`, `bytearray([97, 98])`.
+            Type::Bytes | Type::ByteArray => {
+                let name = if *ty == Type::Bytes {
+                    "bytes("
+                } else {
+                    "bytearray("
+                };
+                self.write_text(name)?;
+                self.write_value(v, &Type::List(Box::new(Type::Byte)), repr)?;
+                self.write_text(")")?;
             }
             Type::List(elem) => {
                 self.write_text("[")?;

@@ -26,6 +26,8 @@ fn push_tags(t: &Type, out: &mut String) -> Result<(), CodegenError> {
         Type::Float => out.push('f'),
         Type::Bool => out.push('b'),
         Type::Str => out.push('s'),
+        Type::Bytes => out.push('B'),
+        Type::ByteArray => out.push('A'),
         Type::None => out.push('n'),
         Type::List(elem) => {
             out.push('l');

@@ -31,7 +31,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let v = self.expr(value)?;
         let bound_values = self.bound_values(bounds)?;
         match &value.ty {
-            Type::List(elem) => {
+            Type::List(_) | Type::Bytes | Type::ByteArray => {
+                let elem = value.ty.items().unwrap_or(&Type::Byte);
                 let list = v.into_pointer_value();
                 let len = self.list_len(list)?;
                 let sel = self.select_items(len, bound_values, line)?;

@@ -207,6 +207,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Place::Index { list, index, line } => {
                 let l = self.expr(list)?.into_pointer_value();
                 let i = self.expr(index)?.into_int_value();
+                if list.ty == Type::ByteArray {
+                    return self.store_byte(l, i, v.into_int_value(), *line);
+                }
                 let p = self.element_ptr(l, i, ty, *line, "list assignment index out of range")?;
                 self.builder.build_store(p, v)?;
             }
@@ -320,7 +323,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         body: &'ir [Stmt],
         orelse: &'ir [Stmt],
     ) -> R<()> {
-        let Type::List(elem) = &list.ty else {
+        let Some(elem) = list.ty.items() else {
             return Ok(());
         };
         let l = self.expr(list)?.into_pointer_value();

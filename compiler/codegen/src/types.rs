@@ -69,7 +69,7 @@ impl<'ctx> Gen<'ctx, '_> {
             Type::Int64 => self.ctx.i64_type().into(),
             Type::Float => self.ctx.f64_type().into(),
             Type::Bool => self.ctx.bool_type().into(),
-            Type::None => self.ctx.i8_type().into(),
+            Type::None | Type::Byte => self.ctx.i8_type().into(),
             Type::Str => self.str_type().into(),
             Type::Tuple(items) => {
                 let fields: Vec<BasicTypeEnum> = items.iter().map(|t| self.ll(t)).collect();
@@ -79,7 +79,9 @@ impl<'ctx> Gen<'ctx, '_> {
                 let e = self.ll(t);
                 self.ctx.struct_type(&[e, e, e], false).into()
             }
-            Type::List(_) | Type::Object(_) | Type::Exception => self.ptr_type().into(),
+            Type::List(_) | Type::Bytes | Type::ByteArray | Type::Object(_) | Type::Exception => {
+                self.ptr_type().into()
+            }
         }
     }
 

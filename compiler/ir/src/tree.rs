@@ -21,6 +21,11 @@ pub enum Type {
     Float,
     Bool,
     Str,
+    /// `bytes` / `bytearray`: a list header over `Byte` items (int32 values when read).
+    Bytes,
+    ByteArray,
+    /// The item of a `bytes`/`bytearray` buffer (one unsigned byte); never a value's type.
+    Byte,
     None,
     Tuple(Vec<Type>),
     List(Box<Type>),
@@ -80,12 +85,28 @@ pub struct Program {
 
 impl Type {
     /// Whether values of this type can travel to and from the host (`strobe_protocol::rpc`).
+    /// The item type of a list's, or a `bytes`/`bytearray`'s, buffer.
+    pub fn items(&self) -> Option<&Type> {
+        match self {
+            Type::List(item) => Some(item),
+            Type::Bytes | Type::ByteArray => Some(&Type::Byte),
+            _ => None,
+        }
+    }
+
     pub fn is_sendable(&self) -> bool {
         match self {
-            Type::Int32 | Type::Int64 | Type::Float | Type::Bool | Type::Str | Type::None => true,
+            Type::Int32
+            | Type::Int64
+            | Type::Float
+            | Type::Bool
+            | Type::Str
+            | Type::Bytes
+            | Type::ByteArray
+            | Type::None => true,
             Type::Tuple(items) => items.iter().all(Type::is_sendable),
             Type::List(elem) => elem.is_sendable(),
-            Type::Range(_) | Type::Object(_) | Type::Exception => false,
+            Type::Range(_) | Type::Object(_) | Type::Exception | Type::Byte => false,
         }
     }
 }
@@ -351,6 +372,14 @@ pub enum ExprKind {
     Float(FloatBits),
     Bool(bool),
     Str(String),
+    /// A `bytes` or `bytearray` (the expression's type) of these items.
+    BytesLit(Vec<u8>),
+    /// `bytes(xs)` / `bytearray(xs)` of a list of integers, a range, or another bytes: each item
+    /// must be in 0..=255 (ValueError).
+    ToBytes {
+        value: Box<Expr>,
+        line: Line,
+    },
     None,
     Local(LocalId),
     /// The address of a local, passed to a nested function that captures it.

@@ -109,6 +109,7 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::Float(_)
         | ExprKind::Bool(_)
         | ExprKind::Str(_)
+        | ExprKind::BytesLit(_)
         | ExprKind::None => {}
         ExprKind::Local(_) | ExprKind::LocalRef(_) | ExprKind::Quoted { .. } => {}
         ExprKind::Field { object: a, .. }
@@ -125,6 +126,7 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::Sum(a)
         | ExprKind::Math { arg: a, .. }
         | ExprKind::Round(a)
+        | ExprKind::ToBytes { value: a, .. }
         | ExprKind::Abs(a) => walk_expr(a, f),
         ExprKind::Index {
             list: a, index: b, ..

@@ -2,7 +2,9 @@
 
 use crate::session::runtime_error;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
+};
 use strobe_protocol::rpc::{self, tag, Token, ValueWriter};
 
 /// The kernel type a tag string describes, for messages (`list[int32]`).
@@ -14,6 +16,8 @@ pub fn type_name(tags: &[u8]) -> String {
         Some(&tag::INT64) => "int64".into(),
         Some(&tag::FLOAT) => "float".into(),
         Some(&tag::STR) => "str".into(),
+        Some(&tag::BYTES) => "bytes".into(),
+        Some(&tag::BYTEARRAY) => "bytearray".into(),
         Some(&tag::LIST) => format!("list[{}]", type_name(&tags[1..])),
         Some(&tag::TUPLE) => {
             let items: Vec<String> = rpc::tuple_items(tags).flatten().map(type_name).collect();
@@ -99,6 +103,15 @@ pub fn encode_value(
             w.float(value.extract::<f64>().map_err(|_| mismatch())?)
                 .map_err(full)
         }
+        tag::BYTES | tag::BYTEARRAY => {
+            let items: Vec<u8> =
+                if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyByteArray>() {
+                    value.extract().map_err(|_| mismatch())?
+                } else {
+                    return Err(mismatch());
+                };
+            w.bytes(&items).map_err(full)
+        }
         tag::STR => {
             if !value.is_instance_of::<PyString>() {
                 return Err(mismatch());
@@ -175,6 +188,8 @@ pub fn decode_values<'py>(
                 }),
                 Token::Float(v) => Some(PyFloat::new(py, v).into_any()),
                 Token::Str(s) => Some(PyString::new(py, s).into_any()),
+                Token::Bytes(b) => Some(PyBytes::new(py, b).into_any()),
+                Token::ByteArray(b) => Some(PyByteArray::new(py, b).into_any()),
                 Token::ListBegin(_) => {
                     stack.push(Open::List(Vec::new()));
                     None

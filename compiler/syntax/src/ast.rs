@@ -231,6 +231,8 @@ pub enum ExprKind {
     Float(f64),
     Bool(bool),
     Str(String),
+    /// `b"..."`.
+    Bytes(Vec<u8>),
     NoneLit,
     Name(String),
     Attribute {

@@ -673,7 +673,7 @@ impl Lowerer {
             py::Expr::SetComp(s) => return self.unsupported(s.range, "sets"),
             py::Expr::Generator(g) => return self.unsupported(g.range, "generator expressions"),
             py::Expr::Named(n) => return self.unsupported(n.range, "the walrus operator `:=`"),
-            py::Expr::BytesLiteral(b) => return self.unsupported(b.range, "bytes literals"),
+            py::Expr::BytesLiteral(b) => ExprKind::Bytes(b.value.bytes().collect()),
             py::Expr::TString(t) => return self.unsupported(t.range, "template strings"),
             py::Expr::EllipsisLiteral(el) => return self.unsupported(el.range, "`...`"),
             py::Expr::Starred(s) => return self.unsupported(s.range, "`*` unpacking"),

@@ -20,8 +20,11 @@ pub fn annotation_type(
             "float" | "TFloat" => Ty::Float,
             "bool" | "TBool" => Ty::Bool,
             "str" | "TStr" => Ty::Str,
+            "bytes" | "TBytes" => Ty::Bytes,
+            "bytearray" | "TByteArray" => Ty::ByteArray,
             "None" | "TNone" => Ty::None,
             "TRange32" => Ty::Range(Box::new(Ty::Int32)),
+            "TRange64" => Ty::Range(Box::new(Ty::Int64)),
             other => match class(other) {
                 Some(c) => Ty::Object(c),
                 None => return Err(unknown(other)),

@@ -19,6 +19,9 @@ pub enum Builtin {
     Sum,
     Round,
     Enumerate,
+    /// `bytes(xs)` / `bytearray(xs)`: new ones of the integers `xs` yields (none without `xs`).
+    Bytes,
+    ByteArray,
     /// `array(xs)` / `numpy.array(xs)`: a new one-dimensional array (a list) of the items of `xs`.
     Array,
     /// A `math` function (reached as `math.f` or through `from math import f`).
@@ -83,7 +86,7 @@ impl Builtin {
         )
     }
 
-    const NAMES: [(&'static str, Builtin); 32] = [
+    const NAMES: [(&'static str, Builtin); 34] = [
         ("print", Builtin::Print),
         ("len", Builtin::Len),
         ("range", Builtin::Range),
@@ -100,6 +103,8 @@ impl Builtin {
         ("round", Builtin::Round),
         ("enumerate", Builtin::Enumerate),
         ("array", Builtin::Array),
+        ("bytes", Builtin::Bytes),
+        ("bytearray", Builtin::ByteArray),
         ("now_mu", Builtin::NowMu),
         ("at_mu", Builtin::AtMu),
         ("delay_mu", Builtin::DelayMu),

@@ -70,6 +70,7 @@ impl Checker<'_> {
                 a != &Ty::Bool && b != &Ty::Bool || a == b
             }
             (Ty::Str, Ty::Str) => !ordered,
+            (Ty::Bytes | Ty::ByteArray, Ty::Bytes | Ty::ByteArray) => !ordered,
             (Ty::None, Ty::None) => !ordered,
             _ => false,
         };
@@ -110,7 +111,7 @@ impl Checker<'_> {
 fn comparable(ty: &Ty, ordered: bool) -> bool {
     match ty {
         Ty::Int32 | Ty::Int64 | Ty::Float | Ty::Bool => true,
-        Ty::Str | Ty::None => !ordered,
+        Ty::Str | Ty::None | Ty::Bytes | Ty::ByteArray => !ordered,
         Ty::Tuple(items) => items.iter().all(|t| comparable(t, ordered)),
         Ty::List(item) => comparable(item, ordered),
         _ => false,

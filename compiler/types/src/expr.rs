@@ -127,6 +127,7 @@ impl Checker<'_> {
                 (Ty::Str, None)
             }
             ExprKind::NoneLit => (Ty::None, None),
+            ExprKind::Bytes(_) => (Ty::Bytes, None),
             ExprKind::Name(n) => self.name(ctx, e, n),
             ExprKind::Attribute { value, attr } if self.is_math_module(ctx, value) => {
                 let numpy = self.is_numpy_module(value);
@@ -597,6 +598,27 @@ impl Checker<'_> {
                     span: args[0].span,
                 });
                 elem
+            }
+            Builtin::Bytes | Builtin::ByteArray => {
+                if !args.is_empty() && arity(self, 1..=1) {
+                    let t = self.expr(ctx, &args[0]);
+                    let item = self.table.fresh();
+                    self.deferred.push(Deferred::Iterate {
+                        iterable: t,
+                        item: item.clone(),
+                        span: args[0].span,
+                    });
+                    self.deferred.push(Deferred::Numeric {
+                        ty: item,
+                        integer: true,
+                        span: args[0].span,
+                    });
+                }
+                if b == Builtin::Bytes {
+                    Ty::Bytes
+                } else {
+                    Ty::ByteArray
+                }
             }
             Builtin::Array => {
                 let elem = self.table.fresh();

@@ -245,7 +245,13 @@ impl Rules<'_, '_, '_> {
                 self.expr(iter, Place::Iterated);
                 conds.iter().for_each(|c| self.expr(c, Place::Value));
             }
-            A::Int(_) | A::Float(_) | A::Bool(_) | A::Str(_) | A::NoneLit | A::Name(_) => {}
+            A::Int(_)
+            | A::Float(_)
+            | A::Bool(_)
+            | A::Str(_)
+            | A::Bytes(_)
+            | A::NoneLit
+            | A::Name(_) => {}
         }
     }
 
@@ -364,7 +370,15 @@ impl Rules<'_, '_, '_> {
 /// A value the host can receive from an RPC (or send back).
 pub fn sendable(t: &Ty) -> bool {
     match t {
-        Ty::Int32 | Ty::Int64 | Ty::Float | Ty::Bool | Ty::Str | Ty::None | Ty::Var(_) => true,
+        Ty::Int32
+        | Ty::Int64
+        | Ty::Float
+        | Ty::Bool
+        | Ty::Str
+        | Ty::Bytes
+        | Ty::ByteArray
+        | Ty::None
+        | Ty::Var(_) => true,
         Ty::Tuple(items) => items.iter().all(sendable),
         Ty::List(elem) => sendable(elem),
         Ty::Range(_) | Ty::Object(_) | Ty::Enumerate(_) | Ty::Callable(_) => false,

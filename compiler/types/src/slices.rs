@@ -18,13 +18,13 @@ impl Checker<'_> {
     pub(crate) fn solve_slice(&mut self, value: &Ty, result: &Ty, span: Span) -> Step {
         match self.table.shallow(value) {
             Ty::Var(_) => Step::Pending,
-            t @ (Ty::List(_) | Ty::Str) => {
+            t @ (Ty::List(_) | Ty::Str | Ty::Bytes | Ty::ByteArray) => {
                 self.unify(result, &t, span, "a slice");
                 Step::Solved
             }
             other => {
                 let msg = format!(
-                    "{} cannot be sliced in kernels (lists and strings can)",
+                    "{} cannot be sliced in kernels (lists, strings and bytes can)",
                     self.show(&other)
                 );
                 self.error(span, msg);

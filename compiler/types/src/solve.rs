@@ -76,6 +76,14 @@ pub(crate) enum Deferred {
         ty: Ty,
         span: Span,
     },
+    /// `container[i] = value`: a list's item or a bytearray's byte.
+    IndexStore {
+        container: Ty,
+        value: Ty,
+        container_span: Span,
+        value_span: Span,
+        span: Span,
+    },
     /// `value[a:b:c]`: a list or a str of the same type.
     Slice {
         value: Ty,
@@ -111,6 +119,7 @@ impl Deferred {
             Deferred::Raise { span, .. } => (*span, "the raised value"),
             Deferred::Unpack { span, .. } => (*span, "the unpacked value"),
             Deferred::Slice { span, .. } => (*span, "the sliced value"),
+            Deferred::IndexStore { span, .. } => (*span, "this indexed assignment"),
         }
     }
 }
@@ -170,7 +179,9 @@ impl Checker<'_> {
             } => self.solve_iterate(iterable, item, *span),
             Deferred::Len { value, span } => match self.table.shallow(value) {
                 Ty::Var(_) => Step::Pending,
-                Ty::List(_) | Ty::Str | Ty::Tuple(_) | Ty::Range(_) => Step::Solved,
+                Ty::List(_) | Ty::Str | Ty::Bytes | Ty::ByteArray | Ty::Tuple(_) | Ty::Range(_) => {
+                    Step::Solved
+                }
                 other => {
                     let msg = format!("`len()` of {} is not supported", self.show(&other));
                     self.error(*span, msg);
@@ -194,6 +205,13 @@ impl Checker<'_> {
                 result,
                 span,
             } => self.solve_slice(value, result, *span),
+            Deferred::IndexStore {
+                container,
+                value,
+                container_span,
+                value_span,
+                span,
+            } => self.solve_index_store(container, value, *container_span, *value_span, *span),
             Deferred::Raise { ty, span } => match self.table.shallow(ty) {
                 Ty::Var(_) => Step::Pending,
                 Ty::Object(c) | Ty::Callable(Callable::Class(c))
@@ -276,6 +294,10 @@ impl Checker<'_> {
                 return Step::Solved;
             }
             (Ty::Str, Ty::Str) if op == BinOp::Add => Some(Ty::Str),
+            // As CPython: the left operand's type.
+            (Ty::Bytes | Ty::ByteArray, Ty::Bytes | Ty::ByteArray) if op == BinOp::Add => {
+                Some(l.clone())
+            }
             (Ty::List(a), Ty::List(b)) if op == BinOp::Add => {
                 self.unify(a, b, span, "list concatenation");
                 Some(l.clone())
@@ -496,6 +518,15 @@ impl Checker<'_> {
                 self.unify(result, &elem, span, "a list element");
                 Step::Solved
             }
+            Ty::Bytes | Ty::ByteArray => {
+                self.deferred.push(crate::solve::Deferred::Numeric {
+                    ty: index.clone(),
+                    integer: true,
+                    span,
+                });
+                self.unify(result, &Ty::Int32, span, "a byte");
+                Step::Solved
+            }
             Ty::Tuple(items) => {
                 let n = items.len() as i64;
                 match constant {
@@ -524,6 +555,10 @@ impl Checker<'_> {
             Ty::Var(_) => Step::Pending,
             Ty::List(e) | Ty::Range(e) => {
                 self.unify(item, &e, span, "the loop variable");
+                Step::Solved
+            }
+            Ty::Bytes | Ty::ByteArray => {
+                self.unify(item, &Ty::Int32, span, "the loop variable");
                 Step::Solved
             }
             Ty::Enumerate(e) => {

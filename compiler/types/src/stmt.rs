@@ -227,23 +227,20 @@ impl Checker<'_> {
                 let container = self.expr(ctx, value);
                 let idx = self.expr(ctx, index);
                 self.record(ctx.inst, target.id, ty.clone(), None);
-                match self.table.shallow(&container) {
-                    Ty::Tuple(_) => self.error(target.span, "tuples are immutable"),
-                    _ => {
-                        let elem = self.table.fresh();
-                        self.unify(
-                            &Ty::List(Box::new(elem.clone())),
-                            &container,
-                            value.span,
-                            "an indexed assignment",
-                        );
-                        self.unify(&elem, ty, value_span, "a list element assignment");
-                        self.deferred.push(Deferred::Numeric {
-                            ty: idx,
-                            integer: true,
-                            span: index.span,
-                        });
-                    }
+                self.deferred.push(Deferred::Numeric {
+                    ty: idx,
+                    integer: true,
+                    span: index.span,
+                });
+                let store = Deferred::IndexStore {
+                    container,
+                    value: ty.clone(),
+                    container_span: value.span,
+                    value_span,
+                    span: target.span,
+                };
+                if let Some(waiting) = self.try_solve(store) {
+                    self.deferred.push(waiting);
                 }
             }
             ExprKind::Slice { .. } => self.assign_slice(ctx, target, ty, value_span),

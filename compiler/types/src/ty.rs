@@ -23,6 +23,9 @@ pub enum Ty {
     Float,
     Bool,
     Str,
+    /// `bytes` and `bytearray`: sequences of int32 values 0..=255, immutable and mutable.
+    Bytes,
+    ByteArray,
     None,
     Tuple(Vec<Ty>),
     List(Box<Ty>),
@@ -92,6 +95,8 @@ impl fmt::Display for TyDisplay<'_> {
             Ty::Float => write!(f, "float"),
             Ty::Bool => write!(f, "bool"),
             Ty::Str => write!(f, "str"),
+            Ty::Bytes => write!(f, "bytes"),
+            Ty::ByteArray => write!(f, "bytearray"),
             Ty::None => write!(f, "None"),
             Ty::Tuple(ts) => {
                 write!(f, "tuple[")?;

@@ -1,6 +1,7 @@
-//! Unpacking assignments (`a, b = value`, `[a, b] = value`, `for a, b in ...`): from a tuple, each
-//! place takes its item's type; from a list, every place takes the list's item type (the length is
-//! checked when the program runs).
+//! Assignments to places whose kind the assigned value or container decides: unpacking (`a, b =
+//! value`, `[a, b] = value`, `for a, b in ...`: from a tuple, each place takes its item's type; from
+//! a list, every place the list's item type, the length checked when the program runs), and
+//! indexed stores (`c[i] = v`: a list's item or a bytearray's byte).
 
 use crate::infer::Checker;
 use crate::solve::{Deferred, Step};
@@ -24,8 +25,35 @@ impl Checker<'_> {
         }
     }
 
+    pub(crate) fn solve_index_store(
+        &mut self,
+        container: &Ty,
+        value: &Ty,
+        container_span: Span,
+        value_span: Span,
+        span: Span,
+    ) -> Step {
+        match self.table.shallow(container) {
+            Ty::Var(_) => return Step::Pending,
+            Ty::Tuple(_) => self.error(span, "tuples are immutable"),
+            Ty::Str => self.error(span, "strings are immutable"),
+            Ty::Bytes => self.error(span, "bytes are immutable (a bytearray is not)"),
+            Ty::ByteArray => {
+                self.unify(&Ty::Int32, value, value_span, "a byte assignment");
+            }
+            _ => {
+                let item = self.table.fresh();
+                let list = Ty::List(Box::new(item.clone()));
+                if self.unify(&list, container, container_span, "an indexed assignment") {
+                    self.unify(&item, value, value_span, "a list element assignment");
+                }
+            }
+        }
+        Step::Solved
+    }
+
     /// An unpacked value whose type nothing else decided (a host function's unannotated result)
-    /// is a tuple. Returns whether anything changed.
+    /// is a tuple, a container stored into by index a list. Returns whether anything changed.
     pub(crate) fn default_unpackings(&mut self) -> bool {
         let stuck: Vec<(Ty, Vec<Ty>, Span)> = self
             .deferred
@@ -41,6 +69,25 @@ impl Checker<'_> {
         for (value, parts, span) in stuck {
             if let Ty::Var(_) = self.table.shallow(&value) {
                 changed |= self.unify(&Ty::Tuple(parts), &value, span, "a tuple unpacking");
+            }
+        }
+        // A container of unknown type stored into by index is a list.
+        let stores: Vec<(Ty, Span)> = self
+            .deferred
+            .iter()
+            .filter_map(|c| match c {
+                Deferred::IndexStore {
+                    container,
+                    container_span,
+                    ..
+                } => Some((container.clone(), *container_span)),
+                _ => None,
+            })
+            .collect();
+        for (container, span) in stores {
+            if let Ty::Var(_) = self.table.shallow(&container) {
+                let list = Ty::List(Box::new(self.table.fresh()));
+                changed |= self.unify(&list, &container, span, "an indexed assignment");
             }
         }
         changed

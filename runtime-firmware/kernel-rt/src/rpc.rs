@@ -2,7 +2,8 @@
 //!
 //! The compiler passes a type signature (tag bytes) with pointers to values laid out as LLVM lays
 //! out the kernel types on rv32 (ilp32): `bool`/`None` one byte, `int32` 4, `int64`/`float` 8
-//! (aligned to 8), `str` a `Str` (8 bytes), `list` a pointer to a `ListHeader`, tuples C structs.
+//! (aligned to 8), `str` a `Str` (8 bytes), `list` a pointer to a `ListHeader`, `bytes` and
+//! `bytearray` a pointer to a `ListHeader` of bytes, tuples C structs.
 //! Decoded strings and lists are allocated in the arena.
 
 use crate::arena;
@@ -30,7 +31,7 @@ pub fn layout(tags: &[u8]) -> Result<(usize, usize), ValueError> {
     Ok(
         match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
             tag::NONE | tag::BOOL => (1, 1),
-            tag::INT32 | tag::LIST => (4, 4),
+            tag::INT32 | tag::LIST | tag::BYTES | tag::BYTEARRAY => (4, 4),
             tag::INT64 | tag::FLOAT => (8, 8),
             tag::STR => (8, 4),
             tag::TUPLE => {
@@ -91,6 +92,7 @@ pub unsafe fn encoded_len(tags: &[u8], value: *const u8) -> Result<usize, ValueE
             tag::INT32 => 4,
             tag::INT64 | tag::FLOAT => 8,
             tag::STR => 4 + (value as *const Str).read().len as usize,
+            tag::BYTES | tag::BYTEARRAY => 4 + byte_items(value).len(),
             tag::LIST => {
                 let header = (value as *const *const ListHeader).read();
                 let (len, data) = if header.is_null() {
@@ -147,6 +149,7 @@ pub unsafe fn encode(tags: &[u8], value: *const u8, w: &mut ValueWriter) -> Resu
             };
             w.str(core::str::from_utf8(bytes).unwrap_or("\u{fffd}"))?
         }
+        tag::BYTES | tag::BYTEARRAY => w.bytes(byte_items(value))?,
         tag::LIST => {
             let header = (value as *const *const ListHeader).read();
             let (len, data) = if header.is_null() {
@@ -186,6 +189,12 @@ pub unsafe fn decode(tags: &[u8], r: &mut Reader, out: *mut u8) -> Result<(), Va
                 len: text.len() as u32,
             });
         }
+        tag::BYTES | tag::BYTEARRAY => {
+            let items = r.blob()?;
+            let data = arena::allocate(items.len(), 1).ok_or(ValueError::OutOfMemory)?;
+            core::ptr::copy_nonoverlapping(items.as_ptr(), data, items.len());
+            (out as *mut *mut ListHeader).write(list_header(items.len() as u32, data)?);
+        }
         tag::LIST => {
             let len = r.u32()?;
             let elem = &tags[1..];
@@ -206,22 +215,39 @@ pub unsafe fn decode(tags: &[u8], r: &mut Reader, out: *mut u8) -> Result<(), Va
                     }
                 }
             }
-            let header = arena::allocate(
-                core::mem::size_of::<ListHeader>(),
-                core::mem::align_of::<ListHeader>(),
-            )
-            .ok_or(ValueError::OutOfMemory)? as *mut ListHeader;
-            header.write(ListHeader {
-                len,
-                cap: len,
-                data,
-            });
-            (out as *mut *mut ListHeader).write(header);
+            (out as *mut *mut ListHeader).write(list_header(len, data)?);
         }
         tag::TUPLE => for_each_field(tags, &mut |item, offset| decode(item, r, out.add(offset)))?,
         _ => return Err(strobe_protocol::Error::BadField.into()),
     }
     Ok(())
+}
+
+/// A new list header in the arena for `len` items at `data`.
+unsafe fn list_header(len: u32, data: *mut u8) -> Result<*mut ListHeader, ValueError> {
+    let header = arena::allocate(
+        core::mem::size_of::<ListHeader>(),
+        core::mem::align_of::<ListHeader>(),
+    )
+    .ok_or(ValueError::OutOfMemory)? as *mut ListHeader;
+    header.write(ListHeader {
+        len,
+        cap: len,
+        data,
+    });
+    Ok(header)
+}
+
+/// The bytes of the `bytes`/`bytearray` whose header pointer is at `value`.
+///
+/// # Safety
+/// `value` points at a live pointer to a byte list (or null).
+unsafe fn byte_items<'a>(value: *const u8) -> &'a [u8] {
+    let header = (value as *const *const ListHeader).read();
+    if header.is_null() || (*header).data.is_null() {
+        return &[];
+    }
+    core::slice::from_raw_parts((*header).data as *const u8, (*header).len as usize)
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ pub mod tag {
     pub const STR: u8 = b's';
     pub const LIST: u8 = b'l';
     pub const TUPLE: u8 = b't';
+    /// `bytes` and `bytearray`: a length, then the bytes.
+    pub const BYTES: u8 = b'B';
+    pub const BYTEARRAY: u8 = b'A';
 }
 
 /// How deeply types may nest (`list[list[...]]`): bounds the recursion of every walk.
@@ -34,6 +37,8 @@ pub enum Token<'a> {
     Int64(i64),
     Float(f64),
     Str(&'a str),
+    Bytes(&'a [u8]),
+    ByteArray(&'a [u8]),
     ListBegin(u32),
     TupleBegin(u8),
     End,
@@ -49,7 +54,14 @@ fn type_len_at(tags: &[u8], depth: usize) -> Result<usize, Error> {
         return Err(Error::BadField);
     }
     match *tags.first().ok_or(Error::Truncated)? {
-        tag::NONE | tag::BOOL | tag::INT32 | tag::INT64 | tag::FLOAT | tag::STR => Ok(1),
+        tag::NONE
+        | tag::BOOL
+        | tag::INT32
+        | tag::INT64
+        | tag::FLOAT
+        | tag::STR
+        | tag::BYTES
+        | tag::BYTEARRAY => Ok(1),
         tag::LIST => Ok(1 + type_len_at(&tags[1..], depth + 1)?),
         tag::TUPLE => {
             let count = *tags.get(1).ok_or(Error::Truncated)?;
@@ -168,6 +180,8 @@ fn walk_one<'a>(
         tag::INT64 => visit(Token::Int64(r.u64()? as i64)),
         tag::FLOAT => visit(Token::Float(f64::from_bits(r.u64()?))),
         tag::STR => visit(Token::Str(r.text()?)),
+        tag::BYTES => visit(Token::Bytes(r.blob()?)),
+        tag::BYTEARRAY => visit(Token::ByteArray(r.blob()?)),
         tag::LIST => {
             let count = r.u32()?;
             visit(Token::ListBegin(count));
@@ -225,6 +239,11 @@ impl<'a> ValueWriter<'a> {
 
     pub fn str(&mut self, v: &str) -> Result<(), Error> {
         self.w.blob(v.as_bytes())
+    }
+
+    /// `bytes` or `bytearray` (the type list says which).
+    pub fn bytes(&mut self, v: &[u8]) -> Result<(), Error> {
+        self.w.blob(v)
     }
 
     /// Starts a list of `count` elements; the elements follow.
@@ -303,6 +322,20 @@ mod tests {
     }
 
     #[test]
+    fn bytes_round_trip() {
+        let mut buf = [0u8; 32];
+        let mut w = ValueWriter::new(&mut buf);
+        w.bytes(b"ab\xff").unwrap();
+        w.bytes(b"").unwrap();
+        let n = w.len();
+        assert_eq!(
+            tokens(b"BA", &buf[..n]).unwrap(),
+            [Token::Bytes(b"ab\xff"), Token::ByteArray(b"")]
+        );
+        assert_eq!(tokens(b"B", &[9, 0, 0, 0, 1]), Err(Error::Truncated));
+    }
+
+    #[test]
     fn type_lengths() {
         assert_eq!(type_len(b"i"), Ok(1));
         assert_eq!(type_len(b"lli"), Ok(3));
@@ -342,7 +375,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let alphabet = b"nbiIfslt\x00\x01\x02\x03x";
+        let alphabet = b"nbiIfsltBA\x00\x01\x02\x03x";
         for _ in 0..20_000 {
             let tags: Vec<u8> = (0..next() % 8)
                 .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])

@@ -113,6 +113,16 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 )
             }
             // A copy: the items of the argument in a new list.
+            Builtin::Bytes | Builtin::ByteArray => match vals.pop() {
+                None => expr(ExprKind::BytesLit(vec![]), ty),
+                Some(value) => expr(
+                    ExprKind::ToBytes {
+                        value: boxed(value),
+                        line,
+                    },
+                    ty,
+                ),
+            },
             Builtin::Array => {
                 let empty = expr(ExprKind::ListLit(vec![]), ty.clone());
                 expr(

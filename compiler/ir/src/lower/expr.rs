@@ -83,6 +83,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             A::Float(v) => ExprKind::Float(FloatBits(*v)),
             A::Bool(b) => ExprKind::Bool(*b),
             A::Str(s) => ExprKind::Str(s.clone()),
+            A::Bytes(b) => ExprKind::BytesLit(b.clone()),
             A::NoneLit => ExprKind::None,
             A::Name(_) => match self.resolution(e) {
                 Some(Resolution::Local(l)) => ExprKind::Local(LocalId(l.0)),

@@ -122,6 +122,8 @@ impl Shared<'_, '_> {
             Ty::Float => Type::Float,
             Ty::Bool => Type::Bool,
             Ty::Str => Type::Str,
+            Ty::Bytes => Type::Bytes,
+            Ty::ByteArray => Type::ByteArray,
             Ty::None | Ty::Var(_) | Ty::Callable(_) => Type::None,
             Ty::Tuple(ts) => Type::Tuple(ts.iter().map(|t| self.ty(t)).collect()),
             Ty::List(t) => Type::List(Box::new(self.ty(t))),

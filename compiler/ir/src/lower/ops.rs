@@ -61,7 +61,12 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 },
                 Type::Str,
             ),
-            (Type::List(_), Type::List(_), BinOp::Add) => {
+            (
+                Type::List(_) | Type::Bytes | Type::ByteArray,
+                Type::List(_) | Type::Bytes | Type::ByteArray,
+                BinOp::Add,
+            ) => {
+                // The left operand's type (bytes + bytearray is bytes, as CPython).
                 let ty = l.ty.clone();
                 expr(
                     ExprKind::ListConcat {
@@ -194,16 +199,19 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         } else {
             self.common_numeric(l, r)
         };
-        if !matches!(
-            l.ty,
-            Type::Int32
-                | Type::Int64
-                | Type::Float
-                | Type::Bool
-                | Type::Str
-                | Type::Tuple(_)
-                | Type::List(_)
-        ) || l.ty != r.ty
+        let both_bytes = matches!(l.ty, Type::Bytes | Type::ByteArray)
+            && matches!(r.ty, Type::Bytes | Type::ByteArray);
+        if !both_bytes
+            && (!matches!(
+                l.ty,
+                Type::Int32
+                    | Type::Int64
+                    | Type::Float
+                    | Type::Bool
+                    | Type::Str
+                    | Type::Tuple(_)
+                    | Type::List(_)
+            ) || l.ty != r.ty)
         {
             self.unchecked(span, "cannot compare these values in kernels");
         }

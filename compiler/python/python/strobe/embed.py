@@ -143,7 +143,7 @@ class Embedder:
             if math.isnan(value):
                 return "(math.inf - math.inf)"
             return "math.inf" if value > 0 else "-math.inf"
-        if isinstance(value, str):
+        if isinstance(value, (str, bytes)):
             return repr(value)
         if isinstance(value, tuple):
             items = [self.literal(v, where, refs) for v in value]

@@ -15,7 +15,7 @@ INT32 = (-(2 ** 31), 2 ** 31)
 INT64 = (-(2 ** 63), 2 ** 63)
 
 #: Scalars that are data.
-PLAIN = (bool, int, float, str, type(None))
+PLAIN = (bool, int, float, str, bytes, type(None))
 
 
 class EmbeddingError(Exception):
@@ -33,7 +33,8 @@ def check_array(value, where):
 
 def holds_objects(value):
     """Whether `value` is (or contains) something other than plain data (an object to embed)."""
-    if isinstance(value, PLAIN) or (numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray))):
+    if isinstance(value, PLAIN + (bytearray,)) or \
+            (numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray))):
         return False
     if isinstance(value, (list, tuple)):
         return any(holds_objects(v) for v in value)
@@ -84,6 +85,10 @@ class Exemplars:
             return "0.0"
         if isinstance(value, str):
             return '""'
+        if isinstance(value, bytes):
+            return 'b""'
+        if isinstance(value, bytearray):
+            return "bytearray()"
         if isinstance(value, tuple):
             items = [self.of(v, where, refuse) for v in value]
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"

@@ -245,7 +245,8 @@ def _write_back(obj, attr, value):
     """Sets `obj.attr` to the kernel's value if it changed; lists and arrays are updated in place."""
     old = getattr(obj, attr, None)
     numpy = embed.numpy  # None without numpy
-    if isinstance(old, list) and isinstance(value, list):
+    if (isinstance(old, list) and isinstance(value, list)) or \
+            (isinstance(old, bytearray) and isinstance(value, bytearray)):
         if old != value:
             old[:] = value
         return

@@ -77,8 +77,8 @@ class ComposeTest(unittest.TestCase):
         self.assertEqual(c.quoted[:2], [3, [0.5, 1.5]])
         self.assertIn("label = 'a'", c.text, "an invariant string is a class constant")
         self.assertIn("@rpc(service=2)\ndef scale(x) -> TInt32:", c.text)
-        self.assertIn("def __strobe_rpc_3(__strobe_object, x):", c.text)
-        self.assertIn('@rpc(service=3, flags={"async"})', c.text)
+        # A host method is declared in its kernel class; calls send the object's id.
+        self.assertIn('    @rpc(service=3, flags={"async"})\n    def log(self, x):', c.text)
         self.assertEqual([s.name for s in c.services[2:]], ["scale", "Exp.log"])
         # Writeback carries the non-invariant data attributes.
         self.assertEqual(sorted(a for _, a in c.writeback), ["count", "gains"])
