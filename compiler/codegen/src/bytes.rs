@@ -1,5 +1,5 @@
 //! `bytes` and `bytearray`: list headers over one-byte items, read as int32 values. Literals,
-//! conversions from integer sequences (each item checked to be a byte), indexing and item stores.
+//! conversions from integer sequences (each item checked to be a byte) and item stores.
 
 use crate::emit::{Gen, R};
 use inkwell::module::Linkage;
@@ -29,7 +29,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     }
 
     /// `bytes(xs)` / `bytearray(xs)`: xs a list of integers or bools, a range, or bytes.
-    pub(crate) fn to_bytes(&mut self, value: &'ir Expr, line: Line) -> R<BasicValueEnum<'ctx>> {
+    pub(crate) fn bytes_from(&mut self, value: &'ir Expr, line: Line) -> R<BasicValueEnum<'ctx>> {
         let v = self.expr(value)?;
         let len = self.len(v, &value.ty)?;
         let out = self.new_list(len, &Type::Byte, line)?;
@@ -55,24 +55,6 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Ok(())
         })?;
         Ok(out.into())
-    }
-
-    /// `b[i]`: the byte, as an int32 (IndexError out of range).
-    pub(crate) fn byte_at(
-        &mut self,
-        list: PointerValue<'ctx>,
-        i: IntValue<'ctx>,
-        line: Line,
-    ) -> R<BasicValueEnum<'ctx>> {
-        let p = self.element_ptr(list, i, &Type::Byte, line, "index out of range")?;
-        let byte = self
-            .builder
-            .build_load(self.ctx.i8_type(), p, "byte")?
-            .into_int_value();
-        Ok(self
-            .builder
-            .build_int_z_extend(byte, self.ctx.i32_type(), "")?
-            .into())
     }
 
     /// `a[i] = v` of a bytearray: `v` must be a byte (ValueError), `i` in range (IndexError).

@@ -39,14 +39,15 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             ExprKind::Index { list, index, line } => {
                 let l = self.expr(list)?.into_pointer_value();
                 let i = self.expr(index)?.into_int_value();
-                if matches!(list.ty, Type::Bytes | Type::ByteArray) {
-                    return self.byte_at(l, i, *line);
-                }
-                let p = self.element_ptr(l, i, &e.ty, *line, "list index out of range")?;
-                self.builder.build_load(self.ll(&e.ty), p, "")?
+                let (item, message) = match &list.ty {
+                    Type::Bytes | Type::ByteArray => (&Type::Byte, "index out of range"),
+                    _ => (&e.ty, "list index out of range"),
+                };
+                let p = self.element_ptr(l, i, item, *line, message)?;
+                self.load_item(p, item)?
             }
             ExprKind::BytesLit(items) => self.bytes_literal(items, Line(0))?,
-            ExprKind::ToBytes { value, line } => self.to_bytes(value, *line)?,
+            ExprKind::ToBytes { value, line } => self.bytes_from(value, *line)?,
             ExprKind::Slice {
                 value,
                 bounds,

@@ -64,8 +64,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         elem: &Type,
     ) -> R<BasicValueEnum<'ctx>> {
         let p = self.data_ptr(list, i, elem)?;
+        self.load_item(p, elem)
+    }
+
+    /// The item of type `elem` at `p`; a byte is read as the int32 it is in the language.
+    pub(crate) fn load_item(&self, p: PointerValue<'ctx>, elem: &Type) -> R<BasicValueEnum<'ctx>> {
         let item = self.builder.build_load(self.ll(elem), p, "item")?;
-        // A byte is read as the int32 it is in the language.
         if *elem == Type::Byte {
             let byte = item.into_int_value();
             return Ok(self
@@ -128,6 +132,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.set_list_len(list, next)
     }
 
+    /// Copies `src`'s first `count` items into `dst` from `dst_index` on.
     pub(crate) fn copy_elements(
         &self,
         dst: PointerValue<'ctx>,
@@ -136,9 +141,23 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         count: IntValue<'ctx>,
         elem: &Type,
     ) -> R<()> {
+        let zero = self.ctx.i32_type().const_zero();
+        self.copy_range(dst, dst_index, src, zero, count, elem)
+    }
+
+    /// Copies `count` items of `src` from `src_index` on into `dst` from `dst_index` on.
+    pub(crate) fn copy_range(
+        &self,
+        dst: PointerValue<'ctx>,
+        dst_index: IntValue<'ctx>,
+        src: PointerValue<'ctx>,
+        src_index: IntValue<'ctx>,
+        count: IntValue<'ctx>,
+        elem: &Type,
+    ) -> R<()> {
         let et = self.ll(elem);
         let to = self.data_ptr(dst, dst_index, elem)?;
-        let from = self.data_ptr(src, self.ctx.i32_type().const_zero(), elem)?;
+        let from = self.data_ptr(src, src_index, elem)?;
         let bytes = self.builder.build_int_mul(
             count,
             self.ctx.i32_type().const_int(et.size_of_abi(self), false),

@@ -30,9 +30,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     ) -> R<BasicValueEnum<'ctx>> {
         let v = self.expr(value)?;
         let bound_values = self.bound_values(bounds)?;
-        match &value.ty {
-            Type::List(_) | Type::Bytes | Type::ByteArray => {
-                let elem = value.ty.items().unwrap_or(&Type::Byte);
+        match value.ty.items() {
+            Some(elem) => {
                 let list = v.into_pointer_value();
                 let len = self.list_len(list)?;
                 let sel = self.select_items(len, bound_values, line)?;
@@ -42,10 +41,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     self.data_ptr(list, zero, elem)?,
                     self.data_ptr(out, zero, elem)?,
                 );
-                self.gather(self.ll(elem), src, dst, &sel)?;
+                self.strided_copy(self.ll(elem), src, dst, &sel, Direction::Gather)?;
                 Ok(out.into())
             }
-            _ => {
+            None => {
                 let s = v.into_struct_value();
                 let data = self
                     .builder
@@ -54,7 +53,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let len = self.builder.build_extract_value(s, 1, "")?.into_int_value();
                 let sel = self.select_items(len, bound_values, line)?;
                 let out = self.alloc_dynamic(sel.count, 1, line)?;
-                self.gather(self.ctx.i8_type().into(), data, out, &sel)?;
+                let i8t = self.ctx.i8_type().into();
+                self.strided_copy(i8t, data, out, &sel, Direction::Gather)?;
                 let st = self.str_type();
                 let r = self
                     .builder
@@ -104,24 +104,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let fresh = self.new_list(new_len, elem, line)?;
         self.copy_elements(fresh, zero, list, sel.start, elem)?;
         self.copy_elements(fresh, sel.start, value, vlen, elem)?;
-        let (from, to) = (
-            self.data_ptr(list, tail_at, elem)?,
-            self.data_ptr(
-                fresh,
-                self.builder.build_int_add(sel.start, vlen, "")?,
-                elem,
-            )?,
-        );
-        self.gather(
-            self.ll(elem),
-            from,
-            to,
-            &Selection {
-                start: zero,
-                step: one,
-                count: tail,
-            },
-        )?;
+        let after_value = self.builder.build_int_add(sel.start, vlen, "")?;
+        self.copy_range(fresh, after_value, list, tail_at, tail, elem)?;
         self.take_over(list, fresh)?;
         self.builder.build_unconditional_branch(done)?;
 
@@ -226,17 +210,6 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         )?;
         let count = b.build_select(nonempty, n, zero, "count")?.into_int_value();
         Ok(Selection { start, step, count })
-    }
-
-    /// `dst[k] = src[start + k * step]` for each selected item.
-    fn gather(
-        &mut self,
-        et: BasicTypeEnum<'ctx>,
-        src: PointerValue<'ctx>,
-        dst: PointerValue<'ctx>,
-        sel: &Selection<'ctx>,
-    ) -> R<()> {
-        self.strided_copy(et, src, dst, sel, Direction::Gather)
     }
 
     /// Copies the selected items: gathered from `src` into `dst[0..count]`, or scattered from

@@ -45,12 +45,10 @@ impl Checker<'_> {
             _ => {}
         }
         let ordered = !matches!(op, CmpOp::Eq | CmpOp::NotEq);
-        if let (Ty::Tuple(_), Ty::Tuple(_)) | (Ty::List(_), Ty::List(_)) =
-            (self.table.shallow(left), self.table.shallow(right))
-        {
+        let (ls, rs) = (self.table.shallow(left), self.table.shallow(right));
+        if let (Ty::Tuple(_), Ty::Tuple(_)) | (Ty::List(_), Ty::List(_)) = (&ls, &rs) {
             return self.solve_sequence_compare(ordered, left, right, span);
         }
-        let (ls, rs) = (self.table.shallow(left), self.table.shallow(right));
         if (self.table.is_int_literal_var(&ls) && rs == Ty::Float)
             || (self.table.is_int_literal_var(&rs) && ls == Ty::Float)
         {

@@ -11,8 +11,13 @@ use strobe_syntax::ast::{self, BoolOp, ExprKind, FStringPart, UnaryOp};
 impl Checker<'_> {
     /// Type of a value expression (functions and classes are rejected: they cannot be values).
     pub(crate) fn expr(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Ty {
+        self.value_or(ctx, e, |_| false)
+    }
+
+    /// Type of `e`, refused if it is a function or class (a callable `allowed` lets through).
+    fn value_or(&mut self, ctx: &mut Ctx, e: &ast::Expr, allowed: fn(&Callable) -> bool) -> Ty {
         let t = self.expr_allow_callable(ctx, e);
-        if let Some(c) = self.callable(&t) {
+        if let Some(c) = self.callable(&t).filter(|c| !allowed(c)) {
             let what = match c {
                 Callable::Class(_) => "a class",
                 _ => "a function",
@@ -36,14 +41,7 @@ impl Checker<'_> {
 
     /// Type of the object of an attribute access: a value, or a class (`C.attr`).
     pub(crate) fn attribute_owner(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Ty {
-        let t = self.expr_allow_callable(ctx, e);
-        if self
-            .callable(&t)
-            .is_some_and(|c| !matches!(c, Callable::Class(_)))
-        {
-            self.error(e.span, "this is a function; kernels can call it but cannot store or pass it (closures must not escape)");
-        }
-        t
+        self.value_or(ctx, e, |c| matches!(c, Callable::Class(_)))
     }
 
     /// Type of an expression that may be a callee (`f` in `f(x)`) or a raised exception class.

@@ -332,6 +332,25 @@ impl Checker<'_> {
         Step::Solved
     }
 
+    /// `C.attr` or `obj.attr` naming a class constant: its value; false when there is none.
+    fn class_constant(
+        &mut self,
+        c: crate::ClassId,
+        attr: &str,
+        result: &Ty,
+        span: Span,
+        site: Site,
+    ) -> bool {
+        let class = &self.classes[c.0 as usize];
+        let Some((_, value)) = class.constants.iter().find(|(n, _)| n == attr) else {
+            return false;
+        };
+        let value = value.clone();
+        self.unify(result, &value.ty(), span, &format!("constant `{attr}`"));
+        self.set_resolution(site.0, site.1, Resolution::Constant(value));
+        true
+    }
+
     fn solve_attribute(
         &mut self,
         obj: &Ty,
@@ -344,12 +363,11 @@ impl Checker<'_> {
         match self.table.shallow(obj) {
             Ty::Var(_) => Step::Pending,
             Ty::Object(c) => {
+                if self.class_constant(c, attr, result, span, site) {
+                    return Step::Solved;
+                }
                 let class = &self.classes[c.0 as usize];
-                if let Some((_, value)) = class.constants.iter().find(|(n, _)| n == attr) {
-                    let value = value.clone();
-                    self.unify(result, &value.ty(), span, &format!("constant `{attr}`"));
-                    self.set_resolution(site.0, site.1, Resolution::Constant(value));
-                } else if let Some(i) = class.field_index(attr) {
+                if let Some(i) = class.field_index(attr) {
                     let field_ty = class.fields[i].1.clone();
                     self.unify(result, &field_ty, span, &format!("attribute `{attr}`"));
                     self.set_resolution(site.0, site.1, Resolution::Field(c, i));
@@ -397,12 +415,10 @@ impl Checker<'_> {
                 Step::Solved
             }
             Ty::Callable(Callable::Class(c)) => {
-                let class = &self.classes[c.0 as usize];
-                if let Some((_, value)) = class.constants.iter().find(|(n, _)| n == attr) {
-                    let value = value.clone();
-                    self.unify(result, &value.ty(), span, &format!("constant `{attr}`"));
-                    self.set_resolution(site.0, site.1, Resolution::Constant(value));
-                } else if let Some(def) = self.method_of(c, attr).filter(|_| callee) {
+                if self.class_constant(c, attr, result, span, site) {
+                    return Step::Solved;
+                }
+                if let Some(def) = self.method_of(c, attr).filter(|_| callee) {
                     // `C.f(args)` calls the function itself: no instance is passed.
                     let f = Ty::Callable(Callable::Function(def));
                     self.unify(result, &f, span, "a function");

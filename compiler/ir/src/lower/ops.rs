@@ -199,20 +199,23 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         } else {
             self.common_numeric(l, r)
         };
-        let both_bytes = matches!(l.ty, Type::Bytes | Type::ByteArray)
-            && matches!(r.ty, Type::Bytes | Type::ByteArray);
-        if !both_bytes
-            && (!matches!(
-                l.ty,
-                Type::Int32
-                    | Type::Int64
-                    | Type::Float
-                    | Type::Bool
-                    | Type::Str
-                    | Type::Tuple(_)
-                    | Type::List(_)
-            ) || l.ty != r.ty)
-        {
+        let supported = match (&l.ty, &r.ty) {
+            (Type::Bytes | Type::ByteArray, Type::Bytes | Type::ByteArray) => true,
+            (a, b) => {
+                a == b
+                    && matches!(
+                        a,
+                        Type::Int32
+                            | Type::Int64
+                            | Type::Float
+                            | Type::Bool
+                            | Type::Str
+                            | Type::Tuple(_)
+                            | Type::List(_)
+                    )
+            }
+        };
+        if !supported {
             self.unchecked(span, "cannot compare these values in kernels");
         }
         expr(

@@ -561,9 +561,8 @@ class Embedder:
         for name, (cls, lines, first, file) in self.user_classes.items():
             out.copy(lines, file, first)
         for name, (defined, params) in self.function_aliases.items():
-            names = [p.split("=")[0].strip() for p in params]
-            out.synthetic(f"def {name}({', '.join(params)}):")
-            out.synthetic(f"    return {defined}({', '.join(names)})")
+            for line in _forwarder(name, params, defined):
+                out.synthetic(line)
         for function in self.function_order:
             source = self.functions[function]
             out.copy(source.reindented(0), source.file, source.first_line)
@@ -706,9 +705,8 @@ class Embedder:
             for line in stub:
                 out.synthetic("    " + line)
         for name, (callee, params) in kc.forwarders.items():
-            names = [p.split("=")[0].strip() for p in params]
-            out.synthetic(f"    def {name}(self{''.join(', ' + p for p in params)}):")
-            out.synthetic(f"        return {callee}({', '.join(names)})")
+            for line in _forwarder(name, ["self"] + params, callee, passed=params):
+                out.synthetic("    " + line)
 
     def construction_order(self):
         """Objects before the objects whose fields hold them."""
@@ -744,6 +742,13 @@ def _describe(value):
     if inspect.isfunction(value):
         return f"the function `{value.__qualname__}`"
     return f"a `{type(value).__name__}`"
+
+
+def _forwarder(name, params, callee, passed=None):
+    """A kernel function `name(params)` that returns `callee` called with its parameters
+    (`passed`, when not all of them)."""
+    names = [p.split("=")[0].strip() for p in (params if passed is None else passed)]
+    return [f"def {name}({', '.join(params)}):", f"    return {callee}({', '.join(names)})"]
 
 
 def compose(function, args, kwargs, frozen=None):

@@ -135,24 +135,27 @@ class _RpcServer:
             else:
                 value = s.call(s.function, args)
         except Exception as e:  # the kernel gets it, and may catch it
-            self.rpc_exception = e
-            return self.raise_in_kernel(type(e), str(e))
+            return self.raise_host_exception(e)
         if s.is_async:
             return ("ok", None)
         if ret_tags == "n":
             if value is None:
                 return ("ok", None)
-            self.rpc_exception = RPCReturnValueError(
+            return self.raise_host_exception(RPCReturnValueError(
                 f"RPC `{s.name}` returned {value!r}, but the kernel takes None from it "
-                "(annotate its return type to use the value)")
-            return self.raise_in_kernel(RPCReturnValueError, str(self.rpc_exception))
+                "(annotate its return type to use the value)"))
         first = self.runner.result_types.setdefault(s.name, type(value))
         if not _same_kind(first, type(value)):
             message = (f"RPC `{s.name}` returned {type(value).__name__} this time but "
                        f"{first.__name__} at its first call: its result type must not change")
-            self.rpc_exception = RPCReturnValueError(message)
-            return self.raise_in_kernel(RPCReturnValueError, message)
+            return self.raise_host_exception(RPCReturnValueError(message))
         return ("ok", value)
+
+    def raise_host_exception(self, exc):
+        """Raises the host's exception `exc` in the kernel; if the kernel does not catch it, the
+        host gets this very object back."""
+        self.rpc_exception = exc
+        return self.raise_in_kernel(type(exc), str(exc))
 
     def raise_in_kernel(self, cls, message):
         """The answer that raises `cls(message)` in the kernel, as the kernel's class of that name
