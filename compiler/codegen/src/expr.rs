@@ -53,6 +53,23 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 bounds,
                 line,
             } => self.slice(value, bounds, *line)?,
+            ExprKind::ArrayFrom { value, line } => self.array_from(value, &e.ty, *line)?,
+            ExprKind::ArrayShape(array) => self.array_shape_tuple(array)?,
+            ExprKind::ArrayIndex {
+                array,
+                indices,
+                line,
+            } => self.array_index(array, indices, *line)?,
+            ExprKind::ArraySlice { array, start, stop } => {
+                self.array_slice(array, start.as_deref(), stop.as_deref(), Line(0))?
+            }
+            ExprKind::ArrayMap {
+                operands,
+                body,
+                into,
+                line,
+            } => self.array_map(operands, body, into.as_deref(), *line)?,
+            ExprKind::MatMul { left, right, line } => self.matmul(left, right, &e.ty, *line)?,
             ExprKind::TupleGet { tuple, index } => {
                 let t = self.expr(tuple)?.into_struct_value();
                 self.builder.build_extract_value(t, *index, "")?

@@ -7,6 +7,7 @@
 // inkwell's GEP builders are `unsafe`; every use indexes a type this crate laid out itself.
 #![allow(unsafe_code)]
 
+mod arrays;
 mod bytes;
 mod compare;
 mod emit;

@@ -286,6 +286,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Type::List(_) | Type::Bytes | Type::ByteArray => {
                 self.list_len(v.into_pointer_value())?
             }
+            Type::Array(_, dims) => self.array_shape(v.into_pointer_value(), *dims)?[0],
             Type::Str => self
                 .builder
                 .build_extract_value(v.into_struct_value(), 1, "len")?

@@ -41,13 +41,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(())
     }
 
-    fn write_text(&self, text: &str) -> R<()> {
+    pub(crate) fn write_text(&self, text: &str) -> R<()> {
         let s = self.const_str(text)?;
         self.write_str_value(s.into())
     }
 
     /// Writes `str(v)`, or `repr(v)` when `repr` (elements of lists and tuples).
-    fn write_value(&mut self, v: BasicValueEnum<'ctx>, ty: &Type, repr: bool) -> R<()> {
+    pub(crate) fn write_value(&mut self, v: BasicValueEnum<'ctx>, ty: &Type, repr: bool) -> R<()> {
         match ty {
             // A byte is read as an int32.
             Type::Int32 | Type::Byte => {
@@ -164,27 +164,14 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.write_text(")")?;
             }
             Type::List(elem) => {
-                self.write_text("[")?;
                 let list = v.into_pointer_value();
                 let len = self.list_len(list)?;
-                self.counted_loop(len, |this, i| {
-                    let first = this.builder.build_int_compare(
-                        IntPredicate::EQ,
-                        i,
-                        i.get_type().const_zero(),
-                        "first",
-                    )?;
-                    let (sep, cont) = (this.new_block("print.sep"), this.new_block("print.item"));
-                    this.builder.build_conditional_branch(first, cont, sep)?;
-                    this.builder.position_at_end(sep);
-                    this.write_text(", ")?;
-                    this.builder.build_unconditional_branch(cont)?;
-                    this.builder.position_at_end(cont);
+                self.write_items(len, |this, i| {
                     let item = this.load_element(list, i, elem)?;
                     this.write_value(item, elem, true)
                 })?;
-                self.write_text("]")?;
             }
+            Type::Array(..) => self.write_array(v.into_pointer_value(), ty)?,
             Type::Range(elem) => {
                 let r = v.into_struct_value();
                 self.write_text("range(")?;
@@ -218,5 +205,30 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
         }
         Ok(())
+    }
+
+    /// `[item, item, ...]` for `len` items, each written by `item(i)`.
+    pub(crate) fn write_items(
+        &mut self,
+        len: inkwell::values::IntValue<'ctx>,
+        mut item: impl FnMut(&mut Self, inkwell::values::IntValue<'ctx>) -> R<()>,
+    ) -> R<()> {
+        self.write_text("[")?;
+        self.counted_loop(len, |this, i| {
+            let first = this.builder.build_int_compare(
+                IntPredicate::EQ,
+                i,
+                i.get_type().const_zero(),
+                "first",
+            )?;
+            let (sep, cont) = (this.new_block("print.sep"), this.new_block("print.item"));
+            this.builder.build_conditional_branch(first, cont, sep)?;
+            this.builder.position_at_end(sep);
+            this.write_text(", ")?;
+            this.builder.build_unconditional_branch(cont)?;
+            this.builder.position_at_end(cont);
+            item(this, i)
+        })?;
+        self.write_text("]")
     }
 }

@@ -33,6 +33,11 @@ fn push_tags(t: &Type, out: &mut String) -> Result<(), CodegenError> {
             out.push('l');
             push_tags(elem, out)?;
         }
+        Type::Array(elem, dims) => {
+            out.push('a');
+            out.push(char::from(*dims));
+            push_tags(elem, out)?;
+        }
         Type::Tuple(items) if items.len() < 128 => {
             out.push('t');
             out.push(char::from(items.len() as u8));

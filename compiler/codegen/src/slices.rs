@@ -147,6 +147,17 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(out)
     }
 
+    /// Rows `start..stop` of `len` by Python's rules: the first and how many.
+    pub(crate) fn select_rows(
+        &mut self,
+        len: IntValue<'ctx>,
+        bounds: [Option<IntValue<'ctx>>; 3],
+        line: Line,
+    ) -> R<(IntValue<'ctx>, IntValue<'ctx>)> {
+        let sel = self.select_items(len, bounds, line)?;
+        Ok((sel.start, sel.count))
+    }
+
     /// Python's slice rules (`slice.indices`): absent bounds take the ends for the step's sign,
     /// negative ones count from the end, and out-of-range ones are clamped.
     fn select_items(

@@ -213,6 +213,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let p = self.element_ptr(l, i, ty, *line, "list assignment index out of range")?;
                 self.builder.build_store(p, v)?;
             }
+            Place::ArrayIndex {
+                array,
+                indices,
+                line,
+            } => self.store_array_element(array, indices, v, *line)?,
             Place::Slice { list, bounds, line } => {
                 if let Type::List(elem) = ty {
                     self.assign_slice(list, bounds, v, elem, *line)?;

@@ -79,7 +79,9 @@ impl<'ctx> Gen<'ctx, '_> {
                 let e = self.ll(t);
                 self.ctx.struct_type(&[e, e, e], false).into()
             }
-            Type::List(_) | Type::Bytes | Type::ByteArray | Type::Object(_) | Type::Exception => {
+            Type::List(_)
+            | Type::Array(..)
+            | Type::Bytes | Type::ByteArray | Type::Object(_) | Type::Exception => {
                 self.ptr_type().into()
             }
         }

@@ -29,6 +29,9 @@ pub enum Type {
     None,
     Tuple(Vec<Type>),
     List(Box<Type>),
+    /// A numpy array: a header (`strobe_abi::ArrayHeader`: a list header over all elements in
+    /// row-major order, then the shape) of this many dimensions.
+    Array(Box<Type>, u8),
     Range(Box<Type>),
     /// A user object (pointer to its fields).
     Object(ClassIndex),
@@ -105,7 +108,7 @@ impl Type {
             | Type::ByteArray
             | Type::None => true,
             Type::Tuple(items) => items.iter().all(Type::is_sendable),
-            Type::List(elem) => elem.is_sendable(),
+            Type::List(elem) | Type::Array(elem, _) => elem.is_sendable(),
             Type::Range(_) | Type::Object(_) | Type::Exception | Type::Byte => false,
         }
     }
@@ -199,6 +202,12 @@ pub enum Place {
     Slice {
         list: Expr,
         bounds: SliceBounds,
+        line: Line,
+    },
+    /// `array[i, j, ...] = value` with every dimension indexed.
+    ArrayIndex {
+        array: Expr,
+        indices: Vec<Expr>,
         line: Line,
     },
     /// `a, b = value` from a tuple, or from a list of exactly that length (else ValueError at `line`).
@@ -527,6 +536,44 @@ pub enum ExprKind {
     /// time: the code depends on the slot and the type, never on the value.
     Quoted {
         slot: u32,
+        line: Line,
+    },
+    /// `array(value)`: a new array of the items of nested lists or arrays `value` (ValueError when
+    /// the lists are not rectangular).
+    ArrayFrom {
+        value: Box<Expr>,
+        line: Line,
+    },
+    /// `array.shape`: a tuple of int32.
+    ArrayShape(Box<Expr>),
+    /// `array[i, j, ...]` (negative indices count from the end; IndexError outside): an element when
+    /// every dimension is indexed, else a view of the rest that shares the elements.
+    ArrayIndex {
+        array: Box<Expr>,
+        indices: Vec<Expr>,
+        line: Line,
+    },
+    /// `array[start:stop]`: a view of those rows of the first axis.
+    ArraySlice {
+        array: Box<Expr>,
+        start: Option<Box<Expr>>,
+        stop: Option<Box<Expr>>,
+    },
+    /// Elementwise arithmetic: `body` evaluated once per element, with each operand's local bound to
+    /// the operand (a number) or to its element (an array; all arrays of one shape, else
+    /// ValueError). The results fill a new array of the expression's type, or the array `into`
+    /// (in-place operators).
+    ArrayMap {
+        operands: Vec<(LocalId, Expr)>,
+        body: Box<Expr>,
+        into: Option<Box<Expr>>,
+        line: Line,
+    },
+    /// `left @ right` of vectors and matrices with the result's element type (ValueError when the
+    /// inner dimensions differ).
+    MatMul {
+        left: Box<Expr>,
+        right: Box<Expr>,
         line: Line,
     },
     /// Seconds (float) to machine units (`mu_per_second` of them per second), rounded to nearest

@@ -29,6 +29,10 @@ fn walk_place(p: &mut Place, f: &mut dyn FnMut(&mut Expr)) {
             bounds.iter_mut().for_each(|b| walk_expr(b, f));
         }
         Place::Unpack { places: ps, .. } => ps.iter_mut().for_each(|p| walk_place(p, f)),
+        Place::ArrayIndex { array, indices, .. } => {
+            walk_expr(array, f);
+            indices.iter_mut().for_each(|i| walk_expr(i, f));
+        }
     }
 }
 
@@ -127,6 +131,8 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::Math { arg: a, .. }
         | ExprKind::Round(a)
         | ExprKind::ToBytes { value: a, .. }
+        | ExprKind::ArrayFrom { value: a, .. }
+        | ExprKind::ArrayShape(a)
         | ExprKind::Abs(a) => walk_expr(a, f),
         ExprKind::Index {
             list: a, index: b, ..
@@ -145,6 +151,9 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         }
         | ExprKind::ListAppend {
             list: a, value: b, ..
+        }
+        | ExprKind::MatMul {
+            left: a, right: b, ..
         }
         | ExprKind::Contains {
             item: a,
@@ -190,6 +199,29 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         ExprKind::Slice { value, bounds, .. } => {
             walk_expr(value, f);
             bounds.iter_mut().for_each(|b| walk_expr(b, f));
+        }
+        ExprKind::ArrayIndex { array, indices, .. } => {
+            walk_expr(array, f);
+            indices.iter_mut().for_each(|i| walk_expr(i, f));
+        }
+        ExprKind::ArraySlice { array, start, stop } => {
+            walk_expr(array, f);
+            start
+                .iter_mut()
+                .chain(stop.iter_mut())
+                .for_each(|b| walk_expr(b, f));
+        }
+        ExprKind::ArrayMap {
+            operands,
+            body,
+            into,
+            ..
+        } => {
+            operands.iter_mut().for_each(|(_, o)| walk_expr(o, f));
+            walk_expr(body, f);
+            if let Some(into) = into {
+                walk_expr(into, f);
+            }
         }
     }
 }

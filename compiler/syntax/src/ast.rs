@@ -317,6 +317,8 @@ pub enum BinOp {
     BitAnd,
     BitOr,
     BitXor,
+    /// `@`: matrix product of numpy arrays.
+    MatMult,
 }
 
 impl BinOp {
@@ -334,6 +336,7 @@ impl BinOp {
             BinOp::BitAnd => "&",
             BinOp::BitOr => "|",
             BinOp::BitXor => "^",
+            BinOp::MatMult => "@",
         }
     }
 }

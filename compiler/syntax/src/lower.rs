@@ -383,7 +383,7 @@ impl Lowerer {
             },
             py::Stmt::AugAssign(a) => StmtKind::AugAssign {
                 target: self.expr(&a.target)?,
-                op: self.binop(a.op, a.range)?,
+                op: binop(a.op),
                 value: self.expr(&a.value)?,
             },
             py::Stmt::Return(r) => {
@@ -497,24 +497,6 @@ impl Lowerer {
         }))
     }
 
-    fn binop(&mut self, op: py::Operator, range: TextRange) -> Lowered<ast::BinOp> {
-        Ok(match op {
-            py::Operator::Add => ast::BinOp::Add,
-            py::Operator::Sub => ast::BinOp::Sub,
-            py::Operator::Mult => ast::BinOp::Mult,
-            py::Operator::Div => ast::BinOp::Div,
-            py::Operator::FloorDiv => ast::BinOp::FloorDiv,
-            py::Operator::Mod => ast::BinOp::Mod,
-            py::Operator::Pow => ast::BinOp::Pow,
-            py::Operator::LShift => ast::BinOp::LShift,
-            py::Operator::RShift => ast::BinOp::RShift,
-            py::Operator::BitAnd => ast::BinOp::BitAnd,
-            py::Operator::BitOr => ast::BinOp::BitOr,
-            py::Operator::BitXor => ast::BinOp::BitXor,
-            py::Operator::MatMult => return self.unsupported(range, "the `@` operator"),
-        })
-    }
-
     pub(crate) fn new_expr(&mut self, kind: ExprKind, range: TextRange) -> ast::Expr {
         let id = ExprId(self.next_expr);
         self.next_expr += 1;
@@ -575,7 +557,7 @@ impl Lowerer {
                 }
             }
             py::Expr::BinOp(b) => ExprKind::BinOp {
-                op: self.binop(b.op, b.range)?,
+                op: binop(b.op),
                 left: self.boxed(&b.left)?,
                 right: self.boxed(&b.right)?,
             },
@@ -737,7 +719,25 @@ fn cmp_op(op: py::CmpOp) -> ast::CmpOp {
     }
 }
 
-/// `if __name__ == "__main__":`
+/// The kernel language's binary operator for a Python one.
+fn binop(op: py::Operator) -> ast::BinOp {
+    match op {
+        py::Operator::Add => ast::BinOp::Add,
+        py::Operator::Sub => ast::BinOp::Sub,
+        py::Operator::Mult => ast::BinOp::Mult,
+        py::Operator::Div => ast::BinOp::Div,
+        py::Operator::FloorDiv => ast::BinOp::FloorDiv,
+        py::Operator::Mod => ast::BinOp::Mod,
+        py::Operator::Pow => ast::BinOp::Pow,
+        py::Operator::LShift => ast::BinOp::LShift,
+        py::Operator::RShift => ast::BinOp::RShift,
+        py::Operator::BitAnd => ast::BinOp::BitAnd,
+        py::Operator::BitOr => ast::BinOp::BitOr,
+        py::Operator::BitXor => ast::BinOp::BitXor,
+        py::Operator::MatMult => ast::BinOp::MatMult,
+    }
+}
+
 #[cfg(test)]
 #[path = "lower_tests.rs"]
 mod tests;

@@ -70,6 +70,20 @@ pub fn annotation_type(
                     )),
                     _ => Err(unknown("TTuple")),
                 },
+                ("TArray", [elem]) => Ok(Ty::Array(Box::new(annotation_type(elem, class)?), 1)),
+                ("TArray", [elem, dims]) => match dims.kind {
+                    ExprKind::Int(n @ 1..=crate::MAX_ARRAY_DIMS) => Ok(Ty::Array(
+                        Box::new(annotation_type(elem, class)?),
+                        n as u8,
+                    )),
+                    _ => Err(Diagnostic::error(
+                        dims.span,
+                        format!(
+                            "an array's dimensions must be a number from 1 to {}",
+                            crate::MAX_ARRAY_DIMS
+                        ),
+                    )),
+                },
                 (other, _) => Err(unknown(other)),
             }
         }

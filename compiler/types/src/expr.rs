@@ -184,18 +184,10 @@ impl Checker<'_> {
                 let t = self.expr(ctx, operand);
                 match op {
                     UnaryOp::Not => (Ty::Bool, None),
-                    UnaryOp::Neg | UnaryOp::Pos => {
-                        self.deferred.push(Deferred::Numeric {
+                    UnaryOp::Neg | UnaryOp::Pos | UnaryOp::Invert => {
+                        self.deferred.push(Deferred::Elementwise {
                             ty: t.clone(),
-                            integer: false,
-                            span: operand.span,
-                        });
-                        (t, None)
-                    }
-                    UnaryOp::Invert => {
-                        self.deferred.push(Deferred::Numeric {
-                            ty: t.clone(),
-                            integer: true,
+                            integer: *op == UnaryOp::Invert,
                             span: operand.span,
                         });
                         (t, None)
@@ -286,6 +278,7 @@ impl Checker<'_> {
                 self.deferred.push(Deferred::Slice {
                     value: v,
                     result: result.clone(),
+                    stepped: step.is_some(),
                     span: e.span,
                 });
                 (result, None)
@@ -619,13 +612,16 @@ impl Checker<'_> {
                 }
             }
             Builtin::Array => {
-                let elem = self.table.fresh();
-                let list = Ty::List(Box::new(elem));
+                let result = self.table.fresh();
                 if arity(self, 1..=1) {
-                    let t = self.expr(ctx, &args[0]);
-                    self.unify(&list, &t, args[0].span, "the argument of `array()`");
+                    let value = self.expr(ctx, &args[0]);
+                    self.deferred.push(Deferred::ArrayFrom {
+                        value,
+                        result: result.clone(),
+                        span: args[0].span,
+                    });
                 }
-                list
+                result
             }
             Builtin::Enumerate => {
                 let elem = self.table.fresh();
@@ -641,19 +637,28 @@ impl Checker<'_> {
                 Ty::Enumerate(Box::new(elem))
             }
             Builtin::Math(f) => {
-                if arity(self, 1..=1) {
-                    let t = self.expr(ctx, &args[0]);
-                    self.deferred.push(Deferred::Numeric {
-                        ty: t,
-                        integer: false,
-                        span: args[0].span,
-                    });
-                }
-                if f.returns_int() {
+                let scalar = if f.returns_int() {
                     Ty::Int32
                 } else {
                     Ty::Float
+                };
+                if !arity(self, 1..=1) {
+                    return scalar;
                 }
+                let arg = self.expr(ctx, &args[0]);
+                let result = self.table.fresh();
+                self.deferred.push(Deferred::Elementwise {
+                    ty: arg.clone(),
+                    integer: false,
+                    span: args[0].span,
+                });
+                self.deferred.push(Deferred::MathResult {
+                    arg,
+                    scalar,
+                    result: result.clone(),
+                    span: args[0].span,
+                });
+                result
             }
             Builtin::Round => {
                 if arity(self, 1..=1) {

@@ -8,6 +8,7 @@
 
 mod annotations;
 mod arguments;
+mod arrays;
 mod builtins;
 mod compare;
 mod consts;
@@ -24,6 +25,7 @@ mod ty;
 mod unpack;
 
 pub use arguments::ArgSource;
+pub use arrays::MAX_ARRAY_DIMS;
 pub use builtins::{Builtin, DmaCall, ListMethod, MathFn};
 pub use consts::ConstValue;
 pub use imports::UNITS;

@@ -68,6 +68,8 @@ pub enum Resolution {
     Field(ClassId, usize),
     /// `r.start`, `r.stop`, `r.step` of a range: 0, 1, 2.
     RangeField(u32),
+    /// `array.shape`.
+    ArrayShape,
     Class(ClassId),
     Builtin(crate::Builtin),
     ListMethod(crate::ListMethod),

@@ -380,7 +380,7 @@ pub fn sendable(t: &Ty) -> bool {
         | Ty::None
         | Ty::Var(_) => true,
         Ty::Tuple(items) => items.iter().all(sendable),
-        Ty::List(elem) => sendable(elem),
+        Ty::List(elem) | Ty::Array(elem, _) => sendable(elem),
         Ty::Range(_) | Ty::Object(_) | Ty::Enumerate(_) | Ty::Callable(_) => false,
     }
 }

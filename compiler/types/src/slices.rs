@@ -1,4 +1,4 @@
-//! Slices: `value[a:b:c]` of a list or a str is a new list or str; `lst[a:b:c] = other` replaces
+//! Slices: `value[a:b:c]` of a list or a str is a new list or str (of an array, a view); `lst[a:b:c] = other` replaces
 //! those items of a list. Bounds are int32 (as list indices are).
 
 use crate::infer::{Checker, Ctx};
@@ -15,9 +15,18 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn solve_slice(&mut self, value: &Ty, result: &Ty, span: Span) -> Step {
+    pub(crate) fn solve_slice(&mut self, value: &Ty, result: &Ty, stepped: bool, span: Span) -> Step {
         match self.table.shallow(value) {
             Ty::Var(_) => Step::Pending,
+            // A view of rows `a:b` of the first axis, sharing the array's elements.
+            Ty::Array(..) if stepped => {
+                self.error(span, "array slices take no step in kernels (`a[i:j]` is a view of rows i..j)");
+                Step::Solved
+            }
+            t @ Ty::Array(..) => {
+                self.unify(result, &t, span, "a slice");
+                Step::Solved
+            }
             t @ (Ty::List(_) | Ty::Str | Ty::Bytes | Ty::ByteArray) => {
                 self.unify(result, &t, span, "a slice");
                 Step::Solved

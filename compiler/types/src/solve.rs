@@ -1,6 +1,7 @@
 //! Deferred constraints: the facts that can only be checked once an operand's type is known.
 
 use crate::arguments::ArgSource;
+use crate::arrays::Numeric;
 use crate::infer::Checker;
 use crate::program::{DefKind, Resolution};
 use crate::ty::{Callable, InstanceId, Ty};
@@ -79,6 +80,8 @@ pub(crate) enum Deferred {
     /// `container[i] = value`: a list's item or a bytearray's byte.
     IndexStore {
         container: Ty,
+        index: Ty,
+        index_span: Span,
         value: Ty,
         container_span: Span,
         value_span: Span,
@@ -87,6 +90,27 @@ pub(crate) enum Deferred {
     /// `value[a:b:c]`: a list or a str of the same type.
     Slice {
         value: Ty,
+        result: Ty,
+        /// A step is given.
+        stepped: bool,
+        span: Span,
+    },
+    /// `array(value)`.
+    ArrayFrom {
+        value: Ty,
+        result: Ty,
+        span: Span,
+    },
+    /// A unary operator's operand: a number, or an array of numbers.
+    Elementwise {
+        ty: Ty,
+        integer: bool,
+        span: Span,
+    },
+    /// A math function's result for its argument: `scalar`, or an array of `scalar`s.
+    MathResult {
+        arg: Ty,
+        scalar: Ty,
         result: Ty,
         span: Span,
     },
@@ -118,6 +142,9 @@ impl Deferred {
             Deferred::Numeric { span, .. } => (*span, "this number"),
             Deferred::Raise { span, .. } => (*span, "the raised value"),
             Deferred::Unpack { span, .. } => (*span, "the unpacked value"),
+            Deferred::ArrayFrom { span, .. } => (*span, "the argument of `array()`"),
+            Deferred::Elementwise { span, .. } => (*span, "this operand"),
+            Deferred::MathResult { span, .. } => (*span, "this function's argument"),
             Deferred::Slice { span, .. } => (*span, "the sliced value"),
             Deferred::IndexStore { span, .. } => (*span, "this indexed assignment"),
         }
@@ -179,9 +206,13 @@ impl Checker<'_> {
             } => self.solve_iterate(iterable, item, *span),
             Deferred::Len { value, span } => match self.table.shallow(value) {
                 Ty::Var(_) => Step::Pending,
-                Ty::List(_) | Ty::Str | Ty::Bytes | Ty::ByteArray | Ty::Tuple(_) | Ty::Range(_) => {
-                    Step::Solved
-                }
+                Ty::List(_)
+                | Ty::Array(..)
+                | Ty::Str
+                | Ty::Bytes
+                | Ty::ByteArray
+                | Ty::Tuple(_)
+                | Ty::Range(_) => Step::Solved,
                 other => {
                     let msg = format!("`len()` of {} is not supported", self.show(&other));
                     self.error(*span, msg);
@@ -200,18 +231,42 @@ impl Checker<'_> {
                 }
             },
             Deferred::Unpack { value, parts, span } => self.solve_unpack(value, parts, *span),
-            Deferred::Slice {
+            Deferred::ArrayFrom {
                 value,
                 result,
                 span,
-            } => self.solve_slice(value, result, *span),
+            } => self.solve_array_from(value, result, *span),
+            Deferred::Elementwise { ty, integer, span } => {
+                self.solve_elementwise(ty, *integer, *span)
+            }
+            Deferred::MathResult {
+                arg,
+                scalar,
+                result,
+                span,
+            } => self.solve_math_result(arg, scalar.clone(), result, *span),
+            Deferred::Slice {
+                value,
+                result,
+                stepped,
+                span,
+            } => self.solve_slice(value, result, *stepped, *span),
             Deferred::IndexStore {
                 container,
+                index,
+                index_span,
                 value,
                 container_span,
                 value_span,
                 span,
-            } => self.solve_index_store(container, value, *container_span, *value_span, *span),
+            } => self.solve_index_store(
+                container,
+                (index, *index_span),
+                value,
+                *container_span,
+                *value_span,
+                *span,
+            ),
             Deferred::Raise { ty, span } => match self.table.shallow(ty) {
                 Ty::Var(_) => Step::Pending,
                 Ty::Object(c) | Ty::Callable(Callable::Class(c))
@@ -254,26 +309,24 @@ impl Checker<'_> {
         Some((ls, rs))
     }
 
-    fn solve_binop(&mut self, op: BinOp, left: &Ty, right: &Ty, result: &Ty, span: Span) -> Step {
+    /// The result of `op` on two numbers (after an int literal takes the other side's type).
+    pub(crate) fn numeric(&mut self, op: BinOp, left: &Ty, right: &Ty, span: Span) -> Numeric {
         let (ls, rs) = (self.table.shallow(left), self.table.shallow(right));
         // int literal op float is float whatever the literal becomes.
         let float_with_literal = (self.table.is_int_literal_var(&ls) && rs == Ty::Float)
             || (self.table.is_int_literal_var(&rs) && ls == Ty::Float);
         if float_with_literal && !is_bitwise(op) {
-            self.unify(result, &Ty::Float, span, "an arithmetic result");
-            return Step::Solved;
+            return Numeric::Result(Ty::Float);
         }
         if self.table.is_int_literal_var(&ls) && self.table.is_int_literal_var(&rs) {
             self.table.unify(&ls, &rs, span).ok();
-            let t = if op == BinOp::Div { Ty::Float } else { ls };
-            self.unify(result, &t, span, "an arithmetic result");
-            return Step::Solved;
+            return Numeric::Result(if op == BinOp::Div { Ty::Float } else { ls });
         }
         let Some((l, r)) = self.settle_numeric_pair(left, right, span) else {
-            return Step::Pending;
+            return Numeric::Pending;
         };
-        let out = match (&l, &r) {
-            (Ty::Int32, Ty::Int32) | (Ty::Int64, Ty::Int64) => Some(if op == BinOp::Div {
+        match (&l, &r) {
+            (Ty::Int32, Ty::Int32) | (Ty::Int64, Ty::Int64) => Numeric::Result(if op == BinOp::Div {
                 Ty::Float
             } else {
                 l.clone()
@@ -281,7 +334,7 @@ impl Checker<'_> {
             (Ty::Int32 | Ty::Int64 | Ty::Float, Ty::Int32 | Ty::Int64 | Ty::Float)
                 if (l == Ty::Float || r == Ty::Float) && !is_bitwise(op) =>
             {
-                Some(Ty::Float)
+                Numeric::Result(Ty::Float)
             }
             (Ty::Int32, Ty::Int64) | (Ty::Int64, Ty::Int32) => {
                 let msg = format!(
@@ -291,8 +344,28 @@ impl Checker<'_> {
                     self.show(&r)
                 );
                 self.error(span, msg);
+                Numeric::Refused
+            }
+            _ => Numeric::NotNumbers(l, r),
+        }
+    }
+
+    fn solve_binop(&mut self, op: BinOp, left: &Ty, right: &Ty, result: &Ty, span: Span) -> Step {
+        let (ls, rs) = (self.table.shallow(left), self.table.shallow(right));
+        if matches!(ls, Ty::Array(..)) || matches!(rs, Ty::Array(..)) {
+            return self.solve_array_binop(op, (ls, rs), result, span);
+        }
+        let (l, r) = match self.numeric(op, left, right, span) {
+            Numeric::Pending => return Step::Pending,
+            Numeric::Refused => return Step::Solved,
+            Numeric::Result(t) if op != BinOp::MatMult => {
+                self.unify(result, &t, span, "an arithmetic result");
                 return Step::Solved;
             }
+            Numeric::Result(_) => (self.table.resolve(left), self.table.resolve(right)),
+            Numeric::NotNumbers(l, r) => (l, r),
+        };
+        let out = match (&l, &r) {
             (Ty::Str, Ty::Str) if op == BinOp::Add => Some(Ty::Str),
             // As CPython: the left operand's type.
             (Ty::Bytes | Ty::ByteArray, Ty::Bytes | Ty::ByteArray) if op == BinOp::Add => {
@@ -311,12 +384,6 @@ impl Checker<'_> {
         };
         match out {
             Some(t) => {
-                if !t.is_ground()
-                    && matches!(op, BinOp::Mult | BinOp::Add)
-                    && matches!(t, Ty::List(_))
-                {
-                    // List element types can still be found later; the result is the list type itself.
-                }
                 self.unify(result, &t, span, "an arithmetic result");
             }
             None => {
@@ -434,6 +501,19 @@ impl Checker<'_> {
                 }
                 Step::Solved
             }
+            Ty::Array(_, dims) if attr == "shape" && !callee => {
+                let shape = Ty::Tuple(vec![Ty::Int32; dims as usize]);
+                self.unify(result, &shape, span, "an array's shape");
+                self.set_resolution(site.0, site.1, Resolution::ArrayShape);
+                Step::Solved
+            }
+            Ty::Array(..) => {
+                self.error(
+                    span,
+                    format!("arrays have no attribute `{attr}` in kernels (they have `shape`)"),
+                );
+                Step::Solved
+            }
             Ty::Range(elem) => {
                 match ["start", "stop", "step"].iter().position(|a| *a == attr) {
                     Some(i) if !callee => {
@@ -543,6 +623,15 @@ impl Checker<'_> {
                 self.unify(result, &Ty::Int32, span, "a byte");
                 Step::Solved
             }
+            Ty::Array(elem, dims) => match self.array_index(&elem, dims, index, span) {
+                None => Step::Pending,
+                Some(item) => {
+                    if let Some(item) = item {
+                        self.unify(result, &item, span, "an array item");
+                    }
+                    Step::Solved
+                }
+            },
             Ty::Tuple(items) => {
                 let n = items.len() as i64;
                 match constant {
@@ -575,6 +664,11 @@ impl Checker<'_> {
             }
             Ty::Bytes | Ty::ByteArray => {
                 self.unify(item, &Ty::Int32, span, "the loop variable");
+                Step::Solved
+            }
+            Ty::Array(elem, dims) => {
+                let row = crate::arrays::array_of(*elem, dims - 1);
+                self.unify(item, &row, span, "the loop variable");
                 Step::Solved
             }
             Ty::Enumerate(e) => {

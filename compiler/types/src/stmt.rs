@@ -227,13 +227,10 @@ impl Checker<'_> {
                 let container = self.expr(ctx, value);
                 let idx = self.expr(ctx, index);
                 self.record(ctx.inst, target.id, ty.clone(), None);
-                self.deferred.push(Deferred::Numeric {
-                    ty: idx,
-                    integer: true,
-                    span: index.span,
-                });
                 let store = Deferred::IndexStore {
                     container,
+                    index: idx,
+                    index_span: index.span,
                     value: ty.clone(),
                     container_span: value.span,
                     value_span,

@@ -29,6 +29,8 @@ pub enum Ty {
     None,
     Tuple(Vec<Ty>),
     List(Box<Ty>),
+    /// A numpy array of numbers or bools with this many dimensions (at least 1).
+    Array(Box<Ty>, u8),
     /// `range(...)` over int32 or int64.
     Range(Box<Ty>),
     /// `enumerate(list)`: only iterated, yielding `(int32, element)`.
@@ -68,7 +70,7 @@ impl Ty {
         match self {
             Ty::Var(_) => false,
             Ty::Tuple(ts) => ts.iter().all(Ty::is_ground),
-            Ty::List(t) | Ty::Range(t) | Ty::Enumerate(t) => t.is_ground(),
+            Ty::List(t) | Ty::Array(t, _) | Ty::Range(t) | Ty::Enumerate(t) => t.is_ground(),
             Ty::Callable(Callable::ListMethod(t, _)) => t.is_ground(),
             _ => true,
         }
@@ -109,6 +111,7 @@ impl fmt::Display for TyDisplay<'_> {
                 write!(f, "]")
             }
             Ty::List(t) => write!(f, "list[{}]", sub(t)),
+            Ty::Array(t, n) => write!(f, "array[{}, {n}]", sub(t)),
             Ty::Range(_) => write!(f, "range"),
             Ty::Enumerate(_) => write!(f, "enumerate"),
             Ty::Object(c) => write!(f, "{}", (self.names)(*c)),
@@ -173,6 +176,7 @@ impl TypeTable {
         match self.shallow(ty) {
             Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| self.resolve(t)).collect()),
             Ty::List(t) => Ty::List(Box::new(self.resolve(&t))),
+            Ty::Array(t, n) => Ty::Array(Box::new(self.resolve(&t)), n),
             Ty::Range(t) => Ty::Range(Box::new(self.resolve(&t))),
             Ty::Enumerate(t) => Ty::Enumerate(Box::new(self.resolve(&t))),
             Ty::Callable(Callable::ListMethod(t, m)) => {
@@ -215,7 +219,7 @@ impl TypeTable {
         match self.shallow(ty) {
             Ty::Var(w) => v == w,
             Ty::Tuple(ts) => ts.iter().any(|t| self.occurs(v, t)),
-            Ty::List(t) | Ty::Range(t) | Ty::Enumerate(t) => self.occurs(v, &t),
+            Ty::List(t) | Ty::Array(t, _) | Ty::Range(t) | Ty::Enumerate(t) => self.occurs(v, &t),
             _ => false,
         }
     }
@@ -270,6 +274,9 @@ impl TypeTable {
                     self.unify(x, y, at).map_err(|_| mismatch(self))?;
                 }
                 Ok(())
+            }
+            (Ty::Array(x, m), Ty::Array(y, n)) if m == n => {
+                self.unify(x, y, at).map_err(|_| mismatch(self))
             }
             (Ty::List(x), Ty::List(y))
             | (Ty::Range(x), Ty::Range(y))

@@ -28,23 +28,43 @@ impl Checker<'_> {
     pub(crate) fn solve_index_store(
         &mut self,
         container: &Ty,
+        (index, index_span): (&Ty, Span),
         value: &Ty,
         container_span: Span,
         value_span: Span,
         span: Span,
     ) -> Step {
-        match self.table.shallow(container) {
+        let container = self.table.shallow(container);
+        let numeric_index = Deferred::Numeric {
+            ty: index.clone(),
+            integer: true,
+            span: index_span,
+        };
+        match container {
             Ty::Var(_) => return Step::Pending,
             Ty::Tuple(_) => self.error(span, "tuples are immutable"),
             Ty::Str => self.error(span, "strings are immutable"),
             Ty::Bytes => self.error(span, "bytes are immutable (a bytearray is not)"),
             Ty::ByteArray => {
+                self.deferred.push(numeric_index);
                 self.unify(&Ty::Int32, value, value_span, "a byte assignment");
             }
+            Ty::Array(elem, dims) => match self.array_index(&elem, dims, index, index_span) {
+                None => return Step::Pending,
+                Some(None) => {}
+                Some(Some(Ty::Array(..))) => self.error(
+                    span,
+                    "kernels assign arrays one element at a time: index every dimension",
+                ),
+                Some(Some(item)) => {
+                    self.unify(&item, value, value_span, "an array element assignment");
+                }
+            },
             _ => {
+                self.deferred.push(numeric_index);
                 let item = self.table.fresh();
                 let list = Ty::List(Box::new(item.clone()));
-                if self.unify(&list, container, container_span, "an indexed assignment") {
+                if self.unify(&list, &container, container_span, "an indexed assignment") {
                     self.unify(&item, value, value_span, "a list element assignment");
                 }
             }

@@ -54,6 +54,13 @@ pub const LIST_HEADER: Layout = Layout {
     ],
 };
 
+/// A numpy array's header ([`crate::ArrayHeader`]): the list of its elements; the shape's u32s
+/// follow at [`Layout::size`].
+pub const ARRAY_HEADER: Layout = Layout {
+    name: "ArrayHeader",
+    fields: &[nested("items", &LIST_HEADER)],
+};
+
 /// An exception object ([`crate::Exception`]).
 pub const EXCEPTION: Layout = Layout {
     name: "Exception",
@@ -187,6 +194,11 @@ macro_rules! check_layout {
 check_layout!(STR, crate::Str, ptr, len);
 check_layout!(LIST_HEADER, crate::ListHeader, len, cap, data);
 check_layout!(EXCEPTION, crate::Exception, type_id, name, message);
+check_layout!(ARRAY_HEADER, crate::ArrayHeader, items);
+const _: () = assert!(
+    ARRAY_HEADER.size(core::mem::size_of::<usize>())
+        == core::mem::offset_of!(crate::ArrayHeader, shape)
+);
 check_layout!(
     SOURCE_LOCATION,
     crate::SourceLocation,

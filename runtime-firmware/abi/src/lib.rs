@@ -31,6 +31,15 @@ pub struct ListHeader {
     pub data: *mut u8,
 }
 
+/// A numpy array's header, allocated in the arena: its elements in row-major order as a list
+/// (`cap == len`; a view's `data` points into another array's elements), then its shape, one u32
+/// per dimension (the kernel type says how many).
+#[repr(C)]
+pub struct ArrayHeader {
+    pub items: ListHeader,
+    pub shape: [u32; 0],
+}
+
 /// A kernel exception object.
 #[repr(C)]
 pub struct Exception {

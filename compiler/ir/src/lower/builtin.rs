@@ -101,6 +101,21 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
             Builtin::Sum => expr(ExprKind::Sum(boxed(vals.remove(0))), ty),
+            Builtin::Math(fun) if matches!(vals[0].ty, Type::Array(..)) => {
+                let scalar = match &ty {
+                    Type::Array(t, _) => (**t).clone(),
+                    other => other.clone(),
+                };
+                self.array_map(vals, e.span, |this, mut xs| {
+                    let arg = this.coerce(xs.remove(0), &Type::Float);
+                    let kind = ExprKind::Math {
+                        fun,
+                        arg: boxed(arg),
+                        line,
+                    };
+                    expr(kind, scalar)
+                })
+            }
             Builtin::Math(fun) => {
                 let arg = self.coerce(vals.remove(0), &Type::Float);
                 expr(
@@ -123,17 +138,13 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     ty,
                 ),
             },
-            Builtin::Array => {
-                let empty = expr(ExprKind::ListLit(vec![]), ty.clone());
-                expr(
-                    ExprKind::ListConcat {
-                        left: boxed(vals.remove(0)),
-                        right: boxed(empty),
-                        line,
-                    },
-                    ty,
-                )
-            }
+            Builtin::Array => expr(
+                ExprKind::ArrayFrom {
+                    value: boxed(vals.remove(0)),
+                    line,
+                },
+                ty,
+            ),
             Builtin::Enumerate => self.invalid(
                 e.span,
                 "`enumerate()` can only be iterated directly: `for i, x in enumerate(xs):`",

@@ -97,6 +97,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             },
             A::Attribute { value, .. } => match self.resolution(e) {
                 Some(Resolution::Constant(v)) => return self.constant(v, &ty),
+                Some(Resolution::ArrayShape) => ExprKind::ArrayShape(boxed(self.expr(value))),
                 Some(Resolution::RangeField(i)) => ExprKind::TupleGet {
                     tuple: boxed(self.expr(value)),
                     index: *i,
@@ -125,6 +126,19 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             A::UnaryOp { op, operand } => {
                 let v = self.expr(operand);
+                if matches!(v.ty, Type::Array(..)) && *op != ast::UnaryOp::Not {
+                    // `+a` is a copy, as numpy's.
+                    let op = *op;
+                    return self.array_map(vec![v], e.span, |this, mut xs| {
+                        let x = xs.pop().expect("one operand");
+                        let ty = x.ty.clone();
+                        match op {
+                            ast::UnaryOp::Neg => expr(ExprKind::Neg(boxed(x)), ty),
+                            ast::UnaryOp::Invert => expr(ExprKind::Invert(boxed(x)), ty),
+                            _ => this.coerce(x, &ty),
+                        }
+                    });
+                }
                 match op {
                     ast::UnaryOp::Not => {
                         let t = self.truthy(v);
@@ -195,11 +209,22 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 lower,
                 upper,
                 step,
-            } => ExprKind::Slice {
-                value: boxed(self.expr(value)),
-                bounds: self.slice_bounds([lower, upper, step]),
-                line,
-            },
+            } => {
+                let value = self.expr(value);
+                let bounds = self.slice_bounds([lower, upper, step]);
+                match value.ty {
+                    Type::Array(..) => ExprKind::ArraySlice {
+                        array: boxed(value),
+                        start: bounds.start,
+                        stop: bounds.stop,
+                    },
+                    _ => ExprKind::Slice {
+                        value: boxed(value),
+                        bounds,
+                        line,
+                    },
+                }
+            }
             A::Subscript { value, index } => {
                 let container = self.expr(value);
                 match container.ty {
@@ -224,6 +249,11 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                             index: k.rem_euclid(n.max(1)) as u32,
                         }
                     }
+                    Type::Array(..) => ExprKind::ArrayIndex {
+                        array: boxed(container),
+                        indices: self.array_indices(index),
+                        line,
+                    },
                     _ => {
                         let i = self.expr(index);
                         let i = self.coerce(i, &Type::Int32);

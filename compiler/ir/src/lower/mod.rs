@@ -3,6 +3,7 @@
 //! allowed was decided by the type checker: lowering reports no user errors of its own
 //! ([`FnLower::unchecked`] is a compiler bug).
 
+mod arrays;
 mod builtin;
 mod call;
 mod expr;
@@ -127,6 +128,7 @@ impl Shared<'_, '_> {
             Ty::None | Ty::Var(_) | Ty::Callable(_) => Type::None,
             Ty::Tuple(ts) => Type::Tuple(ts.iter().map(|t| self.ty(t)).collect()),
             Ty::List(t) => Type::List(Box::new(self.ty(t))),
+            Ty::Array(t, dims) => Type::Array(Box::new(self.ty(t)), *dims),
             Ty::Range(t) => Type::Range(Box::new(self.ty(t))),
             Ty::Enumerate(_) => Type::None,
             Ty::Object(c) => match self.class_index.get(c) {

@@ -19,6 +19,9 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
     }
 
     pub(super) fn binop(&mut self, op: BinOp, l: Expr, r: Expr, span: Span) -> Expr {
+        if matches!(l.ty, Type::Array(..)) || matches!(r.ty, Type::Array(..)) {
+            return self.array_binop(op, l, r, span);
+        }
         let line = self.line(span);
         let numeric = |t: &Type| matches!(t, Type::Int32 | Type::Int64 | Type::Float | Type::Bool);
         if numeric(&l.ty) && numeric(&r.ty) {
@@ -41,6 +44,9 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 BinOp::BitAnd => ArithOp::BitAnd,
                 BinOp::BitOr => ArithOp::BitOr,
                 BinOp::BitXor => ArithOp::BitXor,
+                BinOp::MatMult => {
+                    return self.invalid(span, "`@` takes arrays");
+                }
             };
             let ty = l.ty.clone();
             return expr(

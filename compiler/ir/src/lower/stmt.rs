@@ -61,6 +61,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             StmtKind::AugAssign { target, op, value } => {
                 let current = self.expr(target);
                 let rhs = self.expr(value);
+                if matches!(current.ty, Type::Array(..)) {
+                    out.push(self.array_in_place(current, *op, rhs, s.span));
+                    return;
+                }
                 let combined = self.binop(*op, current, rhs, s.span);
                 let want = self.shared.ty(&self.facts_ty(target));
                 let combined = self.coerce(combined, &want);
@@ -264,6 +268,8 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         let it = self.expr(iter);
         let item_ty = match &it.ty {
             Type::List(t) | Type::Range(t) => (**t).clone(),
+            Type::Array(t, 1) => (**t).clone(),
+            Type::Array(t, n) => Type::Array(t.clone(), n - 1),
             _ => Type::None,
         };
         let var = match self.place(target) {
@@ -275,6 +281,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
         };
         match it.ty {
+            Type::Array(..) => self.array_loop(it, var, body, orelse),
             Type::Range(_) => Stmt::ForRange {
                 var,
                 range: it,
@@ -336,6 +343,13 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             },
             A::Subscript { value, index } => {
                 let list = self.expr(value);
+                if matches!(list.ty, Type::Array(..)) {
+                    return Place::ArrayIndex {
+                        array: list,
+                        indices: self.array_indices(index),
+                        line: self.line(target.span),
+                    };
+                }
                 let index = self.expr(index);
                 let index = self.coerce(index, &Type::Int32);
                 Place::Index {
