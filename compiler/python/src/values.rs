@@ -19,6 +19,9 @@ pub fn type_name(tags: &[u8]) -> String {
         Some(&tag::BYTES) => "bytes".into(),
         Some(&tag::BYTEARRAY) => "bytearray".into(),
         Some(&tag::LIST) => format!("list[{}]", type_name(&tags[1..])),
+        Some(&tag::ARRAY) if tags.len() > 2 => {
+            format!("array[{}, {}]", type_name(&tags[2..]), tags[1])
+        }
         Some(&tag::TUPLE) => {
             let items: Vec<String> = rpc::tuple_items(tags).flatten().map(type_name).collect();
             format!("tuple[{}]", items.join(", "))
@@ -134,6 +137,27 @@ pub fn encode_value(
             }
             Ok(())
         }
+        tag::ARRAY => {
+            // A numpy array (or nested sequences numpy makes one of) of that many dimensions.
+            let array = numpy_array(value).map_err(|_| mismatch())?;
+            let shape: Vec<u32> = array
+                .getattr("shape")
+                .and_then(|s| s.extract())
+                .map_err(|_| mismatch())?;
+            if shape.len() != tags[1] as usize {
+                return Err(mismatch());
+            }
+            let items: Vec<Bound<'_, PyAny>> = array
+                .call_method0("ravel")
+                .and_then(|flat| flat.call_method0("tolist"))
+                .and_then(|list| list.try_iter()?.collect::<PyResult<_>>())
+                .map_err(|_| mismatch())?;
+            w.array(&shape).map_err(full)?;
+            for item in &items {
+                encode_value(item, &tags[2..], w)?;
+            }
+            Ok(())
+        }
         tag::TUPLE => {
             let Ok(tuple) = value.cast::<PyTuple>() else {
                 return Err(mismatch());
@@ -151,6 +175,14 @@ pub fn encode_value(
     }
 }
 
+/// `value` as a numpy array (numpy's own conversion of nested sequences; strings refused).
+fn numpy_array<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if value.is_instance_of::<PyString>() || value.is_instance_of::<PyDict>() {
+        return Err(runtime_error("not an array".to_string()));
+    }
+    value.py().import("numpy")?.getattr("asarray")?.call1((value,))
+}
+
 /// Python values for a list of kernel values (the RPC's arguments) as a tuple.
 pub fn decode_values<'py>(
     py: Python<'py>,
@@ -160,6 +192,8 @@ pub fn decode_values<'py>(
     enum Open<'py> {
         List(Vec<Bound<'py, PyAny>>),
         Tuple(Vec<Bound<'py, PyAny>>),
+        /// An array's elements, with its shape and element tag.
+        Array(Vec<Bound<'py, PyAny>>, Vec<u32>),
     }
     // int64 values arrive as numpy.int64, as in ARTIQ (plain ints without numpy).
     let int64 = py
@@ -172,7 +206,9 @@ pub fn decode_values<'py>(
     let push =
         |stack: &mut Vec<Open<'py>>, top: &mut Vec<Bound<'py, PyAny>>, v: Bound<'py, PyAny>| {
             match stack.last_mut() {
-                Some(Open::List(items)) | Some(Open::Tuple(items)) => items.push(v),
+                Some(Open::List(items) | Open::Tuple(items) | Open::Array(items, _)) => {
+                    items.push(v)
+                }
                 None => top.push(v),
             }
         };
@@ -198,9 +234,14 @@ pub fn decode_values<'py>(
                     stack.push(Open::Tuple(Vec::new()));
                     None
                 }
+                Token::ArrayBegin { dims, shape } => {
+                    stack.push(Open::Array(Vec::new(), shape[..dims as usize].to_vec()));
+                    None
+                }
                 Token::End => match stack.pop() {
                     Some(Open::List(items)) => Some(PyList::new(py, items)?.into_any()),
                     Some(Open::Tuple(items)) => Some(PyTuple::new(py, items)?.into_any()),
+                    Some(Open::Array(items, shape)) => Some(new_numpy_array(py, items, &shape)?),
                     None => None,
                 },
             })
@@ -218,4 +259,23 @@ pub fn decode_values<'py>(
         return Err(e);
     }
     PyTuple::new(py, top)
+}
+
+/// A numpy array of `shape` holding `items` (row-major). Its dtype is the items' kernel type's
+/// (int32, int64, float64 or bool); without items, numpy's default (float64).
+fn new_numpy_array<'py>(
+    py: Python<'py>,
+    items: Vec<Bound<'py, PyAny>>,
+    shape: &[u32],
+) -> PyResult<Bound<'py, PyAny>> {
+    let numpy = py.import("numpy")?;
+    let dtype = match items.first() {
+        Some(first) if first.is_instance_of::<PyBool>() => "bool",
+        Some(first) if first.is_instance_of::<PyFloat>() => "float64",
+        Some(first) if first.is_instance_of::<PyInt>() => "int32",
+        Some(_) => "int64",
+        None => "float64",
+    };
+    let flat = numpy.getattr("array")?.call1((PyList::new(py, items)?, dtype))?;
+    flat.call_method1("reshape", (PyTuple::new(py, shape)?,))
 }

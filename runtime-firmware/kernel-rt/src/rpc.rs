@@ -7,7 +7,7 @@
 //! Decoded strings and lists are allocated in the arena.
 
 use crate::arena;
-use strobe_abi::{ListHeader, Str};
+use strobe_abi::{ArrayHeader, ListHeader, Str};
 use strobe_protocol::rpc::{self, tag, ValueWriter};
 use strobe_protocol::wire::Reader;
 
@@ -31,7 +31,7 @@ pub fn layout(tags: &[u8]) -> Result<(usize, usize), ValueError> {
     Ok(
         match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
             tag::NONE | tag::BOOL => (1, 1),
-            tag::INT32 | tag::LIST | tag::BYTES | tag::BYTEARRAY => (4, 4),
+            tag::INT32 | tag::LIST | tag::ARRAY | tag::BYTES | tag::BYTEARRAY => (4, 4),
             tag::INT64 | tag::FLOAT => (8, 8),
             tag::STR => (8, 4),
             tag::TUPLE => {
@@ -116,6 +116,11 @@ pub unsafe fn encoded_len(tags: &[u8], value: *const u8) -> Result<usize, ValueE
                     }
                 }
             }
+            tag::ARRAY => {
+                let (shape, len, data) = array_parts(tags, value);
+                let elem = &tags[2..];
+                shape.len() * 4 + len * encoded_len(elem, data)?
+            }
             tag::TUPLE => {
                 let mut total = 0;
                 for_each_field(tags, &mut |item, offset| {
@@ -127,6 +132,18 @@ pub unsafe fn encoded_len(tags: &[u8], value: *const u8) -> Result<usize, ValueE
             _ => return Err(strobe_protocol::Error::BadField.into()),
         },
     )
+}
+
+/// The shape, element count and elements of the array (type `tags[0..]`) whose header pointer is
+/// at `value`.
+///
+/// # Safety
+/// `value` points at a live pointer to an array header of that many dimensions.
+unsafe fn array_parts<'a>(tags: &[u8], value: *const u8) -> (&'a [u32], usize, *const u8) {
+    let header = (value as *const *const ArrayHeader).read();
+    let dims = tags[1] as usize;
+    let shape = core::slice::from_raw_parts((*header).shape.as_ptr(), dims);
+    (shape, (*header).items.len as usize, (*header).items.data as *const u8)
 }
 
 /// Writes the value of type `tags[0..]` at `value` to `w`.
@@ -161,6 +178,15 @@ pub unsafe fn encode(tags: &[u8], value: *const u8, w: &mut ValueWriter) -> Resu
             let elem = &tags[1..];
             let (size, _) = layout(elem)?;
             for i in 0..len as usize {
+                encode(elem, data.add(i * size), w)?;
+            }
+        }
+        tag::ARRAY => {
+            let (shape, len, data) = array_parts(tags, value);
+            w.array(shape)?;
+            let elem = &tags[2..];
+            let (size, _) = layout(elem)?;
+            for i in 0..len {
                 encode(elem, data.add(i * size), w)?;
             }
         }
@@ -216,6 +242,34 @@ pub unsafe fn decode(tags: &[u8], r: &mut Reader, out: *mut u8) -> Result<(), Va
                 }
             }
             (out as *mut *mut ListHeader).write(list_header(len, data)?);
+        }
+        tag::ARRAY => {
+            let dims = tags[1] as usize;
+            let header_size = core::mem::size_of::<ArrayHeader>() + 4 * dims;
+            let header = arena::allocate(header_size, core::mem::align_of::<ArrayHeader>())
+                .ok_or(ValueError::OutOfMemory)? as *mut ArrayHeader;
+            let shape = (header as *mut u8).add(core::mem::size_of::<ArrayHeader>()) as *mut u32;
+            let mut len: u32 = 1;
+            for d in 0..dims {
+                let n = r.u32()?;
+                shape.add(d).write(n);
+                len = len.checked_mul(n).ok_or(ValueError::OutOfMemory)?;
+            }
+            let elem = &tags[2..];
+            let (size, align) = layout(elem)?;
+            let bytes = (len as usize)
+                .checked_mul(size)
+                .ok_or(ValueError::OutOfMemory)?;
+            let data = arena::allocate(bytes, align).ok_or(ValueError::OutOfMemory)?;
+            for i in 0..len as usize {
+                decode(elem, r, data.add(i * size))?;
+            }
+            (*header).items = ListHeader {
+                len,
+                cap: len,
+                data,
+            };
+            (out as *mut *mut ArrayHeader).write(header);
         }
         tag::TUPLE => for_each_field(tags, &mut |item, offset| decode(item, r, out.add(offset)))?,
         _ => return Err(strobe_protocol::Error::BadField.into()),

@@ -23,7 +23,14 @@ pub mod tag {
     /// `bytes` and `bytearray`: a length, then the bytes.
     pub const BYTES: u8 = b'B';
     pub const BYTEARRAY: u8 = b'A';
+    /// A numpy array: a dimension count (1..=[`super::MAX_ARRAY_DIMS`]) and the element type (a
+    /// number or a bool); its value is the shape, one u32 per dimension, then the elements in
+    /// row-major order.
+    pub const ARRAY: u8 = b'a';
 }
+
+/// The most dimensions an array type may have.
+pub const MAX_ARRAY_DIMS: usize = 4;
 
 /// How deeply types may nest (`list[list[...]]`): bounds the recursion of every walk.
 pub const MAX_DEPTH: usize = 8;
@@ -41,6 +48,11 @@ pub enum Token<'a> {
     ByteArray(&'a [u8]),
     ListBegin(u32),
     TupleBegin(u8),
+    /// An array of `shape[..dims]`; its elements follow, then [`Token::End`].
+    ArrayBegin {
+        dims: u8,
+        shape: [u32; MAX_ARRAY_DIMS],
+    },
     End,
 }
 
@@ -63,6 +75,16 @@ fn type_len_at(tags: &[u8], depth: usize) -> Result<usize, Error> {
         | tag::BYTES
         | tag::BYTEARRAY => Ok(1),
         tag::LIST => Ok(1 + type_len_at(&tags[1..], depth + 1)?),
+        tag::ARRAY => {
+            let dims = *tags.get(1).ok_or(Error::Truncated)? as usize;
+            let elem = *tags.get(2).ok_or(Error::Truncated)?;
+            if !(1..=MAX_ARRAY_DIMS).contains(&dims)
+                || ![tag::BOOL, tag::INT32, tag::INT64, tag::FLOAT].contains(&elem)
+            {
+                return Err(Error::BadField);
+            }
+            Ok(3)
+        }
         tag::TUPLE => {
             let count = *tags.get(1).ok_or(Error::Truncated)?;
             let mut at = 2;
@@ -195,6 +217,24 @@ fn walk_one<'a>(
             }
             visit(Token::End);
         }
+        tag::ARRAY => {
+            let dims = tags[1];
+            let mut shape = [0u32; MAX_ARRAY_DIMS];
+            let mut count: u64 = 1;
+            for d in shape.iter_mut().take(dims as usize) {
+                *d = r.u32()?;
+                count = count.saturating_mul(*d as u64);
+            }
+            // Every element takes input bytes: a false shape runs out of input.
+            if count > u32::MAX as u64 {
+                return Err(Error::BadField);
+            }
+            visit(Token::ArrayBegin { dims, shape });
+            for _ in 0..count {
+                walk_one(&tags[2..], r, visit, depth + 1)?;
+            }
+            visit(Token::End);
+        }
         tag::TUPLE => {
             let count = tags[1];
             visit(Token::TupleBegin(count));
@@ -249,6 +289,11 @@ impl<'a> ValueWriter<'a> {
     /// Starts a list of `count` elements; the elements follow.
     pub fn list(&mut self, count: u32) -> Result<(), Error> {
         self.w.u32(count)
+    }
+
+    /// Starts an array of `shape`; its elements follow in row-major order.
+    pub fn array(&mut self, shape: &[u32]) -> Result<(), Error> {
+        shape.iter().try_for_each(|d| self.w.u32(*d))
     }
 
     /// Bytes written so far.
@@ -336,6 +381,35 @@ mod tests {
     }
 
     #[test]
+    fn arrays_round_trip() {
+        let mut buf = [0u8; 64];
+        let mut w = ValueWriter::new(&mut buf);
+        w.array(&[2, 1]).unwrap();
+        w.int32(5).unwrap();
+        w.int32(-6).unwrap();
+        let n = w.len();
+        let mut shape = [0; MAX_ARRAY_DIMS];
+        shape[..2].copy_from_slice(&[2, 1]);
+        assert_eq!(
+            tokens(b"a\x02i", &buf[..n]).unwrap(),
+            [
+                Token::ArrayBegin { dims: 2, shape },
+                Token::Int32(5),
+                Token::Int32(-6),
+                Token::End
+            ]
+        );
+        assert_eq!(type_len(b"a\x01f"), Ok(3));
+        assert_eq!(type_len(b"a\x00f"), Err(Error::BadField), "no dimensions");
+        assert_eq!(type_len(b"a\x05f"), Err(Error::BadField), "too many");
+        assert_eq!(type_len(b"a\x01s"), Err(Error::BadField), "arrays of numbers");
+        // A shape claiming 2^64 elements is refused; one claiming many runs out of input.
+        assert_eq!(tokens(b"a\x02n", &[0xff; 8]), Err(Error::BadField));
+        assert_eq!(tokens(b"a\x02i", &[0xff; 8]), Err(Error::BadField));
+        assert_eq!(tokens(b"a\x01i", &[3, 0, 0, 0, 1]), Err(Error::Truncated));
+    }
+
+    #[test]
     fn type_lengths() {
         assert_eq!(type_len(b"i"), Ok(1));
         assert_eq!(type_len(b"lli"), Ok(3));
@@ -375,7 +449,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let alphabet = b"nbiIfsltBA\x00\x01\x02\x03x";
+        let alphabet = b"nbiIfsltBAa\x00\x01\x02\x03x";
         for _ in 0..20_000 {
             let tags: Vec<u8> = (0..next() % 8)
                 .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])

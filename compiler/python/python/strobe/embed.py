@@ -152,13 +152,15 @@ class Embedder:
             return "[" + ", ".join(self.literal(v, where, refs) for v in value) + "]"
         if numpy is not None and isinstance(value, numpy.ndarray):
             check_array(value, where)
-            return "[" + ", ".join(self.literal(v, where) for v in value) + "]"
+            def rows(a):  # numpy scalars keep their width (int64 items stay int64)
+                return "[" + ", ".join(rows(r) if r.ndim else self.literal(r, where) for r in a) + "]"
+            return "array(" + rows(value) + ")"
         if inspect.ismethod(value) or inspect.isfunction(value) or inspect.isclass(value) or inspect.ismodule(value):
             raise EmbeddingError(f"{where}: {_describe(value)} cannot be stored as a kernel value")
         if isinstance(value, (dict, set, frozenset, bytes, bytearray, complex)) or type(value).__module__ == "builtins":
             raise EmbeddingError(
                 f"{where}: a value of type `{type(value).__name__}` cannot be used in kernels "
-                "(they take int, float, bool, str, None, lists, tuples, 1-D numpy arrays of numbers and objects)")
+                "(they take int, float, bool, str, None, lists, tuples, numpy arrays of numbers and objects)")
         entry = self.embed_object(value, where)
         if refs is not None:
             refs.add(entry.index)

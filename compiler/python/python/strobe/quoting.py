@@ -22,11 +22,16 @@ class EmbeddingError(Exception):
     """A host value or function that kernels cannot use; the message says where and why."""
 
 
+#: The most dimensions a kernel array may have (the compiler's and the wire format's limit).
+MAX_ARRAY_DIMS = 4
+
+
 def check_array(value, where):
-    """Kernels take 1-D numpy arrays of numbers."""
-    if value.ndim != 1:
+    """Kernels take numpy arrays of numbers or bools, of 1 to MAX_ARRAY_DIMS dimensions."""
+    if not 1 <= value.ndim <= MAX_ARRAY_DIMS:
         raise EmbeddingError(
-            f"{where}: a numpy array of {value.ndim} dimensions; kernels take 1-dimensional arrays")
+            f"{where}: a numpy array of {value.ndim} dimensions; kernels take arrays of 1 to "
+            f"{MAX_ARRAY_DIMS} dimensions")
     if value.dtype.kind not in "biuf":
         raise EmbeddingError(f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers")
 
@@ -94,7 +99,8 @@ class Exemplars:
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
         if numpy is not None and isinstance(value, numpy.ndarray):
             check_array(value, where)
-            return "[" + self.of(value.dtype.type(0), where, refuse) + "]"
+            elem = self.of(value.dtype.type(0), where, refuse)
+            return "array(" + "[" * value.ndim + elem + "]" * value.ndim + ")"
         if isinstance(value, list):
             if value and all(type(v) is int for v in value):  # the common case, without a call per item
                 ends = [self._of(min(value), where, refuse), self._of(max(value), where, refuse)]

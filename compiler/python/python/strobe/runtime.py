@@ -254,10 +254,11 @@ def _write_back(obj, attr, value):
             old[:] = value
         return
     if numpy is not None and isinstance(old, numpy.ndarray):
-        if old.shape == (len(value),):
-            old[:] = value
+        value = numpy.asarray(value)
+        if old.shape == value.shape:
+            old[...] = value
         else:
-            setattr(obj, attr, numpy.array(value, dtype=old.dtype))
+            setattr(obj, attr, value.astype(old.dtype))
         return
     if isinstance(old, tuple) and isinstance(value, list):
         value = tuple(value)
