@@ -1,5 +1,6 @@
 //! Conformance: every program in `tests/conformance/` runs through `strobe exec` (compiled to rv32im,
-//! run under qemu-riscv32) and must print exactly what `python3` prints: the same stdout bytes, the same
+//! run under qemu-riscv32) and must print exactly what CPython prints (the venv's `python3`, which has
+//! numpy): the same stdout bytes, the same
 //! exit code, and for uncaught exceptions the same traceback frames and final line on stderr.
 
 mod support;
@@ -34,7 +35,7 @@ fn check(program: &Path) -> Result<(), String> {
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    let mut python = Command::new("python3");
+    let mut python = Command::new(venv_python());
     python
         .arg(program)
         .env("PYTHONPATH", repo_root().join("compiler/python/python"));

@@ -137,6 +137,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compile_program, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(syscalls, m)?)?;
+    m.add("MAX_ARRAY_DIMS", strobe_types::MAX_ARRAY_DIMS)?;
     m.add(
         "KernelCompileError",
         m.py().get_type::<KernelCompileError>(),

@@ -9,8 +9,8 @@ use crate::ty::Ty;
 use strobe_syntax::ast::BinOp;
 use strobe_syntax::Span;
 
-/// The most dimensions an array may have (RPC type signatures nest at most this deep).
-pub const MAX_ARRAY_DIMS: i64 = 4;
+/// The most dimensions an array may have (the kernel ABI's).
+pub const MAX_ARRAY_DIMS: i64 = strobe_abi::MAX_ARRAY_DIMS as i64;
 
 /// What a numeric operation on two operand types gives.
 pub(crate) enum Numeric {
@@ -47,10 +47,13 @@ impl Checker<'_> {
                     }
                 }
                 if dims == 0 {
-                    let msg = format!(
-                        "`array()` takes a list or an array, not {}",
-                        self.show(&elem)
-                    );
+                    let shown = match self.table.shallow(&elem) {
+                        t if t.is_numeric() || self.table.is_int_literal_var(&t) => {
+                            "a number".to_string()
+                        }
+                        t => self.show(&t),
+                    };
+                    let msg = format!("`array()` takes a list or an array, not {shown}");
                     self.error(span, msg);
                 } else if dims as i64 > MAX_ARRAY_DIMS {
                     let msg = format!("arrays have at most {MAX_ARRAY_DIMS} dimensions in kernels");

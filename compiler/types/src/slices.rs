@@ -33,7 +33,7 @@ impl Checker<'_> {
             }
             other => {
                 let msg = format!(
-                    "{} cannot be sliced in kernels (lists, strings and bytes can)",
+                    "{} cannot be sliced in kernels (lists, strings, bytes and arrays can)",
                     self.show(&other)
                 );
                 self.error(span, msg);

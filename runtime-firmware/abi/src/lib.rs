@@ -31,6 +31,10 @@ pub struct ListHeader {
     pub data: *mut u8,
 }
 
+/// The most dimensions a kernel array may have (the wire format's `strobe_protocol::rpc`
+/// `MAX_ARRAY_DIMS` is the same; a test in the kernel runtime compares them).
+pub const MAX_ARRAY_DIMS: usize = 4;
+
 /// A numpy array's header, allocated in the arena: its elements in row-major order as a list
 /// (`cap == len`; a view's `data` points into another array's elements), then its shape, one u32
 /// per dimension (the kernel type says how many).

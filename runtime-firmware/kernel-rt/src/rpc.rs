@@ -310,6 +310,11 @@ mod tests {
     extern crate std;
 
     #[test]
+    fn array_dimension_limits_agree() {
+        assert_eq!(strobe_abi::MAX_ARRAY_DIMS, rpc::MAX_ARRAY_DIMS);
+    }
+
+    #[test]
     fn layouts_follow_the_c_struct_rules() {
         assert_eq!(layout(b"i").unwrap(), (4, 4));
         assert_eq!(layout(b"t\x02if").unwrap(), (16, 8));

@@ -22,12 +22,9 @@ class EmbeddingError(Exception):
     """A host value or function that kernels cannot use; the message says where and why."""
 
 
-#: The most dimensions a kernel array may have (the compiler's and the wire format's limit).
-MAX_ARRAY_DIMS = 4
-
-
 def check_array(value, where):
-    """Kernels take numpy arrays of numbers or bools, of 1 to MAX_ARRAY_DIMS dimensions."""
+    """Kernels take numpy arrays of numbers or bools, of 1 to the compiler's most dimensions."""
+    from ._native import MAX_ARRAY_DIMS
     if not 1 <= value.ndim <= MAX_ARRAY_DIMS:
         raise EmbeddingError(
             f"{where}: a numpy array of {value.ndim} dimensions; kernels take arrays of 1 to "
