@@ -262,7 +262,8 @@ pub fn decode_values<'py>(
 }
 
 /// A numpy array of `shape` holding `items` (row-major). Its dtype is the items' kernel type's
-/// (int32, int64, float64 or bool); without items, numpy's default (float64).
+/// (int32, int64, float64 or bool; numpy's choice for strings); without items, numpy's default
+/// (float64).
 fn new_numpy_array<'py>(
     py: Python<'py>,
     items: Vec<Bound<'py, PyAny>>,
@@ -273,8 +274,13 @@ fn new_numpy_array<'py>(
         Some(first) if first.is_instance_of::<PyBool>() => "bool",
         Some(first) if first.is_instance_of::<PyFloat>() => "float64",
         Some(first) if first.is_instance_of::<PyInt>() => "int32",
+        Some(first) if first.is_instance_of::<PyString>() => "str",
         Some(_) => "int64",
         None => "float64",
+    };
+    let dtype = match dtype {
+        "str" => py.None().into_bound(py),
+        name => PyString::new(py, name).into_any(),
     };
     let flat = numpy.getattr("array")?.call1((PyList::new(py, items)?, dtype))?;
     flat.call_method1("reshape", (PyTuple::new(py, shape)?,))

@@ -39,9 +39,12 @@ impl Checker<'_> {
         match self.nesting(value) {
             Some((elem, dims)) => {
                 match self.table.shallow(&elem) {
-                    Ty::Var(_) | Ty::Int32 | Ty::Int64 | Ty::Float | Ty::Bool => {}
+                    Ty::Var(_) | Ty::Int32 | Ty::Int64 | Ty::Float | Ty::Bool | Ty::Str => {}
                     other => {
-                        let msg = format!("arrays hold numbers or bools, not {}", self.show(&other));
+                        let msg = format!(
+                            "arrays hold numbers, bools or strings, not {}",
+                            self.show(&other)
+                        );
                         self.error(span, msg);
                         return Step::Solved;
                     }

@@ -29,7 +29,7 @@ pub enum Ty {
     None,
     Tuple(Vec<Ty>),
     List(Box<Ty>),
-    /// A numpy array of numbers or bools with this many dimensions (at least 1).
+    /// A numpy array of numbers, bools or strings with this many dimensions (at least 1).
     Array(Box<Ty>, u8),
     /// `range(...)` over int32 or int64.
     Range(Box<Ty>),

@@ -119,7 +119,12 @@ pub unsafe fn encoded_len(tags: &[u8], value: *const u8) -> Result<usize, ValueE
             tag::ARRAY => {
                 let (shape, len, data) = array_parts(tags, value);
                 let elem = &tags[2..];
-                shape.len() * 4 + len * encoded_len(elem, data)?
+                let (size, _) = layout(elem)?;
+                let mut total = shape.len() * 4;
+                for i in 0..len {
+                    total += encoded_len(elem, data.add(i * size))?;
+                }
+                total
             }
             tag::TUPLE => {
                 let mut total = 0;

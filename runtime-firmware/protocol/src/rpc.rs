@@ -24,7 +24,7 @@ pub mod tag {
     pub const BYTES: u8 = b'B';
     pub const BYTEARRAY: u8 = b'A';
     /// A numpy array: a dimension count (1..=[`super::MAX_ARRAY_DIMS`]) and the element type (a
-    /// number or a bool); its value is the shape, one u32 per dimension, then the elements in
+    /// number, a bool or a str); its value is the shape, one u32 per dimension, then the elements in
     /// row-major order.
     pub const ARRAY: u8 = b'a';
 }
@@ -79,7 +79,7 @@ fn type_len_at(tags: &[u8], depth: usize) -> Result<usize, Error> {
             let dims = *tags.get(1).ok_or(Error::Truncated)? as usize;
             let elem = *tags.get(2).ok_or(Error::Truncated)?;
             if !(1..=MAX_ARRAY_DIMS).contains(&dims)
-                || ![tag::BOOL, tag::INT32, tag::INT64, tag::FLOAT].contains(&elem)
+                || ![tag::BOOL, tag::INT32, tag::INT64, tag::FLOAT, tag::STR].contains(&elem)
             {
                 return Err(Error::BadField);
             }
@@ -402,7 +402,8 @@ mod tests {
         assert_eq!(type_len(b"a\x01f"), Ok(3));
         assert_eq!(type_len(b"a\x00f"), Err(Error::BadField), "no dimensions");
         assert_eq!(type_len(b"a\x05f"), Err(Error::BadField), "too many");
-        assert_eq!(type_len(b"a\x01s"), Err(Error::BadField), "arrays of numbers");
+        assert_eq!(type_len(b"a\x01s"), Ok(3));
+        assert_eq!(type_len(b"a\x01l"), Err(Error::BadField), "arrays of scalars");
         // A shape claiming 2^64 elements is refused; one claiming many runs out of input.
         assert_eq!(tokens(b"a\x02n", &[0xff; 8]), Err(Error::BadField));
         assert_eq!(tokens(b"a\x02i", &[0xff; 8]), Err(Error::BadField));

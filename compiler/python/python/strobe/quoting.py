@@ -23,14 +23,16 @@ class EmbeddingError(Exception):
 
 
 def check_array(value, where):
-    """Kernels take numpy arrays of numbers or bools, of 1 to the compiler's most dimensions."""
+    """Kernels take numpy arrays of numbers, bools or strings, of 1 to the compiler's most
+    dimensions."""
     from ._native import MAX_ARRAY_DIMS
     if not 1 <= value.ndim <= MAX_ARRAY_DIMS:
         raise EmbeddingError(
             f"{where}: a numpy array of {value.ndim} dimensions; kernels take arrays of 1 to "
             f"{MAX_ARRAY_DIMS} dimensions")
-    if value.dtype.kind not in "biuf":
-        raise EmbeddingError(f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers")
+    if value.dtype.kind not in "biufU":
+        raise EmbeddingError(
+            f"{where}: a numpy array of {value.dtype}; kernels take arrays of numbers, bools or strings")
 
 
 def holds_objects(value):
