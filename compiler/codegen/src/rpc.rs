@@ -33,6 +33,11 @@ fn push_tags(t: &Type, out: &mut String) -> Result<(), CodegenError> {
             out.push('l');
             push_tags(elem, out)?;
         }
+        Type::Object(_) => out.push('O'),
+        Type::Range(elem) => {
+            out.push('r');
+            push_tags(elem, out)?;
+        }
         Type::Array(elem, dims) => {
             out.push('a');
             out.push(char::from(*dims));

@@ -108,8 +108,10 @@ impl Type {
             | Type::ByteArray
             | Type::None => true,
             Type::Tuple(items) => items.iter().all(Type::is_sendable),
-            Type::List(elem) | Type::Array(elem, _) => elem.is_sendable(),
-            Type::Range(_) | Type::Object(_) | Type::Exception | Type::Byte => false,
+            Type::List(elem) | Type::Array(elem, _) | Type::Range(elem) => elem.is_sendable(),
+            // Host objects go to the host by their id (the type checker allows only those).
+            Type::Object(_) => true,
+            Type::Exception | Type::Byte => false,
         }
     }
 }

@@ -186,13 +186,16 @@ impl Session {
     }
 
     /// Runs the loaded program. `on_rpc(service, args, ret_tags)` serves its RPCs and returns
-    /// `("ok", value)` or `("raise", type_id, name, message)`; `on_output(text)` gets its output.
+    /// `("ok", value)` or `("raise", type_id, name, message)`; `on_output(text)` gets its output;
+    /// `objects` maps the indices of the host objects the kernel holds to them.
     /// Returns `{"outcome": "finished"|"exception"|"fault", ...}`.
+    #[pyo3(signature = (on_rpc, on_output, objects=None))]
     fn run<'py>(
         &mut self,
         py: Python<'py>,
         on_rpc: Bound<'py, PyAny>,
         on_output: Bound<'py, PyAny>,
+        objects: Option<Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let Some((out, kernel)) = self.current.and_then(|h| self.kernels.get_mut(&h)) else {
             return Err(runtime_error("no kernel loaded"));
@@ -208,7 +211,7 @@ impl Session {
                     failure.borrow_mut().get_or_insert(e);
                 }
             },
-            |call| match serve(py, &on_rpc, call) {
+            |call| match serve(py, &on_rpc, objects.as_ref(), call) {
                 Ok(answer) => answer,
                 Err(e) => {
                     // A bug in the RPC server itself: the kernel gets a RuntimeError, Python the error.
@@ -347,8 +350,13 @@ fn closed() -> PyErr {
 }
 
 /// Calls the Python RPC server for one call and turns its reply into the answer for the kernel.
-fn serve(py: Python<'_>, on_rpc: &Bound<'_, PyAny>, call: &RpcCall) -> PyResult<RpcAnswer> {
-    let args = decode_values(py, &call.tags, &call.args)?;
+fn serve<'py>(
+    py: Python<'py>,
+    on_rpc: &Bound<'py, PyAny>,
+    objects: Option<&Bound<'py, PyDict>>,
+    call: &RpcCall,
+) -> PyResult<RpcAnswer> {
+    let args = decode_values(py, &call.tags, &call.args, objects)?;
     let ret_tags = String::from_utf8_lossy(&call.ret_tags).into_owned();
     let reply = on_rpc.call1((call.service, args, ret_tags))?;
     let reply = reply.cast::<PyTuple>()?;

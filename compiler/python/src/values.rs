@@ -3,7 +3,7 @@
 use crate::session::runtime_error;
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyRange, PyString, PyTuple,
 };
 use strobe_protocol::rpc::{self, tag, Token, ValueWriter};
 
@@ -19,6 +19,7 @@ pub fn type_name(tags: &[u8]) -> String {
         Some(&tag::BYTES) => "bytes".into(),
         Some(&tag::BYTEARRAY) => "bytearray".into(),
         Some(&tag::LIST) => format!("list[{}]", type_name(&tags[1..])),
+        Some(&tag::RANGE) => "range".into(),
         Some(&tag::ARRAY) if tags.len() > 2 => {
             format!("array[{}, {}]", type_name(&tags[2..]), tags[1])
         }
@@ -137,6 +138,16 @@ pub fn encode_value(
             }
             Ok(())
         }
+        tag::RANGE => {
+            let Ok(range) = value.cast::<PyRange>() else {
+                return Err(mismatch());
+            };
+            for part in ["start", "stop", "step"] {
+                let v = range.getattr(part).map_err(|_| mismatch())?;
+                encode_value(&v, &tags[1..], w)?;
+            }
+            Ok(())
+        }
         tag::ARRAY => {
             // A numpy array (or nested sequences numpy makes one of) of that many dimensions.
             let array = numpy_array(value).map_err(|_| mismatch())?;
@@ -183,17 +194,21 @@ fn numpy_array<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     value.py().import("numpy")?.getattr("asarray")?.call1((value,))
 }
 
-/// Python values for a list of kernel values (the RPC's arguments) as a tuple.
+/// Python values for a list of kernel values (the RPC's arguments) as a tuple; host objects are
+/// looked up by index in `objects`.
 pub fn decode_values<'py>(
     py: Python<'py>,
     tags: &[u8],
     data: &[u8],
+    objects: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyTuple>> {
     enum Open<'py> {
         List(Vec<Bound<'py, PyAny>>),
         Tuple(Vec<Bound<'py, PyAny>>),
-        /// An array's elements, with its shape and element tag.
+        /// An array's elements, with its shape.
         Array(Vec<Bound<'py, PyAny>>, Vec<u32>),
+        /// A range's start, stop and step.
+        Range(Vec<Bound<'py, PyAny>>),
     }
     // int64 values arrive as numpy.int64, as in ARTIQ (plain ints without numpy).
     let int64 = py
@@ -206,7 +221,12 @@ pub fn decode_values<'py>(
     let push =
         |stack: &mut Vec<Open<'py>>, top: &mut Vec<Bound<'py, PyAny>>, v: Bound<'py, PyAny>| {
             match stack.last_mut() {
-                Some(Open::List(items) | Open::Tuple(items) | Open::Array(items, _)) => {
+                Some(
+                    Open::List(items)
+                    | Open::Tuple(items)
+                    | Open::Array(items, _)
+                    | Open::Range(items),
+                ) => {
                     items.push(v)
                 }
                 None => top.push(v),
@@ -225,6 +245,14 @@ pub fn decode_values<'py>(
                 Token::Float(v) => Some(PyFloat::new(py, v).into_any()),
                 Token::Str(s) => Some(PyString::new(py, s).into_any()),
                 Token::Bytes(b) => Some(PyBytes::new(py, b).into_any()),
+                Token::Object(index) => match objects.map(|o| o.get_item(index)).transpose()? {
+                    Some(Some(object)) => Some(object),
+                    _ => {
+                        return Err(runtime_error(format!(
+                            "the kernel sent host object {index}, which it was not given"
+                        )))
+                    }
+                },
                 Token::ByteArray(b) => Some(PyByteArray::new(py, b).into_any()),
                 Token::ListBegin(_) => {
                     stack.push(Open::List(Vec::new()));
@@ -232,6 +260,10 @@ pub fn decode_values<'py>(
                 }
                 Token::TupleBegin(_) => {
                     stack.push(Open::Tuple(Vec::new()));
+                    None
+                }
+                Token::RangeBegin => {
+                    stack.push(Open::Range(Vec::new()));
                     None
                 }
                 Token::ArrayBegin { dims, shape } => {
@@ -242,6 +274,10 @@ pub fn decode_values<'py>(
                     Some(Open::List(items)) => Some(PyList::new(py, items)?.into_any()),
                     Some(Open::Tuple(items)) => Some(PyTuple::new(py, items)?.into_any()),
                     Some(Open::Array(items, shape)) => Some(new_numpy_array(py, items, &shape)?),
+                    Some(Open::Range(parts)) => {
+                        let builtins = py.import("builtins")?;
+                        Some(builtins.getattr("range")?.call1(PyTuple::new(py, parts)?)?)
+                    }
                     None => None,
                 },
             })

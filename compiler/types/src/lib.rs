@@ -33,7 +33,7 @@ pub use infer::check_program;
 pub use program::{
     ClassInfo, DefInfo, DefKind, ExprFacts, Instance, LocalId, LocalInfo, Resolution, TypedProgram,
 };
-pub use rules::{sendable, CheckOptions};
+pub use rules::{sendable, CheckOptions, HOST_OBJECT_ID};
 pub use ty::{Callable, ClassId, DefId, InstanceId, TVar, Ty};
 
 #[cfg(test)]

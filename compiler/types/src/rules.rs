@@ -347,9 +347,22 @@ impl Rules<'_, '_, '_> {
         }
     }
 
+    /// A value a kernel can pass to the host: what it can receive, and host objects (by their id).
+    fn sendable_to_host(&self, t: &Ty) -> bool {
+        match t {
+            Ty::Object(c) => self.program.classes[c.0 as usize]
+                .fields
+                .first()
+                .is_some_and(|(name, _, _)| name == HOST_OBJECT_ID),
+            Ty::Tuple(items) => items.iter().all(|t| self.sendable_to_host(t)),
+            Ty::List(elem) => self.sendable_to_host(elem),
+            t => sendable(t),
+        }
+    }
+
     fn rpc_call(&mut self, e: &ast::Expr, args: &[ast::Expr]) {
         for a in args {
-            if let Some(t) = self.ty(a).filter(|t| !sendable(t)) {
+            if let Some(t) = self.ty(a).filter(|t| !self.sendable_to_host(t)) {
                 let shown = self.type_name(t);
                 self.error(
                     a.span,
@@ -367,7 +380,11 @@ impl Rules<'_, '_, '_> {
     }
 }
 
-/// A value the host can receive from an RPC (or send back).
+/// The field an embedded host object keeps its host-side index in: its first, so the runtime finds
+/// it without knowing the class (RPC tag `O`).
+pub const HOST_OBJECT_ID: &str = "__strobe_id";
+
+/// A value the host can send a kernel (an RPC's result, a kernel argument).
 pub fn sendable(t: &Ty) -> bool {
     match t {
         Ty::Int32
@@ -380,7 +397,7 @@ pub fn sendable(t: &Ty) -> bool {
         | Ty::None
         | Ty::Var(_) => true,
         Ty::Tuple(items) => items.iter().all(sendable),
-        Ty::List(elem) | Ty::Array(elem, _) => sendable(elem),
-        Ty::Range(_) | Ty::Object(_) | Ty::Enumerate(_) | Ty::Callable(_) => false,
+        Ty::List(elem) | Ty::Array(elem, _) | Ty::Range(elem) => sendable(elem),
+        Ty::Object(_) | Ty::Enumerate(_) | Ty::Callable(_) => false,
     }
 }

@@ -3,7 +3,9 @@
 //! The compiler passes a type signature (tag bytes) with pointers to values laid out as LLVM lays
 //! out the kernel types on rv32 (ilp32): `bool`/`None` one byte, `int32` 4, `int64`/`float` 8
 //! (aligned to 8), `str` a `Str` (8 bytes), `list` a pointer to a `ListHeader`, `bytes` and
-//! `bytearray` a pointer to a `ListHeader` of bytes, tuples C structs.
+//! `bytearray` a pointer to a `ListHeader` of bytes, an array a pointer to an `ArrayHeader`, a
+//! range three integers, a host object a pointer to its fields (the first its host index), tuples
+//! C structs. Host objects travel to the host only.
 //! Decoded strings and lists are allocated in the arena.
 
 use crate::arena;
@@ -31,9 +33,16 @@ pub fn layout(tags: &[u8]) -> Result<(usize, usize), ValueError> {
     Ok(
         match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
             tag::NONE | tag::BOOL => (1, 1),
-            tag::INT32 | tag::LIST | tag::ARRAY | tag::BYTES | tag::BYTEARRAY => (4, 4),
+            tag::INT32 | tag::LIST | tag::ARRAY | tag::BYTES | tag::BYTEARRAY | tag::OBJECT => {
+                (4, 4)
+            }
             tag::INT64 | tag::FLOAT => (8, 8),
             tag::STR => (8, 4),
+            // Three integers of the next tag's type (a struct of them).
+            tag::RANGE => {
+                let (size, align) = layout(&tags[1..])?;
+                (3 * size, align)
+            }
             tag::TUPLE => {
                 let (mut size, mut align) = (0usize, 1usize);
                 for_each_item(tags, &mut |item| {
@@ -89,7 +98,7 @@ pub unsafe fn encoded_len(tags: &[u8], value: *const u8) -> Result<usize, ValueE
         match *tags.first().ok_or(strobe_protocol::Error::Truncated)? {
             tag::NONE => 0,
             tag::BOOL => 1,
-            tag::INT32 => 4,
+            tag::INT32 | tag::OBJECT => 4,
             tag::INT64 | tag::FLOAT => 8,
             tag::STR => 4 + (value as *const Str).read().len as usize,
             tag::BYTES | tag::BYTEARRAY => 4 + byte_items(value).len(),
@@ -116,6 +125,7 @@ pub unsafe fn encoded_len(tags: &[u8], value: *const u8) -> Result<usize, ValueE
                     }
                 }
             }
+            tag::RANGE => 3 * layout(&tags[1..])?.0,
             tag::ARRAY => {
                 let (shape, len, data) = array_parts(tags, value);
                 let elem = &tags[2..];
@@ -160,6 +170,8 @@ pub unsafe fn encode(tags: &[u8], value: *const u8, w: &mut ValueWriter) -> Resu
         tag::NONE => {}
         tag::BOOL => w.bool(*value != 0)?,
         tag::INT32 => w.int32((value as *const i32).read())?,
+        // A pointer to the object, whose first field is its host index.
+        tag::OBJECT => w.int32((value as *const *const i32).read().read())?,
         tag::INT64 => w.int64((value as *const i64).read())?,
         tag::FLOAT => w.float((value as *const f64).read())?,
         tag::STR => {
@@ -184,6 +196,12 @@ pub unsafe fn encode(tags: &[u8], value: *const u8, w: &mut ValueWriter) -> Resu
             let (size, _) = layout(elem)?;
             for i in 0..len as usize {
                 encode(elem, data.add(i * size), w)?;
+            }
+        }
+        tag::RANGE => {
+            let (size, _) = layout(&tags[1..])?;
+            for i in 0..3 {
+                encode(&tags[1..], value.add(i * size), w)?;
             }
         }
         tag::ARRAY => {
@@ -247,6 +265,12 @@ pub unsafe fn decode(tags: &[u8], r: &mut Reader, out: *mut u8) -> Result<(), Va
                 }
             }
             (out as *mut *mut ListHeader).write(list_header(len, data)?);
+        }
+        tag::RANGE => {
+            let (size, _) = layout(&tags[1..])?;
+            for i in 0..3 {
+                decode(&tags[1..], r, out.add(i * size))?;
+            }
         }
         tag::ARRAY => {
             let dims = tags[1] as usize;

@@ -27,6 +27,10 @@ pub mod tag {
     /// number, a bool or a str); its value is the shape, one u32 per dimension, then the elements in
     /// row-major order.
     pub const ARRAY: u8 = b'a';
+    /// A `range` of int32 or int64 (the next tag): start, stop and step.
+    pub const RANGE: u8 = b'r';
+    /// A host object a kernel holds (sent to the host only): the u32 index the embedding gave it.
+    pub const OBJECT: u8 = b'O';
 }
 
 /// The most dimensions an array type may have.
@@ -48,6 +52,10 @@ pub enum Token<'a> {
     ByteArray(&'a [u8]),
     ListBegin(u32),
     TupleBegin(u8),
+    /// A host object, by the index the embedding gave it.
+    Object(u32),
+    /// A range: its start, stop and step follow, then [`Token::End`].
+    RangeBegin,
     /// An array of `shape[..dims]`; its elements follow, then [`Token::End`].
     ArrayBegin {
         dims: u8,
@@ -73,8 +81,14 @@ fn type_len_at(tags: &[u8], depth: usize) -> Result<usize, Error> {
         | tag::FLOAT
         | tag::STR
         | tag::BYTES
-        | tag::BYTEARRAY => Ok(1),
+        | tag::BYTEARRAY
+        | tag::OBJECT => Ok(1),
         tag::LIST => Ok(1 + type_len_at(&tags[1..], depth + 1)?),
+        tag::RANGE => match tags.get(1) {
+            Some(&(tag::INT32 | tag::INT64)) => Ok(2),
+            Some(_) => Err(Error::BadField),
+            None => Err(Error::Truncated),
+        },
         tag::ARRAY => {
             let dims = *tags.get(1).ok_or(Error::Truncated)? as usize;
             let elem = *tags.get(2).ok_or(Error::Truncated)?;
@@ -204,6 +218,7 @@ fn walk_one<'a>(
         tag::STR => visit(Token::Str(r.text()?)),
         tag::BYTES => visit(Token::Bytes(r.blob()?)),
         tag::BYTEARRAY => visit(Token::ByteArray(r.blob()?)),
+        tag::OBJECT => visit(Token::Object(r.u32()?)),
         tag::LIST => {
             let count = r.u32()?;
             visit(Token::ListBegin(count));
@@ -213,6 +228,13 @@ fn walk_one<'a>(
                 return Err(Error::BadField);
             }
             for _ in 0..count {
+                walk_one(&tags[1..], r, visit, depth + 1)?;
+            }
+            visit(Token::End);
+        }
+        tag::RANGE => {
+            visit(Token::RangeBegin);
+            for _ in 0..3 {
                 walk_one(&tags[1..], r, visit, depth + 1)?;
             }
             visit(Token::End);
@@ -411,6 +433,28 @@ mod tests {
     }
 
     #[test]
+    fn ranges_round_trip() {
+        let mut buf = [0u8; 64];
+        let mut w = ValueWriter::new(&mut buf);
+        for v in [1, 10, -3] {
+            w.int64(v).unwrap();
+        }
+        let n = w.len();
+        assert_eq!(
+            tokens(b"rI", &buf[..n]).unwrap(),
+            [
+                Token::RangeBegin,
+                Token::Int64(1),
+                Token::Int64(10),
+                Token::Int64(-3),
+                Token::End
+            ]
+        );
+        assert_eq!(type_len(b"rf"), Err(Error::BadField), "ranges of integers");
+        assert_eq!(tokens(b"ri", &buf[..8]), Err(Error::Truncated));
+    }
+
+    #[test]
     fn type_lengths() {
         assert_eq!(type_len(b"i"), Ok(1));
         assert_eq!(type_len(b"lli"), Ok(3));
@@ -450,7 +494,7 @@ mod tests {
             state ^= state << 17;
             state
         };
-        let alphabet = b"nbiIfsltBAa\x00\x01\x02\x03x";
+        let alphabet = b"nbiIfsltBAarO\x00\x01\x02\x03x";
         for _ in 0..20_000 {
             let tags: Vec<u8> = (0..next() % 8)
                 .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])

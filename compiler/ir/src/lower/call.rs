@@ -218,7 +218,7 @@ impl FnLower<'_, '_, '_> {
             });
         let field = found.and_then(|(id, index)| {
             let class = &self.shared.program.classes[id.0 as usize];
-            Some((index, class.field_index(HOST_OBJECT_ID)?))
+            Some((index, class.field_index(strobe_types::HOST_OBJECT_ID)?))
         });
         match field {
             Some((class, i)) => expr(
@@ -234,8 +234,6 @@ impl FnLower<'_, '_, '_> {
     }
 }
 
-/// The field a composed program's objects with host methods keep their host-side id in.
-const HOST_OBJECT_ID: &str = "__strobe_id";
 
 impl FnLower<'_, '_, '_> {
     /// An exception's message: with parameters (`ValueError("at {0} mu", t)`, as ARTIQ's), the

@@ -145,6 +145,8 @@ class Embedder:
             return "math.inf" if value > 0 else "-math.inf"
         if isinstance(value, (str, bytes)):
             return repr(value)
+        if isinstance(value, range):
+            return repr(value)
         if isinstance(value, tuple):
             items = [self.literal(v, where, refs) for v in value]
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
@@ -157,7 +159,9 @@ class Embedder:
             return "array(" + rows(value) + ")"
         if inspect.ismethod(value) or inspect.isfunction(value) or inspect.isclass(value) or inspect.ismodule(value):
             raise EmbeddingError(f"{where}: {_describe(value)} cannot be stored as a kernel value")
-        if isinstance(value, (dict, set, frozenset, bytes, bytearray, complex)) or type(value).__module__ == "builtins":
+        opaque = type(value) is object  # `object()`: a token kernels pass back to the host
+        if isinstance(value, (dict, set, frozenset, bytes, bytearray, complex)) or \
+                (type(value).__module__ == "builtins" and not opaque):
             raise EmbeddingError(
                 f"{where}: a value of type `{type(value).__name__}` cannot be used in kernels "
                 "(they take int, float, bool, str, None, lists, tuples, numpy arrays of numbers and objects)")
@@ -236,10 +240,10 @@ class Embedder:
         known = self.classes.get(cls)
         if known is not None:
             return known
-        name = cls.__name__
-        n = 2
+        base = "HostObject" if cls is object else cls.__name__
+        name, n = base, 2
         while name in self.class_names or name == "main":
-            name = f"{cls.__name__}_{n}"
+            name = f"{base}_{n}"
             n += 1
         self.class_names.add(name)
         kc = _KernelClass(name, cls)
@@ -679,8 +683,8 @@ class Embedder:
         else:
             params = ["__strobe_index"] + object_fields
             out.synthetic(f"    def __init__(self, {', '.join(params)}):")
-        if kc.rpc_methods:
-            out.synthetic("        self.__strobe_id = __strobe_index")
+        # First, so RPCs find it without knowing the class (`strobe_types::HOST_OBJECT_ID`).
+        out.synthetic("        self.__strobe_id = __strobe_index")
         for f in object_fields:
             out.synthetic(f"        self.{f} = {f}")
         # Data fields are assigned here (not passed in), so an empty list's element type can come

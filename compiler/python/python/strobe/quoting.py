@@ -37,7 +37,7 @@ def check_array(value, where):
 
 def holds_objects(value):
     """Whether `value` is (or contains) something other than plain data (an object to embed)."""
-    if isinstance(value, PLAIN + (bytearray,)) or \
+    if isinstance(value, PLAIN + (bytearray, range)) or \
             (numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray))):
         return False
     if isinstance(value, (list, tuple)):
@@ -93,6 +93,9 @@ class Exemplars:
             return 'b""'
         if isinstance(value, bytearray):
             return "bytearray()"
+        if isinstance(value, range):
+            wide = any(not INT32[0] <= v < INT32[1] for v in (value.start, value.stop, value.step))
+            return "range(int64(0))" if wide else "range(0)"
         if isinstance(value, tuple):
             items = [self.of(v, where, refuse) for v in value]
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"

@@ -86,7 +86,7 @@ class KernelRunner:
     def finish(self, composition, exception_ids):
         """Runs the loaded program, serving its RPCs; its result, or its exception raised here."""
         server = _RpcServer(self, composition, exception_ids)
-        outcome = self.session.run(server.serve, _write_output)
+        outcome = self.session.run(server.serve, _write_output, composition.objects)
         compile_s, upload_s, delivery, sent, units = self.session.last_load()
         sent_units, resident_units, evicted = self.session.last_units()
         link_s, send_s = self.session.last_times()
