@@ -364,9 +364,17 @@ impl Rules<'_, '_, '_> {
         for a in args {
             if let Some(t) = self.ty(a).filter(|t| !self.sendable_to_host(t)) {
                 let shown = self.type_name(t);
+                let why = match t {
+                    Ty::Object(c) if !self.program.classes[c.0 as usize].is_exception() => {
+                        ": objects the kernel made have no host counterpart (host objects it was given travel, by identity)"
+                    }
+                    _ => "",
+                };
                 self.error(
                     a.span,
-                    format!("a value of type `{shown}` cannot be passed to a host function (RPC)"),
+                    format!(
+                        "a value of type `{shown}` cannot be passed to a host function (RPC){why}"
+                    ),
                 );
             }
         }
