@@ -43,6 +43,8 @@ class ClockGen(EnvExperiment):
         self.rest = self.ttl_in2.count(end)
         self.core.break_realtime()
         self.ttl_clkgen0.stop()
+        # Edges from before the stop still reach the input for a period plus the loopback delay.
+        delay(200*ns)
         end = self.ttl_in2.gate_rising_mu(1000)
         self.after_stop = self.ttl_in2.count(end)
 

@@ -112,10 +112,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Stmt::Raise { exc, line } => {
                 let exc = match exc {
                     Some(e) => self.expr(e)?.into_pointer_value(),
-                    None => match self.scopes.iter().rev().find_map(|s| match s {
-                        Scope::Handling(slot) => Some(*slot),
-                        _ => None,
-                    }) {
+                    None => match self.handling_slot() {
                         Some(slot) => self
                             .builder
                             .build_load(self.ptr_type(), slot, "reraise")?
@@ -441,14 +438,23 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             self.builder.position_at_end(take);
             let held = self.entry_alloca(self.ptr_type(), "handled")?;
             self.builder.build_store(held, exc)?;
-            self.call_runtime("__strobe_exception_clear", &[])?;
+            // Caught inside another handler: raised while that one's exception was handled.
+            let outer = self.handled_exception()?;
+            self.call_runtime("__strobe_exception_catch", &[outer.into()])?;
             if let Some(bind) = h.bind {
                 self.builder.build_store(self.local_slot(bind), exc)?;
             }
+            // An exception leaving the handler was raised while this one was handled.
+            let (leave, onward) = (self.new_block("except.leave"), self.unwind_target());
             self.scopes.push(Scope::Handling(held));
+            self.scopes.push(Scope::Unwind(leave));
             self.block(&h.body)?;
-            self.scopes.pop();
+            self.scopes.truncate(self.scopes.len() - 2);
             self.branch_if_open(normal_exit)?;
+            self.builder.position_at_end(leave);
+            let handled = self.builder.build_load(self.ptr_type(), held, "handled")?;
+            self.call_runtime("__strobe_exception_context", &[handled.into()])?;
+            self.builder.build_unconditional_branch(onward)?;
             self.builder.position_at_end(next);
         }
         // No handler matched: the exception keeps propagating (through `finally` if any).
@@ -479,6 +485,25 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         }
         self.builder.position_at_end(after);
         Ok(())
+    }
+
+    /// Where the exception of the innermost `except` block being run is kept, if in one.
+    fn handling_slot(&self) -> Option<inkwell::values::PointerValue<'ctx>> {
+        self.scopes.iter().rev().find_map(|s| match s {
+            Scope::Handling(slot) => Some(*slot),
+            _ => None,
+        })
+    }
+
+    /// The exception being handled here (null outside `except` blocks).
+    fn handled_exception(&self) -> R<inkwell::values::PointerValue<'ctx>> {
+        Ok(match self.handling_slot() {
+            Some(slot) => self
+                .builder
+                .build_load(self.ptr_type(), slot, "handling")?
+                .into_pointer_value(),
+            None => self.ptr_type().const_null(),
+        })
     }
 
     fn outer_unwind(&self, base: usize) -> inkwell::basic_block::BasicBlock<'ctx> {

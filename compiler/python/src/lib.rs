@@ -138,6 +138,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(syscalls, m)?)?;
     m.add("MAX_ARRAY_DIMS", strobe_types::MAX_ARRAY_DIMS)?;
+    m.add("CHAIN_SEPARATOR", strobe_protocol::CHAIN_SEPARATOR)?;
     m.add(
         "KernelCompileError",
         m.py().get_type::<KernelCompileError>(),

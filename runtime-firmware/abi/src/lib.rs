@@ -312,6 +312,8 @@ macro_rules! runtime_symbols {
             __strobe_raise_builtin(id: u32, message: *const u8, message_len: u32, at: *const $crate::SourceLocation) -> ();
             __strobe_traceback_push(at: *const $crate::SourceLocation) -> ();
             __strobe_exception_clear() -> ();
+            __strobe_exception_catch(handling: *mut $crate::Exception) -> ();
+            __strobe_exception_context(handling: *mut $crate::Exception) -> ();
             __strobe_print_str(ptr: *const u8, len: u32) -> ();
             __strobe_print_repr_str(ptr: *const u8, len: u32) -> ();
             __strobe_print_i32(v: i32) -> ();

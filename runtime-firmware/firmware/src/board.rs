@@ -134,7 +134,7 @@ impl Board for CoreDevice {
             );
             quoted::set_table(run.table as usize as *const u8);
         };
-        exceptions::__strobe_exception_clear();
+        exceptions::begin_run();
         // SAFETY: erase the link's lifetime for the duration of this call only.
         unsafe {
             HOST = Some(core::mem::transmute::<

@@ -10,7 +10,9 @@ macro_rules! keep_all {
     ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
         $({
             #[allow(unused_imports)]
-            use strobe_kernel_rt::{arena::*, exceptions::*, numeric::*, quoted::*, strings::*};
+            use strobe_kernel_rt::{
+                arena::*, chain::*, exceptions::*, numeric::*, quoted::*, strings::*,
+            };
             #[allow(unused_imports)]
             use crate::{dma::*, rpc::*, rtio::*};
             let f: unsafe extern "C" fn($($ty),*) -> $ret = $name;

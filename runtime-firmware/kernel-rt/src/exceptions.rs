@@ -7,16 +7,32 @@ use crate::arena;
 use crate::output::write_stderr;
 use core::fmt::Write;
 use strobe_abi::{Exception, ExceptionId, SourceLocation, Str};
+use strobe_protocol::CHAIN_SEPARATOR;
 
 const MAX_FRAMES: usize = 64;
 
 #[no_mangle]
 pub static mut __strobe_pending_exception: *mut Exception = core::ptr::null_mut();
 
-static mut FRAMES: [*const SourceLocation; MAX_FRAMES] = [core::ptr::null(); MAX_FRAMES];
-static mut FRAME_COUNT: usize = 0;
-/// Frames beyond `MAX_FRAMES` (deep recursion) are counted, not stored.
-static mut FRAMES_DROPPED: usize = 0;
+/// A traceback: call sites, innermost first.
+#[derive(Clone, Copy)]
+pub struct Frames {
+    sites: [*const SourceLocation; MAX_FRAMES],
+    count: usize,
+    /// Frames beyond `MAX_FRAMES` (deep recursion) are counted, not stored.
+    dropped: usize,
+}
+
+impl Frames {
+    pub const EMPTY: Frames = Frames {
+        sites: [core::ptr::null(); MAX_FRAMES],
+        count: 0,
+        dropped: 0,
+    };
+}
+
+/// The pending exception's traceback.
+static mut FRAMES: Frames = Frames::EMPTY;
 
 /// The exception raised when the arena cannot hold even the exception object.
 static mut FALLBACK: Exception = Exception {
@@ -41,6 +57,24 @@ fn as_str(s: &'static str) -> Str {
 pub fn pending() -> Option<&'static Exception> {
     // SAFETY: single-threaded; the pointer is null or points at an arena/static exception object.
     unsafe { __strobe_pending_exception.as_ref() }
+}
+
+pub fn pending_ptr() -> Option<*mut Exception> {
+    // SAFETY: single-threaded.
+    let p = unsafe { __strobe_pending_exception };
+    (!p.is_null()).then_some(p)
+}
+
+/// A copy of the pending exception's traceback.
+pub fn current_frames() -> Frames {
+    // SAFETY: single-threaded.
+    unsafe { FRAMES }
+}
+
+/// A run starts: no exception pending, none remembered.
+pub fn begin_run() {
+    __strobe_exception_clear();
+    crate::chain::reset();
 }
 
 /// Raises a builtin exception from inside the runtime (no kernel source location).
@@ -121,8 +155,8 @@ fn set_pending(exc: *mut Exception) {
     // SAFETY: single-threaded.
     unsafe {
         __strobe_pending_exception = exc;
-        FRAME_COUNT = 0;
-        FRAMES_DROPPED = 0;
+        FRAMES.count = 0;
+        FRAMES.dropped = 0;
     }
 }
 
@@ -165,11 +199,12 @@ pub extern "C" fn __strobe_raise(exc: *mut Exception, at: *const SourceLocation)
 pub extern "C" fn __strobe_traceback_push(at: *const SourceLocation) {
     // SAFETY: single-threaded.
     unsafe {
-        if FRAME_COUNT < MAX_FRAMES {
-            FRAMES[FRAME_COUNT] = at;
-            FRAME_COUNT += 1;
+        let frames = &mut *core::ptr::addr_of_mut!(FRAMES);
+        if frames.count < MAX_FRAMES {
+            frames.sites[frames.count] = at;
+            frames.count += 1;
         } else {
-            FRAMES_DROPPED += 1;
+            frames.dropped += 1;
         }
     }
 }
@@ -179,8 +214,8 @@ pub extern "C" fn __strobe_exception_clear() {
     // SAFETY: single-threaded.
     unsafe {
         __strobe_pending_exception = core::ptr::null_mut();
-        FRAME_COUNT = 0;
-        FRAMES_DROPPED = 0;
+        FRAMES.count = 0;
+        FRAMES.dropped = 0;
     }
 }
 
@@ -192,14 +227,13 @@ fn str_bytes(s: &Str) -> &[u8] {
     unsafe { core::slice::from_raw_parts(s.ptr, s.len as usize) }
 }
 
-/// Writes the pending exception's traceback frames CPython-style (outermost first) through `write`:
+/// Writes a traceback's frames CPython-style (outermost first) through `write`:
 /// `File "...", line N, in f`, the source line, and a note for frames dropped by deep recursion.
-pub fn write_traceback(write: &mut dyn FnMut(&[u8])) {
-    // SAFETY: single-threaded; frames were pushed from compiler-emitted constant locations.
-    let (count, dropped) = unsafe { (FRAME_COUNT, FRAMES_DROPPED) };
+pub fn write_frames(frames: &Frames, write: &mut dyn FnMut(&[u8])) {
+    let (count, dropped) = (frames.count, frames.dropped);
     for i in (0..count).rev() {
-        // SAFETY: i < FRAME_COUNT <= MAX_FRAMES, and each stored pointer is a valid location.
-        let loc = unsafe { &*FRAMES[i] };
+        // SAFETY: each stored pointer is a compiler-emitted constant location.
+        let loc = unsafe { &*frames.sites[i] };
         write(b"  File \"");
         write(str_bytes(&loc.file));
         let mut line = crate::output::StackBuffer::<24>::new();
@@ -220,17 +254,33 @@ pub fn write_traceback(write: &mut dyn FnMut(&[u8])) {
     }
 }
 
+/// The pending exception's traceback for the host (`strobe_protocol::ExceptionReport`): first the
+/// exceptions it was raised while handling, oldest first, each as its frames, a line
+/// `Name(id): message` and [`CHAIN_SEPARATOR`]; then its own frames.
+pub fn write_traceback(write: &mut dyn FnMut(&[u8])) {
+    let Some(exc) = pending_ptr() else { return };
+    let (chain, n) = crate::chain::context_of(exc);
+    for (earlier, frames) in &chain[..n] {
+        write_frames(frames, write);
+        // SAFETY: remembered exceptions are live arena or static objects during the run.
+        let e = unsafe { &**earlier };
+        write(str_bytes(&e.name));
+        let mut id = crate::output::StackBuffer::<16>::new();
+        let _ = write!(id, "({}): ", e.type_id);
+        write(id.as_bytes());
+        write(str_bytes(&e.message));
+        write(CHAIN_SEPARATOR.as_bytes());
+    }
+    write_frames(&current_frames(), write);
+}
+
 /// The pending exception's class name and message.
 pub fn describe(exc: &Exception) -> (&[u8], &[u8]) {
     (str_bytes(&exc.name), str_bytes(&exc.message))
 }
 
-/// Writes the pending exception CPython-style to standard error:
-/// `Traceback (most recent call last):`, one `File "...", line N, in f` per frame, then `Name: message`.
-pub fn report_uncaught() {
-    let Some(exc) = pending() else { return };
-    write_stderr(b"Traceback (most recent call last):\n");
-    write_traceback(&mut |b| write_stderr(b));
+/// Writes `Name: message` as CPython ends a traceback.
+fn write_exception_line(exc: &Exception) {
     write_stderr(str_bytes(&exc.name));
     if exc.message.len > 0 {
         write_stderr(b": ");
@@ -243,4 +293,24 @@ pub fn report_uncaught() {
         }
     }
     write_stderr(b"\n");
+}
+
+/// Writes the pending exception CPython-style to standard error, after the ones it was raised
+/// while handling: `Traceback (most recent call last):`, one `File "...", line N, in f` per frame,
+/// then `Name: message`.
+pub fn report_uncaught() {
+    let Some(exc) = pending_ptr() else { return };
+    let (chain, n) = crate::chain::context_of(exc);
+    let mut write = |b: &[u8]| write_stderr(b);
+    for (earlier, frames) in &chain[..n] {
+        write_stderr(b"Traceback (most recent call last):\n");
+        write_frames(frames, &mut write);
+        // SAFETY: as in `write_traceback`.
+        write_exception_line(unsafe { &**earlier });
+        write_stderr(b"\nDuring handling of the above exception, another exception occurred:\n\n");
+    }
+    write_stderr(b"Traceback (most recent call last):\n");
+    write_frames(&current_frames(), &mut write);
+    // SAFETY: the pending exception is live.
+    write_exception_line(unsafe { &*exc });
 }

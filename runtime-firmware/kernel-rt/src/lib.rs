@@ -6,6 +6,7 @@
 #![no_std]
 
 pub mod arena;
+pub mod chain;
 pub mod exceptions;
 pub mod float_repr;
 pub mod numeric;
@@ -48,7 +49,7 @@ macro_rules! check_definitions {
     ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
         $(const _: () = {
             #[allow(unused_imports)]
-            use crate::{arena::*, exceptions::*, numeric::*, quoted::*, strings::*};
+            use crate::{arena::*, chain::*, exceptions::*, numeric::*, quoted::*, strings::*};
             let _definition: unsafe extern "C" fn($($ty),*) -> $ret = $name;
         };)*
     };

@@ -36,6 +36,7 @@ extern "C" {
 #[no_mangle]
 pub extern "C" fn _start() -> ! {
     arena::reset();
+    exceptions::begin_run();
     // SAFETY: the compiler always emits the kernel entry into the linked image.
     unsafe { __strobe_kernel_entry() };
     output::flush_stdout();

@@ -290,7 +290,14 @@ pub enum Message<'a> {
     },
 }
 
-/// An uncaught kernel exception: its class, message and traceback (`file:line:function` lines).
+/// Ends each earlier exception of a chain in an [`ExceptionReport`]'s traceback.
+pub const CHAIN_SEPARATOR: &str =
+    "\nDuring handling of the above exception, another exception occurred:\n";
+
+/// An uncaught kernel exception: its class, message and traceback (`File "...", line N, in f`
+/// lines, each followed by its source line). When it was raised while others were being handled,
+/// the traceback starts with those, oldest first, each as its frames, a line `Name(id): message`
+/// and [`CHAIN_SEPARATOR`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExceptionReport<'a> {
     pub type_id: u32,

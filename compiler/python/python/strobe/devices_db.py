@@ -60,6 +60,8 @@ class DeviceManager:
     def __init__(self, db, virtual_devices=None):
         self.db = db
         self._active = {}
+        #: The name each device was first asked for by (an alias, or its own), by its own name.
+        self.requested = {}
         if virtual_devices is None:
             from .scheduler import virtual_devices as defaults
 
@@ -73,6 +75,7 @@ class DeviceManager:
         if name in self.virtual_devices:
             return self.virtual_devices[name]
         resolved, desc = self.db.description(name)
+        self.requested.setdefault(resolved, name)
         if resolved in self._active:
             return self._active[resolved]
         kind = desc.get("type")

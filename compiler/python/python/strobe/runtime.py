@@ -113,9 +113,9 @@ class _RpcServer:
         #: Every exception class the kernel knows (builtins and the experiment's) -> its type id.
         self.exception_ids = dict(exception_ids)
         self.result = None
-        #: The last exception an RPC raised into the kernel, re-raised as itself if the kernel
-        #: does not catch it.
-        self.rpc_exception = None
+        #: The exceptions RPCs raised into the kernel: one the kernel reports is raised here as
+        #: that very object.
+        self.rpc_exceptions = []
 
     def serve(self, service, args, ret_tags):
         c = self.composition
@@ -154,7 +154,7 @@ class _RpcServer:
     def raise_host_exception(self, exc):
         """Raises the host's exception `exc` in the kernel; if the kernel does not catch it, the
         host gets this very object back."""
-        self.rpc_exception = exc
+        self.rpc_exceptions.append(exc)
         return self.raise_in_kernel(type(exc), str(exc))
 
     def raise_in_kernel(self, cls, message):
@@ -171,12 +171,16 @@ class _RpcServer:
         return re.sub(r"channel (\d+)", _rtio_channel_namer(self.runner.core), message)
 
     def kernel_exception(self, outcome):
-        """The Python exception for a kernel's uncaught one, with the kernel frames in its traceback."""
-        name, message = outcome["name"], outcome["message"]
-        frames = _parse_traceback(outcome["traceback"])
-        previous = self.rpc_exception
+        """The Python exception for a kernel's uncaught one, with the kernel frames in its traceback.
+        One raised while others were handled is reported, as ARTIQ's, as the first of that chain,
+        the whole chain in its core device text."""
+        chain = _exception_chain(outcome, self.exception_ids.get(outcome["name"], 0))
+        name, _, message, traceback = chain[0]
+        frames = _parse_traceback(traceback)
+        previous = next((e for e in reversed(self.rpc_exceptions)
+                         if type(e).__name__ == name and str(e) == message), None)
         tail = None
-        if previous is not None and type(previous).__name__ == name and str(previous) == message:
+        if previous is not None:
             # An RPC's exception the kernel did not catch: the very same object, its host frames
             # (below the RPC server's) after the kernel's.
             exc = previous
@@ -192,9 +196,10 @@ class _RpcServer:
                 message = name
             message = self.named_channels(name, message)
             exc = cls(message) if message else cls()
-        _check_format(message)
-        exc.strobe_core_exception = CoreException(name, self.exception_ids.get(name, 0), message,
-                                                  outcome["traceback"])
+        for _, _, text, _ in chain:
+            _check_format(text)
+        exc.strobe_core_exception = CoreException(
+            [(n, i, self.named_channels(n, m), t) for n, i, m, t in chain])
         return exc.with_traceback(_kernel_traceback(frames, tail))
 
 
@@ -204,17 +209,42 @@ def _rtio_channel_namer(core):
     return rename
 
 
-class CoreException:
-    """What the core device said of an exception a kernel did not catch: ``Name(id): message``
-    and the kernel's traceback, as ARTIQ's core exception text."""
+def _exception_chain(outcome, type_id):
+    """(name, id, message, traceback) of each exception of a report's chain, oldest first (the
+    report's own last): the device writes the earlier ones into the traceback text, each ending
+    with a `Name(id): message` line and the chain separator."""
+    sections = outcome["traceback"].split(_native().CHAIN_SEPARATOR)
+    chain = []
+    for section in sections[:-1]:
+        lines = section.split("\n")
+        # Frame lines are indented; the exception's line is the first that is not.
+        at = next((i for i, line in enumerate(lines) if line and not line.startswith(" ")), len(lines))
+        head = "\n".join(lines[at:])
+        match = re.match(r"([\w.]+)\((\d+)\): (.*)", head, re.DOTALL)
+        if match is None:
+            continue
+        chain.append((match.group(1), int(match.group(2)), match.group(3),
+                      "\n".join(lines[:at]) + "\n"))
+    chain.append((outcome["name"], type_id, outcome["message"], sections[-1]))
+    return chain
 
-    def __init__(self, name, type_id, message, traceback):
-        self.name, self.type_id, self.message, self.traceback = name, type_id, message, traceback
+
+class CoreException:
+    """What the core device said of an exception a kernel did not catch, as ARTIQ's core exception
+    text: for it and each exception it was raised while handling (oldest first), the kernel's
+    traceback and ``Name(id): message``."""
+
+    def __init__(self, chain):
+        self.chain = chain
+        self.name, self.type_id, self.message, self.traceback = chain[0]
 
     def __str__(self):
-        lines = ["Core Device Traceback:", self.traceback.rstrip("\n"),
-                 f"{self.name}({self.type_id}): {self.message}", "End of Core Device Traceback"]
-        return "\n".join(line for line in lines if line)
+        parts = []
+        for name, type_id, message, traceback in self.chain:
+            lines = [traceback.rstrip("\n"), f"{name}({type_id}): {message}"]
+            parts.append("\n".join(line for line in lines if line))
+        during = "\n\nDuring handling of the above exception, another exception occurred:\n\n"
+        return "Core Device Traceback:\n" + during.join(parts) + "\nEnd of Core Device Traceback"
 
 
 def _check_format(message):

@@ -31,13 +31,16 @@ class Core:
         self._dmgr = dmgr
 
     def channel_name(self, channel):
-        """``0x<channel>:<device>``, the RTIO channel as ARTIQ's messages show it (the device of
-        the database with that channel, or ``unknown``)."""
+        """``0x<channel>:<device>``, the RTIO channel as ARTIQ's messages show it: the device of
+        the database with that channel, by the name the experiment asked for it by (an alias) when
+        it did, else ``unknown``."""
         entries = getattr(getattr(self._dmgr, "db", None), "entries", {})
+        requested = getattr(self._dmgr, "requested", {})
         names = [name for name, desc in entries.items()
-                 if isinstance(desc, dict) and desc.get("arguments", {}).get("channel") == channel
-                 and desc.get("module", "").endswith(".ttl")]
-        return f"0x{channel:x}:{names[0] if names else 'unknown'}"
+                 if isinstance(desc, dict) and desc.get("arguments", {}).get("channel") == channel]
+        names.sort(key=lambda name: name not in requested)
+        name = requested.get(names[0], names[0]) if names else "unknown"
+        return f"0x{channel:x}:{name}"
 
     def run(self, function, args, kwargs):
         """Compiles `function` for this call's arguments, runs it on the device and returns its result."""
