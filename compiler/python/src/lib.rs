@@ -131,12 +131,22 @@ fn syscalls() -> Vec<(String, Vec<String>, String)> {
         .collect()
 }
 
+/// The core device's builtin exceptions: `(runtime id, Python name)`.
+#[pyfunction]
+fn builtin_exceptions() -> Vec<(u32, &'static str)> {
+    strobe_abi::ExceptionId::ALL
+        .iter()
+        .map(|(id, name, _)| (*id as u32, *name))
+        .collect()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<session::Session>()?;
     m.add_function(wrap_pyfunction!(compile_program, m)?)?;
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(syscalls, m)?)?;
+    m.add_function(wrap_pyfunction!(builtin_exceptions, m)?)?;
     m.add("MAX_ARRAY_DIMS", strobe_types::MAX_ARRAY_DIMS)?;
     m.add("CHAIN_SEPARATOR", strobe_protocol::CHAIN_SEPARATOR)?;
     m.add(

@@ -116,3 +116,25 @@ class _Comm:
         """ARTIQ releases the device's connection here between kernels. A Strobe session is the
         run's own (a simulator it started, or a device no other client can take meanwhile), so it
         stays open and the next kernel uses it without reconnecting."""
+
+
+def _exception_id_sync():
+    """ARTIQ's ``test_exception_id_sync(id)``: a kernel raising the core device's builtin exception
+    `id` with its name as message (ARTIQ's tests check both sides agree on the ids)."""
+    from .._native import builtin_exceptions
+    from ..language import kernel_from_string
+
+    body = "\n".join(f"{'if' if i == 0 else 'elif'} id == {type_id}:\n    raise {name}({name!r})"
+                     for i, (type_id, name) in enumerate(builtin_exceptions()))
+    hook = kernel_from_string([("id", "TInt32")], body)
+    hook.__test__ = False  # imported into test modules: not a test itself
+    return hook
+
+
+def __getattr__(name):
+    # Made on first use: it needs the compiler's exception table.
+    if name == "test_exception_id_sync":
+        globals()[name] = _exception_id_sync()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+

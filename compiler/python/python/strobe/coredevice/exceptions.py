@@ -1,3 +1,20 @@
-"""ARTIQ's ``artiq.coredevice.exceptions`` names: the core device's exceptions."""
+"""ARTIQ's ``artiq.coredevice.exceptions`` names: the core device's exceptions (its own, and the
+Python builtins it raises), every one ``strobe.compiler.embedding.EmbeddingMap`` names."""
+
+from builtins import (  # noqa: F401
+    ArithmeticError,
+    AssertionError,
+    Exception,
+    IndexError,
+    KeyError,
+    LookupError,
+    MemoryError,
+    NotImplementedError,
+    OverflowError,
+    RuntimeError,
+    TypeError,
+    ValueError,
+    ZeroDivisionError,
+)
 
 from ..exceptions import DMAError, RTIOOverflow, RTIOUnderflow  # noqa: F401

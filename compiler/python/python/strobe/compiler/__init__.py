@@ -1,0 +1,1 @@
+"""ARTIQ's ``artiq.compiler`` names that ARTIQ's own tests import (the compiler itself is Rust)."""
