@@ -27,7 +27,7 @@ from strobe_gateware.rtio import RTIO, DMA_DEPTH
 N_OUTPUTS = 8
 N_CLOCK_GENERATORS = 1
 N_INPUTS = 3
-ROM_SIZE = 0x20000
+ROM_SIZE = 0x40000  # 256 KiB: the firmware, with the C math functions kernels call
 SRAM_SIZE = 0x10000
 MAIN_RAM_SIZE = 0x1000000  # 16 MiB: kernel images, then their arena
 SYS_CLK_HZ = 125_000_000  # nominal: 1 machine unit = 1 cycle = 8 ns

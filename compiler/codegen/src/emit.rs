@@ -417,6 +417,25 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(())
     }
 
+    /// The C math library's `symbol` (a support symbol of the kernel ABI) on f64 arguments.
+    pub(crate) fn call_libm(
+        &self,
+        symbol: &str,
+        args: &[BasicMetadataValueEnum<'ctx>],
+    ) -> R<BasicValueEnum<'ctx>> {
+        let f64t = self.ctx.f64_type();
+        let f = self.module.get_function(symbol).unwrap_or_else(|| {
+            let params: Vec<BasicMetadataTypeEnum> = args.iter().map(|_| f64t.into()).collect();
+            let ty = f64t.fn_type(&params, false);
+            self.module.add_function(symbol, ty, Some(Linkage::External))
+        });
+        self.builder
+            .build_call(f, args, symbol)?
+            .try_as_basic_value()
+            .basic()
+            .ok_or_else(|| CodegenError::Llvm(format!("{symbol} returned nothing")))
+    }
+
     /// An LLVM intrinsic such as `llvm.floor` for f64.
     pub(crate) fn call_intrinsic(
         &self,

@@ -390,6 +390,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     _ => r,
                 }
             }
+            ExprKind::Libm { fun, args } => {
+                let mut values = Vec::new();
+                for a in args {
+                    values.push(self.expr(a)?.into());
+                }
+                self.call_libm(fun.symbol, &values)?
+            }
             ExprKind::Round(v) => {
                 let f = self.expr(v)?;
                 let r = self

@@ -2,7 +2,7 @@
 
 use crate::hash::{IdentityHash, SignatureHash};
 use crate::units::LinkUnit;
-pub use strobe_types::MathFn;
+pub use strobe_types::{LibmFn, MathFn};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FuncId(pub u32);
@@ -524,6 +524,11 @@ pub enum ExprKind {
         fun: MathFn,
         arg: Box<Expr>,
         line: Line,
+    },
+    /// A numpy or `scipy.special` float function (the C library's `fun.symbol`) of floats.
+    Libm {
+        fun: LibmFn,
+        args: Vec<Expr>,
     },
     /// `round(x)`: to the nearest integer, ties to even (as Python's `round`).
     Round(Box<Expr>),

@@ -169,6 +169,7 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::TupleLit(items)
         | ExprKind::StrConcat { parts: items, .. }
         | ExprKind::Intrinsic { args: items, .. }
+        | ExprKind::Libm { args: items, .. }
         | ExprKind::MinMax { values: items, .. } => items.iter_mut().for_each(|i| walk_expr(i, f)),
         ExprKind::New { init, .. } => {
             if let Some((_, args)) = init {

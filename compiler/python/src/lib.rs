@@ -131,6 +131,15 @@ fn syscalls() -> Vec<(String, Vec<String>, String)> {
         .collect()
 }
 
+/// numpy's and scipy.special's functions kernels have: `(name, C function, arity, scipy.special)`.
+#[pyfunction]
+fn libm_functions() -> Vec<(&'static str, &'static str, u8, bool)> {
+    strobe_types::LibmFn::ALL
+        .iter()
+        .map(|f| (f.name, f.symbol, f.arity, f.scipy))
+        .collect()
+}
+
 /// The core device's builtin exceptions: `(runtime id, Python name)`.
 #[pyfunction]
 fn builtin_exceptions() -> Vec<(u32, &'static str)> {
@@ -147,6 +156,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(main, m)?)?;
     m.add_function(wrap_pyfunction!(syscalls, m)?)?;
     m.add_function(wrap_pyfunction!(builtin_exceptions, m)?)?;
+    m.add_function(wrap_pyfunction!(libm_functions, m)?)?;
     m.add("MAX_ARRAY_DIMS", strobe_types::MAX_ARRAY_DIMS)?;
     m.add("CHAIN_SEPARATOR", strobe_protocol::CHAIN_SEPARATOR)?;
     m.add(

@@ -238,18 +238,57 @@ impl Checker<'_> {
         }
     }
 
-    /// A math function's result: `scalar` for a number, an array of them for an array.
-    pub(crate) fn solve_math_result(&mut self, arg: &Ty, scalar: Ty, result: &Ty, span: Span) -> Step {
-        match self.table.shallow(arg) {
-            Ty::Array(_, dims) => {
-                self.unify(result, &Ty::Array(Box::new(scalar), dims), span, "an array result");
-                Step::Solved
-            }
-            t @ Ty::Var(_) if !self.table.is_int_literal_var(&t) => Step::Pending,
-            _ => {
-                self.unify(result, &scalar, span, "the result");
-                Step::Solved
+    /// `f(args...)` of a math function: each argument a number or an array of numbers.
+    pub(crate) fn float_function(
+        &mut self,
+        ctx: &mut crate::infer::Ctx,
+        args: &[strobe_syntax::ast::Expr],
+        scalar: Ty,
+        span: Span,
+    ) -> Ty {
+        let mut tys = Vec::new();
+        for a in args {
+            let t = self.expr(ctx, a);
+            self.deferred.push(Deferred::Elementwise {
+                ty: t.clone(),
+                integer: false,
+                span: a.span,
+            });
+            tys.push(t);
+        }
+        let result = self.table.fresh();
+        self.deferred.push(Deferred::MathResult {
+            args: tys,
+            scalar,
+            result: result.clone(),
+            span,
+        });
+        result
+    }
+
+    /// A math function's result: `scalar` for numbers, an array of them for arrays (all of the
+    /// same dimensions; numbers go with every element).
+    pub(crate) fn solve_math_result(
+        &mut self,
+        args: &[Ty],
+        scalar: Ty,
+        result: &Ty,
+        span: Span,
+    ) -> Step {
+        let mut dims = 0;
+        for arg in args {
+            match self.table.shallow(arg) {
+                Ty::Array(_, n) if dims != 0 && n != dims => {
+                    let msg = format!("arrays of {dims} and {n} dimensions: kernels combine arrays of the same shape, or arrays and numbers");
+                    self.error(span, msg);
+                    return Step::Solved;
+                }
+                Ty::Array(_, n) => dims = n,
+                t @ Ty::Var(_) if !self.table.is_int_literal_var(&t) => return Step::Pending,
+                _ => {}
             }
         }
+        self.unify(result, &array_of(scalar, dims), span, "the result");
+        Step::Solved
     }
 }

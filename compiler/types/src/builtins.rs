@@ -26,6 +26,8 @@ pub enum Builtin {
     Array,
     /// A `math` function (reached as `math.f` or through `from math import f`).
     Math(MathFn),
+    /// A numpy or `scipy.special` float function (the C library's).
+    Libm(LibmFn),
     // The timeline and RTIO (core device only).
     NowMu,
     AtMu,
@@ -162,6 +164,9 @@ impl Builtin {
         if let Builtin::Math(f) = self {
             return f.name();
         }
+        if let Builtin::Libm(f) = self {
+            return f.name;
+        }
         Self::NAMES
             .iter()
             .find(|(_, b)| *b == self)
@@ -178,7 +183,7 @@ impl Builtin {
     }
 
     /// A member of numpy that kernels support (as ARTIQ's kernels do): its scalar types as
-    /// conversions, `array`, `abs`, and the functions that mean what `math`'s mean.
+    /// conversions, `array`, `abs`, and its float functions (the C library's, as ARTIQ's).
     pub fn numpy(name: &str) -> Option<Builtin> {
         match name {
             "int32" => Some(Builtin::Int32),
@@ -187,9 +192,7 @@ impl Builtin {
             "bool_" => Some(Builtin::Bool),
             "array" => Some(Builtin::Array),
             "abs" | "absolute" => Some(Builtin::Abs),
-            // numpy's floor and ceil give floats, math's integers: not the same function.
-            "floor" | "ceil" => None,
-            _ => Builtin::math(name),
+            _ => LibmFn::lookup(name, false).map(Builtin::Libm),
         }
     }
 
@@ -263,5 +266,79 @@ impl ListMethod {
             "pop" => Some(ListMethod::Pop),
             _ => None,
         }
+    }
+}
+
+/// numpy's (and `scipy.special`'s) float functions as ARTIQ's kernels have them: the C math
+/// library's, with its results (NaN outside a domain, no exception), elementwise on arrays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LibmFn {
+    /// Its name in numpy (or `scipy.special`).
+    pub name: &'static str,
+    /// The C function (a support symbol of the kernel ABI).
+    pub symbol: &'static str,
+    pub arity: u8,
+    /// A `scipy.special` function (else numpy's).
+    pub scipy: bool,
+}
+
+const fn libm(name: &'static str, symbol: &'static str, arity: u8, scipy: bool) -> LibmFn {
+    LibmFn {
+        name,
+        symbol,
+        arity,
+        scipy,
+    }
+}
+
+impl LibmFn {
+    pub const ALL: [LibmFn; 39] = [
+        libm("sqrt", "sqrt", 1, false),
+        libm("sin", "sin", 1, false),
+        libm("cos", "cos", 1, false),
+        libm("tan", "tan", 1, false),
+        libm("arcsin", "asin", 1, false),
+        libm("arccos", "acos", 1, false),
+        libm("arctan", "atan", 1, false),
+        libm("sinh", "sinh", 1, false),
+        libm("cosh", "cosh", 1, false),
+        libm("tanh", "tanh", 1, false),
+        libm("arcsinh", "asinh", 1, false),
+        libm("arccosh", "acosh", 1, false),
+        libm("arctanh", "atanh", 1, false),
+        libm("exp", "exp", 1, false),
+        libm("exp2", "exp2", 1, false),
+        libm("expm1", "expm1", 1, false),
+        libm("log", "log", 1, false),
+        libm("log2", "log2", 1, false),
+        libm("log10", "log10", 1, false),
+        libm("cbrt", "cbrt", 1, false),
+        libm("fabs", "fabs", 1, false),
+        libm("floor", "floor", 1, false),
+        libm("ceil", "ceil", 1, false),
+        libm("trunc", "trunc", 1, false),
+        // As ARTIQ's: half away from zero (numpy's own rounds half to even).
+        libm("rint", "round", 1, false),
+        libm("arctan2", "atan2", 2, false),
+        libm("copysign", "copysign", 2, false),
+        libm("fmax", "fmax", 2, false),
+        libm("fmin", "fmin", 2, false),
+        libm("hypot", "hypot", 2, false),
+        libm("nextafter", "nextafter", 2, false),
+        libm("erf", "erf", 1, true),
+        libm("erfc", "erfc", 1, true),
+        libm("gamma", "tgamma", 1, true),
+        libm("gammaln", "lgamma", 1, true),
+        libm("j0", "j0", 1, true),
+        libm("j1", "j1", 1, true),
+        libm("y0", "y0", 1, true),
+        libm("y1", "y1", 1, true),
+    ];
+
+    /// numpy's function `name`, or `scipy.special`'s.
+    pub fn lookup(name: &str, scipy: bool) -> Option<LibmFn> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.name == name && f.scipy == scipy)
     }
 }

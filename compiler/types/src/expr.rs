@@ -18,11 +18,12 @@ impl Checker<'_> {
     fn value_or(&mut self, ctx: &mut Ctx, e: &ast::Expr, allowed: fn(&Callable) -> bool) -> Ty {
         let t = self.expr_allow_callable(ctx, e);
         if let Some(c) = self.callable(&t).filter(|c| !allowed(c)) {
-            let what = match c {
-                Callable::Class(_) => "a class",
-                _ => "a function",
+            let message = match c {
+                Callable::Class(_) => "this is a class; kernels can call it but cannot store or pass it (closures must not escape)".to_string(),
+                Callable::Module(m) => format!("this is the module `{}`: use its functions (`m.sqrt(x)`), or pass it to a function", m.name()),
+                _ => "this is a function; kernels can call it but cannot store or pass it (closures must not escape)".to_string(),
             };
-            self.error(e.span, format!("this is {what}; kernels can call it but cannot store or pass it (closures must not escape)"));
+            self.error(e.span, message);
         }
         t
     }
@@ -32,7 +33,7 @@ impl Checker<'_> {
     fn argument(&mut self, ctx: &mut Ctx, e: &ast::Expr) -> Ty {
         let t = self.expr_allow_callable(ctx, e);
         match self.callable(&t) {
-            None | Some(Callable::Function(_) | Callable::Nested(..)) => {}
+            None | Some(Callable::Function(_) | Callable::Nested(..) | Callable::Module(_)) => {}
             Some(Callable::Class(_)) => self.error(e.span, "this is a class; kernels can call it but cannot pass it"),
             Some(_) => self.error(e.span, "this is a method or builtin; kernels can call it but cannot pass it (pass a function)"),
         }
@@ -87,17 +88,12 @@ impl Checker<'_> {
                 Some(Resolution::Builtin(b)),
             );
         }
-        if self
-            .math_modules
-            .iter()
-            .chain(self.numpy_modules.iter())
-            .any(|m| m == n)
-        {
-            self.error(
-                e.span,
-                format!("`{n}` is a module: use its members, as in `{n}.sqrt(x)`"),
+        if let Some(&module) = self.function_modules.get(n) {
+            // A value only as a call argument (`argument()` lets it through).
+            return (
+                Ty::Callable(Callable::Module(module)),
+                Some(Resolution::Function),
             );
-            return (self.table.fresh(), None);
         }
         self.error(e.span, format!("undefined name `{n}`"));
         (self.table.fresh(), None)
@@ -127,14 +123,9 @@ impl Checker<'_> {
             ExprKind::NoneLit => (Ty::None, None),
             ExprKind::Bytes(_) => (Ty::Bytes, None),
             ExprKind::Name(n) => self.name(ctx, e, n),
-            ExprKind::Attribute { value, attr } if self.is_math_module(ctx, value) => {
-                let numpy = self.is_numpy_module(value);
-                let member = if numpy {
-                    Builtin::numpy(&attr.name)
-                } else {
-                    Builtin::math(&attr.name)
-                };
-                if let Some(b) = member {
+            ExprKind::Attribute { value, attr } if self.function_module(ctx, value).is_some() => {
+                let module = self.function_module(ctx, value).expect("checked");
+                if let Some(b) = module.member(&attr.name) {
                     (
                         Ty::Callable(Callable::Builtin(b)),
                         Some(Resolution::Builtin(b)),
@@ -142,10 +133,9 @@ impl Checker<'_> {
                 } else if let Some(v) = Builtin::math_constant(&attr.name) {
                     self.constant(ConstValue::Float(v))
                 } else {
-                    let module = if numpy { "numpy" } else { "math" };
                     self.error(
                         attr.span,
-                        format!("`{module}.{}` is not available in kernels", attr.name),
+                        format!("`{}.{}` is not available in kernels", module.name(), attr.name),
                     );
                     (self.table.fresh(), None)
                 }
@@ -350,28 +340,6 @@ impl Checker<'_> {
         }
     }
 
-    /// Is `e` a name bound to the `math` module (and not shadowed by a local)?
-    /// Whether `e` names a module imported as `numpy` (its members differ from `math`'s).
-    fn is_numpy_module(&self, e: &ast::Expr) -> bool {
-        matches!(&e.kind, ExprKind::Name(n) if self.numpy_modules.contains(n))
-    }
-
-    /// Whether `e` names a module of functions (`math`, `numpy`) no local shadows.
-    fn is_math_module(&mut self, ctx: &Ctx, e: &ast::Expr) -> bool {
-        let ExprKind::Name(n) = &e.kind else {
-            return false;
-        };
-        self.math_modules
-            .iter()
-            .chain(self.numpy_modules.iter())
-            .any(|m| m == n)
-            && !ctx.shadows.iter().any(|(s, _)| s == n)
-            && !self.instances[ctx.inst.0 as usize]
-                .locals
-                .iter()
-                .any(|l| &l.name == n)
-    }
-
     fn call(
         &mut self,
         ctx: &mut Ctx,
@@ -381,7 +349,7 @@ impl Checker<'_> {
         keywords: &[ast::Keyword],
     ) -> (Ty, Option<Resolution>) {
         let callee = match &func.kind {
-            ExprKind::Attribute { value, .. } if self.is_math_module(ctx, value) => {
+            ExprKind::Attribute { value, .. } if self.function_module(ctx, value).is_some() => {
                 self.expr_allow_callable(ctx, func)
             }
             ExprKind::Attribute { value, attr } => {
@@ -645,20 +613,14 @@ impl Checker<'_> {
                 if !arity(self, 1..=1) {
                     return scalar;
                 }
-                let arg = self.expr(ctx, &args[0]);
-                let result = self.table.fresh();
-                self.deferred.push(Deferred::Elementwise {
-                    ty: arg.clone(),
-                    integer: false,
-                    span: args[0].span,
-                });
-                self.deferred.push(Deferred::MathResult {
-                    arg,
-                    scalar,
-                    result: result.clone(),
-                    span: args[0].span,
-                });
-                result
+                self.float_function(ctx, args, scalar, e.span)
+            }
+            Builtin::Libm(f) => {
+                let n = f.arity as usize;
+                if !arity(self, n..=n) {
+                    return Ty::Float;
+                }
+                self.float_function(ctx, args, Ty::Float, e.span)
             }
             Builtin::Round => {
                 if arity(self, 1..=1) {

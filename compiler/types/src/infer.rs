@@ -25,10 +25,9 @@ pub(crate) struct Checker<'m> {
     /// Nested `def`s by the span start of their statement.
     pub nested_by_span: HashMap<u32, DefId>,
     pub constants: HashMap<String, ConstValue>,
-    /// Names bound to the `math` module (`import math [as m]`).
-    pub math_modules: Vec<String>,
-    /// Names bound to the numpy module.
-    pub numpy_modules: Vec<String>,
+    /// Names bound to modules of functions (`import math [as m]`, `import numpy as np`,
+    /// `from scipy import special`, `import scipy.special` binding the package).
+    pub function_modules: HashMap<String, crate::imports::FunctionModule>,
     /// Names bound by `from math import f`: the builtin they are.
     pub math_imports: HashMap<String, crate::Builtin>,
     pub instances: Vec<Instance>,
@@ -99,8 +98,7 @@ impl<'m> Checker<'m> {
             function_by_name: HashMap::new(),
             nested_by_span: HashMap::new(),
             constants: HashMap::new(),
-            math_modules: Vec::new(),
-            numpy_modules: Vec::new(),
+            function_modules: HashMap::new(),
             math_imports: HashMap::new(),
             instances: Vec::new(),
             instance_keys: HashMap::new(),

@@ -13,7 +13,7 @@ mod builtins;
 mod compare;
 mod consts;
 mod expr;
-mod imports;
+pub(crate) mod imports;
 mod infer;
 mod program;
 mod rules;
@@ -26,7 +26,8 @@ mod unpack;
 
 pub use arguments::ArgSource;
 pub use arrays::MAX_ARRAY_DIMS;
-pub use builtins::{Builtin, DmaCall, ListMethod, MathFn};
+pub use builtins::{Builtin, DmaCall, LibmFn, ListMethod, MathFn};
+pub use imports::FunctionModule;
 pub use consts::ConstValue;
 pub use imports::UNITS;
 pub use infer::check_program;

@@ -107,9 +107,9 @@ pub(crate) enum Deferred {
         integer: bool,
         span: Span,
     },
-    /// A math function's result for its argument: `scalar`, or an array of `scalar`s.
+    /// A math function's result for its arguments: `scalar`, or an array of `scalar`s.
     MathResult {
-        arg: Ty,
+        args: Vec<Ty>,
         scalar: Ty,
         result: Ty,
         span: Span,
@@ -240,11 +240,11 @@ impl Checker<'_> {
                 self.solve_elementwise(ty, *integer, *span)
             }
             Deferred::MathResult {
-                arg,
+                args,
                 scalar,
                 result,
                 span,
-            } => self.solve_math_result(arg, scalar.clone(), result, *span),
+            } => self.solve_math_result(args, scalar.clone(), result, *span),
             Deferred::Slice {
                 value,
                 result,
@@ -795,6 +795,10 @@ impl Checker<'_> {
             Callable::Builtin(b) => {
                 let _: Builtin = b;
                 self.error(span, "builtins must be called by name");
+                return Step::Solved;
+            }
+            Callable::Module(m) => {
+                self.error(span, format!("module `{}` is not callable", m.name()));
                 return Step::Solved;
             }
         };

@@ -54,6 +54,9 @@ pub enum Callable {
     Builtin(crate::Builtin),
     /// `lst.append` and friends.
     ListMethod(Box<Ty>, crate::ListMethod),
+    /// A module of functions passed as an argument (`f(numpy)`, as ARTIQ's tests do): the callee
+    /// calls its functions as the module's.
+    Module(crate::FunctionModule),
 }
 
 impl Ty {

@@ -239,6 +239,29 @@ pub const SUPPORT_SYMBOLS: &[&str] = &[
     "cos",
     "exp",
     "log",
+    // numpy's and scipy.special's functions (`strobe_types::LibmFn`; the others are runtime
+    // symbols).
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "exp2",
+    "expm1",
+    "log2",
+    "log10",
+    "cbrt",
+    "fabs",
+    "atan2",
+    "copysign",
+    "fmax",
+    "fmin",
+    "hypot",
+    "erf",
+    "erfc",
+    "tgamma",
 ];
 
 /// The pending-exception slot (`*mut Exception`, null when none), a global in the runtime.
@@ -314,6 +337,16 @@ macro_rules! runtime_symbols {
             __strobe_exception_clear() -> ();
             __strobe_exception_catch(handling: *mut $crate::Exception) -> ();
             __strobe_exception_context(handling: *mut $crate::Exception) -> ();
+            // C math functions compiler-builtins lacks (numpy's and scipy.special's).
+            asinh(x: f64) -> f64;
+            acosh(x: f64) -> f64;
+            atanh(x: f64) -> f64;
+            nextafter(x: f64, y: f64) -> f64;
+            lgamma(x: f64) -> f64;
+            j0(x: f64) -> f64;
+            j1(x: f64) -> f64;
+            y0(x: f64) -> f64;
+            y1(x: f64) -> f64;
             __strobe_print_str(ptr: *const u8, len: u32) -> ();
             __strobe_print_repr_str(ptr: *const u8, len: u32) -> ();
             __strobe_print_i32(v: i32) -> ();

@@ -11,7 +11,8 @@ macro_rules! keep_all {
         $({
             #[allow(unused_imports)]
             use strobe_kernel_rt::{
-                arena::*, chain::*, exceptions::*, numeric::*, quoted::*, strings::*,
+                arena::*, chain::*, exceptions::*, libm_extra::*, numeric::*, quoted::*,
+                strings::*,
             };
             #[allow(unused_imports)]
             use crate::{dma::*, rpc::*, rtio::*};

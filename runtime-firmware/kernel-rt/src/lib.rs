@@ -9,6 +9,7 @@ pub mod arena;
 pub mod chain;
 pub mod exceptions;
 pub mod float_repr;
+pub mod libm_extra;
 pub mod numeric;
 pub mod output;
 pub mod quoted;
@@ -49,7 +50,9 @@ macro_rules! check_definitions {
     ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
         $(const _: () = {
             #[allow(unused_imports)]
-            use crate::{arena::*, chain::*, exceptions::*, numeric::*, quoted::*, strings::*};
+            use crate::{
+                arena::*, chain::*, exceptions::*, libm_extra::*, numeric::*, quoted::*, strings::*,
+            };
             let _definition: unsafe extern "C" fn($($ty),*) -> $ret = $name;
         };)*
     };

@@ -101,31 +101,12 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
             Builtin::Sum => expr(ExprKind::Sum(boxed(vals.remove(0))), ty),
-            Builtin::Math(fun) if matches!(vals[0].ty, Type::Array(..)) => {
-                let scalar = match &ty {
-                    Type::Array(t, _) => (**t).clone(),
-                    other => other.clone(),
-                };
-                self.array_map(vals, e.span, |this, mut xs| {
-                    let arg = this.coerce(xs.remove(0), &Type::Float);
-                    let kind = ExprKind::Math {
-                        fun,
-                        arg: boxed(arg),
-                        line,
-                    };
-                    expr(kind, scalar)
-                })
-            }
-            Builtin::Math(fun) => {
-                let arg = self.coerce(vals.remove(0), &Type::Float);
-                expr(
-                    ExprKind::Math {
-                        fun,
-                        arg: boxed(arg),
-                        line,
-                    },
-                    ty,
-                )
+            Builtin::Math(_) | Builtin::Libm(_) => {
+                if vals.iter().any(|v| matches!(v.ty, Type::Array(..))) {
+                    self.array_map(vals, e.span, |this, xs| this.float_function(b, xs, e.span))
+                } else {
+                    self.float_function(b, vals, e.span)
+                }
             }
             // A copy: the items of the argument in a new list.
             Builtin::Bytes | Builtin::ByteArray => match vals.pop() {
@@ -215,6 +196,30 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     ty,
                 )
             }
+        }
+    }
+}
+
+impl FnLower<'_, '_, '_> {
+    /// A math function of numbers (converted to float).
+    fn float_function(&mut self, b: Builtin, args: Vec<Expr>, span: Span) -> Expr {
+        let line = self.line(span);
+        let mut args: Vec<Expr> = args
+            .into_iter()
+            .map(|a| self.coerce(a, &Type::Float))
+            .collect();
+        match b {
+            Builtin::Math(fun) => {
+                let ty = if fun.returns_int() {
+                    Type::Int32
+                } else {
+                    Type::Float
+                };
+                let arg = boxed(args.remove(0));
+                expr(ExprKind::Math { fun, arg, line }, ty)
+            }
+            Builtin::Libm(fun) => expr(ExprKind::Libm { fun, args }, Type::Float),
+            _ => self.invalid(span, "not a math function"),
         }
     }
 }

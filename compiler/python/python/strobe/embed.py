@@ -114,7 +114,7 @@ class Embedder:
         self.exemplars = Exemplars()
         self.pending = []
         self.uses_math = False
-        self.numpy_names = set()  # names kernels reach numpy by
+        self.module_names = {}  # name -> the module (numpy, scipy, scipy.special) kernels reach by it
 
     # ---- values -------------------------------------------------------------------------------
 
@@ -202,9 +202,21 @@ class Embedder:
         objects) by reference, data quoted."""
         if inspect.isfunction(value) or inspect.ismethod(value) or inspect.isbuiltin(value):
             return self.function_argument(value, where)
+        if inspect.ismodule(value):
+            return self.module_argument(value, where)
         refs = set()
         text = self.literal(value, where, refs) if holds_objects(value) else None
         return text if refs else self.quote(value, where, Quoted(None, where, name=name, argument=True))
+
+    def module_argument(self, module, where):
+        """A module passed to a kernel (numpy, scipy, scipy.special, as ARTIQ's tests pass them): the
+        kernel calls its functions; it is passed by a name the program imports it as."""
+        if module.__name__ not in _FUNCTION_MODULES:
+            raise EmbeddingError(f"{where}: module `{module.__name__}` cannot be passed to kernels "
+                                 f"(modules of functions can: {', '.join(_FUNCTION_MODULES)})")
+        name = "__strobe_module_" + module.__name__.replace(".", "_")
+        self.module_names[name] = module.__name__
+        return name
 
     def function_argument(self, function, where):
         """A function passed to a kernel: a kernel function runs on the device, any other is
@@ -314,8 +326,8 @@ class Embedder:
         if inspect.ismodule(value):
             if value.__name__ == "math":
                 return
-            if value.__name__ == "numpy":
-                self.numpy_names.add(name)
+            if value.__name__ in _FUNCTION_MODULES:
+                self.module_names[name] = value.__name__
                 return
             raise EmbeddingError(f"{where}: module `{value.__name__}` cannot be used in kernels")
         if inspect.isclass(value):
@@ -556,8 +568,8 @@ class Embedder:
         out.synthetic("from strobe import *")
         if self.uses_math:
             out.synthetic("import math")
-        for name in sorted(self.numpy_names):
-            out.synthetic("import numpy" if name == "numpy" else f"import numpy as {name}")
+        for name, module in sorted(self.module_names.items()):
+            out.synthetic(f"import {module}" if name == module else f"import {module} as {name}")
         for name, value in self.constants.items():
             out.synthetic(f"{name} = {value}")
         for name, cls in self.exception_classes.items():
@@ -737,6 +749,9 @@ class Embedder:
 
 
 _MISSING = object()
+
+#: Modules whose functions kernels call (`math` is imported under its own name).
+_FUNCTION_MODULES = ("math", "numpy", "scipy", "scipy.special")
 
 def _describe(value):
     if inspect.ismodule(value):

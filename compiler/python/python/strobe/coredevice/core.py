@@ -28,6 +28,10 @@ class Core:
         self.coarse_ref_period = self.ref_period * self.ref_multiplier
         self.device = device
         self._runner = None
+        from ..compiler.targets import RV32Target
+
+        #: The CPU kernels are compiled for (ARTIQ's tests compare it with their targets).
+        self.target_cls = RV32Target
         self._dmgr = dmgr
 
     def channel_name(self, channel):
