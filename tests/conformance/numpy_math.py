@@ -18,7 +18,7 @@ def main():
               np.arctan(x), np.sinh(x), np.cosh(x), np.tanh(x), np.arcsinh(x), np.arccosh(1.5),
               np.arctanh(x), np.exp(x), np.exp2(x), np.expm1(x), np.log(x), np.log2(x),
               np.log10(x), np.cbrt(x), np.fabs(-x), np.floor(-x), np.ceil(x), np.trunc(-1.5),
-              np.rint(2.7), np.arctan2(1.0, 2.0), np.copysign(1.0, -2.0), np.fmax(1.0, 2),
+              np.rint(2.5), np.rint(-3.5), np.arctan2(1.0, 2.0), np.copysign(1.0, -2.0), np.fmax(1.0, 2),
               np.fmin(1, 2.0), np.hypot(3.0, 4.0), np.nextafter(1.0, 2.0) - 1.0,
               scipy.special.erf(x), special.erfc(x), special.gamma(x), special.gammaln(x),
               special.j0(x), special.j1(x), special.y0(x), special.y1(x)]:

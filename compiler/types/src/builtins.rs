@@ -317,8 +317,8 @@ impl LibmFn {
         libm("floor", "floor", 1, false),
         libm("ceil", "ceil", 1, false),
         libm("trunc", "trunc", 1, false),
-        // As ARTIQ's: half away from zero (numpy's own rounds half to even).
-        libm("rint", "round", 1, false),
+        // Half to even, as numpy's (ARTIQ's rounds half away from zero: its library lacked this).
+        libm("rint", "roundeven", 1, false),
         libm("arctan2", "atan2", 2, false),
         libm("copysign", "copysign", 2, false),
         libm("fmax", "fmax", 2, false),
