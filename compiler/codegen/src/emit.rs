@@ -429,9 +429,14 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             let ty = f64t.fn_type(&params, false);
             self.module.add_function(symbol, ty, Some(Linkage::External))
         });
-        self.builder
-            .build_call(f, args, symbol)?
-            .try_as_basic_value()
+        let call = self.builder.build_call(f, args, symbol)?;
+        // Not a library call LLVM may rewrite (`sqrt(16.0)` into `sqrtf`, which kernels lack).
+        let nobuiltin = inkwell::attributes::Attribute::get_named_enum_kind_id("nobuiltin");
+        call.add_attribute(
+            inkwell::attributes::AttributeLoc::Function,
+            self.ctx.create_enum_attribute(nobuiltin, 0),
+        );
+        call.try_as_basic_value()
             .basic()
             .ok_or_else(|| CodegenError::Llvm(format!("{symbol} returned nothing")))
     }
