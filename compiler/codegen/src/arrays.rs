@@ -8,7 +8,7 @@ use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use strobe_abi::layout::{ARRAY_HEADER, LIST_HEADER};
 use strobe_abi::ExceptionId;
-use strobe_ir::{Expr, LocalId, Line, Type};
+use strobe_ir::{Expr, Line, LocalId, Type};
 
 /// An array's element type and dimensions.
 pub(crate) fn array_parts(t: &Type) -> (&Type, u8) {
@@ -100,7 +100,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     }
 
     /// A new array of `shape` (elements uninitialized).
-    fn new_array(&self, shape: &[IntValue<'ctx>], elem: &Type, line: Line) -> R<PointerValue<'ctx>> {
+    fn new_array(
+        &self,
+        shape: &[IntValue<'ctx>],
+        elem: &Type,
+        line: Line,
+    ) -> R<PointerValue<'ctx>> {
         let len = self.product(shape)?;
         let et = self.ll(elem);
         let size = self.ctx.i32_type().const_int(et.size_of_abi(self), false);
@@ -122,9 +127,12 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let mut offset = self.ctx.i32_type().const_zero();
         for (index, n) in indices.iter().zip(shape.iter()) {
             let i = self.expr(index)?.into_int_value();
-            let negative =
-                self.builder
-                    .build_int_compare(IntPredicate::SLT, i, i.get_type().const_zero(), "neg")?;
+            let negative = self.builder.build_int_compare(
+                IntPredicate::SLT,
+                i,
+                i.get_type().const_zero(),
+                "neg",
+            )?;
             let wrapped = self.builder.build_int_add(i, *n, "wrapped")?;
             let i = self
                 .builder
@@ -133,12 +141,19 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             let out = self
                 .builder
                 .build_int_compare(IntPredicate::UGE, i, *n, "oob")?;
-            self.raise_if(out, ExceptionId::IndexError, "array index out of range", line)?;
+            self.raise_if(
+                out,
+                ExceptionId::IndexError,
+                "array index out of range",
+                line,
+            )?;
             let scaled = self.builder.build_int_mul(offset, *n, "")?;
             offset = self.builder.build_int_add(scaled, i, "offset")?;
         }
         let rest = shape[indices.len()..].to_vec();
-        let offset = self.builder.build_int_mul(offset, self.product(&rest)?, "at")?;
+        let offset = self
+            .builder
+            .build_int_mul(offset, self.product(&rest)?, "at")?;
         Ok((offset, rest))
     }
 
@@ -306,8 +321,16 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         );
         let one = self.ctx.i32_type().const_int(1, false);
         let (ls, rs) = (self.array_shape(l, ldims)?, self.array_shape(r, rdims)?);
-        let (m, n) = if ldims == 2 { (ls[0], ls[1]) } else { (one, ls[0]) };
-        let (n2, p) = if rdims == 2 { (rs[0], rs[1]) } else { (rs[0], one) };
+        let (m, n) = if ldims == 2 {
+            (ls[0], ls[1])
+        } else {
+            (one, ls[0])
+        };
+        let (n2, p) = if rdims == 2 {
+            (rs[0], rs[1])
+        } else {
+            (rs[0], one)
+        };
         self.check_same_shape(
             &[n],
             &[n2],
@@ -345,7 +368,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     let next: BasicValueEnum = match elem {
                         Type::Float => {
                             let b = &this.builder;
-                            let xy = b.build_float_mul(x.into_float_value(), y.into_float_value(), "")?;
+                            let xy =
+                                b.build_float_mul(x.into_float_value(), y.into_float_value(), "")?;
                             b.build_float_add(sum.into_float_value(), xy, "")?.into()
                         }
                         _ => {
@@ -466,7 +490,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     let at = this.builder.build_load(i32t, pos, "pos")?.into_int_value();
                     let p = this.data_ptr(out, at, elem)?;
                     this.builder.build_store(p, item)?;
-                    let next = this.builder.build_int_add(at, i32t.const_int(1, false), "")?;
+                    let next = this
+                        .builder
+                        .build_int_add(at, i32t.const_int(1, false), "")?;
                     this.builder.build_store(pos, next)?;
                     Ok(())
                 })
@@ -524,9 +550,12 @@ impl<'ctx> Gen<'ctx, '_> {
     ) -> R<IntValue<'ctx>> {
         let len = self.list_len(array)?;
         let i32t = self.ctx.i32_type();
-        let many = self
-            .builder
-            .build_int_compare(IntPredicate::UGT, len, i32t.const_int(1, false), "many")?;
+        let many = self.builder.build_int_compare(
+            IntPredicate::UGT,
+            len,
+            i32t.const_int(1, false),
+            "many",
+        )?;
         self.raise_if(
             many,
             ExceptionId::ValueError,
@@ -535,9 +564,9 @@ impl<'ctx> Gen<'ctx, '_> {
         )?;
         let (one, done) = (self.new_block("array.one"), self.new_block("array.truth"));
         let entry = self.builder.get_insert_block().expect("inside a function");
-        let empty = self
-            .builder
-            .build_int_compare(IntPredicate::EQ, len, i32t.const_zero(), "empty")?;
+        let empty =
+            self.builder
+                .build_int_compare(IntPredicate::EQ, len, i32t.const_zero(), "empty")?;
         self.builder.build_conditional_branch(empty, done, one)?;
         self.builder.position_at_end(one);
         let item = self.load_element(array, i32t.const_zero(), elem)?;

@@ -427,7 +427,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let f = self.module.get_function(symbol).unwrap_or_else(|| {
             let params: Vec<BasicMetadataTypeEnum> = args.iter().map(|_| f64t.into()).collect();
             let ty = f64t.fn_type(&params, false);
-            self.module.add_function(symbol, ty, Some(Linkage::External))
+            self.module
+                .add_function(symbol, ty, Some(Linkage::External))
         });
         let call = self.builder.build_call(f, args, symbol)?;
         // Not a library call LLVM may rewrite (`sqrt(16.0)` into `sqrtf`, which kernels lack).

@@ -81,9 +81,10 @@ impl<'ctx> Gen<'ctx, '_> {
             }
             Type::List(_)
             | Type::Array(..)
-            | Type::Bytes | Type::ByteArray | Type::Object(_) | Type::Exception => {
-                self.ptr_type().into()
-            }
+            | Type::Bytes
+            | Type::ByteArray
+            | Type::Object(_)
+            | Type::Exception => self.ptr_type().into(),
         }
     }
 

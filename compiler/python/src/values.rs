@@ -191,7 +191,11 @@ fn numpy_array<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     if value.is_instance_of::<PyString>() || value.is_instance_of::<PyDict>() {
         return Err(runtime_error("not an array".to_string()));
     }
-    value.py().import("numpy")?.getattr("asarray")?.call1((value,))
+    value
+        .py()
+        .import("numpy")?
+        .getattr("asarray")?
+        .call1((value,))
 }
 
 /// Python values for a list of kernel values (the RPC's arguments) as a tuple; host objects are
@@ -218,20 +222,16 @@ pub fn decode_values<'py>(
     let mut top: Vec<Bound<'py, PyAny>> = Vec::new();
     let mut stack: Vec<Open<'py>> = Vec::new();
     let mut error: Option<PyErr> = None;
-    let push =
-        |stack: &mut Vec<Open<'py>>, top: &mut Vec<Bound<'py, PyAny>>, v: Bound<'py, PyAny>| {
-            match stack.last_mut() {
-                Some(
-                    Open::List(items)
-                    | Open::Tuple(items)
-                    | Open::Array(items, _)
-                    | Open::Range(items),
-                ) => {
-                    items.push(v)
-                }
-                None => top.push(v),
-            }
-        };
+    let push = |stack: &mut Vec<Open<'py>>,
+                top: &mut Vec<Bound<'py, PyAny>>,
+                v: Bound<'py, PyAny>| {
+        match stack.last_mut() {
+            Some(
+                Open::List(items) | Open::Tuple(items) | Open::Array(items, _) | Open::Range(items),
+            ) => items.push(v),
+            None => top.push(v),
+        }
+    };
     rpc::walk(tags, data, &mut |token| {
         let value: PyResult<Option<Bound<'py, PyAny>>> = (|| {
             Ok(match token {
@@ -318,6 +318,8 @@ fn new_numpy_array<'py>(
         "str" => py.None().into_bound(py),
         name => PyString::new(py, name).into_any(),
     };
-    let flat = numpy.getattr("array")?.call1((PyList::new(py, items)?, dtype))?;
+    let flat = numpy
+        .getattr("array")?
+        .call1((PyList::new(py, items)?, dtype))?;
     flat.call_method1("reshape", (PyTuple::new(py, shape)?,))
 }

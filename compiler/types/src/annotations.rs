@@ -72,10 +72,9 @@ pub fn annotation_type(
                 },
                 ("TArray", [elem]) => Ok(Ty::Array(Box::new(annotation_type(elem, class)?), 1)),
                 ("TArray", [elem, dims]) => match dims.kind {
-                    ExprKind::Int(n @ 1..=crate::MAX_ARRAY_DIMS) => Ok(Ty::Array(
-                        Box::new(annotation_type(elem, class)?),
-                        n as u8,
-                    )),
+                    ExprKind::Int(n @ 1..=crate::MAX_ARRAY_DIMS) => {
+                        Ok(Ty::Array(Box::new(annotation_type(elem, class)?), n as u8))
+                    }
                     _ => Err(Diagnostic::error(
                         dims.span,
                         format!(

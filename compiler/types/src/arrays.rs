@@ -170,13 +170,7 @@ impl Checker<'_> {
                 Step::Solved
             }
             Numeric::NotNumbers(..) => {
-                let msg = format!(
-                    "unsupported operand types for `{}`: {} and {}",
-                    op.symbol(),
-                    self.show(&l),
-                    self.show(&r)
-                );
-                self.error(span, msg);
+                self.unsupported_operands(op, &l, &r, span);
                 Step::Solved
             }
             Numeric::Refused => Step::Solved,
@@ -232,7 +226,11 @@ impl Checker<'_> {
             }
             t @ Ty::Var(_) if !self.table.is_int_literal_var(&t) => Step::Pending,
             t => {
-                self.deferred.push(Deferred::Numeric { ty: t, integer, span });
+                self.deferred.push(Deferred::Numeric {
+                    ty: t,
+                    integer,
+                    span,
+                });
                 Step::Solved
             }
         }

@@ -58,10 +58,10 @@ impl Checker<'_> {
     }
 
     fn name(&mut self, ctx: &mut Ctx, e: &ast::Expr, n: &str) -> (Ty, Option<Resolution>) {
-        if let Some((_, local)) = ctx.shadows.iter().rev().find(|(s, _)| s == n) {
+        if let Some(local) = ctx.shadow(n) {
             return (
-                self.local_ty(ctx.inst, *local),
-                Some(Resolution::Local(*local)),
+                self.local_ty(ctx.inst, local),
+                Some(Resolution::Local(local)),
             );
         }
         if let Some(local) = self.lookup_local(ctx.inst, n) {
@@ -135,7 +135,11 @@ impl Checker<'_> {
                 } else {
                     self.error(
                         attr.span,
-                        format!("`{}.{}` is not available in kernels", module.name(), attr.name),
+                        format!(
+                            "`{}.{}` is not available in kernels",
+                            module.name(),
+                            attr.name
+                        ),
                     );
                     (self.table.fresh(), None)
                 }

@@ -128,16 +128,10 @@ impl Checker<'_> {
             // A parameter holding a module passed as an argument.
             ExprKind::Name(n) => {
                 let own = &self.instances[ctx.inst.0 as usize].locals;
-                let local = ctx
-                    .shadows
-                    .iter()
-                    .rev()
-                    .find(|(s, _)| s == n)
-                    .map(|(_, l)| *l)
-                    .or_else(|| {
-                        let i = own.iter().position(|l| &l.name == n)?;
-                        Some(crate::LocalId(i as u32))
-                    })?;
+                let local = ctx.shadow(n).or_else(|| {
+                    let i = own.iter().position(|l| &l.name == n)?;
+                    Some(crate::LocalId(i as u32))
+                })?;
                 match self.table.shallow(&self.local_ty(ctx.inst, local)) {
                     crate::ty::Ty::Callable(crate::ty::Callable::Module(m)) => Some(m),
                     _ => None,

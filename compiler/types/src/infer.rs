@@ -43,6 +43,17 @@ pub(crate) struct Ctx {
     pub shadows: Vec<(String, LocalId)>,
 }
 
+impl Ctx {
+    /// The comprehension variable `name` is, innermost first.
+    pub fn shadow(&self, name: &str) -> Option<LocalId> {
+        self.shadows
+            .iter()
+            .rev()
+            .find(|(s, _)| s == name)
+            .map(|(_, l)| *l)
+    }
+}
+
 /// Type-checks `module` from its `main()` function.
 /// Infers the types of `module`'s kernels (from `main()`), then checks the language's rules on them
 /// (`crate::rules`) for the target `options` describes.

@@ -9,6 +9,7 @@
 mod annotations;
 mod arguments;
 mod arrays;
+mod attributes;
 mod builtins;
 mod compare;
 mod consts;
@@ -27,8 +28,8 @@ mod unpack;
 pub use arguments::ArgSource;
 pub use arrays::MAX_ARRAY_DIMS;
 pub use builtins::{Builtin, DmaCall, LibmFn, ListMethod, MathFn};
-pub use imports::FunctionModule;
 pub use consts::ConstValue;
+pub use imports::FunctionModule;
 pub use imports::UNITS;
 pub use infer::check_program;
 pub use program::{

@@ -15,12 +15,21 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn solve_slice(&mut self, value: &Ty, result: &Ty, stepped: bool, span: Span) -> Step {
+    pub(crate) fn solve_slice(
+        &mut self,
+        value: &Ty,
+        result: &Ty,
+        stepped: bool,
+        span: Span,
+    ) -> Step {
         match self.table.shallow(value) {
             Ty::Var(_) => Step::Pending,
             // A view of rows `a:b` of the first axis, sharing the array's elements.
             Ty::Array(..) if stepped => {
-                self.error(span, "array slices take no step in kernels (`a[i:j]` is a view of rows i..j)");
+                self.error(
+                    span,
+                    "array slices take no step in kernels (`a[i:j]` is a view of rows i..j)",
+                );
                 Step::Solved
             }
             t @ Ty::Array(..) => {

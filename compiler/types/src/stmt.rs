@@ -179,13 +179,7 @@ impl Checker<'_> {
     ) {
         match &target.kind {
             ExprKind::Name(n) => {
-                let local = ctx
-                    .shadows
-                    .iter()
-                    .rev()
-                    .find(|(s, _)| s == n)
-                    .map(|(_, l)| *l)
-                    .or_else(|| self.lookup_local(ctx.inst, n));
+                let local = ctx.shadow(n).or_else(|| self.lookup_local(ctx.inst, n));
                 let Some(local) = local else {
                     self.error(target.span, format!("cannot assign to `{n}` here"));
                     return;

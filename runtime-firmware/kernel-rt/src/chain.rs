@@ -58,7 +58,12 @@ fn entry(exc: *mut Exception) -> &'static mut Known {
 
 fn find(exc: *mut Exception) -> Option<Known> {
     // SAFETY: single-threaded.
-    unsafe { (*core::ptr::addr_of!(KNOWN)).iter().copied().find(|k| k.exc == exc) }
+    unsafe {
+        (*core::ptr::addr_of!(KNOWN))
+            .iter()
+            .copied()
+            .find(|k| k.exc == exc)
+    }
 }
 
 /// `exc` was raised while `handling` was being handled, unless it already knows (or is) it.
@@ -96,7 +101,9 @@ pub extern "C" fn __strobe_exception_context(handling: *mut Exception) {
 pub fn context_of(exc: *mut Exception) -> ([(*mut Exception, Frames); MAX_CHAIN], usize) {
     let mut chain = [(core::ptr::null_mut(), Frames::EMPTY); MAX_CHAIN];
     let mut n = 0;
-    let mut cur = find(exc).map(|k| k.context).unwrap_or(core::ptr::null_mut());
+    let mut cur = find(exc)
+        .map(|k| k.context)
+        .unwrap_or(core::ptr::null_mut());
     while !cur.is_null() && n < MAX_CHAIN - 1 && cur != exc {
         let known = find(cur);
         chain[n] = (cur, known.map(|k| k.frames).unwrap_or(Frames::EMPTY));

@@ -158,7 +158,11 @@ unsafe fn array_parts<'a>(tags: &[u8], value: *const u8) -> (&'a [u32], usize, *
     let header = (value as *const *const ArrayHeader).read();
     let dims = tags[1] as usize;
     let shape = core::slice::from_raw_parts((*header).shape.as_ptr(), dims);
-    (shape, (*header).items.len as usize, (*header).items.data as *const u8)
+    (
+        shape,
+        (*header).items.len as usize,
+        (*header).items.data as *const u8,
+    )
 }
 
 /// Writes the value of type `tags[0..]` at `value` to `w`.

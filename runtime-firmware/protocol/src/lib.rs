@@ -14,7 +14,7 @@ pub mod rpc;
 pub mod wire;
 
 pub use frame::{Frame, FrameDecoder, FrameHeader, FRAME_OVERHEAD, HEADER_LEN, MAGIC, MAX_PAYLOAD};
-pub use message::{ErrorCode, ExceptionReport, CHAIN_SEPARATOR, FaultReport, Message, MessageKind};
+pub use message::{ErrorCode, ExceptionReport, FaultReport, Message, MessageKind, CHAIN_SEPARATOR};
 
 /// Bumped on any incompatible change to frames or messages; exchanged in the handshake.
 pub const PROTOCOL_VERSION: u8 = 3;

@@ -425,7 +425,11 @@ mod tests {
         assert_eq!(type_len(b"a\x00f"), Err(Error::BadField), "no dimensions");
         assert_eq!(type_len(b"a\x05f"), Err(Error::BadField), "too many");
         assert_eq!(type_len(b"a\x01s"), Ok(3));
-        assert_eq!(type_len(b"a\x01l"), Err(Error::BadField), "arrays of scalars");
+        assert_eq!(
+            type_len(b"a\x01l"),
+            Err(Error::BadField),
+            "arrays of scalars"
+        );
         // A shape claiming 2^64 elements is refused; one claiming many runs out of input.
         assert_eq!(tokens(b"a\x02n", &[0xff; 8]), Err(Error::BadField));
         assert_eq!(tokens(b"a\x02i", &[0xff; 8]), Err(Error::BadField));

@@ -68,7 +68,13 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
     }
 
     /// `target op= value` on an array: computed into the target's own elements, as numpy does.
-    pub(super) fn array_in_place(&mut self, target: Expr, op: BinOp, value: Expr, span: Span) -> Stmt {
+    pub(super) fn array_in_place(
+        &mut self,
+        target: Expr,
+        op: BinOp,
+        value: Expr,
+        span: Span,
+    ) -> Stmt {
         let elem = match &target.ty {
             Type::Array(elem, _) => (**elem).clone(),
             _ => Type::None,

@@ -234,7 +234,6 @@ impl FnLower<'_, '_, '_> {
     }
 }
 
-
 impl FnLower<'_, '_, '_> {
     /// An exception's message: with parameters (`ValueError("at {0} mu", t)`, as ARTIQ's), the
     /// literal's `{0}`..`{2}` replaced by them; other braces are left as written.
