@@ -32,6 +32,10 @@ class ExperimentCase(unittest.TestCase):
 
     def tearDown(self):
         self.device_mgr.close_devices()
+        # The test's simulated device stops here, not when the process ends: a suite runs many.
+        from strobe import runtime
+
+        runtime.close_sessions()
         self.tempdir.cleanup()
 
     def create(self, cls, *args, **kwargs):
