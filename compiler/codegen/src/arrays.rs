@@ -542,40 +542,35 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
 }
 
 impl<'ctx> Gen<'ctx, '_> {
-    /// numpy's truth value: false when empty, its element's with one, else a ValueError.
+    /// numpy's (2.x) truth value: its one element's; an empty array or one of more elements
+    /// raises ValueError with numpy's message.
     pub(crate) fn array_truthy(
         &mut self,
         array: PointerValue<'ctx>,
         elem: &Type,
+        line: Line,
     ) -> R<IntValue<'ctx>> {
         let len = self.list_len(array)?;
         let i32t = self.ctx.i32_type();
-        let many = self.builder.build_int_compare(
-            IntPredicate::UGT,
-            len,
-            i32t.const_int(1, false),
-            "many",
-        )?;
-        self.raise_if(
-            many,
-            ExceptionId::ValueError,
-            "the truth value of an array with more than one element is ambiguous",
-            Line(0),
-        )?;
-        let (one, done) = (self.new_block("array.one"), self.new_block("array.truth"));
-        let entry = self.builder.get_insert_block().expect("inside a function");
-        let empty =
-            self.builder
-                .build_int_compare(IntPredicate::EQ, len, i32t.const_zero(), "empty")?;
-        self.builder.build_conditional_branch(empty, done, one)?;
-        self.builder.position_at_end(one);
+        for (predicate, message) in [
+            (
+                IntPredicate::EQ,
+                "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty.",
+            ),
+            (
+                IntPredicate::UGT,
+                "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()",
+            ),
+        ] {
+            let bad = self.builder.build_int_compare(
+                predicate,
+                len,
+                i32t.const_int(u64::from(predicate == IntPredicate::UGT), false),
+                "ambiguous",
+            )?;
+            self.raise_if(bad, ExceptionId::ValueError, message, line)?;
+        }
         let item = self.load_element(array, i32t.const_zero(), elem)?;
-        let truth = self.truthy(item, elem)?;
-        let from = self.builder.get_insert_block().expect("inside a function");
-        self.builder.build_unconditional_branch(done)?;
-        self.builder.position_at_end(done);
-        let phi = self.builder.build_phi(self.ctx.bool_type(), "truth")?;
-        phi.add_incoming(&[(&self.ctx.bool_type().const_zero(), entry), (&truth, from)]);
-        Ok(phi.as_basic_value().into_int_value())
+        self.truthy(item, elem)
     }
 }

@@ -157,10 +157,14 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let i = self.expr(v)?.into_int_value();
                 self.builder.build_not(i, "invert")?.into()
             }
-            ExprKind::Truthy(v) => {
-                let ty = &v.ty;
+            ExprKind::Truthy { value: v, line } => {
                 let value = self.expr(v)?;
-                self.truthy(value, ty)?.into()
+                match &v.ty {
+                    Type::Array(elem, _) => self
+                        .array_truthy(value.into_pointer_value(), elem, *line)?
+                        .into(),
+                    ty => self.truthy(value, ty)?.into(),
+                }
             }
             ExprKind::Convert(v) => {
                 let from = &v.ty;

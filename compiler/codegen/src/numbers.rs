@@ -306,7 +306,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 .ctx
                 .bool_type()
                 .const_int(!items.is_empty() as u64, false),
-            Type::Array(elem, _) => self.array_truthy(v.into_pointer_value(), elem)?,
+            // In `and`/`or` (a condition or `bool()` has its own line: `ExprKind::Truthy`).
+            Type::Array(elem, _) => self.array_truthy(v.into_pointer_value(), elem, Line(0))?,
             Type::None | Type::Byte => self.ctx.bool_type().const_zero(),
             Type::Object(_) | Type::Exception => self.ctx.bool_type().const_int(1, false),
         })

@@ -459,8 +459,12 @@ pub enum ExprKind {
     Not(Box<Expr>),
     Neg(Box<Expr>),
     Invert(Box<Expr>),
-    /// Python truthiness of any value.
-    Truthy(Box<Expr>),
+    /// Python truthiness of any value (an array of more than one element raises ValueError at
+    /// `line`, as numpy's).
+    Truthy {
+        value: Box<Expr>,
+        line: Line,
+    },
     /// Numeric conversion between int32, int64, float and bool.
     Convert(Box<Expr>),
     IfExp {

@@ -121,7 +121,7 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::Not(a)
         | ExprKind::Neg(a)
         | ExprKind::Invert(a)
-        | ExprKind::Truthy(a)
+        | ExprKind::Truthy { value: a, .. }
         | ExprKind::Convert(a)
         | ExprKind::ListPop { list: a, .. }
         | ExprKind::Len(a)

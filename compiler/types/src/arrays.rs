@@ -81,6 +81,30 @@ impl Checker<'_> {
         }
     }
 
+    /// `array([])` whose element type nothing else decides is of floats, numpy's default. Returns
+    /// whether anything changed.
+    pub(crate) fn default_empty_arrays(&mut self) -> bool {
+        let stuck: Vec<(Ty, Span)> = self
+            .deferred
+            .iter()
+            .filter_map(|c| match c {
+                Deferred::ArrayFrom { value, span, .. } => Some((value.clone(), *span)),
+                _ => None,
+            })
+            .collect();
+        let mut changed = false;
+        for (value, span) in stuck {
+            let mut t = self.table.shallow(&value);
+            while let Ty::List(item) = t {
+                t = self.table.shallow(&item);
+            }
+            if matches!(t, Ty::Var(_)) && !self.table.is_int_literal_var(&t) {
+                changed |= self.unify(&t, &Ty::Float, span, "an empty array's element");
+            }
+        }
+        changed
+    }
+
     /// The innermost item type of nested lists and arrays, and how many levels there are; None
     /// while a level is unknown.
     fn nesting(&self, ty: &Ty) -> Option<(Ty, u8)> {

@@ -519,6 +519,7 @@ impl<'m> Checker<'m> {
                 && !self.table.default_int_literals()
                 && !self.default_operands()
                 && !self.default_unpackings()
+                && !self.default_empty_arrays()
                 && !self.default_never_returning()
             {
                 break;

@@ -93,7 +93,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
             Builtin::Bool => {
                 let v = vals.remove(0);
-                self.truthy(v)
+                self.truthy(v, e.span)
             }
             Builtin::Str => {
                 let v = vals.remove(0);

@@ -5,14 +5,21 @@ use super::*;
 impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
     pub(super) fn condition(&mut self, e: &ast::Expr) -> Expr {
         let v = self.expr(e);
-        self.truthy(v)
+        self.truthy(v, e.span)
     }
 
-    pub(super) fn truthy(&mut self, v: Expr) -> Expr {
+    pub(super) fn truthy(&mut self, v: Expr, span: Span) -> Expr {
         if v.ty == Type::Bool {
             v
         } else {
-            expr(ExprKind::Truthy(boxed(v)), Type::Bool)
+            let line = self.line(span);
+            expr(
+                ExprKind::Truthy {
+                    value: boxed(v),
+                    line,
+                },
+                Type::Bool,
+            )
         }
     }
 
@@ -141,7 +148,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 }
                 match op {
                     ast::UnaryOp::Not => {
-                        let t = self.truthy(v);
+                        let t = self.truthy(v, operand.span);
                         ExprKind::Not(boxed(t))
                     }
                     ast::UnaryOp::Neg => ExprKind::Neg(boxed(v)),
