@@ -37,6 +37,10 @@ pub(crate) struct Checker<'m> {
 }
 
 /// Per-body state while checking one instance.
+/// The most versions (argument types) of one function a program may need: more means types that
+/// grow with every call, which monomorphization cannot finish.
+pub(crate) const MAX_VERSIONS: usize = 256;
+
 pub(crate) struct Ctx {
     pub inst: InstanceId,
     /// Comprehension variables, innermost last.
@@ -366,6 +370,18 @@ impl<'m> Checker<'m> {
     }
 
     /// The instance of `def` for these (ground) argument types, checking its body on first use.
+    /// Whether a call would make a new version of `def` past [`MAX_VERSIONS`].
+    pub(crate) fn too_many_versions(
+        &self,
+        def: DefId,
+        parent: Option<InstanceId>,
+        args: &[Ty],
+    ) -> bool {
+        let args: Vec<Ty> = args.iter().map(|a| self.table.resolve(a)).collect();
+        !self.instance_keys.contains_key(&(def, parent, args))
+            && self.instances.iter().filter(|i| i.def == def).count() >= MAX_VERSIONS
+    }
+
     pub fn instantiate(
         &mut self,
         def: DefId,

@@ -2,7 +2,7 @@
 
 use crate::arguments::ArgSource;
 use crate::arrays::Numeric;
-use crate::infer::Checker;
+use crate::infer::{Checker, MAX_VERSIONS};
 use crate::program::{DefKind, Resolution};
 use crate::ty::{Callable, InstanceId, Ty};
 use crate::{Builtin, ListMethod};
@@ -682,6 +682,14 @@ impl Checker<'_> {
                 arg_tys
             }
         };
+        if self.too_many_versions(def, parent, &key_tys) {
+            let name = self.defs[def.0 as usize].def.name.name.clone();
+            self.error(
+                span,
+                format!("this call needs yet another version of `{name}` ({MAX_VERSIONS} exist): its argument types change with every call (polymorphic recursion, e.g. passing a new nested function or a deeper list each time), which kernels cannot compile"),
+            );
+            return Step::Solved;
+        }
         let inst = self.instantiate(def, parent, key_tys);
         let ret = ret_override.unwrap_or_else(|| self.instances[inst.0 as usize].ret.clone());
         self.unify(result, &ret, span, "the call's result");
