@@ -61,6 +61,12 @@ def main():
     show(a @ v)
     show(v @ b)
     print(v @ v)
+    sq = array([[1, 2], [3, 4]])
+    sq @= sq
+    show2(sq)
+    alias = f
+    alias += f
+    print(f[2], alias[2])
 
     print(bool(array([0])), bool(array([3])))
 

@@ -255,7 +255,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         &mut self,
         operands: &'ir [(LocalId, Expr)],
         body: &'ir Expr,
-        into: Option<&'ir Expr>,
+        in_place: bool,
         line: Line,
     ) -> R<BasicValueEnum<'ctx>> {
         let mut arrays: Vec<(LocalId, PointerValue<'ctx>, &'ir Type)> = Vec::new();
@@ -287,9 +287,10 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 line,
             )?;
         }
-        let out = match into {
-            Some(target) => self.expr(target)?.into_pointer_value(),
-            None => self.new_array(&shape, &body.ty, line)?,
+        let out = if in_place {
+            first
+        } else {
+            self.new_array(&shape, &body.ty, line)?
         };
         let len = self.list_len(first)?;
         self.counted_loop(len, |this, k| {
@@ -502,7 +503,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.check_same_shape(&own, shape, RAGGED, line)?;
                 let count = self.list_len(v)?;
                 let at = self.builder.build_load(i32t, pos, "pos")?.into_int_value();
-                self.copy_range(out, at, v, i32t.const_zero(), count, elem)?;
+                self.copy_elements(out, at, v, count, elem)?;
                 let next = self.builder.build_int_add(at, count, "")?;
                 self.builder.build_store(pos, next)?;
                 Ok(())

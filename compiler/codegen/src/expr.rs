@@ -66,9 +66,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             ExprKind::ArrayMap {
                 operands,
                 body,
-                into,
+                in_place,
                 line,
-            } => self.array_map(operands, body, into.as_deref(), *line)?,
+            } => self.array_map(operands, body, *in_place, *line)?,
             ExprKind::MatMul { left, right, line } => self.matmul(left, right, &e.ty, *line)?,
             ExprKind::TupleGet { tuple, index } => {
                 let t = self.expr(tuple)?.into_struct_value();

@@ -572,12 +572,12 @@ pub enum ExprKind {
     },
     /// Elementwise arithmetic: `body` evaluated once per element, with each operand's local bound to
     /// the operand (a number) or to its element (an array; all arrays of one shape, else
-    /// ValueError). The results fill a new array of the expression's type, or the array `into`
-    /// (in-place operators).
+    /// ValueError). The results fill a new array of the expression's type or, `in_place`, the
+    /// first operand's elements (in-place operators: that operand is the target array).
     ArrayMap {
         operands: Vec<(LocalId, Expr)>,
         body: Box<Expr>,
-        into: Option<Box<Expr>>,
+        in_place: bool,
         line: Line,
     },
     /// `left @ right` of vectors and matrices with the result's element type (ValueError when the

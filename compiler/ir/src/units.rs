@@ -212,17 +212,9 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
                 .chain(stop.iter_mut())
                 .for_each(|b| walk_expr(b, f));
         }
-        ExprKind::ArrayMap {
-            operands,
-            body,
-            into,
-            ..
-        } => {
+        ExprKind::ArrayMap { operands, body, .. } => {
             operands.iter_mut().for_each(|(_, o)| walk_expr(o, f));
             walk_expr(body, f);
-            if let Some(into) = into {
-                walk_expr(into, f);
-            }
         }
     }
 }

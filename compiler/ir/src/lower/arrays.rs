@@ -60,14 +60,15 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             ExprKind::ArrayMap {
                 operands: bound,
                 body: boxed(body),
-                into: None,
+                in_place: false,
                 line,
             },
             ty,
         )
     }
 
-    /// `target op= value` on an array: computed into the target's own elements, as numpy does.
+    /// `target op= value` on an array: computed into the target's own elements, as numpy does (the
+    /// target, evaluated once, is the first operand).
     pub(super) fn array_in_place(
         &mut self,
         target: Expr,
@@ -79,11 +80,11 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             Type::Array(elem, _) => (**elem).clone(),
             _ => Type::None,
         };
-        let mut combined = self.array_binop(op, target.clone(), value, span);
-        if let ExprKind::ArrayMap { into, body, .. } = &mut combined.kind {
+        let mut combined = self.array_binop(op, target, value, span);
+        if let ExprKind::ArrayMap { in_place, body, .. } = &mut combined.kind {
             let converted = self.coerce((**body).clone(), &elem);
             **body = converted;
-            *into = Some(boxed(target));
+            *in_place = true;
         }
         Stmt::Expr(combined)
     }

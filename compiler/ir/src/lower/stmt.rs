@@ -61,7 +61,8 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             StmtKind::AugAssign { target, op, value } => {
                 let current = self.expr(target);
                 let rhs = self.expr(value);
-                if matches!(current.ty, Type::Array(..)) {
+                // `@=` makes a new array (its shape may differ), assigned as any other value.
+                if matches!(current.ty, Type::Array(..)) && *op != BinOp::MatMult {
                     out.push(self.array_in_place(current, *op, rhs, s.span));
                     return;
                 }
