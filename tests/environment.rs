@@ -4,10 +4,8 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 use support::*;
 
 fn fixture(name: &str) -> PathBuf {
@@ -185,55 +183,15 @@ fn discovery_counts_public_experiments_only() {
 /// whole stdout, stderr).
 fn interrupt_when(file: &str, ready: &str) -> (Option<i32>, String, String) {
     sim_build();
-    let dir = workdir(file);
-    let mut child = strobe()
+    let mut command = strobe();
+    command
         .arg("run")
         .arg(fixture(file))
-        .current_dir(&dir)
-        .env("PYTHONUNBUFFERED", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("strobe starts");
-    let stdout = child.stdout.take().expect("piped");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut seen = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !seen.iter().any(|l: &String| l.contains(ready)) {
-        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(line) => seen.push(line),
-            Err(_) => {
-                let _ = child.kill();
-                panic!("no `{ready}` from {file}: {seen:?}");
-            }
-        }
-    }
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .expect("kill")
-        .success());
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{file} did not end after Ctrl-C: {seen:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    seen.extend(rx.try_iter());
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().expect("piped"), &mut stderr)
-        .expect("stderr");
-    (status.code(), seen.join("\n") + "\n", stderr)
+        .current_dir(workdir(file));
+    let mut running = Running::start(command);
+    running.wait_for(ready);
+    running.signal("INT");
+    running.finish()
 }
 
 #[test]

@@ -28,7 +28,7 @@ N_OUTPUTS = 8
 N_CLOCK_GENERATORS = 1
 N_INPUTS = 3
 ROM_SIZE = 0x40000  # 256 KiB: the firmware, with the C math functions kernels call
-SRAM_SIZE = 0x10000
+SRAM_SIZE = 0x20000  # 128 KiB: the firmware's data and its stack (the session's frame buffers)
 MAIN_RAM_SIZE = 0x1000000  # 16 MiB: kernel images, then their arena
 SYS_CLK_HZ = 125_000_000  # nominal: 1 machine unit = 1 cycle = 8 ns
 

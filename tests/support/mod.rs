@@ -164,3 +164,95 @@ pub fn strobe_run_file(file: &Path, args: &[&str]) -> SimRun {
         edges,
     }
 }
+
+/// A running process whose output lines are collected as they come.
+pub struct Running {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// The output lines read so far.
+    pub seen: Vec<String>,
+    name: String,
+}
+
+/// How long a test waits for a process's output or end before it fails.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+impl Running {
+    /// Starts `command` with its stdout and stderr piped.
+    pub fn start(mut command: Command) -> Running {
+        use std::io::BufRead;
+        let name = format!("{command:?}");
+        let mut child = command
+            .env("PYTHONUNBUFFERED", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = tx.send(line);
+            }
+        });
+        Running {
+            child,
+            lines,
+            seen: Vec::new(),
+            name,
+        }
+    }
+
+    /// Waits until a line containing `ready` was printed.
+    pub fn wait_for(&mut self, ready: &str) {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        while !self.seen.iter().any(|l| l.contains(ready)) {
+            match self
+                .lines
+                .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            {
+                Ok(line) => self.seen.push(line),
+                Err(_) => {
+                    let _ = self.child.kill();
+                    panic!("no `{ready}` from {}: {:?}", self.name, self.seen);
+                }
+            }
+        }
+    }
+
+    /// Sends signal `name` (`INT`, `KILL`, ...).
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill -{name} {pid}");
+    }
+
+    /// Waits for the end: (exit code, the whole stdout, stderr).
+    pub fn finish(mut self) -> (Option<i32>, String, String) {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("{} did not end: {:?}", self.name, self.seen);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        // The reader thread ends with the pipe; collect what it still had.
+        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(5)) {
+            self.seen.push(line);
+        }
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut self.child.stderr.take().expect("piped"), &mut stderr)
+            .expect("stderr");
+        (status.code(), self.seen.join("\n") + "\n", stderr)
+    }
+}

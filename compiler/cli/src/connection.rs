@@ -12,7 +12,7 @@ use strobe_device::{
 use strobe_driver::{CompileOutput, Compiler, Platform};
 use strobe_link::LinkedImage;
 use strobe_protocol::message::DeviceInfo;
-use strobe_protocol::ErrorCode;
+use strobe_protocol::{ErrorCode, StopReason};
 
 pub fn write_output(path: &Path, text: &str) -> Result<()> {
     if path == Path::new("-") {
@@ -147,10 +147,11 @@ impl Connection {
         kernel: &mut LoadedKernel,
         mut on_output: impl FnMut(&str),
         mut on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
+        mut interrupted: impl FnMut() -> bool,
     ) -> Result<RunResult> {
-        let mut result = self
-            .device
-            .run_with_rpc(&kernel.run, &mut on_output, &mut on_rpc);
+        let mut result =
+            self.device
+                .run_with_rpc(&kernel.run, &mut on_output, &mut on_rpc, &mut interrupted);
         if let Err(DeviceError::Refused {
             code: ErrorCode::NoKernel,
             ..
@@ -158,7 +159,9 @@ impl Connection {
         {
             self.store.refresh(&mut self.device)?;
             *kernel = self.load(out)?;
-            result = self.device.run_with_rpc(&kernel.run, on_output, on_rpc);
+            result = self
+                .device
+                .run_with_rpc(&kernel.run, on_output, on_rpc, interrupted);
         }
         let result = result?;
         if let Outcome::Fault(_) = result.outcome {
@@ -210,6 +213,19 @@ pub fn describe_fault(image: &LinkedImage, fault: &FaultReport) -> String {
         "kernel fault: {} at pc {pc:#010x} ({at}), mtval {value:#x}",
         trap_name(cause)
     )
+}
+
+/// `kernel stopped at file.py:7 (pc 0x...)`, and by what.
+pub fn describe_stop(image: &LinkedImage, pc: u32, reason: StopReason) -> String {
+    let at = match image.source_line(pc) {
+        Some(row) => format!("{}:{}", row.file, row.line),
+        None => "outside the kernel's code".to_string(),
+    };
+    let by = match reason {
+        StopReason::Request => "on this host's request",
+        StopReason::Handshake => "by another client taking the device",
+    };
+    format!("kernel stopped at {at} (pc {pc:#010x}), {by}")
 }
 
 fn trap_name(cause: u32) -> String {

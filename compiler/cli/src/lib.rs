@@ -109,6 +109,9 @@ pub trait Experiments {
     fn run(&self, request: ExperimentRequest, outputs: RunOutputs) -> u8;
     /// `strobe compile experiment.py -o output`.
     fn compile(&self, request: ExperimentRequest, output: String) -> u8;
+    /// Whether the user interrupted the command (Ctrl-C), asked while a kernel runs: the kernel
+    /// is then stopped.
+    fn interrupted(&self) -> bool;
 }
 
 /// An experiment file (run by the Python runtime: it defines a class deriving from an experiment
@@ -238,8 +241,8 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
                 python,
                 file,
                 device.as_deref(),
-                trace.as_deref(),
-                vcd.as_deref(),
+                (trace.as_deref(), vcd.as_deref()),
+                &|| experiments.interrupted(),
             )
         }
         Command::Log { device, clear } => {

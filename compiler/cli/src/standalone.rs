@@ -1,7 +1,7 @@
 //! Standalone kernel programs (a module whose `main()` is the kernel): `strobe run` on the core
 //! device, `strobe exec` under qemu-riscv32.
 
-use crate::connection::{describe_fault, device_build, device_compiler, Connection};
+use crate::connection::{describe_fault, describe_stop, device_build, device_compiler, Connection};
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,8 +13,8 @@ pub fn run(
     python: Option<&Path>,
     file: &Path,
     device: Option<&str>,
-    trace: Option<&Path>,
-    vcd: Option<&Path>,
+    (trace, vcd): (Option<&Path>, Option<&Path>),
+    interrupted: &dyn Fn() -> bool,
 ) -> Result<u8> {
     let source = crate::read_source(file)?;
     let build = device_build()?;
@@ -47,6 +47,7 @@ pub fn run(
                 let _ = std::io::stdout().flush();
             },
             strobe_device::no_host_functions,
+            interrupted,
         )
         .context("running the kernel")?;
     let code = match &result.outcome {
@@ -68,6 +69,11 @@ pub fn run(
         Outcome::Fault(fault) => {
             eprintln!("{}", describe_fault(&kernel.image, fault));
             1
+        }
+        Outcome::Stopped { pc, reason } => {
+            eprintln!("{}", describe_stop(&kernel.image, *pc, *reason));
+            // As a program ended by SIGINT.
+            130
         }
     };
     link.write_traces(trace, vcd)?;

@@ -127,26 +127,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let mut offset = self.ctx.i32_type().const_zero();
         for (index, n) in indices.iter().zip(shape.iter()) {
             let i = self.expr(index)?.into_int_value();
-            let negative = self.builder.build_int_compare(
-                IntPredicate::SLT,
-                i,
-                i.get_type().const_zero(),
-                "neg",
-            )?;
-            let wrapped = self.builder.build_int_add(i, *n, "wrapped")?;
-            let i = self
-                .builder
-                .build_select(negative, wrapped, i, "index")?
-                .into_int_value();
-            let out = self
-                .builder
-                .build_int_compare(IntPredicate::UGE, i, *n, "oob")?;
-            self.raise_if(
-                out,
-                ExceptionId::IndexError,
-                "array index out of range",
-                line,
-            )?;
+            let i = self.position(i, *n, "array index out of range", line)?;
             let scaled = self.builder.build_int_mul(offset, *n, "")?;
             offset = self.builder.build_int_add(scaled, i, "offset")?;
         }

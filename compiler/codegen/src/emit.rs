@@ -15,6 +15,7 @@ use inkwell::types::{BasicMetadataTypeEnum, BasicType, IntType};
 use inkwell::values::{
     BasicMetadataValueEnum, BasicValueEnum, FunctionValue, GlobalValue, IntValue, PointerValue,
 };
+use inkwell::IntPredicate;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use strobe_abi::layout::EXCEPTION;
@@ -185,6 +186,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             self.now_local = Some(now_local);
             self.now_from_global()?;
         }
+        if f.recursive {
+            self.stack_guard(f.line)?;
+        }
         self.slots.clear();
         for (i, local) in f.locals.iter().enumerate() {
             let slot = match local.kind {
@@ -222,6 +226,39 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.builder.build_return(Some(&zero))?;
         self.now_local = None;
         Ok(())
+    }
+
+    /// A recursive function's entry: with the stack pointer below the runtime's limit
+    /// (`strobe_abi::STACK_LIMIT`) it raises RecursionError, at its `def` line, instead of running.
+    fn stack_guard(&self, line: Line) -> R<()> {
+        let name = "llvm.stacksave";
+        let declaration = inkwell::intrinsics::Intrinsic::find(name)
+            .and_then(|i| i.get_declaration(&self.module, &[self.ptr_type().into()]))
+            .ok_or_else(|| CodegenError::Llvm(format!("cannot declare {name}")))?;
+        let sp = self
+            .builder
+            .build_call(declaration, &[], "sp")?
+            .try_as_basic_value()
+            .basic()
+            .ok_or_else(|| CodegenError::Llvm(format!("{name} returned nothing")))?;
+        let i32t = self.ctx.i32_type();
+        let sp = self
+            .builder
+            .build_ptr_to_int(sp.into_pointer_value(), i32t, "sp")?;
+        let limit = self.builder.build_load(
+            i32t,
+            self.firmware_global(strobe_abi::STACK_LIMIT, i32t),
+            "stack.limit",
+        )?;
+        let below =
+            self.builder
+                .build_int_compare(IntPredicate::ULT, sp, limit.into_int_value(), "")?;
+        self.raise_if(
+            below,
+            ExceptionId::RecursionError,
+            "maximum recursion depth exceeded",
+            line,
+        )
     }
 
     /// Gives `function` debug info (a subprogram at `line`) and makes it the current scope.

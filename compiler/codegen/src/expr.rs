@@ -384,12 +384,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let r = self.call_intrinsic(name, &[x.into()])?;
                 match fun {
                     MathFn::Floor | MathFn::Ceil => self
-                        .builder
-                        .build_float_to_signed_int(
-                            r.into_float_value(),
-                            self.ctx.i32_type(),
-                            "int",
-                        )?
+                        .float_to_int(r.into_float_value(), self.ctx.i32_type(), *line)?
                         .into(),
                     _ => r,
                 }
@@ -401,14 +396,17 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 }
                 self.call_libm(fun.symbol, &values)?
             }
-            ExprKind::Round(v) => {
-                let f = self.expr(v)?;
+            ExprKind::Round { value, line } => {
+                let f = self.expr(value)?;
                 let r = self
                     .call_intrinsic("llvm.roundeven", &[f])?
                     .into_float_value();
-                self.builder
-                    .build_float_to_signed_int(r, self.ctx.i32_type(), "round")?
-                    .into()
+                self.float_to_int(r, self.ctx.i32_type(), *line)?.into()
+            }
+            ExprKind::FloatToInt { value, line } => {
+                let f = self.expr(value)?.into_float_value();
+                let ty = self.ll(&e.ty).into_int_type();
+                self.float_to_int(f, ty, *line)?.into()
             }
             ExprKind::Intrinsic { op, args, line } => self.intrinsic(*op, args, *line)?,
             ExprKind::Quoted { slot, line } => self.quoted(*slot, &e.ty, *line)?,

@@ -80,18 +80,19 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(item)
     }
 
-    /// A new list of `len` (uninitialised) elements.
+    /// A new list of `len` (uninitialised) elements; `len` of any width (a negative one or one
+    /// whose bytes could never fit raises MemoryError, never wraps).
     pub(crate) fn new_list(
         &self,
         len: IntValue<'ctx>,
         elem: &Type,
         line: Line,
     ) -> R<PointerValue<'ctx>> {
+        let et = self.ll(elem);
+        let bytes = self.allocation_bytes(len, et.size_of_abi(self), line)?;
+        let len = self.to_i32(len)?;
         let header = self.list_header_type();
         let list = self.alloc(header.size_of_abi(self), header.align_of_abi(self), line)?;
-        let et = self.ll(elem);
-        let size = self.ctx.i32_type().const_int(et.size_of_abi(self), false);
-        let bytes = self.builder.build_int_mul(len, size, "bytes")?;
         let data = self.alloc_dynamic(bytes, et.align_of_abi(self), line)?;
         for (field, v) in [
             ("len", len.into()),
@@ -104,6 +105,43 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             self.builder.build_store::<BasicValueEnum>(p, v)?;
         }
         Ok(list)
+    }
+
+    /// The bytes of `count` items of `size` bytes, as an i32; raises MemoryError when `count` is
+    /// negative or the bytes exceed 2^31 - 1 (computed in 64 bits: no wrap-around).
+    pub(crate) fn allocation_bytes(
+        &self,
+        count: IntValue<'ctx>,
+        size: u64,
+        line: Line,
+    ) -> R<IntValue<'ctx>> {
+        let b = &self.builder;
+        let i64t = self.ctx.i64_type();
+        let wide = if count.get_type().get_bit_width() < 64 {
+            b.build_int_s_extend(count, i64t, "count")?
+        } else {
+            count
+        };
+        let most = i64t.const_int(i32::MAX as u64, false);
+        let bytes = b.build_int_mul(wide, i64t.const_int(size, false), "bytes")?;
+        // Unsigned comparisons: a negative count is huge.
+        let too_many = b.build_int_compare(IntPredicate::UGT, wide, most, "")?;
+        let too_big = b.build_int_compare(IntPredicate::UGT, bytes, most, "")?;
+        let fails = b.build_or(too_many, too_big, "")?;
+        self.raise_if(fails, ExceptionId::MemoryError, "", line)?;
+        Ok(self
+            .builder
+            .build_int_truncate(bytes, self.ctx.i32_type(), "bytes")?)
+    }
+
+    /// `v` as an i32 (truncated when wider: for values already checked to fit).
+    fn to_i32(&self, v: IntValue<'ctx>) -> R<IntValue<'ctx>> {
+        Ok(if v.get_type().get_bit_width() == 32 {
+            v
+        } else {
+            self.builder
+                .build_int_truncate(v, self.ctx.i32_type(), "")?
+        })
     }
 
     pub(crate) fn list_append(
@@ -199,26 +237,37 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             return Ok(self.ptr_type().const_null().into());
         };
         let src = self.expr(list)?.into_pointer_value();
+        // In 64 bits: an int64 count is never truncated, and the total never wraps.
+        let i64t = self.ctx.i64_type();
         let n = self.expr(count)?.into_int_value();
-        let n = if n.get_type().get_bit_width() == 32 {
+        let n = if n.get_type().get_bit_width() == 64 {
             n
         } else {
-            self.builder
-                .build_int_truncate(n, self.ctx.i32_type(), "n")?
+            self.builder.build_int_s_extend(n, i64t, "n")?
         };
-        let positive = self.builder.build_int_compare(
-            IntPredicate::SGT,
-            n,
-            n.get_type().const_zero(),
-            "pos",
+        let positive =
+            self.builder
+                .build_int_compare(IntPredicate::SGT, n, i64t.const_zero(), "pos")?;
+        let n = self
+            .builder
+            .build_select(positive, n, i64t.const_zero(), "n")?
+            .into_int_value();
+        let len = self.list_len(src)?;
+        let wide_len = self.builder.build_int_z_extend(len, i64t, "len")?;
+        let total = self.builder.build_int_mul(wide_len, n, "total")?;
+        let out = self.new_list(total, elem, line)?;
+        // Repeating nothing is nothing, however often (the count then need not fit 32 bits).
+        let empty = self.builder.build_int_compare(
+            IntPredicate::EQ,
+            len,
+            len.get_type().const_zero(),
+            "",
         )?;
         let n = self
             .builder
-            .build_select(positive, n, n.get_type().const_zero(), "n")?
+            .build_select(empty, i64t.const_zero(), n, "n")?
             .into_int_value();
-        let len = self.list_len(src)?;
-        let total = self.builder.build_int_mul(len, n, "total")?;
-        let out = self.new_list(total, elem, line)?;
+        let n = self.to_i32(n)?;
         self.counted_loop(n, |this, i| {
             let at = this.builder.build_int_mul(i, len, "at")?;
             this.copy_elements(out, at, src, len, elem)
@@ -287,10 +336,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.list_len(v.into_pointer_value())?
             }
             Type::Array(_, dims) => self.array_shape(v.into_pointer_value(), *dims)?[0],
-            Type::Str => self
-                .builder
-                .build_extract_value(v.into_struct_value(), 1, "len")?
-                .into_int_value(),
+            // Code points, as CPython counts (the string is UTF-8).
+            Type::Str => {
+                let (p, l) = self.str_parts(v)?;
+                self.call_runtime("__strobe_str_len", &[p, l])?
+                    .map(|n| n.into_int_value())
+                    .unwrap_or(self.ctx.i32_type().const_zero())
+            }
             Type::Tuple(items) => self.ctx.i32_type().const_int(items.len() as u64, false),
             Type::Range(_) => {
                 let r = v.into_struct_value();

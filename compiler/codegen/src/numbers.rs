@@ -3,6 +3,7 @@
 //! comparisons, truthiness, conversions, `and`/`or`, `min`/`max`.
 
 use crate::emit::{Gen, R};
+use inkwell::types::IntType;
 use inkwell::values::{BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 use strobe_abi::ExceptionId;
@@ -311,6 +312,50 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Type::None | Type::Byte => self.ctx.bool_type().const_zero(),
             Type::Object(_) | Type::Exception => self.ctx.bool_type().const_int(1, false),
         })
+    }
+
+    /// `x` truncated toward zero to an integer of type `ty`, as CPython's `int()` but bounded:
+    /// NaN raises ValueError, infinity or a value beyond `ty`'s range OverflowError.
+    pub(crate) fn float_to_int(
+        &self,
+        x: FloatValue<'ctx>,
+        ty: IntType<'ctx>,
+        line: Line,
+    ) -> R<IntValue<'ctx>> {
+        let b = &self.builder;
+        let f64t = self.ctx.f64_type();
+        let nan = b.build_float_compare(FloatPredicate::UNO, x, x, "nan")?;
+        self.raise_if(
+            nan,
+            ExceptionId::ValueError,
+            "cannot convert float NaN to integer",
+            line,
+        )?;
+        let magnitude = self.call_intrinsic("llvm.fabs", &[x.into()])?;
+        let infinite = b.build_float_compare(
+            FloatPredicate::OEQ,
+            magnitude.into_float_value(),
+            f64t.const_float(f64::INFINITY),
+            "inf",
+        )?;
+        self.raise_if(
+            infinite,
+            ExceptionId::OverflowError,
+            "cannot convert float infinity to integer",
+            line,
+        )?;
+        // Truncation fits when -2^(n-1) - 1 < x < 2^(n-1) (both bounds exact doubles for n = 32;
+        // for n = 64 the lower one rounds to -2^63, which truncates exactly).
+        let half = 2f64.powi(ty.get_bit_width() as i32 - 1);
+        let low = f64t.const_float(-half - 1.0);
+        let fits_low = b.build_float_compare(FloatPredicate::OGT, x, low, "")?;
+        let fits_high =
+            b.build_float_compare(FloatPredicate::OLT, x, f64t.const_float(half), "")?;
+        let fits = b.build_and(fits_low, fits_high, "")?;
+        let beyond = b.build_not(fits, "")?;
+        let message = format!("float out of range for int{}", ty.get_bit_width());
+        self.raise_if(beyond, ExceptionId::OverflowError, &message, line)?;
+        Ok(self.builder.build_float_to_signed_int(x, ty, "ftoi")?)
     }
 
     pub(crate) fn convert(

@@ -528,21 +528,39 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         message: &str,
     ) -> R<PointerValue<'ctx>> {
         let len = self.list_len(list)?;
-        let negative = self.builder.build_int_compare(
-            IntPredicate::SLT,
-            i,
-            i.get_type().const_zero(),
-            "neg",
-        )?;
-        let wrapped = self.builder.build_int_add(i, len, "wrapped")?;
-        let index = self
-            .builder
+        let index = self.position(i, len, message, line)?;
+        self.data_ptr(list, index, elem)
+    }
+
+    /// Index `i` (of any integer width: an int64 is never truncated) as a position among `len`
+    /// items, negative ones counting from the end; IndexError `message` when outside.
+    pub(crate) fn position(
+        &self,
+        i: inkwell::values::IntValue<'ctx>,
+        len: inkwell::values::IntValue<'ctx>,
+        message: &str,
+        line: Line,
+    ) -> R<inkwell::values::IntValue<'ctx>> {
+        let b = &self.builder;
+        let wide = i.get_type().get_bit_width() > len.get_type().get_bit_width();
+        let n = if wide {
+            b.build_int_z_extend(len, i.get_type(), "len")?
+        } else {
+            len
+        };
+        let negative =
+            b.build_int_compare(IntPredicate::SLT, i, i.get_type().const_zero(), "neg")?;
+        let wrapped = b.build_int_add(i, n, "wrapped")?;
+        let index = b
             .build_select(negative, wrapped, i, "index")?
             .into_int_value();
-        let out = self
-            .builder
-            .build_int_compare(IntPredicate::UGE, index, len, "oob")?;
+        let out = b.build_int_compare(IntPredicate::UGE, index, n, "oob")?;
         self.raise_if(out, ExceptionId::IndexError, message, line)?;
-        self.data_ptr(list, index, elem)
+        Ok(if wide {
+            self.builder
+                .build_int_truncate(index, len.get_type(), "index")?
+        } else {
+            index
+        })
     }
 }

@@ -50,16 +50,7 @@ impl FirmwareImage {
             .chunks(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
-        let wanted: Vec<&str> = strobe_abi::RUNTIME_SYMBOLS
-            .iter()
-            .chain(strobe_abi::DEVICE_SYMBOLS)
-            .map(|s| s.name)
-            .chain([
-                strobe_abi::PENDING_EXCEPTION,
-                strobe_abi::NOW,
-                strobe_abi::RTIO_DEADLINE,
-            ])
-            .collect();
+        let wanted: Vec<&str> = strobe_abi::firmware_symbols().collect();
         let mut exports = BTreeMap::new();
         for sym in file.symbols() {
             if let Ok(name) = sym.name() {

@@ -3,12 +3,13 @@
 
 use crate::transport::Transport;
 use std::io;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use strobe_abi::ExceptionId;
 use strobe_protocol::frame::{FrameDecoder, Step};
 use strobe_protocol::message::{store_entries, DeviceInfo, StoreEntry, UnitKey};
 use strobe_protocol::{
-    ErrorCode, ExceptionReport, FaultReport, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION,
+    ErrorCode, ExceptionReport, FaultReport, Message, StopReason, FRAME_OVERHEAD, MAX_PAYLOAD,
+    PROTOCOL_VERSION,
 };
 
 const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
@@ -17,6 +18,14 @@ const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
 const PIPELINED_BYTES: usize = 256;
 /// Unit bytes per `UnitChunk`: small enough for the simulator UART bridge's 2 KiB receive buffer.
 pub const CHUNK: usize = 1024;
+/// How long the host waits for any one reply.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+/// While a kernel runs the link is read in slices this long, asking between them whether the run
+/// is to be interrupted.
+const RUN_POLL: Duration = Duration::from_millis(100);
+/// A running kernel sends a heartbeat when it has been quiet for a while (a few milliseconds of
+/// device time, about a second of the simulator's): this much silence means the device is gone.
+const RUN_SILENCE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeviceError {
@@ -50,6 +59,12 @@ pub enum Outcome {
         traceback: String,
     },
     Fault(FaultReport),
+    /// Stopped at `pc` (kernel code, or the return address of the call it was in), by this host's
+    /// `Stop` or by another client's handshake.
+    Stopped {
+        pc: u32,
+        reason: StopReason,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,9 +157,11 @@ enum Reply {
     Listing(Vec<StoreEntry>),
     CoreLog(String),
     Ack(u16),
-    Error(ErrorCode),
+    /// A refusal, and the sequence number of the frame it refuses.
+    Error(ErrorCode, u16),
     Log(String),
     Rpc(RpcCall),
+    Heartbeat,
     Done(Outcome),
     Other(String),
 }
@@ -195,7 +212,13 @@ impl Device {
         Ok(self.seq)
     }
 
+    /// The next reply, waiting at most the transport's read timeout.
     fn receive(&mut self, during: &'static str) -> Result<Reply, DeviceError> {
+        self.poll_reply(during)?.ok_or(DeviceError::Timeout(during))
+    }
+
+    /// The next reply, or None when the transport's read timeout passed without one.
+    fn poll_reply(&mut self, during: &'static str) -> Result<Option<Reply>, DeviceError> {
         let mut byte = [0u8; 1];
         loop {
             let n = match self.transport.read(&mut byte) {
@@ -206,7 +229,7 @@ impl Device {
                         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                     ) =>
                 {
-                    return Err(DeviceError::Timeout(during))
+                    return Ok(None)
                 }
                 Err(e) => return Err(e.into()),
             };
@@ -224,14 +247,14 @@ impl Device {
             }
             let frame = self.decoder.frame().ok_or(DeviceError::Timeout(during))?;
             let m = Message::decode(&frame).map_err(DeviceError::Protocol)?;
-            return Ok(match m {
+            return Ok(Some(match m {
                 Message::HelloReply(info) => Reply::Hello(info),
                 Message::StoreListing { entries } => {
                     Reply::Listing(store_entries(entries).collect())
                 }
                 Message::LogText { text } => Reply::CoreLog(text.to_string()),
                 Message::Ack { of_seq } => Reply::Ack(of_seq),
-                Message::Error { code, .. } => Reply::Error(code),
+                Message::Error { code, of_seq } => Reply::Error(code, of_seq),
                 Message::Log { text } => Reply::Log(text.to_string()),
                 Message::Finished { cycles } => Reply::Done(Outcome::Finished { cycles }),
                 Message::Exception(e) => Reply::Done(Outcome::Exception {
@@ -241,6 +264,8 @@ impl Device {
                     traceback: e.traceback.to_string(),
                 }),
                 Message::Fault(f) => Reply::Done(Outcome::Fault(f)),
+                Message::Stopped { pc, reason } => Reply::Done(Outcome::Stopped { pc, reason }),
+                Message::Heartbeat { .. } => Reply::Heartbeat,
                 Message::RpcCall {
                     service,
                     is_async,
@@ -296,7 +321,7 @@ impl Device {
                     Reply::Rpc(call)
                 }
                 other => Reply::Other(format!("{other:?}")),
-            });
+            }));
         }
     }
 
@@ -306,7 +331,7 @@ impl Device {
                 Reply::Ack(s) if s == seq => return Ok(()),
                 // Late replies to an earlier, abandoned exchange.
                 Reply::Ack(_) | Reply::Hello(_) => continue,
-                Reply::Error(code) => return Err(DeviceError::Refused { code, during }),
+                Reply::Error(code, _) => return Err(DeviceError::Refused { code, during }),
                 other => {
                     return Err(DeviceError::Unexpected {
                         during,
@@ -320,38 +345,31 @@ impl Device {
     /// Exchanges versions; the device describes itself. A device in the middle of a frame that a
     /// previous host never finished swallows the first `Hello`; it drops such a frame after a short
     /// silence, so a second `Hello` gets through.
+    /// A kernel still running for a host that went away is stopped by the `Hello` itself.
     pub fn handshake(&mut self) -> Result<DeviceInfo, DeviceError> {
         self.transport.set_read_timeout(Duration::from_secs(3))?;
         let first = self.hello(false);
         let result = match first {
             Err(DeviceError::Timeout(_)) => {
-                self.transport.set_read_timeout(Duration::from_secs(10))?;
+                self.transport.set_read_timeout(REPLY_TIMEOUT)?;
                 self.hello(true)
             }
             other => other,
         };
-        self.transport.set_read_timeout(Duration::from_secs(10))?;
+        self.transport.set_read_timeout(REPLY_TIMEOUT)?;
         result
     }
 
     fn hello(&mut self, retry: bool) -> Result<DeviceInfo, DeviceError> {
         self.decoder.reset();
-        self.send(&Message::Hello {
+        let seq = self.send(&Message::Hello {
             host_version: PROTOCOL_VERSION,
         })?;
-        // A kernel left waiting for an RPC answer by a host that went away: stop it and ask again.
-        let mut stops = 0;
         loop {
             match self.receive("waiting for the handshake")? {
-                Reply::Error(ErrorCode::Busy) if stops < 16 => {
-                    stops += 1;
-                    self.send(&Message::Stop)?;
-                    self.send(&Message::Hello {
-                        host_version: PROTOCOL_VERSION,
-                    })?;
-                }
-                // A complaint about the abandoned frame.
-                Reply::Error(_) if retry => continue,
+                // A complaint about a frame an earlier host left unfinished (which our `Hello`
+                // may have completed, and then the retry's gets through).
+                Reply::Error(_, of_seq) if retry || of_seq != seq => continue,
                 Reply::Hello(info) => {
                     if info.protocol_version != PROTOCOL_VERSION {
                         return Err(DeviceError::Incompatible(format!(
@@ -363,13 +381,15 @@ impl Device {
                     return Ok(info);
                 }
                 // Replies to an earlier, interrupted exchange.
+                // (The end of a kernel the `Hello` stopped comes first.)
                 Reply::Ack(_)
                 | Reply::Log(_)
+                | Reply::Heartbeat
                 | Reply::Done(_)
                 | Reply::Rpc(_)
                 | Reply::Listing(_)
                 | Reply::CoreLog(_) => continue,
-                Reply::Error(code) => {
+                Reply::Error(code, _) => {
                     return Err(DeviceError::Refused {
                         code,
                         during: "the handshake",
@@ -403,7 +423,7 @@ impl Device {
             match pick(self.receive(during)?) {
                 Ok(answer) => return Ok(answer),
                 Err(Reply::Ack(_) | Reply::Hello(_)) => continue,
-                Err(Reply::Error(code)) => return Err(DeviceError::Refused { code, during }),
+                Err(Reply::Error(code, _)) => return Err(DeviceError::Refused { code, during }),
                 Err(other) => {
                     return Err(DeviceError::Unexpected {
                         during,
@@ -528,7 +548,7 @@ impl Device {
         for _ in messages {
             match self.receive(during)? {
                 Reply::Ack(_) => {}
-                Reply::Error(code) => {
+                Reply::Error(code, _) => {
                     refused.get_or_insert(code);
                 }
                 other => {
@@ -558,13 +578,18 @@ impl Device {
         run: &KernelRun,
         on_output: impl FnMut(&str),
     ) -> Result<RunResult, DeviceError> {
-        self.run_with_rpc(run, on_output, no_host_functions)
+        self.run_with_rpc(run, on_output, no_host_functions, || false)
     }
 
-    /// Runs the loaded kernel, serving its RPCs with `on_rpc` (whose answer to an async call is
-    /// dropped) while they arrive, in order.
     /// An RPC result too large for one frame: announced, then sent in acknowledged parts.
     fn return_in_parts(&mut self, tags: &[u8], value: &[u8]) -> Result<(), DeviceError> {
+        self.transport.set_read_timeout(REPLY_TIMEOUT)?;
+        let sent = self.send_parts(tags, value);
+        self.transport.set_read_timeout(RUN_POLL)?;
+        sent
+    }
+
+    fn send_parts(&mut self, tags: &[u8], value: &[u8]) -> Result<(), DeviceError> {
         let seq = self.send(&Message::RpcReturnStart {
             tags,
             value_len: value.len() as u32,
@@ -577,11 +602,15 @@ impl Device {
         Ok(())
     }
 
+    /// Runs the loaded kernel, serving its RPCs with `on_rpc` (whose answer to an async call is
+    /// dropped) while they arrive, in order. When `interrupted()` (asked about every
+    /// [`RUN_POLL`]) says so, the kernel is stopped: its outcome is then `Stopped`.
     pub fn run_with_rpc(
         &mut self,
         run: &KernelRun,
-        mut on_output: impl FnMut(&str),
-        mut on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
+        on_output: impl FnMut(&str),
+        on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
+        interrupted: impl FnMut() -> bool,
     ) -> Result<RunResult, DeviceError> {
         let units: Vec<u8> = run.units.iter().flatten().copied().collect();
         let seq = self.send(&Message::Run {
@@ -593,13 +622,43 @@ impl Device {
         self.expect_ack(seq, "starting the kernel")?;
         // Parts of an RPC an earlier, abandoned run started are not this run's.
         self.partial_rpc = None;
+        self.transport.set_read_timeout(RUN_POLL)?;
+        let result = self.serve_run(on_output, on_rpc, interrupted);
+        self.transport.set_read_timeout(REPLY_TIMEOUT)?;
+        result
+    }
+
+    /// Serves a running kernel until it ends.
+    fn serve_run(
+        &mut self,
+        mut on_output: impl FnMut(&str),
+        mut on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
+        mut interrupted: impl FnMut() -> bool,
+    ) -> Result<RunResult, DeviceError> {
         let mut output = String::new();
+        let mut heard = Instant::now();
+        let mut stopping = false;
         loop {
-            match self.receive("the kernel runs")? {
+            if !stopping && interrupted() {
+                self.send(&Message::Stop)?;
+                stopping = true;
+                heard = Instant::now();
+            }
+            let Some(reply) = self.poll_reply("the kernel runs")? else {
+                if heard.elapsed() > RUN_SILENCE {
+                    return Err(DeviceError::Timeout("the kernel runs"));
+                }
+                continue;
+            };
+            heard = Instant::now();
+            match reply {
+                Reply::Heartbeat => {}
                 Reply::Log(text) => {
                     on_output(&text);
                     output.push_str(&text);
                 }
+                // Once stopping, calls are left unanswered: the device ends the wait on the `Stop`.
+                Reply::Rpc(_) if stopping => {}
                 Reply::Rpc(call) => {
                     let answer = on_rpc(&call);
                     if call.is_async {
@@ -628,7 +687,7 @@ impl Device {
                     };
                 }
                 Reply::Done(outcome) => return Ok(RunResult { output, outcome }),
-                Reply::Error(code) => {
+                Reply::Error(code, _) => {
                     return Err(DeviceError::Refused {
                         code,
                         during: "running the kernel",

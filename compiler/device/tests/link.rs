@@ -8,7 +8,7 @@ use std::time::Duration;
 use strobe_device::{
     Device, DeviceError, FaultReport, KernelRun, Outcome, RpcAnswer, SerialTransport, TcpTransport,
 };
-use strobe_protocol::{ErrorCode, Message};
+use strobe_protocol::{ErrorCode, Message, StopReason};
 use strobe_session::test_board::{TestBoard, BASE};
 use strobe_session::{Link, Poll, Session};
 
@@ -25,7 +25,14 @@ impl<W: Write, R: Read> Link for Writer<W, R> {
         let mut b = [0u8; 1];
         match self.1.read(&mut b) {
             Ok(1) => Poll::Byte(b[0]),
-            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => Poll::Empty,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+                ) =>
+            {
+                Poll::Empty
+            }
             _ => Poll::Closed,
         }
     }
@@ -228,6 +235,7 @@ fn a_kernel_rpc_is_served_by_the_host() {
                     value: 42i32.to_le_bytes().to_vec(),
                 }
             },
+            || false,
         )
         .expect("run");
     // The test board reports the answer as its cycle count.
@@ -241,16 +249,15 @@ fn a_kernel_rpc_is_served_by_the_host() {
 }
 
 #[test]
-fn a_host_stops_a_kernel_left_waiting_for_an_rpc_answer() {
-    // A device whose kernel still waits for an RPC answer from a host that went away: it answers
-    // `Hello` with `Busy` until a `Stop` arrives.
+fn a_new_hosts_handshake_ends_an_orphaned_kernel() {
+    // A device whose kernel still runs for a host that went away: the new host's `Hello` stops it;
+    // the kernel's end comes first, then the reply to the `Hello`. Complaints about an earlier
+    // host's frames do not fail the handshake.
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().unwrap().port();
     let device = thread::spawn(move || {
         let (mut stream, _) = listener.accept().expect("accept");
         let mut decoder = strobe_protocol::FrameDecoder::<20_000>::new();
-        let mut seen = Vec::new();
-        let mut stopped = false;
         let mut out = [0u8; 256];
         let mut byte = [0u8; 1];
         while stream.read(&mut byte).map(|n| n == 1).unwrap_or(false) {
@@ -258,40 +265,90 @@ fn a_host_stops_a_kernel_left_waiting_for_an_rpc_answer() {
                 continue;
             }
             let frame = decoder.frame().expect("frame");
-            let reply = match Message::decode(&frame).expect("message") {
-                Message::Hello { .. } if !stopped => {
-                    seen.push("Hello");
-                    Message::Error {
-                        code: ErrorCode::Busy,
-                        of_seq: frame.seq,
-                    }
-                }
-                Message::Stop => {
-                    seen.push("Stop");
-                    stopped = true;
-                    Message::Ack { of_seq: frame.seq }
-                }
-                Message::Hello { .. } => {
-                    seen.push("Hello");
-                    Message::HelloReply(strobe_session::Board::info(&TestBoard::new(16)))
-                }
-                other => panic!("unexpected {other:?}"),
+            let Ok(Message::Hello { .. }) = Message::decode(&frame) else {
+                panic!("expected a Hello");
             };
-            let n = reply.encode(frame.seq, &mut out).expect("encode");
-            stream.write_all(&out[..n]).expect("write");
-            if seen.len() == 3 {
-                break;
+            let info = strobe_session::Board::info(&TestBoard::new(16));
+            for reply in [
+                // A complaint about a frame an earlier host left unfinished: not about this Hello.
+                Message::Error {
+                    code: ErrorCode::BadCrc,
+                    of_seq: frame.seq.wrapping_add(9),
+                },
+                Message::Heartbeat { cycles: 5 },
+                Message::Stopped {
+                    pc: BASE + 8,
+                    reason: StopReason::Handshake,
+                },
+                Message::HelloReply(info),
+            ] {
+                let n = reply.encode(frame.seq, &mut out).expect("encode");
+                stream.write_all(&out[..n]).expect("write");
             }
+            return;
         }
-        seen
     });
     let device_end = Device::connect(Box::new(
         TcpTransport::connect("127.0.0.1", port).expect("connect"),
     ))
-    .expect("handshake after stopping the waiting kernel");
+    .expect("handshake after stopping the orphaned kernel");
     assert_eq!(device_end.info().map(|i| i.kernel_base), Some(BASE));
+    device.join().expect("device thread");
+}
+
+/// A device served over TCP whose link reads time out (so a computing kernel's polls find nothing).
+fn computing_device() -> Device {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let mut session = Session::new(TestBoard::new(64 * 1024));
+        let (stream, _) = listener.accept().expect("accept");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(20)))
+            .expect("timeout");
+        let mut link = Writer(stream.try_clone().expect("clone"), stream);
+        loop {
+            match link.poll() {
+                Poll::Byte(b) => session.receive(&[b], &mut link),
+                Poll::Empty => {}
+                Poll::Closed => return,
+            }
+        }
+    });
+    Device::connect(Box::new(
+        TcpTransport::connect("127.0.0.1", port).expect("connect"),
+    ))
+    .expect("handshake")
+}
+
+#[test]
+fn an_interrupted_run_stops_the_kernel_and_heartbeats_are_not_output() {
+    let mut device = computing_device();
+    let run = put(&mut device, &image(4, 16));
+    // The test board's computing kernel sends three heartbeats, polling the host between them.
+    let result = device.run(&run, |_| {}).expect("run");
+    assert_eq!(result.outcome, Outcome::Finished { cycles: 3 });
+    assert_eq!(result.output, "hello from the kernel\n");
+    let mut asked = 0;
+    let result = device
+        .run_with_rpc(
+            &run,
+            |_| {},
+            strobe_device::no_host_functions,
+            || {
+                asked += 1;
+                true
+            },
+        )
+        .expect("run");
     assert_eq!(
-        device.join().expect("device thread"),
-        ["Hello", "Stop", "Hello"]
+        result.outcome,
+        Outcome::Stopped {
+            pc: BASE,
+            reason: StopReason::Request
+        }
     );
+    assert_eq!(asked, 1, "asked until the Stop went out");
+    // The device serves the next request as usual.
+    assert!(device.store_listing().is_ok());
 }

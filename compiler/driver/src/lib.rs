@@ -273,8 +273,12 @@ impl Compiler {
                 )
             }
         };
-        // A unit's code also depends on the kernel ABI it calls.
-        let options = format!("{options}-abi{}", strobe_abi::ABI_VERSION);
+        // A unit's code also depends on the kernel ABI it calls and on the code generator itself.
+        let options = format!(
+            "{options}-abi{}-cg{}",
+            strobe_abi::ABI_VERSION,
+            &env!("STROBE_CODEGEN_FINGERPRINT")[..8]
+        );
         // Units found in memory or on disk are reused; the rest go to LLVM on two threads.
         let keys: Vec<CacheKey> = program
             .units

@@ -77,7 +77,7 @@ impl Hasher for Blake {
 fn digest(f: impl FnOnce(&mut Blake)) -> [u8; 32] {
     let mut h = Blake(blake3::Hasher::new());
     // Bump when the IR's meaning changes, so stale cache entries are never reused.
-    "strobe-ir-v2".hash(&mut h);
+    "strobe-ir-v3".hash(&mut h);
     f(&mut h);
     *h.0.finalize().as_bytes()
 }
@@ -116,7 +116,7 @@ fn body_hash(f: &Function, classes: &[ClassLayout], rtio: Option<RtioRegisters>)
     })
 }
 
-/// Fills in `signature`, `identity` and `symbol` of every function.
+/// Fills in `signature`, `identity`, `recursive` and `symbol` of every function.
 pub fn assign_hashes(program: &mut Program) {
     for f in &mut program.functions {
         f.signature = signature_hash(f);
@@ -135,6 +135,7 @@ pub fn assign_hashes(program: &mut Program) {
         .collect();
     ORIGINS.with(|o| *o.borrow_mut() = None);
     let mut identity: Vec<Option<IdentityHash>> = vec![None; program.functions.len()];
+    let mut recursive = vec![false; program.functions.len()];
     // Components come callees-first.
     for component in strongly_connected_components(program) {
         let mut members = component.clone();
@@ -156,7 +157,11 @@ pub fn assign_hashes(program: &mut Program) {
                 }
             }
         });
+        let cycle = component.len() > 1
+            || callees_in_order(&program.functions[component[0].0 as usize])
+                .contains(&component[0]);
         for m in &component {
+            recursive[m.0 as usize] = cycle;
             let f = &program.functions[m.0 as usize];
             let id = IdentityHash(digest(|h| {
                 component_hash.hash(h);
@@ -166,8 +171,9 @@ pub fn assign_hashes(program: &mut Program) {
             identity[m.0 as usize] = Some(id);
         }
     }
-    for (f, id) in program.functions.iter_mut().zip(identity) {
+    for ((f, id), recursive) in program.functions.iter_mut().zip(identity).zip(recursive) {
         f.identity = id.unwrap_or_default();
+        f.recursive = recursive;
         f.symbol = if f.boundary {
             format!("_strobe_sig_{}", f.signature)
         } else {

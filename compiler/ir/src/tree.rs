@@ -176,6 +176,8 @@ pub struct Function {
     pub body: Vec<Stmt>,
     /// Fully annotated: its own link unit, called by [`SignatureHash`].
     pub boundary: bool,
+    /// It may call itself (directly or through others): its code checks the stack on entry.
+    pub recursive: bool,
     pub identity: IdentityHash,
     pub signature: SignatureHash,
     pub line: Line,
@@ -534,8 +536,18 @@ pub enum ExprKind {
         fun: LibmFn,
         args: Vec<Expr>,
     },
-    /// `round(x)`: to the nearest integer, ties to even (as Python's `round`).
-    Round(Box<Expr>),
+    /// `round(x)`: to the nearest integer, ties to even (as Python's `round`); NaN raises
+    /// ValueError, infinity or a value beyond int32 OverflowError.
+    Round {
+        value: Box<Expr>,
+        line: Line,
+    },
+    /// `int(x)`, `int64(x)` of a float: truncated toward zero to the expression's integer type;
+    /// NaN raises ValueError, infinity or a value beyond the type OverflowError.
+    FloatToInt {
+        value: Box<Expr>,
+        line: Line,
+    },
     /// Statements run for their effect, then a value (list comprehensions).
     Block(Vec<Stmt>, Box<Expr>),
     Intrinsic {

@@ -129,7 +129,8 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::SecondsToMu { seconds: a, .. }
         | ExprKind::Sum(a)
         | ExprKind::Math { arg: a, .. }
-        | ExprKind::Round(a)
+        | ExprKind::Round { value: a, .. }
+        | ExprKind::FloatToInt { value: a, .. }
         | ExprKind::ToBytes { value: a, .. }
         | ExprKind::ArrayFrom { value: a, .. }
         | ExprKind::ArrayShape(a)

@@ -113,6 +113,12 @@ impl Experiments for Runner<'_> {
             Ok(args)
         })
     }
+
+    fn interrupted(&self) -> bool {
+        // Python's handler runs: Ctrl-C (KeyboardInterrupt) interrupts, a handler that only notes
+        // the signal (the scheduler's termination request) does not.
+        self.py.check_signals().is_err()
+    }
 }
 
 /// The compiler's system calls: `(name, parameter types, result type)`, types as kernel type names

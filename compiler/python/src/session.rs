@@ -8,7 +8,9 @@ use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use std::time::Instant;
-use strobe_cli::connection::{describe_fault, device_build, Connection, Delivery, LoadedKernel};
+use strobe_cli::connection::{
+    describe_fault, describe_stop, device_build, Connection, Delivery, LoadedKernel,
+};
 use strobe_device::{Outcome, RpcAnswer, RpcCall};
 use strobe_driver::{CompileError, CompileOutput, Compiler, QuotedValues};
 use strobe_protocol::rpc::tag;
@@ -202,6 +204,7 @@ impl Session {
         };
         let link = self.link.as_mut().ok_or_else(closed)?;
         let failure: std::cell::RefCell<Option<PyErr>> = Default::default();
+        let mut interrupt: Option<PyErr> = None;
         let start = Instant::now();
         let result = link.run(
             out,
@@ -224,12 +227,30 @@ impl Session {
                     }
                 }
             },
+            // Ctrl-C: Python's handler raises KeyboardInterrupt, and the kernel is stopped.
+            || match py.check_signals() {
+                Ok(()) => false,
+                Err(e) => {
+                    interrupt.get_or_insert(e);
+                    true
+                }
+            },
         );
         let wall = start.elapsed().as_secs_f64();
         if let Some(e) = failure.into_inner() {
             return Err(e);
         }
-        let result = result.map_err(runtime_error)?;
+        let result = result.map_err(|e| interrupt.take().unwrap_or_else(|| runtime_error(e)))?;
+        if let Outcome::Stopped { pc, reason } = result.outcome {
+            let message = describe_stop(&kernel.image, pc, reason);
+            return Err(match interrupt {
+                Some(e) if e.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) => {
+                    pyo3::exceptions::PyKeyboardInterrupt::new_err(message)
+                }
+                Some(e) => e,
+                None => runtime_error(message),
+            });
+        }
         let d = PyDict::new(py);
         d.set_item("wall", wall)?;
         match &result.outcome {
@@ -253,6 +274,8 @@ impl Session {
                 d.set_item("outcome", "fault")?;
                 d.set_item("message", describe_fault(&kernel.image, f))?;
             }
+            // Raised above.
+            Outcome::Stopped { .. } => d.set_item("outcome", "stopped")?,
         }
         Ok(d)
     }

@@ -71,6 +71,41 @@ pub fn evaluate(
     })
 }
 
+/// For arithmetic on integer literals only (`2**32`, `-(1 << 40)`, `65536 * 65536`): its exact value,
+/// or `Err` when that does not fit 64 bits. `None` for anything else.
+pub fn literal_arithmetic(e: &ast::Expr) -> Option<Result<i64, ()>> {
+    fn literal_only(e: &ast::Expr) -> bool {
+        match &e.kind {
+            ExprKind::Int(_) => true,
+            ExprKind::UnaryOp {
+                op: UnaryOp::Neg | UnaryOp::Pos,
+                operand,
+            } => literal_only(operand),
+            ExprKind::BinOp { op, left, right } => {
+                matches!(
+                    op,
+                    BinOp::Add
+                        | BinOp::Sub
+                        | BinOp::Mult
+                        | BinOp::Pow
+                        | BinOp::LShift
+                        | BinOp::FloorDiv
+                        | BinOp::Mod
+                ) && literal_only(left)
+                    && literal_only(right)
+            }
+            _ => false,
+        }
+    }
+    if !literal_only(e) {
+        return None;
+    }
+    Some(match evaluate(e, &HashMap::new()) {
+        Ok(ConstValue::Int(v)) => Ok(v),
+        _ => Err(()),
+    })
+}
+
 fn fold_binop(op: BinOp, l: &ConstValue, r: &ConstValue) -> Option<ConstValue> {
     use ConstValue::{Float, Int};
     Some(match (l, r) {

@@ -164,7 +164,19 @@ impl Checker<'_> {
             } => self.call(ctx, e, func, args, keywords),
             ExprKind::BinOp { op, left, right } => {
                 let (l, r) = (self.expr(ctx, left), self.expr(ctx, right));
-                let result = self.table.fresh();
+                // Arithmetic on literals whose value needs 64 bits is int64, as such a literal is
+                // (never wrapped to 32 bits).
+                let result = match crate::consts::literal_arithmetic(e) {
+                    Some(Ok(v)) if i32::try_from(v).is_err() => Ty::Int64,
+                    Some(Err(())) => {
+                        self.error(
+                            e.span,
+                            "this constant does not fit a 64-bit integer (kernel integers are int32 or int64)",
+                        );
+                        self.table.fresh()
+                    }
+                    _ => self.table.fresh(),
+                };
                 self.deferred.push(Deferred::BinOp {
                     op: *op,
                     left: l,
@@ -523,12 +535,13 @@ impl Checker<'_> {
                     Builtin::Bool => return Ty::Bool,
                     Builtin::Str => return Ty::Str,
                     _ => {
-                        self.deferred.push(Deferred::Numeric {
-                            ty: t.clone(),
-                            integer: false,
+                        let result = self.table.fresh();
+                        self.deferred.push(Deferred::Abs {
+                            value: t,
+                            result: result.clone(),
                             span: args[0].span,
                         });
-                        return t;
+                        return result;
                     }
                 };
                 // A literal converted to an integer type simply is that type: `int64(10)`.

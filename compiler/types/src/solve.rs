@@ -114,6 +114,12 @@ pub(crate) enum Deferred {
         result: Ty,
         span: Span,
     },
+    /// `abs(value)`: of the value's type, but int32 for a bool (as CPython's `abs(True)` is 1).
+    Abs {
+        value: Ty,
+        result: Ty,
+        span: Span,
+    },
     /// `a, b = value`: a tuple of the parts' types, or a list of their one type.
     Unpack {
         value: Ty,
@@ -145,6 +151,7 @@ impl Deferred {
             Deferred::ArrayFrom { span, .. } => (*span, "the argument of `array()`"),
             Deferred::Elementwise { span, .. } => (*span, "this operand"),
             Deferred::MathResult { span, .. } => (*span, "this function's argument"),
+            Deferred::Abs { span, .. } => (*span, "the argument of `abs()`"),
             Deferred::Slice { span, .. } => (*span, "the sliced value"),
             Deferred::IndexStore { span, .. } => (*span, "this indexed assignment"),
         }
@@ -231,6 +238,26 @@ impl Checker<'_> {
                 }
             },
             Deferred::Unpack { value, parts, span } => self.solve_unpack(value, parts, *span),
+            Deferred::Abs {
+                value,
+                result,
+                span,
+            } => match self.table.shallow(value) {
+                Ty::Var(_) => Step::Pending,
+                Ty::Bool => {
+                    self.unify(result, &Ty::Int32, *span, "abs() of a bool");
+                    Step::Solved
+                }
+                Ty::Int32 | Ty::Int64 | Ty::Float => {
+                    self.unify(result, value, *span, "abs()'s result");
+                    Step::Solved
+                }
+                other => {
+                    let msg = format!("expected a number, found {}", self.show(&other));
+                    self.error(*span, msg);
+                    Step::Solved
+                }
+            },
             Deferred::ArrayFrom {
                 value,
                 result,

@@ -85,11 +85,13 @@ pub enum ExceptionId {
     RTIOUnderflow = 14,
     RTIOOverflow = 15,
     DMAError = 16,
+    /// A kernel's stack would overflow (CPython's name for deep recursion).
+    RecursionError = 17,
 }
 
 impl ExceptionId {
     /// Every builtin with its Python name and its base class (`None` for `Exception`).
-    pub const ALL: [(ExceptionId, &'static str, Option<ExceptionId>); 16] = [
+    pub const ALL: [(ExceptionId, &'static str, Option<ExceptionId>); 17] = [
         (ExceptionId::Exception, "Exception", None),
         (
             ExceptionId::ArithmeticError,
@@ -144,6 +146,11 @@ impl ExceptionId {
         (
             ExceptionId::NotImplementedError,
             "NotImplementedError",
+            Some(ExceptionId::RuntimeError),
+        ),
+        (
+            ExceptionId::RecursionError,
+            "RecursionError",
             Some(ExceptionId::RuntimeError),
         ),
         (
@@ -357,6 +364,8 @@ macro_rules! runtime_symbols {
             __strobe_str_from_f64(v: f64, out: *mut $crate::Str) -> ();
             __strobe_str_concat(a: *const u8, a_len: u32, b: *const u8, b_len: u32, out: *mut $crate::Str) -> ();
             __strobe_str_eq(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool;
+            /// `len()` of a string: its code points (UTF-8 bytes that do not continue one).
+            __strobe_str_len(a: *const u8, a_len: u32) -> u32;
             /// ValueError pending for a negative exponent.
             __strobe_i64_pow(base: i64, exp: i64) -> i64;
             /// Decodes quoted host value `slot` of the run's table ([`QUOTED_DATA`]) as the type
@@ -445,6 +454,32 @@ pub const NOW: &str = "__strobe_now";
 /// kernel compares them as `(deadline - cycle) as i32 > 0`, reading the deadline anew each time.
 pub const RTIO_DEADLINE: &str = "__strobe_rtio_deadline";
 
+/// The lowest stack address (`u32`) at which a recursive kernel function may start: below it, the
+/// function raises RecursionError instead of running. A global in the runtime, set at each run's
+/// start [`STACK_GUARD_BYTES`] above the stack's end.
+pub const STACK_LIMIT: &str = "__strobe_stack_limit";
+
+/// The stack kept below [`STACK_LIMIT`]: room for the deepest permitted frame, the runtime and
+/// firmware calls it makes (raising the RecursionError among them) and the kernel tick's interrupt.
+pub const STACK_GUARD_BYTES: u32 = 16 * 1024;
+
+/// The core device's kernel stack: the top of main RAM (the function store and the arena get the
+/// rest of it).
+pub const KERNEL_STACK_BYTES: u32 = 256 * 1024;
+
+/// The globals kernels read and write in the firmware (and its runtime), by name.
+pub const FIRMWARE_GLOBALS: [&str; 4] = [PENDING_EXCEPTION, NOW, RTIO_DEADLINE, STACK_LIMIT];
+
+/// Every symbol a core-device kernel links against in the firmware: the ABI's functions and
+/// [`FIRMWARE_GLOBALS`].
+pub fn firmware_symbols() -> impl Iterator<Item = &'static str> {
+    RUNTIME_SYMBOLS
+        .iter()
+        .chain(DEVICE_SYMBOLS)
+        .map(|s| s.name)
+        .chain(FIRMWARE_GLOBALS)
+}
+
 /// A 256-bit fingerprint of the kernel ABI (symbol names, signatures, [`ABI_VERSION`]): the host and the
 /// firmware compute it from the same tables and the host refuses a device whose hash differs.
 pub fn abi_hash() -> [u8; 32] {
@@ -466,9 +501,9 @@ pub fn abi_hash() -> [u8; 32] {
             }
             eat(&[0]);
         }
-        eat(PENDING_EXCEPTION.as_bytes());
-        eat(NOW.as_bytes());
-        eat(RTIO_DEADLINE.as_bytes());
+        for global in FIRMWARE_GLOBALS {
+            eat(global.as_bytes());
+        }
         chunk.copy_from_slice(&h.to_le_bytes());
     }
     out

@@ -2,9 +2,9 @@
 //! start and the kernel arena past the last of them; kernel output streamed to the host as `Log`
 //! messages.
 
-use crate::trap;
+use crate::trap::{self, KernelEnd};
 use core::fmt::Write;
-use strobe_kernel_rt::{arena, exceptions, output, quoted};
+use strobe_kernel_rt::{arena, exceptions, output, quoted, stack};
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
 use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
@@ -12,8 +12,8 @@ use strobe_session::{
     Board, CoreLog, ExceptionReport, FaultReport, KernelHost, RunOutcome, RunSetup,
 };
 
-/// Kernel images may use all of main RAM (the arena then gets what they leave).
-const KERNEL_REGION: usize = MAIN_RAM.size;
+/// Kernel images may use main RAM up to the kernel stack, its top (the arena gets what they leave).
+const KERNEL_REGION: usize = MAIN_RAM.size - strobe_abi::KERNEL_STACK_BYTES as usize;
 /// At the end of a run the device waits for its output events to be played, up to this far ahead
 /// (134 ms).
 const MAX_DRAIN_MU: i64 = 1 << 27;
@@ -64,16 +64,29 @@ pub fn kernel_output(_fd: u32, data: &[u8]) {
     }
 }
 
+/// A traceback's text; one too long for it keeps its whole first lines.
 struct Text {
-    bytes: [u8; 1024],
+    bytes: [u8; 4096],
     len: usize,
+    full: bool,
 }
 
 impl Write for Text {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let n = s.len().min(self.bytes.len() - self.len);
-        self.bytes[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
+        if self.full {
+            return Ok(());
+        }
+        let Some(room) = self.bytes.get_mut(self.len..self.len + s.len()) else {
+            // Cut after the last whole line.
+            self.full = true;
+            self.len = self.bytes[..self.len]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            return Ok(());
+        };
+        room.copy_from_slice(s.as_bytes());
+        self.len += s.len();
         Ok(())
     }
 }
@@ -88,8 +101,9 @@ impl CoreDevice {
     pub fn new() -> Self {
         CoreDevice {
             traceback: Text {
-                bytes: [0; 1024],
+                bytes: [0; 4096],
                 len: 0,
+                full: false,
             },
             info: describe(),
         }
@@ -130,7 +144,7 @@ impl Board for CoreDevice {
         unsafe {
             arena::set_region(
                 (MAIN_RAM.base + arena_start) as *mut u8,
-                MAIN_RAM.size - arena_start,
+                KERNEL_REGION - arena_start,
             );
             quoted::set_table(run.table as usize as *const u8);
         };
@@ -152,7 +166,9 @@ impl Board for CoreDevice {
                 TIMELINE_STARTED = true;
             }
         }
-        let result = trap::run_kernel(run.entry);
+        stack::set_end(MAIN_RAM.base + KERNEL_REGION);
+        crate::watch::arm();
+        let end = trap::run_kernel(run.entry, (MAIN_RAM.base + MAIN_RAM.size) as u32);
         // RTIO coarse clock cycles (the CPU's) the run took.
         let cycles =
             ((crate::rtio::__strobe_rtio_counter() - start) >> strobe_abi::rtio::FINE_BITS) as u64;
@@ -164,18 +180,23 @@ impl Board for CoreDevice {
         output::flush_stdout();
         // SAFETY: as above.
         unsafe { HOST = None };
-        if let Err(t) = result {
-            return RunOutcome::Fault(FaultReport {
-                cause: t.cause,
-                pc: t.pc,
-                value: t.value,
-            });
+        match end {
+            KernelEnd::Returned => {}
+            KernelEnd::Trapped(t) => {
+                return RunOutcome::Fault(FaultReport {
+                    cause: t.cause,
+                    pc: t.pc,
+                    value: t.value,
+                })
+            }
+            KernelEnd::Stopped(pc, reason) => return RunOutcome::Stopped { pc, reason },
         }
         let Some(exc) = exceptions::pending() else {
             return RunOutcome::Finished { cycles };
         };
         let (name, message) = exceptions::describe(exc);
         self.traceback.len = 0;
+        self.traceback.full = false;
         let tb = &mut self.traceback;
         exceptions::write_traceback(&mut |b| {
             let _ = tb.write_str(core::str::from_utf8(b).unwrap_or("?"));

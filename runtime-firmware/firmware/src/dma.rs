@@ -282,7 +282,9 @@ pub extern "C" fn __strobe_dma_playback(timestamp: i64, handle: i32) {
         RTIO_DMA_FIRST.write(trace.first as u64);
         RTIO_DMA_COUNT.write(trace.count as u64);
         RTIO_DMA_START.write(1);
-        while RTIO_DMA_STATUS.read() & status::BUSY as u64 != 0 {}
+        // The engine plays on if the kernel is being stopped; the wait ends.
+        while RTIO_DMA_STATUS.read() & status::BUSY as u64 != 0 && !crate::watch::stop_requested() {
+        }
     }
     crate::rtio::collect_refusals();
     if RTIO_DMA_STATUS.read() & status::UNDERFLOW as u64 != 0 {

@@ -31,4 +31,5 @@ pub fn keep() {
     );
     black_box(core::ptr::addr_of!(crate::rtio::__strobe_now) as usize);
     black_box(core::ptr::addr_of!(crate::rtio::__strobe_rtio_deadline) as usize);
+    black_box(core::ptr::addr_of!(strobe_kernel_rt::stack::__strobe_stack_limit) as usize);
 }

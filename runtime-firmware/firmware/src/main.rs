@@ -10,6 +10,7 @@ mod rpc;
 mod rtio;
 mod trap;
 mod uart;
+mod watch;
 
 use strobe_session::{Session, IDLE_RESET_POLLS};
 
@@ -52,6 +53,7 @@ extern "C" fn firmware_main() -> ! {
     strobe_kernel_rt::output::set_writer(board::kernel_output);
     exports::keep();
     rtio::start();
+    watch::start();
     let mut session = Session::new(board::CoreDevice::new());
     let mut link = uart::UartLink;
     let mut idle: u32 = 0;

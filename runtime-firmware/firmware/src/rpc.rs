@@ -12,11 +12,39 @@ use strobe_session::{RpcReply, RpcRequest};
 /// `flags` bit of an async RPC (no answer awaited).
 const ASYNC: u32 = 1;
 
+// `__strobe_rpc` notes its return address (where in the kernel the call is, should the kernel be
+// stopped while it waits for the host) and continues in `strobe_rpc_call`.
+core::arch::global_asm!(
+    ".section .text",
+    ".globl __strobe_rpc",
+    "__strobe_rpc:",
+    "  la t0, RPC_RETURN_ADDRESS",
+    "  sw ra, 0(t0)",
+    "  j strobe_rpc_call",
+);
+
+#[no_mangle]
+static mut RPC_RETURN_ADDRESS: u32 = 0;
+
+extern "C" {
+    /// The kernel ABI's RPC entry (see `strobe_rpc_call`).
+    pub fn __strobe_rpc(
+        service: u32,
+        flags: u32,
+        tags: *const u8,
+        tags_len: u32,
+        argc: u32,
+        args: *const *const u8,
+        ret: *mut u8,
+    );
+}
+
 /// Calls host function `service`. `tags` holds the types of the `argc` arguments, then the result
 /// type; `args[i]` points at argument `i`; a synchronous call's result is written to `ret`. Host
-/// exceptions, a lost link and unencodable values become pending kernel exceptions.
+/// exceptions and unencodable values become pending kernel exceptions; a `Stop` (or a new client)
+/// while it waits stops the kernel at the call.
 #[no_mangle]
-pub extern "C" fn __strobe_rpc(
+extern "C" fn strobe_rpc_call(
     service: u32,
     flags: u32,
     tags: *const u8,
@@ -74,6 +102,7 @@ pub extern "C" fn __strobe_rpc(
         ret_tags,
     };
     let mut outcome: Result<(), values::ValueError> = Ok(());
+    let mut stopped = None;
     let mut released = false;
     // A result arriving in parts is assembled in the arena, then decoded.
     let mut assembly: Option<(&mut [u8], usize)> = None;
@@ -123,9 +152,15 @@ pub extern "C" fn __strobe_rpc(
                     )
                 }
             }
+            RpcReply::Stopped(reason) => stopped = Some(reason),
             other => answer(other, ret_tags, ret, &mut outcome),
         }
     });
+    if let Some(reason) = stopped {
+        // SAFETY: written by `__strobe_rpc` on the way in; the call instruction precedes it.
+        let call = unsafe { RPC_RETURN_ADDRESS }.wrapping_sub(4);
+        crate::trap::stop_from_firmware(call, reason);
+    }
     if is_async {
         arena::release(mark);
     }
@@ -162,13 +197,11 @@ fn answer(
             "the host answered an RPC with a value of another type",
         ),
         RpcReply::Exception(e) => raise_named(e.type_id, e.name, e.message),
-        RpcReply::Stopped => raise_builtin(
-            ExceptionId::RuntimeError,
-            "RuntimeError",
-            "the host stopped the kernel during an RPC",
-        ),
-        // Parts are assembled by the caller and handed over as one `Return`.
-        RpcReply::ReturnStart { .. } | RpcReply::ReturnPart { .. } | RpcReply::ReturnEnd => {}
+        // Parts are assembled by the caller and handed over as one `Return`; a stop is the caller's.
+        RpcReply::ReturnStart { .. }
+        | RpcReply::ReturnPart { .. }
+        | RpcReply::ReturnEnd
+        | RpcReply::Stopped(_) => {}
     }
 }
 

@@ -9,8 +9,7 @@ use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_regmap::{
     RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
     RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS,
-    RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL, TIMER0_EN, TIMER0_EV_ENABLE, TIMER0_EV_PENDING,
-    TIMER0_INTERRUPT, TIMER0_LOAD, TIMER0_RELOAD,
+    RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL,
 };
 use strobe_session::RtioError;
 
@@ -56,36 +55,18 @@ pub fn cycles() -> u64 {
 }
 
 /// At boot: measures how far the RTIO counter runs ahead of the CPU's cycle counter (the offset
-/// never changes), and starts the deadline timer: its interrupt (taken while kernels run, see
-/// `trap.rs`) expires the deadline every [`DEADLINE_REFRESH_CYCLES`].
+/// never changes).
 pub fn start() {
     let before = cycles() as i64;
     let counter = __strobe_rtio_counter() >> strobe_abi::rtio::FINE_BITS;
     // SAFETY: single-threaded; set before any kernel runs.
     unsafe { COUNTER_AHEAD_OF_CYCLES = counter - before };
-    TIMER0_EN.write(0);
-    TIMER0_LOAD.write(DEADLINE_REFRESH_CYCLES);
-    TIMER0_RELOAD.write(DEADLINE_REFRESH_CYCLES);
-    TIMER0_EV_PENDING.write(1);
-    TIMER0_EV_ENABLE.write(1);
-    TIMER0_EN.write(1);
-    // SAFETY: unmasks the timer's line (VexRiscv's external-interrupt mask, CSR 0xBC0) and machine
-    // external interrupts; they are taken only while mstatus.MIE is set (kernel runs).
-    unsafe {
-        core::arch::asm!(
-            "csrs 0xBC0, {line}",
-            "li {tmp}, 0x800",
-            "csrs mie, {tmp}",
-            line = in(reg) 1u32 << TIMER0_INTERRUPT,
-            tmp = out(reg) _,
-            options(nostack),
-        )
-    };
 }
 
-/// How often the deadline timer expires the deadline: well under 2^31 cycles, so a kernel's
+/// How often the kernel tick expires the deadline (`watch`): well under 2^31 cycles, so a kernel's
 /// 32-bit comparison of the deadline with its cycle counter is never more than 2^31 apart.
-const DEADLINE_REFRESH_CYCLES: u64 = 1 << 30;
+const DEADLINE_REFRESH_CYCLES: u64 = crate::watch::TICK_CYCLES * crate::watch::REFRESH_TICKS as u64;
+const _: () = assert!(DEADLINE_REFRESH_CYCLES < 1 << 31);
 
 /// Expires the fast-path deadline (sets it to the cycle counter now): the next event takes the
 /// exact path (the timeline may have moved back, or events must not reach the RTIO core directly).
@@ -136,8 +117,10 @@ pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32)
     let mut status = RTIO_O_STATUS.read();
     if status & STATUS_ERRORS != 0 {
         RTIO_O_STATUS_CLEAR.write(1);
+        // A full FIFO: the event waits for room (unless the kernel is being stopped).
         while status & STATUS_OVERFLOW != 0
             && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_COLLISION) == 0
+            && !crate::watch::stop_requested()
         {
             write_event(channel, timestamp, value);
             status = RTIO_O_STATUS.read();
@@ -238,7 +221,7 @@ fn next_input(channel: u32, deadline: i64) -> Option<(i64, i32)> {
             RTIO_I_RE.write(1);
             return Some(entry);
         }
-        if past {
+        if past || crate::watch::stop_requested() {
             return None;
         }
     }

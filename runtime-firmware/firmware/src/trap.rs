@@ -1,7 +1,9 @@
-//! Running a kernel under a trap handler: `call_kernel` returns 0 when the kernel returns and 1 when it
-//! trapped (illegal instruction, misaligned or faulting access), with mcause/mepc/mtval recorded.
-//! Interrupts are enabled only while a kernel runs; the one there is (the deadline timer, see
-//! `rtio::start`) expires the fast-path deadline and returns to the kernel.
+//! Running a kernel under a trap handler: `call_kernel` returns 0 when the kernel returns, 1 when it
+//! trapped (illegal instruction, misaligned or faulting access), with mcause/mepc/mtval recorded,
+//! and 2 when it was stopped (see `watch`).
+//! Interrupts are enabled only while a kernel runs; the one there is, the kernel tick (`watch`),
+//! expires the fast-path deadline every `watch::REFRESH_TICKS` and, when the host sent bytes, a
+//! heartbeat is due or a stop is pending, calls `kernel_attention`, which may stop the kernel.
 
 core::arch::global_asm!(
     ".section .text",
@@ -23,6 +25,8 @@ core::arch::global_asm!(
     "  sw s11, 48(sp)",
     "  la t0, KERNEL_SAVED_SP",
     "  sw sp, 0(t0)",
+    // The kernel runs on its own stack (`kernel_return` comes back to this one).
+    "  mv sp, a1",
     // The image was written as data: make the instruction cache see it (fence; fence.i).
     "  fence",
     "  .word 0x0000100f",
@@ -55,7 +59,7 @@ core::arch::global_asm!(
     "trap_entry:",
     "  csrw mscratch, t0",
     "  csrr t0, mcause",
-    "  bltz t0, deadline_interrupt",
+    "  bltz t0, kernel_tick",
     "  la t1, TRAP_CAUSE",
     "  sw t0, 0(t1)",
     "  csrr t0, mepc",
@@ -76,23 +80,99 @@ core::arch::global_asm!(
     "  beqz t0, _start",
     "  li a0, 1",
     "  j kernel_return",
-    // The deadline timer (every `rtio::DEADLINE_REFRESH_CYCLES`): the fast-path deadline becomes
-    // the cycle counter's value now (expired), so kernels' 32-bit comparisons never wrap. Uses t0
-    // (saved in mscratch) and t1 (saved in memory) only.
-    "deadline_interrupt:",
+    // The kernel tick (every `watch::TICK_CYCLES`). Its common case uses t0 (saved in mscratch)
+    // and t1 (saved in memory) only: every `watch::REFRESH_TICKS` ticks the fast-path deadline
+    // becomes the cycle counter's value now (expired), so kernels' 32-bit comparisons never wrap.
+    "kernel_tick:",
     "  la t0, INTERRUPT_SAVED_T1",
-    "  sw t1, 0(t0)",
-    "  la t0, __strobe_rtio_deadline",
-    "  csrr t1, mcycle",
     "  sw t1, 0(t0)",
     "  li t0, {timer_pending}",
     "  li t1, 1",
     "  sw t1, 0(t0)",
+    "  la t0, WATCH_TICKS_TO_REFRESH",
+    "  lw t1, 0(t0)",
+    "  addi t1, t1, -1",
+    "  sw t1, 0(t0)",
+    "  bgtz t1, 1f",
+    "  li t1, {refresh_ticks}",
+    "  sw t1, 0(t0)",
+    "  la t0, __strobe_rtio_deadline",
+    "  csrr t1, mcycle",
+    "  sw t1, 0(t0)",
+    // Attention when the host sent a byte, the heartbeat's countdown ran out or a stop is pending.
+    "1:",
+    "  li t0, {uart_rxempty}",
+    "  lw t1, 0(t0)",
+    "  beqz t1, 2f",
+    "  la t0, WATCH_HEARTBEAT_IN",
+    "  lw t1, 0(t0)",
+    "  addi t1, t1, -1",
+    "  sw t1, 0(t0)",
+    "  blez t1, 2f",
+    "  la t0, WATCH_STOP_PENDING",
+    "  lw t1, 0(t0)",
+    "  bnez t1, 2f",
     "  la t0, INTERRUPT_SAVED_T1",
     "  lw t1, 0(t0)",
     "  csrr t0, mscratch",
     "  mret",
+    // `kernel_attention(mepc)` with every caller-saved register kept on the kernel's stack.
+    "2:",
+    "  la t0, INTERRUPT_SAVED_T1",
+    "  lw t1, 0(t0)",
+    "  csrr t0, mscratch",
+    "  addi sp, sp, -64",
+    "  sw ra, 0(sp)",
+    "  sw t0, 4(sp)",
+    "  sw t1, 8(sp)",
+    "  sw t2, 12(sp)",
+    "  sw t3, 16(sp)",
+    "  sw t4, 20(sp)",
+    "  sw t5, 24(sp)",
+    "  sw t6, 28(sp)",
+    "  sw a0, 32(sp)",
+    "  sw a1, 36(sp)",
+    "  sw a2, 40(sp)",
+    "  sw a3, 44(sp)",
+    "  sw a4, 48(sp)",
+    "  sw a5, 52(sp)",
+    "  sw a6, 56(sp)",
+    "  sw a7, 60(sp)",
+    "  csrr a0, mepc",
+    "  call kernel_attention",
+    "  bnez a0, 3f",
+    "  lw ra, 0(sp)",
+    "  lw t0, 4(sp)",
+    "  lw t1, 8(sp)",
+    "  lw t2, 12(sp)",
+    "  lw t3, 16(sp)",
+    "  lw t4, 20(sp)",
+    "  lw t5, 24(sp)",
+    "  lw t6, 28(sp)",
+    "  lw a0, 32(sp)",
+    "  lw a1, 36(sp)",
+    "  lw a2, 40(sp)",
+    "  lw a3, 44(sp)",
+    "  lw a4, 48(sp)",
+    "  lw a5, 52(sp)",
+    "  lw a6, 56(sp)",
+    "  lw a7, 60(sp)",
+    "  addi sp, sp, 64",
+    "  mret",
+    // Stopped: leave the interrupt for `kernel_stopped` (machine mode), which abandons the kernel.
+    "3:",
+    "  la t0, kernel_stopped",
+    "  csrw mepc, t0",
+    "  li t0, 0x1800",
+    "  csrs mstatus, t0",
+    "  mret",
+    ".globl kernel_stopped",
+    "kernel_stopped:",
+    "  li a0, 2",
+    "  j kernel_return",
     timer_pending = const strobe_regmap::TIMER0_EV_PENDING.addr,
+    refresh_ticks = const crate::watch::REFRESH_TICKS,
+    uart_rxempty = const strobe_regmap::UART_RXEMPTY.addr,
 );
 
 #[no_mangle]
@@ -108,8 +188,10 @@ static mut TRAP_PC: u32 = 0;
 static mut TRAP_VALUE: u32 = 0;
 
 extern "C" {
-    fn call_kernel(entry: u32) -> u32;
+    fn call_kernel(entry: u32, stack_top: u32) -> u32;
 }
+
+use strobe_session::StopReason;
 
 /// A trap taken inside a kernel.
 pub struct Trap {
@@ -118,21 +200,49 @@ pub struct Trap {
     pub value: u32,
 }
 
-/// Runs the kernel at `entry`; `Err` when it trapped.
-pub fn run_kernel(entry: u32) -> Result<(), Trap> {
+/// How a kernel's run ended.
+pub enum KernelEnd {
+    Returned,
+    Trapped(Trap),
+    /// Stopped at `pc` (see `watch`).
+    Stopped(u32, StopReason),
+}
+
+/// Why and where the running kernel is being stopped (set just before `kernel_stopped` runs).
+static mut STOPPED: Option<(u32, StopReason)> = None;
+
+/// Runs the kernel at `entry`, on the stack below `stack_top`, until it returns, traps or is stopped.
+pub fn run_kernel(entry: u32, stack_top: u32) -> KernelEnd {
+    // SAFETY: single-threaded; no kernel runs yet.
+    unsafe { STOPPED = None };
     // SAFETY: the session only accepts `entry` inside a complete, CRC-checked image; a kernel that
-    // misbehaves traps back here through `trap_entry`.
-    let trapped = unsafe { call_kernel(entry) };
-    if trapped == 0 {
-        Ok(())
-    } else {
-        // SAFETY: written by the trap handler before it resumed here.
-        unsafe {
-            Err(Trap {
+    // misbehaves traps back here through `trap_entry`, one that is stopped through `kernel_stopped`.
+    let end = unsafe { call_kernel(entry, stack_top) };
+    // SAFETY: written by the trap handler or `stop` before they resumed here.
+    unsafe {
+        match (end, STOPPED) {
+            (0, _) => KernelEnd::Returned,
+            (2, Some((pc, reason))) => KernelEnd::Stopped(pc, reason),
+            _ => KernelEnd::Trapped(Trap {
                 cause: TRAP_CAUSE,
                 pc: TRAP_PC,
                 value: TRAP_VALUE,
-            })
+            }),
         }
     }
+}
+
+/// Records where and why the kernel stops; `kernel_stopped` then abandons it.
+pub fn note_stop(pc: u32, reason: StopReason) {
+    // SAFETY: single-threaded; read by `run_kernel` once the kernel is gone.
+    unsafe { STOPPED = Some((pc, reason)) };
+}
+
+/// Abandons the running kernel from firmware code it called (whose frames hold nothing to undo):
+/// `run_kernel` returns `Stopped(pc, reason)`.
+pub fn stop_from_firmware(pc: u32, reason: StopReason) -> ! {
+    note_stop(pc, reason);
+    // SAFETY: only called while a kernel runs (from a call it made): `kernel_return` restores the
+    // firmware's stack and registers saved by `call_kernel`.
+    unsafe { core::arch::asm!("j kernel_stopped", options(noreturn)) }
 }

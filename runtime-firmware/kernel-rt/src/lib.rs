@@ -14,6 +14,7 @@ pub mod numeric;
 pub mod output;
 pub mod quoted;
 pub mod rpc;
+pub mod stack;
 pub mod strings;
 
 #[cfg(all(feature = "linux-user", target_arch = "riscv32"))]

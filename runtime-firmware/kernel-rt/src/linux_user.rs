@@ -1,6 +1,6 @@
 //! Platform layer for standalone programs under `qemu-riscv32` (Linux user mode): syscalls and `_start`.
 
-use crate::{arena, exceptions, output};
+use crate::{arena, exceptions, output, stack};
 use core::arch::asm;
 
 const SYS_WRITE: u32 = 64;
@@ -32,9 +32,16 @@ extern "C" {
     fn __strobe_kernel_entry();
 }
 
+/// What a standalone program's kernel may use of qemu-user's stack (8 MiB by default).
+const STACK_BYTES: usize = 4 << 20;
+
 /// Program entry: runs the kernel, reports an uncaught exception CPython-style, exits 0 or 1.
 #[no_mangle]
 pub extern "C" fn _start() -> ! {
+    let sp: usize;
+    // SAFETY: reads the stack pointer.
+    unsafe { asm!("mv {}, sp", out(reg) sp, options(nomem, nostack)) };
+    stack::set_end(sp - STACK_BYTES);
     arena::reset();
     exceptions::begin_run();
     // SAFETY: the compiler always emits the kernel entry into the linked image.

@@ -123,3 +123,13 @@ pub unsafe extern "C" fn __strobe_str_eq(
 ) -> bool {
     bytes(a, a_len) == bytes(b, b_len)
 }
+
+/// # Safety
+/// The pointer/length pair must describe a kernel string (UTF-8).
+#[no_mangle]
+pub unsafe extern "C" fn __strobe_str_len(a: *const u8, a_len: u32) -> u32 {
+    bytes(a, a_len)
+        .iter()
+        .filter(|&&b| b & 0xc0 != 0x80)
+        .count() as u32
+}

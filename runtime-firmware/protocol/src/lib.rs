@@ -14,10 +14,12 @@ pub mod rpc;
 pub mod wire;
 
 pub use frame::{Frame, FrameDecoder, FrameHeader, FRAME_OVERHEAD, HEADER_LEN, MAGIC, MAX_PAYLOAD};
-pub use message::{ErrorCode, ExceptionReport, FaultReport, Message, MessageKind, CHAIN_SEPARATOR};
+pub use message::{
+    ErrorCode, ExceptionReport, FaultReport, Message, MessageKind, StopReason, CHAIN_SEPARATOR,
+};
 
 /// Bumped on any incompatible change to frames or messages; exchanged in the handshake.
-pub const PROTOCOL_VERSION: u8 = 3;
+pub const PROTOCOL_VERSION: u8 = 4;
 
 /// Why bytes could not be decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

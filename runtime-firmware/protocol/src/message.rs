@@ -1,7 +1,8 @@
 //! Messages and their payloads. Host -> device: `Hello`, the function store's `StoreQuery`,
 //! `UnitBegin`/`UnitChunk`/`UnitEnd` (one link unit into the store, whole or as a patch of a resident
 //! one) and `UnitPin`, `Run` (an entry and the resident units it needs), `Stop`. Device -> host:
-//! `HelloReply`, `StoreListing`, `Ack`, `Error`, `Log`, `Finished`, `Exception`, `Fault`.
+//! `HelloReply`, `StoreListing`, `Ack`, `Error`, `Log`, `Heartbeat` (a running kernel is alive),
+//! and how a run ended: `Finished`, `Exception`, `Fault`, `Stopped`.
 //! RPC: `RpcCall` (device -> host; `RpcCallStart` + `RpcCallPart`s when the arguments exceed a frame),
 //! `RpcReturn` and `RpcException` (host -> device), their values checked against their type signature
 //! on decoding ([`crate::rpc`]; split arguments once reassembled); large results come as
@@ -48,6 +49,8 @@ wire_enum! {
         Finished = 11,
         Exception = 12,
         Fault = 13,
+        Heartbeat = 14,
+        Stopped = 15,
         RpcCall = 20,
         RpcReturn = 21,
         RpcException = 22,
@@ -64,6 +67,17 @@ wire_enum! {
         LogQuery = 33,
         LogText = 34,
         LogClear = 35,
+    }
+}
+
+wire_enum! {
+    /// Why a running kernel was stopped.
+    pub enum StopReason: u8, unknown = |_| Error::BadField; {
+        /// The host sent `Stop` (Ctrl-C).
+        Request = 1,
+        /// A host's `Hello` arrived: a new client takes the device (the kernel's own host is gone,
+        /// or it is taken over); the `HelloReply` follows.
+        Handshake = 2,
     }
 }
 
@@ -249,6 +263,16 @@ pub enum Message<'a> {
     },
     Exception(ExceptionReport<'a>),
     Fault(FaultReport),
+    /// The kernel was stopped at `pc` (an instruction of kernel code, or the return address of the
+    /// call it was in).
+    Stopped {
+        pc: u32,
+        reason: StopReason,
+    },
+    /// A kernel that has sent nothing for a while is still running (`cycles` since it started).
+    Heartbeat {
+        cycles: u64,
+    },
     /// A kernel calls host function `service` with `args` of the types `tags`, expecting a result
     /// of type `ret_tags` (one type); an async call expects no reply.
     RpcCall {
@@ -347,6 +371,8 @@ impl<'a> Message<'a> {
             Message::Finished { .. } => MessageKind::Finished,
             Message::Exception(_) => MessageKind::Exception,
             Message::Fault(_) => MessageKind::Fault,
+            Message::Stopped { .. } => MessageKind::Stopped,
+            Message::Heartbeat { .. } => MessageKind::Heartbeat,
             Message::RpcCall { .. } => MessageKind::RpcCall,
             Message::RpcCallStart { .. } => MessageKind::RpcCallStart,
             Message::RpcCallPart { .. } => MessageKind::RpcCallPart,
@@ -420,7 +446,11 @@ impl<'a> Message<'a> {
                 w.u16(of_seq)
             }
             Message::Log { text } => w.blob(text.as_bytes()),
-            Message::Finished { cycles } => w.u64(cycles),
+            Message::Finished { cycles } | Message::Heartbeat { cycles } => w.u64(cycles),
+            Message::Stopped { pc, reason } => {
+                w.u32(pc)?;
+                w.u8(reason as u8)
+            }
             Message::Exception(e) | Message::RpcException(e) => {
                 w.u32(e.type_id)?;
                 w.blob(e.name.as_bytes())?;
@@ -548,6 +578,11 @@ impl<'a> Message<'a> {
             },
             MessageKind::Log => Message::Log { text: r.text()? },
             MessageKind::Finished => Message::Finished { cycles: r.u64()? },
+            MessageKind::Heartbeat => Message::Heartbeat { cycles: r.u64()? },
+            MessageKind::Stopped => Message::Stopped {
+                pc: r.u32()?,
+                reason: StopReason::from_wire(r.u8()?)?,
+            },
             MessageKind::Exception => Message::Exception(ExceptionReport::read(&mut r)?),
             MessageKind::RpcException => Message::RpcException(ExceptionReport::read(&mut r)?),
             MessageKind::Fault => Message::Fault(FaultReport {

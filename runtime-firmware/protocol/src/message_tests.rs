@@ -91,6 +91,11 @@ fn every_message_round_trips() {
             pc: 0x4000_0020,
             value: 0,
         }),
+        Message::Stopped {
+            pc: 0x4000_0040,
+            reason: StopReason::Handshake,
+        },
+        Message::Heartbeat { cycles: 1 << 33 },
         Message::RpcCall {
             service: 3,
             is_async: true,
@@ -171,7 +176,7 @@ fn exact_bytes_of_a_message() {
     .unwrap();
     assert_eq!(
         &buf[..n - 4],
-        &[b'S', b'B', 3, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]
+        &[b'S', b'B', 4, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]
     );
 }
 
@@ -201,6 +206,10 @@ fn bad_payloads_are_rejected() {
     assert_eq!(
         Message::decode(&frame(MessageKind::Run as u8, &[1, 2])),
         Err(Error::Truncated)
+    );
+    assert_eq!(
+        Message::decode(&frame(MessageKind::Stopped as u8, &[0, 0, 0, 0, 9])),
+        Err(Error::BadField)
     );
     assert_eq!(
         Message::decode(&frame(MessageKind::Stop as u8, &[0])),

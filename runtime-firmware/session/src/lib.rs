@@ -12,7 +12,7 @@
 use strobe_protocol::frame::{FrameDecoder, Step};
 use strobe_protocol::message::{unit_keys, DeviceInfo};
 use strobe_protocol::{ErrorCode, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION};
-pub use strobe_protocol::{ExceptionReport, FaultReport};
+pub use strobe_protocol::{ExceptionReport, FaultReport, StopReason};
 
 pub mod core_log;
 pub mod store;
@@ -28,9 +28,16 @@ const RPC_PART: usize = MAX_PAYLOAD as usize - 4;
 /// How a kernel run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunOutcome<'a> {
-    Finished { cycles: u64 },
+    Finished {
+        cycles: u64,
+    },
     Exception(ExceptionReport<'a>),
     Fault(FaultReport),
+    /// Stopped at `pc` (kernel code, or the return address of the call it was in).
+    Stopped {
+        pc: u32,
+        reason: StopReason,
+    },
 }
 
 /// What the session needs from the hardware (or from a test double).
@@ -62,6 +69,12 @@ pub trait KernelHost {
     fn log(&mut self, text: &str);
     /// Sends an RPC; for a synchronous one, waits for the host's answer and hands it to `reply`.
     fn rpc(&mut self, call: RpcRequest<'_>, reply: &mut dyn FnMut(RpcReply<'_>));
+    /// Reads what the host has sent, without waiting (called periodically while the kernel
+    /// computes): requests are refused as `Busy`, but a `Stop`, or a new client's `Hello`, asks for
+    /// the kernel to stop.
+    fn poll(&mut self) -> Option<StopReason>;
+    /// Tells the host that the kernel, silent for a while, still runs (`cycles` since it started).
+    fn heartbeat(&mut self, cycles: u64);
 }
 
 /// An RPC as the kernel makes it: arguments already encoded (see `strobe_protocol::rpc`).
@@ -91,8 +104,9 @@ pub enum RpcReply<'a> {
     },
     ReturnEnd,
     Exception(ExceptionReport<'a>),
-    /// No answer will come: the host sent `Stop` or the link closed.
-    Stopped,
+    /// No answer will come: the host sent `Stop` (or the link closed), or a new client's `Hello`
+    /// arrived. The kernel is to stop.
+    Stopped(StopReason),
 }
 
 /// What a [`Link`] has for the device.
@@ -296,6 +310,7 @@ impl<B: Board> Session<B> {
                 self.store.clear();
                 Message::Fault(f)
             }
+            RunOutcome::Stopped { pc, reason } => Message::Stopped { pc, reason },
         };
         if !host.send(&m) {
             // Too long for one frame: keep the class and the start of the message.
@@ -309,6 +324,16 @@ impl<B: Board> Session<B> {
             }
         }
         self.out_seq = host.seq;
+        if let Message::Stopped {
+            reason: StopReason::Handshake,
+            ..
+        } = m
+        {
+            // The `Hello` that stopped the kernel is answered now.
+            self.store.new_session();
+            let info = self.board.info();
+            self.reply(link, &Message::HelloReply(info));
+        }
     }
 }
 
@@ -339,7 +364,7 @@ impl LinkHost<'_> {
     }
 
     /// Waits for the answer to a synchronous RPC. Other requests are refused as `Busy` (the kernel
-    /// is still running), except `Stop`, which ends the wait.
+    /// is still running), except a `Stop` or a new client's `Hello`, which end the wait.
     fn await_reply(&mut self, reply: &mut dyn FnMut(RpcReply<'_>)) {
         let mut idle: u32 = 0;
         // Bytes still to come of a value arriving in parts.
@@ -347,7 +372,7 @@ impl LinkHost<'_> {
         loop {
             let b = match self.link.poll() {
                 Poll::Byte(b) => b,
-                Poll::Closed => return reply(RpcReply::Stopped),
+                Poll::Closed => return reply(RpcReply::Stopped(StopReason::Request)),
                 Poll::Empty => {
                     idle = idle.saturating_add(1);
                     if idle == IDLE_RESET_POLLS && self.decoder.in_frame() {
@@ -398,14 +423,33 @@ impl LinkHost<'_> {
                     _ => self.refuse(ErrorCode::OutOfOrder, seq),
                 },
                 Ok(Message::RpcException(e)) => return reply(RpcReply::Exception(e)),
-                Ok(Message::Stop) => {
-                    self.send(&Message::Ack { of_seq: seq });
-                    return reply(RpcReply::Stopped);
-                }
-                Ok(_) => self.refuse(ErrorCode::Busy, seq),
+                Ok(m) => match stop_request(&m) {
+                    Some(reason) => return reply(RpcReply::Stopped(reason)),
+                    None => self.refuse(busy_or_version(&m), seq),
+                },
                 Err(e) => self.refuse(e.code(), seq),
             }
         }
+    }
+}
+
+/// Whether a request that arrives while a kernel runs stops it: `Stop`, or a `Hello` of this
+/// protocol version (a new client: the kernel's own host went away, or is being taken over).
+fn stop_request(m: &Message<'_>) -> Option<StopReason> {
+    match m {
+        Message::Stop => Some(StopReason::Request),
+        Message::Hello { host_version } if *host_version == PROTOCOL_VERSION => {
+            Some(StopReason::Handshake)
+        }
+        _ => None,
+    }
+}
+
+/// The refusal of a request that does not stop a running kernel.
+fn busy_or_version(m: &Message<'_>) -> ErrorCode {
+    match m {
+        Message::Hello { .. } => ErrorCode::BadVersion,
+        _ => ErrorCode::Busy,
     }
 }
 
@@ -446,11 +490,45 @@ impl KernelHost for LinkHost<'_> {
                 .all(|data| self.send(&Message::RpcCallPart { data }))
         };
         if !sent {
-            return reply(RpcReply::Stopped);
+            return reply(RpcReply::Stopped(StopReason::Request));
         }
         if !call.is_async {
             self.await_reply(reply);
         }
+    }
+
+    fn poll(&mut self) -> Option<StopReason> {
+        loop {
+            let b = match self.link.poll() {
+                Poll::Byte(b) => b,
+                Poll::Empty => return None,
+                Poll::Closed => return Some(StopReason::Request),
+            };
+            match self.decoder.push(b) {
+                Step::Pending => continue,
+                Step::Rejected(e) => {
+                    let seq = self.decoder.rejected_seq();
+                    self.refuse(e.code(), seq);
+                    continue;
+                }
+                Step::Ready => {}
+            }
+            let Some(frame) = self.decoder.frame() else {
+                continue;
+            };
+            let seq = frame.seq;
+            match Message::decode(&frame) {
+                Ok(m) => match stop_request(&m) {
+                    Some(reason) => return Some(reason),
+                    None => self.refuse(busy_or_version(&m), seq),
+                },
+                Err(e) => self.refuse(e.code(), seq),
+            }
+        }
+    }
+
+    fn heartbeat(&mut self, cycles: u64) {
+        self.send(&Message::Heartbeat { cycles });
     }
 }
 

@@ -1,6 +1,6 @@
 //! A board for host tests of the protocol stack (enabled by the `test-board` feature): kernel memory
 //! is a `Vec`, and "running" a kernel reports its first byte: 0 finishes, 1 raises, 3 makes an RPC,
-//! anything else faults.
+//! 4 computes (three heartbeats, polling the host between them), anything else faults.
 
 extern crate std;
 
@@ -62,6 +62,7 @@ impl Board for TestBoard {
             // Calls host service 7 with (5,) expecting an int32, and finishes with the answer as cycles.
             3 => {
                 let mut answer = None;
+                let mut stopped = None;
                 host.rpc(
                     RpcRequest {
                         service: 7,
@@ -77,7 +78,10 @@ impl Board for TestBoard {
                                     as u64)
                             }
                             RpcReply::Exception(_) => Some(1_000_001),
-                            RpcReply::Stopped => Some(1_000_002),
+                            RpcReply::Stopped(reason) => {
+                                stopped = Some(reason);
+                                None
+                            }
                             // A value in parts: the sum of its bytes, marked.
                             RpcReply::ReturnStart { .. } => Some(2_000_000),
                             RpcReply::ReturnPart { data } => {
@@ -87,9 +91,24 @@ impl Board for TestBoard {
                         }
                     },
                 );
-                RunOutcome::Finished {
-                    cycles: answer.unwrap_or(0),
+                match stopped {
+                    Some(reason) => RunOutcome::Stopped { pc: entry, reason },
+                    None => RunOutcome::Finished {
+                        cycles: answer.unwrap_or(0),
+                    },
                 }
+            }
+            4 => {
+                for i in 0..3 {
+                    if let Some(reason) = host.poll() {
+                        return RunOutcome::Stopped {
+                            pc: entry + 4 * i,
+                            reason,
+                        };
+                    }
+                    host.heartbeat(i as u64);
+                }
+                RunOutcome::Finished { cycles: 3 }
             }
             1 => RunOutcome::Exception(ExceptionReport {
                 type_id: 4,

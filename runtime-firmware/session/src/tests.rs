@@ -10,9 +10,10 @@ use strobe_protocol::frame::decode;
 
 use crate::test_board::{TestBoard, BASE};
 
-/// Replies are captured; bytes queued in `incoming` are what the host sends while a kernel runs.
+/// Replies are captured; bytes queued in the second field are what the host sends while a kernel
+/// runs; once they are read, the link is closed, or with the third field set, silent.
 #[derive(Default)]
-struct Captured(Vec<u8>, std::collections::VecDeque<u8>);
+struct Captured(Vec<u8>, std::collections::VecDeque<u8>, bool);
 
 impl Link for Captured {
     fn send(&mut self, bytes: &[u8]) {
@@ -20,7 +21,11 @@ impl Link for Captured {
     }
 
     fn poll(&mut self) -> Poll {
-        self.1.pop_front().map(Poll::Byte).unwrap_or(Poll::Closed)
+        match self.1.pop_front() {
+            Some(b) => Poll::Byte(b),
+            None if self.2 => Poll::Empty,
+            None => Poll::Closed,
+        }
     }
 }
 
@@ -459,12 +464,7 @@ fn run_rpc_kernel(host_sends: &[Vec<u8>]) -> Vec<String> {
 
 #[test]
 fn a_synchronous_rpc_waits_for_its_answer_and_refuses_other_requests() {
-    let hello = frame(
-        Message::Hello {
-            host_version: PROTOCOL_VERSION,
-        },
-        10,
-    );
+    let query = frame(Message::StoreQuery, 10);
     let answer = frame(
         Message::RpcReturn {
             tags: b"i",
@@ -473,13 +473,61 @@ fn a_synchronous_rpc_waits_for_its_answer_and_refuses_other_requests() {
         11,
     );
     assert_eq!(
-        run_rpc_kernel(&[hello, answer]),
+        run_rpc_kernel(&[query, answer]),
         [
             "Ack",
             "Log(\"hello from the kernel\\n\")",
             "RpcCall { service: 7, is_async: false, tags: [105], args: [5, 0, 0, 0], ret_tags: [105] }",
             "Error(Busy)",
             "Finished(42)"
+        ]
+    );
+}
+
+#[test]
+fn a_computing_kernel_sends_heartbeats_and_stops_on_stop_or_a_new_hello() {
+    let computing = |host_sends: &[Vec<u8>]| {
+        let (mut s, mut link) = session();
+        link.2 = true;
+        put(&mut s, &mut link, 1, 0, &[4, 0, 0, 0]);
+        for f in host_sends {
+            link.1.extend(f.iter().copied());
+        }
+        run_units(&mut s, &mut link, BASE, 0, &[1]);
+        link.replies()
+    };
+    assert_eq!(
+        computing(&[]),
+        [
+            "Ack",
+            "Log(\"hello from the kernel\\n\")",
+            "Heartbeat { cycles: 0 }",
+            "Heartbeat { cycles: 1 }",
+            "Heartbeat { cycles: 2 }",
+            "Finished(3)"
+        ]
+    );
+    // Requests are refused as busy; Stop ends the kernel where it was.
+    let query = frame(Message::StoreQuery, 10);
+    let stop = frame(Message::Stop, 11);
+    assert_eq!(
+        computing(&[query, stop])[2..],
+        ["Error(Busy)", "Stopped { pc: 1073741824, reason: Request }"]
+    );
+    // A new client's Hello stops the kernel and is answered; one of another version is refused.
+    let old = frame(Message::Hello { host_version: 1 }, 10);
+    let hello = frame(
+        Message::Hello {
+            host_version: PROTOCOL_VERSION,
+        },
+        11,
+    );
+    assert_eq!(
+        computing(&[old, hello])[2..],
+        [
+            "Error(BadVersion)",
+            "Stopped { pc: 1073741824, reason: Handshake }",
+            "HelloReply(base=0x40000000)"
         ]
     );
 }
@@ -532,9 +580,22 @@ fn an_rpc_ends_on_an_exception_stop_or_closed_link() {
         "Finished(1000001)"
     );
     let stop = frame(Message::Stop, 11);
-    let replies = run_rpc_kernel(&[stop]);
-    assert_eq!(replies[replies.len() - 2..], ["Ack", "Finished(1000002)"]);
-    assert_eq!(run_rpc_kernel(&[]).last().unwrap(), "Finished(1000002)");
+    let stopped = "Stopped { pc: 1073741824, reason: Request }";
+    assert_eq!(run_rpc_kernel(&[stop]).last().unwrap(), stopped);
+    assert_eq!(run_rpc_kernel(&[]).last().unwrap(), stopped);
+    let hello = frame(
+        Message::Hello {
+            host_version: PROTOCOL_VERSION,
+        },
+        11,
+    );
+    assert_eq!(
+        run_rpc_kernel(&[hello])[3..],
+        [
+            "Stopped { pc: 1073741824, reason: Handshake }",
+            "HelloReply(base=0x40000000)"
+        ]
+    );
 }
 
 #[test]

@@ -32,16 +32,7 @@ fn report(label: &str, runs: &[PhaseTimings], units: (usize, usize)) {
 /// Kernels are compiled for a core device like the simulated one (the firmware's kernel ABI at
 /// stand-in addresses: linking does not depend on their values).
 fn device() -> Platform {
-    let names = strobe_abi::RUNTIME_SYMBOLS
-        .iter()
-        .chain(strobe_abi::DEVICE_SYMBOLS)
-        .map(|s| s.name);
-    let names = names.chain([
-        strobe_abi::PENDING_EXCEPTION,
-        strobe_abi::NOW,
-        strobe_abi::RTIO_DEADLINE,
-    ]);
-    let exports = names
+    let exports = strobe_abi::firmware_symbols()
         .enumerate()
         .map(|(i, n)| (n.to_string(), 0x100 + 4 * i as u32))
         .collect();

@@ -14,7 +14,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             .into_iter()
             .map(|p| {
                 let i = self.expr(p);
-                self.coerce(i, &Type::Int32)
+                self.index_operand(i)
             })
             .collect()
     }

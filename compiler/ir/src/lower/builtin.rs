@@ -89,6 +89,15 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                         "only numbers can be converted with int(), int64() and float() in kernels",
                     );
                 }
+                if v.ty == Type::Float && matches!(ty, Type::Int32 | Type::Int64) {
+                    return expr(
+                        ExprKind::FloatToInt {
+                            value: boxed(v),
+                            line,
+                        },
+                        ty,
+                    );
+                }
                 self.coerce(v, &ty)
             }
             Builtin::Bool => {
@@ -99,7 +108,12 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 let v = vals.remove(0);
                 self.stringify(v, args[0].span)
             }
-            Builtin::Abs => expr(ExprKind::Abs(boxed(vals.remove(0))), ty),
+            Builtin::Abs => {
+                // `abs()` of a bool is of its int (the type checker made the result int32).
+                let v = vals.remove(0);
+                let v = self.coerce(v, &ty);
+                expr(ExprKind::Abs(boxed(v)), ty)
+            }
             Builtin::Sum => expr(ExprKind::Sum(boxed(vals.remove(0))), ty),
             Builtin::Math(_) | Builtin::Libm(_) => {
                 if vals.iter().any(|v| matches!(v.ty, Type::Array(..))) {
@@ -133,7 +147,13 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             Builtin::Round => {
                 let v = vals.remove(0);
                 match v.ty {
-                    Type::Float => expr(ExprKind::Round(boxed(v)), Type::Int32),
+                    Type::Float => expr(
+                        ExprKind::Round {
+                            value: boxed(v),
+                            line,
+                        },
+                        Type::Int32,
+                    ),
                     _ => self.coerce(v, &Type::Int32),
                 }
             }

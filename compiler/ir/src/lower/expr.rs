@@ -23,6 +23,15 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         }
     }
 
+    /// An index or slice bound: an int64 stays one (code generation checks it whole, never
+    /// truncated), anything else becomes an int32.
+    pub(super) fn index_operand(&mut self, v: Expr) -> Expr {
+        if v.ty == Type::Int64 {
+            return v;
+        }
+        self.coerce(v, &Type::Int32)
+    }
+
     pub(super) fn coerce(&mut self, v: Expr, to: &Type) -> Expr {
         if &v.ty == to {
             return v;
@@ -263,7 +272,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     },
                     _ => {
                         let i = self.expr(index);
-                        let i = self.coerce(i, &Type::Int32);
+                        let i = self.index_operand(i);
                         ExprKind::Index {
                             list: boxed(container),
                             index: boxed(i),

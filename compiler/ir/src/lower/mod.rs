@@ -225,6 +225,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             ret: self.shared.ty(&self.inst.ret),
             body,
             boundary: self.inst.boundary,
+            recursive: false,
             identity: Default::default(),
             signature: Default::default(),
             line: self.line(def.span),

@@ -352,7 +352,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     };
                 }
                 let index = self.expr(index);
-                let index = self.coerce(index, &Type::Int32);
+                let index = self.index_operand(index);
                 Place::Index {
                     list,
                     index,

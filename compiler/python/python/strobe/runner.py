@@ -155,6 +155,11 @@ def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=N
         run.results(hdf5, started)
     except Exception as e:
         code = _report(e)
+    except KeyboardInterrupt as e:
+        # Ctrl-C (a second one, when the scheduler took the first as a termination request): a
+        # running kernel was stopped, and says where.
+        sys.stderr.write("interrupted" + (f": {e}" if str(e) else "") + "\n")
+        code = 130
     finally:
         sys.stdout.flush()
         try:

@@ -1,0 +1,13 @@
+# Arithmetic on literals is exact (widened to int64 when it needs it, never wrapped to 32 bits),
+# len() of a str counts code points, abs() of a bool is an int.
+def main():
+    n = 3
+    print(n > 2**32, 2**32, 1 << 40, 2**31, 65536 * 65536, -(2**31), 2**31 - 1)
+    big = 2**40
+    print(big + 1, big // 3)
+    print(len("héllo€😀"), len(""), len("abc"), len("naïve" + "€"))
+    print(abs(True), abs(False), abs(-3), abs(-2.5), abs(True) + 1)
+
+
+if __name__ == "__main__":
+    main()

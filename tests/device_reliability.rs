@@ -1,0 +1,110 @@
+//! No kernel wedges the simulated core device. A running kernel can always be stopped: Ctrl-C
+//! stops it where it is (the report names the line) and the device serves the next run; a host
+//! killed mid-run leaves a kernel the next host's handshake stops; a kernel computing for long,
+//! silent, sends heartbeats so its host waits for its result. Kernel faults are exceptions: deep
+//! recursion raises RecursionError, an allocation that cannot fit MemoryError.
+
+mod support;
+
+use strobe_device::SimDevice;
+use support::*;
+
+fn device_file(name: &str) -> std::path::PathBuf {
+    repo_root().join("tests/device").join(name)
+}
+
+/// `strobe run FILE --device tcp:...` on `sim`, started.
+fn start_on(sim: &SimDevice, file: &str) -> Running {
+    let mut c = strobe();
+    c.arg("run")
+        .arg(device_file(file))
+        .arg("--device")
+        .arg(format!("tcp:127.0.0.1:{}", sim.port))
+        .current_dir(std::env::temp_dir());
+    Running::start(c)
+}
+
+/// The device still serves: a pulse train runs on it.
+fn device_serves(sim: &SimDevice) {
+    let (code, stdout, stderr) = start_on(sim, "pulse_train.py").finish();
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+}
+
+#[test]
+fn ctrl_c_stops_a_spinning_kernel_at_its_line_and_the_device_serves_on() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let mut spinning = start_on(&sim, "spin_forever.py");
+    spinning.wait_for("spinning");
+    spinning.signal("INT");
+    let (code, _, stderr) = spinning.finish();
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(
+        stderr.contains("kernel stopped at ") && stderr.contains("spin_forever.py:6 "),
+        "{stderr}"
+    );
+    device_serves(&sim);
+}
+
+#[test]
+fn an_experiments_kernel_is_stopped_by_a_second_ctrl_c() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let mut spinning = start_on(&sim, "spin_experiment.py");
+    spinning.wait_for("spinning");
+    // The first is the scheduler's termination request, which a kernel that never asks ignores.
+    spinning.signal("INT");
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    spinning.signal("INT");
+    let (code, _, stderr) = spinning.finish();
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: kernel stopped at ")
+            && stderr.contains("spin_experiment.py:15 "),
+        "{stderr}"
+    );
+    device_serves(&sim);
+}
+
+#[test]
+fn a_killed_hosts_kernel_is_stopped_by_the_next_handshake() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let mut spinning = start_on(&sim, "spin_forever.py");
+    spinning.wait_for("spinning");
+    spinning.signal("KILL");
+    let _ = spinning.finish();
+    // The orphaned kernel never ends on its own: the new host's `Hello` stops it.
+    device_serves(&sim);
+}
+
+#[test]
+fn a_long_silent_computation_finishes_with_its_output() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let (code, stdout, stderr) = start_on(&sim, "long_computation.py").finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout, "computing\ntotal 500302\n");
+}
+
+#[test]
+fn deep_recursion_and_a_huge_allocation_are_exceptions() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let (code, stdout, stderr) = start_on(&sim, "kernel_faults.py").finish();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        stdout, "2000\nRecursionError caught\nMemoryError caught\n",
+        "{stderr}"
+    );
+    assert!(
+        stderr.starts_with("Traceback (most recent call last):\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("kernel_faults.py\", line 4, in depth")
+            && stderr.ends_with("RecursionError: maximum recursion depth exceeded\n"),
+        "{stderr}"
+    );
+    device_serves(&sim);
+}

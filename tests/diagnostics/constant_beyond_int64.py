@@ -1,0 +1,3 @@
+def main():
+    x = 2**70
+    print(x)
