@@ -36,7 +36,8 @@ pub fn core_log() -> &'static mut CoreLog {
 /// The host link while a kernel runs (none otherwise).
 static mut HOST: Option<*mut dyn KernelHost> = None;
 
-/// The host link of the running kernel, if one runs.
+/// The host link of the running kernel, if one runs. Code the kernel tick may interrupt holds it
+/// only inside a `watch::Critical` section (the tick itself uses it otherwise).
 pub fn host() -> Option<&'static mut dyn KernelHost> {
     // SAFETY: set only for the duration of `run` (single-threaded), and the pointee outlives it.
     unsafe { HOST.map(|h| &mut *h) }
@@ -44,6 +45,7 @@ pub fn host() -> Option<&'static mut dyn KernelHost> {
 
 /// Kernel output (print) from the runtime: forwarded to the host.
 pub fn kernel_output(_fd: u32, data: &[u8]) {
+    let _critical = crate::watch::Critical::enter();
     if let Some(host) = host() {
         let mut rest = data;
         while !rest.is_empty() {

@@ -149,6 +149,8 @@ fn find(traces: &Traces, name: &[u8]) -> Option<usize> {
 
 #[no_mangle]
 pub extern "C" fn __strobe_dma_record_start(name: *const u8, name_len: u32) {
+    // The trace table outlives the run: never left half-changed by a stop.
+    let _critical = crate::watch::Critical::enter();
     let traces = traces();
     if traces.recording.is_some() {
         dma_error(format_args!("DMA is already recording"));
@@ -182,6 +184,8 @@ pub fn record_event(channel: u32, timestamp: i64, value: u32) {
 
 #[no_mangle]
 pub extern "C" fn __strobe_dma_record_stop(duration: i64) {
+    // The trace table outlives the run: never left half-changed by a stop.
+    let _critical = crate::watch::Critical::enter();
     crate::rtio::set_recording(false);
     let traces = traces();
     let Some(recording) = traces.recording.take() else {
@@ -230,6 +234,8 @@ pub fn abandon_recording() {
 
 #[no_mangle]
 pub extern "C" fn __strobe_dma_erase(name: *const u8, name_len: u32) {
+    // The trace table outlives the run: never left half-changed by a stop.
+    let _critical = crate::watch::Critical::enter();
     let Some(name) = name_from(name, name_len) else {
         return;
     };
@@ -282,9 +288,7 @@ pub extern "C" fn __strobe_dma_playback(timestamp: i64, handle: i32) {
         RTIO_DMA_FIRST.write(trace.first as u64);
         RTIO_DMA_COUNT.write(trace.count as u64);
         RTIO_DMA_START.write(1);
-        // The engine plays on if the kernel is being stopped; the wait ends.
-        while RTIO_DMA_STATUS.read() & status::BUSY as u64 != 0 && !crate::watch::stop_requested() {
-        }
+        while RTIO_DMA_STATUS.read() & status::BUSY as u64 != 0 {}
     }
     crate::rtio::collect_refusals();
     if RTIO_DMA_STATUS.read() & status::UNDERFLOW as u64 != 0 {

@@ -57,6 +57,7 @@ extern "C" fn strobe_rpc_call(
     let tags = unsafe { core::slice::from_raw_parts(tags, tags_len as usize) };
     // The kernel's output so far goes first, so host and kernel output stay in order.
     strobe_kernel_rt::output::flush_stdout();
+    let critical = crate::watch::Critical::enter();
     let Some(host) = board::host() else {
         return raise_builtin(
             ExceptionId::RuntimeError,
@@ -156,6 +157,7 @@ extern "C" fn strobe_rpc_call(
             other => answer(other, ret_tags, ret, &mut outcome),
         }
     });
+    drop(critical);
     if let Some(reason) = stopped {
         // SAFETY: written by `__strobe_rpc` on the way in; the call instruction precedes it.
         let call = unsafe { RPC_RETURN_ADDRESS }.wrapping_sub(4);

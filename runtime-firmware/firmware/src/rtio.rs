@@ -110,6 +110,7 @@ fn write_event(channel: u32, timestamp: i64, value: u32) {
 pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
     // SAFETY: single-threaded.
     if unsafe { RECORDING } {
+        let _critical = crate::watch::Critical::enter();
         crate::dma::record_event(channel, timestamp, value);
         return;
     }
@@ -117,10 +118,8 @@ pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32)
     let mut status = RTIO_O_STATUS.read();
     if status & STATUS_ERRORS != 0 {
         RTIO_O_STATUS_CLEAR.write(1);
-        // A full FIFO: the event waits for room (unless the kernel is being stopped).
         while status & STATUS_OVERFLOW != 0
             && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_COLLISION) == 0
-            && !crate::watch::stop_requested()
         {
             write_event(channel, timestamp, value);
             status = RTIO_O_STATUS.read();
@@ -146,6 +145,7 @@ pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32)
 /// Writes the sequence error or collision `status` shows to the core log (the events of the fast
 /// window and of DMA are refused without the CPU waiting: their refusals are read here later).
 fn log_refusals(status: u64) {
+    let _critical = crate::watch::Critical::enter();
     if status & (STATUS_SEQUENCE_ERROR | STATUS_COLLISION) != 0 {
         let error = if status & STATUS_SEQUENCE_ERROR != 0 {
             RtioError::SequenceError
@@ -161,6 +161,7 @@ fn log_refusals(status: u64) {
 pub fn collect_refusals() {
     let status = RTIO_O_STATUS.read();
     if status & (STATUS_SEQUENCE_ERROR | STATUS_COLLISION | STATUS_UNDERFLOW) != 0 {
+        let _critical = crate::watch::Critical::enter();
         RTIO_O_STATUS_CLEAR.write(1);
         log_refusals(status);
         if status & STATUS_UNDERFLOW != 0 {
@@ -221,7 +222,7 @@ fn next_input(channel: u32, deadline: i64) -> Option<(i64, i32)> {
             RTIO_I_RE.write(1);
             return Some(entry);
         }
-        if past || crate::watch::stop_requested() {
+        if past {
             return None;
         }
     }

@@ -2,8 +2,8 @@
 //! trapped (illegal instruction, misaligned or faulting access), with mcause/mepc/mtval recorded,
 //! and 2 when it was stopped (see `watch`).
 //! Interrupts are enabled only while a kernel runs; the one there is, the kernel tick (`watch`),
-//! expires the fast-path deadline every `watch::REFRESH_TICKS` and, when the host sent bytes, a
-//! heartbeat is due or a stop is pending, calls `kernel_attention`, which may stop the kernel.
+//! expires the fast-path deadline every `watch::REFRESH_TICKS` and, when the host sent bytes or a
+//! heartbeat is due, calls `kernel_attention`, which may stop the kernel.
 
 core::arch::global_asm!(
     ".section .text",
@@ -99,7 +99,7 @@ core::arch::global_asm!(
     "  la t0, __strobe_rtio_deadline",
     "  csrr t1, mcycle",
     "  sw t1, 0(t0)",
-    // Attention when the host sent a byte, the heartbeat's countdown ran out or a stop is pending.
+    // Attention when the host sent a byte or the heartbeat's countdown ran out.
     "1:",
     "  li t0, {uart_rxempty}",
     "  lw t1, 0(t0)",
@@ -109,14 +109,11 @@ core::arch::global_asm!(
     "  addi t1, t1, -1",
     "  sw t1, 0(t0)",
     "  blez t1, 2f",
-    "  la t0, WATCH_STOP_PENDING",
-    "  lw t1, 0(t0)",
-    "  bnez t1, 2f",
     "  la t0, INTERRUPT_SAVED_T1",
     "  lw t1, 0(t0)",
     "  csrr t0, mscratch",
     "  mret",
-    // `kernel_attention(mepc)` with every caller-saved register kept on the kernel's stack.
+    // `kernel_attention(mepc, saved registers)`, every caller-saved register kept on the stack.
     "2:",
     "  la t0, INTERRUPT_SAVED_T1",
     "  lw t1, 0(t0)",
@@ -139,6 +136,7 @@ core::arch::global_asm!(
     "  sw a6, 56(sp)",
     "  sw a7, 60(sp)",
     "  csrr a0, mepc",
+    "  mv a1, sp",
     "  call kernel_attention",
     "  bnez a0, 3f",
     "  lw ra, 0(sp)",
@@ -238,8 +236,8 @@ pub fn note_stop(pc: u32, reason: StopReason) {
     unsafe { STOPPED = Some((pc, reason)) };
 }
 
-/// Abandons the running kernel from firmware code it called (whose frames hold nothing to undo):
-/// `run_kernel` returns `Stopped(pc, reason)`.
+/// Abandons the running kernel from firmware code it called (whose frames hold nothing to undo:
+/// an RPC that ended on a `Stop`): `run_kernel` returns `Stopped(pc, reason)`.
 pub fn stop_from_firmware(pc: u32, reason: StopReason) -> ! {
     note_stop(pc, reason);
     // SAFETY: only called while a kernel runs (from a call it made): `kernel_return` restores the

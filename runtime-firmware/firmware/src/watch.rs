@@ -1,23 +1,19 @@
 //! The kernel watch: while a kernel runs, the timer ticks every [`TICK_CYCLES`] (its interrupt is
-//! `trap.rs`'s `kernel_tick`). A tick that finds bytes from the host, a heartbeat due or a stop
-//! pending calls [`kernel_attention`]:
-//! - in kernel code (main RAM), it reads the host's requests (a `Stop`, or a new client's `Hello`,
-//!   stops the kernel right there; others are refused as busy), and when the kernel has been quiet
-//!   for [`HEARTBEAT_TICKS`], flushes its output and sends a heartbeat;
-//! - inside a firmware call it does nothing (the call may be using the link): the firmware's wait
-//!   loops ask [`stop_requested`] instead, and return early, and the kernel stops at the first tick
-//!   back in its own code.
+//! `trap.rs`'s `kernel_tick`). A tick that finds bytes from the host or a heartbeat due calls
+//! [`kernel_attention`], which, unless the kernel is in a [`Critical`] section (using the link,
+//! or changing state that outlives the run), reads the host's requests: a `Stop`, or a new
+//! client's `Hello`, stops the kernel right there (others are refused as busy); and when the
+//! kernel has been quiet for [`HEARTBEAT_TICKS`], sends a heartbeat (with its output so far).
 //!
-//! So a kernel is stopped within a tick or two of device time wherever it loops, and one that
-//! computes for minutes keeps its host from giving up on it.
+//! So a kernel is stopped within a tick of device time wherever it loops (in its code or in a
+//! firmware call), and one that computes for minutes keeps its host from giving up on it.
 
 use crate::{board, rtio, trap};
 use strobe_kernel_rt::output;
 use strobe_regmap::{
     MAIN_RAM, TIMER0_EN, TIMER0_EV_ENABLE, TIMER0_EV_PENDING, TIMER0_INTERRUPT, TIMER0_LOAD,
-    TIMER0_RELOAD, UART_RXEMPTY,
+    TIMER0_RELOAD,
 };
-use strobe_session::StopReason;
 
 /// Cycles between ticks (0.52 ms at 125 MHz).
 pub const TICK_CYCLES: u64 = 1 << 16;
@@ -33,11 +29,29 @@ static mut WATCH_TICKS_TO_REFRESH: u32 = REFRESH_TICKS;
 /// Counted down by each tick; a heartbeat is due at zero or below.
 #[no_mangle]
 static mut WATCH_HEARTBEAT_IN: i32 = HEARTBEAT_TICKS;
-/// The `StopReason` (as its wire value) of a stop seen inside a firmware call; 0: none.
-#[no_mangle]
-static mut WATCH_STOP_PENDING: u32 = 0;
+/// Critical sections the running kernel is in (see [`Critical`]).
+static mut CRITICAL: u32 = 0;
 /// The cycle counter when the running kernel started.
 static mut RUN_START: u64 = 0;
+
+/// While one lives, the tick leaves the kernel alone: around the link's use (output, RPCs) and
+/// changes to state that outlives the run (DMA traces, the core log).
+pub struct Critical;
+
+impl Critical {
+    pub fn enter() -> Critical {
+        // SAFETY: single-threaded; the tick only reads it.
+        unsafe { CRITICAL += 1 };
+        Critical
+    }
+}
+
+impl Drop for Critical {
+    fn drop(&mut self) {
+        // SAFETY: as in `enter`.
+        unsafe { CRITICAL -= 1 };
+    }
+}
 
 /// At boot: the timer ticks every [`TICK_CYCLES`]; its interrupt is taken only while kernels run.
 pub fn start() {
@@ -65,78 +79,100 @@ fn restart_timer() {
     TIMER0_EN.write(1);
 }
 
-/// Before a kernel runs: ticks counted from its start (so device cycle counts repeat exactly), no
-/// stop pending, a full heartbeat period ahead.
+/// Before a kernel runs: ticks counted from its start (so device cycle counts repeat exactly), a
+/// full heartbeat period ahead.
 pub fn arm() {
     restart_timer();
     // SAFETY: single-threaded; interrupts are off until the kernel starts.
     unsafe {
         WATCH_TICKS_TO_REFRESH = REFRESH_TICKS;
         WATCH_HEARTBEAT_IN = HEARTBEAT_TICKS;
-        WATCH_STOP_PENDING = 0;
+        CRITICAL = 0;
         RUN_START = rtio::cycles();
     }
 }
 
-fn pending() -> Option<StopReason> {
-    // SAFETY: single-threaded (the tick only reads it).
-    let v = unsafe { core::ptr::read_volatile(core::ptr::addr_of!(WATCH_STOP_PENDING)) };
-    StopReason::from_wire(v as u8).ok()
-}
-
 fn heartbeat_due() -> bool {
-    // SAFETY: as above; the tick decrements it.
+    // SAFETY: single-threaded; the tick decrements it.
     unsafe { core::ptr::read_volatile(core::ptr::addr_of!(WATCH_HEARTBEAT_IN)) <= 0 }
 }
 
-/// Reads the host's requests and sends a heartbeat when one is due; whether the kernel is to stop.
-/// Only from kernel code or a firmware wait loop: nothing else may be using the link.
-fn attend() -> Option<StopReason> {
+/// Whether `pc` lies in main RAM, where kernel code (and only it) runs.
+fn kernel_code(pc: u32) -> bool {
+    (MAIN_RAM.base..MAIN_RAM.base + MAIN_RAM.size).contains(&(pc as usize))
+}
+
+/// Called by the tick with the interrupted `pc` and the registers it saved (`ra` first, the
+/// interrupted stack above them); nonzero stops the kernel.
+#[no_mangle]
+extern "C" fn kernel_attention(pc: u32, saved: *const u32) -> u32 {
+    // SAFETY: single-threaded; set by the code the tick interrupted.
+    if unsafe { CRITICAL } > 0 {
+        return 0;
+    }
+    let in_kernel = kernel_code(pc);
     let due = heartbeat_due();
-    if due {
-        // The kernel's output so far goes first.
+    if due && in_kernel {
+        // The kernel's output so far goes first (inside a firmware call the buffer may be
+        // changing: it goes with the next heartbeat or the run's end).
         output::flush_stdout();
     }
-    let host = board::host()?;
+    let Some(host) = board::host() else {
+        return 0;
+    };
     let stop = host.poll();
     if due && stop.is_none() {
         // SAFETY: single-threaded.
-        unsafe { WATCH_HEARTBEAT_IN = HEARTBEAT_TICKS };
-        // SAFETY: as above.
-        let start = unsafe { RUN_START };
+        let start = unsafe {
+            WATCH_HEARTBEAT_IN = HEARTBEAT_TICKS;
+            RUN_START
+        };
         host.heartbeat(rtio::cycles() - start);
     }
-    stop
-}
-
-/// Called by the tick (see the module's text) with the interrupted `pc`; nonzero stops the kernel.
-#[no_mangle]
-extern "C" fn kernel_attention(pc: u32) -> u32 {
-    let kernel_code = (MAIN_RAM.base..MAIN_RAM.base + MAIN_RAM.size).contains(&(pc as usize));
-    if !kernel_code {
+    let Some(reason) = stop else {
         return 0;
-    }
-    match pending().or_else(attend) {
-        Some(reason) => {
-            trap::note_stop(pc, reason);
-            1
-        }
-        None => 0,
-    }
+    };
+    let at = if in_kernel {
+        pc
+    } else {
+        // SAFETY: `saved` is the tick's frame on the kernel's stack (`trap.rs`).
+        unsafe { kernel_caller(saved) }
+    };
+    trap::note_stop(at, reason);
+    1
 }
 
-/// For the firmware's wait loops (while a kernel runs): attends to the host when a tick asked for
-/// it; true once the kernel is to stop (the loop returns early; the kernel stops back in its code).
-pub fn stop_requested() -> bool {
-    if pending().is_some() {
-        return true;
-    }
-    if UART_RXEMPTY.read() == 0 || heartbeat_due() {
-        if let Some(reason) = attend() {
-            // SAFETY: single-threaded; the tick reads it.
-            unsafe { WATCH_STOP_PENDING = reason as u32 };
-            return true;
+/// Where kernel code called the firmware function a tick interrupted: the saved `ra` when it
+/// points at kernel code just after a call, else the nearest such word up the stack (a return
+/// address the firmware saved); 0 when none is found.
+///
+/// # Safety
+/// `saved` points at the tick's saved registers, below the interrupted stack.
+unsafe fn kernel_caller(saved: *const u32) -> u32 {
+    /// Words of the interrupted stack searched.
+    const SEARCH: usize = 256;
+    let after_call = |ra: u32| {
+        kernel_code(ra) && kernel_code(ra.wrapping_sub(4)) && {
+            // The instruction before: JAL or JALR (a 4-byte call).
+            let opcode = core::ptr::read_volatile((ra - 4) as *const u32) & 0x7f;
+            opcode == 0x6f || opcode == 0x67
         }
+    };
+    let ra = *saved;
+    if after_call(ra) {
+        return ra - 4;
     }
-    false
+    let stack_top = (MAIN_RAM.base + MAIN_RAM.size) as *const u32;
+    let mut word = saved.add(16);
+    for _ in 0..SEARCH {
+        if word >= stack_top {
+            break;
+        }
+        let v = *word;
+        if after_call(v) {
+            return v - 4;
+        }
+        word = word.add(1);
+    }
+    0
 }
