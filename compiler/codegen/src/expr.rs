@@ -198,11 +198,16 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 };
                 let n = self.ctx.i32_type().const_int(items.len() as u64, false);
                 let list = self.new_list(n, elem, Line(0))?;
-                for (i, item) in items.iter().enumerate() {
-                    let v = self.expr(item)?;
-                    let idx = self.ctx.i32_type().const_int(i as u64, false);
-                    let p = self.data_ptr(list, idx, elem)?;
-                    self.builder.build_store(p, v)?;
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.expr(item)?);
+                }
+                if !self.copy_constant_items(list, &values, elem)? {
+                    for (i, v) in values.into_iter().enumerate() {
+                        let idx = self.ctx.i32_type().const_int(i as u64, false);
+                        let p = self.data_ptr(list, idx, elem)?;
+                        self.builder.build_store(p, v)?;
+                    }
                 }
                 list.into()
             }

@@ -107,6 +107,71 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         Ok(list)
     }
 
+    /// A list literal's items when they are all constant numbers: copied from one constant array
+    /// (a long literal stays one instruction, not one store per item that the code generator's
+    /// scheduling is quadratic in). False when they are not: the caller stores them.
+    pub(crate) fn copy_constant_items(
+        &self,
+        list: PointerValue<'ctx>,
+        values: &[BasicValueEnum<'ctx>],
+        elem: &Type,
+    ) -> R<bool> {
+        /// Shorter literals are stored item by item (as fast, and no global).
+        const FEWEST: usize = 16;
+        if values.len() < FEWEST {
+            return Ok(false);
+        }
+        let array = match elem {
+            Type::Int32 | Type::Int64 => {
+                let ints: Option<Vec<IntValue<'ctx>>> = values
+                    .iter()
+                    .map(|v| match v {
+                        BasicValueEnum::IntValue(i) if i.is_const() => Some(*i),
+                        _ => None,
+                    })
+                    .collect();
+                match ints {
+                    Some(ints) => self.ll(elem).into_int_type().const_array(&ints),
+                    None => return Ok(false),
+                }
+            }
+            Type::Float => {
+                let floats: Option<Vec<_>> = values
+                    .iter()
+                    .map(|v| match v {
+                        BasicValueEnum::FloatValue(f) if f.is_const() => Some(*f),
+                        _ => None,
+                    })
+                    .collect();
+                match floats {
+                    Some(floats) => self.ctx.f64_type().const_array(&floats),
+                    None => return Ok(false),
+                }
+            }
+            _ => return Ok(false),
+        };
+        let global = self.module.add_global(array.get_type(), None, "list.items");
+        global.set_initializer(&array);
+        global.set_constant(true);
+        global.set_linkage(inkwell::module::Linkage::Private);
+        global.set_unnamed_addr(true);
+        let zero = self.ctx.i32_type().const_zero();
+        let count = self.ctx.i32_type().const_int(values.len() as u64, false);
+        let to = self.data_ptr(list, zero, elem)?;
+        let bytes = self.builder.build_int_mul(
+            count,
+            self.ctx
+                .i32_type()
+                .const_int(self.ll(elem).size_of_abi(self), false),
+            "bytes",
+        )?;
+        let align = self.ll(elem).align_of_abi(self);
+        self.builder
+            .build_memcpy(to, align, global.as_pointer_value(), align, bytes)
+            .map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
+        Ok(true)
+    }
+
     /// The bytes of `count` items of `size` bytes, as an i32; raises MemoryError when `count` is
     /// negative or the bytes exceed 2^31 - 1 (computed in 64 bits: no wrap-around).
     pub(crate) fn allocation_bytes(

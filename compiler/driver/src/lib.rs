@@ -192,24 +192,29 @@ impl Compiler {
 
     /// Front end only: parse and type-check, returning diagnostics (used by tests and fuzzing).
     pub fn check(file: &SourceFile) -> Result<(), Vec<Diagnostic>> {
-        let module = strobe_syntax::parse(file)?;
-        let typed = strobe_types::check_program(&module, strobe_types::CheckOptions::default())?;
-        strobe_ir::lower_program(&typed, file, strobe_ir::LowerOptions::default()).map(|_| ())
+        with_deep_stack(|| {
+            let module = strobe_syntax::parse(file)?;
+            let typed =
+                strobe_types::check_program(&module, strobe_types::CheckOptions::default())?;
+            strobe_ir::lower_program(&typed, file, strobe_ir::LowerOptions::default()).map(|_| ())
+        })
     }
 
     /// The unoptimized LLVM IR of every link unit (for inspection: `strobe compile --emit-llvm`).
     pub fn llvm_ir(&self, file: &SourceFile) -> Result<String, CompileError> {
-        let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
-        let module = strobe_syntax::parse(file).map_err(source_error)?;
-        let typed =
-            strobe_types::check_program(&module, self.check_options()).map_err(source_error)?;
-        let program =
-            strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
-        let mut out = String::new();
-        for unit in &program.units {
-            out.push_str(&strobe_codegen::unit_llvm_ir(&program, unit, self.target)?);
-        }
-        Ok(out)
+        with_deep_stack(|| {
+            let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
+            let module = strobe_syntax::parse(file).map_err(source_error)?;
+            let typed =
+                strobe_types::check_program(&module, self.check_options()).map_err(source_error)?;
+            let program = strobe_ir::lower_program(&typed, file, self.lower_options())
+                .map_err(source_error)?;
+            let mut out = String::new();
+            for unit in &program.units {
+                out.push_str(&strobe_codegen::unit_llvm_ir(&program, unit, self.target)?);
+            }
+            Ok(out)
+        })
     }
 
     /// What the type checker's rules need to know of the target.
@@ -248,17 +253,19 @@ impl Compiler {
     ) -> Result<CompileOutput, CompileError> {
         let mut t = PhaseTimings::default();
         let source_error = |d: Vec<Diagnostic>| CompileError::Source(file.clone(), d);
-        let start = Instant::now();
-        let module = self.parse(file).map_err(source_error)?;
-        t.parse = start.elapsed();
-        let start = Instant::now();
-        let typed =
-            strobe_types::check_program(&module, self.check_options()).map_err(source_error)?;
-        t.infer = start.elapsed();
-        let start = Instant::now();
-        let program =
-            strobe_ir::lower_program(&typed, file, self.lower_options()).map_err(source_error)?;
-        t.ir = start.elapsed();
+        let program = with_deep_stack(|| {
+            let start = Instant::now();
+            let module = self.parse(file)?;
+            t.parse = start.elapsed();
+            let start = Instant::now();
+            let typed = strobe_types::check_program(&module, self.check_options())?;
+            t.infer = start.elapsed();
+            let start = Instant::now();
+            let program = strobe_ir::lower_program(&typed, file, self.lower_options())?;
+            t.ir = start.elapsed();
+            Ok(program)
+        })
+        .map_err(source_error)?;
         let options = match (&self.opt, self.lower_options().mu_per_second) {
             (OptLevel::None, None) => "O0".to_string(),
             (OptLevel::Default, None) => "O2".to_string(),
@@ -331,19 +338,45 @@ impl Compiler {
         let config = self.link_config();
         let image = strobe_link::link(&objects, &[runtime], &config)?;
         t.link = start.elapsed();
+        // The program's trees recurse as deep as its nesting: dropped on the deep stack too.
+        let slots = program.quoted.clone();
+        let exceptions = program.exceptions.clone();
+        with_deep_stack(move || drop(program));
         Ok(CompileOutput {
             image,
             quoted,
-            quoted_slots: program.quoted.clone(),
+            quoted_slots: slots,
             externals: config.externals,
             source: file.clone(),
-            exceptions: program.exceptions.clone(),
+            exceptions,
             objects,
             timings: t,
             units_compiled: compiled,
             units_cached: cached,
         })
     }
+}
+
+/// The stack the compiler's stages run on: they recurse over the program's nesting, which the
+/// syntax stage bounds (`strobe_syntax::MAX_NESTING`); this much stack holds that depth with room
+/// to spare (it is reserved address space, touched only as deep as a program goes).
+const STAGE_STACK_BYTES: usize = 1 << 30;
+
+fn deep_stack_thread() -> std::thread::Builder {
+    std::thread::Builder::new()
+        .name("strobe-compile".into())
+        .stack_size(STAGE_STACK_BYTES)
+}
+
+/// Runs `f` on a thread with [`STAGE_STACK_BYTES`] of stack.
+fn with_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        deep_stack_thread()
+            .spawn_scoped(s, f)
+            .expect("cannot start a compiler thread")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// The kernel runtime archive (for standalone programs; on the device, the support functions come
@@ -363,16 +396,10 @@ fn compile_units(
     opt: OptLevel,
 ) -> Result<Vec<strobe_codegen::UnitObject>, strobe_codegen::CodegenError> {
     const WORKERS: usize = 2;
-    if which.len() <= 1 {
-        return which
-            .iter()
-            .map(|&i| strobe_codegen::compile_unit(program, &program.units[i], target, opt))
-            .collect();
-    }
     let results: Vec<_> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..WORKERS)
+        let handles: Vec<_> = (0..WORKERS.min(which.len()))
             .map(|w| {
-                s.spawn(move || {
+                deep_stack_thread().spawn_scoped(s, move || {
                     which
                         .iter()
                         .enumerate()
@@ -394,7 +421,11 @@ fn compile_units(
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().expect("codegen worker panicked"))
+            .flat_map(|h| {
+                h.expect("cannot start a code generation thread")
+                    .join()
+                    .expect("codegen worker panicked")
+            })
             .collect()
     });
     let mut ordered: Vec<_> = results;

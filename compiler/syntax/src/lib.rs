@@ -5,11 +5,13 @@
 //! [`Diagnostic`] is the one error type every later stage reports with; [`render`] prints it.
 
 pub mod ast;
+pub use nesting::MAX_NESTING;
 mod diagnostic;
 mod lower;
 mod lower_module;
 mod lower_sugar;
 mod lower_with;
+mod nesting;
 mod render;
 mod source;
 

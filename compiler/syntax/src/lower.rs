@@ -11,6 +11,7 @@ pub(crate) fn parse_module(
     file: &SourceFile,
     options: crate::ParseOptions,
 ) -> Result<ast::Module, Vec<Diagnostic>> {
+    crate::nesting::check_nesting(&file.text).map_err(|d| vec![d])?;
     let parsed = ruff_python_parser::parse_module(&file.text).map_err(|e| {
         vec![unclosed_bracket(&file.text).unwrap_or_else(|| {
             Diagnostic::error(span(e.location), format!("syntax error: {}", e.error))

@@ -112,6 +112,11 @@ impl SourceFile {
         }
     }
 
+    /// The 1-based line holding byte `offset` (without the column, which costs a scan of the line).
+    pub fn line_of(&self, offset: u32) -> u32 {
+        self.line_index(offset.min(self.text.len() as u32)) as u32 + 1
+    }
+
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = offset.min(self.text.len() as u32);
         let line = self.line_index(offset);

@@ -72,15 +72,20 @@ pub fn evaluate(
 }
 
 /// For arithmetic on integer literals only (`2**32`, `-(1 << 40)`, `65536 * 65536`): its exact value,
-/// or `Err` when that does not fit 64 bits. `None` for anything else.
+/// or `Err` when that does not fit 64 bits. `None` for anything else, and for expressions of more
+/// than [`LITERAL_NODES`] nodes (so asking at every operator of a long chain stays linear).
 pub fn literal_arithmetic(e: &ast::Expr) -> Option<Result<i64, ()>> {
-    fn literal_only(e: &ast::Expr) -> bool {
+    fn literal_only(e: &ast::Expr, budget: &mut u32) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
         match &e.kind {
             ExprKind::Int(_) => true,
             ExprKind::UnaryOp {
                 op: UnaryOp::Neg | UnaryOp::Pos,
                 operand,
-            } => literal_only(operand),
+            } => literal_only(operand, budget),
             ExprKind::BinOp { op, left, right } => {
                 matches!(
                     op,
@@ -91,13 +96,14 @@ pub fn literal_arithmetic(e: &ast::Expr) -> Option<Result<i64, ()>> {
                         | BinOp::LShift
                         | BinOp::FloorDiv
                         | BinOp::Mod
-                ) && literal_only(left)
-                    && literal_only(right)
+                ) && literal_only(left, budget)
+                    && literal_only(right, budget)
             }
             _ => false,
         }
     }
-    if !literal_only(e) {
+    let mut budget = LITERAL_NODES;
+    if !literal_only(e, &mut budget) {
         return None;
     }
     Some(match evaluate(e, &HashMap::new()) {
@@ -105,6 +111,9 @@ pub fn literal_arithmetic(e: &ast::Expr) -> Option<Result<i64, ()>> {
         _ => Err(()),
     })
 }
+
+/// The most nodes [`literal_arithmetic`] looks at.
+const LITERAL_NODES: u32 = 64;
 
 fn fold_binop(op: BinOp, l: &ConstValue, r: &ConstValue) -> Option<ConstValue> {
     use ConstValue::{Float, Int};

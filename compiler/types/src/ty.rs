@@ -134,11 +134,13 @@ enum VarState {
 }
 
 /// Union-find over type variables, with the span where each variable first got a concrete type
-/// (so a later conflict can point at both places).
+/// (so a later conflict can point at both places). Unions by rank keep chains of variables short
+/// (a list literal of n items unifies n variables: without ranks, one chain n long).
 #[derive(Default)]
 pub struct TypeTable {
     vars: Vec<VarState>,
     origins: Vec<Option<strobe_syntax::Span>>,
+    ranks: Vec<u8>,
 }
 
 pub enum UnifyError {
@@ -153,12 +155,14 @@ impl TypeTable {
     pub fn fresh(&mut self) -> Ty {
         self.vars.push(VarState::Unbound { int_literal: false });
         self.origins.push(None);
+        self.ranks.push(0);
         Ty::Var(TVar(self.vars.len() as u32 - 1))
     }
 
     pub fn fresh_int_literal(&mut self) -> Ty {
         self.vars.push(VarState::Unbound { int_literal: true });
         self.origins.push(None);
+        self.ranks.push(0);
         Ty::Var(TVar(self.vars.len() as u32 - 1))
     }
 
@@ -253,12 +257,17 @@ impl TypeTable {
             (Ty::Var(x), Ty::Var(y)) => {
                 let x_lit = self.is_int_literal_var(&a);
                 let y_lit = self.is_int_literal_var(&b);
-                // Keep the literal flag on the surviving variable.
-                if x_lit && !y_lit {
-                    self.bind(*y, a.clone(), at);
+                // Keep the literal flag on the surviving variable; else the deeper tree survives.
+                let keep_x = if x_lit != y_lit {
+                    x_lit
                 } else {
-                    self.bind(*x, b.clone(), at);
-                }
+                    self.ranks[x.0 as usize] > self.ranks[y.0 as usize]
+                };
+                let (kept, gone, kept_ty) = if keep_x { (x, y, &a) } else { (y, x, &b) };
+                self.bind(*gone, kept_ty.clone(), at);
+                let below = self.ranks[gone.0 as usize].saturating_add(1);
+                let rank = &mut self.ranks[kept.0 as usize];
+                *rank = (*rank).max(below);
                 Ok(())
             }
             (Ty::Var(x), other) | (other, Ty::Var(x)) => {

@@ -123,6 +123,31 @@ fn main() {
         "20-kernel module, all link boundaries",
         &SourceFile::new("helpers_annotated.py", helper_annotated),
     );
+    // Large inputs: time and memory linear in their size.
+    let list: Vec<String> = (0..16_000).map(|i| i.to_string()).collect();
+    let sum = vec!["x"; 5_000].join(" + ");
+    for (label, text) in [
+        (
+            "16,000-element list literal",
+            format!(
+                "def main():\n    xs = [{}]\n    print(len(xs))\n",
+                list.join(", ")
+            ),
+        ),
+        (
+            "5,000-term sum",
+            format!("def main():\n    x = 1\n    print({sum})\n"),
+        ),
+        (
+            "5,000 nested unary minus",
+            format!(
+                "def main():\n    x = 1\n    print({}x)\n",
+                "-".repeat(5_000)
+            ),
+        ),
+    ] {
+        bench(label, &SourceFile::new("large.py", text));
+    }
     let big = generated_module(200, 4);
     bench(
         &format!("200 functions ({} lines)", big.lines().count()),

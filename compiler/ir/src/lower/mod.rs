@@ -92,7 +92,7 @@ pub fn lower_program(
         main_call_line: program
             .module
             .main_call
-            .map(|s| Line(file.line_col(s.start).line)),
+            .map(|s| Line(file.line_of(s.start))),
         units: vec![],
         rtio_registers: options.rtio_registers,
         map: file.map.clone(),
@@ -251,7 +251,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
     }
 
     fn line(&self, span: Span) -> Line {
-        Line(self.shared.file.line_col(span.start).line)
+        Line(self.shared.file.line_of(span.start))
     }
 
     fn facts_ty(&self, e: &ast::Expr) -> Ty {
