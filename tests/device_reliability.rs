@@ -1,7 +1,8 @@
 //! No kernel wedges the simulated core device. A running kernel can always be stopped: Ctrl-C
 //! stops it where it is (the report names the line) and the device serves the next run; a host
 //! killed mid-run leaves a kernel the next host's handshake stops; a kernel computing for long,
-//! silent, sends heartbeats so its host waits for its result. Kernel faults are exceptions: deep
+//! silent, sends heartbeats so its host waits for its result; a second client is refused while
+//! the first holds the device, unless it takes it over. Kernel faults are exceptions: deep
 //! recursion raises RecursionError, an allocation that cannot fit MemoryError.
 
 mod support;
@@ -115,4 +116,31 @@ fn deep_recursion_and_a_huge_allocation_are_exceptions() {
         "{stderr}"
     );
     device_serves(&sim);
+}
+
+#[test]
+fn a_second_client_is_refused_unless_it_takes_over() {
+    let build = sim_build();
+    let sim = SimDevice::start(&build).expect("simulator");
+    let mut first = start_on(&sim, "spin_forever.py");
+    first.wait_for("spinning");
+    let (code, _, stderr) = start_on(&sim, "pulse_train.py").finish();
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is in use by another strobe process (pid ")
+            && stderr.contains("--take-over"),
+        "{stderr}"
+    );
+    let mut taking = strobe();
+    taking
+        .arg("run")
+        .arg(device_file("pulse_train.py"))
+        .arg("--device")
+        .arg(format!("tcp:127.0.0.1:{}", sim.port))
+        .arg("--take-over");
+    let (code, _, stderr) = Running::start(taking).finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    // The first client lost the device.
+    let (code, _, stderr) = first.finish();
+    assert_eq!(code, Some(2), "{stderr}");
 }

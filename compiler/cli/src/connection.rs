@@ -59,15 +59,24 @@ pub struct Connection {
     pub info: DeviceInfo,
     /// What the device's function store holds.
     store: StoreMirror,
+    /// This process's hold on an external device (none for its own simulator, or when taken over).
+    _lock: Option<strobe_device::DeviceLock>,
 }
 
 impl Connection {
-    /// Connects to the device at `address`, else starts the simulator (built first if need be, LiteX
-    /// running in `python`).
-    pub fn open(address: Option<&str>, python: Option<&Path>) -> Result<Connection> {
+    /// Connects to the device at `address` (refused while another process uses it, unless
+    /// `take_over`: the handshake then stops that process's kernel), else starts the simulator
+    /// (built first if need be, LiteX running in `python`).
+    pub fn open(
+        address: Option<&str>,
+        python: Option<&Path>,
+        take_over: bool,
+    ) -> Result<Connection> {
+        let mut lock = None;
         let (sim, transport): (Option<SimDevice>, Box<dyn Transport>) = match address {
             Some(address) => {
                 let address = address.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+                lock = strobe_device::lock_device(&address, &crate::paths::lock_dir(), take_over)?;
                 (
                     None,
                     <dyn Transport>::open(&address)
@@ -94,6 +103,7 @@ impl Connection {
             device,
             info,
             store,
+            _lock: lock,
         })
     }
 

@@ -4,7 +4,7 @@
 //! (`strobe._native`) provides from the interpreter it runs in.
 
 pub mod connection;
-mod paths;
+pub mod paths;
 pub mod resident;
 mod standalone;
 
@@ -43,6 +43,9 @@ enum Command {
         /// An already running device: tcp:HOST:PORT or serial:PATH[@BAUD].
         #[arg(long)]
         device: Option<String>,
+        /// Use the device even while another strobe process does: its kernel is stopped.
+        #[arg(long, requires = "device")]
+        take_over: bool,
         /// Write the trace, one `<timestamp_mu> <channel> <value>` line per edge (`-` for stdout).
         #[arg(long)]
         trace: Option<PathBuf>,
@@ -80,6 +83,9 @@ enum Command {
         /// The device (`tcp:HOST:PORT`, `serial:PATH[@BAUD]`); without it, a fresh simulated one.
         #[arg(long)]
         device: Option<String>,
+        /// Use the device even while another strobe process does: its kernel is stopped.
+        #[arg(long, requires = "device")]
+        take_over: bool,
         /// Empty the log after printing it.
         #[arg(long)]
         clear: bool,
@@ -97,6 +103,8 @@ pub struct ExperimentRequest {
 /// Where `strobe run experiment.py` sends what it produces.
 pub struct RunOutputs {
     pub device: Option<String>,
+    /// Use the device even while another process does (`--take-over`).
+    pub take_over: bool,
     pub trace: Option<String>,
     pub vcd: Option<String>,
     pub hdf5: Option<String>,
@@ -159,6 +167,19 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
         no_cache: cli.no_cache,
     };
     let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    if let Command::Run {
+        device: Some(device),
+        trace,
+        vcd,
+        ..
+    } = &cli.command
+    {
+        if trace.is_some() || vcd.is_some() {
+            anyhow::bail!(
+                "--trace and --vcd record the simulator's pins: they do not apply to the device at {device}"
+            );
+        }
+    }
     match &cli.command {
         Command::Compile {
             file,
@@ -175,6 +196,7 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
             params,
             class_name,
             device,
+            take_over,
             trace,
             vcd,
             hdf5,
@@ -183,6 +205,7 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
             request(file, params, class_name),
             RunOutputs {
                 device: device.clone(),
+                take_over: *take_over,
                 trace: path(trace),
                 vcd: path(vcd),
                 hdf5: path(hdf5),
@@ -219,6 +242,7 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
             params,
             class_name,
             device,
+            take_over,
             trace,
             vcd,
             hdf5,
@@ -240,13 +264,17 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
                 cli.no_cache,
                 python,
                 file,
-                device.as_deref(),
+                (device.as_deref(), *take_over),
                 (trace.as_deref(), vcd.as_deref()),
                 &|| experiments.interrupted(),
             )
         }
-        Command::Log { device, clear } => {
-            let mut link = connection::Connection::open(device.as_deref(), python)?;
+        Command::Log {
+            device,
+            take_over,
+            clear,
+        } => {
+            let mut link = connection::Connection::open(device.as_deref(), python, *take_over)?;
             print!(
                 "{}",
                 link.device.core_log().context("reading the core log")?

@@ -24,3 +24,8 @@ pub fn sim_cache_root() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(user_cache_root)
 }
+
+/// The lock files of core devices in use (one per address): in the user cache.
+pub fn lock_dir() -> PathBuf {
+    user_cache_root().join("locks")
+}

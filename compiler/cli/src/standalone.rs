@@ -12,7 +12,7 @@ pub fn run(
     no_cache: bool,
     python: Option<&Path>,
     file: &Path,
-    device: Option<&str>,
+    (device, take_over): (Option<&str>, bool),
     (trace, vcd): (Option<&Path>, Option<&Path>),
     interrupted: &dyn Fn() -> bool,
 ) -> Result<u8> {
@@ -28,7 +28,7 @@ pub fn run(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut link = Connection::open(device, python)?;
+    let mut link = Connection::open(device, python, take_over)?;
     if !link.matches(&build) {
         out = link
             .compiler(&build, true)

@@ -25,6 +25,23 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             ExprKind::Str(s) => self.const_str(s)?.into(),
             ExprKind::None => self.ctx.i8_type().const_zero().into(),
             ExprKind::Local(l) => b.build_load(self.ll(&e.ty), self.local_slot(*l), "")?,
+            ExprKind::CheckedLocal { local, flag, line } => {
+                let bool_t = self.ctx.bool_type();
+                let assigned = b
+                    .build_load(bool_t, self.local_slot(*flag), "assigned")?
+                    .into_int_value();
+                let unbound = b.build_not(assigned, "unbound")?;
+                let name = &self
+                    .func
+                    .map(|f| f.local(*local).name.clone())
+                    .unwrap_or_default();
+                let message = format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                );
+                self.raise_if(unbound, ExceptionId::UnboundLocalError, &message, *line)?;
+                self.builder
+                    .build_load(self.ll(&e.ty), self.local_slot(*local), "")?
+            }
             ExprKind::LocalRef(l) => self.local_slot(*l).into(),
             ExprKind::Field {
                 object,

@@ -4,6 +4,7 @@
 
 mod address;
 mod firmware;
+mod lock;
 mod session;
 mod sim;
 mod trace;
@@ -11,6 +12,7 @@ mod transport;
 
 pub use address::DeviceAddress;
 pub use firmware::{FirmwareError, FirmwareImage};
+pub use lock::{lock_device, DeviceLock, LockError};
 pub use session::{
     changed_ranges, no_host_functions, patch_ranges, Device, DeviceError, KernelRun, Outcome,
     RpcAnswer, RpcCall, RunResult,

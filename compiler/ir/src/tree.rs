@@ -550,6 +550,13 @@ pub enum ExprKind {
     },
     /// Statements run for their effect, then a value (list comprehensions).
     Block(Vec<Stmt>, Box<Expr>),
+    /// A read of `local`, which may not be assigned yet: `flag` says whether it is (else
+    /// UnboundLocalError at `line`, as CPython).
+    CheckedLocal {
+        local: LocalId,
+        flag: LocalId,
+        line: Line,
+    },
     Intrinsic {
         op: Intrinsic,
         args: Vec<Expr>,

@@ -16,32 +16,40 @@ pub struct LinkUnit {
     pub key: IdentityHash,
 }
 
-fn walk_place(p: &mut Place, f: &mut dyn FnMut(&mut Expr)) {
+fn walk_place(p: &mut Place, f: &mut dyn FnMut(&mut Expr) -> bool) {
     match p {
         Place::Local(_) => {}
-        Place::Field { object, .. } => walk_expr(object, f),
+        Place::Field { object, .. } => walk_expr_pruned(object, f),
         Place::Index { list, index, .. } => {
-            walk_expr(list, f);
-            walk_expr(index, f);
+            walk_expr_pruned(list, f);
+            walk_expr_pruned(index, f);
         }
         Place::Slice { list, bounds, .. } => {
-            walk_expr(list, f);
-            bounds.iter_mut().for_each(|b| walk_expr(b, f));
+            walk_expr_pruned(list, f);
+            bounds.iter_mut().for_each(|b| walk_expr_pruned(b, f));
         }
         Place::Unpack { places: ps, .. } => ps.iter_mut().for_each(|p| walk_place(p, f)),
         Place::ArrayIndex { array, indices, .. } => {
-            walk_expr(array, f);
-            indices.iter_mut().for_each(|i| walk_expr(i, f));
+            walk_expr_pruned(array, f);
+            indices.iter_mut().for_each(|i| walk_expr_pruned(i, f));
         }
     }
 }
 
 pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
+    walk_stmts_pruned(stmts, &mut |e| {
+        f(e);
+        true
+    })
+}
+
+/// As [`walk_stmts`], descending into an expression's parts only where `f` returns true.
+pub(crate) fn walk_stmts_pruned(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr) -> bool) {
     for s in stmts {
         match s {
-            Stmt::Expr(e) => walk_expr(e, f),
+            Stmt::Expr(e) => walk_expr_pruned(e, f),
             Stmt::Assign(p, e) => {
-                walk_expr(e, f);
+                walk_expr_pruned(e, f);
                 walk_place(p, f);
             }
             Stmt::If { cond, then, orelse }
@@ -50,9 +58,9 @@ pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
                 body: then,
                 orelse,
             } => {
-                walk_expr(cond, f);
-                walk_stmts(then, f);
-                walk_stmts(orelse, f);
+                walk_expr_pruned(cond, f);
+                walk_stmts_pruned(then, f);
+                walk_stmts_pruned(orelse, f);
             }
             Stmt::ForRange {
                 range: e,
@@ -66,14 +74,14 @@ pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
                 orelse,
                 ..
             } => {
-                walk_expr(e, f);
-                walk_stmts(body, f);
-                walk_stmts(orelse, f);
+                walk_expr_pruned(e, f);
+                walk_stmts_pruned(body, f);
+                walk_stmts_pruned(orelse, f);
             }
             Stmt::Break | Stmt::Continue | Stmt::Line(_) => {}
             Stmt::Return(e) | Stmt::Raise { exc: e, .. } => {
                 if let Some(e) = e {
-                    walk_expr(e, f)
+                    walk_expr_pruned(e, f)
                 }
             }
             Stmt::Try {
@@ -82,32 +90,35 @@ pub(crate) fn walk_stmts(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)) {
                 orelse,
                 finally,
             } => {
-                walk_stmts(body, f);
+                walk_stmts_pruned(body, f);
                 for h in handlers {
-                    walk_stmts(&mut h.body, f);
+                    walk_stmts_pruned(&mut h.body, f);
                 }
-                walk_stmts(orelse, f);
-                walk_stmts(finally, f);
+                walk_stmts_pruned(orelse, f);
+                walk_stmts_pruned(finally, f);
             }
             Stmt::Print { args, sep, end } => {
-                args.iter_mut().for_each(|a| walk_expr(a, f));
+                args.iter_mut().for_each(|a| walk_expr_pruned(a, f));
                 sep.iter_mut()
                     .chain(end.iter_mut())
-                    .for_each(|a| walk_expr(a, f));
+                    .for_each(|a| walk_expr_pruned(a, f));
             }
             Stmt::Assert { cond, msg, .. } => {
-                walk_expr(cond, f);
+                walk_expr_pruned(cond, f);
                 if let Some(m) = msg {
-                    walk_expr(m, f);
+                    walk_expr_pruned(m, f);
                 }
             }
         }
     }
 }
 
-/// Visits `e` and every expression inside it (pre-order).
-pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
-    f(e);
+/// Visits `e` and the expressions inside it (pre-order), descending into an expression's parts
+/// only where `f` returns true.
+pub(crate) fn walk_expr_pruned(e: &mut Expr, f: &mut dyn FnMut(&mut Expr) -> bool) {
+    if !f(e) {
+        return;
+    }
     match &mut e.kind {
         ExprKind::Int(_)
         | ExprKind::Float(_)
@@ -115,7 +126,10 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::Str(_)
         | ExprKind::BytesLit(_)
         | ExprKind::None => {}
-        ExprKind::Local(_) | ExprKind::LocalRef(_) | ExprKind::Quoted { .. } => {}
+        ExprKind::Local(_)
+        | ExprKind::LocalRef(_)
+        | ExprKind::CheckedLocal { .. }
+        | ExprKind::Quoted { .. } => {}
         ExprKind::Field { object: a, .. }
         | ExprKind::TupleGet { tuple: a, .. }
         | ExprKind::Not(a)
@@ -134,7 +148,7 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::ToBytes { value: a, .. }
         | ExprKind::ArrayFrom { value: a, .. }
         | ExprKind::ArrayShape(a)
-        | ExprKind::Abs(a) => walk_expr(a, f),
+        | ExprKind::Abs(a) => walk_expr_pruned(a, f),
         ExprKind::Index {
             list: a, index: b, ..
         }
@@ -160,8 +174,8 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             item: a,
             container: b,
         } => {
-            walk_expr(a, f);
-            walk_expr(b, f);
+            walk_expr_pruned(a, f);
+            walk_expr_pruned(b, f);
         }
         ExprKind::Call { args: items, .. }
         | ExprKind::Rpc { args: items, .. }
@@ -171,51 +185,55 @@ pub(crate) fn walk_expr(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
         | ExprKind::StrConcat { parts: items, .. }
         | ExprKind::Intrinsic { args: items, .. }
         | ExprKind::Libm { args: items, .. }
-        | ExprKind::MinMax { values: items, .. } => items.iter_mut().for_each(|i| walk_expr(i, f)),
+        | ExprKind::MinMax { values: items, .. } => {
+            items.iter_mut().for_each(|i| walk_expr_pruned(i, f))
+        }
         ExprKind::New { init, .. } => {
             if let Some((_, args)) = init {
-                args.iter_mut().for_each(|i| walk_expr(i, f));
+                args.iter_mut().for_each(|i| walk_expr_pruned(i, f));
             }
         }
         ExprKind::NewException { message, .. } => {
             if let Some(m) = message {
-                walk_expr(m, f);
+                walk_expr_pruned(m, f);
             }
         }
         ExprKind::IfExp { cond, then, orelse } => {
-            walk_expr(cond, f);
-            walk_expr(then, f);
-            walk_expr(orelse, f);
+            walk_expr_pruned(cond, f);
+            walk_expr_pruned(then, f);
+            walk_expr_pruned(orelse, f);
         }
         ExprKind::RangeLit {
             start, stop, step, ..
         } => {
-            walk_expr(start, f);
-            walk_expr(stop, f);
-            walk_expr(step, f);
+            walk_expr_pruned(start, f);
+            walk_expr_pruned(stop, f);
+            walk_expr_pruned(step, f);
         }
         ExprKind::Block(stmts, value) => {
-            walk_stmts(stmts, f);
-            walk_expr(value, f);
+            walk_stmts_pruned(stmts, f);
+            walk_expr_pruned(value, f);
         }
         ExprKind::Slice { value, bounds, .. } => {
-            walk_expr(value, f);
-            bounds.iter_mut().for_each(|b| walk_expr(b, f));
+            walk_expr_pruned(value, f);
+            bounds.iter_mut().for_each(|b| walk_expr_pruned(b, f));
         }
         ExprKind::ArrayIndex { array, indices, .. } => {
-            walk_expr(array, f);
-            indices.iter_mut().for_each(|i| walk_expr(i, f));
+            walk_expr_pruned(array, f);
+            indices.iter_mut().for_each(|i| walk_expr_pruned(i, f));
         }
         ExprKind::ArraySlice { array, start, stop } => {
-            walk_expr(array, f);
+            walk_expr_pruned(array, f);
             start
                 .iter_mut()
                 .chain(stop.iter_mut())
-                .for_each(|b| walk_expr(b, f));
+                .for_each(|b| walk_expr_pruned(b, f));
         }
         ExprKind::ArrayMap { operands, body, .. } => {
-            operands.iter_mut().for_each(|(_, o)| walk_expr(o, f));
-            walk_expr(body, f);
+            operands
+                .iter_mut()
+                .for_each(|(_, o)| walk_expr_pruned(o, f));
+            walk_expr_pruned(body, f);
         }
     }
 }

@@ -100,6 +100,7 @@ impl Experiments for Runner<'_> {
             args.push(request.no_cache.into_bound_py_any(py)?);
             args.push(outputs.hdf5.into_bound_py_any(py)?);
             args.push(outputs.dataset_db.into_bound_py_any(py)?);
+            args.push(outputs.take_over.into_bound_py_any(py)?);
             Ok(args)
         })
     }

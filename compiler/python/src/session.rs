@@ -73,11 +73,11 @@ pub struct Session {
 #[pymethods]
 impl Session {
     #[new]
-    #[pyo3(signature = (device=None, no_cache=false))]
-    fn new(py: Python<'_>, device: Option<&str>, no_cache: bool) -> PyResult<Self> {
+    #[pyo3(signature = (device=None, no_cache=false, take_over=false))]
+    fn new(py: Python<'_>, device: Option<&str>, no_cache: bool, take_over: bool) -> PyResult<Self> {
         let build = device_build().map_err(runtime_error)?;
-        let link =
-            Connection::open(device, python_executable(py).as_deref()).map_err(runtime_error)?;
+        let link = Connection::open(device, python_executable(py).as_deref(), take_over)
+            .map_err(runtime_error)?;
         let mut compiler = link.compiler(&build, no_cache);
         compiler.allow_host_calls(true);
         Ok(Session {

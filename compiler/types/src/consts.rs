@@ -72,44 +72,57 @@ pub fn evaluate(
 }
 
 /// For arithmetic on integer literals only (`2**32`, `-(1 << 40)`, `65536 * 65536`): its exact value,
-/// or `Err` when that does not fit 64 bits. `None` for anything else, and for expressions of more
-/// than [`LITERAL_NODES`] nodes (so asking at every operator of a long chain stays linear).
+/// or `Err` when that does not fit 64 bits. `None` for anything else: other expressions, those
+/// that raise when run (`1 // 0`, a negative shift) and those of more than [`LITERAL_NODES`] nodes
+/// (so asking at every operator of a long chain stays linear).
 pub fn literal_arithmetic(e: &ast::Expr) -> Option<Result<i64, ()>> {
-    fn literal_only(e: &ast::Expr, budget: &mut u32) -> bool {
-        if *budget == 0 {
-            return false;
-        }
-        *budget -= 1;
+    /// The value in 128 bits (every step of 64-bit operands fits), or None.
+    fn exact(e: &ast::Expr, budget: &mut u32) -> Option<i128> {
+        *budget = budget.checked_sub(1)?;
+        let fits = |v: i128| i64::try_from(v).is_ok().then_some(v);
         match &e.kind {
-            ExprKind::Int(_) => true,
+            ExprKind::Int(v) => Some(*v as i128),
             ExprKind::UnaryOp {
-                op: UnaryOp::Neg | UnaryOp::Pos,
+                op: UnaryOp::Neg,
                 operand,
-            } => literal_only(operand, budget),
+            } => Some(-exact(operand, budget)?),
+            ExprKind::UnaryOp {
+                op: UnaryOp::Pos,
+                operand,
+            } => exact(operand, budget),
             ExprKind::BinOp { op, left, right } => {
-                matches!(
-                    op,
-                    BinOp::Add
-                        | BinOp::Sub
-                        | BinOp::Mult
-                        | BinOp::Pow
-                        | BinOp::LShift
-                        | BinOp::FloorDiv
-                        | BinOp::Mod
-                ) && literal_only(left, budget)
-                    && literal_only(right, budget)
+                let (a, b) = (exact(left, budget)?, exact(right, budget)?);
+                // Beyond 64 bits the whole is out of range: carried as i128::MAX from here on.
+                let (a, b) = (fits(a).unwrap_or(i128::MAX), fits(b).unwrap_or(i128::MAX));
+                if a == i128::MAX || b == i128::MAX {
+                    return Some(i128::MAX);
+                }
+                match op {
+                    BinOp::Add => Some(a + b),
+                    BinOp::Sub => Some(a - b),
+                    BinOp::Mult => Some(a * b),
+                    BinOp::Pow if b >= 0 => {
+                        Some(a.checked_pow(u32::try_from(b).ok()?).unwrap_or(i128::MAX))
+                    }
+                    BinOp::LShift if b >= 0 => Some(match (a, b) {
+                        (0, _) => 0,
+                        (_, 0..=64) => a << b,
+                        _ => i128::MAX,
+                    }),
+                    BinOp::FloorDiv if b != 0 => {
+                        let q = a / b;
+                        Some(q - i128::from(a % b != 0 && (a < 0) != (b < 0)))
+                    }
+                    BinOp::Mod if b != 0 => Some(((a % b) + b) % b),
+                    _ => None,
+                }
             }
-            _ => false,
+            _ => None,
         }
     }
     let mut budget = LITERAL_NODES;
-    if !literal_only(e, &mut budget) {
-        return None;
-    }
-    Some(match evaluate(e, &HashMap::new()) {
-        Ok(ConstValue::Int(v)) => Ok(v),
-        _ => Err(()),
-    })
+    let v = exact(e, &mut budget)?;
+    Some(i64::try_from(v).map_err(|_| ()))
 }
 
 /// The most nodes [`literal_arithmetic`] looks at.

@@ -87,11 +87,14 @@ pub enum ExceptionId {
     DMAError = 16,
     /// A kernel's stack would overflow (CPython's name for deep recursion).
     RecursionError = 17,
+    NameError = 18,
+    /// A local read before any assignment reached it.
+    UnboundLocalError = 19,
 }
 
 impl ExceptionId {
     /// Every builtin with its Python name and its base class (`None` for `Exception`).
-    pub const ALL: [(ExceptionId, &'static str, Option<ExceptionId>); 17] = [
+    pub const ALL: [(ExceptionId, &'static str, Option<ExceptionId>); 19] = [
         (ExceptionId::Exception, "Exception", None),
         (
             ExceptionId::ArithmeticError,
@@ -152,6 +155,16 @@ impl ExceptionId {
             ExceptionId::RecursionError,
             "RecursionError",
             Some(ExceptionId::RuntimeError),
+        ),
+        (
+            ExceptionId::NameError,
+            "NameError",
+            Some(ExceptionId::Exception),
+        ),
+        (
+            ExceptionId::UnboundLocalError,
+            "UnboundLocalError",
+            Some(ExceptionId::NameError),
         ),
         (
             ExceptionId::TypeError,

@@ -9,6 +9,7 @@ mod call;
 mod expr;
 mod ops;
 mod stmt;
+mod unbound;
 
 use crate::hash;
 use crate::tree::*;
@@ -216,7 +217,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
         crate::units::walk_stmts(&mut body, &mut |e| {
             uses_timeline |= matches!(e.kind, ExprKind::Intrinsic { .. });
         });
-        Function {
+        let mut function = Function {
             uses_timeline,
             name: def.name.name.clone(),
             symbol: String::new(),
@@ -230,7 +231,9 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             signature: Default::default(),
             line: self.line(def.span),
             locals: self.locals,
-        }
+        };
+        unbound::check_unbound_reads(&mut function);
+        function
     }
 
     /// A case the type checker refuses before lowering (`strobe_types` and its rules): reaching it

@@ -142,9 +142,9 @@ def _report(e):
 
 
 def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=None, no_cache=False,
-                   hdf5=None, dataset_db="dataset_db.pyon"):
+                   hdf5=None, dataset_db="dataset_db.pyon", take_over=False):
     """Runs an experiment; returns the exit code (errors are printed)."""
-    runtime.settings.update(device=device, no_cache=no_cache)
+    runtime.settings.update(device=device, no_cache=no_cache, take_over=take_over)
     code = 0
     run = None
     started = time.time()

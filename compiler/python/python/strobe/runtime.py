@@ -17,7 +17,7 @@ from . import embed, exceptions
 from .exceptions import RPCReturnValueError
 
 #: Set by the experiment runner from the command line: the device address, the cache switch.
-settings = {"device": None, "no_cache": False}
+settings = {"device": None, "no_cache": False, "take_over": False}
 #: Every session opened in this process (the runner writes their traces at the end).
 sessions = []
 
@@ -44,7 +44,8 @@ class KernelRunner:
 
     def __init__(self, core):
         native = _native()
-        self.session = native.Session(core.device or settings["device"], settings["no_cache"])
+        self.session = native.Session(core.device or settings["device"], settings["no_cache"],
+                                      settings["take_over"])
         sessions.append(self.session)
         self.core = core
         #: Per RPC service name: the Python type of its first result (a later different one is an error).
