@@ -9,10 +9,13 @@ from builtins import (  # noqa: F401
     KeyError,
     LookupError,
     MemoryError,
+    NameError,
     NotImplementedError,
     OverflowError,
+    RecursionError,
     RuntimeError,
     TypeError,
+    UnboundLocalError,
     ValueError,
     ZeroDivisionError,
 )
