@@ -174,6 +174,8 @@ pub struct Device {
     info: Option<DeviceInfo>,
     /// An RPC whose arguments arrive in parts, and how many bytes they total.
     partial_rpc: Option<(RpcCall, usize)>,
+    /// When the last byte came from the device.
+    heard: Instant,
 }
 
 /// The largest RPC arguments a device may announce (the host allocates them).
@@ -189,6 +191,7 @@ impl Device {
             seq: 0,
             info: None,
             partial_rpc: None,
+            heard: Instant::now(),
         };
         d.handshake()?;
         Ok(d)
@@ -240,6 +243,7 @@ impl Device {
                 )
                 .into());
             }
+            self.heard = Instant::now();
             match self.decoder.push(byte[0]) {
                 Step::Pending => continue,
                 Step::Rejected(e) => return Err(DeviceError::Protocol(e)),
@@ -636,21 +640,21 @@ impl Device {
         mut interrupted: impl FnMut() -> bool,
     ) -> Result<RunResult, DeviceError> {
         let mut output = String::new();
-        let mut heard = Instant::now();
+        self.heard = Instant::now();
         let mut stopping = false;
         loop {
             if !stopping && interrupted() {
                 self.send(&Message::Stop)?;
                 stopping = true;
-                heard = Instant::now();
+                self.heard = Instant::now();
             }
+            // Silence is measured from the last byte (a large RPC's parts take a while).
             let Some(reply) = self.poll_reply("the kernel runs")? else {
-                if heard.elapsed() > RUN_SILENCE {
+                if self.heard.elapsed() > RUN_SILENCE {
                     return Err(DeviceError::Timeout("the kernel runs"));
                 }
                 continue;
             };
-            heard = Instant::now();
             match reply {
                 Reply::Heartbeat => {}
                 Reply::Log(text) => {
@@ -661,6 +665,8 @@ impl Device {
                 Reply::Rpc(_) if stopping => {}
                 Reply::Rpc(call) => {
                     let answer = on_rpc(&call);
+                    // The host's own time serving it is not the device's silence.
+                    self.heard = Instant::now();
                     if call.is_async {
                         continue;
                     }
