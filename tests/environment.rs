@@ -220,3 +220,36 @@ fn ctrl_c_stops_a_kernel_that_checks_for_pause() {
     assert!(stdout.ends_with("kernel exiting\n"), "{stdout}");
     assert!(stderr.ends_with("run terminated on request\n"), "{stderr}");
 }
+
+/// A device of the database on an RTIO channel the core device lacks is refused before any kernel
+/// runs (its events would go nowhere).
+#[test]
+fn a_device_on_a_channel_the_core_device_lacks_is_refused() {
+    sim_build();
+    let dir = workdir("channel99");
+    std::fs::write(
+        dir.join("device_db.py"),
+        "from strobe.devices import SIM_DEVICE_DB\n\ndevice_db = dict(SIM_DEVICE_DB)\n\
+         device_db[\"ttl99\"] = {\"type\": \"local\", \"module\": \"strobe.coredevice.ttl\",\n\
+         \"class\": \"TTLOut\", \"arguments\": {\"channel\": 99}}\n",
+    )
+    .expect("device_db.py");
+    std::fs::write(
+        dir.join("pulse99.py"),
+        "from strobe import *\n\n\nclass Pulse(EnvExperiment):\n    def build(self):\n        \
+         self.setattr_device(\"core\")\n        self.setattr_device(\"ttl99\")\n\n    @kernel\n    \
+         def run(self):\n        self.core.reset()\n        self.ttl99.pulse(1*us)\n",
+    )
+    .expect("experiment");
+    let mut c = strobe();
+    c.arg("run").arg(dir.join("pulse99.py")).current_dir(&dir);
+    let out = run(c);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(
+            "device `ttl99` is on RTIO channel 99, but the core device's output channels are 0-7"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -93,7 +93,9 @@ mod tests {
         );
         assert!(lock_device(&address, &dir, true).expect("taken").is_none());
         drop(first);
-        assert!(lock_device(&address, &dir, false).expect("free again").is_some());
+        assert!(lock_device(&address, &dir, false)
+            .expect("free again")
+            .is_some());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

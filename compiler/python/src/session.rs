@@ -74,7 +74,12 @@ pub struct Session {
 impl Session {
     #[new]
     #[pyo3(signature = (device=None, no_cache=false, take_over=false))]
-    fn new(py: Python<'_>, device: Option<&str>, no_cache: bool, take_over: bool) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        device: Option<&str>,
+        no_cache: bool,
+        take_over: bool,
+    ) -> PyResult<Self> {
         let build = device_build().map_err(runtime_error)?;
         let link = Connection::open(device, python_executable(py).as_deref(), take_over)
             .map_err(runtime_error)?;
@@ -278,6 +283,13 @@ impl Session {
             Outcome::Stopped { .. } => d.set_item("outcome", "stopped")?,
         }
         Ok(d)
+    }
+
+    /// The device's RTIO channels: (TTL outputs, inputs, clock generators).
+    fn rtio_channels(&self) -> PyResult<(u8, u8, u8)> {
+        let link = self.link.as_ref().ok_or_else(closed)?;
+        let r = link.info.rtio;
+        Ok((r.outputs, r.inputs, r.clock_generators))
     }
 
     /// Ends the session; a simulator it started is stopped.

@@ -5,7 +5,7 @@
 use crate::trap::{self, KernelEnd};
 use core::fmt::Write;
 use strobe_kernel_rt::{arena, exceptions, output, quoted, stack};
-use strobe_protocol::message::DeviceInfo;
+use strobe_protocol::message::{DeviceInfo, RtioChannels};
 use strobe_protocol::PROTOCOL_VERSION;
 use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
 use strobe_session::{
@@ -121,6 +121,11 @@ fn describe() -> DeviceInfo {
         kernel_size: KERNEL_REGION as u32,
         clock_hz: CONFIG_CLOCK_FREQUENCY as u32,
         isa: 1,
+        rtio: RtioChannels {
+            outputs: strobe_regmap::RTIO_OUTPUTS as u8,
+            inputs: strobe_regmap::RTIO_INPUTS as u8,
+            clock_generators: strobe_regmap::RTIO_CLOCK_GENERATORS as u8,
+        },
     }
 }
 

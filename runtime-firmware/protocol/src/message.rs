@@ -127,6 +127,17 @@ pub struct DeviceInfo {
     pub clock_hz: u32,
     /// 1 = rv32im.
     pub isa: u8,
+    /// The RTIO channels: TTL outputs `0..outputs`, clock generators after them, inputs
+    /// `0..inputs` (their own numbering).
+    pub rtio: RtioChannels,
+}
+
+/// How many RTIO channels of each kind a core device has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RtioChannels {
+    pub outputs: u8,
+    pub inputs: u8,
+    pub clock_generators: u8,
 }
 
 /// A resident unit's key: the first bytes of the BLAKE3 hash of what it is (its object and where it
@@ -393,7 +404,10 @@ impl<'a> Message<'a> {
                 w.u32(d.kernel_base)?;
                 w.u32(d.kernel_size)?;
                 w.u32(d.clock_hz)?;
-                w.u8(d.isa)
+                w.u8(d.isa)?;
+                w.u8(d.rtio.outputs)?;
+                w.u8(d.rtio.inputs)?;
+                w.u8(d.rtio.clock_generators)
             }
             Message::StoreQuery
             | Message::UnitEnd
@@ -523,6 +537,11 @@ impl<'a> Message<'a> {
                 kernel_size: r.u32()?,
                 clock_hz: r.u32()?,
                 isa: r.u8()?,
+                rtio: RtioChannels {
+                    outputs: r.u8()?,
+                    inputs: r.u8()?,
+                    clock_generators: r.u8()?,
+                },
             }),
             MessageKind::StoreQuery => Message::StoreQuery,
             MessageKind::StoreListing => {

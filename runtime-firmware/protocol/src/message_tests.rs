@@ -21,6 +21,11 @@ fn every_message_round_trips() {
         kernel_size: 0x10_0000,
         clock_hz: 125_000_000,
         isa: 1,
+        rtio: RtioChannels {
+            outputs: 8,
+            inputs: 3,
+            clock_generators: 1,
+        },
     };
     let mut listing = [0u8; 2 * STORE_ENTRY_LEN];
     for (i, out) in listing.chunks_exact_mut(STORE_ENTRY_LEN).enumerate() {

@@ -41,6 +41,11 @@ impl Board for TestBoard {
             kernel_size: self.memory.len() as u32,
             clock_hz: 1_000_000,
             isa: 1,
+            rtio: strobe_protocol::message::RtioChannels {
+                outputs: 4,
+                inputs: 2,
+                clock_generators: 1,
+            },
         }
     }
 

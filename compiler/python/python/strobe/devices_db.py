@@ -92,6 +92,10 @@ class DeviceManager:
         self._active[resolved] = device
         return device
 
+    def active_devices(self):
+        """(name, device) of every device made so far."""
+        return list(self._active.items())
+
     def close_devices(self):
         """Closes every device made so far that can be closed (a core device ends its session)."""
         for device in list(self._active.values()) + list(self.virtual_devices.values()):

@@ -48,6 +48,7 @@ class KernelRunner:
                                       settings["take_over"])
         sessions.append(self.session)
         self.core = core
+        core.check_channels(*self.session.rtio_channels())
         #: Per RPC service name: the Python type of its first result (a later different one is an error).
         self.result_types = {}
         #: Figures of the last call (benchmarks): compile and upload seconds, run wall time, cycles.

@@ -46,6 +46,27 @@ class Core:
         name = requested.get(names[0], names[0]) if names else "unknown"
         return f"0x{channel:x}:{name}"
 
+    def check_channels(self, outputs, inputs, clock_generators):
+        """Refuses a device of the database on an RTIO channel the core device does not have
+        (its events would go nowhere, silently): TTL outputs are ``0..outputs``, clock
+        generators follow them, inputs are ``0..inputs``."""
+        ranges = {
+            "output": range(outputs),
+            "input": range(min(inputs, outputs)),
+            "clock generator": range(outputs, outputs + clock_generators),
+        }
+        for name, device in getattr(self._dmgr, "active_devices", list)():
+            kind = getattr(type(device), "rtio_channel_kind", None)
+            channel = getattr(device, "channel", None)
+            if kind is None or not isinstance(channel, int):
+                continue
+            valid = ranges[kind]
+            if channel not in valid:
+                have = f"{valid.start}-{valid.stop - 1}" if len(valid) else "none"
+                raise ValueError(
+                    f"device `{name}` is on RTIO channel {channel}, but the core device's "
+                    f"{kind} channels are {have}")
+
     def run(self, function, args, kwargs):
         """Compiles `function` for this call's arguments, runs it on the device and returns its result."""
         return self.runner().run(function, args, kwargs)

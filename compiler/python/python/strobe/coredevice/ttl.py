@@ -13,6 +13,9 @@ class TTLOut:
     Parameters are annotated (so literals take those types) and results are not, so the methods are
     compiled into the kernels that use them rather than being link boundaries."""
 
+    #: Which RTIO channels it may be on (`Core.check_channels`).
+    rtio_channel_kind = "output"
+
     kernel_invariants = {"core", "channel"}
 
     def __init__(self, dmgr, channel, core_device="core"):
@@ -55,6 +58,9 @@ class TTLInOut(TTLOut):
     """A TTL input and output channel, as ARTIQ's: gate windows on the timeline record the edges
     they are sensitive to; ``count`` and ``timestamp_mu`` read them back; the output methods of
     :class:`TTLOut` drive the channel's output (in the simulation, input ``i`` sees output ``i``)."""
+
+    #: Which RTIO channels it may be on (`Core.check_channels`).
+    rtio_channel_kind = "input"
 
     @kernel
     def set_oe(self, oe: TBool):
@@ -179,6 +185,9 @@ class TTLClockGen:
     starts the clock with a rising edge at the timeline cursor; 0 stops it low. The timeline cursor
     does not move. Frequencies are multiples of 125 MHz / 2**24 (about 7.45 Hz); words that are not
     powers of two give one coarse cycle of jitter."""
+
+    #: Which RTIO channels it may be on (`Core.check_channels`).
+    rtio_channel_kind = "clock generator"
 
     kernel_invariants = {"core", "channel", "acc_width"}
 
