@@ -223,6 +223,22 @@ impl Running {
         }
     }
 
+    /// Sends signal `name` (`INT`, `KILL`, ...) to the process, or with `group` to its process
+    /// group (as a terminal's Ctrl-C does; the command must have been started as a group leader).
+    pub fn signal_to(&self, name: &str, group: bool) {
+        let pid = self.child.id();
+        let target = if group {
+            format!("-{pid}")
+        } else {
+            pid.to_string()
+        };
+        let sent = Command::new("kill")
+            .args([&format!("-{name}"), "--", &target])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill -{name} {target}");
+    }
+
     /// Sends signal `name` (`INT`, `KILL`, ...).
     pub fn signal(&self, name: &str) {
         let pid = self.child.id().to_string();

@@ -287,7 +287,7 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
             Ok(0)
         }
         Command::Exec { file } => match compile(cli, file)? {
-            Ok(out) => standalone::exec(&out),
+            Ok(out) => standalone::exec(&out, &|| experiments.interrupted()),
             Err(code) => Ok(code),
         },
     }

@@ -81,7 +81,9 @@ pub fn run(
 }
 
 /// Runs a program compiled for Linux user mode under qemu-riscv32; its exit code is the program's.
-pub fn exec(out: &CompileOutput) -> Result<u8> {
+/// Ctrl-C reaches qemu too (the terminal's process group): the program writes its output so far
+/// and ends with 130; `interrupted` then takes the signal, which this process already handled.
+pub fn exec(out: &CompileOutput, interrupted: &dyn Fn() -> bool) -> Result<u8> {
     let dir = tempdir()?;
     let elf = dir.join("kernel.elf");
     crate::write_executable(&elf, &out.image.to_elf())?;
@@ -90,6 +92,7 @@ pub fn exec(out: &CompileOutput) -> Result<u8> {
         .status()
         .context("cannot run qemu-riscv32 (install Debian's qemu-user: `cargo xtask setup`)")?;
     let _ = std::fs::remove_dir_all(&dir);
+    interrupted();
     match status.code() {
         Some(c) => Ok(c as u8),
         None => bail!("the kernel was killed by a signal ({status})"),

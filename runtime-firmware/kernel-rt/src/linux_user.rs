@@ -5,6 +5,43 @@ use core::arch::asm;
 
 const SYS_WRITE: u32 = 64;
 const SYS_EXIT_GROUP: u32 = 94;
+const SYS_RT_SIGACTION: u32 = 134;
+
+/// Signals that end the program: its output so far is written first (SIGINT: Ctrl-C on a kernel
+/// that loops; the others: a fault), then it exits as killed by that signal would (128 + number).
+const FATAL_SIGNALS: [u32; 6] = [2, 4, 7, 8, 11, 15];
+
+/// Linux's `struct sigaction` for RISC-V (the generic layout, no restorer).
+#[repr(C)]
+struct SigAction {
+    handler: usize,
+    flags: usize,
+    mask: u64,
+}
+
+extern "C" fn on_fatal_signal(signal: u32) {
+    output::flush_stdout();
+    if signal == 2 {
+        output::write_stderr(b"KeyboardInterrupt\n");
+    }
+    exit(128 + signal as i32)
+}
+
+fn catch_fatal_signals() {
+    for signal in FATAL_SIGNALS {
+        let action = SigAction {
+            handler: on_fatal_signal as extern "C" fn(u32) as usize,
+            flags: 0,
+            mask: 0,
+        };
+        // SAFETY: Linux `rt_sigaction(signal, &action, NULL, sizeof(sigset_t))`; the handler only
+        // writes and exits.
+        unsafe {
+            asm!("ecall", in("a7") SYS_RT_SIGACTION, inlateout("a0") signal => _,
+                 in("a1") &action as *const SigAction, in("a2") 0, in("a3") 8);
+        }
+    }
+}
 
 pub fn write(fd: u32, mut data: &[u8]) {
     while !data.is_empty() {
@@ -42,6 +79,7 @@ pub extern "C" fn _start() -> ! {
     // SAFETY: reads the stack pointer.
     unsafe { asm!("mv {}, sp", out(reg) sp, options(nomem, nostack)) };
     stack::set_end(sp - STACK_BYTES);
+    catch_fatal_signals();
     arena::reset();
     exceptions::begin_run();
     // SAFETY: the compiler always emits the kernel entry into the linked image.
