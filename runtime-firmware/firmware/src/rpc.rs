@@ -57,14 +57,13 @@ extern "C" fn strobe_rpc_call(
     let tags = unsafe { core::slice::from_raw_parts(tags, tags_len as usize) };
     // The kernel's output so far goes first, so host and kernel output stay in order.
     strobe_kernel_rt::output::flush_stdout();
-    let critical = crate::watch::Critical::enter();
-    let Some(host) = board::host() else {
+    if board::host().is_none() {
         return raise_builtin(
             ExceptionId::RuntimeError,
             "RuntimeError",
             "RPC outside a kernel run",
         );
-    };
+    }
     // The arguments' exact encoded size, then that much arena for them; the session sends what
     // exceeds one frame in parts.
     let Ok((room, at)) = measure_arguments(tags, argc, args) else {
@@ -107,6 +106,12 @@ extern "C" fn strobe_rpc_call(
     let mut released = false;
     // A result arriving in parts is assembled in the arena, then decoded.
     let mut assembly: Option<(&mut [u8], usize)> = None;
+    // Encoding (long, for a large value) may be interrupted by the kernel tick; the exchange with
+    // the host may not.
+    let critical = crate::watch::Critical::enter();
+    let Some(host) = board::host() else {
+        return;
+    };
     host.rpc(request, &mut |reply| {
         if !released {
             // The arguments went out: their room is free for the result.
