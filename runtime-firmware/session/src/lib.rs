@@ -363,6 +363,20 @@ impl LinkHost<'_> {
         self.send(&Message::Error { code, of_seq });
     }
 
+    /// Feeds a byte from the host to the decoder: true when it completes a frame (a frame it
+    /// rejects is refused here).
+    fn take_byte(&mut self, b: u8) -> bool {
+        match self.decoder.push(b) {
+            Step::Pending => false,
+            Step::Rejected(e) => {
+                let seq = self.decoder.rejected_seq();
+                self.refuse(e.code(), seq);
+                false
+            }
+            Step::Ready => true,
+        }
+    }
+
     /// Waits for the answer to a synchronous RPC. Other requests are refused as `Busy` (the kernel
     /// is still running), except a `Stop` or a new client's `Hello`, which end the wait.
     fn await_reply(&mut self, reply: &mut dyn FnMut(RpcReply<'_>)) {
@@ -382,14 +396,8 @@ impl LinkHost<'_> {
                 }
             };
             idle = 0;
-            match self.decoder.push(b) {
-                Step::Pending => continue,
-                Step::Rejected(e) => {
-                    let seq = self.decoder.rejected_seq();
-                    self.refuse(e.code(), seq);
-                    continue;
-                }
-                Step::Ready => {}
+            if !self.take_byte(b) {
+                continue;
             }
             let Some(frame) = self.decoder.frame() else {
                 continue;
@@ -504,14 +512,8 @@ impl KernelHost for LinkHost<'_> {
                 Poll::Empty => return None,
                 Poll::Closed => return Some(StopReason::Request),
             };
-            match self.decoder.push(b) {
-                Step::Pending => continue,
-                Step::Rejected(e) => {
-                    let seq = self.decoder.rejected_seq();
-                    self.refuse(e.code(), seq);
-                    continue;
-                }
-                Step::Ready => {}
+            if !self.take_byte(b) {
+                continue;
             }
             let Some(frame) = self.decoder.frame() else {
                 continue;

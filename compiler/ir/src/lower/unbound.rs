@@ -267,7 +267,8 @@ fn assign_place(place: &Place, state: &mut State) {
     }
 }
 
-/// After each assignment of a local that has a flag, the flag is set.
+/// After each assignment of a local that has a flag, the flag is set (for a loop variable or an
+/// exception's name, first thing in the body it is assigned for).
 fn set_flags(body: &mut Vec<Stmt>, flags: &[Option<LocalId>]) {
     let flag_set = |flag: LocalId| {
         Stmt::Assign(
@@ -278,74 +279,64 @@ fn set_flags(body: &mut Vec<Stmt>, flags: &[Option<LocalId>]) {
             },
         )
     };
+    let flag_of = |l: LocalId| flags.get(l.0 as usize).copied().flatten();
     let mut out = Vec::with_capacity(body.len());
     for mut s in std::mem::take(body) {
         let mut after = Vec::new();
-        match &mut s {
-            Stmt::Assign(place, _) => {
-                let mut locals = Vec::new();
-                place_locals(place, &mut locals);
-                after.extend(
-                    locals
-                        .into_iter()
-                        .filter_map(|l| flags.get(l.0 as usize).copied().flatten())
-                        .map(flag_set),
-                );
-            }
-            Stmt::If { then, orelse, .. } => {
-                set_flags(then, flags);
-                set_flags(orelse, flags);
-            }
-            Stmt::While { body, orelse, .. } => {
-                set_flags(body, flags);
-                set_flags(orelse, flags);
-            }
-            Stmt::ForRange {
-                var, body, orelse, ..
-            } => {
-                set_flags(body, flags);
-                set_flags(orelse, flags);
-                if let Some(f) = flags[var.0 as usize] {
-                    body.insert(0, flag_set(f));
+        if let Stmt::Assign(place, _) = &s {
+            let mut locals = Vec::new();
+            place_locals(place, &mut locals);
+            after.extend(locals.into_iter().filter_map(flag_of).map(flag_set));
+        }
+        for (nested, bound) in nested_bodies(&mut s) {
+            set_flags(nested, flags);
+            for l in bound {
+                if let Some(f) = flag_of(l) {
+                    nested.insert(0, flag_set(f));
                 }
             }
-            Stmt::ForList {
-                var,
-                index,
-                body,
-                orelse,
-                ..
-            } => {
-                set_flags(body, flags);
-                set_flags(orelse, flags);
-                for l in std::iter::once(*var).chain(*index) {
-                    if let Some(f) = flags[l.0 as usize] {
-                        body.insert(0, flag_set(f));
-                    }
-                }
-            }
-            Stmt::Try {
-                body,
-                handlers,
-                orelse,
-                finally,
-            } => {
-                set_flags(body, flags);
-                set_flags(orelse, flags);
-                set_flags(finally, flags);
-                for h in handlers {
-                    set_flags(&mut h.body, flags);
-                    if let Some(f) = h.bind.and_then(|b| flags[b.0 as usize]) {
-                        h.body.insert(0, flag_set(f));
-                    }
-                }
-            }
-            _ => {}
         }
         out.push(s);
         out.extend(after);
     }
     *body = out;
+}
+
+/// The statement lists inside `s`, each with the locals it assigns on entry (a loop's variables,
+/// an exception handler's name).
+fn nested_bodies(s: &mut Stmt) -> Vec<(&mut Vec<Stmt>, Vec<LocalId>)> {
+    match s {
+        Stmt::If { then, orelse, .. } => vec![(then, vec![]), (orelse, vec![])],
+        Stmt::While { body, orelse, .. } => vec![(body, vec![]), (orelse, vec![])],
+        Stmt::ForRange {
+            var, body, orelse, ..
+        } => vec![(body, vec![*var]), (orelse, vec![])],
+        Stmt::ForList {
+            var,
+            index,
+            body,
+            orelse,
+            ..
+        } => {
+            let vars = std::iter::once(*var).chain(*index).collect();
+            vec![(body, vars), (orelse, vec![])]
+        }
+        Stmt::Try {
+            body,
+            handlers,
+            orelse,
+            finally,
+        } => {
+            let mut out = vec![(body, vec![]), (orelse, vec![]), (finally, vec![])];
+            out.extend(
+                handlers
+                    .iter_mut()
+                    .map(|h| (&mut h.body, h.bind.into_iter().collect())),
+            );
+            out
+        }
+        _ => vec![],
+    }
 }
 
 /// Marks every local a statement of `body` assigns, also inside comprehensions.
@@ -361,56 +352,19 @@ fn assigned_anywhere(body: &mut [Stmt], out: &mut [bool]) {
 }
 
 /// Marks the locals `body`'s statements (nested ones too, not those inside expressions) assign.
-fn assigned_by_statements(body: &[Stmt], out: &mut [bool]) {
-    let mut locals = Vec::new();
+fn assigned_by_statements(body: &mut [Stmt], out: &mut [bool]) {
     for s in body {
-        match s {
-            Stmt::Assign(place, _) => place_locals(place, &mut locals),
-            Stmt::If { then, orelse, .. } => {
-                assigned_by_statements(then, out);
-                assigned_by_statements(orelse, out);
-            }
-            Stmt::While { body, orelse, .. } => {
-                assigned_by_statements(body, out);
-                assigned_by_statements(orelse, out);
-            }
-            Stmt::ForRange {
-                var, body, orelse, ..
-            } => {
-                locals.push(*var);
-                assigned_by_statements(body, out);
-                assigned_by_statements(orelse, out);
-            }
-            Stmt::ForList {
-                var,
-                index,
-                body,
-                orelse,
-                ..
-            } => {
-                locals.extend(std::iter::once(*var).chain(*index));
-                assigned_by_statements(body, out);
-                assigned_by_statements(orelse, out);
-            }
-            Stmt::Try {
-                body,
-                handlers,
-                orelse,
-                finally,
-            } => {
-                assigned_by_statements(body, out);
-                for h in handlers {
-                    locals.extend(h.bind);
-                    assigned_by_statements(&h.body, out);
-                }
-                assigned_by_statements(orelse, out);
-                assigned_by_statements(finally, out);
-            }
-            _ => {}
+        let mut locals = Vec::new();
+        if let Stmt::Assign(place, _) = &*s {
+            place_locals(place, &mut locals);
         }
-    }
-    for l in locals {
-        out[l.0 as usize] = true;
+        for (nested, bound) in nested_bodies(s) {
+            locals.extend(bound);
+            assigned_by_statements(nested, out);
+        }
+        for l in locals {
+            out[l.0 as usize] = true;
+        }
     }
 }
 
