@@ -48,7 +48,8 @@ class KernelRunner:
                                       settings["take_over"])
         sessions.append(self.session)
         self.core = core
-        core.check_channels(*self.session.rtio_channels())
+        #: The device's RTIO channels: (outputs, inputs, clock generators).
+        self.channels = self.session.rtio_channels()
         #: Per RPC service name: the Python type of its first result (a later different one is an error).
         self.result_types = {}
         #: Figures of the last call (benchmarks): compile and upload seconds, run wall time, cycles.
@@ -68,6 +69,8 @@ class KernelRunner:
         return layouts
 
     def run(self, function, args, kwargs):
+        # Devices made since the last call too.
+        self.core.check_channels(*self.channels)
         for bundle in reversed(self.bundles):
             prepared = bundle.prepared_for(function, args, kwargs)
             if prepared is not None:
