@@ -32,6 +32,17 @@ enum Task {
         #[arg(value_enum)]
         what: bench::Benchmark,
     },
+    /// A long run of the compiler fuzz test (`tests/frontend_fuzz.rs`, which CI runs with 2,000
+    /// cases): mutated programs through the front end, and each one it accepts through LLVM and
+    /// the linker too; stops at the first crash or internal error, printing the program.
+    Fuzz {
+        /// How many programs.
+        #[arg(long, default_value_t = 100_000)]
+        cases: u64,
+        /// The random seed (the same seed gives the same programs).
+        #[arg(long, default_value_t = 0x5eed)]
+        seed: u64,
+    },
 }
 
 /// The repository root (xtask lives one level below it).
@@ -64,5 +75,18 @@ fn main() -> Result<()> {
         Task::Install => install::install(),
         Task::Ci => ci::ci(),
         Task::Bench { what } => bench::bench(what),
+        Task::Fuzz { cases, seed } => run(cargo()
+            .args([
+                "test",
+                "--release",
+                "-p",
+                "strobe-driver",
+                "--test",
+                "frontend_fuzz",
+            ])
+            .args(["--", "--nocapture"])
+            .env("STROBE_FUZZ_CASES", cases.to_string())
+            .env("STROBE_FUZZ_SEED", seed.to_string())
+            .env("STROBE_FUZZ_BACKEND_EVERY", "1")),
     }
 }
