@@ -14,15 +14,25 @@ fn device_file(name: &str) -> std::path::PathBuf {
     repo_root().join("tests/device").join(name)
 }
 
-/// `strobe run FILE --device tcp:...` on `sim`, started.
-fn start_on(sim: &SimDevice, file: &str) -> Running {
+/// A simulated core device of its own for a test.
+fn simulator() -> SimDevice {
+    SimDevice::start(&sim_build()).expect("simulator")
+}
+
+/// `strobe run FILE --device tcp:... ARGS` on `sim`, started.
+fn start_with(sim: &SimDevice, file: &str, args: &[&str]) -> Running {
     let mut c = strobe();
     c.arg("run")
         .arg(device_file(file))
         .arg("--device")
         .arg(format!("tcp:127.0.0.1:{}", sim.port))
+        .args(args)
         .current_dir(std::env::temp_dir());
     Running::start(c)
+}
+
+fn start_on(sim: &SimDevice, file: &str) -> Running {
+    start_with(sim, file, &[])
 }
 
 /// The device still serves: a pulse train runs on it.
@@ -48,8 +58,7 @@ fn ctrl_c_stops_at(sim: &SimDevice, file: &str, line: u32) {
 
 #[test]
 fn ctrl_c_stops_a_spinning_kernel_at_its_line_and_the_device_serves_on() {
-    let build = sim_build();
-    let sim = SimDevice::start(&build).expect("simulator");
+    let sim = simulator();
     ctrl_c_stops_at(&sim, "spin_forever.py", 6);
     // Most of its time in a firmware call: stopped there, reported at the kernel's call.
     ctrl_c_stops_at(&sim, "spin_in_firmware.py", 5);
@@ -57,8 +66,7 @@ fn ctrl_c_stops_a_spinning_kernel_at_its_line_and_the_device_serves_on() {
 
 #[test]
 fn an_experiments_kernel_is_stopped_by_a_second_ctrl_c() {
-    let build = sim_build();
-    let sim = SimDevice::start(&build).expect("simulator");
+    let sim = simulator();
     let mut spinning = start_on(&sim, "spin_experiment.py");
     spinning.wait_for("spinning");
     // The first is the scheduler's termination request, which a kernel that never asks ignores.
@@ -77,8 +85,7 @@ fn an_experiments_kernel_is_stopped_by_a_second_ctrl_c() {
 
 #[test]
 fn a_killed_hosts_kernel_is_stopped_by_the_next_handshake() {
-    let build = sim_build();
-    let sim = SimDevice::start(&build).expect("simulator");
+    let sim = simulator();
     let mut spinning = start_on(&sim, "spin_forever.py");
     spinning.wait_for("spinning");
     spinning.signal("KILL");
@@ -89,8 +96,7 @@ fn a_killed_hosts_kernel_is_stopped_by_the_next_handshake() {
 
 #[test]
 fn a_long_silent_computation_finishes_with_its_output() {
-    let build = sim_build();
-    let sim = SimDevice::start(&build).expect("simulator");
+    let sim = simulator();
     let (code, stdout, stderr) = start_on(&sim, "long_computation.py").finish();
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stdout, "computing\ntotal 500302\n");
@@ -98,8 +104,7 @@ fn a_long_silent_computation_finishes_with_its_output() {
 
 #[test]
 fn deep_recursion_and_a_huge_allocation_are_exceptions() {
-    let build = sim_build();
-    let sim = SimDevice::start(&build).expect("simulator");
+    let sim = simulator();
     let (code, stdout, stderr) = start_on(&sim, "kernel_faults.py").finish();
     assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(
@@ -120,8 +125,7 @@ fn deep_recursion_and_a_huge_allocation_are_exceptions() {
 
 #[test]
 fn a_second_client_is_refused_unless_it_takes_over() {
-    let build = sim_build();
-    let sim = SimDevice::start(&build).expect("simulator");
+    let sim = simulator();
     let mut first = start_on(&sim, "spin_forever.py");
     first.wait_for("spinning");
     let (code, _, stderr) = start_on(&sim, "pulse_train.py").finish();
@@ -131,14 +135,7 @@ fn a_second_client_is_refused_unless_it_takes_over() {
             && stderr.contains("--take-over"),
         "{stderr}"
     );
-    let mut taking = strobe();
-    taking
-        .arg("run")
-        .arg(device_file("pulse_train.py"))
-        .arg("--device")
-        .arg(format!("tcp:127.0.0.1:{}", sim.port))
-        .arg("--take-over");
-    let (code, _, stderr) = Running::start(taking).finish();
+    let (code, _, stderr) = start_with(&sim, "pulse_train.py", &["--take-over"]).finish();
     assert_eq!(code, Some(0), "{stderr}");
     // The first client lost the device.
     let (code, _, stderr) = first.finish();

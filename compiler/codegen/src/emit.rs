@@ -703,16 +703,25 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             .const_named_struct(&[ptr.into(), len.into()]))
     }
 
+    /// A constant private to this unit, whose address nothing compares (`unnamed_addr`).
+    pub(crate) fn private_constant(
+        &self,
+        value: BasicValueEnum<'ctx>,
+        name: &str,
+    ) -> GlobalValue<'ctx> {
+        let g = self.module.add_global(value.get_type(), None, name);
+        g.set_initializer(&value);
+        g.set_constant(true);
+        g.set_linkage(Linkage::Private);
+        g.set_unnamed_addr(true);
+        g
+    }
+
     fn string_bytes(&self, s: &str) -> GlobalValue<'ctx> {
         if let Some(g) = self.strings.borrow().get(s) {
             return *g;
         }
-        let data = self.ctx.const_string(s.as_bytes(), false);
-        let g = self.module.add_global(data.get_type(), None, "str");
-        g.set_initializer(&data);
-        g.set_constant(true);
-        g.set_linkage(Linkage::Private);
-        g.set_unnamed_addr(true);
+        let g = self.private_constant(self.ctx.const_string(s.as_bytes(), false).into(), "str");
         self.strings.borrow_mut().insert(s.to_string(), g);
         g
     }

@@ -121,54 +121,28 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         if values.len() < FEWEST {
             return Ok(false);
         }
+        let constant = values.iter().all(|v| match v {
+            BasicValueEnum::IntValue(i) => i.is_const(),
+            BasicValueEnum::FloatValue(f) => f.is_const(),
+            _ => false,
+        });
         let array = match elem {
+            _ if !constant => return Ok(false),
             Type::Int32 | Type::Int64 => {
-                let ints: Option<Vec<IntValue<'ctx>>> = values
-                    .iter()
-                    .map(|v| match v {
-                        BasicValueEnum::IntValue(i) if i.is_const() => Some(*i),
-                        _ => None,
-                    })
-                    .collect();
-                match ints {
-                    Some(ints) => self.ll(elem).into_int_type().const_array(&ints),
-                    None => return Ok(false),
-                }
+                let ints: Vec<IntValue<'ctx>> = values.iter().map(|v| v.into_int_value()).collect();
+                self.ll(elem).into_int_type().const_array(&ints)
             }
             Type::Float => {
-                let floats: Option<Vec<_>> = values
-                    .iter()
-                    .map(|v| match v {
-                        BasicValueEnum::FloatValue(f) if f.is_const() => Some(*f),
-                        _ => None,
-                    })
-                    .collect();
-                match floats {
-                    Some(floats) => self.ctx.f64_type().const_array(&floats),
-                    None => return Ok(false),
-                }
+                let floats: Vec<_> = values.iter().map(|v| v.into_float_value()).collect();
+                self.ctx.f64_type().const_array(&floats)
             }
             _ => return Ok(false),
         };
-        let global = self.module.add_global(array.get_type(), None, "list.items");
-        global.set_initializer(&array);
-        global.set_constant(true);
-        global.set_linkage(inkwell::module::Linkage::Private);
-        global.set_unnamed_addr(true);
+        let items = self.private_constant(array.into(), "list.items");
         let zero = self.ctx.i32_type().const_zero();
         let count = self.ctx.i32_type().const_int(values.len() as u64, false);
         let to = self.data_ptr(list, zero, elem)?;
-        let bytes = self.builder.build_int_mul(
-            count,
-            self.ctx
-                .i32_type()
-                .const_int(self.ll(elem).size_of_abi(self), false),
-            "bytes",
-        )?;
-        let align = self.ll(elem).align_of_abi(self);
-        self.builder
-            .build_memcpy(to, align, global.as_pointer_value(), align, bytes)
-            .map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
+        self.copy_items(to, items.as_pointer_value(), count, elem)?;
         Ok(true)
     }
 
@@ -258,9 +232,20 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         count: IntValue<'ctx>,
         elem: &Type,
     ) -> R<()> {
-        let et = self.ll(elem);
         let to = self.data_ptr(dst, dst_index, elem)?;
         let from = self.data_ptr(src, src_index, elem)?;
+        self.copy_items(to, from, count, elem)
+    }
+
+    /// Copies `count` items of type `elem` from `from` to `to`.
+    fn copy_items(
+        &self,
+        to: PointerValue<'ctx>,
+        from: PointerValue<'ctx>,
+        count: IntValue<'ctx>,
+        elem: &Type,
+    ) -> R<()> {
+        let et = self.ll(elem);
         let bytes = self.builder.build_int_mul(
             count,
             self.ctx.i32_type().const_int(et.size_of_abi(self), false),
@@ -332,7 +317,6 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             .builder
             .build_select(empty, i64t.const_zero(), n, "n")?
             .into_int_value();
-        let n = self.to_i32(n)?;
         self.counted_loop(n, |this, i| {
             let at = this.builder.build_int_mul(i, len, "at")?;
             this.copy_elements(out, at, src, len, elem)
@@ -432,11 +416,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let n = b.build_int_signed_div(span, step, "")?;
                 let neg = b.build_int_compare(IntPredicate::SLT, n, zero, "")?;
                 let n = b.build_select(neg, zero, n, "")?.into_int_value();
-                if t.get_bit_width() == 32 {
-                    n
-                } else {
-                    b.build_int_truncate(n, self.ctx.i32_type(), "len")?
-                }
+                self.to_i32(n)?
             }
             _ => self.ctx.i32_type().const_zero(),
         })
@@ -462,11 +442,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             .builder
             .build_load(i32t, counter, "k")?
             .into_int_value();
-        let n32 = if n.get_type().get_bit_width() == 32 {
-            n
-        } else {
-            self.builder.build_int_truncate(n, i32t, "")?
-        };
+        let n32 = self.to_i32(n)?;
         let go = self
             .builder
             .build_int_compare(IntPredicate::SLT, i, n32, "go")?;
