@@ -544,8 +544,10 @@ impl Checker<'_> {
                         return result;
                     }
                 };
-                // A literal converted to an integer type simply is that type: `int64(10)`.
-                if target.is_int() && self.table.is_int_literal_var(&t) {
+                // A literal converted to an integer type simply is that type: `int64(10)`. Only
+                // a literal: `int64(n)` of a variable converts it, whatever width `n` takes.
+                let literal = crate::consts::literal_arithmetic(&args[0]).is_some();
+                if target.is_int() && literal && self.table.is_int_literal_var(&t) {
                     self.table.unify(&target, &t, args[0].span).ok();
                 } else {
                     self.deferred.push(Deferred::Numeric {

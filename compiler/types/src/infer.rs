@@ -588,10 +588,8 @@ impl<'m> Checker<'m> {
             .flatten()
             .collect();
         let mut changed = false;
-        for (arg, span) in waiting {
-            if self.table.is_int_literal_var(&arg) {
-                changed |= self.table.unify(&arg, &Ty::Int32, span).is_ok();
-            }
+        for (arg, _) in waiting {
+            changed |= self.table.default_int_literals_in(&arg);
         }
         changed
     }

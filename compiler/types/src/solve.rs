@@ -243,6 +243,11 @@ impl Checker<'_> {
                 result,
                 span,
             } => match self.table.shallow(value) {
+                // `abs(2)` is an integer literal too: whatever width its use gives it.
+                Ty::Var(_) if self.table.is_int_literal_var(value) => {
+                    self.unify(result, value, *span, "abs()'s result");
+                    Step::Solved
+                }
                 Ty::Var(_) => Step::Pending,
                 Ty::Bool => {
                     self.unify(result, &Ty::Int32, *span, "abs() of a bool");

@@ -222,6 +222,29 @@ impl TypeTable {
         origin
     }
 
+    /// Binds the unbound integer-literal variables in `ty`, itself or inside it (a list's items, a
+    /// tuple's parts), to int32. Returns whether any was bound.
+    pub fn default_int_literals_in(&mut self, ty: &Ty) -> bool {
+        match self.shallow(ty) {
+            Ty::Var(v)
+                if matches!(
+                    self.vars[v.0 as usize],
+                    VarState::Unbound { int_literal: true }
+                ) =>
+            {
+                self.vars[v.0 as usize] = VarState::Bound(Ty::Int32);
+                true
+            }
+            Ty::Tuple(ts) => ts.iter().fold(false, |changed, t| {
+                self.default_int_literals_in(t) | changed
+            }),
+            Ty::List(t) | Ty::Array(t, _) | Ty::Range(t) | Ty::Enumerate(t) => {
+                self.default_int_literals_in(&t)
+            }
+            _ => false,
+        }
+    }
+
     fn occurs(&self, v: TVar, ty: &Ty) -> bool {
         match self.shallow(ty) {
             Ty::Var(w) => v == w,

@@ -179,10 +179,34 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             } => {
                 let mut terms = Vec::new();
                 let mut l = self.expr(left);
-                for (op, right) in ops.iter().zip(comparators.iter()) {
+                for (k, (op, right)) in ops.iter().zip(comparators.iter()).enumerate() {
                     let r = self.expr(right);
-                    terms.push(self.compare(*op, l, r.clone(), e.span));
-                    l = r;
+                    let last = k + 1 == ops.len();
+                    let reused = matches!(
+                        r.kind,
+                        ExprKind::Local(_)
+                            | ExprKind::Int(_)
+                            | ExprKind::Float(_)
+                            | ExprKind::Bool(_)
+                    );
+                    if last || reused {
+                        terms.push(self.compare(*op, l, r.clone(), e.span));
+                        l = r;
+                        continue;
+                    }
+                    // A middle operand is evaluated once (`a < f() < b` calls f once): its value
+                    // is kept for the next comparison, which runs only when this one holds.
+                    let t = self.temp(r.ty.clone());
+                    let kept = self.local(t);
+                    let assigned = expr(
+                        ExprKind::Block(
+                            vec![Stmt::Assign(Place::Local(t), r)],
+                            boxed(kept.clone()),
+                        ),
+                        kept.ty.clone(),
+                    );
+                    terms.push(self.compare(*op, l, assigned, e.span));
+                    l = kept;
                 }
                 if terms.len() == 1 {
                     return terms
