@@ -25,6 +25,8 @@ mod rng;
 use rng::Rng;
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use strobe_driver::Compiler;
 use strobe_syntax::SourceFile;
 
@@ -113,45 +115,78 @@ fn mutated_programs_never_panic() {
     eprintln!("{cases} mutated programs: {accepted} accepted ({compiled} also compiled and linked), {rejected} rejected with diagnostics, 0 panics");
 }
 
+/// One generated program: compiled and linked, and when `execute`, run both ways. Err says what
+/// went wrong.
+fn generated_case(
+    scratch: &differential::Scratch,
+    text: &str,
+    execute: bool,
+) -> Result<(), String> {
+    let file = SourceFile::new("program.py", text.to_string());
+    let mut compiler = Compiler::new(None);
+    match catch_unwind(AssertUnwindSafe(|| compiler.compile(&file))) {
+        Err(panic) => Err(format!("the compiler panicked: {}", panic_message(&panic))),
+        Ok(Err(e)) => Err(format!("refused: {}", e.render())),
+        Ok(Ok(out)) if execute => differential::compare(scratch, text, &out),
+        Ok(Ok(_)) => Ok(()),
+    }
+}
+
 #[test]
 fn generated_programs_match_cpython() {
     let cases = setting("STROBE_FUZZ_GENERATED", 200);
     let execute_every = setting("STROBE_FUZZ_EXECUTE_EVERY", 4).max(1);
     let seed = setting("STROBE_FUZZ_SEED", 0x5eed_u64);
-    let mut rng = Rng(seed ^ 0x6e6e_7261_7465);
-    let scratch = differential::Scratch::new();
+    // `STROBE_FUZZ_CASE=n` repeats case n alone (each case's program follows from the seed and n).
+    let only: Option<usize> = std::env::var("STROBE_FUZZ_CASE")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = AtomicUsize::new(0);
+    let (lines, executed) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let failure: Mutex<Option<(usize, String)>> = Mutex::new(None);
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let mut failure = None;
-    let (mut lines, mut executed) = (0, 0);
-    for case in 0..cases {
-        let text = generate::program(&mut rng);
-        lines += text.lines().count();
-        let file = SourceFile::new("program.py", text.clone());
-        let mut compiler = Compiler::new(None);
-        let problem = match catch_unwind(AssertUnwindSafe(|| compiler.compile(&file))) {
-            Err(panic) => Some(format!("the compiler panicked: {}", panic_message(&panic))),
-            Ok(Err(e)) => Some(format!("refused: {}", e.render())),
-            Ok(Ok(out)) if case % execute_every == 0 => {
-                executed += 1;
-                differential::compare(&scratch, &text, &out).err()
-            }
-            Ok(Ok(_)) => None,
-        };
-        if let Some(problem) = problem {
-            // Kept for a closer look (`strobe exec` it, or run it under python3).
-            let kept = std::env::temp_dir().join("strobe-fuzz-failure.py");
-            let _ = std::fs::write(&kept, &text);
-            failure = Some(format!(
-                "generated case {case} (seed {seed}): {problem}\n--- program (also in {})\n{text}",
-                kept.display()
-            ));
-            break;
+    std::thread::scope(|threads| {
+        for worker in 0..workers {
+            let (next, lines, executed, failure) = (&next, &lines, &executed, &failure);
+            threads.spawn(move || {
+                let scratch = differential::Scratch::new(worker);
+                loop {
+                    let case = match only {
+                        Some(n) if next.fetch_add(1, Ordering::Relaxed) == 0 => n,
+                        Some(_) => break,
+                        None => next.fetch_add(1, Ordering::Relaxed),
+                    };
+                    if case >= cases.max(only.map_or(0, |n| n + 1))
+                        || failure.lock().unwrap().is_some()
+                    {
+                        break;
+                    }
+                    let mut rng = Rng(seed ^ (case as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                    let text = generate::program(&mut rng);
+                    lines.fetch_add(text.lines().count(), Ordering::Relaxed);
+                    let execute = case % execute_every == 0 || only.is_some();
+                    executed.fetch_add(execute as usize, Ordering::Relaxed);
+                    if let Err(problem) = generated_case(&scratch, &text, execute) {
+                        // Kept for a closer look (`strobe exec` it, or run it under python3).
+                        let kept = std::env::temp_dir().join("strobe-fuzz-failure.py");
+                        let _ = std::fs::write(&kept, &text);
+                        let report = format!("generated case {case} (STROBE_FUZZ_SEED={seed} STROBE_FUZZ_CASE={case} repeats it): {problem}\n--- program (also in {})\n{text}", kept.display());
+                        failure.lock().unwrap().get_or_insert((case, report));
+                    }
+                }
+            });
         }
-    }
+    });
     std::panic::set_hook(hook);
-    if let Some(f) = failure {
-        panic!("{f}");
+    if let Some((_, report)) = failure.into_inner().unwrap() {
+        panic!("{report}");
     }
-    eprintln!("{cases} generated programs ({lines} lines) compiled and linked; {executed} run under qemu and CPython with the same output");
+    eprintln!(
+        "{} generated programs ({} lines) compiled and linked; {} run under qemu and CPython with the same output",
+        only.map_or(cases, |_| 1),
+        lines.into_inner(),
+        executed.into_inner()
+    );
 }

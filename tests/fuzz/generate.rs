@@ -638,6 +638,8 @@ impl Generator<'_> {
             .filter(|&k| {
                 let f = &self.functions[k];
                 (want.is_none() || f.returns == want)
+                    // A callee might grow the list being iterated: never ending.
+                    && !(self.iterating_list && f.params.contains(&Ty::List))
                     && self.work + self.multiplier.saturating_mul(f.work) <= WORK_LIMIT
             })
             .collect();

@@ -32,13 +32,21 @@ enum Task {
         #[arg(value_enum)]
         what: bench::Benchmark,
     },
-    /// A long run of the compiler fuzz test (`tests/frontend_fuzz.rs`, which CI runs with 2,000
-    /// cases): mutated programs through the front end, and each one it accepts through LLVM and
-    /// the linker too; stops at the first crash or internal error, printing the program.
+    /// A long run of the fuzz tests (`tests/fuzz.rs`; CI runs them with 2,000 mutated and 200
+    /// generated programs): mutated programs through the front end, each one it accepts through
+    /// LLVM and the linker too; generated programs compiled and linked, and a sample run under
+    /// qemu-riscv32 and CPython with the same output expected. Stops at the first crash, internal
+    /// error, refusal of a generated program, hang or difference, printing the program.
     Fuzz {
-        /// How many programs.
-        #[arg(long, default_value_t = 100_000)]
+        /// How many mutated programs.
+        #[arg(long, default_value_t = 50_000)]
         cases: u64,
+        /// How many generated programs.
+        #[arg(long, default_value_t = 50_000)]
+        generated: u64,
+        /// Run every n-th generated program under qemu and CPython.
+        #[arg(long, default_value_t = 5)]
+        execute_every: u64,
         /// The random seed (the same seed gives the same programs).
         #[arg(long, default_value_t = 0x5eed)]
         seed: u64,
@@ -75,17 +83,17 @@ fn main() -> Result<()> {
         Task::Install => install::install(),
         Task::Ci => ci::ci(),
         Task::Bench { what } => bench::bench(what),
-        Task::Fuzz { cases, seed } => run(cargo()
-            .args([
-                "test",
-                "--release",
-                "-p",
-                "strobe-driver",
-                "--test",
-                "frontend_fuzz",
-            ])
-            .args(["--", "--nocapture"])
+        Task::Fuzz {
+            cases,
+            generated,
+            execute_every,
+            seed,
+        } => run(cargo()
+            .args(["test", "--release", "-p", "strobe-driver", "--test", "fuzz"])
+            .args(["--", "--nocapture", "--test-threads", "1"])
             .env("STROBE_FUZZ_CASES", cases.to_string())
+            .env("STROBE_FUZZ_GENERATED", generated.to_string())
+            .env("STROBE_FUZZ_EXECUTE_EVERY", execute_every.to_string())
             .env("STROBE_FUZZ_SEED", seed.to_string())
             .env("STROBE_FUZZ_BACKEND_EVERY", "1")),
     }

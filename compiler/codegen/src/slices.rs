@@ -45,22 +45,21 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 Ok(out.into())
             }
             None => {
-                let s = v.into_struct_value();
-                let data = self
-                    .builder
-                    .build_extract_value(s, 0, "")?
-                    .into_pointer_value();
-                let len = self.builder.build_extract_value(s, 1, "")?.into_int_value();
+                // Strings: the bounds count code points (`len()` does too).
+                let len = self.len(v, &Type::Str)?;
                 let sel = self.select_items(len, bound_values, line)?;
-                let out = self.alloc_dynamic(sel.count, 1, line)?;
-                let i8t = self.ctx.i8_type().into();
-                self.strided_copy(i8t, data, out, &sel, Direction::Gather)?;
-                let st = self.str_type();
-                let r = self
-                    .builder
-                    .build_insert_value(st.get_undef(), out, 0, "")?;
-                let r = self.builder.build_insert_value(r, sel.count, 1, "str")?;
-                Ok(r.into_struct_value().into())
+                let (data, bytes) = self.str_parts(v)?;
+                let out = self.entry_alloca(self.str_type(), "slice")?;
+                let args = [
+                    data,
+                    bytes,
+                    sel.start.into(),
+                    sel.step.into(),
+                    sel.count.into(),
+                ];
+                self.call_runtime("__strobe_str_slice", &[&args[..], &[out.into()]].concat())?;
+                self.check_exception(line)?;
+                Ok(self.builder.build_load(self.str_type(), out, "s")?)
             }
         }
     }

@@ -532,6 +532,7 @@ impl<'m> Checker<'m> {
             // then an operand of unknown type (a host function's unannotated result) takes the
             // type of the number it is combined with.
             if !self.default_call_literals()
+                && !self.default_unpaired_literals()
                 && !self.table.default_int_literals()
                 && !self.default_operands()
                 && !self.default_unpackings()
@@ -592,6 +593,28 @@ impl<'m> Checker<'m> {
             changed |= self.table.default_int_literals_in(&arg);
         }
         changed
+    }
+
+    /// Integer literals become int32, except those combined with an operand whose type is not
+    /// known yet (`f(xs) % 7` while the instance of `f` still waits for literals of its own): its
+    /// type may still be int64, which the literal then takes. Returns whether anything changed.
+    fn default_unpaired_literals(&mut self) -> bool {
+        let mut held = Vec::new();
+        for c in &self.deferred {
+            let (crate::solve::Deferred::BinOp { left, right, .. }
+            | crate::solve::Deferred::Compare { left, right, .. }) = c
+            else {
+                continue;
+            };
+            for (a, b) in [(left, right), (right, left)] {
+                if let (Ty::Var(v), Ty::Var(_)) = (self.table.shallow(a), self.table.shallow(b)) {
+                    if self.table.is_int_literal_var(a) && !self.table.is_int_literal_var(b) {
+                        held.push(v);
+                    }
+                }
+            }
+        }
+        self.table.default_int_literals_except(&held)
     }
 
     /// For stuck arithmetic and comparisons with one operand of unknown type and one number: gives

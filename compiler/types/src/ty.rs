@@ -199,9 +199,16 @@ impl TypeTable {
 
     /// Binds every still-unbound integer-literal variable to int32. Returns whether any was bound.
     pub fn default_int_literals(&mut self) -> bool {
+        self.default_int_literals_except(&[])
+    }
+
+    /// As [`Self::default_int_literals`], but leaves the variables `held` unbound.
+    pub fn default_int_literals_except(&mut self, held: &[TVar]) -> bool {
         let mut changed = false;
-        for state in &mut self.vars {
-            if matches!(state, VarState::Unbound { int_literal: true }) {
+        for (i, state) in self.vars.iter_mut().enumerate() {
+            if matches!(state, VarState::Unbound { int_literal: true })
+                && !held.iter().any(|h| h.0 as usize == i)
+            {
                 *state = VarState::Bound(Ty::Int32);
                 changed = true;
             }

@@ -379,6 +379,8 @@ macro_rules! runtime_symbols {
             __strobe_str_eq(a: *const u8, a_len: u32, b: *const u8, b_len: u32) -> bool;
             /// `len()` of a string: its code points (UTF-8 bytes that do not continue one).
             __strobe_str_len(a: *const u8, a_len: u32) -> u32;
+            /// A slice of a string: `count` code points from code point `start` by `step`.
+            __strobe_str_slice(a: *const u8, a_len: u32, start: i32, step: i32, count: i32, out: *mut $crate::Str) -> ();
             /// ValueError pending for a negative exponent.
             __strobe_i64_pow(base: i64, exp: i64) -> i64;
             /// Decodes quoted host value `slot` of the run's table ([`QUOTED_DATA`]) as the type

@@ -1,4 +1,5 @@
-//! Kernel strings: printing (plain and `repr`), conversion from numbers, concatenation, equality.
+//! Kernel strings: printing (plain and `repr`), conversion from numbers, concatenation, equality,
+//! length and slices (both in code points, as CPython's).
 
 use crate::arena;
 use crate::exceptions::raise_builtin;
@@ -132,4 +133,60 @@ pub unsafe extern "C" fn __strobe_str_len(a: *const u8, a_len: u32) -> u32 {
         .iter()
         .filter(|&&b| b & 0xc0 != 0x80)
         .count() as u32
+}
+
+/// `s[start::step]` for `count` code points (the selection already resolved against the code-point
+/// length, as a list's is): a new arena string. Kernel strings are UTF-8, so a code point is one to
+/// four bytes; ASCII strings are copied byte by byte.
+///
+/// # Safety
+/// The pointer/length pair must describe a kernel string (UTF-8); `out` a string slot.
+#[no_mangle]
+pub unsafe extern "C" fn __strobe_str_slice(
+    a: *const u8,
+    a_len: u32,
+    start: i32,
+    step: i32,
+    count: i32,
+    out: *mut Str,
+) {
+    let text = bytes(a, a_len);
+    let (start, step, count) = (start.max(0) as usize, step, count.max(0) as usize);
+    let Ok(text) = core::str::from_utf8(text) else {
+        return concat_into(&[], out);
+    };
+    // The selected code points, walked once in the slice's direction.
+    let selected = |visit: &mut dyn FnMut(&str)| {
+        if step > 0 {
+            let picked = text.char_indices().skip(start).step_by(step as usize);
+            for (at, c) in picked.take(count) {
+                visit(&text[at..at + c.len_utf8()]);
+            }
+        } else {
+            let last = text.chars().count().saturating_sub(1);
+            let picked = text.char_indices().rev().skip(last.saturating_sub(start));
+            for (at, c) in picked.step_by(step.unsigned_abs() as usize).take(count) {
+                visit(&text[at..at + c.len_utf8()]);
+            }
+        }
+    };
+    let mut total = 0;
+    selected(&mut |c| total += c.len());
+    let Some(dst) = arena::allocate(total, 1) else {
+        raise_builtin(ExceptionId::MemoryError, "MemoryError", "");
+        return concat_into(&[], out);
+    };
+    let mut at = 0;
+    selected(&mut |c| {
+        // SAFETY: dst has `total` bytes, the sum of the selected code points' lengths.
+        unsafe { core::ptr::copy_nonoverlapping(c.as_ptr(), dst.add(at), c.len()) };
+        at += c.len();
+    });
+    // SAFETY: `out` is a compiler-provided stack slot.
+    unsafe {
+        out.write(Str {
+            ptr: dst,
+            len: total as u32,
+        })
+    };
 }
