@@ -9,7 +9,8 @@
 //! CI runs the defaults; `cargo xtask fuzz` the long run. Settings: `STROBE_FUZZ_CASES` (mutated
 //! programs), `STROBE_FUZZ_GENERATED`, `STROBE_FUZZ_EXECUTE_EVERY` (every n-th generated program
 //! runs both ways), `STROBE_FUZZ_SEED`, `STROBE_FUZZ_BACKEND_EVERY` (every n-th accepted mutated
-//! program through the back end).
+//! program through the back end), `STROBE_FUZZ_CASE` (one generated case alone),
+//! `STROBE_FUZZ_KEEP` (a folder to keep every generated program in).
 
 #[path = "fuzz/differential.rs"]
 mod differential;
@@ -21,10 +22,13 @@ mod generate;
 mod mutate;
 #[path = "fuzz/rng.rs"]
 mod rng;
+#[path = "fuzz/values.rs"]
+mod values;
 
 use rng::Rng;
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use strobe_driver::Compiler;
@@ -165,6 +169,9 @@ fn generated_programs_match_cpython() {
                     }
                     let mut rng = Rng(seed ^ (case as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
                     let text = generate::program(&mut rng);
+                    if let Ok(dir) = std::env::var("STROBE_FUZZ_KEEP") {
+                        let _ = std::fs::write(Path::new(&dir).join(format!("case{case}.py")), &text);
+                    }
                     lines.fetch_add(text.lines().count(), Ordering::Relaxed);
                     let execute = case % execute_every == 0 || only.is_some();
                     executed.fetch_add(execute as usize, Ordering::Relaxed);

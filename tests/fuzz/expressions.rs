@@ -10,12 +10,14 @@ impl Generator<'_> {
             Ty::Int64 => self.int_reduced(I64),
             Ty::Float => self.float_bounded(),
             Ty::Bool => self.bool_expr(3),
+            Ty::Str => self.text_bounded(),
+            Ty::Object => self.object(),
             Ty::List => {
-                let lists = self.vars_of(Ty::List);
+                let lists = self.list_names();
                 if lists.is_empty() || self.rng.chance(30) {
                     self.list_literal()
                 } else {
-                    self.vars[*self.rng.pick(&lists)].name.clone()
+                    self.rng.pick(&lists).clone()
                 }
             }
         }
@@ -88,15 +90,20 @@ impl Generator<'_> {
                 Int(format!("int64({})", a.0), a.1)
             }
             _ => {
+                if self.rng.chance(30) {
+                    if let Some(i) = self.int_from_values(depth - 1) {
+                        return i;
+                    }
+                }
                 if self.rng.chance(25) {
                     let a = self.int(I64, depth - 1);
                     return Int(format!("int32(({}) % {})", a.0, w.modulus), w.modulus);
                 }
-                let lists = self.vars_of(Ty::List);
+                let lists = self.list_names();
                 if lists.is_empty() {
                     return self.int_leaf(w);
                 }
-                let l = self.vars[*self.rng.pick(&lists)].name.clone();
+                let l = self.rng.pick(&lists).clone();
                 match self.rng.below(3) {
                     0 => Int(format!("len({l})"), 100_000),
                     1 => Int(format!("(sum({l}) % {})", w.modulus), w.modulus),
@@ -241,6 +248,11 @@ impl Generator<'_> {
     }
 
     fn float_leaf(&mut self) -> Float {
+        if self.rng.chance(15) {
+            if let Some(f) = self.float_from_object() {
+                return f;
+            }
+        }
         let floats = self.vars_of(Ty::Float);
         if !floats.is_empty() && self.rng.chance(50) {
             return Float(self.vars[*self.rng.pick(&floats)].name.clone(), FLOAT_BOUND);
@@ -304,13 +316,14 @@ impl Generator<'_> {
                 let op = if self.rng.chance(50) { "and" } else { "or" };
                 format!("({a} {op} {b})")
             }
+            5 if self.rng.chance(30) => self.text_comparison(depth - 1),
             5 => format!("(not {})", self.bool_expr(depth - 1)),
             6 => {
-                let lists = self.vars_of(Ty::List);
+                let lists = self.list_names();
                 if lists.is_empty() {
                     return "True".into();
                 }
-                let l = self.vars[*self.rng.pick(&lists)].name.clone();
+                let l = self.rng.pick(&lists).clone();
                 let x = self.int(I32, depth - 1).0;
                 if self.rng.chance(50) {
                     format!("({x} in {l})")

@@ -53,6 +53,9 @@ pub enum Ty {
     Float,
     Bool,
     List,
+    Str,
+    /// An instance of the program's class (`values::CLASS`).
+    Object,
 }
 
 /// The bound a variable of this type keeps.
@@ -99,6 +102,8 @@ pub struct Generator<'r> {
     /// Inside `for v in xs`: lists must not grow or shrink.
     pub iterating_list: bool,
     pub returns: Option<Ty>,
+    /// Whether the program defines the class.
+    pub has_class: bool,
 }
 
 /// A program of a few functions and a `main` that calls each, printing results or the exception.
@@ -115,10 +120,17 @@ pub fn program(rng: &mut Rng) -> String {
         loops: 0,
         iterating_list: false,
         returns: None,
+        has_class: false,
     };
     g.line("from strobe import int32, int64");
     g.line("");
     g.line("");
+    if g.rng.chance(50) {
+        g.has_class = true;
+        g.out.push_str(crate::values::CLASS);
+        g.line("");
+        g.line("");
+    }
     let count = 1 + g.rng.below(4);
     for _ in 0..count {
         g.function();
@@ -128,7 +140,7 @@ pub fn program(rng: &mut Rng) -> String {
 }
 
 impl Generator<'_> {
-    fn line(&mut self, text: &str) {
+    pub(crate) fn line(&mut self, text: &str) {
         for _ in 0..self.indent {
             self.out.push_str("    ");
         }
@@ -155,12 +167,30 @@ impl Generator<'_> {
 
     fn function(&mut self) {
         let name = format!("f{}", self.functions.len());
+        let kinds: &[Ty] = if self.has_class {
+            &[
+                Ty::Int,
+                Ty::Int,
+                Ty::Int64,
+                Ty::Float,
+                Ty::Bool,
+                Ty::List,
+                Ty::Str,
+                Ty::Object,
+            ]
+        } else {
+            &[
+                Ty::Int,
+                Ty::Int,
+                Ty::Int64,
+                Ty::Float,
+                Ty::Bool,
+                Ty::List,
+                Ty::Str,
+            ]
+        };
         let params: Vec<Ty> = (0..self.rng.below(4))
-            .map(|_| {
-                *self
-                    .rng
-                    .pick(&[Ty::Int, Ty::Int, Ty::Int64, Ty::Float, Ty::Bool, Ty::List])
-            })
+            .map(|_| *self.rng.pick(kinds))
             .collect();
         let returns = *self.rng.pick(&[
             Some(Ty::Int),
@@ -168,6 +198,7 @@ impl Generator<'_> {
             Some(Ty::Int64),
             Some(Ty::Float),
             Some(Ty::Bool),
+            Some(Ty::Str),
             None,
         ]);
         let names: Vec<String> = (0..params.len()).map(|i| format!("p{i}")).collect();
@@ -215,15 +246,21 @@ impl Generator<'_> {
         self.work = 0;
         self.returns = None;
         for k in 0..self.functions.len() {
-            // Lists passed in are printed afterwards: a callee's changes must show.
+            // Lists and objects passed in are printed afterwards: a callee's changes must show.
             let mut args = Vec::new();
-            let mut lists = Vec::new();
+            let mut shown = Vec::new();
             for ty in self.functions[k].params.clone() {
                 if ty == Ty::List {
                     let name = self.fresh("l");
                     let value = self.list_literal();
                     self.line(&format!("{name} = {value}"));
-                    lists.push(name.clone());
+                    shown.push(name.clone());
+                    args.push(name);
+                } else if ty == Ty::Object {
+                    let name = self.fresh("o");
+                    let value = self.object();
+                    self.line(&format!("{name} = {value}"));
+                    shown.push(format!("{name}.a, {name}.b, {name}.items"));
                     args.push(name);
                 } else {
                     args.push(self.value(ty));
@@ -242,8 +279,8 @@ impl Generator<'_> {
                 self.line(&format!("except {e}:"));
                 self.line(&format!("    print(\"{e}\")"));
             }
-            for l in lists {
-                self.line(&format!("print({l})"));
+            for v in shown {
+                self.line(&format!("print({v})"));
             }
         }
         self.indent = 0;
@@ -275,7 +312,12 @@ impl Generator<'_> {
             9 => self.call_statement(),
             10 => self.raise_or_assert(),
             11 => self.early_exit(),
-            12 => self.assign_int(),
+            12 if !self.has_class || self.rng.chance(50) => self.assign(Ty::Str),
+            12 => {
+                if !self.object_statement() {
+                    self.assign(Ty::Object)
+                }
+            }
             13 | 14 => self.if_statement(depth),
             15 | 16 => self.for_statement(depth),
             17 => self.while_statement(depth),
@@ -296,6 +338,8 @@ impl Generator<'_> {
                 Ty::Float => "x",
                 Ty::Bool => "b",
                 Ty::List => "l",
+                Ty::Str => "s",
+                Ty::Object => "o",
             });
             self.line(&format!("{name} = {value}"));
             self.vars.push(Var {
@@ -331,9 +375,9 @@ impl Generator<'_> {
     }
 
     fn assign_list(&mut self) {
-        let lists = self.vars_of(Ty::List);
+        let lists = self.list_names();
         let value = if !lists.is_empty() && self.rng.chance(50) {
-            let l = self.vars[*self.rng.pick(&lists)].name.clone();
+            let l = self.rng.pick(&lists).clone();
             match self.rng.below(5) {
                 0 => l,
                 1 => format!("list({l})"),
@@ -414,9 +458,9 @@ impl Generator<'_> {
         let form = self.rng.below(4);
         // Kernels convert only scalars to str (f-strings, `str()`); `print` shows lists too.
         let types: &[Ty] = if form <= 1 {
-            &[Ty::Int, Ty::Float, Ty::Bool]
+            &[Ty::Int, Ty::Float, Ty::Bool, Ty::Str]
         } else {
-            &[Ty::Int, Ty::Float, Ty::Bool, Ty::List]
+            &[Ty::Int, Ty::Float, Ty::Bool, Ty::Str, Ty::List]
         };
         let values: Vec<String> = (0..n)
             .map(|_| {
@@ -428,7 +472,8 @@ impl Generator<'_> {
         match form {
             0 => {
                 let parts: Vec<String> = values.iter().map(|v| format!("{{{v}}}")).collect();
-                self.line(&format!("print(f\"<{}>\")", parts.join(" ")))
+                // Single quotes outside: the string literals inside use double ones.
+                self.line(&format!("print(f'<{}>')", parts.join(" ")))
             }
             1 => self.line(&format!("print(str({}))", values[0])),
             2 => self.line(&format!("print({}, sep=\"|\")", values.join(", "))),
@@ -437,11 +482,11 @@ impl Generator<'_> {
     }
 
     fn list_change(&mut self) {
-        let lists = self.vars_of(Ty::List);
+        let lists = self.list_names();
         if lists.is_empty() {
             return self.assign_list();
         }
-        let l = self.vars[*self.rng.pick(&lists)].name.clone();
+        let l = self.rng.pick(&lists).clone();
         let growing = !self.iterating_list;
         match self.rng.below(4) {
             0 if growing && self.multiplier <= 100 => {
@@ -544,9 +589,9 @@ impl Generator<'_> {
             return self.if_statement(depth);
         }
         let v = self.fresh("k");
-        let lists = self.vars_of(Ty::List);
+        let lists = self.list_names();
         if !lists.is_empty() && self.rng.chance(35) {
-            let l = self.vars[*self.rng.pick(&lists)].name.clone();
+            let l = self.rng.pick(&lists).clone();
             let outer = self.iterating_list;
             self.iterating_list = true;
             let mut counters = vec![Var {
