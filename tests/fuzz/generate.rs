@@ -104,6 +104,8 @@ pub struct Generator<'r> {
     pub returns: Option<Ty>,
     /// Whether the program defines the class.
     pub has_class: bool,
+    /// Calls being generated around the current expression (their arguments nest).
+    pub call_depth: usize,
 }
 
 /// A program of a few functions and a `main` that calls each, printing results or the exception.
@@ -121,6 +123,7 @@ pub fn program(rng: &mut Rng) -> String {
         iterating_list: false,
         returns: None,
         has_class: false,
+        call_depth: 0,
     };
     g.line("from strobe import int32, int64");
     g.line("");
@@ -688,13 +691,16 @@ impl Generator<'_> {
                     && self.work + self.multiplier.saturating_mul(f.work) <= WORK_LIMIT
             })
             .collect();
-        if fits.is_empty() {
+        // Arguments holding calls holding calls...: CPython's parser refuses 200 nested brackets.
+        if fits.is_empty() || self.call_depth >= 2 {
             return None;
         }
         let k = *self.rng.pick(&fits);
         self.work += self.multiplier.saturating_mul(self.functions[k].work);
         let params = self.functions[k].params.clone();
+        self.call_depth += 1;
         let args: Vec<String> = params.into_iter().map(|ty| self.value(ty)).collect();
+        self.call_depth -= 1;
         Some(format!("{}({})", self.functions[k].name, args.join(", ")))
     }
 }
