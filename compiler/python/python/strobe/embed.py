@@ -25,12 +25,8 @@ from .composition import Composition, Lines, Quoted, Service, rpc_stub
 from .signatures import NoSignature, signature
 from .signatures import unwrap as _unwrap
 from .sources import Source as _Source
-from .quoting import PLAIN, EmbeddingError, Exemplars, check_array, holds_objects
+from .quoting import PLAIN, EmbeddingError, Exemplars, check_array, holds_objects, loaded_numpy
 
-try:  # numpy is optional: arrays embed as lists
-    import numpy
-except ImportError:  # pragma: no cover
-    numpy = None
 
 #: The file name synthetic lines are reported under (filtered out of tracebacks).
 SYNTHETIC = "<strobe-kernel>"
@@ -123,9 +119,9 @@ class Embedder:
         are added to `refs`)."""
         if value is None:
             return "None"
-        if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
+        if isinstance(value, bool) or ((numpy := loaded_numpy()) is not None and isinstance(value, numpy.bool_)):
             return "True" if value else "False"
-        if numpy is not None and isinstance(value, numpy.integer):
+        if (numpy := loaded_numpy()) is not None and isinstance(value, numpy.integer):
             wide = value.dtype.itemsize > 4 or (value.dtype.kind == "u" and value.dtype.itemsize == 4)
             width = "int64" if wide else "int32"
             return f"{width}({int(value)})"
@@ -135,7 +131,7 @@ class Embedder:
             if _INT64[0] <= value < _INT64[1]:
                 return f"int64({value})"
             raise EmbeddingError(f"{where}: the integer {value} does not fit 64 bits")
-        if isinstance(value, float) or (numpy is not None and isinstance(value, numpy.floating)):
+        if isinstance(value, float) or ((numpy := loaded_numpy()) is not None and isinstance(value, numpy.floating)):
             value = float(value)
             if math.isfinite(value):
                 return repr(value)
@@ -152,7 +148,7 @@ class Embedder:
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
         if isinstance(value, list):
             return "[" + ", ".join(self.literal(v, where, refs) for v in value) + "]"
-        if numpy is not None and isinstance(value, numpy.ndarray):
+        if (numpy := loaded_numpy()) is not None and isinstance(value, numpy.ndarray):
             check_array(value, where)
             def rows(a):  # numpy scalars keep their width (int64 items stay int64)
                 return "[" + ", ".join(rows(r) if r.ndim else self.literal(r, where) for r in a) + "]"

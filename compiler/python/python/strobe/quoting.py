@@ -6,10 +6,14 @@ a small kernel value of the same kind (``0``, ``int64(0)``, ``0.0``, ``""``, ``[
 in the program text and a new value of the same kind changes no code.
 """
 
-try:  # numpy is optional: arrays embed as lists
-    import numpy
-except ImportError:  # pragma: no cover
-    numpy = None
+import sys
+
+
+def loaded_numpy():
+    """numpy if this process has imported it, else None. A host value can be a numpy array or
+    scalar only once numpy is loaded, so embedding never imports it itself (numpy's import is
+    most of a small experiment's start-up)."""
+    return sys.modules.get("numpy")
 
 INT32 = (-(2 ** 31), 2 ** 31)
 INT64 = (-(2 ** 63), 2 ** 63)
@@ -38,7 +42,7 @@ def check_array(value, where):
 def holds_objects(value):
     """Whether `value` is (or contains) something other than plain data (an object to embed)."""
     if isinstance(value, PLAIN + (bytearray, range)) or \
-            (numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray))):
+            ((numpy := loaded_numpy()) is not None and isinstance(value, (numpy.generic, numpy.ndarray))):
         return False
     if isinstance(value, (list, tuple)):
         return any(holds_objects(v) for v in value)
@@ -67,16 +71,16 @@ class Exemplars:
         if known is not None and known[0] is value:
             return known[1]
         text = self._of(value, where, refuse)
-        if isinstance(value, (list, tuple)) or (numpy is not None and isinstance(value, numpy.ndarray)):
+        if isinstance(value, (list, tuple)) or ((numpy := loaded_numpy()) is not None and isinstance(value, numpy.ndarray)):
             self.known[id(value)] = (value, text)
         return text
 
     def _of(self, value, where, refuse):
         if value is None:
             return "None"
-        if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
+        if isinstance(value, bool) or ((numpy := loaded_numpy()) is not None and isinstance(value, numpy.bool_)):
             return "False"
-        if numpy is not None and isinstance(value, numpy.integer):
+        if (numpy := loaded_numpy()) is not None and isinstance(value, numpy.integer):
             wide = value.dtype.itemsize > 4 or (value.dtype.kind == "u" and value.dtype.itemsize == 4)
             return "int64(0)" if wide else "int32(0)"
         if isinstance(value, int):
@@ -85,7 +89,7 @@ class Exemplars:
             if INT64[0] <= value < INT64[1]:
                 return "int64(0)"
             raise EmbeddingError(f"{where}: the integer {value} does not fit 64 bits")
-        if isinstance(value, float) or (numpy is not None and isinstance(value, numpy.floating)):
+        if isinstance(value, float) or ((numpy := loaded_numpy()) is not None and isinstance(value, numpy.floating)):
             return "0.0"
         if isinstance(value, str):
             return '""'
@@ -99,7 +103,7 @@ class Exemplars:
         if isinstance(value, tuple):
             items = [self.of(v, where, refuse) for v in value]
             return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-        if numpy is not None and isinstance(value, numpy.ndarray):
+        if (numpy := loaded_numpy()) is not None and isinstance(value, numpy.ndarray):
             check_array(value, where)
             elem = self.of(value.dtype.type(0), where, refuse)
             return "array(" + "[" * value.ndim + elem + "]" * value.ndim + ")"

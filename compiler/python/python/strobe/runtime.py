@@ -14,6 +14,7 @@ import sys
 import types
 
 from . import embed, exceptions
+from .quoting import loaded_numpy
 from .exceptions import RPCReturnValueError
 
 #: Set by the experiment runner from the command line: the device address, the cache switch.
@@ -282,7 +283,7 @@ def _same_kind(a, b):
 def _write_back(obj, attr, value):
     """Sets `obj.attr` to the kernel's value if it changed; lists and arrays are updated in place."""
     old = getattr(obj, attr, None)
-    numpy = embed.numpy  # None without numpy
+    numpy = loaded_numpy()  # None unless the program uses numpy
     if (isinstance(old, list) and isinstance(value, list)) or \
             (isinstance(old, bytearray) and isinstance(value, bytearray)):
         if old != value:

@@ -140,5 +140,17 @@ class ComposeTest(unittest.TestCase):
         self.assertTrue(SYNTHETIC.startswith("<strobe"))
 
 
+class StartUpTest(unittest.TestCase):
+    def test_importing_strobe_does_not_import_numpy(self):
+        # numpy's import is most of a small experiment's start-up: embedding looks for numpy
+        # values only once the program itself has imported numpy.
+        import subprocess
+        import sys
+
+        probe = "import sys, strobe, strobe.embed, strobe.runtime; print('numpy' in sys.modules)"
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+        self.assertEqual(out.stdout.strip(), "False")
+
+
 if __name__ == "__main__":
     unittest.main()
