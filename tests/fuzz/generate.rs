@@ -170,28 +170,18 @@ impl Generator<'_> {
 
     fn function(&mut self) {
         let name = format!("f{}", self.functions.len());
-        let kinds: &[Ty] = if self.has_class {
-            &[
-                Ty::Int,
-                Ty::Int,
-                Ty::Int64,
-                Ty::Float,
-                Ty::Bool,
-                Ty::List,
-                Ty::Str,
-                Ty::Object,
-            ]
-        } else {
-            &[
-                Ty::Int,
-                Ty::Int,
-                Ty::Int64,
-                Ty::Float,
-                Ty::Bool,
-                Ty::List,
-                Ty::Str,
-            ]
-        };
+        const KINDS: &[Ty] = &[
+            Ty::Int,
+            Ty::Int,
+            Ty::Int64,
+            Ty::Float,
+            Ty::Bool,
+            Ty::List,
+            Ty::Str,
+            Ty::Object,
+        ];
+        // Objects only when the program has the class.
+        let kinds = &KINDS[..KINDS.len() - usize::from(!self.has_class)];
         let params: Vec<Ty> = (0..self.rng.below(4))
             .map(|_| *self.rng.pick(kinds))
             .collect();
