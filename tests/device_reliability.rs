@@ -103,6 +103,16 @@ fn a_long_silent_computation_finishes_with_its_output() {
 }
 
 #[test]
+fn waiting_for_a_late_last_edge_after_the_kernel_sends_heartbeats() {
+    let run = strobe_run_file(&device_file("late_last_edge.py"), &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout, "queued\n");
+    let values: Vec<u32> = run.edges.iter().map(|e| e.value).collect();
+    assert_eq!(values, [1, 0], "both edges played before the run ended");
+    assert_eq!(run.edges[1].timestamp - run.edges[0].timestamp, 100_000_000);
+}
+
+#[test]
 fn deep_recursion_and_a_huge_allocation_are_exceptions() {
     let sim = simulator();
     let (code, stdout, stderr) = start_on(&sim, "kernel_faults.py").finish();

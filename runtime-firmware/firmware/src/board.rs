@@ -179,8 +179,13 @@ impl Board for CoreDevice {
         // RTIO coarse clock cycles (the CPU's) the run took.
         let cycles =
             ((crate::rtio::__strobe_rtio_counter() - start) >> strobe_abi::rtio::FINE_BITS) as u64;
-        // Let the queued events play out, so the run's output edges all happened when it reports.
-        crate::rtio::drain(MAX_DRAIN_MU);
+        // Let the queued events play out, so the run's output edges all happened when it reports;
+        // a long wait sends heartbeats, as the running kernel did (the watch has stopped).
+        let mut waited = 0;
+        while waited < MAX_DRAIN_MU && !crate::rtio::drain(crate::watch::HEARTBEAT_MU) {
+            waited += crate::watch::HEARTBEAT_MU;
+            host.heartbeat(cycles);
+        }
         crate::dma::abandon_recording();
         crate::rtio::collect_refusals();
         core_log().flush();

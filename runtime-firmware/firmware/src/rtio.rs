@@ -180,10 +180,18 @@ pub fn set_recording(on: bool) {
     invalidate_deadline();
 }
 
-/// Waits (up to `limit` cycles) until every queued output event has played.
-pub fn drain(limit: i64) {
+/// Waits (up to `limit` machine units) until every queued output event has played; whether they all
+/// have.
+pub fn drain(limit: i64) -> bool {
     let start = __strobe_rtio_counter();
-    while RTIO_O_STATUS.read() & STATUS_BUSY != 0 && __strobe_rtio_counter() - start < limit {}
+    loop {
+        if RTIO_O_STATUS.read() & STATUS_BUSY == 0 {
+            return true;
+        }
+        if __strobe_rtio_counter() - start >= limit {
+            return false;
+        }
+    }
 }
 
 /// Sets input `channel`'s sensitivity (`strobe_abi::rtio::sensitivity` bits; 0 closes the gate) at

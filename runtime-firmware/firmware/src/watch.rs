@@ -22,6 +22,9 @@ pub const REFRESH_TICKS: u32 = 1 << 14;
 /// Ticks of silence after which a running kernel sends a heartbeat (8.4 ms at 125 MHz; about a
 /// second of the simulator's wall-clock time).
 const HEARTBEAT_TICKS: i32 = 16;
+/// The same period in machine units, for waits outside the kernel (the end-of-run drain).
+pub const HEARTBEAT_MU: i64 =
+    (HEARTBEAT_TICKS as i64 * TICK_CYCLES as i64) << strobe_abi::rtio::FINE_BITS;
 
 /// Counted down by each tick; the deadline expires at zero.
 #[no_mangle]
