@@ -575,24 +575,22 @@ impl<'m> Checker<'m> {
     /// int32 first, so that instance is checked before the literals elsewhere (which its result
     /// may still give another type) default too. Returns whether anything changed.
     fn default_call_literals(&mut self) -> bool {
-        let waiting: Vec<(Ty, Span)> = self
+        let waiting: Vec<Ty> = self
             .deferred
             .iter()
             .filter_map(|c| match c {
                 crate::solve::Deferred::Call { callee, args, .. }
                     if !matches!(self.table.shallow(callee), Ty::Var(_)) =>
                 {
-                    Some(args.clone())
+                    Some(args.iter().map(|(ty, _)| ty.clone()))
                 }
                 _ => None,
             })
             .flatten()
             .collect();
-        let mut changed = false;
-        for (arg, _) in waiting {
-            changed |= self.table.default_int_literals_in(&arg);
-        }
-        changed
+        waiting.iter().fold(false, |changed, arg| {
+            self.table.default_int_literals_in(arg) | changed
+        })
     }
 
     /// Integer literals become int32, except those combined with an operand whose type is not

@@ -137,7 +137,7 @@ pub unsafe extern "C" fn __strobe_str_len(a: *const u8, a_len: u32) -> u32 {
 
 /// `s[start::step]` for `count` code points (the selection already resolved against the code-point
 /// length, as a list's is): a new arena string. Kernel strings are UTF-8, so a code point is one to
-/// four bytes; ASCII strings are copied byte by byte.
+/// four bytes, copied whole.
 ///
 /// # Safety
 /// The pointer/length pair must describe a kernel string (UTF-8); `out` a string slot.
