@@ -128,3 +128,47 @@ fn a_function_copied_elsewhere_in_another_program_is_not_compiled_again() {
         .expect("gain's lines");
     assert!(gain.line == 10 || gain.line == 11, "{gain:?}");
 }
+
+/// A source compiled recently comes back whole: no stage runs again, and the image is the same.
+#[test]
+fn a_recently_compiled_source_is_not_compiled_again() {
+    let mut compiler = Compiler::new(None);
+    let file = SourceFile::new("p.py", PROGRAM);
+    let first = compiler.compile(&file).unwrap();
+    assert!(!first.reused);
+    let again = compiler.compile(&file).unwrap();
+    assert!(again.reused);
+    assert_eq!((again.units_compiled, again.units_cached), (0, 3));
+    assert_eq!(first.image.to_elf(), again.image.to_elf());
+    // Other programs in between: it is still kept while it is among the last eight.
+    let other =
+        |i: usize| SourceFile::new("p.py", PROGRAM.replace("v * 3", &format!("v * {}", i + 10)));
+    for i in 0..7 {
+        assert!(!compiler.compile(&other(i)).unwrap().reused);
+    }
+    assert!(compiler.compile(&file).unwrap().reused);
+    for i in 0..8 {
+        compiler.compile(&other(i)).unwrap();
+    }
+    let evicted = compiler.compile(&file).unwrap();
+    assert!(!evicted.reused, "the ninth program back is compiled again");
+    assert_eq!(
+        (evicted.units_compiled, evicted.units_cached),
+        (0, 3),
+        "from its cached units"
+    );
+    // The same text under another name, or with another map of where its lines came from, is
+    // another program (its tracebacks name other files).
+    assert!(
+        !compiler
+            .compile(&SourceFile::new("q.py", PROGRAM))
+            .unwrap()
+            .reused
+    );
+    let mut map = strobe_syntax::SourceMap::default();
+    map.add(1, 5, "lib.py", 40);
+    let mapped = SourceFile::composed("p.py", PROGRAM.to_string(), map);
+    let out = compiler.compile(&mapped).unwrap();
+    assert!(!out.reused);
+    assert!(out.image.lines.iter().any(|r| r.file == "lib.py"));
+}

@@ -8,7 +8,8 @@ use std::process::Command;
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum Benchmark {
     /// Per-phase compile times: the examples, a 20-kernel helper module, 200 generated functions;
-    /// cold and unchanged (cached) recompiles.
+    /// cold and unchanged (cached) recompiles; then whole-process `strobe compile` of the
+    /// `examples/` experiments and a 20-kernel one, with a cold and a warm disk cache.
     Compile,
     /// On the simulated core device: CPU cycles per TTL pulse iteration, upload and start latency,
     /// simulation speed.
@@ -40,7 +41,12 @@ fn run_bin(package: &str, bin: &str, args: &[&str]) -> Result<()> {
 pub fn bench(what: Benchmark) -> Result<()> {
     let venv = root().join(VENV);
     match what {
-        Benchmark::Compile => run_bin("strobe-driver", "strobe-bench", &["compile"]),
+        // In-process phases, then the installed command's whole-process figures.
+        Benchmark::Compile => {
+            install::install()?;
+            std::env::set_var("STROBE_BENCH_CLI", venv.join("bin/strobe"));
+            run_bin("strobe-driver", "strobe-bench", &["compile"])
+        }
         Benchmark::Rtio => run(cargo()
             .args(["run", "--release", "--quiet", "-p", "strobe-cli"])
             .args(["--bin", "strobe-bench-rtio"])

@@ -69,7 +69,7 @@ impl SourceMap {
 }
 
 /// A named source text with a line index.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,

@@ -1,8 +1,13 @@
 //! Compile-time benchmark (run it with `cargo xtask bench compile`): prints per-phase milliseconds,
-//! the median of several runs, for cold compiles (no cache) and for recompiling unchanged source.
+//! the median of several runs, for cold compiles (no cache), for compiling unchanged source again
+//! (the same compiler) and for a new compiler finding every unit in the disk cache (a new process);
+//! then whole-process figures of the installed `strobe compile`.
 
 use std::fmt::Write as _;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use strobe_cache::UnitCache;
 use strobe_driver::{Compiler, PhaseTimings, Platform};
 use strobe_syntax::SourceFile;
 
@@ -40,11 +45,18 @@ fn device() -> Platform {
 }
 
 fn bench(label: &str, file: &SourceFile) {
-    let mut cold = Vec::new();
-    let mut warm = Vec::new();
+    if let Some(filter) = std::env::args().nth(2) {
+        if !label.contains(&filter) {
+            return;
+        }
+    }
+    let disk = std::env::temp_dir().join(format!("strobe-bench-units-{}", std::process::id()));
+    let (mut cold, mut unchanged, mut from_disk) = (Vec::new(), Vec::new(), Vec::new());
     let mut units = (0, 0);
     for _ in 0..RUNS {
-        let mut compiler = Compiler::for_platform(None, device());
+        let _ = std::fs::remove_dir_all(&disk);
+        let cache = || UnitCache::open(&disk).expect("a unit cache");
+        let mut compiler = Compiler::for_platform(Some(cache()), device());
         let first = compiler
             .compile(file)
             .unwrap_or_else(|e| panic!("{label}: {}", e.render()));
@@ -56,10 +68,22 @@ fn bench(label: &str, file: &SourceFile) {
             "an unchanged program must not reach LLVM"
         );
         units.1 = second.units_cached;
-        warm.push(second.timings);
+        unchanged.push(second.timings);
+        // A new compiler (a new process) whose units are all in the disk cache.
+        let third = Compiler::for_platform(Some(cache()), device())
+            .compile(file)
+            .expect("compile from the disk cache");
+        assert_eq!(third.units_compiled, 0, "every unit is on disk");
+        from_disk.push(third.timings);
     }
+    let _ = std::fs::remove_dir_all(&disk);
     report(&format!("{label} (cold)"), &cold, (units.0, units.0));
-    report(&format!("{label} (unchanged)"), &warm, (0, units.1));
+    report(&format!("{label} (unchanged)"), &unchanged, (0, units.1));
+    report(
+        &format!("{label} (units on disk)"),
+        &from_disk,
+        (0, units.1),
+    );
 }
 
 /// A module of `n` functions doing int/float/list arithmetic, `annotated_every`-th fully annotated.
@@ -71,16 +95,7 @@ pub fn generated_module(n: usize, annotated_every: usize) -> String {
         } else {
             let _ = writeln!(s, "def f{i}(n, scale):");
         }
-        let _ = writeln!(
-            s,
-            "    values = []\n    acc = 0\n    total = 0.0\n    for k in range(n):\n        v = (k * {m} + {i}) % 97\n        \
-             if v % 3 == 0:\n            acc += v // 3\n        elif v % 3 == 1:\n            acc -= v % 7\n        else:\n            \
-             acc += v * 2\n        values.append(v * scale)\n    for x in values:\n        total += x / (1.0 + scale)\n    \
-             if len(values) > 0:\n        total = total + values[len(values) - 1]\n    best = 0.0\n    for x in values:\n        \
-             if x > best:\n            best = x\n    count = 0\n    while count < 3:\n        count += 1\n        total = total * 0.5 + best\n    \
-             return total + acc",
-            m = i % 13 + 1
-        );
+        s.push_str(&helper_body(i, "    "));
         s.push('\n');
     }
     let _ = writeln!(s, "def main():\n    grand = 0.0");
@@ -91,10 +106,129 @@ pub fn generated_module(n: usize, annotated_every: usize) -> String {
     s
 }
 
+/// The same `n` helpers as kernel methods of an ARTIQ-style experiment whose `run` kernel calls
+/// each one (for `strobe compile`, as a lab would run it).
+pub fn generated_experiment(n: usize) -> String {
+    let mut s = String::from(
+        "from strobe import *\n\n\nclass Helpers(EnvExperiment):\n    def build(self):\n        \
+         self.setattr_device(\"core\")\n\n",
+    );
+    for i in 0..n {
+        let _ = writeln!(s, "    @kernel\n    def f{i}(self, n, scale):");
+        s.push_str(&helper_body(i, "        "));
+        s.push('\n');
+    }
+    let _ = writeln!(s, "    @kernel\n    def run(self):\n        grand = 0.0");
+    for i in 0..n {
+        let _ = writeln!(s, "        grand += self.f{i}({}, {}.5)", i % 5 + 2, i % 3);
+    }
+    let _ = writeln!(s, "        print(grand)");
+    s
+}
+
+/// Helper `i`'s body, each line indented by `indent`.
+fn helper_body(i: usize, indent: &str) -> String {
+    let body = format!(
+        "values = []\nacc = 0\ntotal = 0.0\nfor k in range(n):\n    v = (k * {m} + {i}) % 97\n    \
+         if v % 3 == 0:\n        acc += v // 3\n    elif v % 3 == 1:\n        acc -= v % 7\n    else:\n        \
+         acc += v * 2\n    values.append(v * scale)\nfor x in values:\n    total += x / (1.0 + scale)\n\
+         if len(values) > 0:\n    total = total + values[len(values) - 1]\nbest = 0.0\nfor x in values:\n    \
+         if x > best:\n        best = x\ncount = 0\nwhile count < 3:\n    count += 1\n    total = total * 0.5 + best\n\
+         return total + acc\n",
+        m = i % 13 + 1
+    );
+    body.lines().map(|l| format!("{indent}{l}\n")).collect()
+}
+
+/// The command's wall time, median of [`RUNS`] after one unmeasured run; `None` (with its error)
+/// when the first run fails.
+fn time_command(mut command: impl FnMut() -> Command) -> Result<f64, String> {
+    let first = command().output().map_err(|e| e.to_string())?;
+    if !first.status.success() {
+        let stderr = String::from_utf8_lossy(&first.stderr);
+        return Err(stderr.lines().last().unwrap_or("failed").to_string());
+    }
+    let runs = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            let status = command().output().expect("rerun").status;
+            assert!(status.success(), "a run that succeeded once failed");
+            start.elapsed()
+        })
+        .collect();
+    Ok(median(runs))
+}
+
+/// Whole-process figures: `strobe compile` as a shell runs it, interpreter start included, with no
+/// disk cache and with a warm one (every unit compiled by an earlier run).
+fn bench_processes(cli: &Path) {
+    let python = cli.with_file_name("python3");
+    let scratch = std::env::temp_dir().join(format!("strobe-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch directory");
+    let cache = scratch.join("cache");
+    let output = scratch.join("out.elf");
+    let generated = scratch.join("helpers20.py");
+    std::fs::write(&generated, generated_experiment(20)).expect("write the experiment");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut programs: Vec<PathBuf> = std::fs::read_dir(&examples)
+        .expect("examples/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    programs.sort();
+    programs.push(generated);
+    println!("\nwhole process: `strobe compile EXPERIMENT -o out.elf`, wall ms, median of {RUNS}");
+    for (label, args) in [
+        ("python3 -c pass", vec!["-c", "pass"]),
+        ("python3 -c 'import strobe'", vec!["-c", "import strobe"]),
+    ] {
+        let t = time_command(|| {
+            let mut c = Command::new(&python);
+            c.args(&args).env_remove("PYTHONDONTWRITEBYTECODE");
+            c
+        });
+        println!("{label:<44} {:>8.1}", t.unwrap_or(f64::NAN));
+    }
+    println!("{:<44} {:>8} {:>8}", "experiment", "cold", "warm");
+    for program in &programs {
+        let name = program.file_name().unwrap().to_string_lossy().into_owned();
+        let label = match program.starts_with(&scratch) {
+            true => format!("20 helper kernels ({name}, generated)"),
+            false => format!("examples/{name}"),
+        };
+        let compile = |cached: bool| {
+            let mut c = Command::new(cli);
+            if !cached {
+                c.arg("--no-cache");
+            }
+            c.arg("compile").arg(program).arg("-o").arg(&output);
+            c.env("STROBE_CACHE_DIR", &cache);
+            // As on a lab machine: Python keeps the bytecode of what it imports.
+            c.env_remove("PYTHONDONTWRITEBYTECODE");
+            c
+        };
+        match (
+            time_command(|| compile(false)),
+            time_command(|| compile(true)),
+        ) {
+            (Ok(cold), Ok(warm)) => println!("{label:<44} {cold:>8.1} {warm:>8.1}"),
+            (Err(e), _) | (_, Err(e)) => println!("{label:<44} not compiled: {e}"),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_else(|| "compile".into());
+    if which == "experiment" {
+        // The generated 20-kernel experiment, to profile `strobe compile` on it.
+        print!("{}", generated_experiment(20));
+        return;
+    }
     if which != "compile" {
-        eprintln!("usage: strobe-bench compile");
+        eprintln!(
+            "usage: strobe-bench compile [only programs whose label contains this] | strobe-bench experiment"
+        );
         std::process::exit(2);
     }
     println!("kernels for the core device (rv32im, O2-class pipeline)");
@@ -153,4 +287,8 @@ fn main() {
         &format!("200 functions ({} lines)", big.lines().count()),
         &SourceFile::new("big.py", big),
     );
+    // `cargo xtask bench compile` names the installed command.
+    if let Some(cli) = std::env::var_os("STROBE_BENCH_CLI") {
+        bench_processes(Path::new(&cli));
+    }
 }

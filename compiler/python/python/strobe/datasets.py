@@ -10,11 +10,15 @@ see it); ``persist=True`` (which implies broadcast) also saves it in the databas
 """
 
 import ast
-import logging
 import os
 from operator import setitem
 
-logger = logging.getLogger(__name__)
+
+def _warn(message, *args):
+    """A warning on the `strobe.datasets` logger (imported when first needed: it costs ~10 ms)."""
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
 
 
 class DatasetDB:
@@ -78,7 +82,7 @@ class DatasetManager:
         if persist:
             broadcast = True
         if not (broadcast or archive):
-            logger.warning("Dataset '%s' will not be stored: both 'broadcast' and 'archive' are False", key)
+            _warn("Dataset '%s' will not be stored: both 'broadcast' and 'archive' are False", key)
         if broadcast:
             self.db.update(key, persist, value, metadata)
         else:
@@ -114,7 +118,7 @@ class DatasetManager:
         value = self.db.get(key)
         if archive:
             if key in self.archive:
-                logger.warning("Dataset '%s' is already in the archive, overwriting", key)
+                _warn("Dataset '%s' is already in the archive, overwriting", key)
             self.archive[key] = value
         return value
 

@@ -23,8 +23,8 @@ from .quoting import INT32 as _INT32
 from .quoting import INT64 as _INT64
 from .composition import Composition, Lines, Quoted, Service, rpc_stub
 from .signatures import NoSignature, signature
-from .signatures import unwrap as _unwrap
-from .sources import Source as _Source
+from .sources import unwrap as _unwrap
+from .sources import source_of as _source_of, where as _where
 from .quoting import PLAIN, EmbeddingError, Exemplars, check_array, holds_objects, loaded_numpy
 
 
@@ -41,17 +41,6 @@ _BUILTIN_EXCEPTIONS = {
 }
 
 
-def _where(function, node=None):
-    code = getattr(function, "__code__", None)
-    file = code.co_filename if code else "<unknown>"
-    try:
-        _, first = inspect.getsourcelines(function)
-    except (OSError, TypeError):
-        first = code.co_firstlineno if code else 0
-    line = first + (node.lineno - 1 if node is not None else 0)
-    return f"{file}:{line}"
-
-
 def _is_kernel(function):
     return getattr(function, "__strobe_kernel__", None) in (language.KERNEL, language.PORTABLE)
 
@@ -66,7 +55,7 @@ class _KernelClass:
         #: Attribute names read through `self` in this class's kernel methods, with a use site.
         self.accessed = {}
         self.fields = []
-        self.methods = {}  # name -> _Source
+        self.methods = {}  # name -> sources.Source
         self.rpc_methods = {}  # name -> its declaration in the kernel class (an RPC stub)
         self.forwarders = {}  # attribute holding a kernel method or function -> (callee, params)
         self.invariants = set()
@@ -93,7 +82,7 @@ class Embedder:
         self.object_order = []
         self.classes = {}  # Python class -> _KernelClass
         self.class_names = set()
-        self.functions = {}  # function -> _Source
+        self.functions = {}  # function -> sources.Source
         self.function_order = []
         self.function_aliases = {}  # a global name of a kernel function defined under another
         self.constants = {}  # name -> expression
@@ -263,7 +252,7 @@ class Embedder:
     def add_method(self, kc, name, function):
         if name in kc.methods:
             return
-        source = _Source(function)
+        source = _source_of(function)
         kc.methods[name] = source
         self.scan(source, kc)
 
@@ -271,7 +260,7 @@ class Embedder:
         function = _unwrap(function)
         if function in self.functions:
             return
-        source = _Source(function)
+        source = _source_of(function)
         self.functions[function] = source
         self.function_order.append(function)
         self.scan(source, None)
@@ -281,6 +270,8 @@ class Embedder:
         self_name = None
         if kc is not None and source.node.args.args:
             self_name = source.node.args.args[0].arg
+        # Each global is resolved at its first use (the site an error names).
+        skip = set(source.local_names())
         for node in ast.walk(source.node):
             if isinstance(node, ast.Attribute):
                 base = node.value
@@ -288,20 +279,20 @@ class Embedder:
                     kc.accessed.setdefault(node.attr, (source.function, node))
                 else:
                     self.loose.setdefault(node.attr, (source.function, node))
-        for node in ast.walk(source.node):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                self.call_arities.setdefault(node.func.id, set()).add(len(node.args))
-            if isinstance(node, ast.With):
+            elif isinstance(node, ast.Call):
+                if isinstance(node.func, ast.Name):
+                    self.call_arities.setdefault(node.func.id, set()).add(len(node.args))
+            elif isinstance(node, ast.With):
                 # A context manager's methods are called without being named.
                 for item in node.items:
                     manager = item.context_expr
                     if not (isinstance(manager, ast.Name) and manager.id in ("parallel", "sequential")):
                         for method in ("__enter__", "__exit__"):
                             self.loose.setdefault(method, (source.function, manager))
-        locals_ = source.local_names()
-        for node in ast.walk(source.node):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in locals_:
-                self.resolve_global(source.function, node)
+            elif isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Load) and node.id not in skip:
+                    skip.add(node.id)
+                    self.resolve_global(source.function, node)
 
     def resolve_global(self, function, node):
         name = node.id
@@ -356,7 +347,7 @@ class Embedder:
         # Its methods may name globals of their own.
         for member in cls.__dict__.values():
             if inspect.isfunction(member):
-                source = _Source(member)
+                source = _source_of(member)
                 for node in ast.walk(source.node):
                     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
                             and node.id not in source.local_names():

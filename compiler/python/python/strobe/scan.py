@@ -9,7 +9,6 @@ turns into a scan object again.
 """
 
 import itertools
-import random
 
 from .arguments import ArgumentError, NoDefault, _Processor, scale_of
 
@@ -34,6 +33,8 @@ class ScanObject:
 
 def _shuffled(points, randomize, seed):
     if randomize:
+        import random  # only shuffled scans need it
+
         random.Random(seed).shuffle(points)
     return points
 

@@ -3,16 +3,9 @@ wrappers the embedding writes (see :mod:`strobe.embed`)."""
 
 import ast
 import inspect
-import textwrap
 
 from .quoting import EmbeddingError
-
-
-def unwrap(function):
-    """The function under its decorators' wrappers."""
-    while hasattr(function, "__wrapped__"):
-        function = function.__wrapped__
-    return function
+from .sources import source_of, unwrap
 
 
 class NoSignature(Exception):
@@ -52,9 +45,9 @@ def signature(function, where, skip_self, host=False):
             out.append(p.name)
     returns = None
     try:
-        node = ast.parse(textwrap.dedent(inspect.getsource(target))).body[0]
+        node = source_of(target).node
         if getattr(node, "returns", None) is not None:
             returns = ast.unparse(node.returns)
-    except (OSError, TypeError, SyntaxError, IndexError):
+    except (EmbeddingError, SyntaxError, IndexError, StopIteration):
         pass
     return out, returns
