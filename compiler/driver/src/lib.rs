@@ -410,12 +410,12 @@ fn with_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 }
 
 /// The kernel runtime archive (for standalone programs; on the device, the support functions come
-/// from it).
+/// from it). One per process: its symbol index is built once.
 pub fn runtime_archive() -> Archive {
-    Archive {
-        name: "libstrobe_kernel_rt.a".into(),
-        bytes: KERNEL_RUNTIME.to_vec(),
-    }
+    static RUNTIME: std::sync::OnceLock<Archive> = std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| Archive::new("libstrobe_kernel_rt.a", KERNEL_RUNTIME))
+        .clone()
 }
 
 /// Compiles the given units of `program`, spread over two threads (each with its own LLVM context).

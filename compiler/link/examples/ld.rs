@@ -11,10 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for path in inputs {
         let bytes = std::fs::read(path)?;
         if path.ends_with(".a") {
-            archives.push(strobe_link::Archive {
-                name: path.clone(),
-                bytes,
-            });
+            archives.push(strobe_link::Archive::new(path.clone(), bytes));
         } else {
             objects.push(strobe_link::InputObject {
                 name: path.clone(),

@@ -1,6 +1,7 @@
 //! ELF relocatable objects and `ar` archives -> our own section/symbol/relocation tables.
 
 use crate::LinkError;
+use std::sync::{Arc, OnceLock};
 use object::read::archive::ArchiveFile;
 use object::{
     Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, SectionKind,
@@ -14,11 +15,37 @@ pub struct InputObject {
     pub bytes: Vec<u8>,
 }
 
-/// A static library; members are parsed when one of their symbols is needed.
+/// A static library; members are parsed when one of their symbols is needed. Its index (which
+/// member defines which symbol) is built at the first link that uses it and kept, shared by clones.
 #[derive(Clone, Debug)]
 pub struct Archive {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
+    index: Arc<OnceLock<Result<ArchiveIndex, LinkError>>>,
+}
+
+impl Archive {
+    pub fn new(name: impl Into<String>, bytes: impl Into<Arc<[u8]>>) -> Self {
+        Archive {
+            name: name.into(),
+            bytes: bytes.into(),
+            index: Arc::default(),
+        }
+    }
+
+    /// The archive's members and the global symbols each defines.
+    pub fn index(&self) -> Result<&ArchiveIndex, LinkError> {
+        self.index
+            .get_or_init(|| index_archive(&self.name, &self.bytes))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// A member's bytes (`index` is its position in [`ArchiveIndex::members`]).
+    pub fn member<'a>(&'a self, index: &'a ArchiveIndex, member: usize) -> (&'a str, &'a [u8]) {
+        let (name, range) = &index.members[member];
+        (name, &self.bytes[range.clone()])
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,26 +223,29 @@ pub fn parse_object(name: &str, bytes: &[u8]) -> Result<ObjectFile, LinkError> {
     })
 }
 
-/// The members of an archive, with the global symbols each defines.
-pub struct ArchiveIndex<'a> {
-    pub members: Vec<(String, &'a [u8])>,
+/// The members of an archive (name, byte range), with the global symbols each defines.
+#[derive(Debug)]
+pub struct ArchiveIndex {
+    pub members: Vec<(String, std::ops::Range<usize>)>,
     pub definitions: std::collections::HashMap<String, usize>,
 }
 
-pub fn index_archive(archive: &Archive) -> Result<ArchiveIndex<'_>, LinkError> {
+fn index_archive(name: &str, bytes: &[u8]) -> Result<ArchiveIndex, LinkError> {
     let bad = |message: String| LinkError::BadObject {
-        name: archive.name.clone(),
+        name: name.to_string(),
         message,
     };
-    let file = ArchiveFile::parse(archive.bytes.as_slice()).map_err(|e| bad(e.to_string()))?;
+    let file = ArchiveFile::parse(bytes).map_err(|e| bad(e.to_string()))?;
     let mut members = Vec::new();
     let mut definitions = std::collections::HashMap::new();
     for m in file.members() {
         let m = m.map_err(|e| bad(e.to_string()))?;
-        let name = String::from_utf8_lossy(m.name()).to_string();
-        let data = m
-            .data(archive.bytes.as_slice())
-            .map_err(|e| bad(e.to_string()))?;
+        let member_name = String::from_utf8_lossy(m.name()).to_string();
+        let (offset, size) = m.file_range();
+        let range = offset as usize..(offset + size) as usize;
+        let Some(data) = bytes.get(range.clone()) else {
+            return Err(bad(format!("member `{member_name}` lies outside the archive")));
+        };
         let Ok(obj) = object::File::parse(data) else {
             continue;
         };
@@ -226,7 +256,7 @@ pub fn index_archive(archive: &Archive) -> Result<ArchiveIndex<'_>, LinkError> {
                 }
             }
         }
-        members.push((name, data));
+        members.push((member_name, range));
     }
     Ok(ArchiveIndex {
         members,

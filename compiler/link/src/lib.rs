@@ -20,7 +20,7 @@ pub use lines::LineRow;
 
 use std::collections::BTreeMap;
 
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq)]
 pub enum LinkError {
     #[error("cannot read object `{name}`: {message}")]
     BadObject { name: String, message: String },

@@ -1,6 +1,6 @@
 //! Symbol resolution: binds undefined globals to definitions, pulling archive members on demand.
 
-use crate::input::{index_archive, parse_object, Archive, ObjectFile, SymbolDef};
+use crate::input::{parse_object, Archive, ObjectFile, SymbolDef};
 use crate::LinkError;
 use std::collections::{HashMap, HashSet};
 
@@ -70,7 +70,7 @@ pub fn resolve(
     }
     let indexes = archives
         .iter()
-        .map(index_archive)
+        .map(Archive::index)
         .collect::<Result<Vec<_>, _>>()?;
     let mut pulled: HashSet<(usize, usize)> = HashSet::new();
     let mut wanted: Vec<(String, String)> = roots
@@ -101,7 +101,7 @@ pub fn resolve(
                 .find_map(|(a, idx)| idx.definitions.get(&name).map(|&m| (a, m)));
             match member {
                 Some(key) if pulled.insert(key) => {
-                    let (member_name, data) = &indexes[key.0].members[key.1];
+                    let (member_name, data) = archives[key.0].member(indexes[key.0], key.1);
                     let mut file =
                         parse_object(&format!("{}({})", archives[key.0].name, member_name), data)?;
                     file.from_archive = true;

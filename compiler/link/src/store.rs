@@ -7,7 +7,7 @@
 //! its own address (for data: of its bytes and address): equal keys mean equal bytes at the same
 //! place, so a host that never saw the store before can tell which of its units are resident.
 
-use crate::input::{index_archive, parse_object, SymbolDef};
+use crate::input::{parse_object, SymbolDef};
 use crate::{link, Archive, InputObject, LinkConfig, LinkError, LinkedImage, Segment};
 use std::collections::{BTreeMap, HashSet};
 
@@ -178,7 +178,7 @@ fn support_info<'a>(
     archive: &'a Archive,
     support_symbols: &[&str],
 ) -> Result<ObjectInfo<'a>, LinkError> {
-    let index = index_archive(archive)?;
+    let index = archive.index()?;
     let exports: Vec<String> = support_symbols
         .iter()
         .filter(|s| index.definitions.contains_key(**s))
