@@ -1,6 +1,7 @@
 //! Unit emission: declarations, function bodies, the entry, and the helpers every statement and
 //! expression uses (constants, source locations, exception checks and raises).
 
+use crate::parts::UnitPart;
 use crate::CodegenError;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
@@ -67,8 +68,9 @@ pub(crate) fn emit_unit<'ctx>(
     machine: &TargetMachine,
     program: &Program,
     unit: &LinkUnit,
+    part: &UnitPart,
 ) -> R<Module<'ctx>> {
-    let module = ctx.create_module(&program.function(unit.root).symbol);
+    let module = ctx.create_module(&part.name);
     module.set_triple(&machine.get_triple());
     let target_data = machine.get_target_data();
     module.set_data_layout(&target_data.get_data_layout());
@@ -129,21 +131,27 @@ pub(crate) fn emit_unit<'ctx>(
         compile_unit,
         scope: None,
     };
+    // A member moved to its own part is global under its unit-specific symbol: defined in one
+    // part, declared in the others.
     for &m in &unit.members {
-        let linkage = if m == unit.root && program.function(m).boundary {
-            Linkage::External
-        } else {
-            Linkage::Internal
-        };
-        gen.declare(m, Some(linkage));
+        if let Some(symbol) = part.moved.get(&m) {
+            gen.declare_as(m, symbol, Some(Linkage::External));
+        } else if part.defines.contains(&m) {
+            let linkage = if m == unit.root && program.function(m).boundary {
+                Linkage::External
+            } else {
+                Linkage::Internal
+            };
+            gen.declare(m, Some(linkage));
+        }
     }
     for &i in &unit.imports {
         gen.declare(i, None);
     }
-    for &m in &unit.members {
+    for &m in &part.defines {
         gen.define(m)?;
     }
-    if unit.root == program.entry {
+    if part.index == 0 && unit.root == program.entry {
         gen.entry()?;
     }
     gen.debug.finalize();
@@ -152,6 +160,11 @@ pub(crate) fn emit_unit<'ctx>(
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     fn declare(&mut self, id: FuncId, linkage: Option<Linkage>) {
+        let program = self.program;
+        self.declare_as(id, &program.function(id).symbol, linkage);
+    }
+
+    fn declare_as(&mut self, id: FuncId, symbol: &str, linkage: Option<Linkage>) {
         let f = self.program.function(id);
         let params: Vec<BasicMetadataTypeEnum> = f
             .params
@@ -165,7 +178,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             })
             .collect();
         let fn_type = self.ll(&f.ret).fn_type(&params, false);
-        let value = self.module.add_function(&f.symbol, fn_type, linkage);
+        let value = self.module.add_function(symbol, fn_type, linkage);
         self.functions.insert(id, value);
     }
 

@@ -14,6 +14,7 @@ mod emit;
 mod expr;
 mod lists;
 mod numbers;
+mod parts;
 mod print;
 mod rpc;
 mod slices;
@@ -23,6 +24,7 @@ mod target;
 mod timeline;
 mod types;
 
+pub use parts::{part_object_name, split_unit, UnitPart};
 pub use rpc::type_tags;
 pub use target::{OptLevel, Target};
 
@@ -38,7 +40,7 @@ pub enum CodegenError {
     Verify { unit: String, message: String },
 }
 
-/// A compiled link unit: an ELF relocatable object for the target.
+/// A compiled part of a link unit: an ELF relocatable object for the target.
 #[derive(Clone, Debug)]
 pub struct UnitObject {
     pub name: String,
@@ -49,18 +51,19 @@ pub struct UnitObject {
     pub emit_time: std::time::Duration,
 }
 
-/// Compiles one link unit of `program` to an object file.
-pub fn compile_unit(
+/// Compiles one part of a link unit of `program` (see [`split_unit`]) to an object file.
+pub fn compile_part(
     program: &Program,
     unit: &LinkUnit,
+    part: &UnitPart,
     target: Target,
     opt: OptLevel,
 ) -> Result<UnitObject, CodegenError> {
     let start = std::time::Instant::now();
     let context = inkwell::context::Context::create();
     let machine = target.machine(opt)?;
-    let name = program.function(unit.root).symbol.clone();
-    let module = emit::emit_unit(&context, &machine, program, unit)?;
+    let name = part.name.clone();
+    let module = emit::emit_unit(&context, &machine, program, unit, part)?;
     module.verify().map_err(|m| CodegenError::Verify {
         unit: name.clone(),
         message: m.to_string(),
@@ -87,6 +90,7 @@ pub fn unit_llvm_ir(
 ) -> Result<String, CodegenError> {
     let context = inkwell::context::Context::create();
     let machine = target.machine(OptLevel::None)?;
-    let module = emit::emit_unit(&context, &machine, program, unit)?;
+    let whole = &split_unit(program, unit, 1)[0];
+    let module = emit::emit_unit(&context, &machine, program, unit, whole)?;
     Ok(module.print_to_string().to_string())
 }

@@ -152,7 +152,8 @@ pub struct Compiler {
     opt: OptLevel,
     platform: Platform,
     disk: Option<UnitCache>,
-    memory: HashMap<CacheKey, Vec<u8>>,
+    /// Each unit's objects (one per part).
+    memory: HashMap<CacheKey, Vec<Vec<u8>>>,
     /// Accept `@rpc(service=N)` functions (programs composed from a host process's kernels).
     host_calls: bool,
     /// The last programs compiled, returned again when their source comes back unchanged.
@@ -319,7 +320,7 @@ impl Compiler {
             .iter()
             .map(|u| CacheKey::new(&u.key.0, self.target.name(), &options))
             .collect();
-        let mut found: Vec<Option<Vec<u8>>> = keys
+        let mut found: Vec<Option<Vec<Vec<u8>>>> = keys
             .iter()
             .map(|k| {
                 self.memory
@@ -333,22 +334,25 @@ impl Compiler {
         let start = Instant::now();
         let built = compile_units(&program, &missing, self.target, self.opt)?;
         t.codegen_wall = start.elapsed();
-        for (i, object) in missing.iter().zip(built) {
-            t.llvm += object.llvm_time;
-            t.emit += object.emit_time;
+        for (i, parts) in missing.iter().zip(built) {
+            t.llvm += parts.iter().map(|p| p.llvm_time).sum::<Duration>();
+            t.emit += parts.iter().map(|p| p.emit_time).sum::<Duration>();
+            let objects: Vec<Vec<u8>> = parts.into_iter().map(|p| p.bytes).collect();
             if let Some(d) = &self.disk {
-                d.put(&keys[*i], &object.bytes)?;
+                d.put(&keys[*i], &objects)?;
             }
-            found[*i] = Some(object.bytes);
+            found[*i] = Some(objects);
         }
+        // A unit split into parts (see `strobe_codegen::split_unit`) is one object per part.
         let mut objects = Vec::new();
-        for ((unit, key), bytes) in program.units.iter().zip(keys).zip(found) {
-            let bytes = bytes.unwrap_or_default();
-            self.memory.insert(key, bytes.clone());
-            objects.push(InputObject {
-                name: program.function(unit.root).symbol.clone(),
-                bytes,
-            });
+        for ((unit, key), parts) in program.units.iter().zip(keys).zip(found) {
+            let parts = parts.unwrap_or_default();
+            let root = &program.function(unit.root).symbol;
+            objects.extend(parts.iter().enumerate().map(|(index, bytes)| InputObject {
+                name: strobe_codegen::part_object_name(root, index),
+                bytes: bytes.clone(),
+            }));
+            self.memory.insert(key, parts);
         }
         let compiled = missing.len();
         let start = Instant::now();
@@ -418,32 +422,46 @@ pub fn runtime_archive() -> Archive {
         .clone()
 }
 
-/// Compiles the given units of `program`, spread over two threads (each with its own LLVM context).
+/// Compiles the given units of `program` on two threads (each with its own LLVM context): a large
+/// unit is split into parts, and the parts go largest first to the less loaded thread. Returns
+/// each unit's objects, in the order of `which`.
 fn compile_units(
     program: &strobe_ir::Program,
     which: &[usize],
     target: Target,
     opt: OptLevel,
-) -> Result<Vec<strobe_codegen::UnitObject>, strobe_codegen::CodegenError> {
+) -> Result<Vec<Vec<strobe_codegen::UnitObject>>, strobe_codegen::CodegenError> {
     const WORKERS: usize = 2;
+    let mut jobs: Vec<(usize, strobe_codegen::UnitPart)> = which
+        .iter()
+        .enumerate()
+        .flat_map(|(k, &i)| {
+            strobe_codegen::split_unit(program, &program.units[i], WORKERS)
+                .into_iter()
+                .map(move |part| (k, part))
+        })
+        .collect();
+    jobs.sort_by_key(|(k, part)| (std::cmp::Reverse(part.size), *k, part.index));
+    let mut queues: Vec<Vec<&(usize, strobe_codegen::UnitPart)>> = vec![Vec::new(); WORKERS];
+    let mut loads = [0usize; WORKERS];
+    for job in &jobs {
+        let lightest = (0..WORKERS).min_by_key(|&w| (loads[w], w)).unwrap_or(0);
+        loads[lightest] += job.1.size.max(1);
+        queues[lightest].push(job);
+    }
     let results: Vec<_> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..WORKERS.min(which.len()))
-            .map(|w| {
+        let handles: Vec<_> = queues
+            .into_iter()
+            .filter(|q| !q.is_empty())
+            .map(|queue| {
                 deep_stack_thread().spawn_scoped(s, move || {
-                    which
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, _)| k % WORKERS == w)
-                        .map(|(k, &i)| {
-                            (
-                                k,
-                                strobe_codegen::compile_unit(
-                                    program,
-                                    &program.units[i],
-                                    target,
-                                    opt,
-                                ),
-                            )
+                    queue
+                        .into_iter()
+                        .map(|(k, part)| {
+                            let unit = &program.units[which[*k]];
+                            let object =
+                                strobe_codegen::compile_part(program, unit, part, target, opt);
+                            (*k, part.index, object)
                         })
                         .collect::<Vec<_>>()
                 })
@@ -458,7 +476,12 @@ fn compile_units(
             })
             .collect()
     });
-    let mut ordered: Vec<_> = results;
-    ordered.sort_by_key(|(k, _)| *k);
-    ordered.into_iter().map(|(_, r)| r).collect()
+    let mut ordered = results;
+    ordered.sort_by_key(|(k, index, _)| (*k, *index));
+    let mut units: Vec<Vec<strobe_codegen::UnitObject>> =
+        which.iter().map(|_| Vec::new()).collect();
+    for (k, _, object) in ordered {
+        units[k].push(object?);
+    }
+    Ok(units)
 }

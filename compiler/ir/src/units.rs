@@ -263,6 +263,29 @@ pub fn callees_in_order(f: &Function) -> Vec<FuncId> {
     out
 }
 
+/// `f`'s callees (each once, in order of first appearance) and its size: the expressions in its
+/// body, a rough measure of the code it becomes.
+pub fn callees_and_size(f: &Function) -> (Vec<FuncId>, usize) {
+    let mut callees = Vec::new();
+    let mut size = 0;
+    let mut body = f.body.clone();
+    walk_stmts(&mut body, &mut |e| {
+        size += 1;
+        let callee = match &e.kind {
+            ExprKind::Call { func, .. } => Some(*func),
+            ExprKind::New {
+                init: Some((func, _)),
+                ..
+            } => Some(*func),
+            _ => None,
+        };
+        if let Some(c) = callee.filter(|c| !callees.contains(c)) {
+            callees.push(c);
+        }
+    });
+    (callees, size)
+}
+
 /// Tarjan's algorithm; components are returned callees-first.
 pub(crate) fn strongly_connected_components(program: &Program) -> Vec<Vec<FuncId>> {
     struct State {

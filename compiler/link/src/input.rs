@@ -1,12 +1,12 @@
 //! ELF relocatable objects and `ar` archives -> our own section/symbol/relocation tables.
 
 use crate::LinkError;
-use std::sync::{Arc, OnceLock};
 use object::read::archive::ArchiveFile;
 use object::{
     Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, SectionKind,
     SymbolSection,
 };
+use std::sync::{Arc, OnceLock};
 
 /// An object file to link, by name (for messages) and bytes.
 #[derive(Clone, Debug)]
@@ -244,7 +244,9 @@ fn index_archive(name: &str, bytes: &[u8]) -> Result<ArchiveIndex, LinkError> {
         let (offset, size) = m.file_range();
         let range = offset as usize..(offset + size) as usize;
         let Some(data) = bytes.get(range.clone()) else {
-            return Err(bad(format!("member `{member_name}` lies outside the archive")));
+            return Err(bad(format!(
+                "member `{member_name}` lies outside the archive"
+            )));
         };
         let Ok(obj) = object::File::parse(data) else {
             continue;
