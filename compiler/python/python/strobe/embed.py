@@ -270,29 +270,23 @@ class Embedder:
         self_name = None
         if kc is not None and source.node.args.args:
             self_name = source.node.args.args[0].arg
+        facts = source.facts()
+        for node in facts.attributes:
+            base = node.value
+            if isinstance(base, ast.Name) and base.id == self_name:
+                kc.accessed.setdefault(node.attr, (source.function, node))
+            else:
+                self.loose.setdefault(node.attr, (source.function, node))
+        for name, count in facts.calls:
+            self.call_arities.setdefault(name, set()).add(count)
+        for manager in facts.managers:
+            # A context manager's methods are called without being named.
+            if not (isinstance(manager, ast.Name) and manager.id in ("parallel", "sequential")):
+                for method in ("__enter__", "__exit__"):
+                    self.loose.setdefault(method, (source.function, manager))
         # Each global is resolved at its first use (the site an error names).
-        skip = set(source.local_names())
-        for node in ast.walk(source.node):
-            if isinstance(node, ast.Attribute):
-                base = node.value
-                if isinstance(base, ast.Name) and base.id == self_name:
-                    kc.accessed.setdefault(node.attr, (source.function, node))
-                else:
-                    self.loose.setdefault(node.attr, (source.function, node))
-            elif isinstance(node, ast.Call):
-                if isinstance(node.func, ast.Name):
-                    self.call_arities.setdefault(node.func.id, set()).add(len(node.args))
-            elif isinstance(node, ast.With):
-                # A context manager's methods are called without being named.
-                for item in node.items:
-                    manager = item.context_expr
-                    if not (isinstance(manager, ast.Name) and manager.id in ("parallel", "sequential")):
-                        for method in ("__enter__", "__exit__"):
-                            self.loose.setdefault(method, (source.function, manager))
-            elif isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Load) and node.id not in skip:
-                    skip.add(node.id)
-                    self.resolve_global(source.function, node)
+        for node in facts.global_loads:
+            self.resolve_global(source.function, node)
 
     def resolve_global(self, function, node):
         name = node.id
@@ -348,10 +342,8 @@ class Embedder:
         for member in cls.__dict__.values():
             if inspect.isfunction(member):
                 source = _source_of(member)
-                for node in ast.walk(source.node):
-                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
-                            and node.id not in source.local_names():
-                        self.resolve_global(source.function, node)
+                for node in source.facts().global_loads:
+                    self.resolve_global(source.function, node)
 
     def add_exception_class(self, cls, where):
         name = cls.__name__

@@ -22,11 +22,11 @@ def unwrap(function):
 
 
 class _FileIndex:
-    """One file's definitions: first line (its first decorator's, as `co_firstlineno`) -> last line."""
+    """One file's function definitions by first line (their first decorator's, as `co_firstlineno`)."""
 
     def __init__(self, text):
         self.text = text
-        self.spans = {}
+        self.definitions = {}
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError):
@@ -37,7 +37,7 @@ class _FileIndex:
             node = pending.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-                self.spans.setdefault(first, node.end_lineno)
+                self.definitions.setdefault(first, node)
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):
                 block = getattr(node, field, None)
                 if isinstance(block, list):
@@ -47,8 +47,9 @@ class _FileIndex:
 _files = {}
 
 
-def _definition_lines(function):
-    """`(lines, first line)` of `function`'s definition, decorators included."""
+def _definition(function):
+    """`(lines, first line, syntax tree or None)` of `function`'s definition, decorators included;
+    the tree is the file's (its line numbers the file's), when the file could be parsed."""
     code = function.__code__
     linecache.checkcache(code.co_filename)
     lines = linecache.getlines(code.co_filename, function.__globals__)
@@ -58,11 +59,11 @@ def _definition_lines(function):
         if index is None or index.text != text:
             index = _files[code.co_filename] = _FileIndex(text)
         first = code.co_firstlineno
-        last = index.spans.get(first)
-        if last is not None:
-            return lines[first - 1:last], first
+        node = index.definitions.get(first)
+        if node is not None:
+            return lines[first - 1:node.end_lineno], first, node
     # Not a plain `def` in a file Python can parse (exec'd text, a lambda): Python's own search.
-    return inspect.getsourcelines(function)
+    return (*inspect.getsourcelines(function), None)
 
 
 class Source:
@@ -71,19 +72,24 @@ class Source:
     def __init__(self, function):
         self.function = unwrap(function)
         try:
-            lines, self.first_line = _definition_lines(self.function)
+            lines, self.first_line, node = _definition(self.function)
         except (OSError, TypeError, AttributeError) as e:
             name = getattr(self.function, "__qualname__", self.function)
             raise EmbeddingError(f"the source of kernel `{name}` is not available: {e}")
         self.file = self.function.__code__.co_filename
         self.lines = [line.rstrip("\n") for line in lines]
-        tree = ast.parse(textwrap.dedent("\n".join(self.lines)))
-        self.node = tree.body[0]
+        if node is None:
+            node = ast.parse(textwrap.dedent("\n".join(self.lines))).body[0]
+            #: What turns a line of `node`'s tree into a line of the file.
+            self.line_offset = self.first_line - 1
+        else:
+            self.line_offset = 0
+        self.node = node
         # Decorators are the lines before `def`: blanked out, so line numbers stay.
         def_index = next(i for i, line in enumerate(self.lines) if line.lstrip().startswith(("def ", "async def ")))
         self.lines = [""] * def_index + self.lines[def_index:]
         self.indent = len(self.lines[def_index]) - len(self.lines[def_index].lstrip())
-        self._local_names = None
+        self._facts = None
 
     def reindented(self, indent):
         if indent == self.indent:
@@ -93,19 +99,42 @@ class Source:
             out.append(" " * indent + line[self.indent:] if line.strip() else "")
         return out
 
-    def local_names(self):
-        if self._local_names is not None:
-            return self._local_names
-        names = {a.arg for a in ast.walk(self.node.args) if isinstance(a, ast.arg)}
-        for n in ast.walk(self.node):
-            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-                names.add(n.id)
-            elif isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n is not self.node:
+    def facts(self):
+        """What the embedding needs from the body, gathered in one walk (and kept)."""
+        if self._facts is None:
+            self._facts = _Facts(self.node)
+        return self._facts
+
+
+class _Facts:
+    """A function's attribute reads, calls by name, `with` managers and names, in walk order."""
+
+    def __init__(self, function_node):
+        self.attributes = []  # ast.Attribute nodes
+        self.calls = []  # (called name, positional argument count)
+        self.managers = []  # `with` context expressions
+        loads = {}  # name -> its first ast.Name load
+        names = {a.arg for a in ast.walk(function_node.args) if isinstance(a, ast.arg)}
+        for n in ast.walk(function_node):
+            if isinstance(n, ast.Attribute):
+                self.attributes.append(n)
+            elif isinstance(n, ast.Name):
+                if isinstance(n.ctx, ast.Load):
+                    loads.setdefault(n.id, n)
+                else:
+                    names.add(n.id)
+            elif isinstance(n, ast.Call):
+                if isinstance(n.func, ast.Name):
+                    self.calls.append((n.func.id, len(n.args)))
+            elif isinstance(n, ast.With):
+                self.managers.extend(item.context_expr for item in n.items)
+            elif isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n is not function_node:
                 names.add(n.name)
             elif isinstance(n, ast.ExceptHandler) and n.name:
                 names.add(n.name)
-        self._local_names = frozenset(names)
-        return self._local_names
+        self.local_names = frozenset(names)
+        #: The first load of each name that is not local, in walk order.
+        self.global_loads = [node for name, node in loads.items() if name not in names]
 
 
 def source_of(function):
@@ -128,8 +157,8 @@ def where(function, node=None):
     if code is None:
         return "<unknown>:0"
     try:
-        first = source_of(function).first_line
+        source = source_of(function)
     except EmbeddingError:
-        first = code.co_firstlineno
-    line = first + (node.lineno - 1 if node is not None else 0)
+        return f"{code.co_filename}:{code.co_firstlineno}"
+    line = source.first_line if node is None else source.line_offset + node.lineno
     return f"{code.co_filename}:{line}"

@@ -67,10 +67,24 @@ class SourcesTest(unittest.TestCase):
         self.assertIsNot(source_of(outer()), source_of(outer()), "each def makes a new function")
 
     def test_where_names_file_and_line(self):
-        source = source_of(with_decorators)
-        body = source.node.body[0]
-        self.assertEqual(where(with_decorators, body),
-                         f"{__file__}:{inspect.getsourcelines(with_decorators)[1] + body.lineno - 1}")
+        lines, first = inspect.getsourcelines(with_decorators)
+        expected = first + next(i for i, line in enumerate(lines) if "y = (x +" in line)
+        body = source_of(with_decorators).node.body[0]
+        self.assertEqual(where(with_decorators, body), f"{__file__}:{expected}")
+        self.assertEqual(where(with_decorators), f"{__file__}:{first}")
+
+    def test_source_registered_with_linecache_is_found(self):
+        # Text Python never read from a file (as `strobe.language` registers generated code).
+        import linecache
+
+        text = "import strobe\n\n\ndef made(x):\n    y = x + 1\n    return y\n"
+        name = "<strobe-test-generated>"
+        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+        namespace = {}
+        exec(compile(text, name, "exec"), namespace)
+        made = namespace["made"]
+        self.assertEqual(source_of(made).first_line, 4)
+        self.assertEqual(where(made, source_of(made).node.body[0]), f"{name}:5")
 
     def test_a_function_without_a_file_is_a_clear_error(self):
         namespace = {}
