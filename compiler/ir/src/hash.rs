@@ -6,7 +6,7 @@
 //!   Mutually recursive functions hash their whole strongly connected component.
 
 use crate::tree::*;
-use crate::units::{callees_in_order, strongly_connected_components};
+use crate::units::{call_graph, strongly_connected_components};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -97,8 +97,12 @@ pub fn signature_hash(f: &Function) -> SignatureHash {
 
 /// The body with callees replaced by their order of first appearance, so the hash does not depend on
 /// where the callees happen to sit in this program's function table.
-fn body_hash(f: &Function, classes: &[ClassLayout], rtio: Option<RtioRegisters>) -> [u8; 32] {
-    let order = callees_in_order(f);
+fn body_hash(
+    f: &Function,
+    order: &[FuncId],
+    classes: &[ClassLayout],
+    rtio: Option<RtioRegisters>,
+) -> [u8; 32] {
     let mut body = f.body.clone();
     crate::units::map_callees(&mut body, &mut |id| {
         FuncId(order.iter().position(|c| *c == id).unwrap_or(0) as u32)
@@ -123,13 +127,15 @@ pub fn assign_hashes(program: &mut Program) {
     }
     // Lines hash as where they came from; the file name is the compile unit's (in the debug info).
     ORIGINS.with(|o| *o.borrow_mut() = Some((program.map.clone(), program.file_name.clone())));
+    let graph = call_graph(program);
     let bodies: Vec<[u8; 32]> = program
         .functions
         .iter()
-        .map(|f| {
+        .zip(&graph)
+        .map(|(f, callees)| {
             digest(|h| {
                 program.file_name.hash(h);
-                body_hash(f, &program.classes, program.rtio_registers).hash(h);
+                body_hash(f, callees, &program.classes, program.rtio_registers).hash(h);
             })
         })
         .collect();
@@ -137,7 +143,7 @@ pub fn assign_hashes(program: &mut Program) {
     let mut identity: Vec<Option<IdentityHash>> = vec![None; program.functions.len()];
     let mut recursive = vec![false; program.functions.len()];
     // Components come callees-first.
-    for component in strongly_connected_components(program) {
+    for component in strongly_connected_components(&graph) {
         let mut members = component.clone();
         members.sort_by_key(|m| bodies[m.0 as usize]);
         let callee_ref = |c: FuncId, identity: &[Option<IdentityHash>]| -> [u8; 32] {
@@ -152,14 +158,12 @@ pub fn assign_hashes(program: &mut Program) {
         let component_hash = digest(|h| {
             for m in &members {
                 bodies[m.0 as usize].hash(h);
-                for c in callees_in_order(&program.functions[m.0 as usize]) {
+                for &c in &graph[m.0 as usize] {
                     callee_ref(c, &identity).hash(h);
                 }
             }
         });
-        let cycle = component.len() > 1
-            || callees_in_order(&program.functions[component[0].0 as usize])
-                .contains(&component[0]);
+        let cycle = component.len() > 1 || graph[component[0].0 as usize].contains(&component[0]);
         for m in &component {
             recursive[m.0 as usize] = cycle;
             let f = &program.functions[m.0 as usize];

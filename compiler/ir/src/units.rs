@@ -286,8 +286,13 @@ pub fn callees_and_size(f: &Function) -> (Vec<FuncId>, usize) {
     (callees, size)
 }
 
-/// Tarjan's algorithm; components are returned callees-first.
-pub(crate) fn strongly_connected_components(program: &Program) -> Vec<Vec<FuncId>> {
+/// Every function's callees, in order of first appearance (each body walked once).
+pub(crate) fn call_graph(program: &Program) -> Vec<Vec<FuncId>> {
+    program.functions.iter().map(callees_in_order).collect()
+}
+
+/// Tarjan's algorithm over `graph` (from [`call_graph`]); components are returned callees-first.
+pub(crate) fn strongly_connected_components(graph: &[Vec<FuncId>]) -> Vec<Vec<FuncId>> {
     struct State {
         index: Vec<Option<u32>>,
         low: Vec<u32>,
@@ -326,16 +331,10 @@ pub(crate) fn strongly_connected_components(program: &Program) -> Vec<Vec<FuncId
             s.out.push(component);
         }
     }
-    let n = program.functions.len();
-    let edges = program
-        .functions
+    let n = graph.len();
+    let edges = graph
         .iter()
-        .map(|f| {
-            callees_in_order(f)
-                .into_iter()
-                .map(|c| c.0 as usize)
-                .collect()
-        })
+        .map(|callees| callees.iter().map(|c| c.0 as usize).collect())
         .collect();
     let mut s = State {
         index: vec![None; n],
@@ -381,6 +380,7 @@ fn units_by_root(program: &Program) -> Vec<LinkUnit> {
                 .map(|(i, _)| FuncId(i as u32)),
         )
         .collect();
+    let graph = call_graph(program);
     roots
         .into_iter()
         .map(|root| {
@@ -388,7 +388,7 @@ fn units_by_root(program: &Program) -> Vec<LinkUnit> {
             let mut imports = Vec::new();
             let mut i = 0;
             while i < members.len() {
-                for c in callees_in_order(program.function(members[i])) {
+                for &c in &graph[members[i].0 as usize] {
                     if program.function(c).boundary && c != root {
                         if !imports.contains(&c) {
                             imports.push(c);
