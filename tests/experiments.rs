@@ -207,6 +207,19 @@ fn strobe_compile_writes_the_run_kernel_without_a_device() {
         text(&r.stderr),
         "error: PulseScan.run is not a @kernel: nothing to compile\n"
     );
+    // The standalone-program outputs are refused for an experiment rather than left unwritten.
+    let mut c = strobe();
+    c.args(["compile", "examples/blink.py", "--map", "blink.map", "-o"])
+        .arg(&out)
+        .current_dir(repo_root());
+    let r = run(c);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        text(&r.stderr).contains("--map and --emit-llvm apply to standalone kernel programs"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert!(!repo_root().join("blink.map").exists());
 }
 
 #[test]

@@ -183,6 +183,15 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
     match &cli.command {
         Command::Compile {
             file,
+            map,
+            emit_llvm,
+            ..
+        } if (map.is_some() || emit_llvm.is_some()) && is_experiment(file)? => anyhow::bail!(
+            "--map and --emit-llvm apply to standalone kernel programs, not to experiments ({})",
+            file.display()
+        ),
+        Command::Compile {
+            file,
             output,
             params,
             class_name,

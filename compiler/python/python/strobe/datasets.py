@@ -13,12 +13,7 @@ import ast
 import os
 from operator import setitem
 
-
-def _warn(message, *args):
-    """A warning on the `strobe.datasets` logger (imported when first needed: it costs ~10 ms)."""
-    import logging
-
-    logging.getLogger(__name__).warning(message, *args)
+from .log import logger
 
 
 class DatasetDB:
@@ -82,7 +77,7 @@ class DatasetManager:
         if persist:
             broadcast = True
         if not (broadcast or archive):
-            _warn("Dataset '%s' will not be stored: both 'broadcast' and 'archive' are False", key)
+            logger(__name__).warning("Dataset '%s' will not be stored: both 'broadcast' and 'archive' are False", key)
         if broadcast:
             self.db.update(key, persist, value, metadata)
         else:
@@ -118,7 +113,7 @@ class DatasetManager:
         value = self.db.get(key)
         if archive:
             if key in self.archive:
-                _warn("Dataset '%s' is already in the archive, overwriting", key)
+                logger(__name__).warning("Dataset '%s' is already in the archive, overwriting", key)
             self.archive[key] = value
         return value
 

@@ -7,13 +7,13 @@ still open when the interpreter exits are closed then (a simulator never outlive
 import atexit
 import builtins
 import linecache
-import logging
 import os
 import re
 import sys
 import types
 
 from . import embed, exceptions
+from .log import logger
 from .quoting import loaded_numpy
 from .exceptions import RPCReturnValueError
 
@@ -261,7 +261,7 @@ def _check_format(message):
     try:
         message.format()
     except (KeyError, IndexError, ValueError):
-        logging.getLogger("strobe.coredevice.comm_kernel").exception("Couldn't format exception message")
+        logger("strobe.coredevice.comm_kernel").exception("Couldn't format exception message")
 
 
 def _kind(t):

@@ -8,14 +8,12 @@ kernel may call it as an RPC) and ``check_termination()`` then return True, and
 interrupts at once.
 """
 
-import logging
 import signal
 import sys
 
 from . import TBool, host_only
 from .exceptions import TerminationRequested
-
-logger = logging.getLogger(__name__)
+from .log import logger
 
 
 class Scheduler:
@@ -38,15 +36,15 @@ class Scheduler:
         self.submitted.append({"rid": rid, "pipeline": pipeline_name or self.pipeline_name,
                                "expid": expid, "priority": priority, "due_date": due_date,
                                "flush": flush})
-        logger.info("Submitting: %s, RID=%s", expid, rid)
+        logger(__name__).info("Submitting: %s, RID=%s", expid, rid)
         return rid
 
     def delete(self, rid):
-        logger.info("Deleting RID %s", rid)
+        logger(__name__).info("Deleting RID %s", rid)
 
     def request_termination(self, rid):
         """Asks run `rid` to end; for this run's own RID, its next ``pause()`` ends it."""
-        logger.info("Requesting termination of RID %s", rid)
+        logger(__name__).info("Requesting termination of RID %s", rid)
         if rid == self.rid:
             self._termination_requested = True
 
@@ -78,7 +76,7 @@ class CCB:
 
     def issue(self, service, *args, **kwargs):
         self.issued.append((service, args, kwargs))
-        logger.info("CCB for service '%s' (args %s, kwargs %s)", service, args, kwargs)
+        logger(__name__).info("CCB for service '%s' (args %s, kwargs %s)", service, args, kwargs)
 
     def close(self):
         pass

@@ -115,7 +115,7 @@ class _Facts:
         self.managers = []  # `with` context expressions
         loads = {}  # name -> its first ast.Name load
         names = {a.arg for a in ast.walk(function_node.args) if isinstance(a, ast.arg)}
-        for n in ast.walk(function_node):
+        for n in _walk(function_node):
             if isinstance(n, ast.Attribute):
                 self.attributes.append(n)
             elif isinstance(n, ast.Name):
@@ -135,6 +135,24 @@ class _Facts:
         self.local_names = frozenset(names)
         #: The first load of each name that is not local, in walk order.
         self.global_loads = [node for name, node in loads.items() if name not in names]
+
+
+def _walk(root):
+    """The nodes under `root` in :func:`ast.walk`'s order (breadth first), about twice as fast: no
+    generator per node, and no expression contexts (`Load`, `Store`: leaves)."""
+    queue = [root]
+    i = 0
+    AST, context = ast.AST, ast.expr_context
+    while i < len(queue):
+        node = queue[i]
+        i += 1
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                queue.extend(v for v in value if isinstance(v, AST))
+            elif isinstance(value, AST) and not isinstance(value, context):
+                queue.append(value)
 
 
 def source_of(function):
