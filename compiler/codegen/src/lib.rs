@@ -61,7 +61,7 @@ pub fn compile_part(
 ) -> Result<UnitObject, CodegenError> {
     let start = std::time::Instant::now();
     let context = inkwell::context::Context::create();
-    let machine = target.machine(opt)?;
+    let machine = target.thread_machine(opt)?;
     let name = part.name.clone();
     let module = emit::emit_unit(&context, &machine, program, unit, part)?;
     module.verify().map_err(|m| CodegenError::Verify {

@@ -7,6 +7,8 @@ use inkwell::targets::{
     CodeModel, InitializationConfig, RelocMode, Target as LlvmTarget, TargetMachine, TargetTriple,
 };
 use inkwell::OptimizationLevel;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
@@ -86,6 +88,24 @@ impl Target {
                     self.triple()
                 ))
             })
+    }
+
+    /// This thread's target machine for `opt`, created at its first use (a machine keeps the
+    /// subtarget it builds: about 1 ms a unit saved when a thread compiles several).
+    pub(crate) fn thread_machine(self, opt: OptLevel) -> Result<Rc<TargetMachine>, CodegenError> {
+        type Machines = RefCell<Vec<((Target, OptLevel), Rc<TargetMachine>)>>;
+        thread_local! {
+            static MACHINES: Machines = const { RefCell::new(Vec::new()) };
+        }
+        MACHINES.with(|machines| {
+            let mut machines = machines.borrow_mut();
+            if let Some((_, machine)) = machines.iter().find(|(k, _)| *k == (self, opt)) {
+                return Ok(machine.clone());
+            }
+            let machine = Rc::new(self.machine(opt)?);
+            machines.push(((self, opt), machine.clone()));
+            Ok(machine)
+        })
     }
 
     pub(crate) fn optimize(
