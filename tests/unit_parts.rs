@@ -8,7 +8,7 @@ use strobe_cache::UnitCache;
 use strobe_driver::{CompileOutput, Compiler};
 use strobe_syntax::SourceFile;
 
-/// `main` calls twelve helpers of ~90 expressions each (every one large enough to move to another
+/// `main` calls twelve helpers of ~80 expressions each (every one large enough to move to another
 /// part) that share a small helper, and one of them raises.
 fn program() -> String {
     let mut s = String::from("def small(v):\n    return v % 7 + 1\n\n");
@@ -16,29 +16,28 @@ fn program() -> String {
         let _ = write!(
             s,
             "def f{i}(n, scale):
-    values = []
-    acc = 0
-    total = 0.0
-    for k in range(n):
-        v = (k * {m} + {i}) % 97
-        if v % 3 == 0:
-            acc += v // small(v)
-        elif v % 3 == 1:
-            acc -= v % 7
+    xs = []
+    k = 0
+    while k < n:
+        xs.append((k * {m} + {i}) % 89 * scale)
+        k += 1
+    s = 0.0
+    odd = 0
+    for j in range(len(xs)):
+        if j % 2 == 0:
+            s += xs[j] * small(j)
         else:
-            acc += v * 2
-        values.append(v * scale)
-    for x in values:
-        total += x / (1.0 + scale)
-    if len(values) > 0:
-        total = total + values[len(values) - 1]
-    best = 0.0
-    for x in values:
-        if x > best:
-            best = x
+            s -= xs[j] / (2.0 + scale)
+            odd += 1
+    peak = 0.0
+    for x in xs:
+        peak = peak if peak > x else x
     if n == 99:
         raise ValueError(\"helper {i} refuses 99\")
-    return total + acc + small(acc)
+    while odd > 0 and s < 1000.0:
+        s = s * 1.5 + peak - odd
+        odd -= 1
+    return s + small(odd) + len(xs) * 0.25
 
 ",
             m = i % 13 + 1

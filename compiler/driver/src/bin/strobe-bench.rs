@@ -88,41 +88,54 @@ fn bench(label: &str, file: &SourceFile) {
 
 /// A module of `n` functions doing int/float/list arithmetic, `annotated_every`-th fully annotated.
 pub fn generated_module(n: usize, annotated_every: usize) -> String {
-    let mut s = String::new();
-    for i in 0..n {
-        if annotated_every > 0 && i % annotated_every == 0 {
-            let _ = writeln!(s, "def f{i}(n: int, scale: float) -> float:");
-        } else {
-            let _ = writeln!(s, "def f{i}(n, scale):");
-        }
-        s.push_str(&helper_body(i, "    "));
-        s.push('\n');
-    }
-    let _ = writeln!(s, "def main():\n    grand = 0.0");
-    for i in 0..n {
-        let _ = writeln!(s, "    grand += f{i}({}, {}.5)", i % 5 + 2, i % 3);
-    }
-    let _ = writeln!(s, "    print(grand)");
-    s
+    let header = |i: usize| match annotated_every > 0 && i % annotated_every == 0 {
+        true => format!("def f{i}(n: int, scale: float) -> float:"),
+        false => format!("def f{i}(n, scale):"),
+    };
+    helpers_then_caller(n, "", header, "def main():", "f")
 }
 
 /// The same `n` helpers as kernel methods of an ARTIQ-style experiment whose `run` kernel calls
 /// each one (for `strobe compile`, as a lab would run it).
 pub fn generated_experiment(n: usize) -> String {
-    let mut s = String::from(
-        "from strobe import *\n\n\nclass Helpers(EnvExperiment):\n    def build(self):\n        \
-         self.setattr_device(\"core\")\n\n",
-    );
+    let header = |i: usize| format!("    @kernel\n    def f{i}(self, n, scale):");
+    "from strobe import *\n\n\nclass Helpers(EnvExperiment):\n    def build(self):\n        \
+     self.setattr_device(\"core\")\n\n"
+        .to_string()
+        + &helpers_then_caller(
+            n,
+            "    ",
+            header,
+            "    @kernel\n    def run(self):",
+            "self.f",
+        )
+}
+
+/// `n` helpers (`header(i)`, then the body) and `caller`, which prints the sum of their results;
+/// all at `indent`.
+fn helpers_then_caller(
+    n: usize,
+    indent: &str,
+    header: impl Fn(usize) -> String,
+    caller: &str,
+    callee: &str,
+) -> String {
+    let mut s = String::new();
     for i in 0..n {
-        let _ = writeln!(s, "    @kernel\n    def f{i}(self, n, scale):");
-        s.push_str(&helper_body(i, "        "));
+        let _ = writeln!(s, "{}", header(i));
+        s.push_str(&helper_body(i, &format!("{indent}    ")));
         s.push('\n');
     }
-    let _ = writeln!(s, "    @kernel\n    def run(self):\n        grand = 0.0");
+    let _ = writeln!(s, "{caller}\n{indent}    grand = 0.0");
     for i in 0..n {
-        let _ = writeln!(s, "        grand += self.f{i}({}, {}.5)", i % 5 + 2, i % 3);
+        let _ = writeln!(
+            s,
+            "{indent}    grand += {callee}{i}({}, {}.5)",
+            i % 5 + 2,
+            i % 3
+        );
     }
-    let _ = writeln!(s, "        print(grand)");
+    let _ = writeln!(s, "{indent}    print(grand)");
     s
 }
 
