@@ -88,7 +88,7 @@ fn bench(label: &str, file: &SourceFile) {
 
 /// A module of `n` functions doing int/float/list arithmetic, `annotated_every`-th fully annotated.
 pub fn generated_module(n: usize, annotated_every: usize) -> String {
-    let header = |i: usize| match annotated_every > 0 && i % annotated_every == 0 {
+    let header = |i: usize| match annotated_every > 0 && i.is_multiple_of(annotated_every) {
         true => format!("def f{i}(n: int, scale: float) -> float:"),
         false => format!("def f{i}(n, scale):"),
     };
