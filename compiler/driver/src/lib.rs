@@ -263,13 +263,7 @@ impl Compiler {
         let start = Instant::now();
         if let Some(mut output) = self.recent.get(file, self.host_calls) {
             // Only the quoted values may differ: their table is laid out again.
-            output.quoted = match output.quoted_slots.is_empty() {
-                true => None,
-                false => Some(quoted::table(
-                    &output.quoted_slots,
-                    quoted.ok_or(QuotedError::Missing)?,
-                )?),
-            };
+            output.quoted = quoted::table_for(&output.quoted_slots, quoted)?;
             output.timings = PhaseTimings {
                 parse: start.elapsed(),
                 ..PhaseTimings::default()
@@ -356,13 +350,7 @@ impl Compiler {
         }
         let compiled = missing.len();
         let start = Instant::now();
-        let quoted = match program.quoted.is_empty() {
-            true => None,
-            false => Some(quoted::table(
-                &program.quoted,
-                quoted.ok_or(QuotedError::Missing)?,
-            )?),
-        };
+        let quoted = quoted::table_for(&program.quoted, quoted)?;
         t.data = start.elapsed();
         let start = Instant::now();
         let runtime = runtime_archive();

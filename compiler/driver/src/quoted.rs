@@ -28,6 +28,17 @@ pub enum QuotedError {
     TooLarge,
 }
 
+/// The table of a program with quoted `slots` (none without them): `values` must be given then.
+pub fn table_for(
+    slots: &[(u32, Type)],
+    values: Option<&dyn QuotedValues>,
+) -> Result<Option<Vec<u8>>, QuotedError> {
+    match slots.is_empty() {
+        true => Ok(None),
+        false => table(slots, values.ok_or(QuotedError::Missing)?).map(Some),
+    }
+}
+
 /// The table's bytes: `count`, `count + 1` offsets, then each slot's encoding.
 pub fn table(slots: &[(u32, Type)], values: &dyn QuotedValues) -> Result<Vec<u8>, QuotedError> {
     let count = slots.iter().map(|(s, _)| s + 1).max().unwrap_or(0) as usize;
