@@ -9,7 +9,7 @@ use strobe_driver::{CompileOutput, Compiler};
 use strobe_syntax::SourceFile;
 
 /// `main` calls twelve helpers of ~80 expressions each (every one large enough to move to another
-/// part) that share a small helper, and one of them raises.
+/// part) that share a small helper and call the previous one; one of them raises.
 fn program() -> String {
     let mut s = String::from("def small(v):\n    return v % 7 + 1\n\n");
     for i in 0..12 {
@@ -37,10 +37,15 @@ fn program() -> String {
     while odd > 0 and s < 1000.0:
         s = s * 1.5 + peak - odd
         odd -= 1
-    return s + small(odd) + len(xs) * 0.25
+    return s + small(odd) + len(xs) * 0.25 + {previous}
 
 ",
-            m = i % 13 + 1
+            m = i % 13 + 1,
+            // Moved helpers call each other, across parts.
+            previous = match i {
+                0 => "0.0".to_string(),
+                _ => format!("f{}(1, scale)", i - 1),
+            }
         );
     }
     s.push_str("def main():\n    grand = 0.0\n");
