@@ -553,6 +553,6 @@ impl<'ctx> Gen<'ctx, '_> {
             self.raise_if(bad, ExceptionId::ValueError, message, line)?;
         }
         let item = self.load_element(array, i32t.const_zero(), elem)?;
-        self.truthy(item, elem)
+        self.truthy(item, elem, line)
     }
 }

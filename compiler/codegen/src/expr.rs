@@ -156,7 +156,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 let (l, r) = (self.expr(left)?, self.expr(right)?);
                 self.compare(*op, &left.ty, l, r)?.into()
             }
-            ExprKind::ShortCircuit { and, values } => self.short_circuit(*and, values, &e.ty)?,
+            ExprKind::ShortCircuit { and, values, line } => {
+                self.short_circuit(*and, values, &e.ty, *line)?
+            }
             ExprKind::Not(v) => {
                 let v = self.expr(v)?.into_int_value();
                 self.builder.build_not(v, "not")?.into()
@@ -176,12 +178,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             ExprKind::Truthy { value: v, line } => {
                 let value = self.expr(v)?;
-                match &v.ty {
-                    Type::Array(elem, _) => self
-                        .array_truthy(value.into_pointer_value(), elem, *line)?
-                        .into(),
-                    ty => self.truthy(value, ty)?.into(),
-                }
+                self.truthy(value, &v.ty, *line)?.into()
             }
             ExprKind::Convert(v) => {
                 let from = &v.ty;

@@ -282,7 +282,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             .build_int_compare(p, l.into_int_value(), r.into_int_value(), "cmp")?)
     }
 
-    pub(crate) fn truthy(&mut self, v: BasicValueEnum<'ctx>, ty: &Type) -> R<IntValue<'ctx>> {
+    /// Python truthiness of `v`; an array of more than one element raises ValueError at `line`.
+    pub(crate) fn truthy(
+        &mut self,
+        v: BasicValueEnum<'ctx>,
+        ty: &Type,
+        line: Line,
+    ) -> R<IntValue<'ctx>> {
         let b = &self.builder;
         Ok(match ty {
             Type::Bool => v.into_int_value(),
@@ -307,8 +313,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 .ctx
                 .bool_type()
                 .const_int(!items.is_empty() as u64, false),
-            // In `and`/`or` (a condition or `bool()` has its own line: `ExprKind::Truthy`).
-            Type::Array(elem, _) => self.array_truthy(v.into_pointer_value(), elem, Line(0))?,
+            Type::Array(elem, _) => self.array_truthy(v.into_pointer_value(), elem, line)?,
             Type::None | Type::Byte => self.ctx.bool_type().const_zero(),
             Type::Object(_) | Type::Exception => self.ctx.bool_type().const_int(1, false),
         })
@@ -366,7 +371,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     ) -> R<BasicValueEnum<'ctx>> {
         let b = &self.builder;
         if to == &Type::Bool {
-            return Ok(self.truthy(v, from)?.into());
+            // Numbers only: anything else becomes a bool through `ExprKind::Truthy`, with its line.
+            return Ok(self.truthy(v, from, Line(0))?.into());
         }
         let target = self.ll(to);
         Ok(match (from, to) {
@@ -402,6 +408,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         and: bool,
         values: &'ir [Expr],
         ty: &Type,
+        line: Line,
     ) -> R<BasicValueEnum<'ctx>> {
         let done = self.new_block(if and { "and.end" } else { "or.end" });
         let mut incoming = Vec::new();
@@ -412,7 +419,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 self.builder.build_unconditional_branch(done)?;
                 break;
             }
-            let t = self.truthy(value, ty)?;
+            let t = self.truthy(value, ty, line)?;
             let next = self.new_block("sc.next");
             incoming.push((value, self.builder.get_insert_block().expect("positioned")));
             if and {

@@ -453,10 +453,12 @@ pub enum ExprKind {
         left: Box<Expr>,
         right: Box<Expr>,
     },
-    /// Chained or short-circuit boolean logic on values of one type: `a and b`, `a or b`.
+    /// Chained or short-circuit boolean logic on values of one type: `a and b`, `a or b` (an
+    /// array of more than one element tested there raises ValueError at `line`).
     ShortCircuit {
         and: bool,
         values: Vec<Expr>,
+        line: Line,
     },
     Not(Box<Expr>),
     Neg(Box<Expr>),

@@ -34,8 +34,12 @@ impl Checker<'_> {
                 return match (self.table.shallow(left), self.table.shallow(right)) {
                     (Ty::Var(_), _) | (_, Ty::Var(_)) => Step::Pending,
                     (_, Ty::None) | (Ty::None, _) => Step::Solved,
-                    // Identity of lists and objects; numbers, strings and tuples compare by value.
-                    (Ty::List(_), Ty::List(_)) | (Ty::Object(_), Ty::Object(_)) => {
+                    // Identity of lists, arrays, bytearrays and objects (mutable: each value is
+                    // one object); numbers, strings, bytes and tuples compare by value.
+                    (Ty::List(_), Ty::List(_))
+                    | (Ty::Array(..), Ty::Array(..))
+                    | (Ty::ByteArray, Ty::ByteArray)
+                    | (Ty::Object(_), Ty::Object(_)) => {
                         self.unify(left, right, span, "an `is` test");
                         Step::Solved
                     }

@@ -170,6 +170,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 ExprKind::ShortCircuit {
                     and: *op == ast::BoolOp::And,
                     values,
+                    line: self.line(e.span),
                 }
             }
             A::Compare {
@@ -216,6 +217,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                 ExprKind::ShortCircuit {
                     and: true,
                     values: terms,
+                    line: self.line(e.span),
                 }
             }
             A::IfExp { test, body, orelse } => {

@@ -148,7 +148,12 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             CmpOp::LtE => CmpKind::Le,
             CmpOp::Gt => CmpKind::Gt,
             CmpOp::GtE => CmpKind::Ge,
-            CmpOp::Is | CmpOp::IsNot if matches!(l.ty, Type::List(_) | Type::Object(_)) => {
+            CmpOp::Is | CmpOp::IsNot
+                if matches!(
+                    l.ty,
+                    Type::List(_) | Type::Array(..) | Type::ByteArray | Type::Object(_)
+                ) =>
+            {
                 let kind = if op == CmpOp::Is {
                     CmpKind::Same
                 } else {
