@@ -87,10 +87,10 @@ pub fn split_unit(program: &Program, unit: &LinkUnit, parts: usize) -> Vec<UnitP
     let size_of = |set: &BTreeSet<FuncId>| set.iter().map(|f| graph[f].1).sum::<usize>();
     // Largest first, each to the lightest part; the root's part starts with its own closure.
     movable.sort_by_key(|&m| (std::cmp::Reverse(graph[&m].1), m));
-    let mut roots: Vec<Vec<FuncId>> = vec![vec![unit.root]; 1];
-    roots.extend((1..parts).map(|_| Vec::new()));
-    let mut loads: Vec<usize> = vec![size_of(&closure(&[unit.root], &moved_set)); 1];
-    loads.extend((1..parts).map(|_| 0));
+    let mut roots: Vec<Vec<FuncId>> = vec![Vec::new(); parts];
+    let mut loads = vec![0; parts];
+    roots[0].push(unit.root);
+    loads[0] = size_of(&closure(&[unit.root], &moved_set));
     for m in movable {
         let lightest = (0..parts).min_by_key(|&p| (loads[p], p)).unwrap_or(0);
         loads[lightest] += size_of(&closure(&[m], &moved_set));

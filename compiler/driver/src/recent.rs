@@ -35,12 +35,12 @@ impl Recent {
         Some(output)
     }
 
+    /// Keeps `output` of a source [`Recent::get`] did not find.
     pub(crate) fn put(&mut self, file: &SourceFile, host_calls: bool, output: &CompileOutput) {
         let input = Input {
             file: file.clone(),
             host_calls,
         };
-        self.entries.retain(|(kept, _)| *kept != input);
         self.entries.push_front((input, output.clone()));
         self.entries.truncate(KEEP);
     }

@@ -240,27 +240,28 @@ pub(crate) fn walk_expr_pruned(e: &mut Expr, f: &mut dyn FnMut(&mut Expr) -> boo
 
 /// Rewrites every call target in `body`.
 pub(crate) fn map_callees(body: &mut [Stmt], map: &mut dyn FnMut(FuncId) -> FuncId) {
-    walk_stmts(body, &mut |e| match &mut e.kind {
-        ExprKind::Call { func, .. } => *func = map(*func),
-        ExprKind::New {
+    walk_stmts(body, &mut |e| {
+        if let Some(func) = callee(e) {
+            *func = map(*func);
+        }
+    });
+}
+
+/// The function `e` calls directly (a call, or a constructor's `__init__`), if any.
+fn callee(e: &mut Expr) -> Option<&mut FuncId> {
+    match &mut e.kind {
+        ExprKind::Call { func, .. }
+        | ExprKind::New {
             init: Some((func, _)),
             ..
-        } => *func = map(*func),
-        _ => {}
-    });
+        } => Some(func),
+        _ => None,
+    }
 }
 
 /// Callees of `f`, each once, in order of first appearance.
 pub fn callees_in_order(f: &Function) -> Vec<FuncId> {
-    let mut out = Vec::new();
-    let mut body = f.body.clone();
-    map_callees(&mut body, &mut |id| {
-        if !out.contains(&id) {
-            out.push(id);
-        }
-        id
-    });
-    out
+    callees_and_size(f).0
 }
 
 /// `f`'s callees (each once, in order of first appearance) and its size: the expressions in its
@@ -271,16 +272,10 @@ pub fn callees_and_size(f: &Function) -> (Vec<FuncId>, usize) {
     let mut body = f.body.clone();
     walk_stmts(&mut body, &mut |e| {
         size += 1;
-        let callee = match &e.kind {
-            ExprKind::Call { func, .. } => Some(*func),
-            ExprKind::New {
-                init: Some((func, _)),
-                ..
-            } => Some(*func),
-            _ => None,
-        };
-        if let Some(c) = callee.filter(|c| !callees.contains(c)) {
-            callees.push(c);
+        if let Some(&mut c) = callee(e) {
+            if !callees.contains(&c) {
+                callees.push(c);
+            }
         }
     });
     (callees, size)
