@@ -8,7 +8,7 @@
 //! to its body. Units below [`SPLIT_SIZE`] are not split: their code is exactly as before.
 
 use std::collections::{BTreeSet, HashMap};
-use strobe_ir::{callees_and_size, FuncId, LinkUnit, Program};
+use strobe_ir::{FuncId, LinkUnit, Program};
 
 /// A unit smaller than this (in IR expressions) is one part.
 pub const SPLIT_SIZE: usize = 500;
@@ -40,16 +40,8 @@ pub fn part_object_name(root: &str, index: usize) -> String {
 
 /// Splits `unit` into at most `parts` parts (one when it is small or has nothing to move).
 pub fn split_unit(program: &Program, unit: &LinkUnit, parts: usize) -> Vec<UnitPart> {
-    let member: BTreeSet<FuncId> = unit.members.iter().copied().collect();
-    let graph: HashMap<FuncId, (Vec<FuncId>, usize)> = unit
-        .members
-        .iter()
-        .map(|&m| {
-            let (callees, size) = callees_and_size(program.function(m));
-            let callees = callees.into_iter().filter(|c| member.contains(c)).collect();
-            (m, (callees, size))
-        })
-        .collect();
+    let graph: HashMap<FuncId, &(Vec<FuncId>, usize)> =
+        unit.members.iter().copied().zip(&unit.calls).collect();
     let total: usize = graph.values().map(|(_, size)| size).sum();
     let root_name = program.function(unit.root).symbol.clone();
     let whole = || {

@@ -420,18 +420,15 @@ fn compile_units(
     opt: OptLevel,
 ) -> Result<Vec<Vec<strobe_codegen::UnitObject>>, strobe_codegen::CodegenError> {
     const WORKERS: usize = 2;
-    // Splitting walks the functions' trees: on the deep stack, as the stages.
-    let mut jobs: Vec<(usize, strobe_codegen::UnitPart)> = with_deep_stack(|| {
-        which
-            .iter()
-            .enumerate()
-            .flat_map(|(k, &i)| {
-                strobe_codegen::split_unit(program, &program.units[i], WORKERS)
-                    .into_iter()
-                    .map(move |part| (k, part))
-            })
-            .collect()
-    });
+    let mut jobs: Vec<(usize, strobe_codegen::UnitPart)> = which
+        .iter()
+        .enumerate()
+        .flat_map(|(k, &i)| {
+            strobe_codegen::split_unit(program, &program.units[i], WORKERS)
+                .into_iter()
+                .map(move |part| (k, part))
+        })
+        .collect();
     jobs.sort_by_key(|(k, part)| (std::cmp::Reverse(part.size), *k, part.index));
     let mut queues: Vec<Vec<&(usize, strobe_codegen::UnitPart)>> = vec![Vec::new(); WORKERS];
     let mut loads = [0usize; WORKERS];

@@ -6,7 +6,7 @@
 //!   Mutually recursive functions hash their whole strongly connected component.
 
 use crate::tree::*;
-use crate::units::{call_graph, strongly_connected_components};
+use crate::units::{strongly_connected_components, CallGraph};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -121,17 +121,16 @@ fn body_hash(
 }
 
 /// Fills in `signature`, `identity`, `recursive` and `symbol` of every function.
-pub fn assign_hashes(program: &mut Program) {
+pub(crate) fn assign_hashes(program: &mut Program, graph: &CallGraph) {
     for f in &mut program.functions {
         f.signature = signature_hash(f);
     }
     // Lines hash as where they came from; the file name is the compile unit's (in the debug info).
     ORIGINS.with(|o| *o.borrow_mut() = Some((program.map.clone(), program.file_name.clone())));
-    let graph = call_graph(program);
     let bodies: Vec<[u8; 32]> = program
         .functions
         .iter()
-        .zip(&graph)
+        .zip(&graph.callees)
         .map(|(f, callees)| {
             digest(|h| {
                 program.file_name.hash(h);
@@ -143,7 +142,7 @@ pub fn assign_hashes(program: &mut Program) {
     let mut identity: Vec<Option<IdentityHash>> = vec![None; program.functions.len()];
     let mut recursive = vec![false; program.functions.len()];
     // Components come callees-first.
-    for component in strongly_connected_components(&graph) {
+    for component in strongly_connected_components(&graph.callees) {
         let mut members = component.clone();
         members.sort_by_key(|m| bodies[m.0 as usize]);
         let callee_ref = |c: FuncId, identity: &[Option<IdentityHash>]| -> [u8; 32] {
@@ -158,12 +157,13 @@ pub fn assign_hashes(program: &mut Program) {
         let component_hash = digest(|h| {
             for m in &members {
                 bodies[m.0 as usize].hash(h);
-                for &c in &graph[m.0 as usize] {
+                for &c in &graph.callees[m.0 as usize] {
                     callee_ref(c, &identity).hash(h);
                 }
             }
         });
-        let cycle = component.len() > 1 || graph[component[0].0 as usize].contains(&component[0]);
+        let cycle =
+            component.len() > 1 || graph.callees[component[0].0 as usize].contains(&component[0]);
         for m in &component {
             recursive[m.0 as usize] = cycle;
             let f = &program.functions[m.0 as usize];

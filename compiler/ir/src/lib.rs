@@ -13,4 +13,4 @@ mod units;
 pub use hash::{IdentityHash, SignatureHash};
 pub use lower::{lower_program, LowerOptions};
 pub use tree::*;
-pub use units::{callees_and_size, LinkUnit};
+pub use units::LinkUnit;

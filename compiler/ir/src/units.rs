@@ -14,6 +14,9 @@ pub struct LinkUnit {
     pub imports: Vec<FuncId>,
     /// Cache key: the root's IdentityHash covers every member transitively.
     pub key: IdentityHash,
+    /// For each member (in `members`' order): the members it calls, and its size in IR
+    /// expressions (a rough measure of the code it becomes).
+    pub calls: Vec<(Vec<FuncId>, usize)>,
 }
 
 fn walk_place(p: &mut Place, f: &mut dyn FnMut(&mut Expr) -> bool) {
@@ -259,14 +262,9 @@ fn callee(e: &mut Expr) -> Option<&mut FuncId> {
     }
 }
 
-/// Callees of `f`, each once, in order of first appearance.
-pub fn callees_in_order(f: &Function) -> Vec<FuncId> {
-    callees_and_size(f).0
-}
-
 /// `f`'s callees (each once, in order of first appearance) and its size: the expressions in its
 /// body, a rough measure of the code it becomes.
-pub fn callees_and_size(f: &Function) -> (Vec<FuncId>, usize) {
+fn callees_and_size(f: &Function) -> (Vec<FuncId>, usize) {
     let mut callees = Vec::new();
     let mut size = 0;
     let mut body = f.body.clone();
@@ -281,9 +279,16 @@ pub fn callees_and_size(f: &Function) -> (Vec<FuncId>, usize) {
     (callees, size)
 }
 
-/// Every function's callees, in order of first appearance (each body walked once).
-pub(crate) fn call_graph(program: &Program) -> Vec<Vec<FuncId>> {
-    program.functions.iter().map(callees_in_order).collect()
+/// Every function's callees (in order of first appearance) and size, by function index: each
+/// body walked once per compile, for hashing, link units and code generation's parts.
+pub(crate) struct CallGraph {
+    pub(crate) callees: Vec<Vec<FuncId>>,
+    pub(crate) sizes: Vec<usize>,
+}
+
+pub(crate) fn call_graph(program: &Program) -> CallGraph {
+    let (callees, sizes) = program.functions.iter().map(callees_and_size).unzip();
+    CallGraph { callees, sizes }
 }
 
 /// Tarjan's algorithm over `graph` (from [`call_graph`]); components are returned callees-first.
@@ -353,8 +358,8 @@ pub(crate) fn strongly_connected_components(graph: &[Vec<FuncId>]) -> Vec<Vec<Fu
 /// The link units of `program`, in image order: the entry's first, constructor units (`__init__`
 /// roots) last. An experiment's constructors hold its host values, the part of a kernel that changes
 /// between calls; laid out last, a changed one shifts nothing else in the image.
-pub(crate) fn link_units(program: &Program) -> Vec<LinkUnit> {
-    let mut units = units_by_root(program);
+pub(crate) fn link_units(program: &Program, graph: &CallGraph) -> Vec<LinkUnit> {
+    let mut units = units_by_root(program, graph);
     units.sort_by_key(|u| {
         (
             u.root != program.entry,
@@ -364,7 +369,7 @@ pub(crate) fn link_units(program: &Program) -> Vec<LinkUnit> {
     units
 }
 
-fn units_by_root(program: &Program) -> Vec<LinkUnit> {
+fn units_by_root(program: &Program, graph: &CallGraph) -> Vec<LinkUnit> {
     let roots: BTreeSet<FuncId> = std::iter::once(program.entry)
         .chain(
             program
@@ -375,7 +380,6 @@ fn units_by_root(program: &Program) -> Vec<LinkUnit> {
                 .map(|(i, _)| FuncId(i as u32)),
         )
         .collect();
-    let graph = call_graph(program);
     roots
         .into_iter()
         .map(|root| {
@@ -383,7 +387,7 @@ fn units_by_root(program: &Program) -> Vec<LinkUnit> {
             let mut imports = Vec::new();
             let mut i = 0;
             while i < members.len() {
-                for &c in &graph[members[i].0 as usize] {
+                for &c in &graph.callees[members[i].0 as usize] {
                     if program.function(c).boundary && c != root {
                         if !imports.contains(&c) {
                             imports.push(c);
@@ -394,11 +398,20 @@ fn units_by_root(program: &Program) -> Vec<LinkUnit> {
                 }
                 i += 1;
             }
+            let calls = members
+                .iter()
+                .map(|m| {
+                    let callees = &graph.callees[m.0 as usize];
+                    let inside = callees.iter().copied().filter(|c| members.contains(c));
+                    (inside.collect(), graph.sizes[m.0 as usize])
+                })
+                .collect();
             LinkUnit {
                 root,
                 members,
                 imports,
                 key: program.function(root).identity,
+                calls,
             }
         })
         .collect()

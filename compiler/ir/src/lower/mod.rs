@@ -104,8 +104,10 @@ pub fn lower_program(
             .collect(),
         quoted: quoted.into_iter().collect(),
     };
-    hash::assign_hashes(&mut out);
-    out.units = units::link_units(&out);
+    // Hashing does not change the bodies: one call graph serves it and the link units.
+    let graph = units::call_graph(&out);
+    hash::assign_hashes(&mut out, &graph);
+    out.units = units::link_units(&out, &graph);
     Ok(out)
 }
 
