@@ -6,12 +6,12 @@ use crate::resident::{LoadError, StoreMirror};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use strobe_device::{
-    Device, DeviceBuild, DeviceError, FaultReport, Outcome, RpcAnswer, RpcCall, RunResult,
-    SimBuild, SimDevice, Transport,
+    Device, DeviceBuild, DeviceError, FaultReport, Outcome, RpcAnswer, RpcCall, RunJournal,
+    RunResult, SimBuild, SimDevice, Trace, Transport,
 };
 use strobe_driver::{CompileOutput, Compiler, Platform};
 use strobe_link::LinkedImage;
-use strobe_protocol::message::DeviceInfo;
+use strobe_protocol::message::{DeviceInfo, UnitKey};
 use strobe_protocol::{ErrorCode, StopReason};
 
 pub fn write_output(path: &Path, text: &str) -> Result<()> {
@@ -61,6 +61,10 @@ pub struct Connection {
     store: StoreMirror,
     /// This process's hold on an external device (none for its own simulator, or when taken over).
     _lock: Option<strobe_device::DeviceLock>,
+    /// The simulator's pins so far (read by writing the trace and by a recording).
+    trace: Trace,
+    /// Where this connection's runs are recorded (`--record`).
+    recorder: Option<strobe_recording::Recorder>,
 }
 
 impl Connection {
@@ -104,7 +108,61 @@ impl Connection {
             info,
             store,
             _lock: lock,
+            trace: Trace::default(),
+            recorder: None,
         })
+    }
+
+    /// Records every kernel run from now on into a new recording at `path` (see
+    /// `strobe_recording`), for experiment (or program) `experiment` with `arguments`.
+    pub fn start_recording(
+        &mut self,
+        path: &Path,
+        experiment: &str,
+        arguments: Vec<String>,
+    ) -> Result<()> {
+        let header = strobe_recording::Header {
+            strobe_version: env!("CARGO_PKG_VERSION").to_string(),
+            experiment: experiment.to_string(),
+            arguments,
+            abi_hash: self.info.abi_hash,
+            kernel_base: self.info.kernel_base,
+            clock_hz: self.info.clock_hz,
+        };
+        let units = strobe_recording::UnitStore::new(crate::paths::linked_unit_dir());
+        let recorder = strobe_recording::Recorder::create(path, &header, units)
+            .with_context(|| format!("cannot write the recording {}", path.display()))?;
+        self.recorder = Some(recorder);
+        Ok(())
+    }
+
+    /// Ends the recording (if one is made) with the pins' trace; says where it went.
+    pub fn finish_recording(&mut self) -> Result<()> {
+        let Some(recorder) = self.recorder.take() else {
+            return Ok(());
+        };
+        let path = recorder.path().to_path_buf();
+        let (events, bytes) = (recorder.events, recorder.device_bytes);
+        let trace = self
+            .sim
+            .is_some()
+            .then(|| self.settled_trace().edges.clone());
+        recorder
+            .finish(trace.as_deref())
+            .with_context(|| format!("cannot write the recording {}", path.display()))?;
+        eprintln!(
+            "strobe: recorded {events} values the kernels consumed ({bytes} bytes of device records) in {}",
+            path.display()
+        );
+        Ok(())
+    }
+
+    /// The simulator's pins so far, once its output has settled.
+    pub fn settled_trace(&mut self) -> &Trace {
+        if let Some(sim) = &self.sim {
+            self.trace.edges.extend(sim.take_trace().edges);
+        }
+        &self.trace
     }
 
     /// Whether kernels compiled for `build` fit this device (else compile for what it reports).
@@ -159,9 +217,7 @@ impl Connection {
         mut on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
         mut interrupted: impl FnMut() -> bool,
     ) -> Result<RunResult> {
-        let mut result =
-            self.device
-                .run_with_rpc(&kernel.run, &mut on_output, &mut on_rpc, &mut interrupted);
+        let mut result = self.run_once(kernel, &mut on_output, &mut on_rpc, &mut interrupted);
         if let Err(DeviceError::Refused {
             code: ErrorCode::NoKernel,
             ..
@@ -169,15 +225,64 @@ impl Connection {
         {
             self.store.refresh(&mut self.device)?;
             *kernel = self.load(out)?;
-            result = self
-                .device
-                .run_with_rpc(&kernel.run, on_output, on_rpc, interrupted);
+            result = self.run_once(kernel, on_output, on_rpc, interrupted);
         }
         let result = result?;
+        if let Some(recorder) = self.recorder.as_mut() {
+            recorder
+                .end_run(&result.output, &result.outcome)
+                .context("cannot write the recording")?;
+        }
         if let Outcome::Fault(_) = result.outcome {
             self.store.forget_all();
         }
         Ok(result)
+    }
+
+    /// One run of a loaded kernel, recorded when this connection records.
+    fn run_once(
+        &mut self,
+        kernel: &LoadedKernel,
+        on_output: impl FnMut(&str),
+        on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
+        interrupted: impl FnMut() -> bool,
+    ) -> Result<RunResult, DeviceError> {
+        let Some(recorder) = self.recorder.as_mut() else {
+            return self
+                .device
+                .run_with_rpc(&kernel.run, on_output, on_rpc, interrupted);
+        };
+        let units = kernel
+            .units
+            .iter()
+            .map(|u| strobe_recording::UnitRef {
+                name: u.name.clone(),
+                key: u.key,
+                offset: u.offset,
+                len: u.bytes.len() as u32,
+                data: (u.name == crate::resident::DATA_UNIT).then(|| u.bytes.clone()),
+            })
+            .collect();
+        let run = strobe_recording::RunRecord {
+            entry: kernel.run.entry,
+            table: kernel.run.table,
+            fresh_timeline: kernel.run.fresh_timeline,
+            lines: 0,
+            units,
+            events: Vec::new(),
+            output: String::new(),
+            outcome: Outcome::Finished { cycles: 0 },
+        };
+        let code: Vec<_> = kernel
+            .units
+            .iter()
+            .filter(|u| u.name != crate::resident::DATA_UNIT)
+            .map(|u| (u.key, u.bytes.as_slice()))
+            .collect();
+        recorder.begin_run(&run, &kernel.image.lines, &code)?;
+        let journal: &mut dyn RunJournal = recorder;
+        self.device
+            .run_journaled(&kernel.run, Some(journal), on_output, on_rpc, interrupted)
     }
 
     /// Pins (or unpins) a kernel's first `count` units on the device (its code: the data unit comes
@@ -187,15 +292,40 @@ impl Connection {
         Ok(self.store.pin(&mut self.device, units, pinned)?)
     }
 
+    /// Puts units at the places a recording says (key, offset from the kernel region's start,
+    /// bytes: None when the recording found it resident and so must the device now), sending
+    /// the ones the store lacks whole.
+    pub fn put_recorded(&mut self, units: &[(UnitKey, u32, &[u8])]) -> Result<()> {
+        let resident = |store: &StoreMirror, key: &UnitKey, offset: u32| {
+            store
+                .resident()
+                .iter()
+                .any(|r| r.key == *key && r.offset == offset)
+        };
+        let missing: Vec<_> = units
+            .iter()
+            .filter(|(key, offset, _)| !resident(&self.store, key, *offset))
+            .collect();
+        for (key, offset, bytes) in &missing {
+            self.device
+                .put_unit(*key, *offset, bytes, None)
+                .context("sending the recorded units")?;
+        }
+        if !missing.is_empty() {
+            self.store.refresh(&mut self.device)?;
+        }
+        Ok(())
+    }
+
     /// The units the device's store holds (as this host knows them).
     pub fn resident(&self) -> &[strobe_link::store::Resident] {
         self.store.resident()
     }
 
     /// Writes the simulator's pin-level trace as text and/or VCD.
-    pub fn write_traces(&self, trace: Option<&Path>, vcd: Option<&Path>) -> Result<()> {
-        if let Some(sim) = &self.sim {
-            let t = sim.take_trace();
+    pub fn write_traces(&mut self, trace: Option<&Path>, vcd: Option<&Path>) -> Result<()> {
+        if self.sim.is_some() {
+            let t = self.settled_trace();
             if let Some(path) = trace {
                 write_output(path, &t.text())?;
             }
@@ -234,6 +364,7 @@ pub fn describe_stop(image: &LinkedImage, pc: u32, reason: StopReason) -> String
     let by = match reason {
         StopReason::Request => "on this host's request",
         StopReason::Handshake => "by another client taking the device",
+        StopReason::Divergence => "where its replay diverged from the recording",
     };
     format!("kernel stopped at {at} (pc {pc:#010x}), {by}")
 }

@@ -5,6 +5,7 @@
 
 pub mod connection;
 pub mod paths;
+mod replay;
 pub mod resident;
 mod standalone;
 
@@ -52,6 +53,10 @@ enum Command {
         /// Write the trace as VCD.
         #[arg(long)]
         vcd: Option<PathBuf>,
+        /// Record every value the kernels consume from the outside world (RPC answers, inputs,
+        /// counter reads, late outputs) into this file, for `strobe replay`.
+        #[arg(long)]
+        record: Option<PathBuf>,
         /// Write the experiment's datasets to this HDF5 file (else they are printed).
         #[arg(short = 'o', long)]
         hdf5: Option<PathBuf>,
@@ -77,6 +82,25 @@ enum Command {
         /// Also write each link unit's unoptimized LLVM IR here.
         #[arg(long)]
         emit_llvm: Option<PathBuf>,
+    },
+    /// Replay a recording (`strobe run --record`): the recorded kernels run again with every value
+    /// they consumed fed back (no host function runs, no input is read); their output, outcomes
+    /// and pins must equal the recording's, else the first divergence is shown. With `--diff`,
+    /// where two recordings first differ.
+    Replay {
+        /// The recording (two with `--diff`).
+        #[arg(required = true, num_args = 1..=2)]
+        files: Vec<PathBuf>,
+        /// `sim` (default: a fresh simulated device), `qemu`, or an already running device
+        /// (tcp:HOST:PORT or serial:PATH[@BAUD]).
+        #[arg(long)]
+        device: Option<String>,
+        /// Write the replay's trace (shifted back to the recorded timeline; `-` for stdout).
+        #[arg(long)]
+        trace: Option<PathBuf>,
+        /// Compare two recordings instead of replaying one.
+        #[arg(long)]
+        diff: bool,
     },
     /// Print the core device's log (RTIO sequence errors and collisions), as `artiq_coremgmt log`.
     Log {
@@ -109,6 +133,8 @@ pub struct RunOutputs {
     pub vcd: Option<String>,
     pub hdf5: Option<String>,
     pub dataset_db: String,
+    /// Record the kernels' runs into this file (`--record`).
+    pub record: Option<String>,
 }
 
 /// Runs experiments: the Python side of `strobe` (its runner), which the command line cannot be.
@@ -208,6 +234,7 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
             take_over,
             trace,
             vcd,
+            record,
             hdf5,
             dataset_db,
         } if is_experiment(file)? => Ok(experiments.run(
@@ -219,6 +246,7 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
                 vcd: path(vcd),
                 hdf5: path(hdf5),
                 dataset_db: dataset_db.display().to_string(),
+                record: path(record),
             },
         )),
         Command::Compile {
@@ -255,6 +283,7 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
             trace,
             vcd,
             hdf5,
+            record,
             ..
         } => {
             // What only experiments have is an error for a standalone program, not ignored.
@@ -275,9 +304,16 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
                 file,
                 (device.as_deref(), *take_over),
                 (trace.as_deref(), vcd.as_deref()),
+                record.as_deref(),
                 &|| experiments.interrupted(),
             )
         }
+        Command::Replay {
+            files,
+            device,
+            trace,
+            diff,
+        } => replay::command(files, *diff, device.as_deref(), trace.as_deref(), python),
         Command::Log {
             device,
             take_over,

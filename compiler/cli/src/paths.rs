@@ -29,3 +29,8 @@ pub fn sim_cache_root() -> PathBuf {
 pub fn lock_dir() -> PathBuf {
     user_cache_root().join("locks")
 }
+
+/// Linked units by key, kept for replaying recordings: under the unit cache.
+pub fn linked_unit_dir() -> PathBuf {
+    unit_cache_dir().join("linked-units")
+}

@@ -35,14 +35,30 @@ impl Delivery {
     }
 }
 
+impl LoadedKernel {
+    /// Each unit's name, size, and whether this load sent it.
+    pub fn unit_sizes(&self) -> Vec<(String, usize, bool)> {
+        self.units
+            .iter()
+            .map(|u| {
+                (
+                    u.name.clone(),
+                    u.bytes.len(),
+                    u.delivery != store::Delivery::Resident,
+                )
+            })
+            .collect()
+    }
+}
+
 /// A kernel on the device: how to run it and its linked image (symbols and lines for fault reports).
 #[derive(Clone, Debug)]
 pub struct LoadedKernel {
     pub run: KernelRun,
     pub image: LinkedImage,
     pub delivery: Delivery,
-    /// Each unit's name, size, and whether this load sent it.
-    pub units: Vec<(String, usize, bool)>,
+    /// Each unit as placed: name, key, offset, bytes, and whether this load sent it.
+    pub units: Vec<store::PlannedUnit>,
     /// Host time spent linking against the store, and time spent sending (the link's).
     pub plan_time: std::time::Duration,
     pub send_time: std::time::Duration,
@@ -171,17 +187,7 @@ impl StoreMirror {
                 self.data.retain(|k, _| live.contains(k));
             }
         }
-        let units = plan
-            .units
-            .iter()
-            .map(|u| {
-                (
-                    u.name.clone(),
-                    u.bytes.len(),
-                    u.delivery != store::Delivery::Resident,
-                )
-            })
-            .collect();
+        let units = plan.units.clone();
         if self.plans.len() >= KEPT_PLANS {
             self.plans.clear();
         }

@@ -14,6 +14,7 @@ pub fn run(
     file: &Path,
     (device, take_over): (Option<&str>, bool),
     (trace, vcd): (Option<&Path>, Option<&Path>),
+    record: Option<&Path>,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<u8> {
     let source = crate::read_source(file)?;
@@ -34,6 +35,9 @@ pub fn run(
             .compiler(&build, true)
             .compile(&source)
             .map_err(|e| anyhow::anyhow!(e.render()))?;
+    }
+    if let Some(path) = record {
+        link.start_recording(path, &file.display().to_string(), Vec::new())?;
     }
     let mut kernel = link.load(&out)?;
     // A standalone program is one run: its timeline starts with the fixed slack.
@@ -77,6 +81,7 @@ pub fn run(
         }
     };
     link.write_traces(trace, vcd)?;
+    link.finish_recording()?;
     Ok(code)
 }
 

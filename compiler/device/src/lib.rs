@@ -15,9 +15,10 @@ pub use firmware::{FirmwareError, FirmwareImage};
 pub use lock::{lock_device, DeviceLock, LockError};
 pub use session::{
     changed_ranges, no_host_functions, patch_ranges, Device, DeviceError, KernelRun, Outcome,
-    RpcAnswer, RpcCall, RunResult,
+    RpcAnswer, RpcCall, RunJournal, RunResult,
 };
 pub use sim::{DeviceBuild, SimBuild, SimDevice};
+pub use strobe_protocol::journal;
 pub use strobe_protocol::message::{StoreEntry, UnitKey};
 pub use strobe_protocol::{rpc as rpc_values, FaultReport};
 pub use trace::{Edge, Trace};

@@ -127,6 +127,8 @@ pub fn no_host_functions(call: &RpcCall) -> RpcAnswer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RpcCall {
     pub service: u32,
+    /// The return address of the kernel's call.
+    pub site: u32,
     pub is_async: bool,
     /// Types of the arguments, and the arguments.
     pub tags: Vec<u8>,
@@ -162,9 +164,21 @@ enum Reply {
     Log(String),
     Rpc(RpcCall),
     Heartbeat,
+    Journal(Vec<u8>),
+    JournalNeed,
+    ReplayShift(i64),
+    Diverged {
+        consumed: u32,
+        wanted: strobe_protocol::journal::Consumer,
+        site: u32,
+    },
     Done(Outcome),
     Other(String),
 }
+
+#[path = "run.rs"]
+mod run;
+pub use run::RunJournal;
 
 pub struct Device {
     transport: Box<dyn Transport>,
@@ -272,12 +286,14 @@ impl Device {
                 Message::Heartbeat { .. } => Reply::Heartbeat,
                 Message::RpcCall {
                     service,
+                    site,
                     is_async,
                     tags,
                     args,
                     ret_tags,
                 } => Reply::Rpc(RpcCall {
                     service,
+                    site,
                     is_async,
                     tags: tags.to_vec(),
                     args: args.to_vec(),
@@ -285,6 +301,7 @@ impl Device {
                 }),
                 Message::RpcCallStart {
                     service,
+                    site,
                     is_async,
                     tags,
                     ret_tags,
@@ -297,6 +314,7 @@ impl Device {
                     }
                     let call = RpcCall {
                         service,
+                        site,
                         is_async,
                         tags: tags.to_vec(),
                         args: Vec::with_capacity(args_len as usize),
@@ -324,6 +342,18 @@ impl Device {
                         .map_err(DeviceError::Protocol)?;
                     Reply::Rpc(call)
                 }
+                Message::Journal { records } => Reply::Journal(records.to_vec()),
+                Message::JournalNeed => Reply::JournalNeed,
+                Message::ReplayShift { shift } => Reply::ReplayShift(shift),
+                Message::Diverged {
+                    consumed,
+                    wanted,
+                    site,
+                } => Reply::Diverged {
+                    consumed,
+                    wanted,
+                    site,
+                },
                 other => Reply::Other(format!("{other:?}")),
             }));
         }
@@ -392,7 +422,11 @@ impl Device {
                 | Reply::Done(_)
                 | Reply::Rpc(_)
                 | Reply::Listing(_)
-                | Reply::CoreLog(_) => continue,
+                | Reply::CoreLog(_)
+                | Reply::Journal(_)
+                | Reply::JournalNeed
+                | Reply::ReplayShift(_)
+                | Reply::Diverged { .. } => continue,
                 Reply::Error(code, _) => {
                     return Err(DeviceError::Refused {
                         code,
@@ -573,139 +607,5 @@ impl Device {
     pub fn pin(&mut self, key: UnitKey, pinned: bool) -> Result<(), DeviceError> {
         let seq = self.send(&Message::UnitPin { key, pinned })?;
         self.expect_ack(seq, "pinning a unit")
-    }
-
-    /// Runs kernel `run`, passing its output to `on_output` as it arrives. A kernel that calls the
-    /// host gets an exception: use [`Device::run_with_rpc`] to serve its calls.
-    pub fn run(
-        &mut self,
-        run: &KernelRun,
-        on_output: impl FnMut(&str),
-    ) -> Result<RunResult, DeviceError> {
-        self.run_with_rpc(run, on_output, no_host_functions, || false)
-    }
-
-    /// An RPC result too large for one frame: announced, then sent in acknowledged parts.
-    fn return_in_parts(&mut self, tags: &[u8], value: &[u8]) -> Result<(), DeviceError> {
-        self.transport.set_read_timeout(REPLY_TIMEOUT)?;
-        let sent = self.send_parts(tags, value);
-        self.transport.set_read_timeout(RUN_POLL)?;
-        sent
-    }
-
-    fn send_parts(&mut self, tags: &[u8], value: &[u8]) -> Result<(), DeviceError> {
-        let seq = self.send(&Message::RpcReturnStart {
-            tags,
-            value_len: value.len() as u32,
-        })?;
-        self.expect_ack(seq, "sending a large RPC result")?;
-        for data in value.chunks(MAX_PAYLOAD as usize - 64) {
-            let seq = self.send(&Message::RpcReturnPart { data })?;
-            self.expect_ack(seq, "sending a large RPC result")?;
-        }
-        Ok(())
-    }
-
-    /// Runs the loaded kernel, serving its RPCs with `on_rpc` (whose answer to an async call is
-    /// dropped) while they arrive, in order. When `interrupted()` (asked about every
-    /// [`RUN_POLL`]) says so, the kernel is stopped: its outcome is then `Stopped`.
-    pub fn run_with_rpc(
-        &mut self,
-        run: &KernelRun,
-        on_output: impl FnMut(&str),
-        on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
-        interrupted: impl FnMut() -> bool,
-    ) -> Result<RunResult, DeviceError> {
-        let units: Vec<u8> = run.units.iter().flatten().copied().collect();
-        let seq = self.send(&Message::Run {
-            entry: run.entry,
-            table: run.table,
-            units: &units,
-            fresh_timeline: run.fresh_timeline,
-        })?;
-        self.expect_ack(seq, "starting the kernel")?;
-        // Parts of an RPC an earlier, abandoned run started are not this run's.
-        self.partial_rpc = None;
-        self.transport.set_read_timeout(RUN_POLL)?;
-        let result = self.serve_run(on_output, on_rpc, interrupted);
-        self.transport.set_read_timeout(REPLY_TIMEOUT)?;
-        result
-    }
-
-    /// Serves a running kernel until it ends.
-    fn serve_run(
-        &mut self,
-        mut on_output: impl FnMut(&str),
-        mut on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
-        mut interrupted: impl FnMut() -> bool,
-    ) -> Result<RunResult, DeviceError> {
-        let mut output = String::new();
-        self.heard = Instant::now();
-        let mut stopping = false;
-        loop {
-            if !stopping && interrupted() {
-                self.send(&Message::Stop)?;
-                stopping = true;
-                self.heard = Instant::now();
-            }
-            // Silence is measured from the last byte (a large RPC's parts take a while).
-            let Some(reply) = self.poll_reply("the kernel runs")? else {
-                if self.heard.elapsed() > RUN_SILENCE {
-                    return Err(DeviceError::Timeout("the kernel runs"));
-                }
-                continue;
-            };
-            match reply {
-                Reply::Heartbeat => {}
-                Reply::Log(text) => {
-                    on_output(&text);
-                    output.push_str(&text);
-                }
-                // Once stopping, calls are left unanswered: the device ends the wait on the `Stop`.
-                Reply::Rpc(_) if stopping => {}
-                Reply::Rpc(call) => {
-                    let answer = on_rpc(&call);
-                    // The host's own time serving it is not the device's silence.
-                    self.heard = Instant::now();
-                    if call.is_async {
-                        continue;
-                    }
-                    match &answer {
-                        RpcAnswer::Return { tags, value }
-                            if tags.len() + value.len() + 8 > MAX_PAYLOAD as usize =>
-                        {
-                            self.return_in_parts(tags, value)?;
-                            continue;
-                        }
-                        RpcAnswer::Return { tags, value } => {
-                            self.send(&Message::RpcReturn { tags, value })?
-                        }
-                        RpcAnswer::Exception {
-                            type_id,
-                            name,
-                            message,
-                        } => self.send(&Message::RpcException(ExceptionReport {
-                            type_id: *type_id,
-                            name,
-                            message,
-                            traceback: "",
-                        }))?,
-                    };
-                }
-                Reply::Done(outcome) => return Ok(RunResult { output, outcome }),
-                Reply::Error(code, _) => {
-                    return Err(DeviceError::Refused {
-                        code,
-                        during: "running the kernel",
-                    })
-                }
-                other => {
-                    return Err(DeviceError::Unexpected {
-                        during: "the kernel runs",
-                        reply: format!("{other:?}"),
-                    })
-                }
-            }
-        }
     }
 }

@@ -16,7 +16,7 @@ pub mod store;
 
 pub use input::{Archive, InputObject};
 pub use layout::LinkConfig;
-pub use lines::LineRow;
+pub use lines::{lookup as lookup_line, LineRow};
 
 use std::collections::BTreeMap;
 

@@ -101,6 +101,7 @@ impl Experiments for Runner<'_> {
             args.push(outputs.hdf5.into_bound_py_any(py)?);
             args.push(outputs.dataset_db.into_bound_py_any(py)?);
             args.push(outputs.take_over.into_bound_py_any(py)?);
+            args.push(outputs.record.into_bound_py_any(py)?);
             Ok(args)
         })
     }

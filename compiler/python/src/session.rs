@@ -72,17 +72,23 @@ pub struct Session {
 
 #[pymethods]
 impl Session {
+    /// `record`: (file, experiment, arguments) to record every run into (`strobe_recording`).
     #[new]
-    #[pyo3(signature = (device=None, no_cache=false, take_over=false))]
+    #[pyo3(signature = (device=None, no_cache=false, take_over=false, record=None))]
     fn new(
         py: Python<'_>,
         device: Option<&str>,
         no_cache: bool,
         take_over: bool,
+        record: Option<(String, String, Vec<String>)>,
     ) -> PyResult<Self> {
         let build = device_build().map_err(runtime_error)?;
-        let link = Connection::open(device, python_executable(py).as_deref(), take_over)
+        let mut link = Connection::open(device, python_executable(py).as_deref(), take_over)
             .map_err(runtime_error)?;
+        if let Some((file, experiment, arguments)) = record {
+            link.start_recording(std::path::Path::new(&file), &experiment, arguments)
+                .map_err(runtime_error)?;
+        }
         let mut compiler = link.compiler(&build, no_cache);
         compiler.allow_host_calls(true);
         Ok(Session {
@@ -165,7 +171,7 @@ impl Session {
         *kernel = link.load(out).map_err(runtime_error)?;
         // Code sent again (a kernel fault emptied the store): pin it again.
         let code_sent = kernel
-            .units
+            .unit_sizes()
             .iter()
             .any(|(name, _, sent)| *sent && name != strobe_cli::resident::DATA_UNIT);
         if code_sent {
@@ -293,8 +299,15 @@ impl Session {
     }
 
     /// Ends the session; a simulator it started is stopped.
-    fn close(&mut self) {
+    /// Ends the session: a recording it makes is finished (with the pins' trace), the simulator
+    /// stopped.
+    fn close(&mut self) -> PyResult<()> {
+        let finished = match self.link.as_mut() {
+            Some(link) => link.finish_recording().map_err(runtime_error),
+            None => Ok(()),
+        };
         self.link = None;
+        finished
     }
 
     /// The last `load`: seconds spent compiling and uploading, how the kernel got to the device
@@ -333,7 +346,7 @@ impl Session {
             .kernels
             .get(&0)
             .ok_or_else(|| runtime_error("no kernel loaded"))?;
-        Ok(kernel.units.clone())
+        Ok(kernel.unit_sizes())
     }
 
     /// The device's core log (RTIO sequence errors and collisions).
@@ -363,9 +376,9 @@ impl Session {
 
     /// Writes the simulator's trace (text and/or VCD; `-` is standard output).
     #[pyo3(signature = (trace=None, vcd=None))]
-    fn write_traces(&self, trace: Option<String>, vcd: Option<String>) -> PyResult<()> {
+    fn write_traces(&mut self, trace: Option<String>, vcd: Option<String>) -> PyResult<()> {
         self.link
-            .as_ref()
+            .as_mut()
             .ok_or_else(closed)?
             .write_traces(
                 trace.as_deref().map(std::path::Path::new),

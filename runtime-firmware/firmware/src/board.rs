@@ -2,14 +2,16 @@
 //! start and the kernel arena past the last of them; kernel output streamed to the host as `Log`
 //! messages.
 
+use crate::journal;
 use crate::trap::{self, KernelEnd};
 use core::fmt::Write;
 use strobe_kernel_rt::{arena, exceptions, output, quoted, stack};
+use strobe_protocol::journal::JournalMode;
 use strobe_protocol::message::{DeviceInfo, RtioChannels};
 use strobe_protocol::PROTOCOL_VERSION;
 use strobe_regmap::{CONFIG_CLOCK_FREQUENCY, MAIN_RAM};
 use strobe_session::{
-    Board, CoreLog, ExceptionReport, FaultReport, KernelHost, RunOutcome, RunSetup,
+    Board, CoreLog, ExceptionReport, FaultReport, KernelHost, RunOutcome, RunSetup, StopReason,
 };
 
 /// Kernel images may use main RAM up to the kernel stack, its top (the arena gets what they leave).
@@ -112,6 +114,34 @@ impl CoreDevice {
     }
 }
 
+/// Sets the timeline cursor a run starts with: where the previous kernel left it, a fixed slack
+/// ahead of the RTIO counter (`start`) for a fresh timeline or the device's first run, or in a
+/// replay the recorded one (a new replay also chooses the shift of the recorded timeline on the
+/// RTIO core: the recorded start goes as far ahead of the counter as a fresh timeline would).
+fn start_timeline(run: &RunSetup, start: i64) -> Result<(), StopReason> {
+    let slack = strobe_abi::rtio::TIMELINE_START_SLACK_MU;
+    // SAFETY: single-threaded; kernels are not running yet.
+    unsafe {
+        if run.journal == JournalMode::Replay {
+            let now = journal::replay_start()?;
+            if run.fresh_timeline {
+                let coarse = strobe_abi::rtio::MU_PER_COARSE_CYCLE;
+                let behind = (start + slack - now).max(0);
+                journal::set_shift((behind + coarse - 1) / coarse * coarse);
+            }
+            crate::rtio::__strobe_now = now;
+            TIMELINE_STARTED = true;
+            return Ok(());
+        }
+        if run.fresh_timeline || !TIMELINE_STARTED {
+            crate::rtio::__strobe_now = start + slack;
+            TIMELINE_STARTED = true;
+        }
+        journal::record_start(crate::rtio::__strobe_now);
+    }
+    Ok(())
+}
+
 fn describe() -> DeviceInfo {
     DeviceInfo {
         protocol_version: PROTOCOL_VERSION,
@@ -163,22 +193,28 @@ impl Board for CoreDevice {
                 *mut dyn KernelHost,
             >(host))
         };
-        let start = crate::rtio::__strobe_rtio_counter();
+        journal::begin_run(run.journal);
+        let start = crate::rtio::counter();
         // A new kernel's timeline may start anywhere: its first event takes the exact path.
         crate::rtio::invalidate_deadline();
-        // SAFETY: single-threaded; kernels are not running yet.
-        unsafe {
-            if run.fresh_timeline || !TIMELINE_STARTED {
-                crate::rtio::__strobe_now = start + strobe_abi::rtio::TIMELINE_START_SLACK_MU;
-                TIMELINE_STARTED = true;
+        let end = match start_timeline(&run, start) {
+            Ok(()) => {
+                stack::set_end(MAIN_RAM.base + KERNEL_REGION);
+                crate::watch::arm();
+                let end = trap::run_kernel(run.entry, (MAIN_RAM.base + MAIN_RAM.size) as u32);
+                let replayed = run.journal == JournalMode::Replay;
+                match end {
+                    KernelEnd::Returned if replayed => match journal::replay_end(run.entry) {
+                        Ok(()) => KernelEnd::Returned,
+                        Err(reason) => KernelEnd::Stopped(run.entry, reason),
+                    },
+                    end => end,
+                }
             }
-        }
-        stack::set_end(MAIN_RAM.base + KERNEL_REGION);
-        crate::watch::arm();
-        let end = trap::run_kernel(run.entry, (MAIN_RAM.base + MAIN_RAM.size) as u32);
+            Err(reason) => KernelEnd::Stopped(run.entry, reason),
+        };
         // RTIO coarse clock cycles (the CPU's) the run took.
-        let cycles =
-            ((crate::rtio::__strobe_rtio_counter() - start) >> strobe_abi::rtio::FINE_BITS) as u64;
+        let cycles = ((crate::rtio::counter() - start) >> strobe_abi::rtio::FINE_BITS) as u64;
         // Let the queued events play out, so the run's output edges all happened when it reports;
         // a long wait sends heartbeats, as the running kernel did (the watch has stopped).
         let mut waited = 0;
@@ -190,6 +226,8 @@ impl Board for CoreDevice {
         crate::rtio::collect_refusals();
         core_log().flush();
         output::flush_stdout();
+        journal::flush();
+        journal::begin_run(JournalMode::Off);
         // SAFETY: as above.
         unsafe { HOST = None };
         match end {

@@ -4,9 +4,11 @@
 //! erased is cut out and the ones after it move down. They persist across kernels until erased or
 //! the device restarts.
 
+use crate::journal;
 use strobe_abi::rtio::dma::{entry_words, status, ENTRY_BYTES};
 use strobe_abi::ExceptionId;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
+use strobe_protocol::journal::{Consumer, JournalMode, RecordKind};
 use strobe_regmap::{
     RTIO_DMA, RTIO_DMA_BASE, RTIO_DMA_COUNT, RTIO_DMA_ERROR_CHANNEL, RTIO_DMA_ERROR_CLEAR,
     RTIO_DMA_ERROR_TIMESTAMP, RTIO_DMA_FIRST, RTIO_DMA_START, RTIO_DMA_STATUS,
@@ -273,8 +275,16 @@ pub extern "C" fn __strobe_dma_duration(handle: i32) -> i64 {
     trace(handle).map_or(0, |t| t.duration)
 }
 
+crate::journal::journaled_entry!("__strobe_dma_playback" => "strobe_dma_playback");
+
+extern "C" {
+    pub fn __strobe_dma_playback(timestamp: i64, handle: i32);
+}
+
+/// Plays a trace from `timestamp` on. A replay plays it shifted like every output
+/// (`journal::shift`); a recorded underflow is raised again without playing.
 #[no_mangle]
-pub extern "C" fn __strobe_dma_playback(timestamp: i64, handle: i32) {
+extern "C" fn strobe_dma_playback(timestamp: i64, handle: i32) {
     let Some(trace) = trace(handle) else {
         dma_error(format_args!("invalid DMA handle {handle}"));
         return;
@@ -283,8 +293,20 @@ pub extern "C" fn __strobe_dma_playback(timestamp: i64, handle: i32) {
         dma_error(format_args!("DMA playback while recording"));
         return;
     }
+    let replay = journal::mode() == JournalMode::Replay;
+    if replay {
+        if let Some(late) = journal::replay_late(RecordKind::DmaUnderflow, timestamp) {
+            let (offset, channel) = (late.extra >> 16, late.extra & 0xffff);
+            return raise_playback_underflow(channel as u32, timestamp + offset);
+        }
+    }
+    let base = if replay {
+        timestamp + journal::shift()
+    } else {
+        timestamp
+    };
     if trace.count > 0 {
-        RTIO_DMA_BASE.write(timestamp as u64);
+        RTIO_DMA_BASE.write(base as u64);
         RTIO_DMA_FIRST.write(trace.first as u64);
         RTIO_DMA_COUNT.write(trace.count as u64);
         RTIO_DMA_START.write(1);
@@ -295,10 +317,20 @@ pub extern "C" fn __strobe_dma_playback(timestamp: i64, handle: i32) {
         let at = RTIO_DMA_ERROR_TIMESTAMP.read() as i64;
         let channel = RTIO_DMA_ERROR_CHANNEL.read();
         RTIO_DMA_ERROR_CLEAR.write(1);
-        raise_builtin_fmt(
-            ExceptionId::RTIOUnderflow,
-            "RTIOUnderflow",
-            format_args!("RTIO underflow at channel {channel}, {at} mu (DMA playback)"),
-        );
+        if replay {
+            journal::diverge(Consumer::LateOutput, journal::site());
+        }
+        // Journaled by the playback's timestamp, which the replay knows before playing.
+        let late = (at - timestamp) << 16 | (channel & 0xffff) as i64;
+        journal::record(RecordKind::DmaUnderflow, timestamp, late);
+        raise_playback_underflow(channel as u32, at);
     }
+}
+
+fn raise_playback_underflow(channel: u32, at: i64) {
+    raise_builtin_fmt(
+        ExceptionId::RTIOUnderflow,
+        "RTIOUnderflow",
+        format_args!("RTIO underflow at channel {channel}, {at} mu (DMA playback)"),
+    );
 }

@@ -6,6 +6,7 @@
 mod board;
 mod dma;
 mod exports;
+mod journal;
 mod rpc;
 mod rtio;
 mod trap;

@@ -12,19 +12,10 @@ use strobe_session::{RpcReply, RpcRequest};
 /// `flags` bit of an async RPC (no answer awaited).
 const ASYNC: u32 = 1;
 
-// `__strobe_rpc` notes its return address (where in the kernel the call is, should the kernel be
-// stopped while it waits for the host) and continues in `strobe_rpc_call`.
-core::arch::global_asm!(
-    ".section .text",
-    ".globl __strobe_rpc",
-    "__strobe_rpc:",
-    "  la t0, RPC_RETURN_ADDRESS",
-    "  sw ra, 0(t0)",
-    "  j strobe_rpc_call",
-);
-
-#[no_mangle]
-static mut RPC_RETURN_ADDRESS: u32 = 0;
+// `__strobe_rpc` notes its return address (where in the kernel the call is: the journal's site,
+// and where the kernel stops should it be stopped while it waits for the host) and continues in
+// `strobe_rpc_call`.
+crate::journal::journaled_entry!("__strobe_rpc" => "strobe_rpc_call");
 
 extern "C" {
     /// The kernel ABI's RPC entry (see `strobe_rpc_call`).
@@ -57,6 +48,10 @@ extern "C" fn strobe_rpc_call(
     let tags = unsafe { core::slice::from_raw_parts(tags, tags_len as usize) };
     // The kernel's output so far goes first, so host and kernel output stay in order.
     strobe_kernel_rt::output::flush_stdout();
+    // So are the values the kernel consumed (recording), and a replay's journal must be at an RPC.
+    let site = crate::journal::site();
+    crate::journal::flush();
+    crate::journal::replay_rpc(site);
     if board::host().is_none() {
         return raise_builtin(
             ExceptionId::RuntimeError,
@@ -96,6 +91,7 @@ extern "C" fn strobe_rpc_call(
     let is_async = flags & ASYNC != 0;
     let request = RpcRequest {
         service,
+        site,
         is_async,
         tags: arg_tags,
         args: &buffer[..len],
@@ -164,9 +160,8 @@ extern "C" fn strobe_rpc_call(
     });
     drop(critical);
     if let Some(reason) = stopped {
-        // SAFETY: written by `__strobe_rpc` on the way in; the call instruction precedes it.
-        let call = unsafe { RPC_RETURN_ADDRESS }.wrapping_sub(4);
-        crate::trap::stop_from_firmware(call, reason);
+        // The call instruction precedes its return address.
+        crate::trap::stop_from_firmware(site.wrapping_sub(4), reason);
     }
     if is_async {
         arena::release(mark);

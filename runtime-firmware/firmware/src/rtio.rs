@@ -3,9 +3,11 @@
 //! `RTIOUnderflow` in the kernel with the channel, the timestamp and the slack; a sequence error or
 //! a collision drops the event and goes to the core log, as in ARTIQ.
 
+use crate::journal::{self, journaled_entry};
 use strobe_abi::rtio::{event_words, input_status, output_status};
 use strobe_abi::ExceptionId;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
+use strobe_protocol::journal::{Consumer, JournalMode, RecordKind};
 use strobe_regmap::{
     RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
     RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS,
@@ -58,7 +60,7 @@ pub fn cycles() -> u64 {
 /// never changes).
 pub fn start() {
     let before = cycles() as i64;
-    let counter = __strobe_rtio_counter() >> strobe_abi::rtio::FINE_BITS;
+    let counter = counter() >> strobe_abi::rtio::FINE_BITS;
     // SAFETY: single-threaded; set before any kernel runs.
     unsafe { COUNTER_AHEAD_OF_CYCLES = counter - before };
 }
@@ -91,10 +93,45 @@ fn deadline_after(timestamp: i64) -> u32 {
     (last_safe_cycle as u64).min(now + DEADLINE_REFRESH_CYCLES) as u32
 }
 
-#[no_mangle]
-pub extern "C" fn __strobe_rtio_counter() -> i64 {
+/// The RTIO counter now (the firmware's own reads: not journaled).
+pub fn counter() -> i64 {
     RTIO_COUNTER_UPDATE.write(1);
     RTIO_COUNTER.read() as i64
+}
+
+// The kernel ABI's RTIO calls that consume values from the outside world note their call site for
+// the journal (see `journal.rs`).
+journaled_entry!("__strobe_rtio_counter" => "strobe_rtio_counter");
+journaled_entry!("__strobe_rtio_output" => "strobe_rtio_output");
+journaled_entry!("__strobe_rtio_gate" => "strobe_rtio_gate");
+journaled_entry!("__strobe_rtio_input_timestamp" => "strobe_rtio_input_timestamp");
+journaled_entry!("__strobe_rtio_input_data" => "strobe_rtio_input_data");
+
+extern "C" {
+    pub fn __strobe_rtio_counter() -> i64;
+    pub fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32);
+    pub fn __strobe_rtio_gate(channel: u32, sensitivity: u32);
+    pub fn __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64;
+    pub fn __strobe_rtio_input_data(channel: u32, deadline: i64) -> i32;
+}
+
+/// A kernel's `rtio_get_counter()`: the counter, or the recorded one in a replay.
+#[no_mangle]
+extern "C" fn strobe_rtio_counter() -> i64 {
+    if journal::mode() == JournalMode::Replay {
+        return journal::replay(Consumer::Counter).value;
+    }
+    let now = counter();
+    journal::record(RecordKind::Counter, now, 0);
+    now
+}
+
+fn raise_underflow(channel: u32, timestamp: i64, slack: i64) {
+    raise_builtin_fmt(
+        ExceptionId::RTIOUnderflow,
+        "RTIOUnderflow",
+        format_args!("RTIO underflow at {timestamp} mu, channel {channel}, slack {slack} mu"),
+    );
 }
 
 /// The event words of the `o_event` register.
@@ -107,13 +144,50 @@ fn write_event(channel: u32, timestamp: i64, value: u32) {
 /// again; late: RTIOUnderflow in the kernel; out of order or colliding: dropped, in the core log.
 /// In time, it moves the fast-path deadline.
 #[no_mangle]
-pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
+extern "C" fn strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
+    output(channel, timestamp, value)
+}
+
+fn output(channel: u32, timestamp: i64, value: u32) {
     // SAFETY: single-threaded.
     if unsafe { RECORDING } {
         let _critical = crate::watch::Critical::enter();
         crate::dma::record_event(channel, timestamp, value);
         return;
     }
+    if journal::mode() == JournalMode::Replay {
+        return replay_output(channel, timestamp, value);
+    }
+    let status = write_checked(channel, timestamp, value);
+    if status & STATUS_UNDERFLOW != 0 {
+        let slack = timestamp - counter();
+        journal::record(RecordKind::Underflow, timestamp, slack);
+        return raise_underflow(channel, timestamp, slack);
+    }
+    // SAFETY: single-threaded; kernels read it between their calls.
+    unsafe { __strobe_rtio_deadline = deadline_after(timestamp) };
+}
+
+/// A replayed output: late where the recording says (its slack), else written `journal::shift()`
+/// later, with the deadline left expired (every event takes this path). Gate events are not
+/// written: a replay reads no inputs. An event late on this device that was in time in the
+/// recording stops the kernel: the replay fell behind.
+fn replay_output(channel: u32, timestamp: i64, value: u32) {
+    if let Some(late) = journal::replay_late(RecordKind::Underflow, timestamp) {
+        return raise_underflow(channel, timestamp, late.extra);
+    }
+    if channel >= strobe_abi::rtio::INPUT_SENSITIVITY_CHANNEL_BASE {
+        return;
+    }
+    let status = write_checked(channel, timestamp + journal::shift(), value);
+    if status & STATUS_UNDERFLOW != 0 {
+        journal::diverge(Consumer::LateOutput, journal::site());
+    }
+}
+
+/// Writes an event (again while the FIFO is full) and returns the RTIO core's verdict, its
+/// sequence error or collision already in the core log.
+fn write_checked(channel: u32, timestamp: i64, value: u32) -> u64 {
     write_event(channel, timestamp, value);
     let mut status = RTIO_O_STATUS.read();
     if status & STATUS_ERRORS != 0 {
@@ -125,21 +199,11 @@ pub extern "C" fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32)
             status = RTIO_O_STATUS.read();
             RTIO_O_STATUS_CLEAR.write(1);
         }
-        if status & STATUS_UNDERFLOW != 0 {
-            let slack = timestamp - __strobe_rtio_counter();
-            raise_builtin_fmt(
-                ExceptionId::RTIOUnderflow,
-                "RTIOUnderflow",
-                format_args!(
-                    "RTIO underflow at {timestamp} mu, channel {channel}, slack {slack} mu"
-                ),
-            );
-            return;
+        if status & STATUS_UNDERFLOW == 0 {
+            log_refusals(status);
         }
-        log_refusals(status);
     }
-    // SAFETY: single-threaded; kernels read it between their calls.
-    unsafe { __strobe_rtio_deadline = deadline_after(timestamp) };
+    status
 }
 
 /// Writes the sequence error or collision `status` shows to the core log (the events of the fast
@@ -183,12 +247,12 @@ pub fn set_recording(on: bool) {
 /// Waits (up to `limit` machine units) until every queued output event has played; whether they all
 /// have.
 pub fn drain(limit: i64) -> bool {
-    let start = __strobe_rtio_counter();
+    let start = counter();
     loop {
         if RTIO_O_STATUS.read() & STATUS_BUSY == 0 {
             return true;
         }
-        if __strobe_rtio_counter() - start >= limit {
+        if counter() - start >= limit {
             return false;
         }
     }
@@ -197,51 +261,110 @@ pub fn drain(limit: i64) -> bool {
 /// Sets input `channel`'s sensitivity (`strobe_abi::rtio::sensitivity` bits; 0 closes the gate) at
 /// the timeline cursor: an event on the input's sensitivity channel, refused like any late event.
 #[no_mangle]
-pub extern "C" fn __strobe_rtio_gate(channel: u32, sensitivity: u32) {
+extern "C" fn strobe_rtio_gate(channel: u32, sensitivity: u32) {
     // SAFETY: single-threaded; kernels run on this thread.
     let now = unsafe { __strobe_now };
-    __strobe_rtio_output(
+    output(
         strobe_abi::rtio::INPUT_SENSITIVITY_CHANNEL_BASE + channel,
         now,
         sensitivity,
     );
 }
 
+/// What an input read found.
+enum Input {
+    /// An entry's timestamp and level.
+    Entry(i64, i32),
+    /// None before the deadline.
+    Nothing,
+    /// The input's FIFO overflowed: entries were lost.
+    Overflow,
+}
+
 /// The next entry (an edge or a sample) of input `channel` from up to `deadline`, waiting until the
-/// RTIO counter passes it (and the input latency): its (timestamp, level), None when none came. Entries lost to a full input FIFO raise
-/// `RTIOOverflow` (as ARTIQ's).
-fn next_input(channel: u32, deadline: i64) -> Option<(i64, i32)> {
+/// RTIO counter passes it (and the input latency).
+fn read_input(channel: u32, deadline: i64) -> Input {
     RTIO_CHAN_SEL.write(channel as u64);
     if RTIO_I_STATUS.read() & input_status::OVERFLOW as u64 != 0 {
         RTIO_I_OVERFLOW_CLEAR.write(1);
+        return Input::Overflow;
+    }
+    let ready = || RTIO_I_STATUS.read() & input_status::READY as u64 != 0;
+    loop {
+        // Past the deadline, look once more: an entry may have come since the last look.
+        let past = counter() > deadline + strobe_abi::rtio::INPUT_LATENCY_MU;
+        if ready() {
+            let entry = Input::Entry(RTIO_I_TIMESTAMP.read() as i64, RTIO_I_DATA.read() as i32);
+            RTIO_I_RE.write(1);
+            return entry;
+        }
+        if past {
+            return Input::Nothing;
+        }
+    }
+}
+
+/// A kernel's input read: `field` of the next entry (-1 when none came), the recorded value in a
+/// replay (`wanted`, recorded as `kind`). Entries lost to a full input FIFO raise `RTIOOverflow`
+/// (as ARTIQ's).
+fn next_input(
+    channel: u32,
+    deadline: i64,
+    wanted: Consumer,
+    kind: RecordKind,
+    field: fn(i64, i32) -> i64,
+) -> i64 {
+    let (value, overflowed_channel) = if journal::mode() == JournalMode::Replay {
+        let r = journal::replay(wanted);
+        match r.kind {
+            RecordKind::InputOverflow => (-1, Some(r.value as u32)),
+            _ => (r.value, None),
+        }
+    } else {
+        match read_input(channel, deadline) {
+            Input::Entry(timestamp, level) => {
+                let v = field(timestamp, level);
+                journal::record(kind, v, 0);
+                (v, None)
+            }
+            Input::Nothing => {
+                journal::record(kind, -1, 0);
+                (-1, None)
+            }
+            Input::Overflow => {
+                journal::record(RecordKind::InputOverflow, channel as i64, 0);
+                (-1, Some(channel))
+            }
+        }
+    };
+    if let Some(channel) = overflowed_channel {
         raise_builtin_fmt(
             ExceptionId::RTIOOverflow,
             "RTIOOverflow",
             format_args!("RTIO input overflow on channel {channel}"),
         );
-        return None;
     }
-    let ready = || RTIO_I_STATUS.read() & input_status::READY as u64 != 0;
-    loop {
-        // Past the deadline, look once more: an entry may have come since the last look.
-        let past = __strobe_rtio_counter() > deadline + strobe_abi::rtio::INPUT_LATENCY_MU;
-        if ready() {
-            let entry = (RTIO_I_TIMESTAMP.read() as i64, RTIO_I_DATA.read() as i32);
-            RTIO_I_RE.write(1);
-            return Some(entry);
-        }
-        if past {
-            return None;
-        }
-    }
+    value
 }
 
 #[no_mangle]
-pub extern "C" fn __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64 {
-    next_input(channel, deadline).map_or(-1, |(t, _)| t)
+extern "C" fn strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64 {
+    next_input(
+        channel,
+        deadline,
+        Consumer::InputTimestamp,
+        RecordKind::InputTimestamp,
+        |timestamp, _| timestamp,
+    )
 }
 
 #[no_mangle]
-pub extern "C" fn __strobe_rtio_input_data(channel: u32, deadline: i64) -> i32 {
-    next_input(channel, deadline).map_or(-1, |(_, level)| level)
+extern "C" fn strobe_rtio_input_data(channel: u32, deadline: i64) -> i32 {
+    next_input(
+        channel,
+        deadline,
+        Consumer::InputData,
+        RecordKind::InputData,
+        |_, level| level as i64,
+    ) as i32
 }

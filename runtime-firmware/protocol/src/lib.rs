@@ -7,8 +7,33 @@
 //! the device answers with an error reply carrying an [`ErrorCode`].
 #![no_std]
 
+/// An enum carried on the wire as an integer: defines the enum and its checked conversion, from one
+/// list of variants (so the two cannot drift apart).
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* pub enum $name:ident: $repr:ty, unknown = $unknown:expr; { $($(#[$vmeta:meta])* $variant:ident = $value:literal,)* }) => {
+        $(#[$meta])*
+        #[repr($repr)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant = $value,)*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            pub fn from_wire(v: $repr) -> Result<Self, $crate::Error> {
+                match v {
+                    $($value => Ok($name::$variant),)*
+                    other => Err($unknown(other)),
+                }
+            }
+        }
+    };
+}
+
 pub mod crc;
 pub mod frame;
+pub mod journal;
 pub mod message;
 pub mod rpc;
 pub mod wire;
@@ -19,7 +44,7 @@ pub use message::{
 };
 
 /// Bumped on any incompatible change to frames or messages; exchanged in the handshake.
-pub const PROTOCOL_VERSION: u8 = 4;
+pub const PROTOCOL_VERSION: u8 = 5;
 
 /// Why bytes could not be decoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

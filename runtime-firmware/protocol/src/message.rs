@@ -9,33 +9,10 @@
 //! `RpcReturnStart` + `RpcReturnPart`s.
 
 use crate::frame::{self, Frame};
+use crate::journal::{self, Consumer, JournalMode};
 use crate::rpc;
 use crate::wire::{Reader, Writer};
 use crate::Error;
-
-/// An enum carried on the wire as an integer: defines the enum and its checked conversion, from one
-/// list of variants (so the two cannot drift apart).
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* pub enum $name:ident: $repr:ty, unknown = $unknown:expr; { $($(#[$vmeta:meta])* $variant:ident = $value:literal,)* }) => {
-        $(#[$meta])*
-        #[repr($repr)]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant = $value,)*
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            pub fn from_wire(v: $repr) -> Result<Self, Error> {
-                match v {
-                    $($value => Ok($name::$variant),)*
-                    other => Err($unknown(other)),
-                }
-            }
-        }
-    };
-}
 
 wire_enum! {
     pub enum MessageKind: u8, unknown = Error::UnknownKind; {
@@ -67,6 +44,10 @@ wire_enum! {
         LogQuery = 33,
         LogText = 34,
         LogClear = 35,
+        Journal = 36,
+        JournalNeed = 37,
+        Diverged = 38,
+        ReplayShift = 39,
     }
 }
 
@@ -78,6 +59,9 @@ wire_enum! {
         /// A host's `Hello` arrived: a new client takes the device (the kernel's own host is gone,
         /// or it is taken over); the `HelloReply` follows.
         Handshake = 2,
+        /// A replayed kernel did not do what the journal recorded next (a `Diverged` message
+        /// preceded the stop).
+        Divergence = 3,
     }
 }
 
@@ -251,11 +235,16 @@ pub enum Message<'a> {
     /// address of the run's quoted-data unit (one of them) or 0. The timeline continues where the
     /// previous kernel left it (ARTIQ's handover), or with `fresh_timeline` starts a fixed slack
     /// ahead of the RTIO counter (a standalone program's run).
+    ///
+    /// `journal` says whether the run is recorded or replayed (see [`crate::journal`]); a replayed
+    /// run's timeline starts where the journal says, and `fresh_timeline` then starts a new
+    /// replay (the shift between the recorded timeline and the RTIO core is chosen anew).
     Run {
         entry: u32,
         table: u32,
         units: &'a [u8],
         fresh_timeline: bool,
+        journal: JournalMode,
     },
     Stop,
     Ack {
@@ -285,9 +274,11 @@ pub enum Message<'a> {
         cycles: u64,
     },
     /// A kernel calls host function `service` with `args` of the types `tags`, expecting a result
-    /// of type `ret_tags` (one type); an async call expects no reply.
+    /// of type `ret_tags` (one type); an async call expects no reply. `site` is the return address
+    /// of the kernel's call.
     RpcCall {
         service: u32,
+        site: u32,
         is_async: bool,
         tags: &'a [u8],
         args: &'a [u8],
@@ -304,6 +295,7 @@ pub enum Message<'a> {
     /// `RpcCallPart`s, in order; the call is complete (and checked) when they have all arrived.
     RpcCallStart {
         service: u32,
+        site: u32,
         is_async: bool,
         tags: &'a [u8],
         ret_tags: &'a [u8],
@@ -322,6 +314,28 @@ pub enum Message<'a> {
     /// The next bytes of the value an `RpcReturnStart` announced.
     RpcReturnPart {
         data: &'a [u8],
+    },
+    /// Journal records (whole, see [`crate::journal`]): from a recording device, what its kernel
+    /// consumed since the last ones; to a replaying device, the answer to `JournalNeed`: the next
+    /// records (none: the journal has none before its next RPC or the run's end).
+    Journal {
+        records: &'a [u8],
+    },
+    /// A replaying device needs the next records.
+    JournalNeed,
+    /// A replaying device starts a new replay: `shift` (machine units, a whole number of coarse
+    /// cycles) is what it adds to the recorded timeline on the RTIO core, so that the recorded
+    /// events are not in its past (the host subtracts it from the pins' trace).
+    ReplayShift {
+        shift: i64,
+    },
+    /// A replaying kernel, after consuming `consumed` of this run's records, did `wanted` at
+    /// `site` (a return address in kernel code), which is not what the next record says; the
+    /// run ends `Stopped` with reason `Divergence`.
+    Diverged {
+        consumed: u32,
+        wanted: Consumer,
+        site: u32,
     },
 }
 
@@ -391,6 +405,10 @@ impl<'a> Message<'a> {
             Message::RpcReturnPart { .. } => MessageKind::RpcReturnPart,
             Message::RpcReturn { .. } => MessageKind::RpcReturn,
             Message::RpcException(_) => MessageKind::RpcException,
+            Message::Journal { .. } => MessageKind::Journal,
+            Message::JournalNeed => MessageKind::JournalNeed,
+            Message::ReplayShift { .. } => MessageKind::ReplayShift,
+            Message::Diverged { .. } => MessageKind::Diverged,
         }
     }
 
@@ -448,11 +466,13 @@ impl<'a> Message<'a> {
                 table,
                 units,
                 fresh_timeline,
+                journal,
             } => {
                 w.u32(entry)?;
                 w.u32(table)?;
                 w.blob(units)?;
-                w.u8(fresh_timeline as u8)
+                w.u8(fresh_timeline as u8)?;
+                w.u8(journal as u8)
             }
             Message::Ack { of_seq } => w.u16(of_seq),
             Message::Error { code, of_seq } => {
@@ -478,12 +498,14 @@ impl<'a> Message<'a> {
             }
             Message::RpcCall {
                 service,
+                site,
                 is_async,
                 tags,
                 args,
                 ret_tags,
             } => {
                 w.u32(service)?;
+                w.u32(site)?;
                 w.u8(is_async as u8)?;
                 w.blob(tags)?;
                 w.blob(args)?;
@@ -495,12 +517,14 @@ impl<'a> Message<'a> {
             }
             Message::RpcCallStart {
                 service,
+                site,
                 is_async,
                 tags,
                 ret_tags,
                 args_len,
             } => {
                 w.u32(service)?;
+                w.u32(site)?;
                 w.u8(is_async as u8)?;
                 w.blob(tags)?;
                 w.blob(ret_tags)?;
@@ -510,6 +534,18 @@ impl<'a> Message<'a> {
             Message::RpcReturnStart { tags, value_len } => {
                 w.blob(tags)?;
                 w.u32(value_len)
+            }
+            Message::Journal { records } => w.blob(records),
+            Message::JournalNeed => Ok(()),
+            Message::ReplayShift { shift } => w.u64(shift as u64),
+            Message::Diverged {
+                consumed,
+                wanted,
+                site,
+            } => {
+                w.u32(consumed)?;
+                w.u8(wanted as u8)?;
+                w.u32(site)
             }
         }
     }
@@ -587,6 +623,7 @@ impl<'a> Message<'a> {
                     table,
                     units,
                     fresh_timeline: flag(&mut r)?,
+                    journal: JournalMode::from_wire(r.u8()?)?,
                 }
             }
             MessageKind::Stop => Message::Stop,
@@ -611,11 +648,13 @@ impl<'a> Message<'a> {
             }),
             MessageKind::RpcCallStart => {
                 let service = r.u32()?;
+                let site = r.u32()?;
                 let is_async = flag(&mut r)?;
                 let (tags, ret_tags) = (r.blob()?, r.blob()?);
                 rpc::single_type(ret_tags)?;
                 Message::RpcCallStart {
                     service,
+                    site,
                     is_async,
                     tags,
                     ret_tags,
@@ -634,18 +673,34 @@ impl<'a> Message<'a> {
             MessageKind::RpcReturnPart => Message::RpcReturnPart { data: r.blob()? },
             MessageKind::RpcCall => {
                 let service = r.u32()?;
+                let site = r.u32()?;
                 let is_async = flag(&mut r)?;
                 let (tags, args, ret_tags) = (r.blob()?, r.blob()?, r.blob()?);
                 rpc::walk(tags, args, &mut |_| {})?;
                 rpc::single_type(ret_tags)?;
                 Message::RpcCall {
                     service,
+                    site,
                     is_async,
                     tags,
                     args,
                     ret_tags,
                 }
             }
+            MessageKind::Journal => {
+                let records = r.blob()?;
+                journal::records(records).try_for_each(|r| r.map(|_| ()))?;
+                Message::Journal { records }
+            }
+            MessageKind::JournalNeed => Message::JournalNeed,
+            MessageKind::ReplayShift => Message::ReplayShift {
+                shift: r.u64()? as i64,
+            },
+            MessageKind::Diverged => Message::Diverged {
+                consumed: r.u32()?,
+                wanted: Consumer::from_wire(r.u8()?)?,
+                site: r.u32()?,
+            },
             MessageKind::RpcReturn => {
                 let (tags, value) = (r.blob()?, r.blob()?);
                 rpc::single_type(tags)?;

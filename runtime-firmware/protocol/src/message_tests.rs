@@ -76,6 +76,7 @@ fn every_message_round_trips() {
             table: 0x4000_0100,
             units: &[9; 32],
             fresh_timeline: true,
+            journal: crate::journal::JournalMode::Replay,
         },
         Message::Stop,
         Message::Ack { of_seq: 3 },
@@ -103,6 +104,7 @@ fn every_message_round_trips() {
         Message::Heartbeat { cycles: 1 << 33 },
         Message::RpcCall {
             service: 3,
+            site: 0x4000_0104,
             is_async: true,
             tags: b"is",
             args: &[5, 0, 0, 0, 2, 0, 0, 0, b'o', b'k'],
@@ -114,6 +116,7 @@ fn every_message_round_trips() {
         },
         Message::RpcCallStart {
             service: 4,
+            site: 8,
             is_async: false,
             tags: b"li",
             ret_tags: b"n",
@@ -125,6 +128,16 @@ fn every_message_round_trips() {
             value_len: 800_004,
         },
         Message::RpcReturnPart { data: &[4, 5] },
+        Message::Journal {
+            records: &[2, 4, 0, 0, 0x40, 0x80, 0x01],
+        },
+        Message::JournalNeed,
+        Message::ReplayShift { shift: -8 },
+        Message::Diverged {
+            consumed: 3,
+            wanted: crate::journal::Consumer::Rpc,
+            site: 0x4000_0200,
+        },
         Message::RpcException(ExceptionReport {
             type_id: 0,
             name: "ValueError",
@@ -137,6 +150,21 @@ fn every_message_round_trips() {
 }
 
 #[test]
+fn journal_messages_hold_whole_records() {
+    let decode_one = |records| {
+        let mut buf = [0u8; 64];
+        let n = Message::Journal { records }.encode(1, &mut buf).unwrap();
+        let (f, _) = decode(&buf[..n]).unwrap();
+        Message::decode(&f).map(|_| ())
+    };
+    assert_eq!(decode_one(&[]), Ok(()));
+    assert_eq!(decode_one(&[3, 0, 0, 0, 0, 1]), Ok(()));
+    // Cut inside a record, or an unknown kind.
+    assert_eq!(decode_one(&[3, 0, 0, 0, 0, 1, 2, 0]), Err(Error::Truncated));
+    assert_eq!(decode_one(&[99, 0, 0, 0, 0, 1]), Err(Error::BadField));
+}
+
+#[test]
 fn rpc_payloads_must_match_their_types() {
     let decode_one = |m: Message<'_>| {
         let mut buf = [0u8; 64];
@@ -146,6 +174,7 @@ fn rpc_payloads_must_match_their_types() {
     };
     let call = |tags, args| Message::RpcCall {
         service: 1,
+        site: 0,
         is_async: false,
         tags,
         args,
@@ -157,6 +186,7 @@ fn rpc_payloads_must_match_their_types() {
     // The expected result is exactly one type.
     let bad_return = Message::RpcCall {
         service: 1,
+        site: 0,
         is_async: false,
         tags: b"",
         args: &[],
@@ -181,7 +211,7 @@ fn exact_bytes_of_a_message() {
     .unwrap();
     assert_eq!(
         &buf[..n - 4],
-        &[b'S', b'B', 4, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]
+        &[b'S', b'B', 5, 9, 1, 0, 4, 0, 0, 0, 2, 0, 3, 2]
     );
 }
 

@@ -10,6 +10,7 @@
 #![no_std]
 
 use strobe_protocol::frame::{FrameDecoder, Step};
+use strobe_protocol::journal::{Consumer, JournalMode};
 use strobe_protocol::message::{unit_keys, DeviceInfo};
 use strobe_protocol::{ErrorCode, Message, FRAME_OVERHEAD, MAX_PAYLOAD, PROTOCOL_VERSION};
 pub use strobe_protocol::{ExceptionReport, FaultReport, StopReason};
@@ -59,8 +60,11 @@ pub struct RunSetup {
     pub entry: u32,
     pub table: u32,
     pub arena_start: u32,
-    /// Start the timeline a fixed slack ahead of the RTIO counter (else: where it was left).
+    /// Start the timeline a fixed slack ahead of the RTIO counter (else: where it was left); in
+    /// a replay, start a new replay.
     pub fresh_timeline: bool,
+    /// Whether the run is recorded or replayed.
+    pub journal: JournalMode,
 }
 
 /// A kernel's calls to the host (its output and its RPCs), while it runs.
@@ -75,12 +79,24 @@ pub trait KernelHost {
     fn poll(&mut self) -> Option<StopReason>;
     /// Tells the host that the kernel, silent for a while, still runs (`cycles` since it started).
     fn heartbeat(&mut self, cycles: u64);
+    /// Sends journal records (whole ones) of a recorded run.
+    fn journal(&mut self, records: &[u8]);
+    /// A replayed run needs the next journal records: asks the host and hands what comes to
+    /// `records` (nothing: the journal has no more before its next RPC or the run's end). Err when
+    /// the kernel is to stop instead.
+    fn journal_need(&mut self, records: &mut dyn FnMut(&[u8])) -> Result<(), StopReason>;
+    /// A new replay shifts the recorded timeline by `shift` on the RTIO core.
+    fn replay_shift(&mut self, shift: i64);
+    /// A replayed kernel did `wanted` at `site` after `consumed` records: not what the journal says.
+    fn diverged(&mut self, consumed: u32, wanted: Consumer, site: u32);
 }
 
 /// An RPC as the kernel makes it: arguments already encoded (see `strobe_protocol::rpc`).
 #[derive(Clone, Copy, Debug)]
 pub struct RpcRequest<'a> {
     pub service: u32,
+    /// The return address of the kernel's call.
+    pub site: u32,
     pub is_async: bool,
     pub tags: &'a [u8],
     pub args: &'a [u8],
@@ -262,6 +278,7 @@ impl<B: Board> Session<B> {
                 table,
                 units,
                 fresh_timeline,
+                journal,
             } => {
                 let base = self.board.info().kernel_base;
                 match self.store.prepare_run(base, entry, table, unit_keys(units)) {
@@ -273,6 +290,7 @@ impl<B: Board> Session<B> {
                                 table,
                                 arena_start,
                                 fresh_timeline,
+                                journal,
                             },
                             link,
                         );
@@ -377,16 +395,63 @@ impl LinkHost<'_> {
         }
     }
 
-    /// Waits for the answer to a synchronous RPC. Other requests are refused as `Busy` (the kernel
-    /// is still running), except a `Stop` or a new client's `Hello`, which end the wait.
+    /// Waits for the answer to a synchronous RPC (see [`LinkHost::await_message`]).
     fn await_reply(&mut self, reply: &mut dyn FnMut(RpcReply<'_>)) {
-        let mut idle: u32 = 0;
         // Bytes still to come of a value arriving in parts.
         let mut remaining: Option<u32> = None;
+        let waited = self.await_message(&mut |m| match m {
+            Message::RpcReturn { tags, value } => {
+                reply(RpcReply::Return { tags, value });
+                Taken::Done
+            }
+            Message::RpcReturnStart { tags, value_len } if remaining.is_none() => {
+                reply(RpcReply::ReturnStart {
+                    tags,
+                    len: value_len,
+                });
+                remaining = Some(value_len);
+                if value_len == 0 {
+                    reply(RpcReply::ReturnEnd);
+                    return Taken::AcknowledgeDone;
+                }
+                Taken::Acknowledge
+            }
+            Message::RpcReturnPart { data } => match remaining {
+                Some(left) if data.len() as u32 <= left => {
+                    let left = left - data.len() as u32;
+                    reply(RpcReply::ReturnPart { data });
+                    remaining = Some(left);
+                    if left == 0 {
+                        reply(RpcReply::ReturnEnd);
+                        return Taken::AcknowledgeDone;
+                    }
+                    Taken::Acknowledge
+                }
+                _ => Taken::OutOfOrder,
+            },
+            Message::RpcException(e) => {
+                reply(RpcReply::Exception(e));
+                Taken::Done
+            }
+            _ => Taken::NotMine,
+        });
+        if let Err(reason) = waited {
+            reply(RpcReply::Stopped(reason));
+        }
+    }
+
+    /// Reads the host's messages, handing each to `take` until it says the wait is done. Requests
+    /// it does not take are refused as `Busy` (the kernel is still running), except a `Stop` or a
+    /// new client's `Hello`, which end the wait (Err; also when the link closes).
+    fn await_message(
+        &mut self,
+        take: &mut dyn FnMut(Message<'_>) -> Taken,
+    ) -> Result<(), StopReason> {
+        let mut idle: u32 = 0;
         loop {
             let b = match self.link.poll() {
                 Poll::Byte(b) => b,
-                Poll::Closed => return reply(RpcReply::Stopped(StopReason::Request)),
+                Poll::Closed => return Err(StopReason::Request),
                 Poll::Empty => {
                     idle = idle.saturating_add(1);
                     if idle == IDLE_RESET_POLLS && self.decoder.in_frame() {
@@ -403,42 +468,45 @@ impl LinkHost<'_> {
                 continue;
             };
             let seq = frame.seq;
-            match Message::decode(&frame) {
-                Ok(Message::RpcReturn { tags, value }) => {
-                    return reply(RpcReply::Return { tags, value })
+            let m = match Message::decode(&frame) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.refuse(e.code(), seq);
+                    continue;
                 }
-                Ok(Message::RpcReturnStart { tags, value_len }) if remaining.is_none() => {
-                    reply(RpcReply::ReturnStart {
-                        tags,
-                        len: value_len,
-                    });
+            };
+            let (stop, refusal) = (stop_request(&m), busy_or_version(&m));
+            match take(m) {
+                Taken::Done => return Ok(()),
+                Taken::Acknowledge => {
                     self.send(&Message::Ack { of_seq: seq });
-                    if value_len == 0 {
-                        return reply(RpcReply::ReturnEnd);
-                    }
-                    remaining = Some(value_len);
                 }
-                Ok(Message::RpcReturnPart { data }) => match remaining {
-                    Some(left) if data.len() as u32 <= left => {
-                        let left = left - data.len() as u32;
-                        reply(RpcReply::ReturnPart { data });
-                        self.send(&Message::Ack { of_seq: seq });
-                        if left == 0 {
-                            return reply(RpcReply::ReturnEnd);
-                        }
-                        remaining = Some(left);
-                    }
-                    _ => self.refuse(ErrorCode::OutOfOrder, seq),
+                Taken::AcknowledgeDone => {
+                    self.send(&Message::Ack { of_seq: seq });
+                    return Ok(());
+                }
+                Taken::OutOfOrder => self.refuse(ErrorCode::OutOfOrder, seq),
+                Taken::NotMine => match stop {
+                    Some(reason) => return Err(reason),
+                    None => self.refuse(refusal, seq),
                 },
-                Ok(Message::RpcException(e)) => return reply(RpcReply::Exception(e)),
-                Ok(m) => match stop_request(&m) {
-                    Some(reason) => return reply(RpcReply::Stopped(reason)),
-                    None => self.refuse(busy_or_version(&m), seq),
-                },
-                Err(e) => self.refuse(e.code(), seq),
             }
         }
     }
+}
+
+/// What a message a running kernel waits for does to the wait.
+enum Taken {
+    /// The wait is over.
+    Done,
+    /// Acknowledge it and wait on.
+    Acknowledge,
+    /// Acknowledge it; the wait is over.
+    AcknowledgeDone,
+    /// Refuse it as out of order and wait on.
+    OutOfOrder,
+    /// Not what is awaited: a stop request ends the wait, anything else is refused.
+    NotMine,
 }
 
 /// Whether a request that arrives while a kernel runs stops it: `Stop`, or a `Hello` of this
@@ -476,18 +544,20 @@ impl KernelHost for LinkHost<'_> {
     fn rpc(&mut self, call: RpcRequest<'_>, reply: &mut dyn FnMut(RpcReply<'_>)) {
         let whole = Message::RpcCall {
             service: call.service,
+            site: call.site,
             is_async: call.is_async,
             tags: call.tags,
             args: call.args,
             ret_tags: call.ret_tags,
         };
         // Arguments larger than a frame go as a start and parts (the host reassembles and checks).
-        let payload = 4 + 1 + 3 * 4 + call.tags.len() + call.args.len() + call.ret_tags.len();
+        let payload = 4 + 4 + 1 + 3 * 4 + call.tags.len() + call.args.len() + call.ret_tags.len();
         let sent = if payload <= MAX_PAYLOAD as usize {
             self.send(&whole)
         } else {
             self.send(&Message::RpcCallStart {
                 service: call.service,
+                site: call.site,
                 is_async: call.is_async,
                 tags: call.tags,
                 ret_tags: call.ret_tags,
@@ -531,6 +601,35 @@ impl KernelHost for LinkHost<'_> {
 
     fn heartbeat(&mut self, cycles: u64) {
         self.send(&Message::Heartbeat { cycles });
+    }
+
+    fn journal(&mut self, records: &[u8]) {
+        self.send(&Message::Journal { records });
+    }
+
+    fn replay_shift(&mut self, shift: i64) {
+        self.send(&Message::ReplayShift { shift });
+    }
+
+    fn journal_need(&mut self, records: &mut dyn FnMut(&[u8])) -> Result<(), StopReason> {
+        if !self.send(&Message::JournalNeed) {
+            return Err(StopReason::Request);
+        }
+        self.await_message(&mut |m| match m {
+            Message::Journal { records: r } => {
+                records(r);
+                Taken::Done
+            }
+            _ => Taken::NotMine,
+        })
+    }
+
+    fn diverged(&mut self, consumed: u32, wanted: Consumer, site: u32) {
+        self.send(&Message::Diverged {
+            consumed,
+            wanted,
+            site,
+        });
     }
 }
 

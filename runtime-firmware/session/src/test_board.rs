@@ -1,6 +1,8 @@
 //! A board for host tests of the protocol stack (enabled by the `test-board` feature): kernel memory
 //! is a `Vec`, and "running" a kernel reports its first byte: 0 finishes, 1 raises, 3 makes an RPC,
-//! 4 computes (three heartbeats, polling the host between them), anything else faults.
+//! 4 computes (three heartbeats, polling the host between them), 5 replays a counter read (asks
+//! for journal records and finishes with the first one's value as its cycles, or diverges when it
+//! is not a counter read), anything else faults.
 
 extern crate std;
 
@@ -8,6 +10,7 @@ use crate::{
     Board, ExceptionReport, FaultReport, KernelHost, RpcReply, RpcRequest, RunOutcome, RunSetup,
 };
 use std::vec::Vec;
+use strobe_protocol::journal::Consumer;
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
 
@@ -71,6 +74,7 @@ impl Board for TestBoard {
                 host.rpc(
                     RpcRequest {
                         service: 7,
+                        site: entry + 4,
                         is_async: false,
                         tags: b"i",
                         args: &[5, 0, 0, 0],
@@ -114,6 +118,27 @@ impl Board for TestBoard {
                     host.heartbeat(i as u64);
                 }
                 RunOutcome::Finished { cycles: 3 }
+            }
+            5 => {
+                let mut first = None;
+                host.replay_shift(-8);
+                if let Err(reason) = host.journal_need(&mut |records| {
+                    first = strobe_protocol::journal::records(records).next();
+                }) {
+                    return RunOutcome::Stopped { pc: entry, reason };
+                }
+                match first {
+                    Some(Ok(r)) if Consumer::Counter.accepts(r.kind) => RunOutcome::Finished {
+                        cycles: r.value as u64,
+                    },
+                    _ => {
+                        host.diverged(0, Consumer::Counter, entry + 4);
+                        RunOutcome::Stopped {
+                            pc: entry,
+                            reason: crate::StopReason::Divergence,
+                        }
+                    }
+                }
             }
             1 => RunOutcome::Exception(ExceptionReport {
                 type_id: 4,

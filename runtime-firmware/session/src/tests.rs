@@ -9,6 +9,7 @@ use strobe_protocol::crc::crc32;
 use strobe_protocol::frame::decode;
 
 use crate::test_board::{TestBoard, BASE};
+use strobe_protocol::journal::{Record, RecordKind};
 
 /// Replies are captured; bytes queued in the second field are what the host sends while a kernel
 /// runs; once they are read, the link is closed, or with the third field set, silent.
@@ -113,6 +114,7 @@ fn run_units(s: &mut Session<TestBoard>, link: &mut Captured, entry: u32, table:
             table,
             units: &units,
             fresh_timeline: false,
+            journal: strobe_protocol::journal::JournalMode::Off,
         },
     );
 }
@@ -477,7 +479,7 @@ fn a_synchronous_rpc_waits_for_its_answer_and_refuses_other_requests() {
         [
             "Ack",
             "Log(\"hello from the kernel\\n\")",
-            "RpcCall { service: 7, is_async: false, tags: [105], args: [5, 0, 0, 0], ret_tags: [105] }",
+            "RpcCall { service: 7, site: 1073741828, is_async: false, tags: [105], args: [5, 0, 0, 0], ret_tags: [105] }",
             "Error(Busy)",
             "Finished(42)"
         ]
@@ -682,4 +684,61 @@ fn a_patch_of_a_resident_unit_never_runs_half_done() {
     put(&mut s, &mut link, 4, 64, &[0, 0]);
     send(&mut s, &mut link, on_4(5, 2, 0));
     assert_eq!(link.replies(), ["Error(UnknownUnit)"]);
+}
+
+#[test]
+fn a_replayed_kernel_waits_for_journal_records_and_reports_a_divergence() {
+    let replay = |host_sends: &[Vec<u8>]| {
+        let (mut s, mut link) = session();
+        put(&mut s, &mut link, 1, 0, &[5, 0, 0, 0]);
+        for f in host_sends {
+            link.1.extend(f.iter().copied());
+        }
+        run_units(&mut s, &mut link, BASE, 0, &[1]);
+        link.replies()
+    };
+    let record = |kind: RecordKind, value| {
+        let mut out = [0u8; strobe_protocol::journal::MAX_RECORD_LEN];
+        let n = Record {
+            kind,
+            site: BASE + 4,
+            value,
+            extra: 0,
+        }
+        .write(&mut out)
+        .unwrap();
+        out[..n].to_vec()
+    };
+    let counter = record(RecordKind::Counter, 77);
+    let query = frame(Message::StoreQuery, 10);
+    let journal = frame(Message::Journal { records: &counter }, 11);
+    assert_eq!(
+        replay(&[query, journal])[2..],
+        [
+            "ReplayShift { shift: -8 }",
+            "JournalNeed",
+            "Error(Busy)",
+            "Finished(77)"
+        ]
+    );
+    let input = record(RecordKind::InputTimestamp, 5);
+    let journal = frame(Message::Journal { records: &input }, 11);
+    assert_eq!(
+        replay(&[journal])[2..],
+        [
+            "ReplayShift { shift: -8 }",
+            "JournalNeed",
+            "Diverged { consumed: 0, wanted: Counter, site: 1073741828 }",
+            "Stopped { pc: 1073741824, reason: Divergence }"
+        ]
+    );
+    // A Stop ends the wait.
+    assert_eq!(
+        replay(&[frame(Message::Stop, 11)])[2..],
+        [
+            "ReplayShift { shift: -8 }",
+            "JournalNeed",
+            "Stopped { pc: 1073741824, reason: Request }"
+        ]
+    );
 }

@@ -142,9 +142,11 @@ def _report(e):
 
 
 def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=None, no_cache=False,
-                   hdf5=None, dataset_db="dataset_db.pyon", take_over=False):
-    """Runs an experiment; returns the exit code (errors are printed)."""
-    runtime.settings.update(device=device, no_cache=no_cache, take_over=take_over)
+                   hdf5=None, dataset_db="dataset_db.pyon", take_over=False, record=None):
+    """Runs an experiment; returns the exit code (errors are printed). With ``record``, the
+    kernels' runs are recorded into that file (``strobe replay`` replays it)."""
+    runtime.settings.update(device=device, no_cache=no_cache, take_over=take_over,
+                            record=(record, path, list(params)) if record else None)
     code = 0
     run = None
     started = time.time()
@@ -169,7 +171,13 @@ def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=N
             # Also when writing a trace fails: a session's simulator must not outlive the run.
             if run is not None:
                 run.device_mgr.close_devices()
-            runtime.close_sessions()
+            if record and runtime.settings["record"] is not None:
+                sys.stderr.write(f"note: no kernel ran, so nothing was recorded in {record}\n")
+                runtime.settings["record"] = None
+            try:
+                runtime.close_sessions()
+            except Exception as e:
+                code = code or _report(e)
     return code
 
 

@@ -18,7 +18,7 @@ from .quoting import loaded_numpy
 from .exceptions import RPCReturnValueError
 
 #: Set by the experiment runner from the command line: the device address, the cache switch.
-settings = {"device": None, "no_cache": False, "take_over": False}
+settings = {"device": None, "no_cache": False, "take_over": False, "record": None}
 #: Every session opened in this process (the runner writes their traces at the end).
 sessions = []
 
@@ -34,10 +34,17 @@ def _native():
 
 @atexit.register
 def close_sessions():
-    """Closes every session this process opened (stopping the simulators it started)."""
+    """Closes every session this process opened (stopping the simulators it started, finishing
+    a recording one makes); the first failure is raised once all are closed."""
+    failure = None
     for session in sessions:
-        session.close()
+        try:
+            session.close()
+        except Exception as e:
+            failure = failure or e
     sessions.clear()
+    if failure is not None:
+        raise failure
 
 
 class KernelRunner:
@@ -45,8 +52,11 @@ class KernelRunner:
 
     def __init__(self, core):
         native = _native()
+        # The first session records (`--record`: file, experiment, arguments); one recording
+        # holds one device's runs.
+        record, settings["record"] = settings["record"], None
         self.session = native.Session(core.device or settings["device"], settings["no_cache"],
-                                      settings["take_over"])
+                                      settings["take_over"], record)
         sessions.append(self.session)
         self.core = core
         #: The device's RTIO channels: (outputs, inputs, clock generators).

@@ -1,0 +1,142 @@
+//! Writes a recording as the runs go: each entry reaches the file when it is complete, so an
+//! interrupted experiment leaves a file that reads as truncated, never as a shorter recording.
+
+use crate::format::{self, EntryWriter, Payload};
+use crate::{Header, RunRecord, UnitStore};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use strobe_device::journal::{Consumer, JournalMode};
+use strobe_device::{Edge, Outcome, RpcAnswer, RpcCall, RunJournal};
+use strobe_link::LineRow;
+
+pub struct Recorder {
+    file: std::fs::File,
+    path: PathBuf,
+    writer: Option<EntryWriter>,
+    /// Bytes not yet written to the file.
+    pending: Vec<u8>,
+    /// Line tables already in the file, by content.
+    line_tables: HashMap<Vec<(u32, u32, bool, String)>, usize>,
+    units: UnitStore,
+    /// Device records and RPCs so far, and the device records' bytes.
+    pub events: usize,
+    pub device_bytes: usize,
+}
+
+impl Recorder {
+    /// Starts the recording at `path`; code units go to `units`.
+    pub fn create(path: &Path, header: &Header, units: UnitStore) -> std::io::Result<Recorder> {
+        let file = std::fs::File::create(path)?;
+        let mut pending = Vec::new();
+        let mut writer = EntryWriter::start(&mut pending);
+        writer.entry(&mut pending, format::TAG_HEADER, &format::header(header));
+        let mut r = Recorder {
+            file,
+            path: path.to_path_buf(),
+            writer: Some(writer),
+            pending,
+            line_tables: HashMap::new(),
+            units,
+            events: 0,
+            device_bytes: 0,
+        };
+        r.write_out()?;
+        Ok(r)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn entry(&mut self, tag: u8, payload: &Payload) {
+        if let Some(w) = self.writer.as_mut() {
+            w.entry(&mut self.pending, tag, payload);
+        }
+    }
+
+    fn write_out(&mut self) -> std::io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.file.write_all(&pending)?;
+        self.file.flush()
+    }
+
+    /// A run starts: its units (the code ones' bytes kept in the unit store, by key), its line
+    /// table. `run.events` and its end are recorded as they come.
+    pub fn begin_run(
+        &mut self,
+        run: &RunRecord,
+        lines: &[LineRow],
+        code: &[(strobe_device::UnitKey, &[u8])],
+    ) -> std::io::Result<()> {
+        for (key, bytes) in code {
+            self.units.put(key, bytes)?;
+        }
+        let content: Vec<_> = lines
+            .iter()
+            .map(|r| (r.address, r.line, r.end, r.file.clone()))
+            .collect();
+        let known = self.line_tables.len();
+        let index = *self.line_tables.entry(content).or_insert(known);
+        if index == known {
+            self.entry(format::TAG_LINES, &format::lines(lines));
+        }
+        let run = RunRecord {
+            lines: index,
+            ..run.clone()
+        };
+        self.entry(format::TAG_RUN, &format::run(&run));
+        Ok(())
+    }
+
+    /// The run ended: what it printed and how it ended. The file has everything so far.
+    pub fn end_run(&mut self, output: &str, outcome: &Outcome) -> std::io::Result<()> {
+        self.entry(format::TAG_RUN_END, &format::run_end(output, outcome));
+        self.write_out()
+    }
+
+    /// Ends the recording with the pins' trace (the simulated device's).
+    pub fn finish(mut self, trace: Option<&[Edge]>) -> std::io::Result<()> {
+        if let Some(edges) = trace {
+            self.entry(format::TAG_TRACE, &format::trace(edges));
+        }
+        if let Some(w) = self.writer.take() {
+            w.end(&mut self.pending);
+        }
+        self.write_out()
+    }
+}
+
+impl RunJournal for Recorder {
+    fn mode(&self) -> JournalMode {
+        JournalMode::Record
+    }
+
+    fn records(&mut self, records: &[u8]) {
+        self.events += strobe_device::journal::records(records).count();
+        self.device_bytes += records.len();
+        self.entry(format::TAG_DEVICE, &Payload(records.to_vec()));
+    }
+
+    // A recording device never asks for records or diverges.
+    fn next_records(&mut self) -> Vec<u8> {
+        Vec::new()
+    }
+
+    fn shift(&mut self, _: i64) {}
+
+    fn diverged(&mut self, _: u32, _: Consumer, _: u32) {}
+
+    /// The host answers; the call and the answer (none for an async call) are recorded.
+    fn rpc(&mut self, call: &RpcCall, host: &mut dyn FnMut(&RpcCall) -> RpcAnswer) -> RpcAnswer {
+        let answer = host(call);
+        self.events += 1;
+        let kept = (!call.is_async).then_some(&answer);
+        self.entry(format::TAG_RPC, &format::rpc(call, kept));
+        answer
+    }
+
+    fn stop_requested(&self) -> bool {
+        false
+    }
+}

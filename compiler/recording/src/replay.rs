@@ -1,0 +1,213 @@
+//! A recorded run fed back to a device: the device's journal records in order, each RPC answered
+//! with the recorded answer once the call is checked against the recorded one, and the first
+//! divergence described in source terms.
+
+use crate::{describe, Event, RunRecord};
+use strobe_device::journal::{Consumer, JournalMode, JOURNAL_CHUNK, MAX_RECORD_LEN};
+use strobe_device::{Edge, Outcome, RpcAnswer, RpcCall, RunJournal, RunResult};
+use strobe_link::LineRow;
+
+/// The first point where a replay did not do what the recording did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    /// Counted from 1.
+    pub run: usize,
+    pub recorded: String,
+    pub replayed: String,
+}
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the replay diverged in kernel run {}:\n  recorded: the kernel {}\n  replayed: the kernel {}",
+            self.run, self.recorded, self.replayed
+        )
+    }
+}
+
+/// One run's replay (see the module's documentation).
+pub struct RunReplay<'a> {
+    run: &'a RunRecord,
+    lines: &'a [LineRow],
+    number: usize,
+    /// The next event not yet handed to the device or matched to an RPC.
+    next: usize,
+    /// The events handed to the device, in order.
+    sent: Vec<usize>,
+    /// The shift the device chose for a new replay.
+    pub shift: Option<i64>,
+    pub divergence: Option<Divergence>,
+}
+
+impl<'a> RunReplay<'a> {
+    /// Replays `run` (run `number`, from 1) whose code lines are `lines`.
+    pub fn new(run: &'a RunRecord, lines: &'a [LineRow], number: usize) -> Self {
+        RunReplay {
+            run,
+            lines,
+            number,
+            next: 0,
+            sent: Vec::new(),
+            shift: None,
+            divergence: None,
+        }
+    }
+
+    fn diverge(&mut self, recorded: String, replayed: String) {
+        if self.divergence.is_none() {
+            self.divergence = Some(Divergence {
+                run: self.number,
+                recorded,
+                replayed,
+            });
+        }
+    }
+
+    /// What the recording does next after the events handed out so far.
+    fn recorded_next(&self) -> String {
+        match self.run.events.get(self.next) {
+            Some(e) => describe::event(self.lines, e),
+            None => format!(
+                "{} (nothing else was recorded)",
+                describe::outcome(&self.run.outcome)
+            ),
+        }
+    }
+
+    /// The recorded answer to the kernel's RPC `call`. A call that is not the recording's next
+    /// event is a divergence, answered with a RuntimeError (the run is being stopped).
+    fn answer(&mut self, call: &RpcCall) -> RpcAnswer {
+        let replayed = describe::event(
+            self.lines,
+            &Event::Rpc(crate::RpcRecord {
+                call: call.clone(),
+                answer: None,
+            }),
+        );
+        match self.run.events.get(self.next) {
+            Some(Event::Rpc(r)) if r.call == *call => {
+                self.next += 1;
+                if let Some(answer) = &r.answer {
+                    return answer.clone();
+                }
+            }
+            _ => {
+                let recorded = self.recorded_next();
+                self.diverge(recorded, replayed);
+            }
+        }
+        RpcAnswer::Exception {
+            type_id: strobe_abi::ExceptionId::RuntimeError as u32,
+            name: "RuntimeError".into(),
+            message: "the replay diverged".into(),
+        }
+    }
+
+    /// After the run: the first divergence, else whether the run ended as recorded (the same
+    /// output, outcome, and every event consumed).
+    pub fn finish(mut self, result: &RunResult) -> Result<(), Divergence> {
+        if let Some(d) = self.divergence.take() {
+            return Err(d);
+        }
+        let ended = describe::outcome(&result.outcome);
+        if self.next < self.run.events.len() {
+            let recorded = self.recorded_next();
+            self.diverge(recorded, ended);
+        } else if let Err(replayed) = compare_outcomes(&self.run.outcome, &result.outcome) {
+            self.diverge(describe::outcome(&self.run.outcome), replayed);
+        } else if self.run.output != result.output {
+            self.diverge(
+                format!("printed {:?}", self.run.output),
+                format!("printed {:?}", result.output),
+            );
+        }
+        self.divergence.map_or(Ok(()), Err)
+    }
+}
+
+impl RunJournal for RunReplay<'_> {
+    fn mode(&self) -> JournalMode {
+        JournalMode::Replay
+    }
+
+    fn records(&mut self, _: &[u8]) {}
+
+    fn next_records(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some(Event::Device(r)) = self.run.events.get(self.next) {
+            let mut buf = [0u8; MAX_RECORD_LEN];
+            let n = r.write(&mut buf).expect("room for one record");
+            if out.len() + n > JOURNAL_CHUNK {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+            self.sent.push(self.next);
+            self.next += 1;
+        }
+        out
+    }
+
+    fn shift(&mut self, shift: i64) {
+        self.shift = Some(shift);
+    }
+
+    /// No host function runs: the recorded answer.
+    fn rpc(&mut self, call: &RpcCall, _: &mut dyn FnMut(&RpcCall) -> RpcAnswer) -> RpcAnswer {
+        self.answer(call)
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.divergence.is_some()
+    }
+
+    fn diverged(&mut self, consumed: u32, wanted: Consumer, site: u32) {
+        let recorded = match self.sent.get(consumed as usize) {
+            Some(&i) => describe::event(self.lines, &self.run.events[i]),
+            None => self.recorded_next(),
+        };
+        let replayed = format!(
+            "{} at {}",
+            wanted.describe(),
+            describe::site(self.lines, site)
+        );
+        self.diverge(recorded, replayed);
+    }
+}
+
+/// Whether a run ended as recorded (cycles aside); else how it ended.
+pub fn compare_outcomes(recorded: &Outcome, replayed: &Outcome) -> Result<(), String> {
+    let same = match (recorded, replayed) {
+        (Outcome::Finished { .. }, Outcome::Finished { .. }) => true,
+        (a, b) => a == b,
+    };
+    match same {
+        true => Ok(()),
+        false => Err(describe::outcome(replayed)),
+    }
+}
+
+/// Whether the replay's pins (shifted back by `shift`) are the recording's; else the first edge
+/// that differs.
+pub fn compare_traces(recorded: &[Edge], replayed: &[Edge], shift: i64) -> Result<(), String> {
+    let unshift = |e: &Edge| Edge {
+        timestamp: (e.timestamp as i64 - shift) as u64,
+        ..*e
+    };
+    let show = |e: Option<&Edge>| match e {
+        Some(e) => format!("channel {} to {} at {} mu", e.channel, e.value, e.timestamp),
+        None => "no edge".into(),
+    };
+    for i in 0..recorded.len().max(replayed.len()) {
+        let (a, b) = (recorded.get(i), replayed.get(i).map(unshift));
+        if a != b.as_ref() {
+            return Err(format!(
+                "the pins differ at edge {}: recorded {}, replayed {}",
+                i + 1,
+                show(a),
+                show(b.as_ref())
+            ));
+        }
+    }
+    Ok(())
+}
