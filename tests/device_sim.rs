@@ -316,13 +316,13 @@ fn a_full_store_evicts_least_recently_used_units() {
             .expect("listing");
     let first = roomy.load(&mut device, &kernels[0]).expect("load");
     let room = |n: &usize| n.next_multiple_of(16);
-    let shared: usize = first
-        .units
+    let sizes = first.unit_sizes();
+    let shared: usize = sizes
         .iter()
         .filter(|(name, _, _)| name == "support functions" || name.starts_with("_strobe_sig"))
         .map(|(_, n, _)| room(n))
         .sum();
-    let own: usize = first.units.iter().map(|(_, n, _)| room(n)).sum::<usize>() - shared;
+    let own: usize = sizes.iter().map(|(_, n, _)| room(n)).sum::<usize>() - shared;
     // Room for the shared units and two kernels' own.
     let size = (shared + 2 * own) as u32;
     let mut store = strobe_cli::resident::StoreMirror::read(&mut device, info.kernel_base, size)
