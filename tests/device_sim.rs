@@ -496,6 +496,7 @@ fn faults_and_broken_links_leave_the_device_running() {
         table: 0,
         units: &[0xcc; 16],
         fresh_timeline: false,
+        journal: strobe_protocol::journal::JournalMode::Off,
     };
     assert!(exchange(&mut raw, run_it, 23).contains("NoKernel"));
     // ...and an upload cut off in the middle of a frame, then a dropped connection, is forgotten.
