@@ -104,7 +104,10 @@ fn a_replay_has_the_recorded_output_and_pins() {
         kernel_lines.contains("counted 6") && kernel_lines.contains("underflow caught"),
         "{kernel_lines}"
     );
-    assert!(stderr.contains("the same output, outcomes and pins"), "{stderr}");
+    assert!(
+        stderr.contains("the same output, outcomes and pins"),
+        "{stderr}"
+    );
     let replayed = std::fs::read_to_string(&trace).unwrap();
     let recorded: String = recording
         .edges
@@ -151,7 +154,10 @@ fn a_tampered_value_diverges_at_the_line_it_changes() {
         "{stdout}"
     );
     let (code, stdout, _) = replay(&[Path::new("--diff"), file, file]);
-    assert_eq!((code, stdout.as_str()), (Some(0), "the recordings are the same\n"));
+    assert_eq!(
+        (code, stdout.as_str()),
+        (Some(0), "the recordings are the same\n")
+    );
 }
 
 /// A changed RPC answer that changes only what the kernel outputs (one pulse more, its edge not in
@@ -188,7 +194,10 @@ fn damaged_recordings_are_clear_errors() {
         (&bytes[..bytes.len() / 2], "truncated"),
         (&bytes[..bytes.len() - 9], "has no end entry"),
         (b"hello", "not a Strobe recording"),
-        (&[&bytes[..40], &[bytes[40] ^ 0x55], &bytes[41..]].concat(), "corrupt"),
+        (
+            &[&bytes[..40], &[bytes[40] ^ 0x55], &bytes[41..]].concat(),
+            "corrupt",
+        ),
     ];
     for (content, expected) in cases {
         std::fs::write(&damaged, content).unwrap();

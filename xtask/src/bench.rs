@@ -20,6 +20,9 @@ pub enum Benchmark {
     /// Host data as quoted data: compile time and bytes sent for kernels reading host lists of 1k
     /// to 100k int64 (first call and new values), and the examples' image sizes.
     Resident,
+    /// Record and replay on the simulated core device: recording's cost in CPU cycles per logged
+    /// event, log bytes per event, a replay's wall time against the recorded run's.
+    Replay,
 }
 
 /// `cargo run --release --quiet -p <package> --bin <bin> -- <args>`.
@@ -47,9 +50,15 @@ pub fn bench(what: Benchmark) -> Result<()> {
             std::env::set_var("STROBE_BENCH_CLI", venv.join("bin/strobe"));
             run_bin("strobe-driver", "strobe-bench", &["compile"])
         }
-        Benchmark::Rtio => run(cargo()
+        Benchmark::Rtio | Benchmark::Replay => run(cargo()
             .args(["run", "--release", "--quiet", "-p", "strobe-cli"])
-            .args(["--bin", "strobe-bench-rtio"])
+            .args([
+                "--bin",
+                match what {
+                    Benchmark::Rtio => "strobe-bench-rtio",
+                    _ => "strobe-bench-replay",
+                },
+            ])
             .env("STROBE_GATEWARE_PYTHON", venv.join("bin/python3"))),
         // The installed command, without the disk cache, so the first kernel call's compile is a
         // cold one.

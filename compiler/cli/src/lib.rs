@@ -5,7 +5,7 @@
 
 pub mod connection;
 pub mod paths;
-mod replay;
+pub mod replay;
 pub mod resident;
 mod standalone;
 

@@ -7,7 +7,9 @@ use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strobe_device::{KernelRun, Trace};
-use strobe_recording::{compare_traces, first_difference, Recording, RunReplay, UnitStore};
+use strobe_recording::{
+    compare_traces, first_difference, Divergence, Recording, RunReplay, UnitStore,
+};
 
 /// Reads a recording, with the file's name in any error.
 pub fn read(path: &Path) -> Result<Recording> {
@@ -60,7 +62,6 @@ fn replay(
         bail!("--trace records the simulator's pins: it does not apply to a device");
     }
     let mut link = Connection::open(address, python, false)?;
-    let code = code_of(&recording, &link)?;
     let h = &recording.header;
     if (h.abi_hash, h.kernel_base, h.clock_hz)
         != (
@@ -74,6 +75,50 @@ fn replay(
             file.display()
         );
     }
+    let shift = match replay_runs(&mut link, &recording, |text| {
+        print!("{text}");
+        let _ = std::io::stdout().flush();
+    })? {
+        Ok(shift) => shift,
+        Err(divergence) => {
+            eprintln!("{}: {divergence}", file.display());
+            return Ok(1);
+        }
+    };
+    if link.sim.is_some() {
+        let replayed = unshifted(link.settled_trace(), shift);
+        if let Some(recorded) = &recording.trace {
+            if let Err(e) = compare_traces(recorded, &replayed.edges, 0) {
+                eprintln!("{}: the replay diverged: {e}", file.display());
+                return Ok(1);
+            }
+        }
+        if let Some(path) = trace {
+            write_output(path, &replayed.text())?;
+        }
+    }
+    eprintln!(
+        "strobe: replayed {} kernel runs ({} recorded values): the same output, outcomes{}",
+        recording.runs.len(),
+        recording.event_count(),
+        if recording.trace.is_some() && link.sim.is_some() {
+            " and pins"
+        } else {
+            ""
+        }
+    );
+    Ok(0)
+}
+
+/// Replays every run of `recording` on `link` (checked against the recording as they go;
+/// `on_output` gets the kernels' prints): the shift of the recorded timeline on the device's
+/// RTIO core, or the first divergence.
+pub fn replay_runs(
+    link: &mut Connection,
+    recording: &Recording,
+    mut on_output: impl FnMut(&str),
+) -> Result<Result<i64, Divergence>> {
+    let code = code_of(recording, link)?;
     let mut shift = 0;
     for (i, run) in recording.runs.iter().enumerate() {
         let placed: Vec<_> = run
@@ -101,10 +146,7 @@ fn replay(
             .run_journaled(
                 &kernel,
                 Some(&mut replay),
-                |text| {
-                    print!("{text}");
-                    let _ = std::io::stdout().flush();
-                },
+                &mut on_output,
                 strobe_device::no_host_functions,
                 || false,
             )
@@ -113,37 +155,14 @@ fn replay(
             shift = s;
         }
         if let Err(divergence) = replay.finish(&result) {
-            eprintln!("{}: {divergence}", file.display());
-            return Ok(1);
+            return Ok(Err(divergence));
         }
     }
-    if link.sim.is_some() {
-        let replayed = unshifted(link.settled_trace(), shift);
-        if let Some(recorded) = &recording.trace {
-            if let Err(e) = compare_traces(recorded, &replayed.edges, 0) {
-                eprintln!("{}: the replay diverged: {e}", file.display());
-                return Ok(1);
-            }
-        }
-        if let Some(path) = trace {
-            write_output(path, &replayed.text())?;
-        }
-    }
-    eprintln!(
-        "strobe: replayed {} kernel runs ({} recorded values): the same output, outcomes{}",
-        recording.runs.len(),
-        recording.event_count(),
-        if recording.trace.is_some() && link.sim.is_some() {
-            " and pins"
-        } else {
-            ""
-        }
-    );
-    Ok(0)
+    Ok(Ok(shift))
 }
 
 /// The pins' trace on the recorded timeline (the device played it `shift` later).
-fn unshifted(trace: &Trace, shift: i64) -> Trace {
+pub fn unshifted(trace: &Trace, shift: i64) -> Trace {
     let mut out = trace.clone();
     for e in &mut out.edges {
         e.timestamp = (e.timestamp as i64 - shift) as u64;

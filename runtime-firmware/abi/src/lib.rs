@@ -482,6 +482,11 @@ pub const STACK_GUARD_BYTES: u32 = 16 * 1024;
 /// rest of it).
 pub const KERNEL_STACK_BYTES: u32 = 256 * 1024;
 
+/// Below the kernel stack, the buffer of a recorded run's journal (`strobe_protocol::journal`):
+/// records wait there until an RPC or the run's end sends them, so a recorded kernel's timing-critical
+/// stretches of up to some 30,000 events never wait for the link.
+pub const JOURNAL_BUFFER_BYTES: u32 = 256 * 1024;
+
 /// The globals kernels read and write in the firmware (and its runtime), by name.
 pub const FIRMWARE_GLOBALS: [&str; 4] = [PENDING_EXCEPTION, NOW, RTIO_DEADLINE, STACK_LIMIT];
 

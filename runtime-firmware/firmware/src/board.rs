@@ -14,8 +14,12 @@ use strobe_session::{
     Board, CoreLog, ExceptionReport, FaultReport, KernelHost, RunOutcome, RunSetup, StopReason,
 };
 
-/// Kernel images may use main RAM up to the kernel stack, its top (the arena gets what they leave).
-const KERNEL_REGION: usize = MAIN_RAM.size - strobe_abi::KERNEL_STACK_BYTES as usize;
+/// Kernel images may use main RAM up to the journal's buffer, which lies below the kernel stack at
+/// its top (the arena gets what they leave).
+const KERNEL_REGION: usize = JOURNAL_BUFFER - MAIN_RAM.base;
+/// The journal's buffer (`journal.rs`).
+pub const JOURNAL_BUFFER: usize = MAIN_RAM.base + MAIN_RAM.size
+    - (strobe_abi::KERNEL_STACK_BYTES + strobe_abi::JOURNAL_BUFFER_BYTES) as usize;
 /// At the end of a run the device waits for its output events to be played, up to this far ahead
 /// (134 ms).
 const MAX_DRAIN_MU: i64 = 1 << 27;
@@ -199,7 +203,7 @@ impl Board for CoreDevice {
         crate::rtio::invalidate_deadline();
         let end = match start_timeline(&run, start) {
             Ok(()) => {
-                stack::set_end(MAIN_RAM.base + KERNEL_REGION);
+                stack::set_end(JOURNAL_BUFFER + strobe_abi::JOURNAL_BUFFER_BYTES as usize);
                 crate::watch::arm();
                 let end = trap::run_kernel(run.entry, (MAIN_RAM.base + MAIN_RAM.size) as u32);
                 let replayed = run.journal == JournalMode::Replay;

@@ -1,6 +1,7 @@
 //! The run journal on the device (`strobe_protocol::journal`): while a run is recorded, every value
-//! its kernel takes from the outside world is appended here and sent to the host in `Journal`
-//! messages (before each RPC, when the buffer is full and at the run's end); while a run is
+//! its kernel takes from the outside world is appended to a buffer in main RAM
+//! (`strobe_abi::JOURNAL_BUFFER_BYTES`) and sent to the host in `Journal` messages before each RPC,
+//! at the run's end, and only when the buffer is full in between; while a run is
 //! replayed, those values come back from the host and are handed to the kernel instead of what the
 //! hardware would say. A replayed kernel that wants something other than the next record has
 //! diverged: the host is told where and the kernel is stopped there.
@@ -9,7 +10,9 @@
 //! kernel's return address (the record's `site`) and continue in the Rust implementation.
 
 use crate::board;
-use strobe_protocol::journal::{Consumer, JournalMode, Record, RecordKind, JOURNAL_CHUNK};
+use strobe_protocol::journal::{
+    Consumer, JournalMode, Record, RecordKind, JOURNAL_CHUNK, MAX_RECORD_LEN,
+};
 use strobe_session::StopReason;
 
 /// Defines ABI symbol `$symbol` as a trampoline that stores the kernel's return address in
@@ -34,7 +37,9 @@ static mut JOURNAL_SITE: u32 = 0;
 
 struct Journal {
     mode: JournalMode,
-    /// Recording: records not yet sent. Replay: records received, `at` the next one.
+    /// Recording: the bytes of records not yet sent (in the main RAM buffer).
+    recorded: usize,
+    /// Replay: records received, `at` the next one.
     buffer: [u8; JOURNAL_CHUNK],
     len: usize,
     at: usize,
@@ -46,6 +51,7 @@ struct Journal {
 
 static mut JOURNAL: Journal = Journal {
     mode: JournalMode::Off,
+    recorded: 0,
     buffer: [0; JOURNAL_CHUNK],
     len: 0,
     at: 0,
@@ -78,6 +84,7 @@ pub fn site() -> u32 {
 pub fn begin_run(mode: JournalMode) {
     let j = journal();
     j.mode = mode;
+    j.recorded = 0;
     j.len = 0;
     j.at = 0;
     j.consumed = 0;
@@ -97,28 +104,58 @@ fn record_at(kind: RecordKind, site: u32, value: i64, extra: i64) {
         value,
         extra,
     };
-    let j = journal();
-    if r.write(&mut j.buffer[j.len..]).is_none() {
+    if record_buffer().len() - journal().recorded < MAX_RECORD_LEN {
         flush();
     }
     let j = journal();
-    if let Some(n) = r.write(&mut j.buffer[j.len..]) {
-        j.len += n;
+    if let Some(n) = r.write(&mut record_buffer()[j.recorded..]) {
+        j.recorded += n;
     }
 }
+
+/// The main RAM buffer of a recorded run's records.
+fn record_buffer() -> &'static mut [u8] {
+    // SAFETY: this region of main RAM belongs to the journal (`board::JOURNAL_BUFFER`): below the
+    // kernel stack, above every unit and the arena.
+    unsafe {
+        core::slice::from_raw_parts_mut(
+            crate::board::JOURNAL_BUFFER as *mut u8,
+            strobe_abi::JOURNAL_BUFFER_BYTES as usize,
+        )
+    }
+}
+
+/// Record bytes per `Journal` message a recording device sends: whole records, within a frame.
+const SEND_CHUNK: usize = strobe_protocol::MAX_PAYLOAD as usize - 64;
 
 /// Recording: sends the records not yet sent (before an RPC, and at the run's end: so the host
 /// has them in the kernel's order).
 pub fn flush() {
     let j = journal();
-    if j.mode != JournalMode::Record || j.len == 0 {
+    if j.mode != JournalMode::Record || j.recorded == 0 {
         return;
     }
     let _critical = crate::watch::Critical::enter();
-    if let Some(host) = board::host() {
-        host.journal(&j.buffer[..j.len]);
+    let mut rest = &record_buffer()[..j.recorded];
+    j.recorded = 0;
+    let Some(host) = board::host() else {
+        return;
+    };
+    while !rest.is_empty() {
+        let mut n = 0;
+        while let Ok((_, len)) = Record::read(&rest[n..]) {
+            if n + len > SEND_CHUNK {
+                break;
+            }
+            n += len;
+        }
+        // Only whole records are ever written; anything else ends the journal here.
+        if n == 0 {
+            return;
+        }
+        host.journal(&rest[..n]);
+        rest = &rest[n..];
     }
-    j.len = 0;
 }
 
 /// When recording: the run's start (its timeline cursor).

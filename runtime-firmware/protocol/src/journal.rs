@@ -135,22 +135,31 @@ pub struct Record {
 /// The most bytes one record takes.
 pub const MAX_RECORD_LEN: usize = 1 + 4 + 10 + 10;
 
-/// The most record bytes one `Journal` message carries, either way: the size of the device's
-/// journal buffers (the host never sends more at once).
+/// The most record bytes one `Journal` message to a replaying device carries: the size of its
+/// buffer. (A recording device sends as many whole records as a frame holds.)
 pub const JOURNAL_CHUNK: usize = 1024;
 
 impl Record {
     /// Encodes the record at the start of `out`; its length, or None when it does not fit.
     pub fn write(&self, out: &mut [u8]) -> Option<usize> {
-        let mut scratch = [0u8; MAX_RECORD_LEN];
-        scratch[0] = self.kind as u8;
-        scratch[1..5].copy_from_slice(&self.site.to_le_bytes());
-        let mut n = 5 + write_varint(self.value, &mut scratch[5..]);
-        if self.kind.has_extra() {
-            n += write_varint(self.extra, &mut scratch[n..]);
+        if let Some(room) = out.get_mut(..MAX_RECORD_LEN) {
+            return Some(self.encode(room.try_into().expect("MAX_RECORD_LEN bytes")));
         }
+        let mut scratch = [0u8; MAX_RECORD_LEN];
+        let n = self.encode(&mut scratch);
         out.get_mut(..n)?.copy_from_slice(&scratch[..n]);
         Some(n)
+    }
+
+    /// Encodes the record into room for the longest one; its length.
+    fn encode(&self, out: &mut [u8; MAX_RECORD_LEN]) -> usize {
+        out[0] = self.kind as u8;
+        out[1..5].copy_from_slice(&self.site.to_le_bytes());
+        let mut n = 5 + write_varint(self.value, &mut out[5..]);
+        if self.kind.has_extra() {
+            n += write_varint(self.extra, &mut out[n..]);
+        }
+        n
     }
 
     /// Decodes the record at the start of `bytes`, and its length.
@@ -202,16 +211,20 @@ pub fn records(bytes: &[u8]) -> impl Iterator<Item = Result<Record, Error>> + '_
 fn write_varint(v: i64, out: &mut [u8]) -> usize {
     let mut z = ((v << 1) ^ (v >> 63)) as u64;
     let mut n = 0;
-    loop {
-        let byte = (z & 0x7f) as u8;
+    // Seven bits at a time, in 32-bit steps while the value fits one (the core device is rv32).
+    while z >> 32 != 0 {
+        out[n] = (z as u8 & 0x7f) | 0x80;
         z >>= 7;
-        if z == 0 {
-            out[n] = byte;
-            return n + 1;
-        }
-        out[n] = byte | 0x80;
         n += 1;
     }
+    let mut w = z as u32;
+    while w >= 0x80 {
+        out[n] = (w as u8 & 0x7f) | 0x80;
+        w >>= 7;
+        n += 1;
+    }
+    out[n] = w as u8;
+    n + 1
 }
 
 fn read_varint(bytes: &[u8]) -> Result<(i64, usize), Error> {
