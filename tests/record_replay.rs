@@ -222,3 +222,26 @@ fn code_that_is_nowhere_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_python_api_records_and_replays() {
+    sim_build();
+    let file = scratch("api.strobe");
+    let mut c = std::process::Command::new(venv_python());
+    c.arg(repo_root().join("tests/recording/python_api.py"))
+        .arg(&file)
+        .env(
+            "STROBE_CACHE_DIR",
+            std::env::temp_dir().join(format!("strobe-test-cache-{}", std::process::id())),
+        );
+    let out = run(c);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(
+        stdout,
+        "kernel saw 42\nhost saw 42\nkernel saw 42\nreplay exit 0\nthe recordings are the same\ndiff exit 0\n"
+    );
+    let r = read(&file);
+    assert_eq!(r.header.arguments, ["answer=41"]);
+    assert_eq!(r.runs.len(), 1);
+}

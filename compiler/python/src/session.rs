@@ -299,6 +299,26 @@ impl Session {
     }
 
     /// Ends the session; a simulator it started is stopped.
+    /// Records every kernel run from now on into `file` (`strobe_recording`), for `experiment`
+    /// with `arguments`; a recording under way is finished first.
+    fn start_recording(
+        &mut self,
+        file: &str,
+        experiment: &str,
+        arguments: Vec<String>,
+    ) -> PyResult<()> {
+        let link = self.link.as_mut().ok_or_else(closed)?;
+        link.finish_recording().map_err(runtime_error)?;
+        link.start_recording(std::path::Path::new(file), experiment, arguments)
+            .map_err(runtime_error)
+    }
+
+    /// Ends the recording under way (if any), with the pins' trace so far.
+    fn finish_recording(&mut self) -> PyResult<()> {
+        let link = self.link.as_mut().ok_or_else(closed)?;
+        link.finish_recording().map_err(runtime_error)
+    }
+
     /// Ends the session: a recording it makes is finished (with the pins' trace), the simulator
     /// stopped.
     fn close(&mut self) -> PyResult<()> {
