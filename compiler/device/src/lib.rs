@@ -1,6 +1,7 @@
 //! Host driver for the core device: where it is ([`DeviceAddress`]), how bytes get there
 //! ([`Transport`]: TCP to the simulator, serial to a board), and what is said ([`Device`]: handshake,
-//! checked upload, run with streamed output), in the shared link protocol.
+//! checked upload, run with streamed output, recorded or replayed through a [`RunJournal`]), in the
+//! shared link protocol.
 
 mod address;
 mod firmware;
