@@ -1,7 +1,8 @@
-//! Record and replay end to end on the simulated core device: `strobe run --record` of an
-//! experiment that consumes every kind of outside value (tests/recording/record_replay.py), its
-//! `strobe replay` (same kernel output, outcome, writeback and pins, no host function run), a
-//! tampered recording diverging at the right line, `--diff`, and damaged or unreplayable files.
+//! Record and replay end to end: `strobe run --record` of an experiment on the simulated core
+//! device that consumes every kind of outside value (tests/recording/record_replay.py), its
+//! `strobe replay` on a fresh simulated device and under qemu (same kernel output, outcome,
+//! writeback and pins, no host function run), a tampered recording diverging at the right line on
+//! both, `--diff`, and damaged or unreplayable files.
 
 mod support;
 
@@ -86,11 +87,26 @@ fn the_recording_holds_every_kind_of_consumed_value() {
     assert_eq!(r.header.experiment, experiment().display().to_string());
 }
 
+/// Where a replay runs: a fresh simulated core device, or qemu.
+const DEVICES: [&str; 2] = ["sim", "qemu"];
+
 #[test]
 fn a_replay_has_the_recorded_output_and_pins() {
+    for device in DEVICES {
+        replays_as_recorded(device);
+    }
+}
+
+fn replays_as_recorded(device: &str) {
     let (file, recording) = recorded();
-    let trace = scratch("replayed.txt");
-    let (code, stdout, stderr) = replay(&[file, Path::new("--trace"), &trace]);
+    let trace = scratch(&format!("replayed-{device}.txt"));
+    let (code, stdout, stderr) = replay(&[
+        file,
+        Path::new("--device"),
+        Path::new(device),
+        Path::new("--trace"),
+        &trace,
+    ]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     // The kernel's prints again; the host's analyze() is not a kernel's and does not run.
     let kernel_lines: String = recording
@@ -134,17 +150,22 @@ fn a_tampered_value_diverges_at_the_line_it_changes() {
     first.value = -1;
     let tampered = scratch("tampered.strobe");
     write(&tampered, &r);
-    let (code, _, stderr) = replay(&[&tampered]);
-    assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("diverged in kernel run 1"), "{stderr}");
-    assert!(
-        stderr.contains("replayed: the kernel calls a host function at record_replay.py:40"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("recorded: the kernel reads an input timestamp"),
-        "{stderr}"
-    );
+    for device in DEVICES {
+        let (code, _, stderr) = replay(&[&tampered, Path::new("--device"), Path::new(device)]);
+        assert_eq!(code, Some(1), "{device}: {stderr}");
+        assert!(
+            stderr.contains("diverged in kernel run 1"),
+            "{device}: {stderr}"
+        );
+        assert!(
+            stderr.contains("replayed: the kernel calls a host function at record_replay.py:40"),
+            "{device}: {stderr}"
+        );
+        assert!(
+            stderr.contains("recorded: the kernel reads an input timestamp"),
+            "{device}: {stderr}"
+        );
+    }
     // --diff finds the changed value.
     let (code, stdout, _) = replay(&[Path::new("--diff"), file, &tampered]);
     assert_eq!(code, Some(1));
@@ -210,17 +231,22 @@ fn damaged_recordings_are_clear_errors() {
 #[test]
 fn code_that_is_nowhere_is_refused() {
     let (file, _) = recorded();
-    let mut c = strobe();
-    c.env("STROBE_CACHE_DIR", scratch("empty-cache"))
-        .arg("replay")
-        .arg(file);
-    let out = run(c);
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("is neither on the device nor in this host's unit store"),
-        "{stderr}"
-    );
+    for (device, expected) in [
+        (
+            "sim",
+            "is neither on the device nor in this host's unit store",
+        ),
+        ("qemu", "has no object in this host's unit store"),
+    ] {
+        let mut c = strobe();
+        c.env("STROBE_CACHE_DIR", scratch("empty-cache"))
+            .args(["replay", "--device", device])
+            .arg(file);
+        let out = run(c);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{device}: {stderr}");
+    }
 }
 
 #[test]

@@ -22,6 +22,7 @@ fn build_firmware(firmware: &Path, out: &Path) {
         "session",
         "regmap",
         "firmware",
+        "replay-rt",
         "Cargo.toml",
         "Cargo.lock",
         "../gateware-bindings/csr.json",
@@ -29,12 +30,41 @@ fn build_firmware(firmware: &Path, out: &Path) {
         println!("cargo:rerun-if-changed={}", firmware.join(path).display());
     }
     let target_dir = out.join("firmware-target");
+    firmware_cargo(
+        firmware,
+        &target_dir,
+        &["build", "--release", "--quiet", "-p", "strobe-firmware"],
+        &[],
+    );
+    let elf = target_dir.join("riscv32im-unknown-none-elf/release/strobe-firmware");
+    println!("cargo:rustc-env=STROBE_FIRMWARE_ELF={}", elf.display());
+    // The replaying device under qemu: an archive the host links recorded kernels with.
+    firmware_cargo(
+        firmware,
+        &target_dir,
+        &["rustc", "--release", "--quiet", "-p", "strobe-replay-rt"],
+        &[
+            "--crate-type",
+            "staticlib",
+            "--",
+            "-C",
+            "target-feature=-relax",
+        ],
+    );
+    let archive = target_dir.join("riscv32im-unknown-none-elf/release/libstrobe_replay_rt.a");
+    println!("cargo:rustc-env=STROBE_REPLAY_RT={}", archive.display());
+}
+
+/// Runs cargo in the firmware's workspace for the rv32 target: `command`, the target options,
+/// then `tail`.
+fn firmware_cargo(firmware: &Path, target_dir: &Path, command: &[&str], tail: &[&str]) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(firmware)
-        .args(["build", "--release", "--quiet", "-p", "strobe-firmware"])
+        .args(command)
         .args(["--target", "riscv32im-unknown-none-elf", "--target-dir"])
-        .arg(&target_dir)
+        .arg(target_dir)
+        .args(tail)
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_TARGET_DIR")
@@ -44,10 +74,8 @@ fn build_firmware(firmware: &Path, out: &Path) {
         .expect("cannot run cargo to build the firmware");
     assert!(
         status.success(),
-        "building the firmware failed; is the rv32 target installed? run `cargo xtask setup`"
+        "building {command:?} failed; is the rv32 target installed? run `cargo xtask setup`"
     );
-    let elf = target_dir.join("riscv32im-unknown-none-elf/release/strobe-firmware");
-    println!("cargo:rustc-env=STROBE_FIRMWARE_ELF={}", elf.display());
 }
 
 /// `gateware_sources.rs`: every file the simulator's build reads, by path under `gateware-bindings/`.

@@ -217,7 +217,7 @@ impl Connection {
         mut on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
         mut interrupted: impl FnMut() -> bool,
     ) -> Result<RunResult> {
-        let mut result = self.run_once(kernel, &mut on_output, &mut on_rpc, &mut interrupted);
+        let mut result = self.run_once(out, kernel, &mut on_output, &mut on_rpc, &mut interrupted);
         if let Err(DeviceError::Refused {
             code: ErrorCode::NoKernel,
             ..
@@ -225,7 +225,7 @@ impl Connection {
         {
             self.store.refresh(&mut self.device)?;
             *kernel = self.load(out)?;
-            result = self.run_once(kernel, on_output, on_rpc, interrupted);
+            result = self.run_once(out, kernel, on_output, on_rpc, interrupted);
         }
         let result = result?;
         if let Some(recorder) = self.recorder.as_mut() {
@@ -242,6 +242,7 @@ impl Connection {
     /// One run of a loaded kernel, recorded when this connection records.
     fn run_once(
         &mut self,
+        out: &CompileOutput,
         kernel: &LoadedKernel,
         on_output: impl FnMut(&str),
         on_rpc: impl FnMut(&RpcCall) -> RpcAnswer,
@@ -267,19 +268,37 @@ impl Connection {
             entry: kernel.run.entry,
             table: kernel.run.table,
             fresh_timeline: kernel.run.fresh_timeline,
-            lines: 0,
+            image: 0,
             units,
             events: Vec::new(),
             output: String::new(),
             outcome: Outcome::Finished { cycles: 0 },
         };
+        // Code units by key: their linked bytes and the object they came from (the support unit
+        // has none: it comes from the runtime archive).
         let code: Vec<_> = kernel
             .units
             .iter()
             .filter(|u| u.name != crate::resident::DATA_UNIT)
-            .map(|u| (u.key, u.bytes.as_slice()))
+            .map(|u| {
+                let object = out.objects.iter().find(|o| o.name == u.name);
+                (
+                    u.key,
+                    u.bytes.as_slice(),
+                    object.map(|o| o.bytes.as_slice()),
+                )
+            })
             .collect();
-        recorder.begin_run(&run, &kernel.image.lines, &code)?;
+        let image = strobe_recording::ImageMap {
+            lines: kernel.image.lines.clone(),
+            symbols: kernel
+                .image
+                .symbols
+                .iter()
+                .map(|(name, address)| (*address, name.clone()))
+                .collect(),
+        };
+        recorder.begin_run(&run, &image, &code)?;
         let journal: &mut dyn RunJournal = recorder;
         self.device
             .run_journaled(&kernel.run, Some(journal), on_output, on_rpc, interrupted)

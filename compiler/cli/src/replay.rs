@@ -7,6 +7,9 @@ use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strobe_device::{KernelRun, Trace};
+#[path = "replay_qemu.rs"]
+mod qemu;
+
 use strobe_recording::{
     compare_traces, first_difference, Divergence, Recording, RunReplay, UnitStore,
 };
@@ -53,9 +56,7 @@ fn replay(
     let recording = read(file)?;
     let address = match device {
         None | Some("sim") => None,
-        Some("qemu") => bail!(
-            "replaying under qemu is not available yet: replay on the simulated device (--device sim) or a core device"
-        ),
+        Some("qemu") => return qemu::replay(file, &recording, trace),
         Some(address) => Some(address),
     };
     if trace.is_some() && address.is_some() {
@@ -75,33 +76,48 @@ fn replay(
             file.display()
         );
     }
-    let shift = match replay_runs(&mut link, &recording, |text| {
-        print!("{text}");
-        let _ = std::io::stdout().flush();
-    })? {
+    let shift = match replay_runs(&mut link, &recording, print_output)? {
         Ok(shift) => shift,
         Err(divergence) => {
             eprintln!("{}: {divergence}", file.display());
             return Ok(1);
         }
     };
-    if link.sim.is_some() {
-        let replayed = unshifted(link.settled_trace(), shift);
-        if let Some(recorded) = &recording.trace {
-            if let Err(e) = compare_traces(recorded, &replayed.edges, 0) {
-                eprintln!("{}: the replay diverged: {e}", file.display());
-                return Ok(1);
-            }
+    let pins = match link.sim.is_some() {
+        true => Some(unshifted(link.settled_trace(), shift)),
+        false => None,
+    };
+    conclude(file, &recording, pins, trace)
+}
+
+/// Kernel output as it comes.
+fn print_output(text: &str) {
+    print!("{text}");
+    let _ = std::io::stdout().flush();
+}
+
+/// After every run replayed as recorded: the pins compared (when both sides have them) and
+/// written (`--trace`); the exit code.
+fn conclude(
+    file: &Path,
+    recording: &Recording,
+    pins: Option<Trace>,
+    trace: Option<&Path>,
+) -> Result<u8> {
+    if let (Some(recorded), Some(replayed)) = (&recording.trace, &pins) {
+        if let Err(e) = compare_traces(recorded, &replayed.edges, 0) {
+            eprintln!("{}: the replay diverged: {e}", file.display());
+            return Ok(1);
         }
-        if let Some(path) = trace {
-            write_output(path, &replayed.text())?;
-        }
+    }
+    if let (Some(path), Some(replayed)) = (trace, &pins) {
+        write_output(path, &replayed.text())?;
     }
     eprintln!(
         "strobe: replayed {} kernel runs ({} recorded values): the same output, outcomes{}",
         recording.runs.len(),
         recording.event_count(),
-        if recording.trace.is_some() && link.sim.is_some() {
+        if recording.trace.is_some() && pins.is_some() {
             " and pins"
         } else {
             ""
@@ -133,7 +149,7 @@ pub fn replay_runs(
             })
             .collect();
         link.put_recorded(&placed)?;
-        let mut replay = RunReplay::new(run, &recording.lines[run.lines], i + 1);
+        let mut replay = RunReplay::new(run, &recording.images[run.image].lines, i + 1);
         let kernel = KernelRun {
             entry: run.entry,
             table: run.table,

@@ -6,6 +6,7 @@
 mod address;
 mod firmware;
 mod lock;
+mod qemu;
 mod session;
 mod sim;
 mod trace;
@@ -14,11 +15,12 @@ mod transport;
 pub use address::DeviceAddress;
 pub use firmware::{FirmwareError, FirmwareImage};
 pub use lock::{lock_device, DeviceLock, LockError};
+pub use qemu::{QemuDevice, QemuOutput};
 pub use session::{
     changed_ranges, no_host_functions, patch_ranges, Device, DeviceError, KernelRun, Outcome,
     RpcAnswer, RpcCall, RunJournal, RunResult,
 };
-pub use sim::{DeviceBuild, SimBuild, SimDevice};
+pub use sim::{DeviceBuild, SimBuild, SimDevice, REPLAY_RT_ARCHIVE};
 pub use strobe_protocol::journal;
 pub use strobe_protocol::message::{StoreEntry, UnitKey};
 pub use strobe_protocol::{rpc as rpc_values, FaultReport};

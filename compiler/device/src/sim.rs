@@ -62,6 +62,9 @@ pub static GATEWARE_SOURCES: &[(&str, &[u8])] =
 /// The firmware ELF, built with this crate against the committed register map.
 pub static FIRMWARE_ELF: &[u8] = include_bytes!(env!("STROBE_FIRMWARE_ELF"));
 
+/// The replaying core device for qemu-riscv32 (`strobe-replay-rt`), an rv32im static library.
+pub static REPLAY_RT_ARCHIVE: &[u8] = include_bytes!(env!("STROBE_REPLAY_RT"));
+
 /// The register map the firmware was built against (`gateware-bindings/csr.json`).
 const COMMITTED_CSR_JSON: &str = "csr.json";
 

@@ -3,7 +3,7 @@
 
 use gimli::{DebugLine, DebugLineOffset, LittleEndian};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LineRow {
     pub address: u32,
     pub file: String,

@@ -23,7 +23,7 @@ pub fn first_difference(a: &Recording, b: &Recording) -> Option<String> {
         if code(ra) != code(rb) || ra.entry != rb.entry {
             return Some(format!("kernel run {run} runs different code"));
         }
-        let (la, lb) = (&a.lines[ra.lines], &b.lines[rb.lines]);
+        let (la, lb) = (&a.images[ra.image].lines, &b.images[rb.image].lines);
         let data = |r: &crate::RunRecord| r.units.iter().find_map(|u| u.data.clone());
         if data(ra) != data(rb) {
             return Some(format!(

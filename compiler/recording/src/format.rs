@@ -4,7 +4,7 @@
 //! last is the end entry, whose payload is the CRC-32 of every byte before it. Integers are little
 //! endian; a blob is a u32 length and that many bytes; text is a UTF-8 blob.
 
-use crate::{Event, Header, Recording, RpcRecord, RunRecord, UnitRef};
+use crate::{Event, Header, ImageMap, Recording, RpcRecord, RunRecord, UnitRef};
 use strobe_device::journal::{records, Record};
 use strobe_device::{Edge, FaultReport, Outcome, RpcAnswer, RpcCall};
 use strobe_link::LineRow;
@@ -15,7 +15,7 @@ pub const MAGIC: &[u8; 8] = b"STROBREC";
 pub const FORMAT_VERSION: u16 = 1;
 
 pub(crate) const TAG_HEADER: u8 = 1;
-pub(crate) const TAG_LINES: u8 = 2;
+pub(crate) const TAG_IMAGE: u8 = 2;
 pub(crate) const TAG_RUN: u8 = 3;
 pub(crate) const TAG_DEVICE: u8 = 4;
 pub(crate) const TAG_RPC: u8 = 5;
@@ -116,25 +116,29 @@ pub(crate) fn header(h: &Header) -> Payload {
     p
 }
 
-pub(crate) fn lines(rows: &[LineRow]) -> Payload {
+pub(crate) fn image(map: &ImageMap) -> Payload {
     let mut p = Payload::default();
-    p.u32(rows.len() as u32);
-    for r in rows {
+    p.u32(map.lines.len() as u32);
+    for r in &map.lines {
         p.u32(r.address)
             .u32(r.line)
             .u8(r.end as u8)
             .blob(r.file.as_bytes());
     }
+    p.u32(map.symbols.len() as u32);
+    for (address, name) in &map.symbols {
+        p.u32(*address).blob(name.as_bytes());
+    }
     p
 }
 
-/// A run's start: `lines` is the index of its line table (the file's `TAG_LINES` entries, counted).
+/// A run's start: `image` is the index of its image map (the file's `TAG_IMAGE` entries, counted).
 pub(crate) fn run(r: &RunRecord) -> Payload {
     let mut p = Payload::default();
     p.u32(r.entry)
         .u32(r.table)
         .u8(r.fresh_timeline as u8)
-        .u32(r.lines as u32)
+        .u32(r.image as u32)
         .u32(r.units.len() as u32);
     for u in &r.units {
         p.bytes(&u.key)
@@ -210,8 +214,8 @@ impl Recording {
         let mut out = Vec::new();
         let mut w = EntryWriter::start(&mut out);
         w.entry(&mut out, TAG_HEADER, &header(&self.header));
-        for rows in &self.lines {
-            w.entry(&mut out, TAG_LINES, &lines(rows));
+        for map in &self.images {
+            w.entry(&mut out, TAG_IMAGE, &image(map));
         }
         for r in &self.runs {
             w.entry(&mut out, TAG_RUN, &run(r));
@@ -350,7 +354,7 @@ impl<'a> Fields<'a> {
 
 fn parse_entries(entries: &[(usize, u8, &[u8])]) -> Result<Recording, FormatError> {
     let mut header = None;
-    let mut lines = Vec::new();
+    let mut images = Vec::new();
     let mut runs: Vec<RunRecord> = Vec::new();
     let mut open = false;
     let mut trace = None;
@@ -366,9 +370,9 @@ fn parse_entries(entries: &[(usize, u8, &[u8])]) -> Result<Recording, FormatErro
         };
         match tag {
             TAG_HEADER if header.is_none() => header = Some(read_header(&mut f)?),
-            TAG_LINES => lines.push(read_lines(&mut f)?),
+            TAG_IMAGE => images.push(read_image(&mut f)?),
             TAG_RUN if !open => {
-                runs.push(read_run(&mut f, lines.len())?);
+                runs.push(read_run(&mut f, images.len())?);
                 open = true;
             }
             TAG_DEVICE => {
@@ -423,7 +427,7 @@ fn parse_entries(entries: &[(usize, u8, &[u8])]) -> Result<Recording, FormatErro
     })?;
     Ok(Recording {
         header,
-        lines,
+        images,
         runs,
         trace,
     })
@@ -444,27 +448,32 @@ fn read_header(f: &mut Fields<'_>) -> Result<Header, FormatError> {
     })
 }
 
-fn read_lines(f: &mut Fields<'_>) -> Result<Vec<LineRow>, FormatError> {
+fn read_image(f: &mut Fields<'_>) -> Result<ImageMap, FormatError> {
     let n = f.count(13)?;
-    let mut rows = Vec::with_capacity(n);
+    let mut lines = Vec::with_capacity(n);
     for _ in 0..n {
-        rows.push(LineRow {
+        lines.push(LineRow {
             address: f.u32()?,
             line: f.u32()?,
             end: f.u8()? != 0,
             file: f.text()?,
         });
     }
-    Ok(rows)
+    let n = f.count(8)?;
+    let mut symbols = Vec::with_capacity(n);
+    for _ in 0..n {
+        symbols.push((f.u32()?, f.text()?));
+    }
+    Ok(ImageMap { lines, symbols })
 }
 
-fn read_run(f: &mut Fields<'_>, line_tables: usize) -> Result<RunRecord, FormatError> {
+fn read_run(f: &mut Fields<'_>, images: usize) -> Result<RunRecord, FormatError> {
     let entry = f.u32()?;
     let table = f.u32()?;
     let fresh_timeline = f.u8()? != 0;
-    let lines = f.u32()? as usize;
-    if lines >= line_tables {
-        return Err(f.malformed("a run whose line table is not in the file before it"));
+    let image = f.u32()? as usize;
+    if image >= images {
+        return Err(f.malformed("a run whose image map is not in the file before it"));
     }
     let n = f.count(29)?;
     let mut units = Vec::with_capacity(n);
@@ -489,7 +498,7 @@ fn read_run(f: &mut Fields<'_>, line_tables: usize) -> Result<RunRecord, FormatE
         entry,
         table,
         fresh_timeline,
-        lines,
+        image,
         units,
         events: Vec::new(),
         output: String::new(),

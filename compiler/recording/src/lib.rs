@@ -15,12 +15,14 @@ mod diff;
 mod format;
 mod recorder;
 mod replay;
+mod sites;
 mod unit_store;
 
 pub use diff::first_difference;
 pub use format::{FormatError, FORMAT_VERSION, MAGIC};
-pub use recorder::Recorder;
+pub use recorder::{CodeUnit, Recorder};
 pub use replay::{compare_outcomes, compare_traces, Divergence, RunReplay};
+pub use sites::SiteMap;
 pub use unit_store::UnitStore;
 
 use strobe_device::journal::Record;
@@ -69,14 +71,22 @@ pub enum Event {
     Rpc(RpcRecord),
 }
 
+/// What a kernel image's addresses are: source lines (for messages) and symbols (where a run's
+/// call sites lie in the same code linked elsewhere).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ImageMap {
+    pub lines: Vec<LineRow>,
+    pub symbols: Vec<(u32, String)>,
+}
+
 /// One kernel run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunRecord {
     pub entry: u32,
     pub table: u32,
     pub fresh_timeline: bool,
-    /// Index of its line table in [`Recording::lines`].
-    pub lines: usize,
+    /// Index of its kernel image's map in [`Recording::images`].
+    pub image: usize,
     pub units: Vec<UnitRef>,
     pub events: Vec<Event>,
     /// What the kernel printed.
@@ -88,8 +98,8 @@ pub struct RunRecord {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recording {
     pub header: Header,
-    /// Code address -> source line tables, one per distinct kernel image.
-    pub lines: Vec<Vec<LineRow>>,
+    /// The maps of the kernel images the runs used (each distinct one once).
+    pub images: Vec<ImageMap>,
     pub runs: Vec<RunRecord>,
     /// The simulated device's pins over the whole recording (none for a hardware device).
     pub trace: Option<Vec<Edge>>,

@@ -2,13 +2,20 @@
 //! interrupted experiment leaves a file that reads as truncated, never as a shorter recording.
 
 use crate::format::{self, EntryWriter, Payload};
-use crate::{Header, RunRecord, UnitStore};
+use crate::{Header, ImageMap, RunRecord, UnitStore};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strobe_device::journal::{Consumer, JournalMode};
 use strobe_device::{Edge, Outcome, RpcAnswer, RpcCall, RunJournal};
-use strobe_link::LineRow;
+
+/// A code unit a recorded run uses: its key, its bytes as linked on the device, and the object it
+/// was linked from (none for the runtime's support unit).
+pub struct CodeUnit<'a> {
+    pub key: strobe_device::UnitKey,
+    pub linked: &'a [u8],
+    pub object: Option<&'a [u8]>,
+}
 
 pub struct Recorder {
     file: std::fs::File,
@@ -16,8 +23,8 @@ pub struct Recorder {
     writer: Option<EntryWriter>,
     /// Bytes not yet written to the file.
     pending: Vec<u8>,
-    /// Line tables already in the file, by content.
-    line_tables: HashMap<Vec<(u32, u32, bool, String)>, usize>,
+    /// Image maps already in the file, by content.
+    images: HashMap<ImageMap, usize>,
     units: UnitStore,
     /// Device records and RPCs so far, and the device records' bytes.
     pub events: usize,
@@ -36,7 +43,7 @@ impl Recorder {
             path: path.to_path_buf(),
             writer: Some(writer),
             pending,
-            line_tables: HashMap::new(),
+            images: HashMap::new(),
             units,
             events: 0,
             device_bytes: 0,
@@ -61,28 +68,28 @@ impl Recorder {
         self.file.flush()
     }
 
-    /// A run starts: its units (the code ones' bytes kept in the unit store, by key), its line
-    /// table. `run.events` and its end are recorded as they come.
+    /// A run starts: its units (the code ones' linked bytes and, when it has one, their object
+    /// kept in the unit store, by key), its image's map. `run.events` and its end are recorded as
+    /// they come.
     pub fn begin_run(
         &mut self,
         run: &RunRecord,
-        lines: &[LineRow],
-        code: &[(strobe_device::UnitKey, &[u8])],
+        image: &ImageMap,
+        code: &[CodeUnit<'_>],
     ) -> std::io::Result<()> {
-        for (key, bytes) in code {
-            self.units.put(key, bytes)?;
+        for unit in code {
+            self.units.put(&unit.key, unit.linked)?;
+            if let Some(object) = unit.object {
+                self.units.put_object(&unit.key, object)?;
+            }
         }
-        let content: Vec<_> = lines
-            .iter()
-            .map(|r| (r.address, r.line, r.end, r.file.clone()))
-            .collect();
-        let known = self.line_tables.len();
-        let index = *self.line_tables.entry(content).or_insert(known);
+        let known = self.images.len();
+        let index = *self.images.entry(image.clone()).or_insert(known);
         if index == known {
-            self.entry(format::TAG_LINES, &format::lines(lines));
+            self.entry(format::TAG_IMAGE, &format::image(image));
         }
         let run = RunRecord {
-            lines: index,
+            image: index,
             ..run.clone()
         };
         self.entry(format::TAG_RUN, &format::run(&run));

@@ -2,8 +2,8 @@
 //! with the recorded answer once the call is checked against the recorded one, and the first
 //! divergence described in source terms.
 
-use crate::{describe, Event, RunRecord};
-use strobe_device::journal::{Consumer, JournalMode, JOURNAL_CHUNK, MAX_RECORD_LEN};
+use crate::{describe, Event, RunRecord, SiteMap};
+use strobe_device::journal::{Consumer, JournalMode, Record, JOURNAL_CHUNK, MAX_RECORD_LEN};
 use strobe_device::{Edge, Outcome, RpcAnswer, RpcCall, RunJournal, RunResult};
 use strobe_link::LineRow;
 
@@ -38,6 +38,8 @@ pub struct RunReplay<'a> {
     /// The shift the device chose for a new replay.
     pub shift: Option<i64>,
     pub divergence: Option<Divergence>,
+    /// Where the recorded sites are in the replayed code (the same place on the same device).
+    sites: SiteMap,
 }
 
 impl<'a> RunReplay<'a> {
@@ -51,7 +53,13 @@ impl<'a> RunReplay<'a> {
             sent: Vec::new(),
             shift: None,
             divergence: None,
+            sites: SiteMap::default(),
         }
+    }
+
+    /// The replay runs the recorded code linked elsewhere: `sites` translates call sites.
+    pub fn with_sites(self, sites: SiteMap) -> Self {
+        RunReplay { sites, ..self }
     }
 
     fn diverge(&mut self, recorded: String, replayed: String) {
@@ -78,6 +86,10 @@ impl<'a> RunReplay<'a> {
     /// The recorded answer to the kernel's RPC `call`. A call that is not the recording's next
     /// event is a divergence, answered with a RuntimeError (the run is being stopped).
     fn answer(&mut self, call: &RpcCall) -> RpcAnswer {
+        let call = RpcCall {
+            site: self.sites.to_recorded(call.site),
+            ..call.clone()
+        };
         let replayed = describe::event(
             self.lines,
             &Event::Rpc(crate::RpcRecord {
@@ -86,7 +98,7 @@ impl<'a> RunReplay<'a> {
             }),
         );
         match self.run.events.get(self.next) {
-            Some(Event::Rpc(r)) if r.call == *call => {
+            Some(Event::Rpc(r)) if r.call == call => {
                 self.next += 1;
                 if let Some(answer) = &r.answer {
                     return answer.clone();
@@ -136,6 +148,10 @@ impl RunJournal for RunReplay<'_> {
     fn next_records(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
         while let Some(Event::Device(r)) = self.run.events.get(self.next) {
+            let r = Record {
+                site: self.sites.to_replayed(r.site),
+                ..*r
+            };
             let mut buf = [0u8; MAX_RECORD_LEN];
             let n = r.write(&mut buf).expect("room for one record");
             if out.len() + n > JOURNAL_CHUNK {
@@ -166,6 +182,7 @@ impl RunJournal for RunReplay<'_> {
             Some(&i) => describe::event(self.lines, &self.run.events[i]),
             None => self.recorded_next(),
         };
+        let site = self.sites.to_recorded(site);
         let replayed = format!(
             "{} at {}",
             wanted.describe(),

@@ -24,23 +24,39 @@ impl UnitStore {
     /// Keeps `bytes` as unit `key` (once: equal keys are equal bytes). Written to a temporary
     /// file and renamed, so a reader never sees half of one.
     pub fn put(&self, key: &UnitKey, bytes: &[u8]) -> std::io::Result<()> {
-        let path = self.dir.join(hex(key));
+        self.put_file(&hex(key), bytes)
+    }
+
+    /// Keeps the relocatable object unit `key` was linked from (a replay elsewhere links it again).
+    pub fn put_object(&self, key: &UnitKey, bytes: &[u8]) -> std::io::Result<()> {
+        self.put_file(&format!("{}.o", hex(key)), bytes)
+    }
+
+    /// The bytes of unit `key`, when this store holds them intact.
+    pub fn get(&self, key: &UnitKey) -> Option<Vec<u8>> {
+        self.get_file(&hex(key))
+    }
+
+    /// The object unit `key` was linked from, when this store holds it intact.
+    pub fn get_object(&self, key: &UnitKey) -> Option<Vec<u8>> {
+        self.get_file(&format!("{}.o", hex(key)))
+    }
+
+    fn put_file(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.dir.join(name);
         if path.exists() {
             return Ok(());
         }
         std::fs::create_dir_all(&self.dir)?;
         let mut data = bytes.to_vec();
         data.extend_from_slice(&crc32(bytes).to_le_bytes());
-        let tmp = self
-            .dir
-            .join(format!(".{}.{}", hex(key), std::process::id()));
+        let tmp = self.dir.join(format!(".{name}.{}", std::process::id()));
         std::fs::write(&tmp, &data)?;
         std::fs::rename(&tmp, &path)
     }
 
-    /// The bytes of unit `key`, when this store holds them intact.
-    pub fn get(&self, key: &UnitKey) -> Option<Vec<u8>> {
-        let mut data = std::fs::read(self.dir.join(hex(key))).ok()?;
+    fn get_file(&self, name: &str) -> Option<Vec<u8>> {
+        let mut data = std::fs::read(self.dir.join(name)).ok()?;
         let split = data.len().checked_sub(4)?;
         let crc = u32::from_le_bytes(data[split..].try_into().ok()?);
         data.truncate(split);

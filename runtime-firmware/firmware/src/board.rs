@@ -4,7 +4,7 @@
 
 use crate::journal;
 use crate::trap::{self, KernelEnd};
-use core::fmt::Write;
+use strobe_kernel_rt::device::{uncaught, TracebackText};
 use strobe_kernel_rt::{arena, exceptions, output, quoted, stack};
 use strobe_protocol::journal::JournalMode;
 use strobe_protocol::message::{DeviceInfo, RtioChannels};
@@ -17,8 +17,19 @@ use strobe_session::{
 /// Kernel images may use main RAM up to the journal's buffer, which lies below the kernel stack at
 /// its top (the arena gets what they leave).
 const KERNEL_REGION: usize = JOURNAL_BUFFER - MAIN_RAM.base;
-/// The journal's buffer (`journal.rs`).
-pub const JOURNAL_BUFFER: usize = MAIN_RAM.base + MAIN_RAM.size
+/// The journal's buffer (`journal.rs`): main RAM below the kernel stack, above every unit and
+/// the arena.
+pub fn journal_buffer() -> &'static mut [u8] {
+    // SAFETY: this region of main RAM belongs to the journal alone.
+    unsafe {
+        core::slice::from_raw_parts_mut(
+            JOURNAL_BUFFER as *mut u8,
+            strobe_abi::JOURNAL_BUFFER_BYTES as usize,
+        )
+    }
+}
+
+const JOURNAL_BUFFER: usize = MAIN_RAM.base + MAIN_RAM.size
     - (strobe_abi::KERNEL_STACK_BYTES + strobe_abi::JOURNAL_BUFFER_BYTES) as usize;
 /// At the end of a run the device waits for its output events to be played, up to this far ahead
 /// (134 ms).
@@ -53,54 +64,12 @@ pub fn host() -> Option<&'static mut dyn KernelHost> {
 pub fn kernel_output(_fd: u32, data: &[u8]) {
     let _critical = crate::watch::Critical::enter();
     if let Some(host) = host() {
-        let mut rest = data;
-        while !rest.is_empty() {
-            let (text, used) = match core::str::from_utf8(rest) {
-                Ok(t) => (t, rest.len()),
-                Err(e) if e.valid_up_to() > 0 => {
-                    // SAFETY: validated prefix.
-                    (
-                        unsafe { core::str::from_utf8_unchecked(&rest[..e.valid_up_to()]) },
-                        e.valid_up_to(),
-                    )
-                }
-                Err(_) => ("\u{fffd}", 1),
-            };
-            host.log(text);
-            rest = &rest[used..];
-        }
-    }
-}
-
-/// A traceback's text; one too long for it keeps its whole first lines.
-struct Text {
-    bytes: [u8; 4096],
-    len: usize,
-    full: bool,
-}
-
-impl Write for Text {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        if self.full {
-            return Ok(());
-        }
-        let Some(room) = self.bytes.get_mut(self.len..self.len + s.len()) else {
-            // Cut after the last whole line.
-            self.full = true;
-            self.len = self.bytes[..self.len]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            return Ok(());
-        };
-        room.copy_from_slice(s.as_bytes());
-        self.len += s.len();
-        Ok(())
+        strobe_session::log_bytes(host, data);
     }
 }
 
 pub struct CoreDevice {
-    traceback: Text,
+    traceback: TracebackText,
     /// Computed once: hashing the ABI tables costs the soft CPU a good 100k cycles.
     info: DeviceInfo,
 }
@@ -108,11 +77,7 @@ pub struct CoreDevice {
 impl CoreDevice {
     pub fn new() -> Self {
         CoreDevice {
-            traceback: Text {
-                bytes: [0; 4096],
-                len: 0,
-                full: false,
-            },
+            traceback: TracebackText::default(),
             info: describe(),
         }
     }
@@ -245,23 +210,14 @@ impl Board for CoreDevice {
             }
             KernelEnd::Stopped(pc, reason) => return RunOutcome::Stopped { pc, reason },
         }
-        let Some(exc) = exceptions::pending() else {
-            return RunOutcome::Finished { cycles };
-        };
-        let (name, message) = exceptions::describe(exc);
-        self.traceback.len = 0;
-        self.traceback.full = false;
-        let tb = &mut self.traceback;
-        exceptions::write_traceback(&mut |b| {
-            let _ = tb.write_str(core::str::from_utf8(b).unwrap_or("?"));
-        });
-        let traceback =
-            core::str::from_utf8(&self.traceback.bytes[..self.traceback.len]).unwrap_or("");
-        RunOutcome::Exception(ExceptionReport {
-            type_id: exc.type_id,
-            name: core::str::from_utf8(name).unwrap_or("Exception"),
-            message: core::str::from_utf8(message).unwrap_or(""),
-            traceback,
-        })
+        match uncaught(&mut self.traceback) {
+            None => RunOutcome::Finished { cycles },
+            Some((type_id, name, message, traceback)) => RunOutcome::Exception(ExceptionReport {
+                type_id,
+                name,
+                message,
+                traceback,
+            }),
+        }
     }
 }

@@ -7,6 +7,7 @@
 use crate::journal;
 use strobe_abi::rtio::dma::{entry_words, status, ENTRY_BYTES};
 use strobe_abi::ExceptionId;
+use strobe_kernel_rt::device::raise_dma_underflow;
 use strobe_kernel_rt::exceptions::raise_builtin_fmt;
 use strobe_protocol::journal::{Consumer, JournalMode, RecordKind};
 use strobe_regmap::{
@@ -297,7 +298,7 @@ extern "C" fn strobe_dma_playback(timestamp: i64, handle: i32) {
     if replay {
         if let Some(late) = journal::replay_late(RecordKind::DmaUnderflow, timestamp) {
             let (offset, channel) = (late.extra >> 16, late.extra & 0xffff);
-            return raise_playback_underflow(channel as u32, timestamp + offset);
+            return raise_dma_underflow(channel as u32, timestamp + offset);
         }
     }
     let base = if replay {
@@ -323,14 +324,6 @@ extern "C" fn strobe_dma_playback(timestamp: i64, handle: i32) {
         // Journaled by the playback's timestamp, which the replay knows before playing.
         let late = (at - timestamp) << 16 | (channel & 0xffff) as i64;
         journal::record(RecordKind::DmaUnderflow, timestamp, late);
-        raise_playback_underflow(channel as u32, at);
+        raise_dma_underflow(channel as u32, at);
     }
-}
-
-fn raise_playback_underflow(channel: u32, at: i64) {
-    raise_builtin_fmt(
-        ExceptionId::RTIOUnderflow,
-        "RTIOUnderflow",
-        format_args!("RTIO underflow at channel {channel}, {at} mu (DMA playback)"),
-    );
 }

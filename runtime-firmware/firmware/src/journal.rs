@@ -104,24 +104,12 @@ fn record_at(kind: RecordKind, site: u32, value: i64, extra: i64) {
         value,
         extra,
     };
-    if record_buffer().len() - journal().recorded < MAX_RECORD_LEN {
+    if board::journal_buffer().len() - journal().recorded < MAX_RECORD_LEN {
         flush();
     }
     let j = journal();
-    if let Some(n) = r.write(&mut record_buffer()[j.recorded..]) {
+    if let Some(n) = r.write(&mut board::journal_buffer()[j.recorded..]) {
         j.recorded += n;
-    }
-}
-
-/// The main RAM buffer of a recorded run's records.
-fn record_buffer() -> &'static mut [u8] {
-    // SAFETY: this region of main RAM belongs to the journal (`board::JOURNAL_BUFFER`): below the
-    // kernel stack, above every unit and the arena.
-    unsafe {
-        core::slice::from_raw_parts_mut(
-            crate::board::JOURNAL_BUFFER as *mut u8,
-            strobe_abi::JOURNAL_BUFFER_BYTES as usize,
-        )
     }
 }
 
@@ -136,7 +124,7 @@ pub fn flush() {
         return;
     }
     let _critical = crate::watch::Critical::enter();
-    let mut rest = &record_buffer()[..j.recorded];
+    let mut rest = &board::journal_buffer()[..j.recorded];
     j.recorded = 0;
     let Some(host) = board::host() else {
         return;

@@ -5,8 +5,7 @@
 
 use crate::journal::{self, journaled_entry};
 use strobe_abi::rtio::{event_words, input_status, output_status};
-use strobe_abi::ExceptionId;
-use strobe_kernel_rt::exceptions::raise_builtin_fmt;
+use strobe_kernel_rt::device::{raise_rtio_overflow, raise_rtio_underflow};
 use strobe_protocol::journal::{Consumer, JournalMode, RecordKind};
 use strobe_regmap::{
     RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
@@ -126,14 +125,6 @@ extern "C" fn strobe_rtio_counter() -> i64 {
     now
 }
 
-fn raise_underflow(channel: u32, timestamp: i64, slack: i64) {
-    raise_builtin_fmt(
-        ExceptionId::RTIOUnderflow,
-        "RTIOUnderflow",
-        format_args!("RTIO underflow at {timestamp} mu, channel {channel}, slack {slack} mu"),
-    );
-}
-
 /// The event words of the `o_event` register.
 #[inline(always)]
 fn write_event(channel: u32, timestamp: i64, value: u32) {
@@ -162,7 +153,7 @@ fn output(channel: u32, timestamp: i64, value: u32) {
     if status & STATUS_UNDERFLOW != 0 {
         let slack = timestamp - counter();
         journal::record(RecordKind::Underflow, timestamp, slack);
-        return raise_underflow(channel, timestamp, slack);
+        return raise_rtio_underflow(channel, timestamp, slack);
     }
     // SAFETY: single-threaded; kernels read it between their calls.
     unsafe { __strobe_rtio_deadline = deadline_after(timestamp) };
@@ -174,7 +165,7 @@ fn output(channel: u32, timestamp: i64, value: u32) {
 /// recording stops the kernel: the replay fell behind.
 fn replay_output(channel: u32, timestamp: i64, value: u32) {
     if let Some(late) = journal::replay_late(RecordKind::Underflow, timestamp) {
-        return raise_underflow(channel, timestamp, late.extra);
+        return raise_rtio_underflow(channel, timestamp, late.extra);
     }
     if channel >= strobe_abi::rtio::INPUT_SENSITIVITY_CHANNEL_BASE {
         return;
@@ -338,11 +329,7 @@ fn next_input(
         }
     };
     if let Some(channel) = overflowed_channel {
-        raise_builtin_fmt(
-            ExceptionId::RTIOOverflow,
-            "RTIOOverflow",
-            format_args!("RTIO input overflow on channel {channel}"),
-        );
+        raise_rtio_overflow(channel);
     }
     value
 }

@@ -7,6 +7,7 @@
 
 pub mod arena;
 pub mod chain;
+pub mod device;
 pub mod exceptions;
 pub mod float_repr;
 pub mod libm_extra;

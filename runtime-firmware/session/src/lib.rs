@@ -633,6 +633,25 @@ impl KernelHost for LinkHost<'_> {
     }
 }
 
+/// Kernel output bytes as `Log` text: valid UTF-8 as it is, each invalid byte as U+FFFD (a
+/// character cut between two writes is not rejoined).
+pub fn log_bytes(host: &mut dyn KernelHost, data: &[u8]) {
+    let mut rest = data;
+    while !rest.is_empty() {
+        let (text, used) = match core::str::from_utf8(rest) {
+            Ok(t) => (t, rest.len()),
+            Err(e) if e.valid_up_to() > 0 => (
+                // SAFETY: the validated prefix.
+                unsafe { core::str::from_utf8_unchecked(&rest[..e.valid_up_to()]) },
+                e.valid_up_to(),
+            ),
+            Err(_) => ("\u{fffd}", 1),
+        };
+        host.log(text);
+        rest = &rest[used..];
+    }
+}
+
 /// At most `max` bytes of `text`, cut at a character boundary.
 fn prefix(text: &str, max: usize) -> &str {
     let mut end = text.len().min(max);

@@ -1,0 +1,118 @@
+//! The kernel ABI's RTIO calls on the replaying device: the counter and inputs from the journal,
+//! late outputs where the journal says, every other TTL output event written to stderr
+//! (`rtio <timestamp> <channel> <value>`; the host turns them into the pins' edges).
+
+use crate::journal::{self, journaled_entry};
+use crate::sys;
+use strobe_kernel_rt::device::{raise_rtio_overflow, raise_rtio_underflow};
+use strobe_protocol::journal::{Consumer, RecordKind};
+
+/// The timeline cursor (`now_mu()`), read and written by kernels directly.
+#[no_mangle]
+pub static mut __strobe_now: i64 = 0;
+
+/// The fast-path deadline kernels compare with their cycle counter: kept expired (every event
+/// takes the exact path) by a timer that sets it to the counter's value every few milliseconds.
+#[no_mangle]
+pub static mut __strobe_rtio_deadline: u32 = 0;
+
+extern "C" fn expire_deadline(_: u32) {
+    // SAFETY: a word store; kernels read it anew at each event.
+    unsafe { __strobe_rtio_deadline = sys::cycle_word() };
+}
+
+/// Before the kernel: its timeline starts at `now`, the deadline expired and kept so.
+pub fn start(now: i64) {
+    // SAFETY: single-threaded; the kernel does not run yet.
+    unsafe { __strobe_now = now };
+    expire_deadline(0);
+    sys::every(10_000, expire_deadline);
+}
+
+journaled_entry!("__strobe_rtio_counter" => "strobe_rtio_counter");
+journaled_entry!("__strobe_rtio_output" => "strobe_rtio_output");
+journaled_entry!("__strobe_rtio_gate" => "strobe_rtio_gate");
+journaled_entry!("__strobe_rtio_input_timestamp" => "strobe_rtio_input_timestamp");
+journaled_entry!("__strobe_rtio_input_data" => "strobe_rtio_input_data");
+
+#[no_mangle]
+extern "C" fn strobe_rtio_counter() -> i64 {
+    journal::replay(Consumer::Counter).value
+}
+
+#[no_mangle]
+extern "C" fn strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
+    output(channel, timestamp, value)
+}
+
+pub fn output(channel: u32, timestamp: i64, value: u32) {
+    if crate::dma::recording(channel, timestamp, value) {
+        return;
+    }
+    if let Some(late) = journal::replay_late(RecordKind::Underflow, timestamp) {
+        return raise_rtio_underflow(channel, timestamp, late.extra);
+    }
+    // The TTL outputs are the pins (clock generators and input gates are not).
+    if channel < strobe_regmap::RTIO_OUTPUTS as u32 {
+        edge(channel, timestamp, value);
+    }
+}
+
+/// One line of the pins' trace on stderr.
+fn edge(channel: u32, timestamp: i64, value: u32) {
+    let mut line = [0u8; 64];
+    let mut w = Cursor {
+        buf: &mut line,
+        len: 0,
+    };
+    let _ = core::fmt::write(&mut w, format_args!("rtio {timestamp} {channel} {value}\n"));
+    let len = w.len;
+    sys::write(2, &line[..len]);
+}
+
+struct Cursor<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl core::fmt::Write for Cursor<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let room = self
+            .buf
+            .get_mut(self.len..self.len + s.len())
+            .ok_or(core::fmt::Error)?;
+        room.copy_from_slice(s.as_bytes());
+        self.len += s.len();
+        Ok(())
+    }
+}
+
+#[no_mangle]
+extern "C" fn strobe_rtio_gate(channel: u32, sensitivity: u32) {
+    // SAFETY: single-threaded; kernels run on this thread.
+    let now = unsafe { __strobe_now };
+    output(
+        strobe_abi::rtio::INPUT_SENSITIVITY_CHANNEL_BASE + channel,
+        now,
+        sensitivity,
+    );
+}
+
+fn input(wanted: Consumer) -> i64 {
+    let r = journal::replay(wanted);
+    if r.kind == RecordKind::InputOverflow {
+        raise_rtio_overflow(r.value as u32);
+        return -1;
+    }
+    r.value
+}
+
+#[no_mangle]
+extern "C" fn strobe_rtio_input_timestamp(_channel: u32, _deadline: i64) -> i64 {
+    input(Consumer::InputTimestamp)
+}
+
+#[no_mangle]
+extern "C" fn strobe_rtio_input_data(_channel: u32, _deadline: i64) -> i32 {
+    input(Consumer::InputData) as i32
+}
