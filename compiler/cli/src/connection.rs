@@ -280,13 +280,14 @@ impl Connection {
             .units
             .iter()
             .filter(|u| u.name != crate::resident::DATA_UNIT)
-            .map(|u| {
-                let object = out.objects.iter().find(|o| o.name == u.name);
-                (
-                    u.key,
-                    u.bytes.as_slice(),
-                    object.map(|o| o.bytes.as_slice()),
-                )
+            .map(|u| strobe_recording::CodeUnit {
+                key: u.key,
+                linked: &u.bytes,
+                object: out
+                    .objects
+                    .iter()
+                    .find(|o| o.name == u.name)
+                    .map(|o| o.bytes.as_slice()),
             })
             .collect();
         let image = strobe_recording::ImageMap {

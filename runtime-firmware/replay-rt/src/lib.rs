@@ -30,6 +30,10 @@ mod watch {
             Critical
         }
     }
+
+    impl Drop for Critical {
+        fn drop(&mut self) {}
+    }
 }
 
 /// How the shared firmware modules stop a kernel: its run ends here, and so does this program.
