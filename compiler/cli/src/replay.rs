@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use strobe_device::{KernelRun, Trace};
 #[path = "replay_qemu.rs"]
-mod qemu;
+pub mod qemu;
 
 use strobe_recording::{
     compare_traces, first_difference, Divergence, Recording, RunReplay, UnitStore,
@@ -56,7 +56,7 @@ fn replay(
     let recording = read(file)?;
     let address = match device {
         None | Some("sim") => None,
-        Some("qemu") => return qemu::replay(file, &recording, trace),
+        Some("qemu") => return qemu::replay(file, &recording, trace, print_output),
         Some(address) => Some(address),
     };
     if trace.is_some() && address.is_some() {

@@ -2,7 +2,7 @@
 //! replaying device's runtime into one Linux-user program, run under qemu-riscv32 and served like a
 //! core device (its call sites translated between the two links).
 
-use super::{conclude, print_output};
+use super::conclude;
 use anyhow::{anyhow, Context, Result};
 use std::path::Path;
 use strobe_device::{Device, KernelRun, QemuDevice, QemuOutput, Trace, REPLAY_RT_ARCHIVE};
@@ -12,7 +12,14 @@ use strobe_recording::{Recording, RunReplay, SiteMap, UnitStore};
 /// The device's unit of the runtime's support functions: the replay's runtime brings its own.
 const SUPPORT_UNIT: &str = "support functions";
 
-pub fn replay(file: &Path, recording: &Recording, trace: Option<&Path>) -> Result<u8> {
+/// Replays `recording` (read from `file`) under qemu, the kernels' output to `on_output`: the exit
+/// code (1: diverged, reported).
+pub fn replay(
+    file: &Path,
+    recording: &Recording,
+    trace: Option<&Path>,
+    mut on_output: impl FnMut(&str),
+) -> Result<u8> {
     let units = UnitStore::new(crate::paths::linked_unit_dir());
     let runtime = Archive::new("strobe-replay-rt", REPLAY_RT_ARCHIVE);
     let output = QemuOutput::default();
@@ -65,7 +72,7 @@ pub fn replay(file: &Path, recording: &Recording, trace: Option<&Path>) -> Resul
         let result = device.run_journaled(
             &kernel,
             Some(&mut replay),
-            print_output,
+            &mut on_output,
             strobe_device::no_host_functions,
             || false,
         );

@@ -207,12 +207,15 @@ fn answer(
     }
 }
 
+/// What [`for_each_argument`] calls with each argument's type and pointer.
+type ArgumentVisitor<'a> = dyn FnMut(&[u8], *const u8) -> Result<(), values::ValueError> + 'a;
+
 /// Calls `f` with each argument's type and pointer; returns where the result's type starts in `tags`.
 fn for_each_argument(
     tags: &[u8],
     argc: u32,
     args: *const *const u8,
-    f: &mut dyn FnMut(&[u8], *const u8) -> Result<(), values::ValueError>,
+    f: &mut ArgumentVisitor<'_>,
 ) -> Result<usize, values::ValueError> {
     let mut at = 0;
     for i in 0..argc as usize {
