@@ -18,6 +18,8 @@ pub mod rpc;
 pub mod stack;
 pub mod strings;
 
+#[cfg(target_arch = "riscv32")]
+pub mod linux_sys;
 #[cfg(all(feature = "linux-user", target_arch = "riscv32"))]
 mod linux_user;
 
@@ -34,7 +36,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 pub fn platform_exit(code: i32) -> ! {
     #[cfg(feature = "linux-user")]
     {
-        linux_user::exit(code)
+        linux_sys::exit(code)
     }
     #[cfg(not(feature = "linux-user"))]
     {

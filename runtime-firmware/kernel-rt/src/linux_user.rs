@@ -1,11 +1,8 @@
 //! Platform layer for standalone programs under `qemu-riscv32` (Linux user mode): syscalls and `_start`.
 
+use crate::linux_sys::{exit, SYS_RT_SIGACTION};
 use crate::{arena, exceptions, output, stack};
 use core::arch::asm;
-
-const SYS_WRITE: u32 = 64;
-const SYS_EXIT_GROUP: u32 = 94;
-const SYS_RT_SIGACTION: u32 = 134;
 
 /// Signals that end the program: its output so far is written first (SIGINT: Ctrl-C on a kernel
 /// that loops; the others: a fault), then it exits as killed by that signal would (128 + number).
@@ -40,28 +37,6 @@ fn catch_fatal_signals() {
             asm!("ecall", in("a7") SYS_RT_SIGACTION, inlateout("a0") signal => _,
                  in("a1") &action as *const SigAction, in("a2") 0, in("a3") 8);
         }
-    }
-}
-
-pub fn write(fd: u32, mut data: &[u8]) {
-    while !data.is_empty() {
-        let written: i32;
-        // SAFETY: Linux `write(fd, buf, len)`; the buffer is valid for `len` bytes.
-        unsafe {
-            asm!("ecall", in("a7") SYS_WRITE, inlateout("a0") fd => written,
-                 in("a1") data.as_ptr(), in("a2") data.len());
-        }
-        if written <= 0 {
-            return;
-        }
-        data = &data[written as usize..];
-    }
-}
-
-pub fn exit(code: i32) -> ! {
-    // SAFETY: Linux `exit_group(code)` does not return.
-    unsafe {
-        asm!("ecall", in("a7") SYS_EXIT_GROUP, in("a0") code, options(noreturn));
     }
 }
 

@@ -64,7 +64,7 @@ fn platform_write(fd: u32, data: &[u8]) {
         return;
     }
     #[cfg(all(feature = "linux-user", target_arch = "riscv32"))]
-    crate::linux_user::write(fd, data);
+    crate::linux_sys::write(fd, data);
     #[cfg(not(all(feature = "linux-user", target_arch = "riscv32")))]
     let _ = (fd, data);
 }

@@ -1,27 +1,11 @@
-//! The Linux syscalls this program needs (riscv32 generic numbers).
+//! The Linux syscalls this program needs beyond the kernel runtime's (riscv32 generic numbers).
 
 use core::arch::asm;
+use strobe_kernel_rt::linux_sys::SYS_RT_SIGACTION;
+pub use strobe_kernel_rt::linux_sys::{exit, write};
 
 const SYS_READ: u32 = 63;
-const SYS_WRITE: u32 = 64;
-const SYS_EXIT_GROUP: u32 = 94;
 const SYS_SETITIMER: u32 = 103;
-const SYS_RT_SIGACTION: u32 = 134;
-
-pub fn write(fd: u32, mut data: &[u8]) {
-    while !data.is_empty() {
-        let written: i32;
-        // SAFETY: Linux `write(fd, buf, len)`; the buffer is valid for `len` bytes.
-        unsafe {
-            asm!("ecall", in("a7") SYS_WRITE, inlateout("a0") fd => written,
-                 in("a1") data.as_ptr(), in("a2") data.len());
-        }
-        if written <= 0 {
-            return;
-        }
-        data = &data[written as usize..];
-    }
-}
 
 /// Reads what is there (waiting for at least a byte); 0 at the end of the input.
 pub fn read(fd: u32, buf: &mut [u8]) -> usize {
@@ -37,13 +21,6 @@ pub fn read(fd: u32, buf: &mut [u8]) -> usize {
             continue;
         }
         return n.max(0) as usize;
-    }
-}
-
-pub fn exit(code: i32) -> ! {
-    // SAFETY: Linux `exit_group(code)` does not return.
-    unsafe {
-        asm!("ecall", in("a7") SYS_EXIT_GROUP, in("a0") code, options(noreturn));
     }
 }
 
