@@ -5,7 +5,7 @@
 //! endian; a blob is a u32 length and that many bytes; text is a UTF-8 blob.
 
 use crate::{Event, Header, ImageMap, Recording, RpcRecord, RunRecord, UnitRef};
-use strobe_device::journal::{records, Record};
+use strobe_device::journal::{records, Record, RecordKind};
 use strobe_device::{Edge, FaultReport, Outcome, RpcAnswer, RpcCall};
 use strobe_link::LineRow;
 use strobe_protocol::crc::Crc32;
@@ -380,6 +380,9 @@ fn parse_entries(entries: &[(usize, u8, &[u8])]) -> Result<Recording, FormatErro
                 let run = runs.last_mut().expect("an open run");
                 for r in records(bytes) {
                     let r: Record = r.map_err(|e| f.malformed(&format!("device record: {e:?}")))?;
+                    if r.kind == RecordKind::Rpc {
+                        return Err(f.malformed("an RPC marker among the device records"));
+                    }
                     run.events.push(Event::Device(r));
                 }
                 f.at = bytes.len();

@@ -3,7 +3,9 @@
 //! divergence described in source terms.
 
 use crate::{describe, Event, RunRecord, SiteMap};
-use strobe_device::journal::{Consumer, JournalMode, Record, JOURNAL_CHUNK, MAX_RECORD_LEN};
+use strobe_device::journal::{
+    Consumer, JournalMode, Record, RecordKind, JOURNAL_CHUNK, MAX_RECORD_LEN,
+};
 use strobe_device::{Edge, Outcome, RpcAnswer, RpcCall, RunJournal, RunResult};
 use strobe_link::LineRow;
 
@@ -31,10 +33,13 @@ pub struct RunReplay<'a> {
     run: &'a RunRecord,
     lines: &'a [LineRow],
     number: usize,
-    /// The next event not yet handed to the device or matched to an RPC.
+    /// The next event not yet handed to the device (device records, and markers of the RPCs
+    /// between them).
     next: usize,
     /// The events handed to the device, in order.
     sent: Vec<usize>,
+    /// The next event that may be the kernel's next RPC (none before it is unanswered).
+    next_rpc: usize,
     /// The shift the device chose for a new replay.
     pub shift: Option<i64>,
     pub divergence: Option<Divergence>,
@@ -51,6 +56,7 @@ impl<'a> RunReplay<'a> {
             number,
             next: 0,
             sent: Vec::new(),
+            next_rpc: 0,
             shift: None,
             divergence: None,
             sites: SiteMap::default(),
@@ -72,9 +78,10 @@ impl<'a> RunReplay<'a> {
         }
     }
 
-    /// What the recording does next after the events handed out so far.
-    fn recorded_next(&self) -> String {
-        match self.run.events.get(self.next) {
+    /// What the recording does next after the events the device consumed.
+    fn recorded_next(&self, consumed: usize) -> String {
+        let next = self.sent.get(consumed).copied().unwrap_or(self.next);
+        match self.run.events.get(next) {
             Some(e) => describe::event(self.lines, e),
             None => format!(
                 "{} (nothing else was recorded)",
@@ -97,15 +104,23 @@ impl<'a> RunReplay<'a> {
                 answer: None,
             }),
         );
-        match self.run.events.get(self.next) {
-            Some(Event::Rpc(r)) if r.call == call => {
-                self.next += 1;
+        // The device checked that the journal's next event is this call, at this site.
+        let next = (self.next_rpc..self.run.events.len())
+            .find(|&i| matches!(self.run.events[i], Event::Rpc(_)));
+        match next.map(|i| (i, &self.run.events[i])) {
+            Some((i, Event::Rpc(r))) if r.call == call => {
+                self.next_rpc = i + 1;
                 if let Some(answer) = &r.answer {
                     return answer.clone();
                 }
             }
-            _ => {
-                let recorded = self.recorded_next();
+            Some((i, e)) => {
+                self.next_rpc = i + 1;
+                let recorded = describe::event(self.lines, e);
+                self.diverge(recorded, replayed);
+            }
+            None => {
+                let recorded = self.recorded_next(self.sent.len());
                 self.diverge(recorded, replayed);
             }
         }
@@ -123,8 +138,11 @@ impl<'a> RunReplay<'a> {
             return Err(d);
         }
         let ended = describe::outcome(&result.outcome);
-        if self.next < self.run.events.len() {
-            let recorded = self.recorded_next();
+        let rpcs_left = self.run.events[self.next_rpc..]
+            .iter()
+            .any(|e| matches!(e, Event::Rpc(_)));
+        if self.next < self.run.events.len() || rpcs_left {
+            let recorded = self.recorded_next(self.sent.len());
             self.diverge(recorded, ended);
         } else if let Err(replayed) = compare_outcomes(&self.run.outcome, &result.outcome) {
             self.diverge(describe::outcome(&self.run.outcome), replayed);
@@ -147,10 +165,20 @@ impl RunJournal for RunReplay<'_> {
 
     fn next_records(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
-        while let Some(Event::Device(r)) = self.run.events.get(self.next) {
+        while let Some(e) = self.run.events.get(self.next) {
+            // An RPC goes to the device as a marker: the records after it follow the call.
+            let r = match e {
+                Event::Device(r) => *r,
+                Event::Rpc(rpc) => Record {
+                    kind: RecordKind::Rpc,
+                    site: rpc.call.site,
+                    value: rpc.call.service as i64,
+                    extra: 0,
+                },
+            };
             let r = Record {
                 site: self.sites.to_replayed(r.site),
-                ..*r
+                ..r
             };
             let mut buf = [0u8; MAX_RECORD_LEN];
             let n = r.write(&mut buf).expect("room for one record");
@@ -178,10 +206,7 @@ impl RunJournal for RunReplay<'_> {
     }
 
     fn diverged(&mut self, consumed: u32, wanted: Consumer, site: u32) {
-        let recorded = match self.sent.get(consumed as usize) {
-            Some(&i) => describe::event(self.lines, &self.run.events[i]),
-            None => self.recorded_next(),
-        };
+        let recorded = self.recorded_next(consumed as usize);
         let site = self.sites.to_recorded(site);
         let replayed = format!(
             "{} at {}",

@@ -94,8 +94,9 @@ fn start_timeline(run: &RunSetup, start: i64) -> Result<(), StopReason> {
         if run.journal == JournalMode::Replay {
             let now = journal::replay_start()?;
             if run.fresh_timeline {
+                // The counter now: the host's answer took device time too.
                 let coarse = strobe_abi::rtio::MU_PER_COARSE_CYCLE;
-                let behind = (start + slack - now).max(0);
+                let behind = (crate::rtio::counter() + slack - now).max(0);
                 journal::set_shift((behind + coarse - 1) / coarse * coarse);
             }
             crate::rtio::__strobe_now = now;

@@ -234,15 +234,11 @@ pub fn replay_late(kind: RecordKind, timestamp: i64) -> Option<Record> {
     }
 }
 
-/// Replay, before an RPC: the journal must have no device records left before it.
-pub fn replay_rpc(site: u32) {
-    if mode() != JournalMode::Replay {
-        return;
-    }
-    match peek() {
-        Ok(None) => {}
-        Ok(Some(_)) => diverge(Consumer::Rpc, site),
-        Err(reason) => stop(site, reason),
+/// Replay, at an RPC: the journal's next record must be this call (the host checks its service
+/// and arguments).
+pub fn replay_rpc() {
+    if mode() == JournalMode::Replay {
+        replay(Consumer::Rpc);
     }
 }
 

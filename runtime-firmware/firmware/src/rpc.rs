@@ -51,7 +51,7 @@ extern "C" fn strobe_rpc_call(
     // So are the values the kernel consumed (recording), and a replay's journal must be at an RPC.
     let site = crate::journal::site();
     crate::journal::flush();
-    crate::journal::replay_rpc(site);
+    crate::journal::replay_rpc();
     if board::host().is_none() {
         return raise_builtin(
             ExceptionId::RuntimeError,

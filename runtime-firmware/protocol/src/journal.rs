@@ -48,6 +48,10 @@ wire_enum! {
         /// `value`: the playback's timestamp; `extra`: the late event's offset from it (machine
         /// units) times 65536 plus the event's channel (RTIOUnderflow raised by a DMA playback).
         DmaUnderflow = 7,
+        /// Only in a replay's records to the device: the kernel calls host function `value` here
+        /// (the records after it follow the call, so the device need not ask again after each
+        /// RPC). Recordings keep RPCs apart.
+        Rpc = 8,
     }
 }
 
@@ -67,6 +71,7 @@ impl RecordKind {
             RecordKind::InputOverflow => "reads an overflowed input",
             RecordKind::Underflow => "writes an output event that was late",
             RecordKind::DmaUnderflow => "plays a DMA trace that underflowed",
+            RecordKind::Rpc => "calls a host function",
         }
     }
 }
@@ -82,7 +87,7 @@ wire_enum! {
         /// An output event the recording made in time was late on this device: the replay fell
         /// behind the recorded timeline.
         LateOutput = 5,
-        /// Calling a host function (the journal has device records before the call).
+        /// Calling a host function (the journal has something else next).
         Rpc = 6,
         /// Ending its run (the journal has records left).
         End = 7,
@@ -104,6 +109,7 @@ impl Consumer {
                     Consumer::InputData,
                     RecordKind::InputData | RecordKind::InputOverflow
                 )
+                | (Consumer::Rpc, RecordKind::Rpc)
         )
     }
 
