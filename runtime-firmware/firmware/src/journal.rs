@@ -35,8 +35,11 @@ pub(crate) use journaled_entry;
 #[no_mangle]
 static mut JOURNAL_SITE: u32 = 0;
 
+/// What the run does with the journal: read by every journaled call, so kept apart from the
+/// journal's buffer (with the firmware's other small, hot statics).
+static mut MODE: JournalMode = JournalMode::Off;
+
 struct Journal {
-    mode: JournalMode,
     /// Recording: the bytes of records not yet sent (in the main RAM buffer).
     recorded: usize,
     /// Replay: records received, `at` the next one.
@@ -50,7 +53,6 @@ struct Journal {
 }
 
 static mut JOURNAL: Journal = Journal {
-    mode: JournalMode::Off,
     recorded: 0,
     buffer: [0; JOURNAL_CHUNK],
     len: 0,
@@ -66,7 +68,8 @@ fn journal() -> &'static mut Journal {
 }
 
 pub fn mode() -> JournalMode {
-    journal().mode
+    // SAFETY: single-threaded; written between runs only.
+    unsafe { MODE }
 }
 
 /// The shift of the recorded timeline on the RTIO core (replay).
@@ -82,8 +85,9 @@ pub fn site() -> u32 {
 
 /// Before a run: journal it as `mode` says, from an empty buffer.
 pub fn begin_run(mode: JournalMode) {
+    // SAFETY: single-threaded; no kernel runs.
+    unsafe { MODE = mode };
     let j = journal();
-    j.mode = mode;
     j.recorded = 0;
     j.len = 0;
     j.at = 0;
@@ -120,7 +124,7 @@ const SEND_CHUNK: usize = strobe_protocol::MAX_PAYLOAD as usize - 64;
 /// has them in the kernel's order).
 pub fn flush() {
     let j = journal();
-    if j.mode != JournalMode::Record || j.recorded == 0 {
+    if mode() != JournalMode::Record || j.recorded == 0 {
         return;
     }
     let _critical = crate::watch::Critical::enter();

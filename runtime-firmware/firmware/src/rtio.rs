@@ -117,12 +117,15 @@ extern "C" {
 /// A kernel's `rtio_get_counter()`: the counter, or the recorded one in a replay.
 #[no_mangle]
 extern "C" fn strobe_rtio_counter() -> i64 {
-    if journal::mode() == JournalMode::Replay {
-        return journal::replay(Consumer::Counter).value;
+    match journal::mode() {
+        JournalMode::Off => counter(),
+        JournalMode::Replay => journal::replay(Consumer::Counter).value,
+        JournalMode::Record => {
+            let now = counter();
+            journal::record(RecordKind::Counter, now, 0);
+            now
+        }
     }
-    let now = counter();
-    journal::record(RecordKind::Counter, now, 0);
-    now
 }
 
 /// The event words of the `o_event` register.
