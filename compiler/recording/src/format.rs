@@ -556,3 +556,103 @@ fn read_outcome(f: &mut Fields<'_>) -> Result<Outcome, FormatError> {
         _ => return Err(f.malformed("a run outcome of unknown kind")),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strobe_device::journal::RecordKind;
+
+    fn sample() -> Recording {
+        let call = RpcCall {
+            service: 2,
+            site: 0x4000_0010,
+            is_async: false,
+            tags: b"i".to_vec(),
+            args: vec![1, 0, 0, 0],
+            ret_tags: b"i".to_vec(),
+        };
+        Recording {
+            header: Header {
+                strobe_version: "0.1.0".into(),
+                experiment: "exp.py".into(),
+                arguments: vec!["n=3".into()],
+                abi_hash: [7; 32],
+                kernel_base: 0x4000_0000,
+                clock_hz: 125_000_000,
+            },
+            images: vec![ImageMap {
+                lines: vec![LineRow {
+                    address: 0x4000_0000,
+                    file: "exp.py".into(),
+                    line: 3,
+                    end: false,
+                }],
+                symbols: vec![(0x4000_0000, "main".into())],
+            }],
+            runs: vec![RunRecord {
+                entry: 0x4000_0000,
+                table: 0x4000_1000,
+                fresh_timeline: true,
+                image: 0,
+                units: vec![UnitRef {
+                    name: "quoted host values".into(),
+                    key: [3; 16],
+                    offset: 0x1000,
+                    len: 4,
+                    data: Some(vec![1, 2, 3, 4]),
+                }],
+                events: vec![
+                    Event::Device(Record {
+                        kind: RecordKind::TimelineStart,
+                        site: 0,
+                        value: 125_000,
+                        extra: 0,
+                    }),
+                    Event::Rpc(RpcRecord {
+                        call,
+                        answer: Some(RpcAnswer::Exception {
+                            type_id: 4,
+                            name: "ValueError".into(),
+                            message: "no".into(),
+                        }),
+                    }),
+                    Event::Device(Record {
+                        kind: RecordKind::Underflow,
+                        site: 0x4000_0020,
+                        value: 9,
+                        extra: -3,
+                    }),
+                ],
+                output: "hello\n".into(),
+                outcome: Outcome::Finished { cycles: 5 },
+            }],
+            trace: Some(vec![Edge {
+                timestamp: 100,
+                channel: 0,
+                value: 1,
+            }]),
+        }
+    }
+
+    #[test]
+    fn a_recording_reads_back_as_written() {
+        let r = sample();
+        assert_eq!(Recording::from_bytes(&r.to_bytes()), Ok(r));
+    }
+
+    #[test]
+    fn every_cut_and_every_flipped_byte_is_refused() {
+        let bytes = sample().to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(
+                Recording::from_bytes(&bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+        for at in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x20;
+            assert!(Recording::from_bytes(&damaged).is_err(), "flipped at {at}");
+        }
+    }
+}
