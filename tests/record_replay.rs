@@ -271,3 +271,36 @@ fn the_python_api_records_and_replays() {
     assert_eq!(r.header.arguments, ["answer=41"]);
     assert_eq!(r.runs.len(), 1);
 }
+
+/// A scan: three kernel runs, each continuing the timeline the previous one left, with the host's
+/// work between them.
+#[test]
+fn a_scan_of_kernel_runs_replays_run_by_run() {
+    sim_build();
+    let file = scratch("scan.strobe");
+    let file_arg = file.display().to_string();
+    let recorded = strobe_run_file(
+        &repo_root().join("examples/pulse_scan.py"),
+        &["--record", &file_arg],
+    );
+    assert_eq!(recorded.code, Some(0), "{}", recorded.stderr);
+    assert_eq!(read(&file).runs.len(), 3);
+    for device in DEVICES {
+        let trace = scratch(&format!("scan-{device}.txt"));
+        let (code, _, stderr) = replay(&[
+            &file,
+            Path::new("--device"),
+            Path::new(device),
+            Path::new("--trace"),
+            &trace,
+        ]);
+        assert_eq!(code, Some(0), "{device}: {stderr}");
+        let replayed = std::fs::read_to_string(&trace).unwrap();
+        let expected: String = recorded
+            .edges
+            .iter()
+            .map(|e| format!("{} {} {}\n", e.timestamp, e.channel, e.value))
+            .collect();
+        assert_eq!(replayed, expected, "{device}");
+    }
+}

@@ -76,15 +76,15 @@ fn replay(
             file.display()
         );
     }
-    let shift = match replay_runs(&mut link, &recording, print_output)? {
-        Ok(shift) => shift,
+    let shifts = match replay_runs(&mut link, &recording, print_output)? {
+        Ok(shifts) => shifts,
         Err(divergence) => {
             eprintln!("{}: {divergence}", file.display());
             return Ok(1);
         }
     };
     let pins = match link.sim.is_some() {
-        true => Some(unshifted(link.settled_trace(), shift)),
+        true => Some(unshifted(link.settled_trace(), &shifts)),
         false => None,
     };
     conclude(file, &recording, pins, trace)
@@ -127,15 +127,15 @@ fn conclude(
 }
 
 /// Replays every run of `recording` on `link` (checked against the recording as they go;
-/// `on_output` gets the kernels' prints): the shift of the recorded timeline on the device's
-/// RTIO core, or the first divergence.
+/// `on_output` gets the kernels' prints): the shifts of the recorded timeline on the device's
+/// RTIO core (each from an RTIO counter value on), or the first divergence.
 pub fn replay_runs(
     link: &mut Connection,
     recording: &Recording,
     mut on_output: impl FnMut(&str),
-) -> Result<Result<i64, Divergence>> {
+) -> Result<Result<Vec<(i64, i64)>, Divergence>> {
     let code = code_of(recording, link)?;
-    let mut shift = 0;
+    let mut shifts = Vec::new();
     for (i, run) in recording.runs.iter().enumerate() {
         let placed: Vec<_> = run
             .units
@@ -167,20 +167,24 @@ pub fn replay_runs(
                 || false,
             )
             .with_context(|| format!("replaying kernel run {}", i + 1))?;
-        if let Some(s) = replay.shift {
-            shift = s;
-        }
+        shifts.extend(replay.shift);
         if let Err(divergence) = replay.finish(&result) {
             return Ok(Err(divergence));
         }
     }
-    Ok(Ok(shift))
+    Ok(Ok(shifts))
 }
 
-/// The pins' trace on the recorded timeline (the device played it `shift` later).
-pub fn unshifted(trace: &Trace, shift: i64) -> Trace {
+/// The pins' trace on the recorded timeline: the device played each run `shift` later than
+/// recorded, `shifts` giving (shift, RTIO counter from which it holds) in run order.
+pub fn unshifted(trace: &Trace, shifts: &[(i64, i64)]) -> Trace {
     let mut out = trace.clone();
     for e in &mut out.edges {
+        let shift = shifts
+            .iter()
+            .rev()
+            .find(|(_, from)| *from <= e.timestamp as i64)
+            .map_or(0, |(shift, _)| *shift);
         e.timestamp = (e.timestamp as i64 - shift) as u64;
     }
     out

@@ -13,8 +13,9 @@ pub trait RunJournal {
     /// Replay: the device's next records (whole ones, at most `JOURNAL_CHUNK` bytes); none when
     /// the journal has no more before its next RPC or the run's end.
     fn next_records(&mut self) -> Vec<u8>;
-    /// Replay: the device shifts the recorded timeline by `shift` on its RTIO core.
-    fn shift(&mut self, shift: i64);
+    /// Replay: the device shifts the recorded timeline by `shift` on its RTIO core, from RTIO
+    /// counter value `from` on.
+    fn shift(&mut self, shift: i64, from: i64);
     /// Replay: the kernel did `wanted` at `site` after `consumed` of the run's records.
     fn diverged(&mut self, consumed: u32, wanted: Consumer, site: u32);
     /// The answer to the kernel's RPC `call` (dropped for an async one): recording, `host`'s,
@@ -178,8 +179,8 @@ impl Device {
                     }
                     _ => return Err(unexpected("a journal request from a run not replayed")),
                 },
-                Reply::ReplayShift(shift) => match journal.as_deref_mut() {
-                    Some(j) if j.mode() == JournalMode::Replay => j.shift(shift),
+                Reply::ReplayShift { shift, from } => match journal.as_deref_mut() {
+                    Some(j) if j.mode() == JournalMode::Replay => j.shift(shift, from),
                     _ => return Err(unexpected("a replay shift from a run not replayed")),
                 },
                 Reply::Diverged {

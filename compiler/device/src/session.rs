@@ -166,7 +166,10 @@ enum Reply {
     Heartbeat,
     Journal(Vec<u8>),
     JournalNeed,
-    ReplayShift(i64),
+    ReplayShift {
+        shift: i64,
+        from: i64,
+    },
     Diverged {
         consumed: u32,
         wanted: strobe_protocol::journal::Consumer,
@@ -344,7 +347,7 @@ impl Device {
                 }
                 Message::Journal { records } => Reply::Journal(records.to_vec()),
                 Message::JournalNeed => Reply::JournalNeed,
-                Message::ReplayShift { shift } => Reply::ReplayShift(shift),
+                Message::ReplayShift { shift, from } => Reply::ReplayShift { shift, from },
                 Message::Diverged {
                     consumed,
                     wanted,
@@ -425,7 +428,7 @@ impl Device {
                 | Reply::CoreLog(_)
                 | Reply::Journal(_)
                 | Reply::JournalNeed
-                | Reply::ReplayShift(_)
+                | Reply::ReplayShift { .. }
                 | Reply::Diverged { .. } => continue,
                 Reply::Error(code, _) => {
                     return Err(DeviceError::Refused {

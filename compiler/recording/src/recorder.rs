@@ -130,7 +130,7 @@ impl RunJournal for Recorder {
         Vec::new()
     }
 
-    fn shift(&mut self, _: i64) {}
+    fn shift(&mut self, _: i64, _: i64) {}
 
     fn diverged(&mut self, _: u32, _: Consumer, _: u32) {}
 

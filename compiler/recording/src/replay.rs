@@ -40,8 +40,8 @@ pub struct RunReplay<'a> {
     sent: Vec<usize>,
     /// The next event that may be the kernel's next RPC (none before it is unanswered).
     next_rpc: usize,
-    /// The shift the device chose for a new replay.
-    pub shift: Option<i64>,
+    /// The shift the device chose for this run, and the RTIO counter value from which it holds.
+    pub shift: Option<(i64, i64)>,
     pub divergence: Option<Divergence>,
     /// Where the recorded sites are in the replayed code (the same place on the same device).
     sites: SiteMap,
@@ -192,8 +192,8 @@ impl RunJournal for RunReplay<'_> {
         out
     }
 
-    fn shift(&mut self, shift: i64) {
-        self.shift = Some(shift);
+    fn shift(&mut self, shift: i64, from: i64) {
+        self.shift = Some((shift, from));
     }
 
     /// No host function runs: the recorded answer.

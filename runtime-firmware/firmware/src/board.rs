@@ -85,21 +85,27 @@ impl CoreDevice {
 
 /// Sets the timeline cursor a run starts with: where the previous kernel left it, a fixed slack
 /// ahead of the RTIO counter (`start`) for a fresh timeline or the device's first run, or in a
-/// replay the recorded one (a new replay also chooses the shift of the recorded timeline on the
-/// RTIO core: the recorded start goes as far ahead of the counter as a fresh timeline would).
+/// replay the recorded one (and the shift of the recorded timeline on the RTIO core).
 fn start_timeline(run: &RunSetup, start: i64) -> Result<(), StopReason> {
     let slack = strobe_abi::rtio::TIMELINE_START_SLACK_MU;
     // SAFETY: single-threaded; kernels are not running yet.
     unsafe {
         if run.journal == JournalMode::Replay {
-            let now = journal::replay_start()?;
-            if run.fresh_timeline {
-                // The counter now: the host's answer took device time too.
-                let coarse = strobe_abi::rtio::MU_PER_COARSE_CYCLE;
-                let behind = (crate::rtio::counter() + slack - now).max(0);
-                journal::set_shift((behind + coarse - 1) / coarse * coarse);
-            }
-            crate::rtio::__strobe_now = now;
+            let recorded = journal::replay_start()?;
+            // The run starts as far behind its timeline as the recorded one did, plus a fresh
+            // timeline's slack for the host's answers, which take device time too. A later run
+            // keeps the shift unless its start is later than that allows (the host took longer
+            // between runs than when recording): the shift then grows, between runs only.
+            let counter = crate::rtio::counter();
+            let coarse = strobe_abi::rtio::MU_PER_COARSE_CYCLE;
+            let needed = (counter + slack - recorded.extra).max(0);
+            let needed = (needed + coarse - 1) / coarse * coarse;
+            let shift = match run.fresh_timeline {
+                true => needed,
+                false => journal::shift().max(needed),
+            };
+            journal::set_shift(shift, counter);
+            crate::rtio::__strobe_now = recorded.value;
             TIMELINE_STARTED = true;
             return Ok(());
         }
@@ -107,7 +113,7 @@ fn start_timeline(run: &RunSetup, start: i64) -> Result<(), StopReason> {
             crate::rtio::__strobe_now = start + slack;
             TIMELINE_STARTED = true;
         }
-        journal::record_start(crate::rtio::__strobe_now);
+        journal::record_start(crate::rtio::__strobe_now, start);
     }
     Ok(())
 }

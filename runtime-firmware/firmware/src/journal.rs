@@ -150,19 +150,20 @@ pub fn flush() {
     }
 }
 
-/// When recording: the run's start (its timeline cursor).
-pub fn record_start(now: i64) {
+/// When recording: the run's start (its timeline cursor, and the RTIO counter then).
+pub fn record_start(now: i64, counter: i64) {
     if mode() == JournalMode::Record {
-        record_at(RecordKind::TimelineStart, 0, now, 0);
+        record_at(RecordKind::TimelineStart, 0, now, counter);
     }
 }
 
-/// A new replay: the recorded timeline goes `shift` later on the RTIO core.
-pub fn set_shift(shift: i64) {
+/// A replayed run: the recorded timeline goes `shift` later on the RTIO core, from RTIO counter
+/// value `from` on.
+pub fn set_shift(shift: i64, from: i64) {
     journal().shift = shift;
     let _critical = crate::watch::Critical::enter();
     if let Some(host) = board::host() {
-        host.replay_shift(shift);
+        host.replay_shift(shift, from);
     }
 }
 
@@ -196,13 +197,13 @@ fn consume() {
     }
 }
 
-/// Replay, at the run's start (no kernel code runs yet): the recorded timeline cursor, or why the
-/// run stops (a divergence was reported).
-pub fn replay_start() -> Result<i64, StopReason> {
+/// Replay, at the run's start (no kernel code runs yet): the recorded start (the timeline cursor
+/// and the RTIO counter then), or why the run stops (a divergence was reported).
+pub fn replay_start() -> Result<Record, StopReason> {
     match peek()? {
         Some(r) if Consumer::Start.accepts(r.kind) => {
             consume();
-            Ok(r.value)
+            Ok(r)
         }
         _ => {
             report(Consumer::Start, 0);

@@ -31,7 +31,8 @@ wire_enum! {
 wire_enum! {
     /// What a [`Record`] holds.
     pub enum RecordKind: u8, unknown = |_| Error::BadField; {
-        /// `value`: the timeline cursor (`now_mu`) the run started with.
+        /// `value`: the timeline cursor (`now_mu`) the run started with; `extra`: the RTIO counter
+        /// then (a replay starts each run as far behind its timeline as the recorded run was).
         TimelineStart = 1,
         /// `value`: an RTIO counter read (`rtio_get_counter`).
         Counter = 2,
@@ -58,7 +59,10 @@ wire_enum! {
 impl RecordKind {
     /// Whether records of this kind carry `extra`.
     pub fn has_extra(self) -> bool {
-        matches!(self, RecordKind::Underflow | RecordKind::DmaUnderflow)
+        matches!(
+            self,
+            RecordKind::TimelineStart | RecordKind::Underflow | RecordKind::DmaUnderflow
+        )
     }
 
     /// What the kernel was doing, for messages.

@@ -323,11 +323,13 @@ pub enum Message<'a> {
     },
     /// A replaying device needs the next records.
     JournalNeed,
-    /// A replaying device starts a new replay: `shift` (machine units, a whole number of coarse
-    /// cycles) is what it adds to the recorded timeline on the RTIO core, so that the recorded
-    /// events are not in its past (the host subtracts it from the pins' trace).
+    /// A replaying device starts a run: `shift` (machine units, a whole number of coarse cycles)
+    /// is what it adds to the recorded timeline on the RTIO core from RTIO counter value `from` on,
+    /// so that the recorded events are not in its past (the host subtracts it from the pins: every
+    /// earlier run's events played before `from`).
     ReplayShift {
         shift: i64,
+        from: i64,
     },
     /// A replaying kernel, after consuming `consumed` of this run's records, did `wanted` at
     /// `site` (a return address in kernel code), which is not what the next record says; the
@@ -537,7 +539,10 @@ impl<'a> Message<'a> {
             }
             Message::Journal { records } => w.blob(records),
             Message::JournalNeed => Ok(()),
-            Message::ReplayShift { shift } => w.u64(shift as u64),
+            Message::ReplayShift { shift, from } => {
+                w.u64(shift as u64)?;
+                w.u64(from as u64)
+            }
             Message::Diverged {
                 consumed,
                 wanted,
@@ -695,6 +700,7 @@ impl<'a> Message<'a> {
             MessageKind::JournalNeed => Message::JournalNeed,
             MessageKind::ReplayShift => Message::ReplayShift {
                 shift: r.u64()? as i64,
+                from: r.u64()? as i64,
             },
             MessageKind::Diverged => Message::Diverged {
                 consumed: r.u32()?,

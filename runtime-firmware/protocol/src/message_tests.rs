@@ -132,7 +132,10 @@ fn every_message_round_trips() {
             records: &[2, 4, 0, 0, 0x40, 0x80, 0x01],
         },
         Message::JournalNeed,
-        Message::ReplayShift { shift: -8 },
+        Message::ReplayShift {
+            shift: -8,
+            from: 1 << 40,
+        },
         Message::Diverged {
             consumed: 3,
             wanted: crate::journal::Consumer::Rpc,

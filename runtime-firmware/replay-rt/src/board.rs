@@ -120,12 +120,10 @@ impl Board for ReplayBoard {
         }
         exceptions::begin_run();
         journal::begin_run(run.journal);
-        let started = journal::replay_start().map(|now| {
-            if run.fresh_timeline {
-                // Nothing is late on a device without hardware: the recorded timeline as it is.
-                journal::set_shift(0);
-            }
-            rtio::start(now);
+        let started = journal::replay_start().map(|recorded| {
+            // Nothing is late on a device without hardware: the recorded timeline as it is.
+            journal::set_shift(0, 0);
+            rtio::start(recorded.value);
             stack::set_end(self.stack_end);
             // SAFETY: the host linked the recorded kernel's objects into this program.
             unsafe { __strobe_kernel_entry() };

@@ -85,8 +85,9 @@ pub trait KernelHost {
     /// `records` (nothing: the journal has no more before its next RPC or the run's end). Err when
     /// the kernel is to stop instead.
     fn journal_need(&mut self, records: &mut dyn FnMut(&[u8])) -> Result<(), StopReason>;
-    /// A new replay shifts the recorded timeline by `shift` on the RTIO core.
-    fn replay_shift(&mut self, shift: i64);
+    /// A replayed run shifts the recorded timeline by `shift` on the RTIO core, from RTIO counter
+    /// value `from` on.
+    fn replay_shift(&mut self, shift: i64, from: i64);
     /// A replayed kernel did `wanted` at `site` after `consumed` records: not what the journal says.
     fn diverged(&mut self, consumed: u32, wanted: Consumer, site: u32);
 }
@@ -607,8 +608,8 @@ impl KernelHost for LinkHost<'_> {
         self.send(&Message::Journal { records });
     }
 
-    fn replay_shift(&mut self, shift: i64) {
-        self.send(&Message::ReplayShift { shift });
+    fn replay_shift(&mut self, shift: i64, from: i64) {
+        self.send(&Message::ReplayShift { shift, from });
     }
 
     fn journal_need(&mut self, records: &mut dyn FnMut(&[u8])) -> Result<(), StopReason> {

@@ -121,7 +121,7 @@ impl Board for TestBoard {
             }
             5 => {
                 let mut first = None;
-                host.replay_shift(-8);
+                host.replay_shift(-8, 16);
                 if let Err(reason) = host.journal_need(&mut |records| {
                     first = strobe_protocol::journal::records(records).next();
                 }) {

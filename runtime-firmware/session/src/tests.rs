@@ -715,7 +715,7 @@ fn a_replayed_kernel_waits_for_journal_records_and_reports_a_divergence() {
     assert_eq!(
         replay(&[query, journal])[2..],
         [
-            "ReplayShift { shift: -8 }",
+            "ReplayShift { shift: -8, from: 16 }",
             "JournalNeed",
             "Error(Busy)",
             "Finished(77)"
@@ -726,7 +726,7 @@ fn a_replayed_kernel_waits_for_journal_records_and_reports_a_divergence() {
     assert_eq!(
         replay(&[journal])[2..],
         [
-            "ReplayShift { shift: -8 }",
+            "ReplayShift { shift: -8, from: 16 }",
             "JournalNeed",
             "Diverged { consumed: 0, wanted: Counter, site: 1073741828 }",
             "Stopped { pc: 1073741824, reason: Divergence }"
@@ -736,7 +736,7 @@ fn a_replayed_kernel_waits_for_journal_records_and_reports_a_divergence() {
     assert_eq!(
         replay(&[frame(Message::Stop, 11)])[2..],
         [
-            "ReplayShift { shift: -8 }",
+            "ReplayShift { shift: -8, from: 16 }",
             "JournalNeed",
             "Stopped { pc: 1073741824, reason: Request }"
         ]
