@@ -124,13 +124,18 @@ fn replays_as_recorded(device: &str) {
         stderr.contains("the same output, outcomes and pins"),
         "{stderr}"
     );
-    let replayed = std::fs::read_to_string(&trace).unwrap();
-    let recorded: String = recording
-        .edges
-        .iter()
-        .map(|e| format!("{} {} {}\n", e.timestamp, e.channel, e.value))
-        .collect();
-    assert_eq!(replayed, recorded);
+    assert_eq!(
+        std::fs::read_to_string(&trace).unwrap(),
+        trace_text(&recording.edges)
+    );
+}
+
+/// A trace as `--trace` writes it.
+fn trace_text(edges: &[strobe_device::Edge]) -> String {
+    strobe_device::Trace {
+        edges: edges.to_vec(),
+    }
+    .text()
 }
 
 /// The first input timestamp of the count comes back as "none": the kernel counts fewer edges and
@@ -295,12 +300,10 @@ fn a_scan_of_kernel_runs_replays_run_by_run() {
             &trace,
         ]);
         assert_eq!(code, Some(0), "{device}: {stderr}");
-        let replayed = std::fs::read_to_string(&trace).unwrap();
-        let expected: String = recorded
-            .edges
-            .iter()
-            .map(|e| format!("{} {} {}\n", e.timestamp, e.channel, e.value))
-            .collect();
-        assert_eq!(replayed, expected, "{device}");
+        assert_eq!(
+            std::fs::read_to_string(&trace).unwrap(),
+            trace_text(&recorded.edges),
+            "{device}"
+        );
     }
 }
