@@ -148,6 +148,21 @@ const BUSY: &str = "def main():
         pass
 ";
 
+/// `src` with its code moved: an extra function of `statements` statements, called once before
+/// anything is measured. Where kernel code and the firmware's RTIO paths land in the CPU's
+/// direct-mapped caches moves the RTIO figures, so they are measured at several placements.
+fn placed(src: &str, statements: usize) -> String {
+    let mut pad = String::from("def placement_pad(x: int32) -> int32:\n");
+    for i in 0..statements {
+        pad.push_str(&format!("    x = x * {} + 1\n", i + 3));
+    }
+    pad.push_str("    return x\n\n\ndef main():\n    placement_pad(1)\n");
+    src.replacen("def main():\n", &pad, 1)
+}
+
+/// How many placements each placement-sensitive figure is measured at (0: the program as it is).
+const PLACEMENTS: [usize; 4] = [0, 7, 19, 43];
+
 /// The bench's programs are standalone: each run starts its timeline with the fixed slack.
 fn standalone(
     mut kernel: strobe_cli::resident::LoadedKernel,
@@ -254,6 +269,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sustained = figures(SUSTAINED)?;
     let dma = figures(DMA)?;
     let inputs = figures(INPUTS)?;
+    let pulse_source = PULSES.replace("ITERATIONS", &ITERATIONS.to_string());
+    let mut spread =
+        |src: &str, pick: fn(&[u64]) -> u64| -> Result<(u64, u64), Box<dyn std::error::Error>> {
+            let mut seen = Vec::new();
+            for statements in PLACEMENTS {
+                seen.push(pick(&figures(&placed(src, statements))?));
+            }
+            Ok((
+                *seen.iter().min().unwrap_or(&0),
+                *seen.iter().max().unwrap_or(&0),
+            ))
+        };
+    let loop_spread = spread(&pulse_source, |v| {
+        v[0] / strobe_abi::rtio::MU_PER_COARSE_CYCLE as u64
+    })?;
+    let input_spread = spread(INPUTS, |v| v[1])?;
     let per_second =
         |events: u64, cycles: u64| events as f64 * info.clock_hz as f64 / cycles as f64;
 
@@ -266,6 +297,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  CPU cycles per iteration          {:.1}  (ARTIQ soft-core bound: 60; target: <= 24)",
         loop_cycles as f64 / ITERATIONS as f64
+    );
+    println!(
+        "  at {} code placements             {:.1} to {:.1}",
+        PLACEMENTS.len(),
+        loop_spread.0 as f64 / ITERATIONS as f64,
+        loop_spread.1 as f64 / ITERATIONS as f64
     );
     println!(
         "  output edges recorded             {edges} (expected {})",
@@ -286,10 +323,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         dma[0].saturating_sub(16)
     );
     println!(
-        "input timestamps read               {:.2} M/s ({} entries in {} cycles)",
+        "input timestamps read               {:.2} M/s ({} entries in {} cycles; {} to {} at {} code placements)",
         per_second(inputs[0], inputs[1]) / 1e6,
         inputs[0],
-        inputs[1]
+        inputs[1],
+        input_spread.0,
+        input_spread.1,
+        PLACEMENTS.len()
     );
     println!(
         "kernel upload ({} bytes)            {upload_ms:.1} ms host wall",
