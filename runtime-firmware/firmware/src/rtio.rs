@@ -301,12 +301,37 @@ fn read_input(channel: u32, deadline: i64) -> Input {
 /// A kernel's input read: `field` of the next entry (-1 when none came), the recorded value in a
 /// replay (`wanted`, recorded as `kind`). Entries lost to a full input FIFO raise `RTIOOverflow`
 /// (as ARTIQ's).
+#[inline(always)]
 fn next_input(
     channel: u32,
     deadline: i64,
     wanted: Consumer,
     kind: RecordKind,
-    field: fn(i64, i32) -> i64,
+    field: impl Fn(i64, i32) -> i64,
+) -> i64 {
+    let mode = journal::mode();
+    if mode == JournalMode::Off {
+        // The common case, kept lean: no journal.
+        return match read_input(channel, deadline) {
+            Input::Entry(timestamp, level) => field(timestamp, level),
+            Input::Nothing => -1,
+            Input::Overflow => {
+                raise_rtio_overflow(channel);
+                -1
+            }
+        };
+    }
+    journaled_input(channel, deadline, wanted, kind, &field)
+}
+
+/// [`next_input`] of a recorded or replayed run.
+#[inline(never)]
+fn journaled_input(
+    channel: u32,
+    deadline: i64,
+    wanted: Consumer,
+    kind: RecordKind,
+    field: &dyn Fn(i64, i32) -> i64,
 ) -> i64 {
     let (value, overflowed_channel) = if journal::mode() == JournalMode::Replay {
         let r = journal::replay(wanted);
