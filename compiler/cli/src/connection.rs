@@ -290,7 +290,7 @@ impl Connection {
                     .map(|o| o.bytes.as_slice()),
             })
             .collect();
-        let image = strobe_recording::ImageMap {
+        let image = || strobe_recording::ImageMap {
             lines: kernel.image.lines.clone(),
             symbols: kernel
                 .image
@@ -299,7 +299,7 @@ impl Connection {
                 .map(|(name, address)| (*address, name.clone()))
                 .collect(),
         };
-        recorder.begin_run(&run, &image, &code)?;
+        recorder.begin_run(&run, image, &code)?;
         let journal: &mut dyn RunJournal = recorder;
         self.device
             .run_journaled(&kernel.run, Some(journal), on_output, on_rpc, interrupted)
@@ -316,15 +316,9 @@ impl Connection {
     /// bytes: None when the recording found it resident and so must the device now), sending
     /// the ones the store lacks whole.
     pub fn put_recorded(&mut self, units: &[(UnitKey, u32, &[u8])]) -> Result<()> {
-        let resident = |store: &StoreMirror, key: &UnitKey, offset: u32| {
-            store
-                .resident()
-                .iter()
-                .any(|r| r.key == *key && r.offset == offset)
-        };
         let missing: Vec<_> = units
             .iter()
-            .filter(|(key, offset, _)| !resident(&self.store, key, *offset))
+            .filter(|(key, offset, _)| !self.holds(key, *offset))
             .collect();
         for (key, offset, bytes) in &missing {
             self.device
@@ -335,6 +329,14 @@ impl Connection {
             self.store.refresh(&mut self.device)?;
         }
         Ok(())
+    }
+
+    /// Whether the device's store holds unit `key` at `offset` (as this host knows it).
+    pub fn holds(&self, key: &UnitKey, offset: u32) -> bool {
+        self.store
+            .resident()
+            .iter()
+            .any(|r| r.key == *key && r.offset == offset)
     }
 
     /// The units the device's store holds (as this host knows them).

@@ -200,11 +200,7 @@ fn code_of(
     let units = UnitStore::new(crate::paths::linked_unit_dir());
     let mut code = std::collections::HashMap::new();
     for u in recording.runs.iter().flat_map(|r| &r.units) {
-        let resident = link
-            .resident()
-            .iter()
-            .any(|r| r.key == u.key && r.offset == u.offset);
-        if u.data.is_some() || resident || code.contains_key(&u.key) {
+        if u.data.is_some() || link.holds(&u.key, u.offset) || code.contains_key(&u.key) {
             continue;
         }
         let Some(bytes) = units.get(&u.key).filter(|b| b.len() == u.len as usize) else {

@@ -3,7 +3,7 @@
 
 use gimli::{DebugLine, DebugLineOffset, LittleEndian};
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineRow {
     pub address: u32,
     pub file: String,

@@ -73,7 +73,7 @@ pub enum Event {
 
 /// What a kernel image's addresses are: source lines (for messages) and symbols (where a run's
 /// call sites lie in the same code linked elsewhere).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImageMap {
     pub lines: Vec<LineRow>,
     pub symbols: Vec<(u32, String)>,

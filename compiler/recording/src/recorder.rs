@@ -3,11 +3,11 @@
 
 use crate::format::{self, EntryWriter, Payload};
 use crate::{Header, ImageMap, RunRecord, UnitStore};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strobe_device::journal::{Consumer, JournalMode};
-use strobe_device::{Edge, Outcome, RpcAnswer, RpcCall, RunJournal};
+use strobe_device::{Edge, Outcome, RpcAnswer, RpcCall, RunJournal, UnitKey};
 
 /// A code unit a recorded run uses: its key, its bytes as linked on the device, and the object it
 /// was linked from (none for the runtime's support unit).
@@ -23,8 +23,11 @@ pub struct Recorder {
     writer: Option<EntryWriter>,
     /// Bytes not yet written to the file.
     pending: Vec<u8>,
-    /// Image maps already in the file, by content.
-    images: HashMap<ImageMap, usize>,
+    /// Image maps already in the file, by the code units (keys) the image is made of: equal keys
+    /// are equal code at equal places, so an equal image.
+    images: HashMap<Vec<UnitKey>, usize>,
+    /// Units already kept in the unit store.
+    stored: HashSet<UnitKey>,
     units: UnitStore,
     /// Device records and RPCs so far, and the device records' bytes.
     pub events: usize,
@@ -44,6 +47,7 @@ impl Recorder {
             writer: Some(writer),
             pending,
             images: HashMap::new(),
+            stored: HashSet::new(),
             units,
             events: 0,
             device_bytes: 0,
@@ -69,25 +73,34 @@ impl Recorder {
     }
 
     /// A run starts: its units (the code ones' linked bytes and, when it has one, their object
-    /// kept in the unit store, by key), its image's map. `run.events` and its end are recorded as
-    /// they come.
+    /// kept in the unit store, by key), its image's map (`image` is called only for an image the
+    /// recording does not have yet). `run.events` and its end are recorded as they come.
     pub fn begin_run(
         &mut self,
         run: &RunRecord,
-        image: &ImageMap,
+        image: impl FnOnce() -> ImageMap,
         code: &[CodeUnit<'_>],
     ) -> std::io::Result<()> {
         for unit in code {
+            if self.stored.contains(&unit.key) {
+                continue;
+            }
             self.units.put(&unit.key, unit.linked)?;
             if let Some(object) = unit.object {
                 self.units.put_object(&unit.key, object)?;
             }
+            self.stored.insert(unit.key);
         }
-        let known = self.images.len();
-        let index = *self.images.entry(image.clone()).or_insert(known);
-        if index == known {
-            self.entry(format::TAG_IMAGE, &format::image(image));
-        }
+        let code_keys: Vec<UnitKey> = code.iter().map(|u| u.key).collect();
+        let index = match self.images.get(&code_keys) {
+            Some(&index) => index,
+            None => {
+                let index = self.images.len();
+                self.images.insert(code_keys, index);
+                self.entry(format::TAG_IMAGE, &format::image(&image()));
+                index
+            }
+        };
         let run = RunRecord {
             image: index,
             ..run.clone()
