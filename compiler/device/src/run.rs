@@ -25,10 +25,19 @@ pub trait RunJournal {
     fn stop_requested(&self) -> bool;
 }
 
-fn unexpected(reply: &str) -> DeviceError {
-    DeviceError::Unexpected {
-        during: "the kernel runs",
-        reply: reply.to_string(),
+/// The run's journal, which a journal message (`what`) needs in `mode`; else the device sent it
+/// out of turn.
+fn in_mode<'j>(
+    journal: Option<&'j mut (dyn RunJournal + '_)>,
+    mode: JournalMode,
+    what: &str,
+) -> Result<&'j mut (dyn RunJournal + 'j), DeviceError> {
+    match journal {
+        Some(j) if j.mode() == mode => Ok(j),
+        _ => Err(DeviceError::Unexpected {
+            during: "the kernel runs",
+            reply: format!("{what} from a run not in {mode:?} mode"),
+        }),
     }
 }
 
@@ -168,31 +177,33 @@ impl Device {
                         }))?,
                     };
                 }
-                Reply::Journal(records) => match journal.as_deref_mut() {
-                    Some(j) if j.mode() == JournalMode::Record => j.records(&records),
-                    _ => return Err(unexpected("journal records from a run not recorded")),
-                },
-                Reply::JournalNeed => match journal.as_deref_mut() {
-                    Some(j) if j.mode() == JournalMode::Replay => {
-                        let records = j.next_records();
-                        self.send(&Message::Journal { records: &records })?;
-                    }
-                    _ => return Err(unexpected("a journal request from a run not replayed")),
-                },
-                Reply::ReplayShift { shift, from } => match journal.as_deref_mut() {
-                    Some(j) if j.mode() == JournalMode::Replay => j.shift(shift, from),
-                    _ => return Err(unexpected("a replay shift from a run not replayed")),
-                },
+                Reply::Journal(records) => in_mode(
+                    journal.as_deref_mut(),
+                    JournalMode::Record,
+                    "journal records",
+                )?
+                .records(&records),
+                Reply::JournalNeed => {
+                    let j = in_mode(
+                        journal.as_deref_mut(),
+                        JournalMode::Replay,
+                        "a journal request",
+                    )?;
+                    let records = j.next_records();
+                    self.send(&Message::Journal { records: &records })?;
+                }
+                Reply::ReplayShift { shift, from } => in_mode(
+                    journal.as_deref_mut(),
+                    JournalMode::Replay,
+                    "a replay shift",
+                )?
+                .shift(shift, from),
                 Reply::Diverged {
                     consumed,
                     wanted,
                     site,
-                } => match journal.as_deref_mut() {
-                    Some(j) if j.mode() == JournalMode::Replay => {
-                        j.diverged(consumed, wanted, site)
-                    }
-                    _ => return Err(unexpected("a divergence from a run not replayed")),
-                },
+                } => in_mode(journal.as_deref_mut(), JournalMode::Replay, "a divergence")?
+                    .diverged(consumed, wanted, site),
                 Reply::Done(outcome) => return Ok(RunResult { output, outcome }),
                 Reply::Error(code, _) => {
                     return Err(DeviceError::Refused {
