@@ -154,7 +154,7 @@ pub fn replay_runs(
             entry: run.entry,
             table: run.table,
             units: run.units.iter().map(|u| u.key).collect(),
-            // The first run starts the replay: the device chooses its timeline's shift.
+            // The first run starts a new replay: its shift is chosen anew (later runs only grow it).
             fresh_timeline: i == 0,
         };
         let result = link
