@@ -28,3 +28,21 @@ OUTPUT_STATUS_COLLISION = 4
 # i_status bit positions.
 INPUT_STATUS_READY = 0
 INPUT_STATUS_OVERFLOW = 1
+# The host link's window: register offsets, and the CRC its units compute.
+LINK_WINDOW_SIZE = 0x100
+LINK_OFFSETS = {
+    "rx_word": 0x0,
+    "rx_byte": 0x4,
+    "rx_word_crc": 0x8,
+    "rx_byte_crc": 0xc,
+    "rx_level": 0x10,
+    "rx_crc": 0x14,
+    "rx_crc_feed": 0x18,
+    "tx_word": 0x1c,
+    "tx_byte": 0x20,
+    "tx_word_crc": 0x24,
+    "tx_byte_crc": 0x28,
+    "tx_space": 0x2c,
+    "tx_crc": 0x30,
+}
+LINK_CRC_POLY_REFLECTED = 0xedb88320

@@ -1,5 +1,6 @@
 """The simulated core device: LiteX SimSoC-style platform, VexRiscv (rv32im), ROM (firmware), SRAM,
-main RAM (kernels), UART over TCP (our `strobe_uart` sim module), and the RTIO core with 8 TTL outputs,
+main RAM (kernels), the host link over TCP (our `strobe_uart` sim module behind `link.Link`'s word-wide
+FIFOs and CRC units), and the RTIO core with 8 TTL outputs,
 a clock generator (channel 8) and 3 inputs wired as loopback from outputs 0 and 1 and the clock
 generator.
 
@@ -22,6 +23,7 @@ from litex.soc.integration.builder import Builder
 from litex.soc.integration.soc import SoCRegion
 
 from strobe_gateware import contract
+from strobe_gateware.link import Link
 from strobe_gateware.rtio import RTIO, DMA_DEPTH
 
 N_OUTPUTS = 8
@@ -29,7 +31,7 @@ N_CLOCK_GENERATORS = 1
 N_INPUTS = 3
 ROM_SIZE = 0x40000  # 256 KiB: the firmware, with the C math functions kernels call
 SRAM_SIZE = 0x20000  # 128 KiB: the firmware's data and its stack (the session's frame buffers)
-MAIN_RAM_SIZE = 0x1000000  # 16 MiB: kernel images, then their arena
+MAIN_RAM_SIZE = 0x4000000  # 64 MiB: kernel images, then their arena (16 MiB RPC payloads and more)
 SYS_CLK_HZ = 125_000_000  # nominal: 1 machine unit = 1 cycle = 8 ns
 
 _io = [
@@ -65,9 +67,12 @@ class CoreDeviceSim(SoCCore):
             integrated_rom_init=rom_init or [0x0000006f],  # `j .` until firmware is loaded
             integrated_sram_size=SRAM_SIZE,
             integrated_main_ram_size=MAIN_RAM_SIZE,
-            uart_name="sim",
+            with_uart=False,
             with_timer=True,
         )
+        self.submodules.link = Link(platform.request("serial"))
+        self.bus.add_slave("link", self.link.bus,
+                           SoCRegion(origin=0x9200_0000, size=contract.LINK_WINDOW_SIZE, cached=False))
         outputs = [Signal(name=f"ttl{i}") for i in range(N_OUTPUTS)]
         clock_generators = [Signal(name=f"clkgen{i}") for i in range(N_CLOCK_GENERATORS)]
         # Loopback in the simulation: inputs 0 and 1 see outputs 0 and 1, input 2 the clock generator.

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <event2/event.h>
 #include <event2/listener.h>
@@ -21,6 +22,9 @@
 #include "modules.h"
 
 #define RX_CAPACITY 65536
+/* Sent bytes are gathered and written when the device pauses (or this many have gathered): one
+   system call per burst rather than per byte. */
+#define TX_CAPACITY 4096
 
 struct uart_bridge {
   char *tx, *tx_valid, *tx_ready;
@@ -30,6 +34,8 @@ struct uart_bridge {
   int fd;
   unsigned char buf[RX_CAPACITY];
   size_t head, len;
+  unsigned char out[TX_CAPACITY];
+  size_t out_len;
 };
 
 static struct event_base *base;
@@ -48,6 +54,33 @@ static void drop_client(struct uart_bridge *s)
     close(s->fd);
     s->fd = -1;
   }
+}
+
+static void flush_output(struct uart_bridge *s)
+{
+  size_t done = 0;
+  while (done < s->out_len && s->fd >= 0) {
+    ssize_t n = send(s->fd, s->out + done, s->out_len - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && errno == EAGAIN) {
+      /* The host reads slower than the device sends: the simulation waits for it (as long as the
+         process that started it lives). */
+      fd_set writable;
+      struct timeval second = {1, 0};
+      FD_ZERO(&writable);
+      FD_SET(s->fd, &writable);
+      if (select(s->fd + 1, NULL, &writable, NULL, &second) == 0 && getppid() != parent)
+        exit(0);
+      continue;
+    }
+    if (n <= 0) {
+      drop_client(s);
+      break;
+    }
+    done += n;
+  }
+  s->out_len = 0;
 }
 
 static void on_readable(evutil_socket_t fd, short what, void *arg)
@@ -76,7 +109,7 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struc
   struct uart_bridge *s = arg;
   (void)listener; (void)addr; (void)len;
   drop_client(s);
-  s->head = s->len = 0;
+  s->head = s->len = s->out_len = 0;
   s->fd = fd;
   evutil_make_socket_nonblocking(fd);
   /* The device writes a byte per cycle: without this, Nagle's algorithm holds each reply back until
@@ -184,9 +217,13 @@ static int strobe_uart_tick(void *sess, uint64_t time_ps)
   if ((++cycles & 0xfffff) == 0 && getppid() != parent)
     exit(0);
   *s->tx_ready = 1;
-  if (*s->tx_valid && s->fd >= 0) {
-    if (write(s->fd, s->tx, 1) < 0 && errno != EAGAIN && errno != EINTR)
-      drop_client(s);
+  if (*s->tx_valid) {
+    if (s->fd >= 0)
+      s->out[s->out_len++] = *(unsigned char *)s->tx;
+    if (s->out_len == TX_CAPACITY)
+      flush_output(s);
+  } else if (s->out_len) {
+    flush_output(s);
   }
   *s->rx_valid = 0;
   if (s->len) {

@@ -4,6 +4,7 @@
 //! A test compares the committed files with what these functions generate; `STROBE_BLESS=1` rewrites
 //! them.
 
+use crate::link;
 use crate::rtio::{self, input_status, output_status};
 use core::fmt::Write;
 
@@ -113,6 +114,21 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
         out,
         "INPUT_STATUS_OVERFLOW = {}",
         bit(input_status::OVERFLOW)
+    )?;
+    writeln!(
+        out,
+        "# The host link's window: register offsets, and the CRC its units compute."
+    )?;
+    writeln!(out, "LINK_WINDOW_SIZE = {:#x}", link::WINDOW_SIZE)?;
+    writeln!(out, "LINK_OFFSETS = {{")?;
+    for (name, offset) in link::OFFSETS {
+        writeln!(out, "    \"{name}\": {offset:#x},")?;
+    }
+    writeln!(out, "}}")?;
+    writeln!(
+        out,
+        "LINK_CRC_POLY_REFLECTED = {:#x}",
+        link::CRC_POLY_REFLECTED
     )
 }
 

@@ -10,6 +10,7 @@
 
 pub mod contract;
 pub mod layout;
+pub mod link;
 pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.

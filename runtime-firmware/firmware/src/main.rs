@@ -1,5 +1,5 @@
-//! Core device firmware: boots, serves the link session over the UART, loads kernels into main RAM and
-//! runs them with a trap handler, so a faulting kernel is reported and the device keeps serving.
+//! Core device firmware: boots, serves the link session over the host link, loads kernels into main
+//! RAM and runs them with a trap handler, so a faulting kernel is reported and the device keeps serving.
 #![no_std]
 #![no_main]
 
@@ -7,10 +7,10 @@ mod board;
 mod dma;
 mod exports;
 mod journal;
+mod link;
 mod rpc;
 mod rtio;
 mod trap;
-mod uart;
 mod watch;
 
 use strobe_session::{Session, IDLE_RESET_POLLS};
@@ -56,11 +56,10 @@ extern "C" fn firmware_main() -> ! {
     rtio::start();
     watch::start();
     let mut session = Session::new(board::CoreDevice::new());
-    let mut link = uart::UartLink;
+    let mut link = link::HostLink;
     let mut idle: u32 = 0;
     loop {
-        if let Some(b) = uart::read_byte() {
-            session.receive(&[b], &mut link);
+        if session.serve(&mut link) {
             idle = 0;
         } else if session.in_frame() {
             // A frame that stops arriving (the host went away) is dropped, with any partial upload.

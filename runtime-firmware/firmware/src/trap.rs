@@ -101,9 +101,9 @@ core::arch::global_asm!(
     "  sw t1, 0(t0)",
     // Attention when the host sent a byte or the heartbeat's countdown ran out.
     "1:",
-    "  li t0, {uart_rxempty}",
+    "  li t0, {link_rx_level}",
     "  lw t1, 0(t0)",
-    "  beqz t1, 2f",
+    "  bnez t1, 2f",
     "  la t0, WATCH_HEARTBEAT_IN",
     "  lw t1, 0(t0)",
     "  addi t1, t1, -1",
@@ -170,7 +170,7 @@ core::arch::global_asm!(
     "  j kernel_return",
     timer_pending = const strobe_regmap::TIMER0_EV_PENDING.addr,
     refresh_ticks = const crate::watch::REFRESH_TICKS,
-    uart_rxempty = const strobe_regmap::UART_RXEMPTY.addr,
+    link_rx_level = const strobe_regmap::LINK.base + strobe_abi::link::RX_LEVEL as usize,
 );
 
 #[no_mangle]

@@ -58,6 +58,12 @@ pub fn layout(tags: &[u8]) -> Result<(usize, usize), ValueError> {
     )
 }
 
+/// Whether elements of type `elem` are numbers laid out on the wire as in memory (little-endian,
+/// packed), so a list or array of them moves as one copy.
+fn packed_numbers(elem: &[u8]) -> bool {
+    matches!(elem.first(), Some(&(tag::INT32 | tag::INT64 | tag::FLOAT)))
+}
+
 fn align_up(n: usize, align: usize) -> usize {
     (n + align - 1) & !(align - 1)
 }
@@ -109,32 +115,12 @@ pub unsafe fn encoded_len(tags: &[u8], value: *const u8) -> Result<usize, ValueE
                 } else {
                     ((*header).len as usize, (*header).data as *const u8)
                 };
-                let elem = &tags[1..];
-                let (size, _) = layout(elem)?;
-                match elem.first() {
-                    // Fixed-size elements: no need to visit each.
-                    Some(&(tag::BOOL | tag::INT32 | tag::INT64 | tag::FLOAT | tag::NONE)) => {
-                        4 + len * encoded_len(elem, data)?
-                    }
-                    _ => {
-                        let mut total = 4;
-                        for i in 0..len {
-                            total += encoded_len(elem, data.add(i * size))?;
-                        }
-                        total
-                    }
-                }
+                4 + items_encoded_len(&tags[1..], len, data)?
             }
             tag::RANGE => 3 * layout(&tags[1..])?.0,
             tag::ARRAY => {
                 let (shape, len, data) = array_parts(tags, value);
-                let elem = &tags[2..];
-                let (size, _) = layout(elem)?;
-                let mut total = shape.len() * 4;
-                for i in 0..len {
-                    total += encoded_len(elem, data.add(i * size))?;
-                }
-                total
+                shape.len() * 4 + items_encoded_len(&tags[2..], len, data)?
             }
             tag::TUPLE => {
                 let mut total = 0;
@@ -147,6 +133,23 @@ pub unsafe fn encoded_len(tags: &[u8], value: *const u8) -> Result<usize, ValueE
             _ => return Err(strobe_protocol::Error::BadField.into()),
         },
     )
+}
+
+/// The encoded size of `len` items of type `elem` at `data`.
+///
+/// # Safety
+/// As [`encoded_len`], for each item.
+unsafe fn items_encoded_len(elem: &[u8], len: usize, data: *const u8) -> Result<usize, ValueError> {
+    if let Some(&(tag::BOOL | tag::INT32 | tag::INT64 | tag::FLOAT | tag::NONE)) = elem.first() {
+        // Fixed-size items: no need to visit each.
+        return Ok(len * encoded_len(elem, data)?);
+    }
+    let (size, _) = layout(elem)?;
+    let mut total = 0;
+    for i in 0..len {
+        total += encoded_len(elem, data.add(i * size))?;
+    }
+    Ok(total)
 }
 
 /// The shape, element count and elements of the array (type `tags[0..]`) whose header pointer is
@@ -196,11 +199,7 @@ pub unsafe fn encode(tags: &[u8], value: *const u8, w: &mut ValueWriter) -> Resu
                 ((*header).len, (*header).data as *const u8)
             };
             w.list(len)?;
-            let elem = &tags[1..];
-            let (size, _) = layout(elem)?;
-            for i in 0..len as usize {
-                encode(elem, data.add(i * size), w)?;
-            }
+            encode_items(&tags[1..], len as usize, data, w)?;
         }
         tag::RANGE => {
             let (size, _) = layout(&tags[1..])?;
@@ -211,16 +210,53 @@ pub unsafe fn encode(tags: &[u8], value: *const u8, w: &mut ValueWriter) -> Resu
         tag::ARRAY => {
             let (shape, len, data) = array_parts(tags, value);
             w.array(shape)?;
-            let elem = &tags[2..];
-            let (size, _) = layout(elem)?;
-            for i in 0..len {
-                encode(elem, data.add(i * size), w)?;
-            }
+            encode_items(&tags[2..], len, data, w)?;
         }
         tag::TUPLE => for_each_field(tags, &mut |item, offset| encode(item, value.add(offset), w))?,
         _ => return Err(strobe_protocol::Error::BadField.into()),
     }
     Ok(())
+}
+
+/// Writes `len` items of type `elem` at `data` (a list's or an array's elements).
+///
+/// # Safety
+/// `data` points at `len` live values of that type.
+unsafe fn encode_items(
+    elem: &[u8],
+    len: usize,
+    data: *const u8,
+    w: &mut ValueWriter,
+) -> Result<(), ValueError> {
+    let (size, _) = layout(elem)?;
+    if packed_numbers(elem) && len > 0 {
+        return Ok(w.packed_numbers(core::slice::from_raw_parts(data, len * size))?);
+    }
+    for i in 0..len {
+        encode(elem, data.add(i * size), w)?;
+    }
+    Ok(())
+}
+
+/// Reads `len` items of type `elem` from `r` into newly allocated memory.
+///
+/// # Safety
+/// As [`decode`].
+unsafe fn decode_items(elem: &[u8], len: u32, r: &mut Reader) -> Result<*mut u8, ValueError> {
+    let (size, align) = layout(elem)?;
+    let bytes = (len as usize)
+        .checked_mul(size)
+        .ok_or(ValueError::OutOfMemory)?;
+    let data = arena::allocate(bytes, align).ok_or(ValueError::OutOfMemory)?;
+    if packed_numbers(elem) {
+        let raw = r.bytes(bytes)?;
+        core::ptr::copy_nonoverlapping(raw.as_ptr(), data, bytes);
+    } else {
+        for i in 0..len as usize {
+            decode(elem, r, data.add(i * size))?;
+        }
+    }
+    Ok(data)
 }
 
 /// Reads a value of type `tags[0..]` from `r` into kernel memory at `out`.
@@ -250,24 +286,7 @@ pub unsafe fn decode(tags: &[u8], r: &mut Reader, out: *mut u8) -> Result<(), Va
         }
         tag::LIST => {
             let len = r.u32()?;
-            let elem = &tags[1..];
-            let (size, align) = layout(elem)?;
-            let bytes = (len as usize)
-                .checked_mul(size)
-                .ok_or(ValueError::OutOfMemory)?;
-            let data = arena::allocate(bytes, align).ok_or(ValueError::OutOfMemory)?;
-            match elem.first() {
-                // Numbers are laid out on the wire as in memory (little-endian, packed): one copy.
-                Some(&(tag::INT32 | tag::INT64 | tag::FLOAT)) => {
-                    let raw = r.bytes(bytes)?;
-                    core::ptr::copy_nonoverlapping(raw.as_ptr(), data, bytes);
-                }
-                _ => {
-                    for i in 0..len as usize {
-                        decode(elem, r, data.add(i * size))?;
-                    }
-                }
-            }
+            let data = decode_items(&tags[1..], len, r)?;
             (out as *mut *mut ListHeader).write(list_header(len, data)?);
         }
         tag::RANGE => {
@@ -288,15 +307,7 @@ pub unsafe fn decode(tags: &[u8], r: &mut Reader, out: *mut u8) -> Result<(), Va
                 shape.add(d).write(n);
                 len = len.checked_mul(n).ok_or(ValueError::OutOfMemory)?;
             }
-            let elem = &tags[2..];
-            let (size, align) = layout(elem)?;
-            let bytes = (len as usize)
-                .checked_mul(size)
-                .ok_or(ValueError::OutOfMemory)?;
-            let data = arena::allocate(bytes, align).ok_or(ValueError::OutOfMemory)?;
-            for i in 0..len as usize {
-                decode(elem, r, data.add(i * size))?;
-            }
+            let data = decode_items(&tags[2..], len, r)?;
             (*header).items = ListHeader {
                 len,
                 cap: len,

@@ -50,6 +50,14 @@ pub fn encode(kind: u8, seq: u16, payload: &[u8], out: &mut [u8]) -> Result<usiz
 
 /// Frames a payload already written at `out[HEADER_LEN..HEADER_LEN + len]` (no copy).
 pub fn encode_in_place(kind: u8, seq: u16, out: &mut [u8], len: usize) -> Result<usize, Error> {
+    let total = encode_unsealed(kind, seq, out, len)?;
+    seal(&mut out[..total]);
+    Ok(total)
+}
+
+/// As [`encode_in_place`], but leaves the CRC's four bytes for [`seal`] (or a link that computes
+/// the CRC as it sends the frame).
+pub fn encode_unsealed(kind: u8, seq: u16, out: &mut [u8], len: usize) -> Result<usize, Error> {
     let len32 = u32::try_from(len).map_err(|_| Error::TooLong(u32::MAX))?;
     if len32 > MAX_PAYLOAD {
         return Err(Error::TooLong(len32));
@@ -64,9 +72,20 @@ pub fn encode_in_place(kind: u8, seq: u16, out: &mut [u8], len: usize) -> Result
     w.u8(kind)?;
     w.u16(seq)?;
     w.u32(len32)?;
-    let crc = crc_of(&out[..HEADER_LEN], &out[HEADER_LEN..HEADER_LEN + len]);
-    out[HEADER_LEN + len..total].copy_from_slice(&crc.to_le_bytes());
     Ok(total)
+}
+
+/// Writes the CRC into the last four bytes of a whole frame from [`encode_unsealed`].
+pub fn seal(frame: &mut [u8]) {
+    let end = frame
+        .len()
+        .saturating_sub(CRC_LEN)
+        .max(HEADER_LEN.min(frame.len()));
+    let (covered, crc) = frame.split_at_mut(end);
+    if crc.len() == CRC_LEN {
+        let (header, payload) = covered.split_at(HEADER_LEN);
+        crc.copy_from_slice(&crc_of(header, payload).to_le_bytes());
+    }
 }
 
 fn parse_header(bytes: &[u8]) -> Result<FrameHeader, Error> {
@@ -117,14 +136,33 @@ pub enum Step {
     Rejected(Error),
 }
 
-/// Byte-at-a-time frame decoder for a stream (UART, TCP), with a fixed buffer of `N` bytes.
+/// Frame decoder for a stream (UART, TCP), with a fixed buffer of `N` bytes for a whole frame. It
+/// takes bytes one at a time ([`FrameDecoder::push`]), or, once a frame's header is in, its body in
+/// bulk straight into its buffer ([`FrameDecoder::body_room`], [`FrameDecoder::body_received`]).
 /// After garbage it resynchronises on the next [`MAGIC`]; it never reads past its buffer.
 pub struct FrameDecoder<const N: usize> {
-    buf: [u8; N],
+    head: [u8; HEADER_LEN],
+    /// The payload, then the CRC: word-aligned, so a link can fill it a word at a time.
+    body: Aligned<N>,
+    /// Bytes of the frame so far, header included.
     fill: usize,
     need: usize,
     /// Sequence number of the last rejected frame (0 when its header never arrived).
     rejected_seq: u16,
+}
+
+#[repr(C, align(4))]
+struct Aligned<const N: usize>([u8; N]);
+
+/// Where the body of the frame being received goes, for a link that moves it in bulk.
+pub struct BodyRoom<'a> {
+    /// The bytes still wanted (the rest of the payload, then the CRC). It starts word-aligned
+    /// when the body received so far is a multiple of four bytes.
+    pub dst: &'a mut [u8],
+    /// How many of `dst`'s bytes the CRC covers (the rest of the payload).
+    pub covered: usize,
+    /// The header's bytes the CRC covers (from the version on), while no body byte has come.
+    pub header: Option<&'a [u8]>,
 }
 
 impl<const N: usize> Default for FrameDecoder<N> {
@@ -136,7 +174,8 @@ impl<const N: usize> Default for FrameDecoder<N> {
 impl<const N: usize> FrameDecoder<N> {
     pub const fn new() -> Self {
         FrameDecoder {
-            buf: [0; N],
+            head: [0; HEADER_LEN],
+            body: Aligned([0; N]),
             fill: 0,
             need: HEADER_LEN,
             rejected_seq: 0,
@@ -170,36 +209,68 @@ impl<const N: usize> FrameDecoder<N> {
             self.fill = usize::from(byte == MAGIC[0]);
             return Step::Pending;
         }
-        if self.fill >= N {
-            return self.reject(Error::TooLong(N as u32));
-        }
-        self.buf[self.fill] = byte;
-        self.fill += 1;
-        if self.fill == HEADER_LEN {
-            match parse_header(&self.buf[..HEADER_LEN]) {
-                Ok(h) if HEADER_LEN + h.len as usize + CRC_LEN <= N => {
-                    self.need = HEADER_LEN + h.len as usize + CRC_LEN
+        if self.fill < HEADER_LEN {
+            self.head[self.fill] = byte;
+            self.fill += 1;
+            if self.fill == HEADER_LEN {
+                match parse_header(&self.head) {
+                    Ok(h) if HEADER_LEN + h.len as usize + CRC_LEN <= N => {
+                        self.need = HEADER_LEN + h.len as usize + CRC_LEN
+                    }
+                    Ok(h) => return self.reject(Error::TooLong(h.len)),
+                    Err(e) => return self.reject(e),
                 }
-                Ok(h) => return self.reject(Error::TooLong(h.len)),
-                Err(e) => return self.reject(e),
             }
+            return Step::Pending;
         }
+        self.body.0[self.fill - HEADER_LEN] = byte;
+        self.body_received(1, || None)
+    }
+
+    /// The body still wanted, once the frame's header is in and until the frame is whole.
+    pub fn body_room(&mut self) -> Option<BodyRoom<'_>> {
+        if self.fill < HEADER_LEN || self.fill >= self.need {
+            return None;
+        }
+        let got = self.fill - HEADER_LEN;
+        let payload_len = self.need - HEADER_LEN - CRC_LEN;
+        Some(BodyRoom {
+            dst: &mut self.body.0[got..self.need - HEADER_LEN],
+            covered: payload_len.saturating_sub(got),
+            header: (got == 0).then_some(&self.head[MAGIC.len()..]),
+        })
+    }
+
+    /// `n` more body bytes are in [`FrameDecoder::body_room`]'s `dst`. When they complete the
+    /// frame, its CRC is checked: against `crc()`, the CRC of what the frame covers as the link
+    /// computed it, or (None) computed here.
+    pub fn body_received(&mut self, n: usize, crc: impl FnOnce() -> Option<u32>) -> Step {
+        self.fill = (self.fill + n).min(self.need);
         if self.fill < self.need {
             return Step::Pending;
         }
-        match decode(&self.buf[..self.fill]) {
-            Ok(_) => Step::Ready,
-            Err(e) => self.reject(e),
+        let payload_len = self.need - HEADER_LEN - CRC_LEN;
+        let (payload, sent) = self.body.0[..payload_len + CRC_LEN].split_at(payload_len);
+        let sent = u32::from_le_bytes([sent[0], sent[1], sent[2], sent[3]]);
+        let computed = crc().unwrap_or_else(|| crc_of(&self.head, payload));
+        if computed == sent {
+            Step::Ready
+        } else {
+            self.reject(Error::BadCrc)
         }
     }
 
     /// The frame completed by the last [`Step::Ready`].
     pub fn frame(&self) -> Option<Frame<'_>> {
-        if self.fill == self.need && self.fill > HEADER_LEN {
-            decode(&self.buf[..self.fill]).ok().map(|(f, _)| f)
-        } else {
-            None
+        if self.fill != self.need || self.fill <= HEADER_LEN {
+            return None;
         }
+        let header = parse_header(&self.head).ok()?;
+        Some(Frame {
+            kind: header.kind,
+            seq: header.seq,
+            payload: &self.body.0[..header.len as usize],
+        })
     }
 
     /// The sequence number of the frame the last [`Step::Rejected`] was about, for the error reply.
@@ -209,7 +280,7 @@ impl<const N: usize> FrameDecoder<N> {
 
     /// The sequence number of the frame being received, once its header is in.
     pub fn partial_seq(&self) -> Option<u16> {
-        (self.fill >= HEADER_LEN).then(|| u16::from_le_bytes([self.buf[4], self.buf[5]]))
+        (self.fill >= HEADER_LEN).then(|| u16::from_le_bytes([self.head[4], self.head[5]]))
     }
 }
 
@@ -321,5 +392,51 @@ mod tests {
             .filter(|&&b| matches!(small.push(b), Step::Rejected(Error::TooLong(20))))
             .count();
         assert_eq!(steps, 1);
+    }
+
+    /// A link that moves a body in bulk: the header byte by byte, then the body in pieces straight
+    /// into the decoder's buffer, the CRC checked in software or taken from the link.
+    #[test]
+    fn body_in_bulk() {
+        let mut out = [0u8; 64];
+        let n = encode(4, 3, b"0123456789", &mut out).unwrap();
+        let crc = crate::crc::crc32(&out[2..HEADER_LEN + 10]);
+        for (link_crc, expected) in [
+            (None, Step::Ready),
+            (Some(crc), Step::Ready),
+            (Some(crc ^ 1), Step::Rejected(Error::BadCrc)),
+        ] {
+            let mut d = FrameDecoder::<64>::new();
+            assert!(d.body_room().is_none());
+            for &b in &out[..HEADER_LEN] {
+                assert_eq!(d.push(b), Step::Pending);
+            }
+            let room = d.body_room().expect("the header is in");
+            assert_eq!((room.dst.len(), room.covered), (14, 10));
+            assert_eq!(room.header, Some(&out[2..HEADER_LEN]));
+            assert_eq!(room.dst.as_ptr() as usize % 4, 0);
+            room.dst[..8].copy_from_slice(&out[HEADER_LEN..HEADER_LEN + 8]);
+            assert_eq!(
+                d.body_received(8, || panic!("not yet whole")),
+                Step::Pending
+            );
+            let room = d.body_room().unwrap();
+            assert_eq!((room.dst.len(), room.covered, room.header), (6, 2, None));
+            room.dst.copy_from_slice(&out[HEADER_LEN + 8..n]);
+            assert_eq!(d.body_received(6, || link_crc), expected);
+            if expected == Step::Ready {
+                let f = d.frame().unwrap();
+                assert_eq!((f.kind, f.seq, f.payload), (4, 3, &b"0123456789"[..]));
+            } else {
+                assert_eq!(d.rejected_seq(), 3);
+            }
+            assert!(d.body_room().is_none());
+        }
+        // An unsealed frame sealed afterwards equals the one encoded whole.
+        let mut unsealed = [0u8; 64];
+        unsealed[HEADER_LEN..HEADER_LEN + 10].copy_from_slice(b"0123456789");
+        let m = encode_unsealed(4, 3, &mut unsealed, 10).unwrap();
+        seal(&mut unsealed[..m]);
+        assert_eq!(unsealed[..m], out[..n]);
     }
 }

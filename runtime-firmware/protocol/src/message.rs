@@ -557,11 +557,18 @@ impl<'a> Message<'a> {
 
     /// Encodes this message as a whole frame with sequence number `seq`; returns its length.
     pub fn encode(&self, seq: u16, out: &mut [u8]) -> Result<usize, Error> {
+        let n = self.encode_unsealed(seq, out)?;
+        frame::seal(&mut out[..n]);
+        Ok(n)
+    }
+
+    /// As [`Message::encode`], leaving the frame's CRC to [`frame::seal`] or to the link.
+    pub fn encode_unsealed(&self, seq: u16, out: &mut [u8]) -> Result<usize, Error> {
         let room = out.get_mut(frame::HEADER_LEN..).ok_or(Error::BufferFull)?;
         let mut w = Writer::new(room);
         self.write_payload(&mut w)?;
         let len = w.len();
-        frame::encode_in_place(self.kind() as u8, seq, out, len)
+        frame::encode_unsealed(self.kind() as u8, seq, out, len)
     }
 
     pub fn decode(f: &Frame<'a>) -> Result<Message<'a>, Error> {

@@ -313,6 +313,12 @@ impl<'a> ValueWriter<'a> {
         self.w.u32(count)
     }
 
+    /// Numbers of a list or an array (int32, int64 or float elements) as they lie in memory:
+    /// little-endian and packed, as the wire has them.
+    pub fn packed_numbers(&mut self, raw: &[u8]) -> Result<(), Error> {
+        self.w.bytes(raw)
+    }
+
     /// Starts an array of `shape`; its elements follow in row-major order.
     pub fn array(&mut self, shape: &[u32]) -> Result<(), Error> {
         shape.iter().try_for_each(|d| self.w.u32(*d))

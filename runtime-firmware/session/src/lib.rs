@@ -9,6 +9,7 @@
 //! or a dropped link, discards a half-finished upload.
 #![no_std]
 
+pub use strobe_protocol::frame::BodyRoom;
 use strobe_protocol::frame::{FrameDecoder, Step};
 use strobe_protocol::journal::{Consumer, JournalMode};
 use strobe_protocol::message::{unit_keys, DeviceInfo};
@@ -136,10 +137,55 @@ pub enum Poll {
     Closed,
 }
 
-/// Where replies go (the UART, a socket), and where a running kernel's RPC answers come from.
+/// Where replies go (the link's FIFOs, a socket), and where a running kernel's RPC answers come
+/// from. The bulk methods let a link with its own CRC unit move frames without the CPU touching
+/// every byte twice; their defaults go byte by byte and compute CRCs in software.
 pub trait Link {
     fn send(&mut self, bytes: &[u8]);
     fn poll(&mut self) -> Poll;
+
+    /// Sends a frame whose last four bytes are still to be its CRC ([`Message::encode_unsealed`]).
+    fn send_frame(&mut self, frame: &mut [u8]) {
+        strobe_protocol::frame::seal(frame);
+        self.send(frame);
+    }
+
+    /// Moves what has arrived of a frame's body into `room`: the number of bytes placed, or None
+    /// when this link takes bytes only one at a time ([`Link::poll`]).
+    fn receive_body(&mut self, room: BodyRoom<'_>) -> Option<usize> {
+        let _ = room;
+        None
+    }
+
+    /// The CRC of a frame [`Link::receive_body`] completed, as the link computed it (None:
+    /// computed by the decoder).
+    fn body_crc(&mut self) -> Option<u32> {
+        None
+    }
+}
+
+/// What a link had for the frame decoder.
+enum Pulled {
+    Step(Step),
+    Empty,
+    Closed,
+}
+
+/// Hands what the link has to the decoder: a frame's body in bulk where the link can, else one
+/// byte.
+fn pull(link: &mut dyn Link, decoder: &mut FrameDecoder<FRAME_BUFFER>) -> Pulled {
+    if let Some(room) = decoder.body_room() {
+        match link.receive_body(room) {
+            Some(0) => return Pulled::Empty,
+            Some(n) => return Pulled::Step(decoder.body_received(n, || link.body_crc())),
+            None => {}
+        }
+    }
+    match link.poll() {
+        Poll::Byte(b) => Pulled::Step(decoder.push(b)),
+        Poll::Empty => Pulled::Empty,
+        Poll::Closed => Pulled::Closed,
+    }
 }
 
 /// Polls without a byte after which a half-received frame is dropped (the host went away).
@@ -181,8 +227,8 @@ impl<B: Board> Session<B> {
 
     fn reply(&mut self, link: &mut dyn Link, m: &Message<'_>) {
         self.out_seq = self.out_seq.wrapping_add(1);
-        if let Ok(n) = m.encode(self.out_seq, &mut self.out) {
-            link.send(&self.out[..n]);
+        if let Ok(n) = m.encode_unsealed(self.out_seq, &mut self.out) {
+            link.send_frame(&mut self.out[..n]);
         }
     }
 
@@ -193,14 +239,31 @@ impl<B: Board> Session<B> {
     /// Feeds received bytes; handles every frame they complete.
     pub fn receive(&mut self, bytes: &[u8], link: &mut dyn Link) {
         for &b in bytes {
-            match self.decoder.push(b) {
-                Step::Pending => {}
-                Step::Rejected(e) => {
-                    let seq = self.decoder.rejected_seq();
-                    self.error(link, e.code(), seq);
-                }
-                Step::Ready => self.handle_frame(link),
+            let step = self.decoder.push(b);
+            self.take_step(step, link);
+        }
+    }
+
+    /// Takes what the link has now (a frame's body in bulk where the link can, else a byte) and
+    /// handles a frame it completes: false when the link had nothing.
+    pub fn serve(&mut self, link: &mut dyn Link) -> bool {
+        match pull(link, &mut self.decoder) {
+            Pulled::Step(step) => {
+                self.take_step(step, link);
+                true
             }
+            Pulled::Empty | Pulled::Closed => false,
+        }
+    }
+
+    fn take_step(&mut self, step: Step, link: &mut dyn Link) {
+        match step {
+            Step::Pending => {}
+            Step::Rejected(e) => {
+                let seq = self.decoder.rejected_seq();
+                self.error(link, e.code(), seq);
+            }
+            Step::Ready => self.handle_frame(link),
         }
     }
 
@@ -369,9 +432,9 @@ impl LinkHost<'_> {
     /// Sends `m` as the next frame; false when it does not fit one.
     fn send(&mut self, m: &Message<'_>) -> bool {
         self.seq = self.seq.wrapping_add(1);
-        match m.encode(self.seq, &mut self.out[..]) {
+        match m.encode_unsealed(self.seq, &mut self.out[..]) {
             Ok(n) => {
-                self.link.send(&self.out[..n]);
+                self.link.send_frame(&mut self.out[..n]);
                 true
             }
             Err(_) => false,
@@ -382,17 +445,20 @@ impl LinkHost<'_> {
         self.send(&Message::Error { code, of_seq });
     }
 
-    /// Feeds a byte from the host to the decoder: true when it completes a frame (a frame it
-    /// rejects is refused here).
-    fn take_byte(&mut self, b: u8) -> bool {
-        match self.decoder.push(b) {
-            Step::Pending => false,
-            Step::Rejected(e) => {
+    /// Takes what the link has for the decoder: Ok(true) when it completes a frame (a frame it
+    /// rejects is refused here), Ok(false) when nothing is complete yet, None when the link had
+    /// nothing, Err when it closed.
+    fn take_input(&mut self) -> Result<Option<bool>, StopReason> {
+        match pull(self.link, self.decoder) {
+            Pulled::Step(Step::Pending) => Ok(Some(false)),
+            Pulled::Step(Step::Rejected(e)) => {
                 let seq = self.decoder.rejected_seq();
                 self.refuse(e.code(), seq);
-                false
+                Ok(Some(false))
             }
-            Step::Ready => true,
+            Pulled::Step(Step::Ready) => Ok(Some(true)),
+            Pulled::Empty => Ok(None),
+            Pulled::Closed => Err(StopReason::Request),
         }
     }
 
@@ -450,20 +516,20 @@ impl LinkHost<'_> {
     ) -> Result<(), StopReason> {
         let mut idle: u32 = 0;
         loop {
-            let b = match self.link.poll() {
-                Poll::Byte(b) => b,
-                Poll::Closed => return Err(StopReason::Request),
-                Poll::Empty => {
+            match self.take_input()? {
+                None => {
                     idle = idle.saturating_add(1);
                     if idle == IDLE_RESET_POLLS && self.decoder.in_frame() {
                         self.decoder.reset();
                     }
                     continue;
                 }
-            };
-            idle = 0;
-            if !self.take_byte(b) {
-                continue;
+                Some(complete) => {
+                    idle = 0;
+                    if !complete {
+                        continue;
+                    }
+                }
             }
             let Some(frame) = self.decoder.frame() else {
                 continue;
@@ -578,13 +644,11 @@ impl KernelHost for LinkHost<'_> {
 
     fn poll(&mut self) -> Option<StopReason> {
         loop {
-            let b = match self.link.poll() {
-                Poll::Byte(b) => b,
-                Poll::Empty => return None,
-                Poll::Closed => return Some(StopReason::Request),
-            };
-            if !self.take_byte(b) {
-                continue;
+            match self.take_input() {
+                Err(reason) => return Some(reason),
+                Ok(None) => return None,
+                Ok(Some(false)) => continue,
+                Ok(Some(true)) => {}
             }
             let Some(frame) = self.decoder.frame() else {
                 continue;

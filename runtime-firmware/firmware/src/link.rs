@@ -1,0 +1,136 @@
+//! The host link: the gateware's link window (`strobe_abi::link`), word-wide FIFOs to and from the
+//! host with a CRC-32 unit on each side. A frame's body moves four bytes per bus access straight
+//! into the session's frame buffer, and no byte goes through a CRC in software.
+
+use strobe_abi::link as reg;
+use strobe_regmap::LINK;
+use strobe_session::{BodyRoom, Poll};
+
+#[inline(always)]
+fn read(offset: u32) -> u32 {
+    // SAFETY: a register of the link window (uncached I/O); reads have the effects documented in
+    // strobe_abi::link and never fault.
+    unsafe { core::ptr::read_volatile((LINK.base + offset as usize) as *const u32) }
+}
+
+#[inline(always)]
+fn write(offset: u32, value: u32) {
+    // SAFETY: as `read`.
+    unsafe { core::ptr::write_volatile((LINK.base + offset as usize) as *mut u32, value) }
+}
+
+/// Bytes the host has sent that wait to be read.
+pub fn waiting() -> u32 {
+    read(reg::RX_LEVEL)
+}
+
+pub fn read_byte() -> Option<u8> {
+    (waiting() != 0).then(|| read(reg::RX_BYTE) as u8)
+}
+
+/// Room in the send FIFO, in writes: waits until there is some.
+fn send_room() -> u32 {
+    loop {
+        let room = read(reg::TX_SPACE);
+        if room != 0 {
+            return room;
+        }
+    }
+}
+
+/// Sends `data`, through the send CRC when `crc` (words while they are aligned, else bytes).
+fn send_bytes(data: &[u8], crc: bool) {
+    let (word, byte) = if crc {
+        (reg::TX_WORD_CRC, reg::TX_BYTE_CRC)
+    } else {
+        (reg::TX_WORD, reg::TX_BYTE)
+    };
+    let mut rest = data;
+    let mut room = 0;
+    while !rest.is_empty() {
+        if room == 0 {
+            room = send_room();
+        }
+        room -= 1;
+        if rest.len() >= 4 && rest.as_ptr() as usize % 4 == 0 {
+            // SAFETY: four readable bytes at an aligned address.
+            write(word, unsafe {
+                core::ptr::read(rest.as_ptr() as *const u32)
+            });
+            rest = &rest[4..];
+        } else {
+            write(byte, rest[0] as u32);
+            rest = &rest[1..];
+        }
+    }
+}
+
+/// The session's link.
+pub struct HostLink;
+
+impl strobe_session::Link for HostLink {
+    fn send(&mut self, bytes: &[u8]) {
+        send_bytes(bytes, false);
+    }
+
+    /// The header goes a byte at a time (the payload after it is word-aligned in the session's
+    /// buffer), the CRC computed by the send unit as the bytes go.
+    fn send_frame(&mut self, frame: &mut [u8]) {
+        use strobe_protocol::frame::{CRC_LEN, HEADER_LEN, MAGIC};
+        let Some(end) = frame
+            .len()
+            .checked_sub(CRC_LEN)
+            .filter(|&e| e >= HEADER_LEN)
+        else {
+            return;
+        };
+        write(reg::TX_CRC, 0);
+        send_bytes(&frame[..MAGIC.len()], false);
+        send_bytes(&frame[MAGIC.len()..end], true);
+        send_bytes(&read(reg::TX_CRC).to_le_bytes(), false);
+    }
+
+    fn poll(&mut self) -> Poll {
+        match read_byte() {
+            Some(b) => Poll::Byte(b),
+            None => Poll::Empty,
+        }
+    }
+
+    fn receive_body(&mut self, room: BodyRoom<'_>) -> Option<usize> {
+        let mut level = waiting() as usize;
+        if level == 0 {
+            return Some(0);
+        }
+        if let Some(header) = room.header {
+            write(reg::RX_CRC, 0);
+            for &b in header {
+                write(reg::RX_CRC_FEED, b as u32);
+            }
+        }
+        let dst = room.dst;
+        let mut at = 0;
+        while at < dst.len() && level > 0 {
+            let crc = at < room.covered;
+            // Words within the covered part or within the rest, never across the boundary.
+            let segment_end = if crc { room.covered } else { dst.len() };
+            let aligned = (dst.as_ptr() as usize + at) % 4 == 0;
+            if aligned && segment_end - at >= 4 && level >= 4 {
+                let w = read(if crc { reg::RX_WORD_CRC } else { reg::RX_WORD });
+                // SAFETY: four writable bytes of `dst` at an aligned address.
+                unsafe { core::ptr::write(dst.as_mut_ptr().add(at) as *mut u32, w) };
+                at += 4;
+                level -= 4;
+            } else {
+                dst[at] = read(if crc { reg::RX_BYTE_CRC } else { reg::RX_BYTE }) as u8;
+                at += 1;
+                level -= 1;
+            }
+        }
+        Some(at)
+    }
+
+    fn body_crc(&mut self) -> Option<u32> {
+        Some(read(reg::RX_CRC))
+    }
+}
