@@ -20,6 +20,9 @@ pub enum Benchmark {
     /// Host data as quoted data: compile time and bytes sent for kernels reading host lists of 1k
     /// to 100k int64 (first call and new values), and the examples' image sizes.
     Resident,
+    /// Large RPC values on the simulated core device: a list of int32 of 1 and 16 MiB from the host
+    /// and back (device cycles per byte, the rate at 125 MHz, the simulator's wall time).
+    Payload,
     /// Record and replay on the simulated core device: recording's cost in CPU cycles per logged
     /// event, log bytes per event, a replay's wall time against the recorded run's.
     Replay,
@@ -62,13 +65,13 @@ pub fn bench(what: Benchmark) -> Result<()> {
             .env("STROBE_GATEWARE_PYTHON", venv.join("bin/python3"))),
         // The installed command, without the disk cache, so the first kernel call's compile is a
         // cold one.
-        Benchmark::Rpc => {
+        Benchmark::Rpc | Benchmark::Payload => {
             install::install()?;
-            run(Command::new(venv.join("bin/strobe")).args([
-                "--no-cache",
-                "run",
-                "xtask/bench/rpc.py",
-            ]))
+            let script = match what {
+                Benchmark::Rpc => "xtask/bench/rpc.py",
+                _ => "xtask/bench/payload.py",
+            };
+            run(Command::new(venv.join("bin/strobe")).args(["--no-cache", "run", script]))
         }
         // A plain script: kernels run in-process; a private cache so first compiles are cold.
         Benchmark::Resident => {

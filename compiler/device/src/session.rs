@@ -14,9 +14,9 @@ use strobe_protocol::{
 
 const BUFFER: usize = MAX_PAYLOAD as usize + FRAME_OVERHEAD + 64;
 /// Units or patches of at most this many bytes go as back-to-back messages (within what a device's
-/// receive buffer holds: the simulator's UART bridge buffers 2 KiB).
+/// receive FIFO holds: the simulated device's is 1 KiB).
 const PIPELINED_BYTES: usize = 256;
-/// Unit bytes per `UnitChunk`: small enough for the simulator UART bridge's 2 KiB receive buffer.
+/// Unit bytes per `UnitChunk`: within the simulated device's 1 KiB receive FIFO.
 pub const CHUNK: usize = 1024;
 /// How long the host waits for any one reply.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -19,12 +19,36 @@ fn write(offset: u32, value: u32) {
     unsafe { core::ptr::write_volatile((LINK.base + offset as usize) as *mut u32, value) }
 }
 
+/// Reads that take bytes from the receive FIFO have an effect. An interrupt taken while such a load
+/// is on the bus makes the CPU issue it again after `mret`, taking four more bytes, so those reads
+/// happen with interrupts masked (the kernel tick waits for at most one FIFO's worth).
+struct InterruptsMasked(bool);
+
+impl InterruptsMasked {
+    fn new() -> Self {
+        let before: u32;
+        // SAFETY: clears mstatus.MIE, returning the previous mstatus; restored on drop.
+        unsafe { core::arch::asm!("csrrci {0}, mstatus, 8", out(reg) before) };
+        InterruptsMasked(before & 8 != 0)
+    }
+}
+
+impl Drop for InterruptsMasked {
+    fn drop(&mut self) {
+        if self.0 {
+            // SAFETY: sets mstatus.MIE back, as it was.
+            unsafe { core::arch::asm!("csrsi mstatus, 8") };
+        }
+    }
+}
+
 /// Bytes the host has sent that wait to be read.
 pub fn waiting() -> u32 {
     read(reg::RX_LEVEL)
 }
 
 pub fn read_byte() -> Option<u8> {
+    let _masked = InterruptsMasked::new();
     (waiting() != 0).then(|| read(reg::RX_BYTE) as u8)
 }
 
@@ -46,22 +70,20 @@ fn send_bytes(data: &[u8], crc: bool) {
         (reg::TX_WORD, reg::TX_BYTE)
     };
     let mut rest = data;
-    let mut room = 0;
     while !rest.is_empty() {
-        if room == 0 {
-            room = send_room();
-        }
-        room -= 1;
-        if rest.len() >= 4 && rest.as_ptr() as usize % 4 == 0 {
-            // SAFETY: four readable bytes at an aligned address.
-            write(word, unsafe {
-                core::ptr::read(rest.as_ptr() as *const u32)
-            });
-            rest = &rest[4..];
-        } else {
+        let room = send_room() as usize;
+        if rest.len() < 4 || rest.as_ptr() as usize % 4 != 0 {
             write(byte, rest[0] as u32);
             rest = &rest[1..];
+            continue;
         }
+        let words = (rest.len() / 4).min(room);
+        let p = rest[..4 * words].as_ptr() as *const u32;
+        for i in 0..words {
+            // SAFETY: within `rest[..4 * words]`, which starts aligned.
+            write(word, unsafe { p.add(i).read() });
+        }
+        rest = &rest[4 * words..];
     }
 }
 
@@ -110,22 +132,29 @@ impl strobe_session::Link for HostLink {
         }
         let dst = room.dst;
         let mut at = 0;
+        let _masked = InterruptsMasked::new();
         while at < dst.len() && level > 0 {
-            let crc = at < room.covered;
-            // Words within the covered part or within the rest, never across the boundary.
-            let segment_end = if crc { room.covered } else { dst.len() };
-            let aligned = (dst.as_ptr() as usize + at) % 4 == 0;
-            if aligned && segment_end - at >= 4 && level >= 4 {
-                let w = read(if crc { reg::RX_WORD_CRC } else { reg::RX_WORD });
-                // SAFETY: four writable bytes of `dst` at an aligned address.
-                unsafe { core::ptr::write(dst.as_mut_ptr().add(at) as *mut u32, w) };
-                at += 4;
-                level -= 4;
+            // Within the covered part or within the rest, never across the boundary.
+            let (end, word, byte) = if at < room.covered {
+                (room.covered, reg::RX_WORD_CRC, reg::RX_BYTE_CRC)
             } else {
-                dst[at] = read(if crc { reg::RX_BYTE_CRC } else { reg::RX_BYTE }) as u8;
+                (dst.len(), reg::RX_WORD, reg::RX_BYTE)
+            };
+            let aligned = (dst.as_ptr() as usize + at) % 4 == 0;
+            if !aligned || end - at < 4 || level < 4 {
+                dst[at] = read(byte) as u8;
                 at += 1;
                 level -= 1;
+                continue;
             }
+            let words = ((end - at) / 4).min(level / 4);
+            let p = dst[at..at + 4 * words].as_mut_ptr() as *mut u32;
+            for i in 0..words {
+                // SAFETY: within `dst[at..at + 4 * words]`, which starts aligned.
+                unsafe { p.add(i).write(read(word)) };
+            }
+            at += 4 * words;
+            level -= 4 * words;
         }
         Some(at)
     }

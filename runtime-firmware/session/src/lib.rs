@@ -466,6 +466,9 @@ impl LinkHost<'_> {
     fn await_reply(&mut self, reply: &mut dyn FnMut(RpcReply<'_>)) {
         // Bytes still to come of a value arriving in parts.
         let mut remaining: Option<u32> = None;
+        // A value in parts is decoded (`ReturnEnd`, long for a large value) only once its last
+        // part is acknowledged: the host waits for that acknowledgement only so long.
+        let mut assembled = false;
         let waited = self.await_message(&mut |m| match m {
             Message::RpcReturn { tags, value } => {
                 reply(RpcReply::Return { tags, value });
@@ -478,7 +481,7 @@ impl LinkHost<'_> {
                 });
                 remaining = Some(value_len);
                 if value_len == 0 {
-                    reply(RpcReply::ReturnEnd);
+                    assembled = true;
                     return Taken::AcknowledgeDone;
                 }
                 Taken::Acknowledge
@@ -489,7 +492,7 @@ impl LinkHost<'_> {
                     reply(RpcReply::ReturnPart { data });
                     remaining = Some(left);
                     if left == 0 {
-                        reply(RpcReply::ReturnEnd);
+                        assembled = true;
                         return Taken::AcknowledgeDone;
                     }
                     Taken::Acknowledge
@@ -502,8 +505,10 @@ impl LinkHost<'_> {
             }
             _ => Taken::NotMine,
         });
-        if let Err(reason) = waited {
-            reply(RpcReply::Stopped(reason));
+        match waited {
+            Ok(()) if assembled => reply(RpcReply::ReturnEnd),
+            Ok(()) => {}
+            Err(reason) => reply(RpcReply::Stopped(reason)),
         }
     }
 

@@ -10,6 +10,12 @@ use crate::{
     Board, ExceptionReport, FaultReport, KernelHost, RpcReply, RpcRequest, RunOutcome, RunSetup,
 };
 use std::vec::Vec;
+
+std::thread_local! {
+    /// For tests of ordering: the board notes each value it decodes (`ReturnEnd`), a test's link
+    /// each frame it sends.
+    pub static EVENTS: core::cell::RefCell<Vec<&'static str>> = const { core::cell::RefCell::new(Vec::new()) };
+}
 use strobe_protocol::journal::Consumer;
 use strobe_protocol::message::DeviceInfo;
 use strobe_protocol::PROTOCOL_VERSION;
@@ -96,7 +102,10 @@ impl Board for TestBoard {
                             RpcReply::ReturnPart { data } => {
                                 answer.map(|a| a + data.iter().map(|&b| b as u64).sum::<u64>())
                             }
-                            RpcReply::ReturnEnd => answer,
+                            RpcReply::ReturnEnd => {
+                                EVENTS.with(|e| e.borrow_mut().push("decoded"));
+                                answer
+                            }
                         }
                     },
                 );

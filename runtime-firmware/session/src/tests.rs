@@ -18,6 +18,7 @@ struct Captured(Vec<u8>, std::collections::VecDeque<u8>, bool);
 
 impl Link for Captured {
     fn send(&mut self, bytes: &[u8]) {
+        crate::test_board::EVENTS.with(|e| e.borrow_mut().push("sent"));
         self.0.extend_from_slice(bytes);
     }
 
@@ -545,6 +546,7 @@ fn a_large_rpc_result_arrives_in_acknowledged_parts() {
     );
     let part = |data: &'static [u8], seq| frame(Message::RpcReturnPart { data }, seq);
     // A part beyond the announced length is refused; the kernel sees start, parts, end.
+    crate::test_board::EVENTS.with(|e| e.borrow_mut().clear());
     let replies = run_rpc_kernel(&[
         start,
         part(&[5, 7], 12),
@@ -561,6 +563,11 @@ fn a_large_rpc_result_arrives_in_acknowledged_parts() {
             "Finished(2000012)"
         ]
     );
+    // The value is decoded (long, for a large one) only after its last part's acknowledgement
+    // went out: the host waits for that only so long.
+    // (The last three things that happen: the acknowledgement, the decoding, `Finished`.)
+    let events = crate::test_board::EVENTS.with(|e| e.borrow().clone());
+    assert_eq!(events[events.len() - 3..], ["sent", "decoded", "sent"]);
     // A part without a start is out of order too.
     let stray = run_rpc_kernel(&[part(&[1], 12)]);
     assert!(stray.iter().any(|r| r == "Error(OutOfOrder)"), "{stray:?}");
