@@ -46,7 +46,10 @@ i: its sensitivity from the event's time on (value bit 0: rising edges, bit 1: f
 gate is closed), so gate windows are on the timeline, as ARTIQ's.
 Underflow: an event whose timestamp is not in the future when enqueued is dropped and flagged.
 Sequence error: an event earlier than the channel's previous event is dropped and flagged.
-Every output edge is logged by the simulation as `rtio <time in mu> <channel> <value>`.
+Every output edge is logged by the simulation as `rtio <time in mu> <channel> <value>`; and, as ARTIQ's
+RTIO analyzer records them, every output event queued, every late one refused and every input
+timestamp the CPU takes, as `rtio_analyzer output|underflow|input <counter in mu> ...` (the host
+collects them for `strobe.coredevice.comm_analyzer`).
 """
 
 from migen import Module, Signal, If, Display, Cat, Case, Replicate, Memory, Mux
@@ -171,6 +174,7 @@ class RTIO(Module, AutoCSR):
             late_terms.append(selected & late)
             self.sync += If(taken & selected,
                 If(late,
+                    Display("rtio_analyzer underflow %d " + str(number), counter_mu),
                     # A late DMA entry is the DMA engine's error (it stops the playback).
                     If(~from_dma,
                         underflow.eq(1),
@@ -188,6 +192,8 @@ class RTIO(Module, AutoCSR):
                 ).Else(
                     last.eq(timestamp),
                     has_last.eq(1),
+                    Display("rtio_analyzer output %d %d " + str(number) + " %d", counter_mu,
+                            timestamp, value),
                 ),
             )
             head_cycle = Signal(64 - fine)
@@ -321,6 +327,12 @@ class RTIO(Module, AutoCSR):
                 fifo.re.eq(self._i_re.re & selected),
             ]
             self.sync += If((edge | push_sample) & ~fifo.writable, in_overflow.eq(1))
+            head_timestamp = Signal(64)  # whole Signals: Display() cannot print slices
+            head_level = Signal()
+            self.comb += [head_timestamp.eq(fifo.dout[:64]), head_level.eq(fifo.dout[64])]
+            self.sync += If(fifo.re & fifo.readable,
+                Display("rtio_analyzer input %d %d " + str(ch) + " %d", counter_mu,
+                        head_timestamp, head_level))
             self.comb += If(selected,
                 ready_selected.eq(fifo.readable),
                 self._i_timestamp.status.eq(fifo.dout[:64]),

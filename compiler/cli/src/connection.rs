@@ -165,6 +165,18 @@ impl Connection {
         &self.trace
     }
 
+    /// The RTIO analyzer's records since the last dump, in ARTIQ's dump format: from the simulated
+    /// device this connection started (another device's records do not reach this host).
+    pub fn analyzer_dump(&mut self) -> Result<Vec<u8>> {
+        match &self.sim {
+            Some(sim) => Ok(sim.analyzer_dump()),
+            None => anyhow::bail!(
+                "the RTIO analyzer's records come from a simulated core device this process \
+                 started; an external device sends none"
+            ),
+        }
+    }
+
     /// Whether kernels compiled for `build` fit this device (else compile for what it reports).
     pub fn matches(&self, build: &DeviceBuild) -> bool {
         (self.info.clock_hz as u64, self.info.kernel_base) == (build.clock_hz, build.kernel_base)

@@ -4,6 +4,7 @@
 //! shared link protocol.
 
 mod address;
+mod analyzer;
 mod firmware;
 mod lock;
 mod qemu;
@@ -13,6 +14,7 @@ mod trace;
 mod transport;
 
 pub use address::DeviceAddress;
+pub use analyzer::{Analyzer, Record as AnalyzerRecord};
 pub use firmware::{FirmwareError, FirmwareImage};
 pub use lock::{lock_device, DeviceLock, LockError};
 pub use qemu::{QemuDevice, QemuOutput};

@@ -1,6 +1,7 @@
 //! The simulated core device: building it once (SoC generation, Verilator, firmware) and running it
 //! with a TCP link and a captured pin-level trace.
 
+use crate::analyzer::{Analyzer, Record};
 use crate::firmware::FirmwareImage;
 use crate::trace::{Edge, Trace};
 use std::io::{BufRead, BufReader};
@@ -219,6 +220,9 @@ pub struct SimDevice {
     child: Child,
     pub port: u16,
     edges: Arc<Mutex<Vec<Edge>>>,
+    analyzer: Arc<Mutex<Analyzer>>,
+    /// Lines of simulator output read so far (to tell when it has settled).
+    lines: Arc<std::sync::atomic::AtomicU64>,
     _run_dir: PathBuf,
 }
 
@@ -268,13 +272,18 @@ impl SimDevice {
             })
             .spawn()?;
         let edges = Arc::new(Mutex::new(Vec::new()));
+        let analyzer = Arc::new(Mutex::new(Analyzer::default()));
+        let lines = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let stdout = child.stdout.take().expect("piped");
-        let sink = edges.clone();
+        let (sink, records, count) = (edges.clone(), analyzer.clone(), lines.clone());
         let (port_tx, port_rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if let Some(e) = Edge::parse(&line) {
                     sink.lock().expect("trace lock").push(e);
+                } else if let Some(r) = Record::parse(&line) {
+                    records.lock().expect("analyzer lock").push(r);
                 } else if let Some(port) = line.strip_prefix("[strobe_uart] listening on port ") {
                     let _ = port_tx.send(port.trim().parse::<u16>().unwrap_or(0));
                 }
@@ -291,6 +300,8 @@ impl SimDevice {
             child,
             port,
             edges,
+            analyzer,
+            lines,
             _run_dir: run_dir,
         })
     }
@@ -309,17 +320,29 @@ impl SimDevice {
         }
     }
 
-    /// The edges logged so far (and forgets them), once the simulator's output has settled.
-    pub fn take_trace(&self) -> Trace {
-        let mut seen = usize::MAX;
+    /// Waits (up to a second) until no more simulator output arrives.
+    fn settle(&self) {
+        let mut seen = u64::MAX;
         for _ in 0..40 {
-            let now = self.edges.lock().expect("trace lock").len();
+            let now = self.lines.load(std::sync::atomic::Ordering::Relaxed);
             if now == seen {
                 break;
             }
             seen = now;
             std::thread::sleep(Duration::from_millis(25));
         }
+    }
+
+    /// The RTIO analyzer's records since the last dump, in ARTIQ's dump format (see
+    /// [`Analyzer::dump`]), once the simulator's output has settled.
+    pub fn analyzer_dump(&self) -> Vec<u8> {
+        self.settle();
+        self.analyzer.lock().expect("analyzer lock").dump()
+    }
+
+    /// The edges logged so far (and forgets them), once the simulator's output has settled.
+    pub fn take_trace(&self) -> Trace {
+        self.settle();
         let mut edges = std::mem::take(&mut *self.edges.lock().expect("trace lock"));
         edges.sort();
         Trace { edges }

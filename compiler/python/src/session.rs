@@ -6,7 +6,7 @@
 use crate::values::{decode_values, encode_to_vec};
 use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use std::time::Instant;
 use strobe_cli::connection::{
     describe_fault, describe_stop, device_build, Connection, Delivery, LoadedKernel,
@@ -373,6 +373,13 @@ impl Session {
     fn core_log(&mut self) -> PyResult<String> {
         let link = self.link.as_mut().ok_or_else(closed)?;
         link.device.core_log().map_err(runtime_error)
+    }
+
+    /// The RTIO analyzer's records since the last dump (ARTIQ's dump format), which empties it.
+    fn analyzer_dump<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let link = self.link.as_mut().ok_or_else(closed)?;
+        let dump = link.analyzer_dump().map_err(runtime_error)?;
+        Ok(PyBytes::new(py, &dump))
     }
 
     /// Empties the device's core log.

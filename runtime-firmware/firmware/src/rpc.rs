@@ -100,8 +100,11 @@ extern "C" fn strobe_rpc_call(
     let mut outcome: Result<(), values::ValueError> = Ok(());
     let mut stopped = None;
     let mut released = false;
-    // A result arriving in parts is assembled in the arena, then decoded.
+    // A result arriving in parts is assembled in the arena, then decoded once the exchange is
+    // over: decoding a large value takes long, and outside the critical section the kernel tick
+    // keeps the host informed (heartbeats) and can stop the kernel.
     let mut assembly: Option<(&mut [u8], usize)> = None;
+    let mut assembled: Option<&mut [u8]> = None;
     // Encoding (long, for a large value) may be interrupted by the kernel tick; the exchange with
     // the host may not.
     let critical = crate::watch::Critical::enter();
@@ -141,24 +144,19 @@ extern "C" fn strobe_rpc_call(
                     }
                 }
             }
-            RpcReply::ReturnEnd => {
-                if let Some((buffer, _)) = assembly.take() {
-                    answer(
-                        RpcReply::Return {
-                            tags: ret_tags,
-                            value: buffer,
-                        },
-                        ret_tags,
-                        ret,
-                        &mut outcome,
-                    )
-                }
-            }
+            RpcReply::ReturnEnd => assembled = assembly.take().map(|(buffer, _)| buffer),
             RpcReply::Stopped(reason) => stopped = Some(reason),
             other => answer(other, ret_tags, ret, &mut outcome),
         }
     });
     drop(critical);
+    if let Some(value) = assembled {
+        let reply = RpcReply::Return {
+            tags: ret_tags,
+            value,
+        };
+        answer(reply, ret_tags, ret, &mut outcome);
+    }
     if let Some(reason) = stopped {
         // The call instruction precedes its return address.
         crate::trap::stop_from_firmware(site.wrapping_sub(4), reason);

@@ -13,7 +13,8 @@ __all__ = ["Core", "TTLOut", "TTLInOut", "TTLClockGen", "SIM_DEVICE_DB"]
 #: outputs 0 and 1, input 2 the clock generator (loopback).
 SIM_DEVICE_DB = {
     "core": {"type": "local", "module": "strobe.coredevice.core", "class": "Core",
-             "arguments": {"ref_period": 1e-9}},
+             # host None: this process's own simulated device (as ARTIQ's tools read `host`).
+             "arguments": {"host": None, "ref_period": 1e-9}},
     **{f"ttl{i}": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLOut",
                    "arguments": {"channel": i}} for i in range(8)},
     **{f"ttl_in{i}": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLInOut",
