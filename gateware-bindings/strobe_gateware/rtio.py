@@ -62,7 +62,7 @@ from . import contract
 # Cycles between the CSR write that enqueues an event and the earliest cycle it can reach its pin.
 PIPELINE_LATENCY = 4
 # Entries of the DMA memory.
-DMA_DEPTH = 8192
+DMA_DEPTH = 32768
 
 
 class RTIO(Module, AutoCSR):

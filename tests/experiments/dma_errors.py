@@ -1,5 +1,5 @@
 # DMA's error paths beyond ARTIQ's tests: a trace name over 64 bytes, a trace larger than the DMA
-# memory (8192 events), and what stays usable after each (the memory and the other traces).
+# memory (32768 events), and what stays usable after each (the memory and the other traces).
 from strobe import *
 
 
@@ -28,7 +28,7 @@ class DMAErrors(EnvExperiment):
         except DMAError as e:
             print("long name: DMAError:", e)
         try:
-            self.record("huge", 4100)
+            self.record("huge", 16388)
         except DMAError as e:
             print("too large: DMAError:", e)
         try:

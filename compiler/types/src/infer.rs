@@ -571,10 +571,26 @@ impl<'m> Checker<'m> {
         changed
     }
 
+    /// The integer-literal variables stored in attributes (`self.t = 0`, a quoted host value):
+    /// they default last, as a method not checked yet may store an int64 there
+    /// (`self.t = now_mu()`).
+    fn attribute_literals(&self) -> Vec<crate::ty::TVar> {
+        self.classes
+            .iter()
+            .flat_map(|c| c.fields.iter())
+            .filter_map(|(_, ty, _)| match self.table.shallow(ty) {
+                Ty::Var(v) if self.table.is_int_literal_var(ty) => Some(v),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Integer literals passed to a known callee whose instance waits for them (`B(0, a)`) become
     /// int32 first, so that instance is checked before the literals elsewhere (which its result
-    /// may still give another type) default too. Returns whether anything changed.
+    /// may still give another type) default too; not attributes' (see
+    /// [`Self::attribute_literals`]). Returns whether anything changed.
     fn default_call_literals(&mut self) -> bool {
+        let held = self.attribute_literals();
         let waiting: Vec<Ty> = self
             .deferred
             .iter()
@@ -587,6 +603,7 @@ impl<'m> Checker<'m> {
                 _ => None,
             })
             .flatten()
+            .filter(|arg| !matches!(self.table.shallow(arg), Ty::Var(v) if held.contains(&v)))
             .collect();
         waiting.iter().fold(false, |changed, arg| {
             self.table.default_int_literals_in(arg) | changed
@@ -595,9 +612,11 @@ impl<'m> Checker<'m> {
 
     /// Integer literals become int32, except those combined with an operand whose type is not
     /// known yet (`f(xs) % 7` while the instance of `f` still waits for literals of its own): its
-    /// type may still be int64, which the literal then takes. Returns whether anything changed.
+    /// type may still be int64, which the literal then takes; and those stored in attributes
+    /// (`self.t = 0`, a quoted host value): a method not checked yet may store an int64 there
+    /// (`self.t = now_mu()`). Those default last. Returns whether anything changed.
     fn default_unpaired_literals(&mut self) -> bool {
-        let mut held = Vec::new();
+        let mut held = self.attribute_literals();
         for c in &self.deferred {
             let (crate::solve::Deferred::BinOp { left, right, .. }
             | crate::solve::Deferred::Compare { left, right, .. }) = c

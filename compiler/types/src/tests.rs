@@ -136,3 +136,12 @@ fn errors_name_what_conflicts() {
         ["`f` takes 1 argument(s) but 0 were given (missing `a`)"]
     );
 }
+
+/// An attribute holding an integer literal (a quoted host value) takes the int64 a method stores
+/// there later, even when a call passing the attribute (the writeback) is stuck before that method
+/// is checked: attributes' literals default last. (ARTIQ's DMA recorder: `saved_now_mu`.)
+#[test]
+fn attribute_literals_default_after_the_methods_storing_there() {
+    let src = "class Recorder:\n    def __init__(self):\n        self.saved = 0\n\n    def enter(self):\n        self.saved = int64(1) << int64(40)\n\nclass Holder:\n    def __init__(self, r):\n        self.r = r\n\n    def recorder(self):\n        return self.r\n\ndef report(v):\n    pass\n\ndef work(h, mode):\n    h.recorder().enter()\n\ndef main():\n    r = Recorder()\n    h = Holder(r)\n    work(h, 0)\n    report(r.saved)\n";
+    assert_eq!(errors(src), Vec::<String>::new());
+}
