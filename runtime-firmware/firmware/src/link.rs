@@ -20,8 +20,9 @@ fn write(offset: u32, value: u32) {
 }
 
 /// Reads that take bytes from the receive FIFO have an effect. An interrupt taken while such a load
-/// is on the bus makes the CPU issue it again after `mret`, taking four more bytes, so those reads
-/// happen with interrupts masked (the kernel tick waits for at most one FIFO's worth).
+/// is on the bus can make the CPU issue it again after `mret` (the instruction is flushed, its bus
+/// access is not), taking more bytes, so those reads happen with interrupts masked (the kernel tick
+/// waits for at most one FIFO's worth).
 struct InterruptsMasked(bool);
 
 impl InterruptsMasked {
@@ -72,7 +73,7 @@ fn send_bytes(data: &[u8], crc: bool) {
     let mut rest = data;
     while !rest.is_empty() {
         let room = send_room() as usize;
-        if rest.len() < 4 || rest.as_ptr() as usize % 4 != 0 {
+        if rest.len() < 4 || !(rest.as_ptr() as usize).is_multiple_of(4) {
             write(byte, rest[0] as u32);
             rest = &rest[1..];
             continue;
@@ -95,8 +96,8 @@ impl strobe_session::Link for HostLink {
         send_bytes(bytes, false);
     }
 
-    /// The header goes a byte at a time (the payload after it is word-aligned in the session's
-    /// buffer), the CRC computed by the send unit as the bytes go.
+    /// The magic goes outside the CRC, the rest of the header and the payload through the send
+    /// unit's CRC (a word per write wherever the bytes are aligned), then the CRC it computed.
     fn send_frame(&mut self, frame: &mut [u8]) {
         use strobe_protocol::frame::{CRC_LEN, HEADER_LEN, MAGIC};
         let Some(end) = frame
@@ -140,7 +141,7 @@ impl strobe_session::Link for HostLink {
             } else {
                 (dst.len(), reg::RX_WORD, reg::RX_BYTE)
             };
-            let aligned = (dst.as_ptr() as usize + at) % 4 == 0;
+            let aligned = (dst.as_ptr() as usize + at).is_multiple_of(4);
             if !aligned || end - at < 4 || level < 4 {
                 dst[at] = read(byte) as u8;
                 at += 1;
