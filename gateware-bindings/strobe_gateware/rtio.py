@@ -67,12 +67,15 @@ DMA_DEPTH = 32768
 
 class RTIO(Module, AutoCSR):
     def __init__(self, outputs, inputs, clock_generators=(), input_delay=0, fifo_depth=64,
-                 log_edges=True):
+                 output_fifo_depth=256, log_edges=True):
         """`outputs`: the TTL output pins. `inputs`: per input channel, a pin, or the index of an
         output channel it sees (loopback, with that output's fine edge positions).
         `clock_generators`: their output pins (channels after the outputs). `input_delay`: coarse
         cycles between a pin's change and its input seeing it (a loopback cable and the I/O
-        buffers; a real device's round trip is tens of ns)."""
+        buffers; a real device's round trip is tens of ns). `fifo_depth`: edges an input holds;
+        `output_fifo_depth`: events an output channel holds ahead of their time (the slack a DMA
+        playback at the timeline's own rate keeps while the kernel tick interrupts the CPU: ARTIQ's
+        test_dma_playback_time plays 40 events every 4 us, 20,000 times)."""
         n_out = len(outputs)
         n_in = len(inputs)
         self.counter_value = counter = Signal(64)
@@ -146,7 +149,7 @@ class RTIO(Module, AutoCSR):
             """The timestamped events of RTIO channel `number` (values of `width` bits): refused
             (flagged) when late, out of order or colliding, else queued; returns (due, value,
             fine) of the head event, `due` in the cycle it plays."""
-            fifo = SyncFIFO(64 + width, fifo_depth)
+            fifo = SyncFIFO(64 + width, output_fifo_depth)
             self.submodules += fifo
             last = Signal(64)
             has_last = Signal()
