@@ -1,6 +1,7 @@
 # As ARTIQ's core log (test_rtio's SequenceError and Collision): an event earlier than its channel's
 # previous one, or a second event in the same 8 ns coarse cycle, is dropped and written to the core
-# log, which CommMgmt reads and clears; the kernel goes on (no exception).
+# log, which CommMgmt reads and clears; the kernel goes on (no exception). A kernel writes its own
+# lines with `core_log(...)` (printed as `print` prints them; ARTIQ's test_compile checks one).
 from strobe import *
 from strobe.coredevice.comm_mgmt import CommMgmt
 
@@ -29,6 +30,12 @@ class CoreLog(EnvExperiment):
         while self.core.get_rtio_counter_mu() < now_mu():
             pass
 
+    @kernel
+    def log_lines(self, n: TInt32):
+        core_log("test_artiq_compile", n, [1, 2], 0.5)
+        core_log("a", "b", sep="-", end="!")
+        print("core_log lines do not go to stdout")
+
     def run(self):
         mgmt = CommMgmt()
         self.sequence_error()
@@ -40,4 +47,7 @@ class CoreLog(EnvExperiment):
         log = mgmt.get_log()
         print("collisions logged:", log.count("RTIO collision involving channel 3"))
         print(log.splitlines()[0])
+        mgmt.clear_log()
+        self.log_lines(7)
+        print("kernel lines:", repr(mgmt.get_log()))
         mgmt.close()

@@ -137,7 +137,20 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 orelse,
                 finally,
             } => self.try_stmt(body, handlers, orelse, finally)?,
-            Stmt::Print { args, sep, end } => self.print(args, sep.as_ref(), end.as_ref())?,
+            Stmt::Print {
+                args,
+                sep,
+                end,
+                to_core_log,
+            } => {
+                if *to_core_log {
+                    self.call_runtime("__strobe_core_log_begin", &[])?;
+                }
+                self.print(args, sep.as_ref(), end.as_ref())?;
+                if *to_core_log {
+                    self.call_runtime("__strobe_core_log_end", &[])?;
+                }
+            }
             Stmt::Assert { cond, msg, line } => {
                 let c = self.expr(cond)?.into_int_value();
                 let (fail, ok) = (self.new_block("assert.fail"), self.new_block("assert.ok"));

@@ -281,6 +281,8 @@ pub enum Stmt {
         args: Vec<Expr>,
         sep: Option<Expr>,
         end: Option<Expr>,
+        /// `core_log(...)`: the line goes to the core device's log, not to standard output.
+        to_core_log: bool,
     },
     /// `assert cond, msg`.
     Assert {

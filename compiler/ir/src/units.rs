@@ -100,7 +100,7 @@ pub(crate) fn walk_stmts_pruned(stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)
                 walk_stmts_pruned(orelse, f);
                 walk_stmts_pruned(finally, f);
             }
-            Stmt::Print { args, sep, end } => {
+            Stmt::Print { args, sep, end, .. } => {
                 args.iter_mut().for_each(|a| walk_expr_pruned(a, f));
                 sep.iter_mut()
                     .chain(end.iter_mut())

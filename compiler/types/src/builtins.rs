@@ -5,6 +5,8 @@ use crate::Ty;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
     Print,
+    /// ARTIQ's `core_log(...)`: as `print`, to the core device's log.
+    CoreLog,
     Len,
     Range,
     Int,
@@ -88,8 +90,9 @@ impl Builtin {
         )
     }
 
-    const NAMES: [(&'static str, Builtin); 34] = [
+    const NAMES: [(&'static str, Builtin); 35] = [
         ("print", Builtin::Print),
+        ("core_log", Builtin::CoreLog),
         ("len", Builtin::Len),
         ("range", Builtin::Range),
         ("int", Builtin::Int),

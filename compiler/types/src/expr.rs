@@ -420,7 +420,7 @@ impl Checker<'_> {
         keywords: &[ast::Keyword],
     ) -> Ty {
         let name = b.name();
-        if b != Builtin::Print {
+        if !matches!(b, Builtin::Print | Builtin::CoreLog) {
             if let Some(k) = keywords.first() {
                 self.error(
                     k.name.span,
@@ -464,7 +464,7 @@ impl Checker<'_> {
                 self.unify(&Ty::Int32, &slot, args[0].span, "the quoted value's slot");
                 self.expr(ctx, &args[1])
             }
-            Builtin::Print => {
+            Builtin::Print | Builtin::CoreLog => {
                 for a in args {
                     self.expr(ctx, a);
                 }
@@ -472,7 +472,7 @@ impl Checker<'_> {
                     if k.name.name != "sep" && k.name.name != "end" {
                         self.error(
                             k.name.span,
-                            format!("`print()` has no keyword `{}` in kernels", k.name.name),
+                            format!("`{name}()` has no keyword `{}` in kernels", k.name.name),
                         );
                         continue;
                     }

@@ -294,9 +294,12 @@ impl Rules<'_, '_, '_> {
 
     fn builtin_call(&mut self, b: Builtin, e: &ast::Expr, args: &[ast::Expr], place: Place) {
         match b {
-            Builtin::Print if place != Place::Statement => self.error(
+            Builtin::Print | Builtin::CoreLog if place != Place::Statement => self.error(
                 e.span,
-                "`print()` can only be used as a statement in kernels",
+                format!(
+                    "`{}()` can only be used as a statement in kernels",
+                    b.name()
+                ),
             ),
             Builtin::Enumerate if place != Place::Iterated => self.error(
                 e.span,

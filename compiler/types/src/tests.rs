@@ -145,3 +145,18 @@ fn attribute_literals_default_after_the_methods_storing_there() {
     let src = "class Recorder:\n    def __init__(self):\n        self.saved = 0\n\n    def enter(self):\n        self.saved = int64(1) << int64(40)\n\nclass Holder:\n    def __init__(self, r):\n        self.r = r\n\n    def recorder(self):\n        return self.r\n\ndef report(v):\n    pass\n\ndef work(h, mode):\n    h.recorder().enter()\n\ndef main():\n    r = Recorder()\n    h = Holder(r)\n    work(h, 0)\n    report(r.saved)\n";
     assert_eq!(errors(src), Vec::<String>::new());
 }
+
+/// `core_log(...)` is typed as `print`: any values, `sep`/`end`, and a statement only.
+#[test]
+fn core_log_is_a_print_statement() {
+    let ok = "def main():\n    core_log(\"a\", 1, [2.5], sep=\"-\", end=\"\")\n";
+    assert_eq!(errors(ok), Vec::<String>::new());
+    assert_eq!(
+        errors("def main():\n    x = core_log(1)\n"),
+        ["`core_log()` can only be used as a statement in kernels"]
+    );
+    assert_eq!(
+        errors("def main():\n    core_log(1, file=2)\n"),
+        ["`core_log()` has no keyword `file` in kernels"]
+    );
+}

@@ -14,7 +14,7 @@ pub mod link;
 pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
-pub const ABI_VERSION: u32 = 8;
+pub const ABI_VERSION: u32 = 9;
 
 /// A kernel string: pointer + byte length (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -369,6 +369,9 @@ macro_rules! runtime_symbols {
             y0(x: f64) -> f64;
             y1(x: f64) -> f64;
             __strobe_print_str(ptr: *const u8, len: u32) -> ();
+            // `core_log(...)`: what is printed between the two is one line of the core log.
+            __strobe_core_log_begin() -> ();
+            __strobe_core_log_end() -> ();
             __strobe_print_repr_str(ptr: *const u8, len: u32) -> ();
             __strobe_print_i32(v: i32) -> ();
             __strobe_print_i64(v: i64) -> ();

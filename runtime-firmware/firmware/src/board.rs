@@ -61,8 +61,12 @@ pub fn host() -> Option<&'static mut dyn KernelHost> {
 }
 
 /// Kernel output (print) from the runtime: forwarded to the host.
-pub fn kernel_output(_fd: u32, data: &[u8]) {
+pub fn kernel_output(fd: u32, data: &[u8]) {
     let _critical = crate::watch::Critical::enter();
+    if fd == strobe_kernel_rt::output::CORE_LOG_FD {
+        let text = core::str::from_utf8(data).unwrap_or("(a core_log line that is not UTF-8)");
+        return core_log().line(format_args!("{text}"));
+    }
     if let Some(host) = host() {
         strobe_session::log_bytes(host, data);
     }

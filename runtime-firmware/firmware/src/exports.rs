@@ -11,8 +11,8 @@ macro_rules! keep_all {
         $({
             #[allow(unused_imports)]
             use strobe_kernel_rt::{
-                arena::*, chain::*, exceptions::*, libm_extra::*, numeric::*, quoted::*,
-                strings::*,
+                arena::*, chain::*, exceptions::*, libm_extra::*, numeric::*, output::*,
+                quoted::*, strings::*,
             };
             #[allow(unused_imports)]
             use crate::{dma::*, rpc::*, rtio::*};

@@ -55,7 +55,8 @@ macro_rules! check_definitions {
         $(const _: () = {
             #[allow(unused_imports)]
             use crate::{
-                arena::*, chain::*, exceptions::*, libm_extra::*, numeric::*, quoted::*, strings::*,
+                arena::*, chain::*, exceptions::*, libm_extra::*, numeric::*, output::*, quoted::*,
+                strings::*,
             };
             let _definition: unsafe extern "C" fn($($ty),*) -> $ret = $name;
         };)*

@@ -20,8 +20,44 @@ fn stdout() -> &'static mut OutputBuffer {
     unsafe { &mut STDOUT }
 }
 
-/// Appends `data` to standard output, flushing when the buffer fills.
+/// The writer's descriptor for a line of the core log (`core_log(...)`); a Linux-user program
+/// writes it to standard error.
+pub const CORE_LOG_FD: u32 = 3;
+
+/// The `core_log(...)` line being printed, while one is (text past a log line's length is
+/// dropped).
+static mut CORE_LOG_LINE: Option<StackBuffer<CORE_LOG_LINE_BYTES>> = None;
+const CORE_LOG_LINE_BYTES: usize = 256;
+
+#[allow(static_mut_refs)]
+fn core_log_line() -> &'static mut Option<StackBuffer<CORE_LOG_LINE_BYTES>> {
+    // SAFETY: as `stdout`.
+    unsafe { &mut CORE_LOG_LINE }
+}
+
+/// `core_log(...)` starts: what is printed until [`__strobe_core_log_end`] is one log line.
+#[no_mangle]
+pub extern "C" fn __strobe_core_log_begin() {
+    *core_log_line() = Some(StackBuffer::new());
+}
+
+/// `core_log(...)` ends: its line goes to the core log (its final newline dropped: the log ends
+/// each line itself).
+#[no_mangle]
+pub extern "C" fn __strobe_core_log_end() {
+    if let Some(line) = core_log_line().take() {
+        let text = line.as_bytes();
+        platform_write(CORE_LOG_FD, text.strip_suffix(b"\n").unwrap_or(text));
+    }
+}
+
+/// Appends `data` to standard output, flushing when the buffer fills (or to the `core_log(...)`
+/// line being printed).
 pub fn write_stdout(data: &[u8]) {
+    if let Some(line) = core_log_line() {
+        line.extend(data);
+        return;
+    }
     let out = stdout();
     if out.len + data.len() > BUFFER_SIZE {
         flush_stdout();
@@ -64,7 +100,13 @@ fn platform_write(fd: u32, data: &[u8]) {
         return;
     }
     #[cfg(all(feature = "linux-user", target_arch = "riscv32"))]
-    crate::linux_sys::write(fd, data);
+    match fd {
+        CORE_LOG_FD => {
+            crate::linux_sys::write(2, data);
+            crate::linux_sys::write(2, b"\n");
+        }
+        _ => crate::linux_sys::write(fd, data),
+    }
     #[cfg(not(all(feature = "linux-user", target_arch = "riscv32")))]
     let _ = (fd, data);
 }

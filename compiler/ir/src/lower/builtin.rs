@@ -34,9 +34,12 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
         }
         match b {
-            Builtin::Print => self.invalid(
+            Builtin::Print | Builtin::CoreLog => self.invalid(
                 e.span,
-                "`print()` can only be used as a statement in kernels",
+                format!(
+                    "`{}()` can only be used as a statement in kernels",
+                    b.name()
+                ),
             ),
             Builtin::Len => {
                 let v = vals.remove(0);

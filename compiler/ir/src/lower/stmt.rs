@@ -15,10 +15,10 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     keywords,
                 } = &e.kind
                 {
-                    if matches!(
-                        self.resolution(func),
-                        Some(Resolution::Builtin(Builtin::Print))
-                    ) {
+                    if let Some(Resolution::Builtin(b @ (Builtin::Print | Builtin::CoreLog))) =
+                        self.resolution(func)
+                    {
+                        let to_core_log = *b == Builtin::CoreLog;
                         let args = args.iter().map(|a| self.expr(a)).collect();
                         let kw = |name: &str, this: &mut Self| {
                             keywords
@@ -28,7 +28,12 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                         };
                         let sep = kw("sep", self);
                         let end = kw("end", self);
-                        out.push(Stmt::Print { args, sep, end });
+                        out.push(Stmt::Print {
+                            args,
+                            sep,
+                            end,
+                            to_core_log,
+                        });
                         return;
                     }
                 }

@@ -171,7 +171,7 @@ impl Pass {
                 self.stmts(finally, state);
                 state.reachable &= reachable;
             }
-            Stmt::Print { args, sep, end } => {
+            Stmt::Print { args, sep, end, .. } => {
                 for e in args.iter_mut().chain(sep.iter_mut()).chain(end.iter_mut()) {
                     self.reads(e, state);
                 }
