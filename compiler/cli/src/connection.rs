@@ -219,6 +219,34 @@ impl Connection {
         Ok(kernel)
     }
 
+    /// Puts a precompiled image (`strobe compile`) on the device as one unit at its address.
+    pub fn load_image(&mut self, image: LinkedImage) -> Result<LoadedKernel> {
+        if self.recorder.is_some() {
+            bail!("a precompiled image cannot be recorded: record the experiment itself");
+        }
+        Ok(self.store.load_image(&mut self.device, image)?)
+    }
+
+    /// Runs a precompiled kernel ([`Connection::load_image`]): no host objects serve its RPCs, so
+    /// each raises in the kernel (the writeback and result services need no answer).
+    pub fn run_loaded(
+        &mut self,
+        kernel: &LoadedKernel,
+        on_output: impl FnMut(&str),
+        interrupted: impl FnMut() -> bool,
+    ) -> Result<RunResult> {
+        let result = self.device.run_with_rpc(
+            &kernel.run,
+            on_output,
+            strobe_device::no_host_functions,
+            interrupted,
+        )?;
+        if let Outcome::Fault(_) = result.outcome {
+            self.store.forget_all();
+        }
+        Ok(result)
+    }
+
     /// Runs a loaded kernel, serving its RPCs; a kernel whose units the store lost (another host
     /// evicted them) is loaded again first. A fault empties the device's store.
     pub fn run(

@@ -5,6 +5,7 @@
 
 pub mod connection;
 pub mod paths;
+pub mod precompiled;
 pub mod replay;
 pub mod resident;
 mod standalone;
@@ -31,8 +32,9 @@ struct Cli {
 enum Command {
     /// Compile a standalone kernel program and run its `main()` under qemu-riscv32.
     Exec { file: PathBuf },
-    /// Run an experiment (or a standalone kernel program's `main()`) with its kernels on the core
-    /// device (default: the simulated one); `--trace`/`--vcd` write the pin-level RTIO trace.
+    /// Run an experiment (or a standalone kernel program's `main()`, or a kernel `strobe compile`
+    /// wrote, as `artiq_run file.elf`) with its kernels on the core device (default: the simulated
+    /// one); `--trace`/`--vcd` write the pin-level RTIO trace.
     Run {
         file: PathBuf,
         /// An experiment argument, `name=value` (a Python literal, else a string); repeatable.
@@ -102,6 +104,9 @@ enum Command {
         #[arg(long)]
         diff: bool,
     },
+    /// Serve a simulated core device until interrupted: prints its address (`tcp:127.0.0.1:PORT`),
+    /// for `--device`, a device database's `host`, or several processes in turn (one at a time).
+    Sim,
     /// Print the core device's log (RTIO sequence errors and collisions), as `artiq_coremgmt log`.
     Log {
         /// The device (`tcp:HOST:PORT`, `serial:PATH[@BAUD]`); without it, a fresh simulated one.
@@ -151,6 +156,9 @@ pub trait Experiments {
 /// An experiment file (run by the Python runtime: it defines a class deriving from an experiment
 /// class) rather than a standalone kernel program (whose `main()` is the kernel).
 fn is_experiment(path: &Path) -> Result<bool> {
+    if precompiled::is_elf(path) {
+        return Ok(false);
+    }
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(text.lines().any(|l| {
@@ -298,6 +306,18 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
                     file.display()
                 );
             }
+            if precompiled::is_elf(file) {
+                if trace.is_some() || vcd.is_some() || record.is_some() {
+                    anyhow::bail!(
+                        "--trace, --vcd and --record apply to experiments and programs, not to \
+                         the precompiled image {}",
+                        file.display()
+                    );
+                }
+                return precompiled::run(file, python, (device.as_deref(), *take_over), &|| {
+                    experiments.interrupted()
+                });
+            }
             standalone::run(
                 cli.no_cache,
                 python,
@@ -328,6 +348,16 @@ fn run(cli: &Cli, python: Option<&Path>, experiments: &dyn Experiments) -> Resul
                 link.device
                     .clear_core_log()
                     .context("clearing the core log")?;
+            }
+            Ok(0)
+        }
+        Command::Sim => {
+            let build = connection::sim_build(python)?;
+            let sim = strobe_device::SimDevice::start(&build).context("starting the simulator")?;
+            println!("tcp:127.0.0.1:{}", sim.port);
+            std::io::Write::flush(&mut std::io::stdout())?;
+            while !experiments.interrupted() {
+                std::thread::sleep(std::time::Duration::from_millis(200));
             }
             Ok(0)
         }

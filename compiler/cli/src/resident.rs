@@ -207,6 +207,71 @@ impl StoreMirror {
         })
     }
 
+    /// A precompiled image (`strobe compile`, linked for this device's kernel region) as one unit
+    /// at its own address, replacing what lies there.
+    pub fn load_image(
+        &mut self,
+        device: &mut Device,
+        image: LinkedImage,
+    ) -> Result<LoadedKernel, ImageError> {
+        let (address, bytes) = image.flat();
+        let (base, size) = (self.view.base, self.view.size);
+        let offset = address
+            .checked_sub(base)
+            .filter(|o| {
+                o.checked_add(bytes.len() as u32)
+                    .is_some_and(|end| end <= size)
+            })
+            .ok_or(ImageError::Outside {
+                start: address,
+                end: address.saturating_add(bytes.len() as u32),
+                base,
+                size,
+            })?;
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&blake3::hash(&bytes).as_bytes()[..16]);
+        let end = offset + bytes.len() as u32;
+        let evicted = self
+            .view
+            .resident
+            .iter()
+            .filter(|r| r.offset < end && r.offset + r.len > offset)
+            .map(|r| r.key)
+            .collect();
+        let plan = KernelPlan {
+            units: vec![store::PlannedUnit {
+                name: "precompiled image".into(),
+                key,
+                offset,
+                bytes,
+                delivery: store::Delivery::Whole,
+            }],
+            entry: image.entry,
+            table: image
+                .symbols
+                .get(strobe_abi::QUOTED_DATA)
+                .copied()
+                .unwrap_or(0),
+            image,
+            evicted,
+        };
+        let start = std::time::Instant::now();
+        let delivery = self.send(device, &plan)?;
+        Ok(LoadedKernel {
+            plan_time: std::time::Duration::ZERO,
+            send_time: start.elapsed(),
+            run: KernelRun {
+                entry: plan.entry,
+                table: plan.table,
+                units: plan.unit_keys(),
+                fresh_timeline: false,
+            },
+            units: plan.units,
+            image: plan.image,
+            delivery,
+        })
+    }
+
     /// Links every unit of `out` against the store (and the runtime's support functions).
     fn plan(
         &self,
@@ -307,6 +372,22 @@ impl StoreMirror {
         }
         Ok(())
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    #[error(
+        "the image lies at {start:#x}..{end:#x}, outside the device's kernel region \
+         {base:#x} (+{size:#x}): it was compiled for another device"
+    )]
+    Outside {
+        start: u32,
+        end: u32,
+        base: u32,
+        size: u32,
+    },
+    #[error(transparent)]
+    Device(#[from] DeviceError),
 }
 
 #[derive(Debug, thiserror::Error)]

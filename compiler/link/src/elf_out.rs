@@ -1,9 +1,11 @@
-//! The linked image as an ELF32 executable: file header, one PT_LOAD per segment, and section headers
-//! (`.text`, `.data`, `.bss`) so that loaders that validate them (qemu-user) and objdump accept it.
+//! The linked image as an ELF32 executable: file header, one PT_LOAD per segment, section headers
+//! (`.text`, `.data`, `.bss`) so that loaders that validate them (qemu-user) and objdump accept it,
+//! and the image's symbols (absolute addresses): a precompiled kernel is loaded back from them (its
+//! quoted-data table, its firmware stamp) and fault reports name its functions.
 
 use crate::LinkedImage;
 use object::elf;
-use object::write::elf::{FileHeader, ProgramHeader, SectionHeader, Writer};
+use object::write::elf::{FileHeader, ProgramHeader, SectionHeader, Sym, Writer};
 use object::write::StringId;
 use object::Endianness;
 
@@ -79,6 +81,19 @@ pub fn write_executable(image: &LinkedImage) -> Vec<u8> {
     for _ in &sections {
         w.reserve_section_index();
     }
+    w.reserve_null_symbol_index();
+    let symbols: Vec<_> = image
+        .symbols
+        .iter()
+        .map(|(name, &address)| {
+            w.reserve_symbol_index(None);
+            (w.add_string(name.as_bytes()), address)
+        })
+        .collect();
+    w.reserve_symtab_section_index();
+    w.reserve_symtab();
+    w.reserve_strtab_section_index();
+    w.reserve_strtab().expect("symbol names fit a string table");
     w.reserve_shstrtab_section_index();
     w.reserve_shstrtab()
         .expect("section names fit a string table");
@@ -118,6 +133,19 @@ pub fn write_executable(image: &LinkedImage) -> Vec<u8> {
         w.pad_until(*offset);
         w.write(&seg.data);
     }
+    w.write_null_symbol();
+    for &(name, address) in &symbols {
+        w.write_symbol(&Sym {
+            st_name: w.string_offset(Some(name)),
+            section: None,
+            st_info: elf::SymbolInfo::new(elf::STB_GLOBAL, elf::STT_NOTYPE),
+            st_other: elf::SymbolOther(elf::STV_DEFAULT.0),
+            st_shndx: elf::SHN_ABS,
+            st_value: address as u64,
+            st_size: 0,
+        });
+    }
+    w.write_strtab();
     w.write_shstrtab();
     w.write_null_section_header();
     for s in &sections {
@@ -134,6 +162,8 @@ pub fn write_executable(image: &LinkedImage) -> Vec<u8> {
             sh_entsize: 0,
         });
     }
+    w.write_symtab_section_header(1);
+    w.write_strtab_section_header();
     w.write_shstrtab_section_header();
     out
 }

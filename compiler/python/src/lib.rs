@@ -38,7 +38,7 @@ fn compile_program(
                 .map(|v| v as &dyn strobe_driver::QuotedValues),
         )
         .map_err(compile_error)?;
-    let image = out.whole_image();
+    let image = strobe_cli::precompiled::stamp(&out.whole_image(), &build);
     strobe_cli::write_executable(std::path::Path::new(output), &image.to_elf())
         .map_err(runtime_error)?;
     Ok((

@@ -14,6 +14,7 @@ a new object through a frozen one, quote a value of another kind) is refused wit
 Leaving the block, normally or by an exception, releases everything.
 """
 
+import copy
 import inspect
 
 from . import embed
@@ -247,18 +248,21 @@ def _takes_only(function, count):
 
 
 class PrecompiledKernel:
-    """What ``core.precompile`` returns: calling it runs the kernel (compiled once) with the host
-    values of the moment; ``release()`` (or garbage collection) unpins it."""
+    """What ``core.precompile`` returns, as ARTIQ's: calling it runs the kernel (compiled once) with
+    the host values of the moment it was compiled (copied then), returning its result; the
+    attributes it changes are not written back (its RPCs run as usual). ``release()`` (or garbage
+    collection) unpins it."""
 
     def __init__(self, prepared, args, kwargs):
         self._prepared = prepared
-        self._args = (args, kwargs)
+        self._values = copy.deepcopy(prepared.values(args, kwargs))
 
     def __call__(self):
         p = self._prepared
         if p.handle is None:
             raise RuntimeError(f"{p.label} was released")
-        return p.call(*self._args)
+        p.runner.session.reload(p.handle, self._values)
+        return p.runner.finish(p.composition, p.exception_ids, writeback=False)
 
     def release(self):
         self._prepared.release()

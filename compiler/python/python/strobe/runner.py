@@ -66,7 +66,11 @@ def experiment_class(module, class_name):
     return found[0][1]
 
 
-def device_db_for(path):
+def device_db_for(path, device_db=None):
+    """`device_db` (a ``device_db.py`` path) when given, else the one beside the experiment, else
+    the simulated core device's."""
+    if device_db is not None:
+        return devices_db.DeviceDB(device_db)
     beside = os.path.join(os.path.dirname(os.path.abspath(path)), "device_db.py")
     if os.path.exists(beside):
         return devices_db.DeviceDB(beside)
@@ -76,13 +80,13 @@ def device_db_for(path):
 class Run:
     """One experiment's managers, as ``artiq_run`` makes them."""
 
-    def __init__(self, path, params, class_name, dataset_db=None):
+    def __init__(self, path, params, class_name, dataset_db=None, device_db=None):
         module = load_module(path)
         self.cls = experiment_class(module, class_name)
         values = dict(arguments.parse_assignment(p) for p in params)
         self.expid = {"file": path, "class_name": class_name, "arguments": values}
         self.virtual = virtual_devices(self.expid)
-        self.device_mgr = devices_db.DeviceManager(device_db_for(path), self.virtual)
+        self.device_mgr = devices_db.DeviceManager(device_db_for(path, device_db), self.virtual)
         self.dataset_db = DatasetDB(dataset_db)
         self.dataset_mgr = DatasetManager(self.dataset_db)
         self.argument_mgr = ArgumentManager(values)
@@ -142,7 +146,8 @@ def _report(e):
 
 
 def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=None, no_cache=False,
-                   hdf5=None, dataset_db="dataset_db.pyon", take_over=False, record=None):
+                   hdf5=None, dataset_db="dataset_db.pyon", take_over=False, record=None,
+                   device_db=None):
     """Runs an experiment; returns the exit code (errors are printed). With ``record``, the
     kernels' runs are recorded into that file (``strobe replay`` replays it)."""
     runtime.settings.update(device=device, no_cache=no_cache, take_over=take_over,
@@ -151,7 +156,7 @@ def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=N
     run = None
     started = time.time()
     try:
-        run = Run(path, params, class_name, dataset_db)
+        run = Run(path, params, class_name, dataset_db, device_db)
         run.stages()
         sys.stdout.flush()
         run.results(hdf5, started)
@@ -181,12 +186,12 @@ def run_experiment(path, params, class_name=None, device=None, trace=None, vcd=N
     return code
 
 
-def compile_experiment(path, output, params, class_name=None, no_cache=False):
+def compile_experiment(path, output, params, class_name=None, no_cache=False, device_db=None):
     """Compiles an experiment's ``run`` kernel to an ELF file without a device."""
     from ._native import KernelCompileError, compile_program
 
     try:
-        exp = Run(path, params, class_name).experiment
+        exp = Run(path, params, class_name, device_db=device_db).experiment
         run = type(exp).run
         if getattr(run, "__strobe_kernel__", None) != "kernel":
             raise embed.EmbeddingError(f"{type(exp).__name__}.run is not a @kernel: nothing to compile")

@@ -99,9 +99,10 @@ class KernelRunner:
         except native.KernelCompileError as e:
             raise exceptions.CompileError(str(e)) from None
 
-    def finish(self, composition, exception_ids):
-        """Runs the loaded program, serving its RPCs; its result, or its exception raised here."""
-        server = _RpcServer(self, composition, exception_ids)
+    def finish(self, composition, exception_ids, writeback=True):
+        """Runs the loaded program, serving its RPCs; its result, or its exception raised here.
+        Without `writeback` the attributes the kernel changed stay as they are on the host."""
+        server = _RpcServer(self, composition, exception_ids, writeback)
         outcome = self.session.run(server.serve, _write_output, composition.objects)
         compile_s, upload_s, delivery, sent, units = self.session.last_load()
         sent_units, resident_units, evicted = self.session.last_units()
@@ -123,8 +124,9 @@ def _write_output(text):
 
 
 class _RpcServer:
-    def __init__(self, runner, composition, exception_ids):
+    def __init__(self, runner, composition, exception_ids, writeback=True):
         self.runner = runner
+        self.writeback = writeback
         self.composition = composition
         #: Every exception class the kernel knows (builtins and the experiment's) -> its type id.
         self.exception_ids = dict(exception_ids)
@@ -136,8 +138,9 @@ class _RpcServer:
     def serve(self, service, args, ret_tags):
         c = self.composition
         if service == embed.WRITEBACK_SERVICE:
-            for (obj, attr), value in zip(c.writeback, args):
-                _write_back(obj, attr, value)
+            if self.writeback:
+                for (obj, attr), value in zip(c.writeback, args):
+                    _write_back(obj, attr, value)
             return ("ok", None)
         if service == embed.RESULT_SERVICE:
             self.result = args[0]

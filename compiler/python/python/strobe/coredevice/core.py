@@ -7,17 +7,27 @@ from ..language import at_mu, now_mu
 from .rtio import rtio_get_counter
 
 
+def device_address(host):
+    """The device address of ARTIQ's ``host`` argument: None (the simulated device), a ``tcp:`` or
+    ``serial:`` address as is, or a bare host name at ARTIQ's kernel port, 1381."""
+    if host is None or host.startswith(("tcp:", "serial:")):
+        return host
+    return f"tcp:{host}:1381"
+
+
 class Core:
     """The core device, as ARTIQ's: ``ref_period`` is one machine unit in seconds (1 ns) and
     ``coarse_ref_period`` one cycle of the RTIO coarse clock (``ref_multiplier`` units: 8 ns);
-    ``device`` is where it is (``tcp:HOST:PORT``, ``serial:PATH``; None: the simulated one). The
-    ``@kernel`` decorator hands kernel calls to :meth:`run`."""
+    ``device`` is where it is (``tcp:HOST:PORT``, ``serial:PATH``; None: the simulated one), or
+    ARTIQ's ``host`` (the same forms, or a bare host name: port 1381). The ``@kernel`` decorator
+    hands kernel calls to :meth:`run`."""
 
     #: Marks the object kernels run on (``@kernel`` methods of this class run on the object itself).
     __strobe_core_device__ = True
     kernel_invariants = {"ref_period", "coarse_ref_period", "ref_multiplier"}
 
-    def __init__(self, dmgr, ref_period=REF_PERIOD, ref_multiplier=MU_PER_COARSE_CYCLE, device=None, **_):
+    def __init__(self, dmgr, ref_period=REF_PERIOD, ref_multiplier=MU_PER_COARSE_CYCLE, device=None,
+                 host=None, **_):
         if abs(float(ref_period) - REF_PERIOD) > REF_PERIOD * 1e-9 or int(ref_multiplier) != MU_PER_COARSE_CYCLE:
             raise ValueError(
                 f"core: ref_period={ref_period} and ref_multiplier={ref_multiplier} in the device "
@@ -26,7 +36,7 @@ class Core:
         self.ref_period = float(ref_period)
         self.ref_multiplier = int(ref_multiplier)
         self.coarse_ref_period = self.ref_period * self.ref_multiplier
-        self.device = device
+        self.device = device if device is not None else device_address(host)
         self._runner = None
         from ..compiler.targets import RV32Target
 
@@ -87,8 +97,9 @@ class Core:
         return Bundle(self, kernels, _caller_site())
 
     def precompile(self, function, *args, **kwargs):
-        """A callable running ``function(*args, **kwargs)``, compiled once now (as ARTIQ's), reading
-        the host values anew at each call, with its result and attribute writeback."""
+        """A callable running ``function(*args, **kwargs)``, compiled once now, as ARTIQ's: with the
+        host values of this moment at every call, returning its result, without attribute
+        writeback."""
         from ..bundles import precompile
 
         return precompile(self, function, args, kwargs)

@@ -3,7 +3,8 @@ device, with the same methods as ARTIQ's (``create`` and ``execute``), so ARTIQ'
 run with their imports mapped to ``strobe``.
 
 The devices come from ``$STROBE_ROOT/device_db.py`` when ``STROBE_ROOT`` is set (a lab's device
-database), else from the simulated core device's; datasets live in a temporary database per test.
+database; ``ARTIQ_ROOT`` too, as ARTIQ's test bench reads it), else from the simulated core device's;
+datasets live in a temporary database per test.
 """
 
 import os
@@ -18,7 +19,7 @@ from ..scheduler import virtual_devices
 
 
 def _device_db_source():
-    root = os.getenv("STROBE_ROOT")
+    root = os.getenv("STROBE_ROOT") or os.getenv("ARTIQ_ROOT")
     return os.path.join(root, "device_db.py") if root else SIM_DEVICE_DB
 
 

@@ -1,0 +1,32 @@
+"""``python -m strobe.frontend.artiq_compile``: ARTIQ's ``artiq_compile``. An experiment's ``run``
+kernel compiled to an ELF image without a device (``strobe compile``), which ``artiq_run`` (or
+``strobe run``) runs on the core device it was compiled for."""
+
+import argparse
+import os
+import sys
+
+from .. import runner
+from .common import add_device_db, device_db_path
+
+
+def get_argparser():
+    parser = argparse.ArgumentParser(description="Strobe's ARTIQ-compatible static compiler")
+    add_device_db(parser)
+    parser.add_argument("--dataset-db", default="dataset_db.pyon", help="(accepted; not read)")
+    parser.add_argument("-c", "--class-name", default=None, help="the experiment class to compile")
+    parser.add_argument("-o", "--output", default=None, help="the ELF file (default: FILE.elf)")
+    parser.add_argument("file", help="the experiment file")
+    parser.add_argument("arguments", nargs="*", help="experiment arguments, name=value")
+    return parser
+
+
+def main():
+    args = get_argparser().parse_args()
+    output = args.output or os.path.splitext(args.file)[0] + ".elf"
+    sys.exit(runner.compile_experiment(args.file, output, args.arguments, args.class_name,
+                                       device_db=device_db_path(args)))
+
+
+if __name__ == "__main__":
+    main()
