@@ -20,7 +20,7 @@ use strobe_session::StopReason;
 macro_rules! journaled_entry {
     ($symbol:literal => $implementation:literal) => {
         core::arch::global_asm!(
-            ".section .text",
+            ".section .text.hot,\"ax\",@progbits",
             concat!(".globl ", $symbol),
             concat!($symbol, ":"),
             "  la t0, JOURNAL_SITE",

@@ -2,6 +2,9 @@
 //! fast window writes, and the fast-path deadline), gated input timestamps. Late output raises
 //! `RTIOUnderflow` in the kernel with the channel, the timestamp and the slack; a sequence error or
 //! a collision drops the event and goes to the core log, as in ARTIQ.
+//!
+//! The calls kernels make in their timing-critical loops are in `.text.hot` (see the linker
+//! script in strobe-regmap): together, they never evict one another from the instruction cache.
 
 use crate::journal::{self, journaled_entry};
 use strobe_abi::rtio::{event_words, input_status, output_status};
@@ -79,6 +82,7 @@ pub fn invalidate_deadline() {
 /// After an in-time event at `timestamp`: every later event is in time while the cycle counter is
 /// below the returned deadline's low word (at most [`DEADLINE_REFRESH_CYCLES`] ahead: kernels
 /// compare low words).
+#[link_section = ".text.hot"]
 fn deadline_after(timestamp: i64) -> u32 {
     // SAFETY: written once at boot.
     let ahead = unsafe { COUNTER_AHEAD_OF_CYCLES };
@@ -93,6 +97,7 @@ fn deadline_after(timestamp: i64) -> u32 {
 }
 
 /// The RTIO counter now (the firmware's own reads: not journaled).
+#[link_section = ".text.hot"]
 pub fn counter() -> i64 {
     RTIO_COUNTER_UPDATE.write(1);
     RTIO_COUNTER.read() as i64
@@ -116,6 +121,7 @@ extern "C" {
 
 /// A kernel's `rtio_get_counter()`: the counter, or the recorded one in a replay.
 #[no_mangle]
+#[link_section = ".text.hot"]
 extern "C" fn strobe_rtio_counter() -> i64 {
     // Without a journal: no stack frame, three bus accesses (ARTIQ's test_rtio_counter wants two
     // reads within 1 us, cold caches included).
@@ -146,10 +152,12 @@ fn write_event(channel: u32, timestamp: i64, value: u32) {
 /// again; late: RTIOUnderflow in the kernel; out of order or colliding: dropped, in the core log.
 /// In time, it moves the fast-path deadline.
 #[no_mangle]
+#[link_section = ".text.hot"]
 extern "C" fn strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
     output(channel, timestamp, value)
 }
 
+#[link_section = ".text.hot"]
 fn output(channel: u32, timestamp: i64, value: u32) {
     // SAFETY: single-threaded.
     if unsafe { RECORDING } {
@@ -189,6 +197,7 @@ fn replay_output(channel: u32, timestamp: i64, value: u32) {
 
 /// Writes an event (again while the FIFO is full) and returns the RTIO core's verdict, its
 /// sequence error or collision already in the core log.
+#[link_section = ".text.hot"]
 fn write_checked(channel: u32, timestamp: i64, value: u32) -> u64 {
     write_event(channel, timestamp, value);
     let mut status = RTIO_O_STATUS.read();
@@ -263,6 +272,7 @@ pub fn drain(limit: i64) -> bool {
 /// Sets input `channel`'s sensitivity (`strobe_abi::rtio::sensitivity` bits; 0 closes the gate) at
 /// the timeline cursor: an event on the input's sensitivity channel, refused like any late event.
 #[no_mangle]
+#[link_section = ".text.hot"]
 extern "C" fn strobe_rtio_gate(channel: u32, sensitivity: u32) {
     // SAFETY: single-threaded; kernels run on this thread.
     let now = unsafe { __strobe_now };
@@ -285,6 +295,7 @@ enum Input {
 
 /// The next entry (an edge or a sample) of input `channel` from up to `deadline`, waiting until the
 /// RTIO counter passes it (and the input latency).
+#[link_section = ".text.hot"]
 fn read_input(channel: u32, deadline: i64) -> Input {
     RTIO_CHAN_SEL.write(channel as u64);
     if RTIO_I_STATUS.read() & input_status::OVERFLOW as u64 != 0 {
@@ -371,6 +382,7 @@ fn journaled_input(
 }
 
 #[no_mangle]
+#[link_section = ".text.hot"]
 extern "C" fn strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64 {
     next_input(
         channel,
@@ -382,6 +394,7 @@ extern "C" fn strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64 {
 }
 
 #[no_mangle]
+#[link_section = ".text.hot"]
 extern "C" fn strobe_rtio_input_data(channel: u32, deadline: i64) -> i32 {
     next_input(
         channel,
