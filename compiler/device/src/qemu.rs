@@ -143,16 +143,31 @@ impl Read for QemuDevice {
     }
 }
 
+/// A replaying program that ended (it stops at a divergence) reads no more: what the host still
+/// sends it is dropped, and what it printed before it ended is still read (then the end), as from
+/// a peer that closed its side. Under load the host may well be writing when it ends.
 impl Write for QemuDevice {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self.stdin.as_mut() {
-            Some(stdin) => stdin.write(buf),
-            None => Err(io::ErrorKind::BrokenPipe.into()),
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Ok(buf.len());
+        };
+        match stdin.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.stdin = None;
+                Ok(buf.len())
+            }
+            result => result,
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.stdin.as_mut().map_or(Ok(()), |s| s.flush())
+        match self.stdin.as_mut().map_or(Ok(()), |s| s.flush()) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.stdin = None;
+                Ok(())
+            }
+            result => result,
+        }
     }
 }
 
