@@ -3,12 +3,12 @@
 //! no host objects behind it: its RPCs other than the fixed writeback and result services (which
 //! need no answer) raise in the kernel.
 
-use crate::connection::{describe_fault, describe_stop, Connection};
+use crate::connection::Connection;
 use anyhow::{bail, Context, Result};
 use object::{Object, ObjectSegment, ObjectSymbol};
 use std::io::Write;
 use std::path::Path;
-use strobe_device::{DeviceBuild, Outcome};
+use strobe_device::DeviceBuild;
 use strobe_link::{LinkedImage, Segment};
 
 /// The symbol of the 16 bytes that say which firmware a precompiled image was linked against: it
@@ -138,29 +138,8 @@ pub fn run(
             interrupted,
         )
         .context("running the kernel")?;
-    Ok(match &result.outcome {
-        Outcome::Finished { .. } => 0,
-        Outcome::Exception {
-            name,
-            message,
-            traceback,
-            ..
-        } => {
-            eprint!("Traceback (most recent call last):\n{traceback}{name}");
-            if message.is_empty() {
-                eprintln!()
-            } else {
-                eprintln!(": {message}")
-            }
-            1
-        }
-        Outcome::Fault(fault) => {
-            eprintln!("{}", describe_fault(&kernel.image, fault));
-            1
-        }
-        Outcome::Stopped { pc, reason } => {
-            eprintln!("{}", describe_stop(&kernel.image, *pc, *reason));
-            130
-        }
-    })
+    Ok(crate::standalone::report_outcome(
+        &kernel.image,
+        &result.outcome,
+    ))
 }

@@ -54,7 +54,17 @@ pub fn run(
             interrupted,
         )
         .context("running the kernel")?;
-    let code = match &result.outcome {
+    let code = report_outcome(&kernel.image, &result.outcome);
+    link.write_traces(trace, vcd)?;
+    link.finish_recording()?;
+    Ok(code)
+}
+
+/// Reports how a kernel run on the device ended (its exception as CPython prints one, a fault or a
+/// stop with the source line); the exit code: 0, 1, or 130 for a stop (as a program ended by
+/// SIGINT).
+pub(crate) fn report_outcome(image: &strobe_link::LinkedImage, outcome: &Outcome) -> u8 {
+    match outcome {
         Outcome::Finished { .. } => 0,
         Outcome::Exception {
             name,
@@ -71,18 +81,14 @@ pub fn run(
             1
         }
         Outcome::Fault(fault) => {
-            eprintln!("{}", describe_fault(&kernel.image, fault));
+            eprintln!("{}", describe_fault(image, fault));
             1
         }
         Outcome::Stopped { pc, reason } => {
-            eprintln!("{}", describe_stop(&kernel.image, *pc, *reason));
-            // As a program ended by SIGINT.
+            eprintln!("{}", describe_stop(image, *pc, *reason));
             130
         }
-    };
-    link.write_traces(trace, vcd)?;
-    link.finish_recording()?;
-    Ok(code)
+    }
 }
 
 /// Runs a program compiled for Linux user mode under qemu-riscv32; its exit code is the program's.

@@ -7,14 +7,12 @@ import os
 import sys
 
 from .. import runner
-from .common import add_device_db, device_db_path
+from .common import add_common_arguments, device_db_path
 
 
 def get_argparser():
     parser = argparse.ArgumentParser(description="Strobe's ARTIQ-compatible static compiler")
-    add_device_db(parser)
-    parser.add_argument("--dataset-db", default="dataset_db.pyon", help="(accepted; not read)")
-    parser.add_argument("-c", "--class-name", default=None, help="the experiment class to compile")
+    add_common_arguments(parser)
     parser.add_argument("-o", "--output", default=None, help="the ELF file (default: FILE.elf)")
     parser.add_argument("file", help="the experiment file")
     parser.add_argument("arguments", nargs="*", help="experiment arguments, name=value")

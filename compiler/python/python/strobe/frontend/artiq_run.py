@@ -7,14 +7,12 @@ import sys
 
 from .. import runner
 from ..coredevice.core import device_address
-from .common import add_device_db, device_db_path
+from .common import add_common_arguments, device_db_path
 
 
 def get_argparser():
     parser = argparse.ArgumentParser(description="Strobe's ARTIQ-compatible local experiment runner")
-    add_device_db(parser)
-    parser.add_argument("--dataset-db", default="dataset_db.pyon", help="the dataset database")
-    parser.add_argument("-c", "--class-name", default=None, help="the experiment class to run")
+    add_common_arguments(parser)
     parser.add_argument("-o", "--hdf5", default=None, help="write the results to this HDF5 file")
     parser.add_argument("file", help="the experiment file, or a compiled kernel (.elf)")
     parser.add_argument("arguments", nargs="*", help="experiment arguments, name=value")

@@ -1,12 +1,16 @@
-"""What the ARTIQ-named tools share: the device database argument, as ARTIQ's tools take it."""
+"""What the ARTIQ-named tools share: the device and dataset databases and the class argument, as
+ARTIQ's tools take them."""
 
 import os
 
 
-def add_device_db(parser):
+def add_common_arguments(parser):
     parser.add_argument("--device-db", default="device_db.py",
                         help="the device database file (default: device_db.py; without one, the "
                              "experiment's own or the simulated core device's)")
+    parser.add_argument("--dataset-db", default="dataset_db.pyon", help="the dataset database")
+    parser.add_argument("-c", "--class-name", default=None,
+                        help="the experiment class, when the file has several")
 
 
 def device_db_path(args):
