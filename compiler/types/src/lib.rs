@@ -13,6 +13,7 @@ mod attributes;
 mod builtins;
 mod compare;
 mod consts;
+mod defaults;
 mod expr;
 pub(crate) mod imports;
 mod infer;
