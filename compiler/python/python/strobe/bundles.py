@@ -127,8 +127,13 @@ class Prepared:
         return f"attribute `{key[1]}` of the `{type(obj).__name__}` object (used at {site})"
 
     def call(self, args, kwargs):
-        self.runner.session.reload(self.handle, self.values(args, kwargs))
-        return self.runner.finish(self.composition, self.exception_ids)
+        return self.run(self.values(args, kwargs))
+
+    def run(self, values, writeback=True):
+        """Runs the kernel with quoted `values` (from :meth:`values`); without `writeback` the
+        attributes it changes stay as they are on the host."""
+        self.runner.session.reload(self.handle, values)
+        return self.runner.finish(self.composition, self.exception_ids, writeback)
 
     def release(self):
         if self.handle is not None and self.runner.session is not None:
@@ -261,8 +266,7 @@ class PrecompiledKernel:
         p = self._prepared
         if p.handle is None:
             raise RuntimeError(f"{p.label} was released")
-        p.runner.session.reload(p.handle, self._values)
-        return p.runner.finish(p.composition, p.exception_ids, writeback=False)
+        return p.run(self._values, writeback=False)
 
     def release(self):
         self._prepared.release()

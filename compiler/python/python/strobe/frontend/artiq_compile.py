@@ -12,10 +12,8 @@ from .common import add_common_arguments, device_db_path
 
 def get_argparser():
     parser = argparse.ArgumentParser(description="Strobe's ARTIQ-compatible static compiler")
-    add_common_arguments(parser)
+    add_common_arguments(parser, "the experiment file")
     parser.add_argument("-o", "--output", default=None, help="the ELF file (default: FILE.elf)")
-    parser.add_argument("file", help="the experiment file")
-    parser.add_argument("arguments", nargs="*", help="experiment arguments, name=value")
     return parser
 
 

@@ -12,10 +12,8 @@ from .common import add_common_arguments, device_db_path
 
 def get_argparser():
     parser = argparse.ArgumentParser(description="Strobe's ARTIQ-compatible local experiment runner")
-    add_common_arguments(parser)
+    add_common_arguments(parser, "the experiment file, or a compiled kernel (.elf)")
     parser.add_argument("-o", "--hdf5", default=None, help="write the results to this HDF5 file")
-    parser.add_argument("file", help="the experiment file, or a compiled kernel (.elf)")
-    parser.add_argument("arguments", nargs="*", help="experiment arguments, name=value")
     return parser
 
 
