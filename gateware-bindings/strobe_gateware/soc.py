@@ -69,6 +69,7 @@ class CoreDeviceSim(SoCCore):
             integrated_main_ram_size=MAIN_RAM_SIZE,
             with_uart=False,
             with_timer=True,
+            bus_bursting=True,
         )
         self.submodules.link = Link(platform.request("serial"))
         self.bus.add_slave("link", self.link.bus,
@@ -94,8 +95,14 @@ class CoreDeviceSim(SoCCore):
         if os.environ.get("STROBE_SIM_DEBUG_FETCH"):
             from migen import If, Display
             adr = Signal(30)
-            self.comb += adr.eq(self.cpu.ibus.adr)
-            self.sync += If(self.cpu.ibus.stb & self.cpu.ibus.ack, Display("ifetch %x", adr))
+            dadr = Signal(30)
+            cycle = Signal(64)
+            self.comb += [adr.eq(self.cpu.ibus.adr), dadr.eq(self.cpu.dbus.adr)]
+            self.sync += [
+                cycle.eq(cycle + 1),
+                If(self.cpu.ibus.stb & self.cpu.ibus.ack, Display("ifetch %d %x", cycle, adr)),
+                If(self.cpu.dbus.stb & self.cpu.dbus.ack, Display("dbus %d %x", cycle, dadr)),
+            ]
 
 
 def main():
