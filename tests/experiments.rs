@@ -232,3 +232,33 @@ fn python_dash_m_strobe_runs_an_experiment() {
     assert!(r.status.success(), "{}", text(&r.stderr));
     assert_eq!(text(&r.stdout), "blinked 2 times\n");
 }
+
+/// ARTIQ's watch sequence (`tests/placement/watch.py`) keeps its 3 us between a watch and the next
+/// output wherever its code lands: the pad before it shifts the kernel's calls through the CPU's
+/// 4 KiB direct-mapped instruction cache in steps of about 100 bytes. (Before the bus burst and
+/// the rare paths moved out of line, CI's checkout path alone made this output 696 mu late.)
+#[test]
+fn artiq_watch_holds_its_3us_at_every_code_placement() {
+    ensure_sim();
+    let template = std::fs::read_to_string(repo_root().join("tests/placement/watch.py"))
+        .expect("the placement template");
+    let dir = std::env::temp_dir().join(format!("strobe-placement-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let late: Vec<String> = (0..400)
+        .step_by(9)
+        .filter_map(|statements| {
+            let pad: String = (0..statements)
+                .map(|i| format!("        x = (x * {}) ^ (x >> {})\n", i + 3, i % 7 + 1))
+                .collect();
+            let file = dir.join(format!("watch_{statements}.py"));
+            std::fs::write(&file, template.replace("        # placement pad\n", &pad))
+                .expect("write the placed experiment");
+            let r = strobe_run_file(&file, &[]);
+            let watched =
+                r.code == Some(0) && r.stdout == "watched: stayed off, then saw the edge\n";
+            (!watched).then(|| format!("pad of {statements} statements:\n{}{}", r.stdout, r.stderr))
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(late.is_empty(), "{}", late.join("\n"));
+}

@@ -154,7 +154,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Stmt::Assert { cond, msg, line } => {
                 let c = self.expr(cond)?.into_int_value();
                 let (fail, ok) = (self.new_block("assert.fail"), self.new_block("assert.ok"));
-                self.builder.build_conditional_branch(c, ok, fail)?;
+                let failed = self.builder.build_not(c, "failed")?;
+                self.branch_unlikely(failed, fail, ok)?;
                 self.builder.position_at_end(fail);
                 let message = match msg {
                     Some(m) => Some(self.expr(m)?),
