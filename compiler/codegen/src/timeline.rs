@@ -2,6 +2,7 @@
 //! to the RTIO core (only a refused event calls into the firmware).
 
 use crate::emit::{Gen, R};
+use inkwell::attributes::AttributeLoc;
 use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, IntValue};
 use inkwell::IntPredicate;
 use strobe_abi::rtio::{self, fast};
@@ -174,7 +175,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             self.new_block("rtio.exact"),
             self.new_block("rtio.done"),
         );
-        self.builder.build_conditional_branch(in_time, fast, slow)?;
+        // In a loop that keeps ahead of the counter, every event takes the fast path: it falls
+        // through; the exact path's call costs far more than a taken branch.
+        self.branch_expecting(in_time, fast, slow, true)?;
 
         self.builder.position_at_end(fast);
         let b = &self.builder;
@@ -258,10 +261,6 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         constraints: &str,
         args: &[BasicMetadataValueEnum<'ctx>],
     ) -> R<inkwell::values::CallSiteValue<'ctx>> {
-        use inkwell::attributes::{Attribute, AttributeLoc};
-        // LLVM's memory-effects encoding: two bits (read, write) per location kind; inaccessible
-        // memory is the second kind.
-        const INACCESSIBLE_READ_WRITE: u64 = 0b11 << 2;
         let asm = self.ctx.create_inline_asm(
             ty,
             asm.to_string(),
@@ -272,12 +271,8 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             false,
         );
         let call = self.builder.build_indirect_call(ty, asm, args, "")?;
-        for (name, value) in [("memory", INACCESSIBLE_READ_WRITE), ("nounwind", 0)] {
-            let kind = Attribute::get_named_enum_kind_id(name);
-            call.add_attribute(
-                AttributeLoc::Function,
-                self.ctx.create_enum_attribute(kind, value),
-            );
+        for attribute in self.inaccessible_memory_only() {
+            call.add_attribute(AttributeLoc::Function, attribute);
         }
         Ok(call)
     }

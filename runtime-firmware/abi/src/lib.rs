@@ -451,6 +451,11 @@ pub const RUNTIME_SYMBOLS: &[Symbol] = runtime_symbols!(symbol_table);
 /// Every firmware function a core-device kernel may call (see [`device_symbols!`]).
 pub const DEVICE_SYMBOLS: &[Symbol] = device_symbols!(symbol_table);
 
+/// Runtime functions that read and write only the runtime's own state (never a global kernels use,
+/// such as [`NOW`] or the pending exception) and do not read through their pointer arguments: the
+/// compiler may keep such globals in registers across calls to them.
+pub const RUNTIME_STATE_ONLY: &[&str] = &["__strobe_traceback_push"];
+
 /// The symbol `name` of either table.
 pub fn symbol(name: &str) -> Option<&'static Symbol> {
     RUNTIME_SYMBOLS
