@@ -90,11 +90,13 @@ fn loopback_delay() -> u64 {
     sim_build().device.loopback_delay_mu
 }
 
-/// Each input timestamp is its output edge's time, plus the loopback's delay.
+/// Each input timestamp is its output edge's time, plus the loopback's delay, plus the input
+/// pipeline's latency the stamps carry (as ARTIQ's).
 fn after_loopback(times: &[u64]) -> Vec<String> {
+    let offset = strobe_abi::rtio::INPUT_TIMESTAMP_OFFSET_MU as u64;
     times
         .iter()
-        .map(|t| (t + loopback_delay()).to_string())
+        .map(|t| (t + loopback_delay() + offset).to_string())
         .collect()
 }
 

@@ -114,10 +114,11 @@ fn rpc_feedback_converges_through_the_host() {
 #[test]
 fn writeback_list_fills_the_host_list() {
     let r = example("writeback_list.py", &[]);
-    // Output edges at 200, 400, 700, 1100 mu, seen through the loopback 40 ns later.
+    // Output edges at 200, 400, 700, 1100 mu, seen through the loopback 40 ns later and stamped
+    // 88 ns after that (the input pipeline's latency, as ARTIQ's).
     assert_eq!(
         r.stdout,
-        "edges at [240, 440, 740, 1140] mu after the gate opened\nspacings [200, 300, 400]\n"
+        "edges at [328, 528, 828, 1228] mu after the gate opened\nspacings [200, 300, 400]\n"
     );
     let p = pulses(&r.edges, 1);
     assert_eq!(

@@ -313,7 +313,7 @@ class RTIO(Module, AutoCSR):
                 previous.eq(pin),
                 If(samples_due[ch],
                     sample_pending.eq(1),
-                    sample_entry.eq(Cat(counter_mu, pin)),
+                    sample_entry.eq(Cat(counter_mu + contract.INPUT_TIMESTAMP_OFFSET_MU, pin)),
                 ).Elif(push_sample, sample_pending.eq(0)),
             ]
             self.comb += [
@@ -321,8 +321,10 @@ class RTIO(Module, AutoCSR):
                 edge.eq((pin & ~previous & sensitivity[0]) | (~pin & previous & sensitivity[1])),
                 push_sample.eq(sample_pending & ~edge),
                 If(edge,
-                    # The edge happened one cycle before we see it in `previous`'s register.
-                    fifo.din.eq(Cat((counter_mu - (1 << fine)) | edge_fine, pin)),
+                    # The edge happened one cycle before we see it in `previous`'s register; its
+                    # stamp runs the input pipeline's latency behind (as ARTIQ's).
+                    fifo.din.eq(Cat(((counter_mu - (1 << fine)) | edge_fine)
+                                    + contract.INPUT_TIMESTAMP_OFFSET_MU, pin)),
                 ).Else(
                     fifo.din.eq(sample_entry),
                 ),

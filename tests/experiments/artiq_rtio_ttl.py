@@ -1,6 +1,6 @@
 # ARTIQ's test_rtio experiments for TTLs, written as there (device names mapped: loop_out = ttl0,
-# loop_in = ttl_in0, which sees it): RTIOCounter, WaitForRTIOCounter, Loopback, LoopbackCount, Level,
-# Watch, Underflow. (ARTIQ's call `set_dataset` from the kernel; kernels cannot call host functions with
+# loop_in = ttl_in0, which sees it): RTIOCounter, WaitForRTIOCounter, Loopback, LoopbackCount,
+# LoopbackGateTiming, Level, Watch, Underflow. (ARTIQ's call `set_dataset` from the kernel; kernels cannot call host functions with
 # keyword-only parameters yet, so the results are written back as attributes.)
 from strobe import *
 
@@ -14,6 +14,10 @@ class InvalidCounter(Exception):
 
 
 class IncorrectLevel(Exception):
+    pass
+
+
+class IncorrectPulseTiming(Exception):
     pass
 
 
@@ -56,6 +60,46 @@ class RTIOTTL(EnvExperiment):
         if t1 < 0:
             raise PulseNotReceived()
         self.rtt = self.core.mu_to_seconds(t1 - t0)
+
+    @kernel
+    def gate_timing(self):
+        self.core.reset()
+        self.loop_in.input()
+        self.loop_out.output()
+        delay_mu(500)
+        self.loop_out.off()
+        delay_mu(5000)
+        # The loop's delay as the input stamps it.
+        with parallel:
+            self.loop_in.gate_rising_mu(10000)
+            with sequential:
+                delay_mu(5000)
+                out_mu = now_mu()
+                self.loop_out.pulse_mu(1000)
+        in_mu = self.loop_in.timestamp_mu(now_mu())
+        if in_mu < 0:
+            raise PulseNotReceived()
+        loop_delay_mu = in_mu - out_mu
+        # A 48 ns gate catches a pulse timed to reach the input inside it: the stamps run 88 ns
+        # (11 coarse cycles) behind the gate, as ARTIQ's.
+        delay_mu(10000)
+        gate_start_mu = now_mu()
+        self.loop_in.gate_both_mu(48)
+        gate_end_mu = now_mu()
+        lat_offset = 11*8
+        out_mu = gate_start_mu - loop_delay_mu + lat_offset
+        at_mu(out_mu)
+        self.loop_out.pulse_mu(48)
+        in_mu = self.loop_in.timestamp_mu(gate_end_mu)
+        if in_mu < 0:
+            raise PulseNotReceived()
+        if not (gate_start_mu <= (in_mu - lat_offset) <= gate_end_mu):
+            raise IncorrectPulseTiming("Input event should occur during gate")
+        if not (-2 < (in_mu - out_mu - loop_delay_mu) < 2):
+            raise IncorrectPulseTiming("Loop delay should not change")
+        in_mu = self.loop_in.timestamp_mu(gate_end_mu)
+        if in_mu > 0:
+            raise IncorrectPulseTiming("Only one pulse should be received")
 
     @kernel
     def loopback_count(self, npulses: TInt32):
@@ -129,6 +173,8 @@ class RTIOTTL(EnvExperiment):
         print("loopback rtt:", self.rtt, "in (0, 140 ns):", 0 < self.rtt < 140e-9)
         self.loopback_count(10)
         print("loopback count:", self.count)
+        self.gate_timing()
+        print("gate timing: the pulse lands inside a 48 ns gate, the loop delay unchanged")
         self.level()
         print("level: sampled low, then high")
         self.watch()

@@ -64,6 +64,15 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(
         out,
+        "# Input entries are stamped this much after their edge or sample reached the input."
+    )?;
+    writeln!(
+        out,
+        "INPUT_TIMESTAMP_OFFSET_MU = {}",
+        rtio::INPUT_TIMESTAMP_OFFSET_MU
+    )?;
+    writeln!(
+        out,
         "# The fast event window: the timestamp's high word, then one word per (value, channel)."
     )?;
     writeln!(out, "FAST_WINDOW_SIZE = {:#x}", rtio::fast::WINDOW_SIZE)?;

@@ -26,6 +26,12 @@ pub const INPUT_SENSITIVITY_CHANNEL_BASE: u32 = 128;
 /// the FIFO, the CSR): a reader waiting for entries up to time `t` waits until the counter passes
 /// `t + INPUT_LATENCY_MU`.
 pub const INPUT_LATENCY_MU: i64 = 8 * MU_PER_COARSE_CYCLE;
+/// Input timestamps run this far behind the gate, as ARTIQ's gateware: an entry is stamped with
+/// the time its edge (or sample) reached the input plus this pipeline latency, while a
+/// sensitivity event acts at its own time. So an edge that arrives at time `t` is recorded by a
+/// gate open at `t` and reads back as `t + INPUT_TIMESTAMP_OFFSET_MU` (ARTIQ's test_rtio calls it
+/// the gateware latency offset between gate and input: 11 coarse cycles).
+pub const INPUT_TIMESTAMP_OFFSET_MU: i64 = 11 * MU_PER_COARSE_CYCLE;
 /// A sample of input `i`'s level is requested by an event on channel
 /// `INPUT_SAMPLE_CHANNEL_BASE + i`: at the event's time the level goes to the input's FIFO.
 pub const INPUT_SAMPLE_CHANNEL_BASE: u32 = 160;
