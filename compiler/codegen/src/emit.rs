@@ -189,7 +189,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 }
             })
             .collect();
-        let fn_type = self.ll(&f.ret).fn_type(&params, false);
+        let fn_type = self.returned_type(&f.ret).fn_type(&params, false);
         let value = self.module.add_function(symbol, fn_type, linkage);
         self.functions.insert(id, value);
     }
@@ -242,15 +242,67 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.block(&f.body)?;
         if !self.terminated() {
             let zero = self.ll(&f.ret).const_zero();
-            self.now_to_global()?;
-            self.builder.build_return(Some(&zero))?;
+            self.return_value(zero, false)?;
         }
         self.builder.position_at_end(propagate);
         let zero = self.ll(&f.ret).const_zero();
-        self.now_to_global()?;
-        self.builder.build_return(Some(&zero))?;
+        self.return_value(zero, true)?;
         self.now_local = None;
         Ok(())
+    }
+
+    /// What a kernel function returns: its value and whether it raised (the exception itself is
+    /// the runtime's pending one). The caller branches on the flag, not on a load of the pending
+    /// exception: where LLVM inlines the callee, the flag is a constant on each path and the check
+    /// folds away.
+    fn returned_type(&self, ret: &strobe_ir::Type) -> inkwell::types::StructType<'ctx> {
+        self.ctx.struct_type(
+            &[self.ll(ret), self.ctx.bool_type().as_basic_type_enum()],
+            false,
+        )
+    }
+
+    /// Returns `value` from the function being defined, `raised` or not, the timeline cursor
+    /// written back first.
+    pub(crate) fn return_value(&self, value: BasicValueEnum<'ctx>, raised: bool) -> R<()> {
+        let f = self.func.expect("inside a function");
+        let ty = self.returned_type(&f.ret);
+        let returned = self
+            .builder
+            .build_insert_value(ty.get_undef(), value, 0, "ret")?;
+        let returned = self.builder.build_insert_value(
+            returned,
+            self.ctx.bool_type().const_int(raised as u64, false),
+            1,
+            "ret",
+        )?;
+        self.now_to_global()?;
+        self.builder.build_return(Some(&returned))?;
+        Ok(())
+    }
+
+    /// Calls kernel function `id`: its value, after a raise in it unwinds from `line` here.
+    pub(crate) fn call_kernel_function(
+        &self,
+        id: FuncId,
+        args: &[BasicMetadataValueEnum<'ctx>],
+        line: Line,
+    ) -> R<BasicValueEnum<'ctx>> {
+        self.now_to_global()?;
+        let returned = self
+            .builder
+            .build_call(self.functions[&id], args, "")?
+            .try_as_basic_value()
+            .basic()
+            .ok_or_else(|| CodegenError::Llvm("a kernel function returned nothing".into()))?
+            .into_struct_value();
+        self.now_from_global()?;
+        let raised = self
+            .builder
+            .build_extract_value(returned, 1, "raised")?
+            .into_int_value();
+        self.unwind_if(raised, line)?;
+        Ok(self.builder.build_extract_value(returned, 0, "value")?)
     }
 
     /// A recursive function's entry: with the stack pointer below the runtime's limit
@@ -661,6 +713,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     /// After a call that may raise: on a pending exception, record this frame's line and unwind.
     pub(crate) fn check_exception(&self, line: Line) -> R<()> {
         let raised = self.pending_exception()?;
+        self.unwind_if(raised, line)
+    }
+
+    /// If `raised`, records this frame's line and unwinds.
+    fn unwind_if(&self, raised: IntValue<'ctx>, line: Line) -> R<()> {
         let unwind = self.new_block("unwind");
         let cont = self.new_block("ok");
         self.branch_unlikely(raised, unwind, cont)?;

@@ -96,16 +96,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 for a in args {
                     values.push(self.expr(a)?.into());
                 }
-                let f = self.functions[func];
-                self.now_to_global()?;
-                let v = self
-                    .builder
-                    .build_call(f, &values, "")?
-                    .try_as_basic_value()
-                    .basic();
-                self.now_from_global()?;
-                self.check_exception(*line)?;
-                v.unwrap_or_else(|| self.ctx.i8_type().const_zero().into())
+                self.call_kernel_function(*func, &values, *line)?
             }
             ExprKind::Rpc {
                 service,
@@ -122,10 +113,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     for a in args {
                         values.push(self.expr(a)?.into());
                     }
-                    self.now_to_global()?;
-                    self.builder.build_call(self.functions[func], &values, "")?;
-                    self.now_from_global()?;
-                    self.check_exception(*line)?;
+                    self.call_kernel_function(*func, &values, *line)?;
                 }
                 obj.into()
             }

@@ -101,11 +101,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                     self.builder.build_store(slot, v)?;
                     self.run_finally_blocks(0)?;
                     let v = self.builder.build_load(v.get_type(), slot, "ret")?;
-                    self.now_to_global()?;
-                    self.builder.build_return(Some(&v))?;
+                    self.return_value(v, false)?;
                 } else {
-                    self.now_to_global()?;
-                    self.builder.build_return(Some(&v))?;
+                    self.return_value(v, false)?;
                 }
                 self.start_dead_block();
             }
