@@ -287,3 +287,45 @@ fn a_full_store_evicts_the_least_recently_used_unpinned_units() {
     assert_eq!(p.evicted, [[2; 16]]);
     assert!(p.units.iter().all(|u| u.offset >= need));
 }
+
+/// With the firmware's hot text marked, code units go clear of its shadow in the direct-mapped
+/// instruction cache (no code byte at an address equal, modulo the cache's size, to a hot byte),
+/// those too long to fit between two shadows first fit, as data.
+#[test]
+fn code_is_placed_clear_of_the_firmware_hot_text() {
+    let (hot_start, hot_end) = (0x70u32, 0x480u32);
+    let mut marked = firmware();
+    marked.insert(strobe_abi::HOT_TEXT_START.to_string(), hot_start);
+    marked.insert(strobe_abi::HOT_TEXT_END.to_string(), hot_end);
+    let mut c =
+        Compiler::for_platform(None, Platform::for_device(125_000_000, BASE, &marked, None));
+    // Integers only: no support unit, the kernel's own units would go first fit from offset 0.
+    let out = compile(
+        &mut c,
+        &PROGRAM
+            .replace("float", "int")
+            .replace("1.5", "1")
+            .replace("2.0", "2"),
+    );
+    let data = vec![7u8; 64];
+    let data = DataUnit {
+        bytes: &data,
+        previous: None,
+    };
+    let p = plan_for(&out, Some(data), &Default::default(), &empty(1 << 20));
+    let cache = strobe_abi::ICACHE_BYTES;
+    let room = cache - (hot_end - hot_start);
+    let mut clear = 0;
+    for u in &p.units {
+        let len = u.bytes.len() as u32;
+        let addresses = BASE + u.offset..BASE + u.offset + len;
+        let in_shadow = addresses
+            .clone()
+            .any(|a| (hot_start..hot_end).contains(&(a % cache)));
+        if u.name != strobe_link::store::DATA_UNIT && len <= room {
+            assert!(!in_shadow, "{} at {addresses:x?}", u.name);
+            clear += 1;
+        }
+    }
+    assert!(clear >= 2, "the kernel's own units: {:?}", deliveries(&p));
+}

@@ -70,7 +70,8 @@ fn main() {
 
 /// The firmware's memory layout: code and constants in ROM, data and stack in SRAM. `.text.hot` (the
 /// RTIO calls kernels make and their trampolines) comes first, in one piece: those functions never
-/// evict one another from the CPU's direct-mapped instruction cache, whatever else moves.
+/// evict one another from the CPU's direct-mapped instruction cache, whatever else moves; its ends
+/// are marked (`strobe_abi::FIRMWARE_MARKS`) so the host places kernel code clear of it.
 fn linker_script(json: &serde_json::Value) -> String {
     let region = |name: &str| {
         (
@@ -80,6 +81,7 @@ fn linker_script(json: &serde_json::Value) -> String {
     };
     let (rom, rom_size) = region("rom");
     let (sram, sram_size) = region("sram");
+    let (hot_start, hot_end) = (strobe_abi::HOT_TEXT_START, strobe_abi::HOT_TEXT_END);
     format!(
         "MEMORY {{
   ROM (rx) : ORIGIN = {rom:#x}, LENGTH = {rom_size:#x}
@@ -87,7 +89,7 @@ fn linker_script(json: &serde_json::Value) -> String {
 }}
 ENTRY(_start)
 SECTIONS {{
-  .text : {{ KEEP(*(.text.start)) *(.text.hot) *(.text .text.*) }} > ROM
+  .text : {{ KEEP(*(.text.start)) {hot_start} = .; *(.text.hot) {hot_end} = .; *(.text .text.*) }} > ROM
   .rodata : ALIGN(4) {{ *(.rodata .rodata.* .srodata .srodata.*) }} > ROM
   .data : ALIGN(4) {{ _sdata = .; *(.data .data.* .sdata .sdata.*) . = ALIGN(4); _edata = .; }} > SRAM AT > ROM
   _sidata = LOADADDR(.data);

@@ -6,6 +6,7 @@
 //! reachable from the entry and assigns addresses, [`riscv`] applies relocations, [`elf_out`] writes the
 //! executable.
 
+pub mod cache_shadow;
 mod elf_out;
 mod input;
 mod layout;

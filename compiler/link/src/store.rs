@@ -1,12 +1,14 @@
 //! Linking a kernel against the device's function store: each link unit's object is placed and
 //! relocated on its own, at an address in the kernel region, against the firmware and the units it
-//! calls; a unit the store already holds (same key) is reused, the others get room (first fit,
+//! calls; a unit the store already holds (same key) is reused, the others get room (first fit, code
+//! clear of the firmware's shadow in the instruction cache where a gap allows: `cache_shadow`;
 //! evicting the least recently used unpinned units when none is left) and are uploaded.
 //!
 //! A unit's key is the BLAKE3 hash of its object, the addresses its undefined symbols resolve to and
 //! its own address (for data: of its bytes and address): equal keys mean equal bytes at the same
 //! place, so a host that never saw the store before can tell which of its units are resident.
 
+use crate::cache_shadow::CacheShadow;
 use crate::input::{parse_object, SymbolDef};
 use crate::{link, Archive, InputObject, LinkConfig, LinkError, LinkedImage, Segment};
 use std::collections::{BTreeMap, HashSet};
@@ -233,6 +235,17 @@ struct Space {
     claimed: Vec<(u32, u32)>,
     protected: HashSet<UnitKey>,
     evicted: Vec<UnitKey>,
+    /// The region's address, and the firmware's shadow in the instruction cache, which code is
+    /// placed clear of where a gap allows (see `cache_shadow`).
+    base: u32,
+    shadow: Option<CacheShadow>,
+}
+
+/// What a unit holds, for where it may go.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Contents {
+    Code,
+    Data,
 }
 
 impl Space {
@@ -243,10 +256,31 @@ impl Space {
             claimed: Vec::new(),
             protected: HashSet::new(),
             evicted: Vec::new(),
+            base: view.base,
+            shadow: None,
         }
     }
 
-    fn gap(&self, len: u32) -> Option<u32> {
+    /// The first free place for `len` bytes of `contents`: code clear of the firmware's cache
+    /// shadow when some gap has such a place, else (and data) the first that fits.
+    fn gap(&self, len: u32, contents: Contents) -> Option<u32> {
+        let clear = |from: u32, to: u32| -> Option<u32> {
+            let shadow = self.shadow.filter(|_| contents == Contents::Code)?;
+            let at = shadow.first_clear(self.base.checked_add(from)?, len, UNIT_ALIGN)? - self.base;
+            (at.checked_add(len)? <= to).then_some(at)
+        };
+        let gaps = self.gaps();
+        gaps.iter()
+            .find_map(|&(from, to)| clear(from, to))
+            .or_else(|| {
+                gaps.iter()
+                    .find(|&&(from, to)| to - from >= len)
+                    .map(|&(from, _)| from)
+            })
+    }
+
+    /// The free ranges of the region, in order (each starting on [`UNIT_ALIGN`]).
+    fn gaps(&self) -> Vec<(u32, u32)> {
         let mut taken: Vec<(u32, u32)> = self
             .resident
             .iter()
@@ -254,20 +288,25 @@ impl Space {
             .chain(self.claimed.iter().copied())
             .collect();
         taken.sort();
+        let mut gaps = Vec::new();
         let mut at = 0u32;
         for (start, end) in taken {
-            if start >= at && start - at >= len {
-                return Some(at);
+            if start > at {
+                gaps.push((at, start));
             }
             at = at.max(end.next_multiple_of(UNIT_ALIGN));
         }
-        (self.size.saturating_sub(at) >= len).then_some(at)
+        if self.size > at {
+            gaps.push((at, self.size));
+        }
+        gaps
     }
 
-    /// Room for `len` bytes, evicting the least recently used unprotected units until it fits.
-    fn allocate(&mut self, len: u32) -> Result<u32, StoreError> {
+    /// Room for `len` bytes of `contents`, evicting the least recently used unprotected units until
+    /// it fits.
+    fn allocate(&mut self, len: u32, contents: Contents) -> Result<u32, StoreError> {
         loop {
-            if let Some(at) = self.gap(len) {
+            if let Some(at) = self.gap(len, contents) {
                 self.claimed.push((at, at + len));
                 return Ok(at);
             }
@@ -365,6 +404,7 @@ pub fn plan(
         }
     }
     let mut space = Space::new(view);
+    space.shadow = CacheShadow::of_firmware(firmware);
     let mut symbols: BTreeMap<String, u32> = BTreeMap::new();
     let mut placed: Vec<Option<(PlannedUnit, LinkedImage)>> = vec![None; infos.len()];
     let resolve =
@@ -507,7 +547,7 @@ fn place_code(
             {
                 Some((offset, old, Some(_))) => (offset, Delivery::PatchOf { base: old }),
                 Some((offset, _, None)) => (offset, Delivery::Whole),
-                None => (space.allocate(len)?, Delivery::Whole),
+                None => (space.allocate(len, Contents::Code)?, Delivery::Whole),
             }
         }
     };
@@ -543,7 +583,7 @@ fn place_cycle(
     for &i in which {
         let zeros = infos[i].imports.iter().map(|s| (s.clone(), 0)).collect();
         let (trial, bytes) = link_at(&infos[i], &zeros, base)?;
-        let offset = space.allocate(bytes.len() as u32)?;
+        let offset = space.allocate(bytes.len() as u32, Contents::Code)?;
         for name in &infos[i].exports {
             symbols.insert(name.clone(), trial.symbols[name] + offset);
         }
@@ -607,7 +647,7 @@ fn place_data(data: &DataUnit<'_>, space: &mut Space) -> Result<PlannedUnit, Sto
             return Ok(unit(offset, Delivery::PatchOf { base: old_key }));
         }
     }
-    let offset = space.allocate(len)?;
+    let offset = space.allocate(len, Contents::Data)?;
     Ok(unit(offset, Delivery::Whole))
 }
 

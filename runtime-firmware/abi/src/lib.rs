@@ -499,14 +499,28 @@ pub const JOURNAL_BUFFER_BYTES: u32 = 256 * 1024;
 /// The globals kernels read and write in the firmware (and its runtime), by name.
 pub const FIRMWARE_GLOBALS: [&str; 4] = [PENDING_EXCEPTION, NOW, RTIO_DEADLINE, STACK_LIMIT];
 
-/// Every symbol a core-device kernel links against in the firmware: the ABI's functions and
-/// [`FIRMWARE_GLOBALS`].
+/// The core's instruction cache: direct-mapped, this many bytes (VexRiscv's "full" variant, as
+/// ARTIQ's; the simulator's build checks its CPU against it). Code at addresses equal modulo this
+/// size shares cache lines.
+pub const ICACHE_BYTES: u32 = 4096;
+
+/// Where the firmware's hot text starts: the RTIO calls kernels make in their loops (and their
+/// trampolines), which kernel code is placed clear of in the cache (see [`ICACHE_BYTES`]).
+pub const HOT_TEXT_START: &str = "__strobe_hot_text_start";
+/// Where the firmware's hot text ends.
+pub const HOT_TEXT_END: &str = "__strobe_hot_text_end";
+/// Addresses the firmware's linker script marks for the host (not part of the kernel ABI).
+pub const FIRMWARE_MARKS: [&str; 2] = [HOT_TEXT_START, HOT_TEXT_END];
+
+/// Every symbol the host reads from the firmware for core-device kernels: the ABI's functions,
+/// [`FIRMWARE_GLOBALS`] and [`FIRMWARE_MARKS`].
 pub fn firmware_symbols() -> impl Iterator<Item = &'static str> {
     RUNTIME_SYMBOLS
         .iter()
         .chain(DEVICE_SYMBOLS)
         .map(|s| s.name)
         .chain(FIRMWARE_GLOBALS)
+        .chain(FIRMWARE_MARKS)
 }
 
 /// A 256-bit fingerprint of the kernel ABI (symbol names, signatures, [`ABI_VERSION`]): the host and the

@@ -160,22 +160,39 @@ extern "C" fn strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
 #[link_section = ".text.hot"]
 fn output(channel: u32, timestamp: i64, value: u32) {
     // SAFETY: single-threaded.
+    if unsafe { RECORDING } || journal::mode() == JournalMode::Replay {
+        return output_elsewhere(channel, timestamp, value);
+    }
+    let status = write_checked(channel, timestamp, value);
+    if status & STATUS_UNDERFLOW != 0 {
+        return late_output(channel, timestamp);
+    }
+    // SAFETY: single-threaded; kernels read it between their calls.
+    unsafe { __strobe_rtio_deadline = deadline_after(timestamp) };
+}
+
+/// An event while DMA records (into the recording) or in a replay (see [`replay_output`]). Out
+/// of `.text.hot`, as every rare path of the RTIO calls: their hot lines stay few, and so do the
+/// instruction-cache lines kernel code shares with them.
+#[cold]
+#[inline(never)]
+fn output_elsewhere(channel: u32, timestamp: i64, value: u32) {
+    // SAFETY: single-threaded.
     if unsafe { RECORDING } {
         let _critical = crate::watch::Critical::enter();
         crate::dma::record_event(channel, timestamp, value);
         return;
     }
-    if journal::mode() == JournalMode::Replay {
-        return replay_output(channel, timestamp, value);
-    }
-    let status = write_checked(channel, timestamp, value);
-    if status & STATUS_UNDERFLOW != 0 {
-        let slack = timestamp - counter();
-        journal::record(RecordKind::Underflow, timestamp, slack);
-        return raise_rtio_underflow(channel, timestamp, slack);
-    }
-    // SAFETY: single-threaded; kernels read it between their calls.
-    unsafe { __strobe_rtio_deadline = deadline_after(timestamp) };
+    replay_output(channel, timestamp, value)
+}
+
+/// An event the RTIO core refused as late: RTIOUnderflow in the kernel, with the slack.
+#[cold]
+#[inline(never)]
+fn late_output(channel: u32, timestamp: i64) {
+    let slack = timestamp - counter();
+    journal::record(RecordKind::Underflow, timestamp, slack);
+    raise_rtio_underflow(channel, timestamp, slack)
 }
 
 /// A replayed output: late where the recording says (its slack), else written `journal::shift()`
@@ -200,19 +217,28 @@ fn replay_output(channel: u32, timestamp: i64, value: u32) {
 #[link_section = ".text.hot"]
 fn write_checked(channel: u32, timestamp: i64, value: u32) -> u64 {
     write_event(channel, timestamp, value);
-    let mut status = RTIO_O_STATUS.read();
+    let status = RTIO_O_STATUS.read();
     if status & STATUS_ERRORS != 0 {
+        return refused(channel, timestamp, value, status);
+    }
+    status
+}
+
+/// [`write_checked`] of an event the RTIO core did not queue (`status`): written again while its
+/// FIFO is full; the final verdict.
+#[cold]
+#[inline(never)]
+fn refused(channel: u32, timestamp: i64, value: u32, mut status: u64) -> u64 {
+    RTIO_O_STATUS_CLEAR.write(1);
+    while status & STATUS_OVERFLOW != 0
+        && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_COLLISION) == 0
+    {
+        write_event(channel, timestamp, value);
+        status = RTIO_O_STATUS.read();
         RTIO_O_STATUS_CLEAR.write(1);
-        while status & STATUS_OVERFLOW != 0
-            && status & (STATUS_UNDERFLOW | STATUS_SEQUENCE_ERROR | STATUS_COLLISION) == 0
-        {
-            write_event(channel, timestamp, value);
-            status = RTIO_O_STATUS.read();
-            RTIO_O_STATUS_CLEAR.write(1);
-        }
-        if status & STATUS_UNDERFLOW == 0 {
-            log_refusals(status);
-        }
+    }
+    if status & STATUS_UNDERFLOW == 0 {
+        log_refusals(status);
     }
     status
 }
