@@ -115,10 +115,11 @@ extern "C" fn kernel_attention(pc: u32, saved: *const u32) -> u32 {
     }
     let in_kernel = kernel_code(pc);
     let due = heartbeat_due();
-    if due && in_kernel {
-        // The kernel's output so far goes first (inside a firmware call the buffer may be
-        // changing: it goes with the next heartbeat or the run's end).
-        output::flush_stdout();
+    if due {
+        // The kernel's output so far goes first (unless the tick stopped a print changing it: it
+        // goes with the next heartbeat or the run's end). Not only when the tick lands in kernel
+        // code: a loop that spends most of its time in a firmware call may never be seen there.
+        output::flush_stdout_unless_changing();
     }
     let Some(host) = board::host() else {
         return 0;

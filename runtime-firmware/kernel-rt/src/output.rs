@@ -51,6 +51,23 @@ pub extern "C" fn __strobe_core_log_end() {
     }
 }
 
+/// Whether standard output's buffer is being changed (by [`write_stdout`] or [`flush_stdout`]):
+/// an interrupt that finds it set leaves the buffer alone.
+static mut CHANGING: bool = false;
+
+/// Runs `change` with [`CHANGING`] set.
+fn changing<T>(change: impl FnOnce() -> T) -> T {
+    use core::sync::atomic::{compiler_fence, Ordering};
+    // SAFETY: single-threaded; an interrupt handler only reads it.
+    let outer = unsafe { core::ptr::replace(core::ptr::addr_of_mut!(CHANGING), true) };
+    compiler_fence(Ordering::SeqCst);
+    let result = change();
+    compiler_fence(Ordering::SeqCst);
+    // SAFETY: as above.
+    unsafe { core::ptr::write_volatile(core::ptr::addr_of_mut!(CHANGING), outer) };
+    result
+}
+
 /// Appends `data` to standard output, flushing when the buffer fills (or to the `core_log(...)`
 /// line being printed).
 pub fn write_stdout(data: &[u8]) {
@@ -58,23 +75,36 @@ pub fn write_stdout(data: &[u8]) {
         line.extend(data);
         return;
     }
-    let out = stdout();
-    if out.len + data.len() > BUFFER_SIZE {
-        flush_stdout();
-        if data.len() > BUFFER_SIZE {
-            platform_write(1, data);
-            return;
+    changing(|| {
+        let out = stdout();
+        if out.len + data.len() > BUFFER_SIZE {
+            flush_stdout();
+            if data.len() > BUFFER_SIZE {
+                platform_write(1, data);
+                return;
+            }
         }
-    }
-    out.bytes[out.len..out.len + data.len()].copy_from_slice(data);
-    out.len += data.len();
+        out.bytes[out.len..out.len + data.len()].copy_from_slice(data);
+        out.len += data.len();
+    })
 }
 
 pub fn flush_stdout() {
-    let out = stdout();
-    if out.len > 0 {
-        platform_write(1, &out.bytes[..out.len]);
-        out.len = 0;
+    changing(|| {
+        let out = stdout();
+        if out.len > 0 {
+            platform_write(1, &out.bytes[..out.len]);
+            out.len = 0;
+        }
+    })
+}
+
+/// [`flush_stdout`] from an interrupt: unless the interrupted code was changing the buffer (then
+/// its text goes with a later flush).
+pub fn flush_stdout_unless_changing() {
+    // SAFETY: single-threaded; set by the code the interrupt stopped.
+    if !unsafe { core::ptr::read_volatile(core::ptr::addr_of!(CHANGING)) } {
+        flush_stdout();
     }
 }
 
