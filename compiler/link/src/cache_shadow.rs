@@ -81,7 +81,10 @@ mod tests {
         );
         for (from, len) in [(base, 0x10), (base + 0x123, 0x300), (base + 0xf00, 0xb00)] {
             let at = s.first_clear(from, len, 16).expect("room");
-            assert!(at >= from && at % 16 == 0 && clear(&s, at, len), "{at:#x}");
+            assert!(
+                at >= from && at.is_multiple_of(16) && clear(&s, at, len),
+                "{at:#x}"
+            );
         }
     }
 
