@@ -53,6 +53,22 @@ class Platform(SimPlatform):
         SimPlatform.__init__(self, "SIM", _io)
 
 
+# VexRiscv's pre-generated "full" variant: rv32im, 4 KiB direct-mapped caches (as ARTIQ's core).
+CPU_VARIANT = "full"
+
+
+def instruction_cache_bytes(variant_file):
+    """The instruction cache of a pre-generated VexRiscv variant, from its build report."""
+    import re
+    import pythondata_cpu_vexriscv
+    with open(os.path.join(pythondata_cpu_vexriscv.data_location, variant_file)) as f:
+        report = f.read()
+    found = re.search(r"iBus:.*?CacheReport \{bytePerLine: \d+, size: (\d+)\}", report, re.S)
+    if not found:
+        raise SystemExit(f"{variant_file}: no instruction cache in its report")
+    return int(found.group(1))
+
+
 class CoreDeviceSim(SoCCore):
     def __init__(self, rom_init=None):
         platform = Platform()
@@ -61,7 +77,7 @@ class CoreDeviceSim(SoCCore):
         SoCCore.__init__(self, platform,
             clk_freq=SYS_CLK_HZ,
             cpu_type="vexriscv",
-            cpu_variant="full",
+            cpu_variant=CPU_VARIANT,
             ident="Strobe core device (simulation)",
             integrated_rom_size=ROM_SIZE,
             integrated_rom_init=rom_init or [0x0000006f],  # `j .` until firmware is loaded
@@ -71,6 +87,11 @@ class CoreDeviceSim(SoCCore):
             with_timer=True,
             bus_bursting=True,
         )
+        # Kernel code is placed by the cache's size (strobe_abi::ICACHE_BYTES): the CPU must match.
+        icache = instruction_cache_bytes(f"VexRiscv_{CPU_VARIANT.capitalize()}.yaml")
+        if icache != contract.ICACHE_BYTES:
+            raise SystemExit(f"VexRiscv {CPU_VARIANT} has a {icache}-byte instruction cache; "
+                             f"the contract says {contract.ICACHE_BYTES}")
         self.submodules.link = Link(platform.request("serial"))
         self.bus.add_slave("link", self.link.bus,
                            SoCRegion(origin=0x9200_0000, size=contract.LINK_WINDOW_SIZE, cached=False))

@@ -64,6 +64,11 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(
         out,
+        "# The CPU's instruction cache (direct-mapped): kernel code is placed by it."
+    )?;
+    writeln!(out, "ICACHE_BYTES = {}", crate::ICACHE_BYTES)?;
+    writeln!(
+        out,
         "# Input entries are stamped this much after their edge or sample reached the input."
     )?;
     writeln!(
