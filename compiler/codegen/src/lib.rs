@@ -16,6 +16,7 @@ mod lists;
 mod numbers;
 mod parts;
 mod print;
+mod raising;
 mod rpc;
 mod slices;
 mod stmt;
