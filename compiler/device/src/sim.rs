@@ -99,6 +99,13 @@ pub fn gateware_hash() -> String {
     format!("{h:016x}")
 }
 
+/// Whether to build and run a simulator that prints every instruction fetch and data access of
+/// the CPU with its cycle (`STROBE_SIM_DEBUG_FETCH`, read by the gateware's `soc.py`): for finding
+/// where a kernel's cycles go. Its lines go to the file `STROBE_SIM_DEBUG_LOG` names.
+fn debug_bus_trace() -> bool {
+    std::env::var_os("STROBE_SIM_DEBUG_FETCH").is_some_and(|v| !v.is_empty())
+}
+
 /// The Python that runs LiteX for the simulator's build: `$STROBE_GATEWARE_PYTHON`, else `preferred`
 /// (the interpreter `strobe` runs in), else `python3`; it must import LiteX and Migen.
 fn gateware_python(preferred: Option<&Path>) -> Result<PathBuf, SimError> {
@@ -134,7 +141,9 @@ impl SimBuild {
         progress: &mut dyn FnMut(&str),
     ) -> Result<SimBuild, SimError> {
         let hash = gateware_hash();
-        let dir = cache_root.join(format!("sim-{hash}"));
+        // A simulator that traces the CPU's bus is another build, kept apart.
+        let variant = if debug_bus_trace() { "-bus-trace" } else { "" };
+        let dir = cache_root.join(format!("sim-{hash}{variant}"));
         if !dir.join("gateware/obj_dir/Vsim").exists() {
             // Built aside and renamed into place, so a concurrent `strobe` never sees half a build.
             let staging = cache_root.join(format!("sim-{hash}.building-{}", std::process::id()));
@@ -277,9 +286,18 @@ impl SimDevice {
         let stdout = child.stdout.take().expect("piped");
         let (sink, records, count) = (edges.clone(), analyzer.clone(), lines.clone());
         let (port_tx, port_rx) = std::sync::mpsc::channel();
+        // Every line the simulator prints (a bus trace among them), when asked for.
+        let mut debug_log = match std::env::var_os("STROBE_SIM_DEBUG_LOG") {
+            Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
+            None => None,
+        };
         std::thread::spawn(move || {
+            use std::io::Write as _;
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if let Some(log) = debug_log.as_mut() {
+                    let _ = writeln!(log, "{line}");
+                }
                 if let Some(e) = Edge::parse(&line) {
                     sink.lock().expect("trace lock").push(e);
                 } else if let Some(r) = Record::parse(&line) {
@@ -287,6 +305,9 @@ impl SimDevice {
                 } else if let Some(port) = line.strip_prefix("[strobe_uart] listening on port ") {
                     let _ = port_tx.send(port.trim().parse::<u16>().unwrap_or(0));
                 }
+            }
+            if let Some(mut log) = debug_log {
+                let _ = log.flush();
             }
         });
         let port = match port_rx.recv_timeout(Duration::from_secs(20)) {
