@@ -58,10 +58,31 @@ pub fn layout(tags: &[u8]) -> Result<(usize, usize), ValueError> {
     )
 }
 
-/// Whether elements of type `elem` are numbers laid out on the wire as in memory (little-endian,
-/// packed), so a list or array of them moves as one copy.
-fn packed_numbers(elem: &[u8]) -> bool {
-    matches!(elem.first(), Some(&(tag::INT32 | tag::INT64 | tag::FLOAT)))
+/// Whether elements of type `elem` are laid out on the wire as in memory, so a list or array of
+/// them moves as one copy: numbers (little-endian, packed) and bools (a byte each, 0 or 1 in kernel
+/// memory; bytes from the host are made 0 or 1 after the copy, as one at a time would be).
+fn packed_items(elem: &[u8]) -> bool {
+    matches!(
+        elem.first(),
+        Some(&(tag::INT32 | tag::INT64 | tag::FLOAT | tag::BOOL))
+    )
+}
+
+/// Makes every byte 0 or 1 (nonzero: 1), a word at a time where the bytes are aligned.
+fn normalize_bools(bytes: &mut [u8]) {
+    // SAFETY: any four bytes are a valid u32.
+    let (head, words, tail) = unsafe { bytes.align_to_mut::<u32>() };
+    for b in head.iter_mut().chain(tail.iter_mut()) {
+        *b = (*b != 0) as u8;
+    }
+    for w in words {
+        // Fold each byte's bits into its lowest one; bits shifted in from the next byte only
+        // reach the high bits, which the mask drops.
+        let mut t = *w | *w >> 4;
+        t |= t >> 2;
+        t |= t >> 1;
+        *w = t & 0x0101_0101;
+    }
 }
 
 fn align_up(n: usize, align: usize) -> usize {
@@ -229,8 +250,8 @@ unsafe fn encode_items(
     w: &mut ValueWriter,
 ) -> Result<(), ValueError> {
     let (size, _) = layout(elem)?;
-    if packed_numbers(elem) && len > 0 {
-        return Ok(w.packed_numbers(core::slice::from_raw_parts(data, len * size))?);
+    if packed_items(elem) && len > 0 {
+        return Ok(w.packed_items(core::slice::from_raw_parts(data, len * size))?);
     }
     for i in 0..len {
         encode(elem, data.add(i * size), w)?;
@@ -248,9 +269,12 @@ unsafe fn decode_items(elem: &[u8], len: u32, r: &mut Reader) -> Result<*mut u8,
         .checked_mul(size)
         .ok_or(ValueError::OutOfMemory)?;
     let data = arena::allocate(bytes, align).ok_or(ValueError::OutOfMemory)?;
-    if packed_numbers(elem) {
+    if packed_items(elem) {
         let raw = r.bytes(bytes)?;
         core::ptr::copy_nonoverlapping(raw.as_ptr(), data, bytes);
+        if elem.first() == Some(&tag::BOOL) {
+            normalize_bools(core::slice::from_raw_parts_mut(data, bytes));
+        }
     } else {
         for i in 0..len as usize {
             decode(elem, r, data.add(i * size))?;
@@ -350,6 +374,20 @@ unsafe fn byte_items<'a>(value: *const u8) -> &'a [u8] {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bools_from_the_host_become_0_or_1() {
+        let mut bytes = [0u8; 263];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = [0, 1, 2, 0x80, 0, 0, 7, 0x10][i % 8] ^ (i as u8 & 0xf0);
+        }
+        let expected = bytes.map(|b| (b != 0) as u8);
+        for start in 0..4 {
+            let mut some = bytes;
+            super::normalize_bools(&mut some[start..]);
+            assert_eq!(some[start..], expected[start..]);
+        }
+    }
+
     use super::*;
     extern crate std;
 

@@ -313,9 +313,9 @@ impl<'a> ValueWriter<'a> {
         self.w.u32(count)
     }
 
-    /// Numbers of a list or an array (int32, int64 or float elements) as they lie in memory:
-    /// little-endian and packed, as the wire has them.
-    pub fn packed_numbers(&mut self, raw: &[u8]) -> Result<(), Error> {
+    /// The elements of a list or an array as they lie in memory, where the wire has them so:
+    /// int32, int64 and float (little-endian, packed) and bool (a byte each, 0 or 1).
+    pub fn packed_items(&mut self, raw: &[u8]) -> Result<(), Error> {
         self.w.bytes(raw)
     }
 
