@@ -154,7 +154,13 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
 
     /// Where an exception raised here goes: the innermost handler region, or out of the function.
     pub(crate) fn unwind_target(&self) -> BasicBlock<'ctx> {
-        self.scopes
+        self.unwind_target_outside(self.scopes.len())
+    }
+
+    /// Where an exception goes from outside the innermost regions `base..`: the innermost handler
+    /// region of the others, or out of the function.
+    pub(crate) fn unwind_target_outside(&self, base: usize) -> BasicBlock<'ctx> {
+        self.scopes[..base]
             .iter()
             .rev()
             .find_map(|s| match s {

@@ -473,7 +473,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.builder.build_unconditional_branch(if has_finally {
             finally_exc
         } else {
-            self.outer_unwind(base)
+            self.unwind_target_outside(base)
         })?;
         self.scopes.truncate(base);
 
@@ -516,18 +516,6 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 .into_pointer_value(),
             None => self.ptr_type().const_null(),
         })
-    }
-
-    fn outer_unwind(&self, base: usize) -> inkwell::basic_block::BasicBlock<'ctx> {
-        self.scopes[..base]
-            .iter()
-            .rev()
-            .find_map(|s| match s {
-                Scope::Unwind(bb) => Some(*bb),
-                _ => None,
-            })
-            .or(self.propagate)
-            .expect("inside a function")
     }
 
     /// Pointer to element `i` (Python indexing: negative counts from the end) or an IndexError.
