@@ -110,17 +110,17 @@ fn artiq_compile_then_artiq_run_on_a_served_simulator() {
     bytes[stamp] ^= 1;
     let other = dir.join("other_firmware.elf");
     std::fs::write(&other, &bytes).unwrap();
-    let refused = run({
-        let mut c = strobe();
-        c.arg("run").arg(&other).args(["--device", &address]);
-        c
-    });
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(
-        text(&refused.stderr).contains("was compiled for another core device firmware"),
-        "{}",
-        text(&refused.stderr)
-    );
+    // `strobe run` refuses `elf` with exit 2 and `why` in its message.
+    let refused = |elf: &std::path::Path, why: &str| {
+        let r = run({
+            let mut c = strobe();
+            c.arg("run").arg(elf).args(["--device", &address]);
+            c
+        });
+        assert_eq!(r.status.code(), Some(2));
+        assert!(text(&r.stderr).contains(why), "{}", text(&r.stderr));
+    };
+    refused(&other, "was compiled for another core device firmware");
     // A standalone program's image (for qemu) is not a core device kernel.
     let program = dir.join("program.py");
     std::fs::write(&program, "def main():\n    print(1)\n").unwrap();
@@ -131,17 +131,7 @@ fn artiq_compile_then_artiq_run_on_a_served_simulator() {
         c
     });
     assert!(made.status.success(), "{}", text(&made.stderr));
-    let refused = run({
-        let mut c = strobe();
-        c.arg("run").arg(&program_elf).args(["--device", &address]);
-        c
-    });
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(
-        text(&refused.stderr).contains("is not a core device kernel"),
-        "{}",
-        text(&refused.stderr)
-    );
+    refused(&program_elf, "is not a core device kernel");
     sim.signal("INT");
     let (code, _, _) = sim.finish();
     assert_eq!(code, Some(0));
