@@ -2,7 +2,7 @@
 //! functions return whether they raised, the runtime's raising calls are cold, exception tests are
 //! weighted as rare, and the traceback push is known to touch only the runtime's own state
 //! (`strobe_abi::RUNTIME_STATE_ONLY`). Without these the common path of a kernel is interleaved
-//! with its raise paths and reloads the timeline cursor after inlined calls.
+//! with its raise paths.
 
 use strobe_driver::Compiler;
 use strobe_syntax::SourceFile;

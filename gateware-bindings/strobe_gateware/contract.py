@@ -14,10 +14,13 @@ INPUT_SAMPLE_CHANNEL_BASE = 160
 ICACHE_BYTES = 4096
 # Input entries are stamped this much after their edge or sample reached the input.
 INPUT_TIMESTAMP_OFFSET_MU = 88
-# The fast event window: the timestamp's high word, then one word per (value, channel).
+# The fast event window: the timestamp's high and low words, then one word per (value, channel), whose read offers the event and gives FAST_TAKEN or FAST_ELSEWHERE.
 FAST_WINDOW_SIZE = 0x2000
 FAST_TIMESTAMP_HIGH_OFFSET = 0x0
+FAST_TIMESTAMP_LOW_OFFSET = 0x4
 FAST_EVENT_BASE_OFFSET = 0x1000
+FAST_TAKEN = 0
+FAST_ELSEWHERE = 1
 FAST_VALUE_BITS = 2
 # DMA memory entries and dma_status bit positions.
 DMA_ENTRY_BYTES = 16

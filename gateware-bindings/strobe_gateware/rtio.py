@@ -18,15 +18,19 @@ CPU interface (CSRs):
                             event in the same coarse cycle as the channel's previous one); the error
                             bits are sticky until o_status_clear.
   o_error_channel           the channel of the last sequence error or collision.
+  o_fast_open               1: the fast window offers events (clear: every offer is answered
+                            FAST_ELSEWHERE; the firmware clears it while DMA records and in a replay).
   o_status_clear            clears the sticky bits.
   o_underflow_timestamp     timestamp and channel of the last underflowing event.
   i_status                  ready (an input timestamp waits on the selected channel), overflow (an
                             input FIFO was full when an edge came: sticky until i_overflow_clear).
 
 Bus windows (uncached, beside the CSRs):
-  fast        the fast event window (``contract.FAST_*``): a store of the timestamp's high word, then
-              one store of its low word at an address naming (value, channel) enqueues an event. A
-              full FIFO stalls the store until the event fits; refusals set the sticky o_status bits.
+  fast        the fast event window (``contract.FAST_*``): stores of the timestamp's high and low
+              words, then a read at an address naming (value, channel) offers the event: it reads
+              FAST_TAKEN once the event is queued (or refused as out of order or colliding: sticky
+              o_status bits), FAST_ELSEWHERE when it would be late or o_fast_open is clear (nothing
+              offered). A full FIFO holds the read until the event fits.
   dma_memory  the DMA memory: DMA_DEPTH entries of four words {timestamp low, timestamp high, channel,
               value}, timestamps relative to the playback's start.
 DMA engine (CSRs dma_*): plays entries [dma_first, dma_first + dma_count) at dma_base + their
@@ -118,7 +122,7 @@ class RTIO(Module, AutoCSR):
         taken = Signal()  # the offered event is queued or refused this cycle
         late_offered = Signal()  # ... and refused as late
         event = self._o_event.storage
-        fast = self._fast_window(taken & ~from_dma)
+        fast = self._fast_window(taken & ~from_dma, counter)
         dma = self._dma_engine(taken & from_dma, late_offered)
         self.comb += [
             If(dma.valid,
@@ -349,35 +353,50 @@ class RTIO(Module, AutoCSR):
             self._i_status.status[contract.INPUT_STATUS_OVERFLOW].eq(in_overflow),
         ]
 
-    def _fast_window(self, taken):
-        """The fast event window's bus slave (`self.fast_bus`): the event a store offers. `taken`:
-        the offered event was queued or refused this cycle (the store completes)."""
+    def _fast_window(self, taken, counter):
+        """The fast event window's bus slave (`self.fast_bus`) and `o_fast_open`: the event a read
+        offers. `taken`: the offered event was queued or refused this cycle; `counter`: the RTIO
+        counter (coarse cycles)."""
         bus = self.fast_bus = wishbone.Interface()
-        timestamp_high = Signal(32)
+        # Closed by the firmware while events must not reach the RTIO core directly (DMA records,
+        # a replay): every offer is answered FAST_ELSEWHERE.
+        self._o_fast_open = CSRStorage(1)
+        timestamp = Signal(64)
         assert contract.FAST_WINDOW_SIZE == 0x2000 and contract.FAST_EVENT_BASE_OFFSET == 0x1000
-        assert contract.FAST_TIMESTAMP_HIGH_OFFSET == 0
+        assert contract.FAST_TIMESTAMP_HIGH_OFFSET == 0 and contract.FAST_TIMESTAMP_LOW_OFFSET == 4
         word = Signal(11)  # the word address in the window
         request = Signal()
         is_event = Signal()
+        late = Signal()
+        offering = Signal()
         self.comb += [
             word.eq(bus.adr[:11]),
-            request.eq(bus.cyc & bus.stb & ~bus.ack),
+            request.eq(bus.cyc & bus.stb),
             is_event.eq(word[10]),
+            # The event queues' rule, in the same cycle: an event offered here is never late.
+            late.eq(timestamp[contract.FINE_BITS:] < counter + PIPELINE_LATENCY),
+            offering.eq(request & ~bus.we & is_event & self._o_fast_open.storage & ~late),
         ]
         offer = _Offer()
         self.comb += [
-            offer.valid.eq(request & bus.we & is_event),
-            offer.timestamp.eq(Cat(bus.dat_w, timestamp_high)),
+            offer.valid.eq(offering),
+            offer.timestamp.eq(timestamp),
             offer.channel.eq(word[:contract.EVENT_CHANNEL_BITS]),
             offer.value.eq(word[contract.EVENT_CHANNEL_BITS:
                                 contract.EVENT_CHANNEL_BITS + contract.FAST_VALUE_BITS]),
         ]
-        self.sync += [
-            bus.ack.eq(0),
-            # Reads (of nothing) and the high word complete at once; an event once taken.
-            If(request & (~(bus.we & is_event) | taken), bus.ack.eq(1)),
-            If(request & bus.we & ~is_event, timestamp_high.eq(bus.dat_w)),
+        # Every access completes in the cycle it is made (a combinational ack: one CPU cycle per
+        # store), an offered event once taken (a full FIFO holds the read; should the event turn
+        # late meanwhile, the offer ends and the read says so). Each acknowledged cycle ends one
+        # access; the next cycle's request is the next access.
+        self.comb += [
+            bus.ack.eq(request & (~offering | taken)),
+            bus.dat_r.eq(Mux(offering, contract.FAST_TAKEN, contract.FAST_ELSEWHERE)),
         ]
+        self.sync += If(request & bus.we,
+            If(word == 0, timestamp[32:].eq(bus.dat_w)),
+            If(word == 1, timestamp[:32].eq(bus.dat_w)),
+        )
         return offer
 
     def _dma_engine(self, taken, late):

@@ -1,6 +1,6 @@
-# Events go through the RTIO core's fast window only while the CPU's cycle counter proves them in
-# time; moving the timeline back (at_mu, a negative delay) must end that proof, so a late event
-# still raises RTIOUnderflow at its call (not dropped and only noted in the core log). Also: every
+# Events go through the RTIO core's fast window, which takes only events in time; after the timeline
+# moves back (at_mu, a negative delay) a late event still raises RTIOUnderflow at its call (not
+# dropped and only noted in the core log). Also: every
 # event of an in-time burst plays (counted through the loopback input), and the core log stays empty.
 from strobe import *
 from strobe.coredevice.comm_mgmt import CommMgmt

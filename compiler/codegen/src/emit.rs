@@ -53,9 +53,10 @@ pub(crate) struct Gen<'ctx, 'ir> {
     pub slots: Vec<PointerValue<'ctx>>,
     pub scopes: Vec<Scope<'ctx, 'ir>>,
     pub propagate: Option<BasicBlock<'ctx>>,
-    /// The function's copy of the timeline cursor (a local LLVM keeps in registers): read from the
-    /// firmware's global at entry and after every call, written back before every call and return.
-    pub now_local: Option<PointerValue<'ctx>>,
+    /// The timeline cursor of the function being defined: its last parameter, a pointer to the
+    /// caller's cursor (see [`strobe_abi::NOW`]). Where LLVM inlines the function, the cursor is
+    /// the caller's local and lives in registers.
+    pub cursor: Option<PointerValue<'ctx>>,
     locations: RefCell<HashMap<(u32, String), GlobalValue<'ctx>>>,
     /// Line-table debug info: enough to map a code address back to file:line.
     debug: DebugInfoBuilder<'ctx>,
@@ -125,7 +126,7 @@ pub(crate) fn emit_unit<'ctx>(
         slots: Vec::new(),
         scopes: Vec::new(),
         propagate: None,
-        now_local: None,
+        cursor: None,
         locations: RefCell::default(),
         debug,
         compile_unit,
@@ -164,9 +165,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.declare_as(id, &program.function(id).symbol, linkage);
     }
 
+    /// Declares kernel function `id`: its parameters, then the timeline cursor (a pointer to the
+    /// caller's, which nothing else in the callee points to).
     fn declare_as(&mut self, id: FuncId, symbol: &str, linkage: Option<Linkage>) {
         let f = self.program.function(id);
-        let params: Vec<BasicMetadataTypeEnum> = f
+        let mut params: Vec<BasicMetadataTypeEnum> = f
             .params
             .iter()
             .map(|p| {
@@ -177,8 +180,14 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 }
             })
             .collect();
+        params.push(self.ptr_type().into());
         let fn_type = self.returned_type(&f.ret).fn_type(&params, false);
         let value = self.module.add_function(symbol, fn_type, linkage);
+        let cursor = AttributeLoc::Param(f.params.len() as u32);
+        for name in ["noalias", "nocapture"] {
+            let kind = Attribute::get_named_enum_kind_id(name);
+            value.add_attribute(cursor, self.ctx.create_enum_attribute(kind, 0));
+        }
         self.functions.insert(id, value);
     }
 
@@ -193,12 +202,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         let propagate = self.ctx.append_basic_block(llfn, "propagate");
         self.propagate = Some(propagate);
         self.builder.position_at_end(entry);
-        self.now_local = None;
-        if f.uses_timeline {
-            let now_local = self.entry_alloca(self.ctx.i64_type(), "now.local")?;
-            self.now_local = Some(now_local);
-            self.now_from_global()?;
-        }
+        self.cursor = llfn
+            .get_nth_param(f.params.len() as u32)
+            .map(|p| p.into_pointer_value());
         if f.recursive {
             self.stack_guard(f.line)?;
         }
@@ -235,7 +241,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.builder.position_at_end(propagate);
         let zero = self.ll(&f.ret).const_zero();
         self.return_value(zero, true)?;
-        self.now_local = None;
+        self.cursor = None;
         Ok(())
     }
 
@@ -336,7 +342,24 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.llfn = Some(entry);
         let bb = self.ctx.append_basic_block(entry, "entry");
         self.builder.position_at_end(bb);
-        self.builder.build_call(main, &[], "")?;
+        // On the core device, the kernel's timeline starts where the firmware's cursor is and
+        // ends there; elsewhere there is no timeline and the cursor is a local nothing reads.
+        let i64t = self.ctx.i64_type();
+        let cursor = self.builder.build_alloca(i64t, "now")?;
+        let global = self
+            .program
+            .timeline
+            .then(|| self.firmware_i64(strobe_abi::NOW));
+        let start = match global {
+            Some(global) => self.builder.build_load(i64t, global, "now")?,
+            None => i64t.const_zero().into(),
+        };
+        self.builder.build_store(cursor, start)?;
+        self.builder.build_call(main, &[cursor.into()], "")?;
+        if let Some(global) = global {
+            let end = self.builder.build_load(i64t, cursor, "now")?;
+            self.builder.build_store(global, end)?;
+        }
         if let Some(line) = self.program.main_call_line {
             let pending = self.pending_exception()?;
             let failed = self.ctx.append_basic_block(entry, "uncaught");
@@ -437,61 +460,18 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         f
     }
 
-    /// `memory(inaccessiblemem: readwrite)` and `nounwind`: a call that touches no memory LLVM
-    /// knows of, so loads and stores of globals move across it and values stay in registers.
-    pub(crate) fn inaccessible_memory_only(&self) -> [Attribute; 2] {
-        // LLVM's memory-effects encoding: two bits (read, write) per location kind; inaccessible
-        // memory is the second kind.
-        const INACCESSIBLE_READ_WRITE: u64 = 0b11 << 2;
-        let attribute = |name: &str, value: u64| {
-            self.ctx
-                .create_enum_attribute(Attribute::get_named_enum_kind_id(name), value)
-        };
-        [
-            attribute("memory", INACCESSIBLE_READ_WRITE),
-            attribute("nounwind", 0),
-        ]
-    }
-
     pub(crate) fn call_runtime(
         &self,
         name: &str,
         args: &[BasicMetadataValueEnum<'ctx>],
     ) -> R<Option<BasicValueEnum<'ctx>>> {
         let f = self.runtime_fn(name);
-        self.now_to_global()?;
         let result = self
             .builder
             .build_call(f, args, "")?
             .try_as_basic_value()
             .basic();
-        self.now_from_global()?;
         Ok(result)
-    }
-
-    /// Writes the function's copy of the timeline cursor to the firmware's global (before a call
-    /// or a return: the callee, the firmware, the caller read it there).
-    pub(crate) fn now_to_global(&self) -> R<()> {
-        if let Some(local) = self.now_local {
-            let i64t = self.ctx.i64_type();
-            let now = self.builder.build_load(i64t, local, "now")?;
-            self.builder
-                .build_store(self.firmware_i64(strobe_abi::NOW), now)?;
-        }
-        Ok(())
-    }
-
-    /// Reads the timeline cursor from the firmware's global into the function's copy (at entry,
-    /// after a call).
-    pub(crate) fn now_from_global(&self) -> R<()> {
-        if let Some(local) = self.now_local {
-            let i64t = self.ctx.i64_type();
-            let now = self
-                .builder
-                .build_load(i64t, self.firmware_i64(strobe_abi::NOW), "now")?;
-            self.builder.build_store(local, now)?;
-        }
-        Ok(())
     }
 
     /// The C math library's `symbol` (a support symbol of the kernel ABI) on f64 arguments.
@@ -539,15 +519,9 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             .ok_or_else(|| CodegenError::Llvm(format!("{name} returned nothing")))
     }
 
-    /// The timeline cursor `now_mu`: the function's copy of the firmware's global.
-    pub(crate) fn now_global(&self) -> PointerValue<'ctx> {
-        self.now_local
-            .unwrap_or_else(|| self.firmware_i64(strobe_abi::NOW))
-    }
-
-    /// The fast-path deadline (`strobe_abi::RTIO_DEADLINE`), a 32-bit global in the firmware.
-    pub(crate) fn rtio_deadline_global(&self) -> PointerValue<'ctx> {
-        self.firmware_global(strobe_abi::RTIO_DEADLINE, self.ctx.i32_type())
+    /// The timeline cursor `now_mu` of the function being defined (see [`Gen::cursor`]).
+    pub(crate) fn cursor(&self) -> PointerValue<'ctx> {
+        self.cursor.expect("inside a kernel function")
     }
 
     /// A 64-bit global of the firmware.

@@ -18,6 +18,7 @@ mod parts;
 mod print;
 mod raising;
 mod rpc;
+mod runtime_state;
 mod slices;
 mod stmt;
 mod strings;

@@ -38,8 +38,7 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         )
     }
 
-    /// Returns `value` from the function being defined, `raised` or not, the timeline cursor
-    /// written back first.
+    /// Returns `value` from the function being defined, `raised` or not.
     pub(crate) fn return_value(&self, value: BasicValueEnum<'ctx>, raised: bool) -> R<()> {
         let f = self.func.expect("inside a function");
         let ty = self.returned_type(&f.ret);
@@ -52,27 +51,27 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             1,
             "ret",
         )?;
-        self.now_to_global()?;
         self.builder.build_return(Some(&returned))?;
         Ok(())
     }
 
-    /// Calls kernel function `id`: its value, after a raise in it unwinds from `line` here.
+    /// Calls kernel function `id` on this function's timeline cursor: its value, after a raise in
+    /// it unwinds from `line` here.
     pub(crate) fn call_kernel_function(
         &self,
         id: FuncId,
         args: &[BasicMetadataValueEnum<'ctx>],
         line: Line,
     ) -> R<BasicValueEnum<'ctx>> {
-        self.now_to_global()?;
+        let mut args = args.to_vec();
+        args.push(self.cursor().into());
         let returned = self
             .builder
-            .build_call(self.functions[&id], args, "")?
+            .build_call(self.functions[&id], &args, "")?
             .try_as_basic_value()
             .basic()
             .ok_or_else(|| CodegenError::Llvm("a kernel function returned nothing".into()))?
             .into_struct_value();
-        self.now_from_global()?;
         let raised = self
             .builder
             .build_extract_value(returned, 1, "raised")?
@@ -136,15 +135,15 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     pub(crate) fn load_pending(&self) -> R<PointerValue<'ctx>> {
         let g = self.pending_global();
         Ok(self
-            .builder
-            .build_load(self.ptr_type(), g.as_pointer_value(), "pending")?
+            .load_runtime_word(self.ptr_type().into(), g.as_pointer_value())?
             .into_pointer_value())
     }
 
     pub(crate) fn store_pending(&self, value: PointerValue<'ctx>) -> R<()> {
-        self.builder
-            .build_store(self.pending_global().as_pointer_value(), value)?;
-        Ok(())
+        self.store_runtime_word(
+            value.into(),
+            self.pending_global().as_pointer_value().into(),
+        )
     }
 
     pub(crate) fn pending_exception(&self) -> R<IntValue<'ctx>> {

@@ -24,12 +24,13 @@ pub enum OptLevel {
 }
 
 /// An O2-class pipeline cut to what kernel code needs: inlining, scalar replacement, CSE, combining,
-/// CFG cleanup, loop-invariant code motion, GVN and dead-store elimination (the timeline cursor's
-/// write-backs around inlined calls). LLVM's full `default<O2>` takes about three times
-/// as long on kernel modules (see `cargo xtask bench compile` with `STROBE_LLVM_PASSES='default<O2>'`).
+/// CFG cleanup, loop-invariant code motion, GVN, dead-store elimination and jump threading (an
+/// inlined callee's raised flag is a constant on each path into its caller's test of it: threading
+/// takes the test off the fast path). LLVM's full `default<O2>` takes about three times as long on
+/// kernel modules (see `cargo xtask bench compile` with `STROBE_LLVM_PASSES='default<O2>'`).
 pub const PIPELINE: &str =
     "cgscc(inline),function(sroa,early-cse,instcombine<no-verify-fixpoint>,simplifycfg,\
-     loop-mssa(licm),gvn,dse,instcombine<no-verify-fixpoint>,simplifycfg,dce)";
+     loop-mssa(licm),gvn,dse,instcombine<no-verify-fixpoint>,jump-threading,simplifycfg,dce)";
 
 impl Target {
     pub fn triple(self) -> &'static str {

@@ -2,14 +2,13 @@
 //! to the RTIO core (only a refused event calls into the firmware).
 
 use crate::emit::{Gen, R};
-use inkwell::attributes::AttributeLoc;
-use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, IntValue};
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, IntValue};
 use inkwell::IntPredicate;
 use strobe_abi::rtio::{self, fast};
 use strobe_ir::{Expr, Intrinsic, Line};
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
-    /// The timeline (`now_mu` lives in the firmware) and RTIO calls into the firmware.
+    /// The timeline (the function's cursor, see [`Gen::cursor`]) and RTIO calls into the firmware.
     pub(crate) fn intrinsic(
         &mut self,
         op: Intrinsic,
@@ -22,29 +21,19 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         }
         let i64t = self.ctx.i64_type();
         let none = self.ctx.i8_type().const_zero().into();
-        let now = self.now_global();
+        let now = self.cursor();
         Ok(match op {
             Intrinsic::NowMu => self.builder.build_load(i64t, now, "now")?,
             Intrinsic::AtMu => {
                 self.builder.build_store(now, values[0])?;
-                self.cursor_moved_back(None)?;
                 none
             }
             Intrinsic::DelayMu => {
                 let t = self.builder.build_load(i64t, now, "now")?.into_int_value();
-                let delta = values[0].into_int_value();
-                let later = self.builder.build_int_add(t, delta, "later")?;
+                let later = self
+                    .builder
+                    .build_int_add(t, values[0].into_int_value(), "later")?;
                 self.builder.build_store(now, later)?;
-                let forward = delta.get_sign_extended_constant().is_some_and(|d| d >= 0);
-                if !forward {
-                    let back = self.builder.build_int_compare(
-                        IntPredicate::SLT,
-                        delta,
-                        i64t.const_zero(),
-                        "back",
-                    )?;
-                    self.cursor_moved_back(Some(back))?;
-                }
                 none
             }
             Intrinsic::RtioOutput => {
@@ -69,7 +58,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             }
             Intrinsic::RtioGate => {
                 // A gate event is an RTIO event: late, it raises RTIOUnderflow.
-                self.call_runtime("__strobe_rtio_gate", &[values[0].into(), values[1].into()])?;
+                let t = self.builder.build_load(i64t, now, "now")?;
+                self.call_runtime(
+                    "__strobe_rtio_gate",
+                    &[values[0].into(), t.into(), values[1].into()],
+                )?;
                 self.check_exception(line)?;
                 none
             }
@@ -107,38 +100,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         })
     }
 
-    /// The timeline cursor moved back (when `condition` holds, or always): the fast-path deadline,
-    /// which holds only for events at or after the cursor's value when it was set, expires (is set
-    /// to the cycle counter's value now).
-    fn cursor_moved_back(&mut self, condition: Option<IntValue<'ctx>>) -> R<()> {
-        if self.program.rtio_registers.is_none() {
-            return Ok(());
-        }
-        let deadline = self.rtio_deadline_global();
-        let expire = |this: &Self| -> R<()> {
-            let now = this.read_cycle_word("rdcycle $0")?;
-            this.builder.build_store(deadline, now)?;
-            Ok(())
-        };
-        let Some(condition) = condition else {
-            return expire(self);
-        };
-        let (back, on) = (
-            self.new_block("timeline.back"),
-            self.new_block("timeline.on"),
-        );
-        self.builder.build_conditional_branch(condition, back, on)?;
-        self.builder.position_at_end(back);
-        expire(self)?;
-        self.builder.build_unconditional_branch(on)?;
-        self.builder.position_at_end(on);
-        Ok(())
-    }
-
-    /// Writes an output event through the RTIO core's fast window when the CPU's cycle counter
-    /// shows the event in time (below the firmware's deadline, `strobe_abi::RTIO_DEADLINE`) and its
-    /// value fits a window address: two stores, no status read. Otherwise the firmware's exact path writes it (and raises an
-    /// underflow at this call, or moves the deadline).
+    /// Offers an output event to the RTIO core through its fast window (`strobe_abi::rtio::fast`)
+    /// when its value fits a window address: two stores and a read, whose value says whether the
+    /// core took it. An event the window does not take (late, or the window closed) and a wider
+    /// value go through the firmware's exact path, which raises RTIOUnderflow at this call for a
+    /// late event.
     pub(crate) fn rtio_output_inline(
         &mut self,
         regs: strobe_ir::RtioRegisters,
@@ -149,35 +115,21 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     ) -> R<()> {
         let i32t = self.ctx.i32_type();
         let i64t = self.ctx.i64_type();
-        // The deadline's low word, read anew each time (the firmware's timer interrupt moves it).
-        let deadline = self
-            .builder
-            .build_load(i32t, self.rtio_deadline_global(), "deadline")?;
-        if let Some(load) = deadline.as_instruction_value() {
-            load.set_volatile(true)
-                .map_err(|e| crate::CodegenError::Llvm(e.to_string()))?;
-        }
-        let now = self.read_cycle_word("rdcycle $0")?;
-        let b = &self.builder;
-        // Never more than 2^31 cycles apart (`strobe_abi::RTIO_DEADLINE`): a signed difference.
-        let left = b.build_int_sub(deadline.into_int_value(), now, "left")?;
-        let in_time = b.build_int_compare(IntPredicate::SGT, left, i32t.const_zero(), "in_time")?;
         // Wider values (a clock generator's tuning word) cannot be named by a window address.
-        let narrow = b.build_int_compare(
+        let narrow = self.builder.build_int_compare(
             IntPredicate::ULE,
             value,
             i32t.const_int(fast::VALUE_MASK as u64, false),
             "narrow",
         )?;
-        let in_time = b.build_and(in_time, narrow, "fast")?;
         let (fast, slow, done) = (
             self.new_block("rtio.fast"),
             self.new_block("rtio.exact"),
             self.new_block("rtio.done"),
         );
-        // In a loop that keeps ahead of the counter, every event takes the fast path: it falls
+        // In a loop that keeps ahead of the counter, every event is taken: the fast path falls
         // through; the exact path's call costs far more than a taken branch.
-        self.branch_expecting(in_time, fast, slow, true)?;
+        self.branch_expecting(narrow, fast, slow, true)?;
 
         self.builder.position_at_end(fast);
         let b = &self.builder;
@@ -206,16 +158,27 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             i32t.const_int(fast::EVENT_BASE_OFFSET as u64, false),
             "",
         )?)?;
+        let event_address = b.build_int_to_ptr(event_address, self.ptr_type(), "event")?;
         let high_address = window(i32t.const_int(fast::FAST_TIMESTAMP_HIGH_OFFSET as u64, false))?;
+        let low_address = window(i32t.const_int(fast::FAST_TIMESTAMP_LOW_OFFSET as u64, false))?;
         let timestamp_high = b.build_int_truncate(
             b.build_right_shift(timestamp, i64t.const_int(32, false), false, "")?,
             i32t,
             "ts.hi",
         )?;
         let timestamp_low = b.build_int_truncate(timestamp, i32t, "ts.lo")?;
-        self.store_word(timestamp_high, high_address)?;
-        self.store_word(timestamp_low, event_address)?;
-        self.builder.build_unconditional_branch(done)?;
+        self.store_runtime_word(timestamp_high.into(), high_address.into())?;
+        self.store_runtime_word(timestamp_low.into(), low_address.into())?;
+        let verdict = self
+            .load_runtime_word(i32t.into(), event_address)?
+            .into_int_value();
+        let taken = self.builder.build_int_compare(
+            IntPredicate::EQ,
+            verdict,
+            i32t.const_int(fast::TAKEN as u64, false),
+            "taken",
+        )?;
+        self.branch_expecting(taken, done, slow, true)?;
 
         self.builder.position_at_end(slow);
         self.call_runtime(
@@ -226,54 +189,5 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.builder.build_unconditional_branch(done)?;
         self.builder.position_at_end(done);
         Ok(())
-    }
-
-    /// One word of the CPU's cycle counter. Never merged with another read or moved across the
-    /// event stores.
-    fn read_cycle_word(&self, asm: &str) -> R<IntValue<'ctx>> {
-        let ty = self.ctx.i32_type().fn_type(&[], false);
-        self.device_asm(ty, asm, "=r", &[])?
-            .try_as_basic_value()
-            .basic()
-            .map(|v| v.into_int_value())
-            .ok_or_else(|| crate::CodegenError::Llvm("rdcycle returned nothing".into()))
-    }
-
-    /// A word store to an RTIO window; the compiler may keep memory values (the timeline cursor,
-    /// the deadline) in registers across it.
-    fn store_word(&self, word: IntValue<'ctx>, address: IntValue<'ctx>) -> R<()> {
-        let i32t = self.ctx.i32_type();
-        let ty = self
-            .ctx
-            .void_type()
-            .fn_type(&[i32t.into(), i32t.into()], false);
-        self.device_asm(ty, "sw $0, 0($1)", "r,r", &[word.into(), address.into()])?;
-        Ok(())
-    }
-
-    /// An inline-assembly instruction that reaches the device (a counter, an RTIO window) and no
-    /// memory LLVM knows of (`memory(inaccessiblemem: readwrite)`, `nounwind`, a side effect):
-    /// loads and stores of globals move across it, such instructions keep their order.
-    fn device_asm(
-        &self,
-        ty: inkwell::types::FunctionType<'ctx>,
-        asm: &str,
-        constraints: &str,
-        args: &[BasicMetadataValueEnum<'ctx>],
-    ) -> R<inkwell::values::CallSiteValue<'ctx>> {
-        let asm = self.ctx.create_inline_asm(
-            ty,
-            asm.to_string(),
-            constraints.to_string(),
-            true,
-            false,
-            None,
-            false,
-        );
-        let call = self.builder.build_indirect_call(ty, asm, args, "")?;
-        for attribute in self.inaccessible_memory_only() {
-            call.add_attribute(AttributeLoc::Function, attribute);
-        }
-        Ok(call)
     }
 }

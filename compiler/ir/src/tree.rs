@@ -78,6 +78,9 @@ pub struct Program {
     pub units: Vec<LinkUnit>,
     /// Set when kernels may write RTIO events inline (else they call the firmware).
     pub rtio_registers: Option<RtioRegisters>,
+    /// The program runs on the core device, with a timeline: its entry takes the cursor from the
+    /// firmware and gives it back (`strobe_abi::NOW`).
+    pub timeline: bool,
     /// Where the source's lines came from (composed experiments, appended device drivers).
     pub map: strobe_syntax::SourceMap,
     /// Every exception class the program knows (builtins and its own) with its runtime type id.
@@ -160,9 +163,6 @@ pub struct Local {
 
 #[derive(Clone, Debug)]
 pub struct Function {
-    /// The body reaches the timeline or RTIO (an [`ExprKind::Intrinsic`]): code generation keeps a
-    /// local copy of the cursor in it.
-    pub uses_timeline: bool,
     /// Python name, shown in tracebacks.
     pub name: String,
     /// Stable qualified name plus argument types (`C.m(int32, float)`).

@@ -78,7 +78,8 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(
         out,
-        "# The fast event window: the timestamp's high word, then one word per (value, channel)."
+        "# The fast event window: the timestamp's high and low words, then one word per (value, \
+         channel), whose read offers the event and gives FAST_TAKEN or FAST_ELSEWHERE."
     )?;
     writeln!(out, "FAST_WINDOW_SIZE = {:#x}", rtio::fast::WINDOW_SIZE)?;
     writeln!(
@@ -88,9 +89,16 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(
         out,
+        "FAST_TIMESTAMP_LOW_OFFSET = {:#x}",
+        rtio::fast::FAST_TIMESTAMP_LOW_OFFSET
+    )?;
+    writeln!(
+        out,
         "FAST_EVENT_BASE_OFFSET = {:#x}",
         rtio::fast::EVENT_BASE_OFFSET
     )?;
+    writeln!(out, "FAST_TAKEN = {}", rtio::fast::TAKEN)?;
+    writeln!(out, "FAST_ELSEWHERE = {}", rtio::fast::ELSEWHERE)?;
     writeln!(out, "FAST_VALUE_BITS = {}", rtio::fast::VALUE_BITS)?;
     writeln!(out, "# DMA memory entries and dma_status bit positions.")?;
     writeln!(out, "DMA_ENTRY_BYTES = {}", rtio::dma::ENTRY_BYTES)?;

@@ -14,7 +14,7 @@ pub mod link;
 pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
-pub const ABI_VERSION: u32 = 9;
+pub const ABI_VERSION: u32 = 10;
 
 /// A kernel string: pointer + byte length (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -402,12 +402,12 @@ macro_rules! device_symbols {
     ($m:ident) => {
         $m! {
             __strobe_rtio_counter() -> i64;
-            /// The exact path (kernels write events inline through the fast window while their
-            /// bound allows, see [`RTIO_DEADLINE`]): RTIOUnderflow pending when the event is late;
-            /// moves the deadline when it is in time.
+            /// The exact path (kernels offer events inline through the fast window,
+            /// `rtio::fast`, and come here with those it does not take): RTIOUnderflow pending
+            /// when the event is late.
             __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) -> ();
-            /// Input `channel`'s sensitivity from the timeline cursor on (`rtio::sensitivity` bits).
-            __strobe_rtio_gate(channel: u32, sensitivity: u32) -> ();
+            /// Input `channel`'s sensitivity from `timestamp` on (`rtio::sensitivity` bits).
+            __strobe_rtio_gate(channel: u32, timestamp: i64, sensitivity: u32) -> ();
             /// -1 when no edge arrives before the deadline.
             __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64;
             /// The level of the next recorded edge or sample; -1 when none arrives before the
@@ -451,10 +451,19 @@ pub const RUNTIME_SYMBOLS: &[Symbol] = runtime_symbols!(symbol_table);
 /// Every firmware function a core-device kernel may call (see [`device_symbols!`]).
 pub const DEVICE_SYMBOLS: &[Symbol] = device_symbols!(symbol_table);
 
-/// Runtime functions that read and write only the runtime's own state (never a global kernels use,
-/// such as [`NOW`] or the pending exception) and do not read through their pointer arguments: the
-/// compiler may keep such globals in registers across calls to them.
-pub const RUNTIME_STATE_ONLY: &[&str] = &["__strobe_traceback_push"];
+/// Runtime functions whose only effect kernels see is on the pending exception
+/// ([`PENDING_EXCEPTION`], when they raise), which kernels access only in order with such calls.
+/// They do not read through pointer arguments. The compiler keeps the timeline cursor and kernel data in registers
+/// across calls to them: an RTIO loop whose exact path is `__strobe_rtio_output` keeps `now_mu` in
+/// a register.
+pub const RUNTIME_STATE_ONLY: &[&str] = &[
+    "__strobe_traceback_push",
+    "__strobe_rtio_counter",
+    "__strobe_rtio_output",
+    "__strobe_rtio_gate",
+    "__strobe_rtio_input_timestamp",
+    "__strobe_rtio_input_data",
+];
 
 /// The symbol `name` of either table.
 pub fn symbol(name: &str) -> Option<&'static Symbol> {
@@ -464,19 +473,13 @@ pub fn symbol(name: &str) -> Option<&'static Symbol> {
         .find(|s| s.name == name)
 }
 
-/// The timeline cursor `now_mu` (`i64`), a global in the firmware that kernels read and write.
+/// The timeline cursor `now_mu` (`i64`) between kernels: a global in the firmware, set before a
+/// kernel that starts a fresh timeline and otherwise carried from one kernel to the next (ARTIQ's
+/// handover). The kernel entry reads it when the kernel starts and writes it back when the kernel
+/// ends. In between, kernel functions pass the cursor to each other as a pointer to their
+/// caller's copy (their last argument), and no runtime function reads or writes this global:
+/// timestamps are arguments.
 pub const NOW: &str = "__strobe_now";
-
-/// The fast-path deadline (`u32`: the low word of the CPU's `cycle` counter), a global in the
-/// firmware: while the cycle counter is below it, every event at or after the timeline cursor's
-/// value when the firmware set it is in time by [`rtio::fast::FAST_PATH_MARGIN_CYCLES`], and a
-/// kernel writes events through the fast window without reading status. The firmware sets it after
-/// each in-time event of the exact path (at most 2^30 cycles ahead) and expires it (sets it to the
-/// counter's value now) when the timeline may have moved back (a kernel's start, DMA recording) and
-/// from a timer interrupt every 2^30 cycles while kernels run; kernels expire it when they move the
-/// cursor back (`at_mu`, a negative delay). So deadline and counter are never 2^31 apart and a
-/// kernel compares them as `(deadline - cycle) as i32 > 0`, reading the deadline anew each time.
-pub const RTIO_DEADLINE: &str = "__strobe_rtio_deadline";
 
 /// The lowest stack address (`u32`) at which a recursive kernel function may start: below it, the
 /// function raises RecursionError instead of running. A global in the runtime, set at each run's
@@ -497,7 +500,7 @@ pub const KERNEL_STACK_BYTES: u32 = 256 * 1024;
 pub const JOURNAL_BUFFER_BYTES: u32 = 256 * 1024;
 
 /// The globals kernels read and write in the firmware (and its runtime), by name.
-pub const FIRMWARE_GLOBALS: [&str; 4] = [PENDING_EXCEPTION, NOW, RTIO_DEADLINE, STACK_LIMIT];
+pub const FIRMWARE_GLOBALS: [&str; 3] = [PENDING_EXCEPTION, NOW, STACK_LIMIT];
 
 /// The core's instruction cache: direct-mapped, this many bytes (VexRiscv's "full" variant, as
 /// ARTIQ's; the simulator's build checks its CPU against it). Code at addresses equal modulo this

@@ -52,14 +52,16 @@ pub const fn event_words(channel: u32, timestamp: i64, value: u32) -> [u32; 4] {
     ]
 }
 
-/// The fast event window (a bus slave of the RTIO core, uncached): a kernel writes an output event
-/// with one store of the timestamp's low word at [`fast_event_offset`]`(channel, value)`, after the
-/// high word at [`FAST_TIMESTAMP_HIGH_OFFSET`]. A full channel FIFO stalls the store until the FIFO
-/// has room (an event stalled so never turns late: the FIFO holds earlier events of distinct coarse
-/// cycles). Late, out-of-order and colliding events are refused as on `o_event`; the window cannot
-/// report it to the store, so kernels write here only events their own bound proves in time
-/// ([`FAST_PATH_MARGIN_CYCLES`]), and sequence errors and collisions are read from the sticky
-/// `o_status` bits afterwards (as ARTIQ's asynchronous errors are).
+/// The fast event window (a bus slave of the RTIO core, uncached): a kernel offers an output event
+/// by storing the timestamp's high and low words ([`FAST_TIMESTAMP_HIGH_OFFSET`],
+/// [`FAST_TIMESTAMP_LOW_OFFSET`]), then reading the word at [`fast_event_offset`]`(channel,
+/// value)`: the read's value says whether the RTIO core took the event ([`TAKEN`]) or nothing was
+/// offered ([`ELSEWHERE`]). The core checks the event's time in the cycle it would queue it, with
+/// the same rule as `o_event`, so a late event is never offered here: the kernel writes it through
+/// the firmware's exact path, which raises RTIOUnderflow at the offending call. Every store and
+/// read completes in its bus cycle (a full FIFO holds the read). Sequence errors and collisions
+/// are refusals of events taken: read from the sticky `o_status` bits afterwards, for the core log
+/// (as ARTIQ's asynchronous errors are).
 pub mod fast {
     /// Bytes of the window.
     pub const WINDOW_SIZE: u32 = 0x2000;
@@ -67,21 +69,26 @@ pub mod fast {
     /// values take the exact path.
     pub const VALUE_BITS: u32 = 2;
     pub const VALUE_MASK: u32 = (1 << VALUE_BITS) - 1;
-    /// The timestamp's high word, kept for the events written after it.
+    /// The timestamp's high word, kept for the events offered after it.
     pub const FAST_TIMESTAMP_HIGH_OFFSET: u32 = 0;
+    /// The timestamp's low word, kept for the events offered after it.
+    pub const FAST_TIMESTAMP_LOW_OFFSET: u32 = 4;
     /// Where the event words start: one word per (value, channel).
     pub const EVENT_BASE_OFFSET: u32 = 0x1000;
-    /// The byte offset an event to `channel` with `value` is written at.
+    /// The byte offset of the word that offers an event to `channel` with `value`.
     pub const fn fast_event_offset(channel: u32, value: u32) -> u32 {
         EVENT_BASE_OFFSET
             + ((((value & VALUE_MASK) << super::CHANNEL_BITS) | (channel & super::CHANNEL_MASK))
                 << 2)
     }
-    /// CPU cycles a kernel allows between reading its cycle counter and its event store reaching
-    /// the RTIO core (the bus, an instruction-cache refill), plus the core's pipeline latency: an
-    /// event goes through the window only when the CPU's cycle counter shows at least this many
-    /// cycles of slack left; else it takes the firmware's exact path.
-    pub const FAST_PATH_MARGIN_CYCLES: i64 = 96;
+    /// What reading an event's word gives when the RTIO core took the event (queued it, or
+    /// refused it as out of order or colliding: sticky `o_status` bits, for the core log). A full
+    /// FIFO holds the read until the event fits.
+    pub const TAKEN: u32 = 0;
+    /// What reading an event's word gives when nothing was offered: the event would be late, or
+    /// the window is closed (`o_fast_open` clear: DMA records, a replay). The kernel then writes
+    /// the event through the exact path, which raises RTIOUnderflow for a late one.
+    pub const ELSEWHERE: u32 = 1;
 }
 
 /// The DMA memory and engine: recorded sequences are entries of [`dma::ENTRY_BYTES`] in the DMA

@@ -175,8 +175,7 @@ impl Board for CoreDevice {
         };
         journal::begin_run(run.journal);
         let start = crate::rtio::counter();
-        // A new kernel's timeline may start anywhere: its first event takes the exact path.
-        crate::rtio::invalidate_deadline();
+        crate::rtio::open_fast_window();
         let end = match start_timeline(&run, start) {
             Ok(()) => {
                 stack::set_end(JOURNAL_BUFFER + strobe_abi::JOURNAL_BUFFER_BYTES as usize);

@@ -53,7 +53,6 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 extern "C" fn firmware_main() -> ! {
     strobe_kernel_rt::output::set_writer(board::kernel_output);
     exports::keep();
-    rtio::start();
     watch::start();
     let mut session = Session::new(board::CoreDevice::new());
     let mut link = link::HostLink;

@@ -1,5 +1,5 @@
-//! RTIO for kernels: the timeline cursor, timestamped TTL output (the exact path behind kernels'
-//! fast window writes, and the fast-path deadline), gated input timestamps. Late output raises
+//! RTIO for kernels: timestamped TTL output (the exact path behind kernels' fast window, and
+//! whether that window is open), gated input timestamps. Late output raises
 //! `RTIOUnderflow` in the kernel with the channel, the timestamp and the slack; a sequence error or
 //! a collision drops the event and goes to the core log, as in ARTIQ.
 //!
@@ -12,8 +12,8 @@ use strobe_kernel_rt::device::{raise_rtio_overflow, raise_rtio_underflow};
 use strobe_protocol::journal::{Consumer, JournalMode, RecordKind};
 use strobe_regmap::{
     RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
-    RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT, RTIO_O_STATUS,
-    RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL,
+    RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT,
+    RTIO_O_FAST_OPEN, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL,
 };
 use strobe_session::RtioError;
 
@@ -24,20 +24,12 @@ const STATUS_OVERFLOW: u64 = output_status::OVERFLOW as u64;
 const STATUS_COLLISION: u64 = output_status::COLLISION as u64;
 const STATUS_ERRORS: u64 = output_status::ERRORS as u64;
 
-/// The timeline cursor (`now_mu()`), read and written by kernels directly.
+/// The timeline cursor between kernels (`strobe_abi::NOW`): read by a kernel's entry, written back
+/// when it ends.
 #[no_mangle]
 pub static mut __strobe_now: i64 = 0;
 
-/// The fast-path deadline in CPU cycles (`strobe_abi::RTIO_DEADLINE`), read by kernels, expired by
-/// them when the timeline moves back and by the deadline timer's interrupt.
-#[no_mangle]
-pub static mut __strobe_rtio_deadline: u32 = 0;
-
-/// An upper bound of (RTIO counter - CPU cycle counter), in cycles: both count the same clock, so
-/// the CPU bounds the RTIO counter from its own counter without a bus access.
-static mut COUNTER_AHEAD_OF_CYCLES: i64 = 0;
-
-/// While DMA records, events go to the recording and the deadline stays expired.
+/// While DMA records, events go to the recording and the fast window stays closed.
 static mut RECORDING: bool = false;
 
 /// The CPU's cycle counter (`mcycle`), read consistently.
@@ -58,42 +50,13 @@ pub fn cycles() -> u64 {
     }
 }
 
-/// At boot: measures how far the RTIO counter runs ahead of the CPU's cycle counter (the offset
-/// never changes).
-pub fn start() {
-    let before = cycles() as i64;
-    let counter = counter() >> strobe_abi::rtio::FINE_BITS;
-    // SAFETY: single-threaded; set before any kernel runs.
-    unsafe { COUNTER_AHEAD_OF_CYCLES = counter - before };
-}
-
-/// How often the kernel tick expires the deadline (`watch`): well under 2^31 cycles, so a kernel's
-/// 32-bit comparison of the deadline with its cycle counter is never more than 2^31 apart.
-const DEADLINE_REFRESH_CYCLES: u64 = crate::watch::TICK_CYCLES * crate::watch::REFRESH_TICKS as u64;
-const _: () = assert!(DEADLINE_REFRESH_CYCLES < 1 << 31);
-
-/// Expires the fast-path deadline (sets it to the cycle counter now): the next event takes the
-/// exact path (the timeline may have moved back, or events must not reach the RTIO core directly).
-pub fn invalidate_deadline() {
-    // SAFETY: single-threaded; kernels read it only while they run, on this thread.
-    unsafe { __strobe_rtio_deadline = cycles() as u32 };
-}
-
-/// After an in-time event at `timestamp`: every later event is in time while the cycle counter is
-/// below the returned deadline's low word (at most [`DEADLINE_REFRESH_CYCLES`] ahead: kernels
-/// compare low words).
-#[link_section = ".text.hot"]
-fn deadline_after(timestamp: i64) -> u32 {
-    // SAFETY: written once at boot.
-    let ahead = unsafe { COUNTER_AHEAD_OF_CYCLES };
-    let last_safe_cycle = (timestamp >> strobe_abi::rtio::FINE_BITS)
-        - ahead
-        - strobe_abi::rtio::fast::FAST_PATH_MARGIN_CYCLES;
-    let now = cycles();
-    if last_safe_cycle <= now as i64 {
-        return now as u32;
-    }
-    (last_safe_cycle as u64).min(now + DEADLINE_REFRESH_CYCLES) as u32
+/// Opens the fast window for a kernel's events (`strobe_abi::rtio::fast`), unless they must not
+/// reach the RTIO core directly: while DMA records and in a replay, every event takes the exact
+/// path.
+pub fn open_fast_window() {
+    // SAFETY: single-threaded.
+    let elsewhere = unsafe { RECORDING } || journal::mode() == JournalMode::Replay;
+    RTIO_O_FAST_OPEN.write(!elsewhere as u64);
 }
 
 /// The RTIO counter now (the firmware's own reads: not journaled).
@@ -114,7 +77,7 @@ journaled_entry!("__strobe_rtio_input_data" => "strobe_rtio_input_data");
 extern "C" {
     pub fn __strobe_rtio_counter() -> i64;
     pub fn __strobe_rtio_output(channel: u32, timestamp: i64, value: u32);
-    pub fn __strobe_rtio_gate(channel: u32, sensitivity: u32);
+    pub fn __strobe_rtio_gate(channel: u32, timestamp: i64, sensitivity: u32);
     pub fn __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64;
     pub fn __strobe_rtio_input_data(channel: u32, deadline: i64) -> i32;
 }
@@ -150,7 +113,6 @@ fn write_event(channel: u32, timestamp: i64, value: u32) {
 
 /// The exact path: writes the event and reads the RTIO core's verdict. A full FIFO: wait and write
 /// again; late: RTIOUnderflow in the kernel; out of order or colliding: dropped, in the core log.
-/// In time, it moves the fast-path deadline.
 #[no_mangle]
 #[link_section = ".text.hot"]
 extern "C" fn strobe_rtio_output(channel: u32, timestamp: i64, value: u32) {
@@ -165,10 +127,8 @@ fn output(channel: u32, timestamp: i64, value: u32) {
     }
     let status = write_checked(channel, timestamp, value);
     if status & STATUS_UNDERFLOW != 0 {
-        return late_output(channel, timestamp);
+        late_output(channel, timestamp);
     }
-    // SAFETY: single-threaded; kernels read it between their calls.
-    unsafe { __strobe_rtio_deadline = deadline_after(timestamp) };
 }
 
 /// An event while DMA records (into the recording) or in a replay (see [`replay_output`]). Out
@@ -196,7 +156,7 @@ fn late_output(channel: u32, timestamp: i64) {
 }
 
 /// A replayed output: late where the recording says (its slack), else written `journal::shift()`
-/// later, with the deadline left expired (every event takes this path). Gate events are not
+/// later, with the fast window closed (every event takes this path). Gate events are not
 /// written: a replay reads no inputs. An event late on this device that was in time in the
 /// recording stops the kernel: the replay fell behind.
 fn replay_output(channel: u32, timestamp: i64, value: u32) {
@@ -278,7 +238,7 @@ pub fn collect_refusals() {
 pub fn set_recording(on: bool) {
     // SAFETY: single-threaded.
     unsafe { RECORDING = on };
-    invalidate_deadline();
+    open_fast_window();
 }
 
 /// Waits (up to `limit` machine units) until every queued output event has played; whether they all
@@ -296,15 +256,13 @@ pub fn drain(limit: i64) -> bool {
 }
 
 /// Sets input `channel`'s sensitivity (`strobe_abi::rtio::sensitivity` bits; 0 closes the gate) at
-/// the timeline cursor: an event on the input's sensitivity channel, refused like any late event.
+/// `timestamp`: an event on the input's sensitivity channel, refused like any late event.
 #[no_mangle]
 #[link_section = ".text.hot"]
-extern "C" fn strobe_rtio_gate(channel: u32, sensitivity: u32) {
-    // SAFETY: single-threaded; kernels run on this thread.
-    let now = unsafe { __strobe_now };
+extern "C" fn strobe_rtio_gate(channel: u32, timestamp: i64, sensitivity: u32) {
     output(
         strobe_abi::rtio::INPUT_SENSITIVITY_CHANNEL_BASE + channel,
-        now,
+        timestamp,
         sensitivity,
     );
 }

@@ -2,8 +2,8 @@
 //! trapped (illegal instruction, misaligned or faulting access), with mcause/mepc/mtval recorded,
 //! and 2 when it was stopped (see `watch`).
 //! Interrupts are enabled only while a kernel runs; the one there is, the kernel tick (`watch`),
-//! expires the fast-path deadline every `watch::REFRESH_TICKS` and, when the host sent bytes or a
-//! heartbeat is due, calls `kernel_attention`, which may stop the kernel.
+//! calls `kernel_attention` when the host sent bytes or a heartbeat is due, which may stop the
+//! kernel.
 
 core::arch::global_asm!(
     ".section .text",
@@ -30,7 +30,7 @@ core::arch::global_asm!(
     // The image was written as data: make the instruction cache see it (fence; fence.i).
     "  fence",
     "  .word 0x0000100f",
-    // Interrupts (the deadline timer) only while a kernel runs.
+    // Interrupts (the kernel tick) only while a kernel runs.
     "  csrsi mstatus, 8",
     "  jalr ra, 0(a0)",
     "  li a0, 0",
@@ -81,26 +81,14 @@ core::arch::global_asm!(
     "  li a0, 1",
     "  j kernel_return",
     // The kernel tick (every `watch::TICK_CYCLES`). Its common case uses t0 (saved in mscratch)
-    // and t1 (saved in memory) only: every `watch::REFRESH_TICKS` ticks the fast-path deadline
-    // becomes the cycle counter's value now (expired), so kernels' 32-bit comparisons never wrap.
+    // and t1 (saved in memory) only.
     "kernel_tick:",
     "  la t0, INTERRUPT_SAVED_T1",
     "  sw t1, 0(t0)",
     "  li t0, {timer_pending}",
     "  li t1, 1",
     "  sw t1, 0(t0)",
-    "  la t0, WATCH_TICKS_TO_REFRESH",
-    "  lw t1, 0(t0)",
-    "  addi t1, t1, -1",
-    "  sw t1, 0(t0)",
-    "  bgtz t1, 1f",
-    "  li t1, {refresh_ticks}",
-    "  sw t1, 0(t0)",
-    "  la t0, __strobe_rtio_deadline",
-    "  csrr t1, mcycle",
-    "  sw t1, 0(t0)",
     // Attention when the host sent a byte or the heartbeat's countdown ran out.
-    "1:",
     "  li t0, {link_rx_level}",
     "  lw t1, 0(t0)",
     "  bnez t1, 2f",
@@ -169,7 +157,6 @@ core::arch::global_asm!(
     "  li a0, 2",
     "  j kernel_return",
     timer_pending = const strobe_regmap::TIMER0_EV_PENDING.addr,
-    refresh_ticks = const crate::watch::REFRESH_TICKS,
     link_rx_level = const strobe_regmap::LINK.base + strobe_abi::link::RX_LEVEL as usize,
 );
 

@@ -17,8 +17,6 @@ use strobe_regmap::{
 
 /// Cycles between ticks (0.52 ms at 125 MHz).
 pub const TICK_CYCLES: u64 = 1 << 16;
-/// Ticks between expiries of the fast-path deadline (see `rtio::DEADLINE_REFRESH_CYCLES`).
-pub const REFRESH_TICKS: u32 = 1 << 14;
 /// Ticks of silence after which a running kernel sends a heartbeat (8.4 ms at 125 MHz; about a
 /// second of the simulator's wall-clock time).
 const HEARTBEAT_TICKS: i32 = 16;
@@ -26,9 +24,6 @@ const HEARTBEAT_TICKS: i32 = 16;
 pub const HEARTBEAT_MU: i64 =
     (HEARTBEAT_TICKS as i64 * TICK_CYCLES as i64) << strobe_abi::rtio::FINE_BITS;
 
-/// Counted down by each tick; the deadline expires at zero.
-#[no_mangle]
-static mut WATCH_TICKS_TO_REFRESH: u32 = REFRESH_TICKS;
 /// Counted down by each tick; a heartbeat is due at zero or below.
 #[no_mangle]
 static mut WATCH_HEARTBEAT_IN: i32 = HEARTBEAT_TICKS;
@@ -88,7 +83,6 @@ pub fn arm() {
     restart_timer();
     // SAFETY: single-threaded; interrupts are off until the kernel starts.
     unsafe {
-        WATCH_TICKS_TO_REFRESH = REFRESH_TICKS;
         WATCH_HEARTBEAT_IN = HEARTBEAT_TICKS;
         CRITICAL = 0;
         RUN_START = rtio::cycles();

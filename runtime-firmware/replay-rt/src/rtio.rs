@@ -7,26 +7,21 @@ use crate::sys;
 use strobe_kernel_rt::device::{raise_rtio_overflow, raise_rtio_underflow};
 use strobe_protocol::journal::{Consumer, RecordKind};
 
-/// The timeline cursor (`now_mu()`), read and written by kernels directly.
+/// The timeline cursor between kernels (`strobe_abi::NOW`): read by a kernel's entry, written back
+/// when it ends.
 #[no_mangle]
 pub static mut __strobe_now: i64 = 0;
 
-/// The fast-path deadline kernels compare with their cycle counter: kept expired (every event
-/// takes the exact path) by a timer that sets it to the counter's value every few milliseconds.
-#[no_mangle]
-pub static mut __strobe_rtio_deadline: u32 = 0;
-
-extern "C" fn expire_deadline(_: u32) {
-    // SAFETY: a word store; kernels read it anew at each event.
-    unsafe { __strobe_rtio_deadline = sys::cycle_word() };
-}
-
-/// Before the kernel: its timeline starts at `now`, the deadline expired and kept so.
+/// Before the kernel: its timeline starts at `now`. Kernels offer events to the RTIO core's fast
+/// window (`strobe_abi::rtio::fast`); here it is memory whose event words all read
+/// `ELSEWHERE`, so every event takes the exact path.
 pub fn start(now: i64) {
     // SAFETY: single-threaded; the kernel does not run yet.
     unsafe { __strobe_now = now };
-    expire_deadline(0);
-    sys::every(10_000, expire_deadline);
+    use strobe_abi::rtio::fast;
+    let window = sys::map_fixed(strobe_regmap::RTIO_FAST.base, fast::WINDOW_SIZE as usize);
+    let events = &mut window[fast::EVENT_BASE_OFFSET as usize / 4..];
+    events.fill(fast::ELSEWHERE);
 }
 
 journaled_entry!("__strobe_rtio_counter" => "strobe_rtio_counter");
@@ -88,12 +83,10 @@ impl core::fmt::Write for Cursor<'_> {
 }
 
 #[no_mangle]
-extern "C" fn strobe_rtio_gate(channel: u32, sensitivity: u32) {
-    // SAFETY: single-threaded; kernels run on this thread.
-    let now = unsafe { __strobe_now };
+extern "C" fn strobe_rtio_gate(channel: u32, timestamp: i64, sensitivity: u32) {
     output(
         strobe_abi::rtio::INPUT_SENSITIVITY_CHANNEL_BASE + channel,
-        now,
+        timestamp,
         sensitivity,
     );
 }

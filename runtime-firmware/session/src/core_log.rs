@@ -16,8 +16,8 @@ const PENDING: usize = 64;
 pub enum RtioError {
     SequenceError,
     Collision,
-    /// An event of the fast window found late by the RTIO core: the kernel's bound of the RTIO
-    /// counter failed (the event was dropped without an exception).
+    /// An event of the fast window found late by the RTIO core: the window's own check of its
+    /// time failed (the event was dropped without an exception). Never expected; never silent.
     LateFastEvent,
 }
 

@@ -96,6 +96,7 @@ pub fn lower_program(
             .map(|s| Line(file.line_of(s.start))),
         units: vec![],
         rtio_registers: options.rtio_registers,
+        timeline: options.mu_per_second.is_some(),
         map: file.map.clone(),
         exceptions: program
             .classes
@@ -214,13 +215,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             program.def_name(self.inst.def),
             arg_names.join(", ")
         );
-        let mut body = body;
-        let mut uses_timeline = false;
-        crate::units::walk_stmts(&mut body, &mut |e| {
-            uses_timeline |= matches!(e.kind, ExprKind::Intrinsic { .. });
-        });
         let mut function = Function {
-            uses_timeline,
             name: def.name.name.clone(),
             symbol: String::new(),
             qualified,

@@ -1,0 +1,146 @@
+//! How generated code carries the timeline cursor and offers RTIO events (`strobe_codegen`'s
+//! `timeline.rs` and `runtime_state.rs`): kernel functions pass the cursor as a pointer to their
+//! caller's copy, only the kernel entry touches the firmware's global (`strobe_abi::NOW`), the
+//! runtime's RTIO calls are known to leave the cursor alone, and an event is offered through the
+//! fast window with two stores and a read whose answer decides the exact path. Without these an
+//! RTIO loop stores the cursor to memory at every iteration.
+
+use strobe_driver::{Compiler, Platform};
+use strobe_syntax::SourceFile;
+
+const PROGRAM: &str = "from strobe.coredevice.rtio import rtio_output
+
+
+def pulse(channel: int32, duration: int64):
+    rtio_output(channel, 1)
+    delay_mu(duration)
+    rtio_output(channel, 0)
+
+
+def main():
+    for i in range(10):
+        pulse(0, int64(8000))
+        delay_mu(8000)
+    rtio_gate(0, 1)
+";
+
+const FAST_WINDOW: u32 = 0x9000_0000;
+
+fn llvm_ir() -> String {
+    let platform = Platform::for_device(
+        125_000_000,
+        0x4000_0000,
+        &Default::default(),
+        Some(FAST_WINDOW),
+    );
+    Compiler::for_platform(None, platform)
+        .llvm_ir(&SourceFile::new("k.py", PROGRAM))
+        .unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+/// The lines of the function defined as `symbol` (its `define` line to its closing brace).
+fn body_of<'a>(ir: &'a str, symbol: &str) -> Vec<&'a str> {
+    let mut lines = ir
+        .lines()
+        .skip_while(|l| !(l.starts_with("define") && l.contains(symbol)));
+    let mut body: Vec<&str> = lines.by_ref().take_while(|l| *l != "}").collect();
+    assert!(!body.is_empty(), "no definition of {symbol}:\n{ir}");
+    body.push("}");
+    body
+}
+
+#[test]
+fn only_the_kernel_entry_touches_the_firmware_cursor() {
+    let ir = llvm_ir();
+    let entry = body_of(&ir, &format!("@{}(", strobe_abi::KERNEL_ENTRY));
+    let global = format!("@{}", strobe_abi::NOW);
+    assert!(
+        entry
+            .iter()
+            .any(|l| l.contains("load") && l.contains(&global)),
+        "{ir}"
+    );
+    assert!(
+        entry
+            .iter()
+            .any(|l| l.contains("store") && l.contains(&global)),
+        "{ir}"
+    );
+    let mentions = ir
+        .lines()
+        .filter(|l| l.contains(&global) && !l.starts_with('@'))
+        .count();
+    assert_eq!(
+        mentions, 2,
+        "the cursor's global is used outside the entry:\n{ir}"
+    );
+}
+
+#[test]
+fn kernel_functions_take_their_callers_cursor() {
+    let ir = llvm_ir();
+    let pulse = ir
+        .lines()
+        .find(|l| l.starts_with("define") && l.contains("pulse"))
+        .unwrap_or_else(|| panic!("no pulse:\n{ir}"));
+    assert!(
+        pulse.contains("i32 %0, i64 %1, ptr noalias nocapture %2"),
+        "{pulse}"
+    );
+    // The gate is an event at the cursor: its timestamp is an argument, not read from the global.
+    assert!(
+        ir.contains("call void @__strobe_rtio_gate(i32 0, i64"),
+        "{ir}"
+    );
+}
+
+#[test]
+fn the_exact_path_leaves_the_cursor_alone() {
+    let ir = llvm_ir();
+    for symbol in ["@__strobe_rtio_output(", "@__strobe_rtio_gate("] {
+        let line = ir
+            .lines()
+            .find(|l| l.starts_with("declare") && l.contains(symbol))
+            .unwrap_or_else(|| panic!("no declaration of {symbol}:\n{ir}"));
+        let group = line
+            .split_whitespace()
+            .find(|w| w.starts_with('#'))
+            .unwrap();
+        let attributes = ir
+            .lines()
+            .find(|l| l.starts_with(&format!("attributes {group} ")))
+            .unwrap();
+        assert!(
+            attributes.contains("memory(inaccessiblemem: readwrite)"),
+            "{attributes}"
+        );
+    }
+}
+
+#[test]
+fn an_event_is_two_stores_and_a_read_of_its_answer() {
+    let ir = llvm_ir();
+    let pulse = body_of(&ir, "pulse");
+    // The window's accesses (the pending exception is read the same way, after the exact path).
+    let pending = format!("@{}", strobe_abi::PENDING_EXCEPTION);
+    let asm: Vec<&str> = pulse
+        .iter()
+        .filter(|l| !l.contains(&pending))
+        .filter_map(|l| l.split("asm sideeffect \"").nth(1))
+        .map(|rest| rest.split('"').next().unwrap_or(""))
+        .collect();
+    // Per event: high word, low word, then the read of the event's word.
+    assert_eq!(
+        asm,
+        ["sw $0, 0($1)", "sw $0, 0($1)", "lw $0, 0($1)"].repeat(2),
+        "{pulse:#?}"
+    );
+    let window = FAST_WINDOW as i32;
+    assert!(
+        pulse
+            .iter()
+            .any(|l| l.contains(&format!("i32 {window}"))
+                || l.contains(&format!("i32 {}", window + 4))),
+        "the window's timestamp words are not addressed: {pulse:#?}"
+    );
+}
