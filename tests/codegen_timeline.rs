@@ -2,8 +2,9 @@
 //! `timeline.rs` and `runtime_state.rs`): kernel functions pass the cursor as a pointer to their
 //! caller's copy, only the kernel entry touches the firmware's global (`strobe_abi::NOW`), the
 //! runtime's RTIO calls are known to leave the cursor alone, and an event is offered through the
-//! fast window with two stores and a read whose answer decides the exact path. Without these an
-//! RTIO loop stores the cursor to memory at every iteration.
+//! fast window: two stores while the roomy flag is set, else two stores and a read whose answer
+//! decides the exact path. Without these an RTIO loop stores the cursor to memory at every
+//! iteration and waits for an answer at every event.
 
 use strobe_driver::{Compiler, Platform};
 use strobe_syntax::SourceFile;
@@ -118,23 +119,37 @@ fn the_exact_path_leaves_the_cursor_alone() {
 }
 
 #[test]
-fn an_event_is_two_stores_and_a_read_of_its_answer() {
+fn an_event_is_two_stores_with_room_else_an_answered_offer() {
     let ir = llvm_ir();
     let pulse = body_of(&ir, "pulse");
-    // The window's accesses (the pending exception is read the same way, after the exact path).
+    // The window's accesses and the roomy flag's, in order (the pending exception is read the same
+    // way, after the exact path: left out).
     let pending = format!("@{}", strobe_abi::PENDING_EXCEPTION);
-    let asm: Vec<&str> = pulse
+    let roomy = format!("@{}", strobe_abi::RTIO_ROOMY);
+    let accesses: Vec<String> = pulse
         .iter()
         .filter(|l| !l.contains(&pending))
-        .filter_map(|l| l.split("asm sideeffect \"").nth(1))
-        .map(|rest| rest.split('"').next().unwrap_or(""))
+        .filter_map(|l| {
+            let asm = l.split("asm sideeffect \"").nth(1)?;
+            let op = &asm[..2];
+            Some(if l.contains(&roomy) {
+                format!("{op} roomy")
+            } else {
+                format!("{op} window")
+            })
+        })
         .collect();
-    // Per event: high word, low word, then the read of the event's word.
-    assert_eq!(
-        asm,
-        ["sw $0, 0($1)", "sw $0, 0($1)", "lw $0, 0($1)"].repeat(2),
-        "{pulse:#?}"
-    );
+    let event = [
+        "lw roomy",  // the flag
+        "sw window", // the high word
+        "sw window", // with room: the low word at the event's word offers it
+        "sw window", // without: the low word to its register,
+        "lw window", // then the read that offers the event and answers
+        "sw roomy",  // an answer with room becomes the flag
+    ];
+    // `delay_mu(duration)` between the events: a negative duration clears the flag.
+    let expected: Vec<&str> = [&event[..], &["sw roomy"], &event[..]].concat();
+    assert_eq!(accesses, expected, "{pulse:#?}");
     let window = FAST_WINDOW as i32;
     assert!(
         pulse

@@ -14,13 +14,15 @@ INPUT_SAMPLE_CHANNEL_BASE = 160
 ICACHE_BYTES = 4096
 # Input entries are stamped this much after their edge or sample reached the input.
 INPUT_TIMESTAMP_OFFSET_MU = 88
-# The fast event window: the timestamp's high and low words, then one word per (value, channel), whose read offers the event and gives FAST_TAKEN or FAST_ELSEWHERE.
+# The fast event window: the timestamp's high and low words, then one word per (value, channel): a read offers the event and answers FAST_TAKEN (| FAST_ROOMY) or FAST_ELSEWHERE; a store of the low word there offers it unanswered.
 FAST_WINDOW_SIZE = 0x2000
 FAST_TIMESTAMP_HIGH_OFFSET = 0x0
 FAST_TIMESTAMP_LOW_OFFSET = 0x4
 FAST_EVENT_BASE_OFFSET = 0x1000
 FAST_TAKEN = 0
 FAST_ELSEWHERE = 1
+FAST_ROOMY = 2
+FAST_ROOMY_SLACK_CYCLES = 4608
 FAST_VALUE_BITS = 2
 # DMA memory entries and dma_status bit positions.
 DMA_ENTRY_BYTES = 16

@@ -29,8 +29,10 @@ Bus windows (uncached, beside the CSRs):
   fast        the fast event window (``contract.FAST_*``): stores of the timestamp's high and low
               words, then a read at an address naming (value, channel) offers the event: it reads
               FAST_TAKEN once the event is queued (or refused as out of order or colliding: sticky
-              o_status bits), FAST_ELSEWHERE when it would be late or o_fast_open is clear (nothing
-              offered). A full FIFO holds the read until the event fits.
+              o_status bits), with FAST_ROOMY when it had FAST_ROOMY_SLACK_CYCLES of slack, and
+              FAST_ELSEWHERE when it would be late or o_fast_open is clear (nothing offered). A
+              store of the low word at the event's address offers it unanswered (refusals in the
+              sticky bits). A full FIFO holds the access until the event fits.
   dma_memory  the DMA memory: DMA_DEPTH entries of four words {timestamp low, timestamp high, channel,
               value}, timestamps relative to the playback's start.
 DMA engine (CSRs dma_*): plays entries [dma_first, dma_first + dma_count) at dma_base + their
@@ -355,11 +357,11 @@ class RTIO(Module, AutoCSR):
 
     def _fast_window(self, taken, counter):
         """The fast event window's bus slave (`self.fast_bus`) and `o_fast_open`: the event a read
-        offers. `taken`: the offered event was queued or refused this cycle; `counter`: the RTIO
-        counter (coarse cycles)."""
+        (answered) or a store (unanswered) offers. `taken`: the offered event was queued or refused
+        this cycle; `counter`: the RTIO counter (coarse cycles)."""
         bus = self.fast_bus = wishbone.Interface()
         # Closed by the firmware while events must not reach the RTIO core directly (DMA records,
-        # a replay): every offer is answered FAST_ELSEWHERE.
+        # a replay): every read offer is answered FAST_ELSEWHERE.
         self._o_fast_open = CSRStorage(1)
         timestamp = Signal(64)
         assert contract.FAST_WINDOW_SIZE == 0x2000 and contract.FAST_EVENT_BASE_OFFSET == 0x1000
@@ -368,30 +370,61 @@ class RTIO(Module, AutoCSR):
         request = Signal()
         is_event = Signal()
         late = Signal()
+        roomy = Signal()
+        answered = Signal()
+        # A read's answer, given the cycle after it is decided: the bus decoder picks read data by
+        # the slave the previous cycle addressed (LiteX registers it), so a read cannot complete in
+        # its first cycle. Stores do.
+        answer = Signal(32)
+        answer_ready = Signal()
+        unanswered = Signal()
         offering = Signal()
+        # The event's timestamp: the stored words, or the high word and the store's low word.
+        event_timestamp = Signal(64)
+        event_cycle = Signal(64 - contract.FINE_BITS)
         self.comb += [
             word.eq(bus.adr[:11]),
             request.eq(bus.cyc & bus.stb),
             is_event.eq(word[10]),
-            # The event queues' rule, in the same cycle: an event offered here is never late.
-            late.eq(timestamp[contract.FINE_BITS:] < counter + PIPELINE_LATENCY),
-            offering.eq(request & ~bus.we & is_event & self._o_fast_open.storage & ~late),
+            event_timestamp.eq(Mux(bus.we, Cat(bus.dat_w, timestamp[32:]), timestamp)),
+            event_cycle.eq(event_timestamp[contract.FINE_BITS:]),
+            # The event queues' rule, in the same cycle: an event offered by a read is never late.
+            late.eq(event_cycle < counter + PIPELINE_LATENCY),
+            roomy.eq(event_cycle >= counter + PIPELINE_LATENCY + contract.FAST_ROOMY_SLACK_CYCLES),
+            answered.eq(request & ~bus.we & ~answer_ready & is_event & self._o_fast_open.storage
+                        & ~late),
+            # The kernel's roomy flag vouches for an unanswered event's time (the queues still
+            # refuse a late one, into the sticky underflow bit and the core log).
+            unanswered.eq(request & bus.we & is_event),
+            offering.eq(answered | unanswered),
         ]
         offer = _Offer()
         self.comb += [
             offer.valid.eq(offering),
-            offer.timestamp.eq(timestamp),
+            offer.timestamp.eq(event_timestamp),
             offer.channel.eq(word[:contract.EVENT_CHANNEL_BITS]),
             offer.value.eq(word[contract.EVENT_CHANNEL_BITS:
                                 contract.EVENT_CHANNEL_BITS + contract.FAST_VALUE_BITS]),
         ]
-        # Every access completes in the cycle it is made (a combinational ack: one CPU cycle per
-        # store), an offered event once taken (a full FIFO holds the read; should the event turn
-        # late meanwhile, the offer ends and the read says so). Each acknowledged cycle ends one
-        # access; the next cycle's request is the next access.
+        # A store completes in the cycle it is made (a combinational ack: one CPU cycle per store),
+        # an unanswered event once taken; a read the cycle after its answer is decided (an answered
+        # event once taken: a full FIFO holds the access; should the event turn late meanwhile,
+        # the offer ends and the answer says so). Each acknowledged cycle ends one access; the next
+        # cycle's request is the next access.
+        decided = Signal()
         self.comb += [
-            bus.ack.eq(request & (~offering | taken)),
-            bus.dat_r.eq(Mux(offering, contract.FAST_TAKEN, contract.FAST_ELSEWHERE)),
+            decided.eq(request & ~bus.we & ~answer_ready & (~offering | taken)),
+            bus.ack.eq(Mux(bus.we, request & (~offering | taken), answer_ready)),
+            bus.dat_r.eq(answer),
+        ]
+        self.sync += [
+            answer_ready.eq(decided),
+            If(decided,
+                answer.eq(Mux(answered,
+                              Mux(roomy, contract.FAST_TAKEN | contract.FAST_ROOMY,
+                                  contract.FAST_TAKEN),
+                              contract.FAST_ELSEWHERE)),
+            ),
         ]
         self.sync += If(request & bus.we,
             If(word == 0, timestamp[32:].eq(bus.dat_w)),

@@ -1,6 +1,7 @@
-# Events go through the RTIO core's fast window, which takes only events in time; after the timeline
-# moves back (at_mu, a negative delay) a late event still raises RTIOUnderflow at its call (not
-# dropped and only noted in the core log). Also: every
+# Events go through the RTIO core's fast window: answered (the window takes only events in time), or
+# unanswered while the roomy flag vouches for them. After the timeline moves back (at_mu, a negative
+# delay), or after the counter passes a timeline that stood still, a late event still raises
+# RTIOUnderflow at its call (not dropped and only noted in the core log). Also: every
 # event of an in-time burst plays (counted through the loopback input), and the core log stays empty.
 from strobe import *
 from strobe.coredevice.comm_mgmt import CommMgmt
@@ -30,6 +31,20 @@ class FastPathBounds(EnvExperiment):
         self.reached = 2
 
     @kernel
+    def room_runs_out(self):
+        self.core.break_realtime()
+        for i in range(10):
+            self.ttl2.pulse_mu(100)  # room: after the first, offered unanswered
+            delay_mu(100)
+        # The timeline stands still while the counter passes it: the kernel tick clears the
+        # roomy flag, so the late event is answered, and raises.
+        while self.core.get_rtio_counter_mu() < now_mu() + 1000:
+            pass
+        self.reached = 1
+        self.ttl2.on()  # late: must raise here
+        self.reached = 2
+
+    @kernel
     def burst(self):
         self.core.break_realtime()
         end = self.ttl_in1.gate_rising_mu(100000)
@@ -50,6 +65,13 @@ class FastPathBounds(EnvExperiment):
                 print("moved back", ["by at_mu", "by a negative delay"][how], "-> RTIOUnderflow at",
                       "the late event" if self.reached == 1 else "another place", "(channel 0x2:",
                       "channel 0x2:" in str(e), ")")
+        self.reached = 0
+        try:
+            self.room_runs_out()
+            print("slack ran out -> no RTIOUnderflow")
+        except RTIOUnderflow:
+            print("slack ran out -> RTIOUnderflow at",
+                  "the late event" if self.reached == 1 else "another place")
         self.burst()
         print("burst: edges counted", self.counted, "of 30")
         print("core log:", repr(mgmt.get_log()))

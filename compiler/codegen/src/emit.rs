@@ -524,6 +524,11 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         self.cursor.expect("inside a kernel function")
     }
 
+    /// The fast window's roomy flag (`strobe_abi::RTIO_ROOMY`), a 32-bit global in the firmware.
+    pub(crate) fn rtio_roomy_global(&self) -> PointerValue<'ctx> {
+        self.firmware_global(strobe_abi::RTIO_ROOMY, self.ctx.i32_type())
+    }
+
     /// A 64-bit global of the firmware.
     fn firmware_i64(&self, name: &str) -> PointerValue<'ctx> {
         self.firmware_global(name, self.ctx.i64_type())

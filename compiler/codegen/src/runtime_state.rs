@@ -1,5 +1,5 @@
 //! The state kernels share with the runtime outside the memory LLVM reasons about: the RTIO fast
-//! window and the pending exception.
+//! window, its roomy flag (which the firmware's tick interrupt clears) and the pending exception.
 //!
 //! Kernels reach it only through single-instruction inline assembly that LLVM sees as touching
 //! inaccessible memory (`memory(inaccessiblemem: readwrite)`, a side effect). The runtime functions

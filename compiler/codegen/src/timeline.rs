@@ -26,14 +26,23 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             Intrinsic::NowMu => self.builder.build_load(i64t, now, "now")?,
             Intrinsic::AtMu => {
                 self.builder.build_store(now, values[0])?;
+                self.cursor_moved_back(None)?;
                 none
             }
             Intrinsic::DelayMu => {
                 let t = self.builder.build_load(i64t, now, "now")?.into_int_value();
-                let later = self
-                    .builder
-                    .build_int_add(t, values[0].into_int_value(), "later")?;
+                let delta = values[0].into_int_value();
+                let later = self.builder.build_int_add(t, delta, "later")?;
                 self.builder.build_store(now, later)?;
+                if delta.get_sign_extended_constant().is_none_or(|d| d < 0) {
+                    let back = self.builder.build_int_compare(
+                        IntPredicate::SLT,
+                        delta,
+                        i64t.const_zero(),
+                        "back",
+                    )?;
+                    self.cursor_moved_back(Some(back))?;
+                }
                 none
             }
             Intrinsic::RtioOutput => {
@@ -100,11 +109,37 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
         })
     }
 
+    /// The cursor moved back (when `condition` holds, or always): the roomy flag, which vouches only
+    /// for events at or after an answered one, is cleared (`strobe_abi::RTIO_ROOMY`).
+    fn cursor_moved_back(&mut self, condition: Option<IntValue<'ctx>>) -> R<()> {
+        if self.program.rtio_registers.is_none() {
+            return Ok(());
+        }
+        let clear = |this: &Self| -> R<()> {
+            let zero = this.ctx.i32_type().const_zero();
+            this.store_runtime_word(zero.into(), this.rtio_roomy_global().into())
+        };
+        let Some(condition) = condition else {
+            return clear(self);
+        };
+        let (back, on) = (
+            self.new_block("timeline.back"),
+            self.new_block("timeline.on"),
+        );
+        // A delay whose value is known only at run time is almost always forward.
+        self.branch_unlikely(condition, back, on)?;
+        self.builder.position_at_end(back);
+        clear(self)?;
+        self.builder.build_unconditional_branch(on)?;
+        self.builder.position_at_end(on);
+        Ok(())
+    }
+
     /// Offers an output event to the RTIO core through its fast window (`strobe_abi::rtio::fast`)
-    /// when its value fits a window address: two stores and a read, whose value says whether the
-    /// core took it. An event the window does not take (late, or the window closed) and a wider
-    /// value go through the firmware's exact path, which raises RTIOUnderflow at this call for a
-    /// late event.
+    /// when its value fits a window address: with the roomy flag set, two stores; else two stores
+    /// and a read, whose answer says whether the core took it (and becomes the roomy flag). An
+    /// event the window does not take (late, or the window closed) and a wider value go through
+    /// the firmware's exact path, which raises RTIOUnderflow at this call for a late event.
     pub(crate) fn rtio_output_inline(
         &mut self,
         regs: strobe_ir::RtioRegisters,
@@ -158,7 +193,6 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             i32t.const_int(fast::EVENT_BASE_OFFSET as u64, false),
             "",
         )?)?;
-        let event_address = b.build_int_to_ptr(event_address, self.ptr_type(), "event")?;
         let high_address = window(i32t.const_int(fast::FAST_TIMESTAMP_HIGH_OFFSET as u64, false))?;
         let low_address = window(i32t.const_int(fast::FAST_TIMESTAMP_LOW_OFFSET as u64, false))?;
         let timestamp_high = b.build_int_truncate(
@@ -167,18 +201,53 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
             "ts.hi",
         )?;
         let timestamp_low = b.build_int_truncate(timestamp, i32t, "ts.lo")?;
-        self.store_runtime_word(timestamp_high.into(), high_address.into())?;
-        self.store_runtime_word(timestamp_low.into(), low_address.into())?;
-        let verdict = self
-            .load_runtime_word(i32t.into(), event_address)?
+        let event_word = b.build_int_to_ptr(event_address, self.ptr_type(), "event")?;
+        let roomy_flag = self.rtio_roomy_global();
+        let roomy = self
+            .load_runtime_word(i32t.into(), roomy_flag)?
             .into_int_value();
-        let taken = self.builder.build_int_compare(
+        self.store_runtime_word(timestamp_high.into(), high_address.into())?;
+        let has_room =
+            self.builder
+                .build_int_compare(IntPredicate::NE, roomy, i32t.const_zero(), "roomy")?;
+        let (unanswered, answered, other, keep) = (
+            self.new_block("rtio.unanswered"),
+            self.new_block("rtio.answered"),
+            self.new_block("rtio.answer"),
+            self.new_block("rtio.roomy"),
+        );
+        // With room, the low word's store offers the event; else a read offers it and answers.
+        self.branch_expecting(has_room, unanswered, answered, true)?;
+        self.builder.position_at_end(unanswered);
+        self.store_runtime_word(timestamp_low.into(), event_address.into())?;
+        self.builder.build_unconditional_branch(done)?;
+
+        self.builder.position_at_end(answered);
+        self.store_runtime_word(timestamp_low.into(), low_address.into())?;
+        let answer = self
+            .load_runtime_word(i32t.into(), event_word)?
+            .into_int_value();
+        // Taken without room (the flag stays clear: this is the path of a loop at its slack's
+        // edge, so it does no more), taken with room (the answer becomes the flag), or elsewhere.
+        let plain = self.builder.build_int_compare(
             IntPredicate::EQ,
-            verdict,
+            answer,
             i32t.const_int(fast::TAKEN as u64, false),
             "taken",
         )?;
-        self.branch_expecting(taken, done, slow, true)?;
+        self.branch_expecting(plain, done, other, true)?;
+        self.builder.position_at_end(other);
+        let elsewhere = self.builder.build_int_compare(
+            IntPredicate::EQ,
+            answer,
+            i32t.const_int(fast::ELSEWHERE as u64, false),
+            "elsewhere",
+        )?;
+        self.builder
+            .build_conditional_branch(elsewhere, slow, keep)?;
+        self.builder.position_at_end(keep);
+        self.store_runtime_word(answer.into(), roomy_flag.into())?;
+        self.builder.build_unconditional_branch(done)?;
 
         self.builder.position_at_end(slow);
         self.call_runtime(

@@ -79,7 +79,8 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     writeln!(
         out,
         "# The fast event window: the timestamp's high and low words, then one word per (value, \
-         channel), whose read offers the event and gives FAST_TAKEN or FAST_ELSEWHERE."
+         channel): a read offers the event and answers FAST_TAKEN (| FAST_ROOMY) or \
+         FAST_ELSEWHERE; a store of the low word there offers it unanswered."
     )?;
     writeln!(out, "FAST_WINDOW_SIZE = {:#x}", rtio::fast::WINDOW_SIZE)?;
     writeln!(
@@ -99,6 +100,12 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(out, "FAST_TAKEN = {}", rtio::fast::TAKEN)?;
     writeln!(out, "FAST_ELSEWHERE = {}", rtio::fast::ELSEWHERE)?;
+    writeln!(out, "FAST_ROOMY = {}", rtio::fast::ROOMY)?;
+    writeln!(
+        out,
+        "FAST_ROOMY_SLACK_CYCLES = {}",
+        rtio::fast::ROOMY_SLACK_CYCLES
+    )?;
     writeln!(out, "FAST_VALUE_BITS = {}", rtio::fast::VALUE_BITS)?;
     writeln!(out, "# DMA memory entries and dma_status bit positions.")?;
     writeln!(out, "DMA_ENTRY_BYTES = {}", rtio::dma::ENTRY_BYTES)?;

@@ -14,7 +14,7 @@ pub mod link;
 pub mod rtio;
 
 /// Version of this ABI; bumped whenever a symbol, signature or layout below changes.
-pub const ABI_VERSION: u32 = 10;
+pub const ABI_VERSION: u32 = 11;
 
 /// A kernel string: pointer + byte length (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -451,9 +451,9 @@ pub const RUNTIME_SYMBOLS: &[Symbol] = runtime_symbols!(symbol_table);
 /// Every firmware function a core-device kernel may call (see [`device_symbols!`]).
 pub const DEVICE_SYMBOLS: &[Symbol] = device_symbols!(symbol_table);
 
-/// Runtime functions whose only effect kernels see is on the pending exception
-/// ([`PENDING_EXCEPTION`], when they raise), which kernels access only in order with such calls.
-/// They do not read through pointer arguments. The compiler keeps the timeline cursor and kernel data in registers
+/// Runtime functions whose only effects kernels see are on the pending exception
+/// ([`PENDING_EXCEPTION`], when they raise) and the roomy flag ([`RTIO_ROOMY`]), which kernels
+/// access only in order with such calls. They do not read through pointer arguments. The compiler keeps the timeline cursor and kernel data in registers
 /// across calls to them: an RTIO loop whose exact path is `__strobe_rtio_output` keeps `now_mu` in
 /// a register.
 pub const RUNTIME_STATE_ONLY: &[&str] = &[
@@ -481,6 +481,17 @@ pub fn symbol(name: &str) -> Option<&'static Symbol> {
 /// timestamps are arguments.
 pub const NOW: &str = "__strobe_now";
 
+/// The roomy flag (`u32`), a global in the firmware: nonzero ([`rtio::fast::ROOMY`]) while kernels
+/// may offer events to the fast window unanswered (see [`rtio::fast`]). A kernel sets it to the
+/// answer of each answered event and clears it when it moves its cursor back (`at_mu`, a negative
+/// delay); the firmware clears it when a kernel starts, when the window closes and at every kernel
+/// tick. Kernels access it only in order with the runtime's calls (see [`RUNTIME_STATE_ONLY`]).
+pub const RTIO_ROOMY: &str = "__strobe_rtio_roomy";
+
+/// CPU cycles between the kernel ticks (the firmware's timer interrupt while a kernel runs: it
+/// clears [`RTIO_ROOMY`], reads the host's requests and sends heartbeats).
+pub const KERNEL_TICK_CYCLES: u64 = 1 << 12;
+
 /// The lowest stack address (`u32`) at which a recursive kernel function may start: below it, the
 /// function raises RecursionError instead of running. A global in the runtime, set at each run's
 /// start [`STACK_GUARD_BYTES`] above the stack's end.
@@ -500,7 +511,7 @@ pub const KERNEL_STACK_BYTES: u32 = 256 * 1024;
 pub const JOURNAL_BUFFER_BYTES: u32 = 256 * 1024;
 
 /// The globals kernels read and write in the firmware (and its runtime), by name.
-pub const FIRMWARE_GLOBALS: [&str; 3] = [PENDING_EXCEPTION, NOW, STACK_LIMIT];
+pub const FIRMWARE_GLOBALS: [&str; 4] = [PENDING_EXCEPTION, NOW, RTIO_ROOMY, STACK_LIMIT];
 
 /// The core's instruction cache: direct-mapped, this many bytes (VexRiscv's "full" variant, as
 /// ARTIQ's; the simulator's build checks its CPU against it). Code at addresses equal modulo this

@@ -52,16 +52,24 @@ pub const fn event_words(channel: u32, timestamp: i64, value: u32) -> [u32; 4] {
     ]
 }
 
-/// The fast event window (a bus slave of the RTIO core, uncached): a kernel offers an output event
-/// by storing the timestamp's high and low words ([`FAST_TIMESTAMP_HIGH_OFFSET`],
-/// [`FAST_TIMESTAMP_LOW_OFFSET`]), then reading the word at [`fast_event_offset`]`(channel,
-/// value)`: the read's value says whether the RTIO core took the event ([`TAKEN`]) or nothing was
-/// offered ([`ELSEWHERE`]). The core checks the event's time in the cycle it would queue it, with
-/// the same rule as `o_event`, so a late event is never offered here: the kernel writes it through
-/// the firmware's exact path, which raises RTIOUnderflow at the offending call. Every store and
-/// read completes in its bus cycle (a full FIFO holds the read). Sequence errors and collisions
-/// are refusals of events taken: read from the sticky `o_status` bits afterwards, for the core log
-/// (as ARTIQ's asynchronous errors are).
+/// The fast event window (a bus slave of the RTIO core, uncached). A kernel offers an output event
+/// in one of two ways:
+/// - **answered**: it stores the timestamp's high and low words ([`FAST_TIMESTAMP_HIGH_OFFSET`],
+///   [`FAST_TIMESTAMP_LOW_OFFSET`]), then reads the word at [`fast_event_offset`]`(channel,
+///   value)`. The answer says whether the RTIO core took the event ([`TAKEN`], with [`ROOMY`] set
+///   when its slack was at least [`ROOMY_SLACK_CYCLES`]) or nothing was offered ([`ELSEWHERE`]).
+///   The core checks the event's time in the cycle it would queue it, with the same rule as
+///   `o_event`, so a late event is never offered this way: the kernel writes it through the
+///   firmware's exact path, which raises RTIOUnderflow at the offending call.
+/// - **unanswered**, while the firmware's roomy flag ([`crate::RTIO_ROOMY`]) is set: it stores the
+///   high word, then the low word at the event's offset, which offers the event. The flag says an
+///   answered event at or before the cursor had room, and the kernel tick clears it at least every
+///   [`crate::KERNEL_TICK_CYCLES`] (less than the room): so an event offered this way is in time.
+///
+/// Every store and read completes in its bus cycle (a full FIFO holds the access; an event held so
+/// never turns late: the FIFO holds earlier events of distinct coarse cycles). Sequence errors and
+/// collisions are refusals of events taken: read from the sticky `o_status` bits afterwards, for the
+/// core log (as ARTIQ's asynchronous errors are).
 pub mod fast {
     /// Bytes of the window.
     pub const WINDOW_SIZE: u32 = 0x2000;
@@ -89,6 +97,16 @@ pub mod fast {
     /// the window is closed (`o_fast_open` clear: DMA records, a replay). The kernel then writes
     /// the event through the exact path, which raises RTIOUnderflow for a late one.
     pub const ELSEWHERE: u32 = 1;
+    /// Set in the answer beside [`TAKEN`] when the event had at least [`ROOMY_SLACK_CYCLES`] of
+    /// slack: the kernel stores the answer as the roomy flag ([`crate::RTIO_ROOMY`]).
+    pub const ROOMY: u32 = 2;
+    /// CPU cycles between the kernel reading the roomy flag and its unanswered event reaching the
+    /// RTIO core (an instruction-cache refill or two, the bus), beside the kernel tick.
+    pub const ROOMY_MARGIN_CYCLES: u64 = 512;
+    /// The slack (in RTIO coarse cycles, the CPU's clock) an answered event needs for
+    /// [`ROOMY`]: every event at or after it stays in time until the next kernel tick clears
+    /// the flag.
+    pub const ROOMY_SLACK_CYCLES: u64 = crate::KERNEL_TICK_CYCLES + ROOMY_MARGIN_CYCLES;
 }
 
 /// The DMA memory and engine: recorded sequences are entries of [`dma::ENTRY_BYTES`] in the DMA

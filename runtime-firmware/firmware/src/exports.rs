@@ -30,5 +30,6 @@ pub fn keep() {
         core::ptr::addr_of!(strobe_kernel_rt::exceptions::__strobe_pending_exception) as usize,
     );
     black_box(core::ptr::addr_of!(crate::rtio::__strobe_now) as usize);
+    black_box(core::ptr::addr_of!(crate::rtio::__strobe_rtio_roomy) as usize);
     black_box(core::ptr::addr_of!(strobe_kernel_rt::stack::__strobe_stack_limit) as usize);
 }

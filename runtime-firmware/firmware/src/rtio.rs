@@ -50,10 +50,17 @@ pub fn cycles() -> u64 {
     }
 }
 
+/// The fast window's roomy flag (`strobe_abi::RTIO_ROOMY`): set by kernels from the window's
+/// answers, cleared here and by every kernel tick (`trap.rs`).
+#[no_mangle]
+pub static mut __strobe_rtio_roomy: u32 = 0;
+
 /// Opens the fast window for a kernel's events (`strobe_abi::rtio::fast`), unless they must not
 /// reach the RTIO core directly: while DMA records and in a replay, every event takes the exact
-/// path.
+/// path. Either way the roomy flag is cleared: the next event is answered.
 pub fn open_fast_window() {
+    // SAFETY: single-threaded; kernels read it only while they run, on this thread.
+    unsafe { __strobe_rtio_roomy = 0 };
     // SAFETY: single-threaded.
     let elsewhere = unsafe { RECORDING } || journal::mode() == JournalMode::Replay;
     RTIO_O_FAST_OPEN.write(!elsewhere as u64);

@@ -81,8 +81,11 @@ core::arch::global_asm!(
     "  li a0, 1",
     "  j kernel_return",
     // The kernel tick (every `watch::TICK_CYCLES`). Its common case uses t0 (saved in mscratch)
-    // and t1 (saved in memory) only.
+    // and t1 (saved in memory) only. It clears the fast window's roomy flag first
+    // (`strobe_abi::RTIO_ROOMY`): the room an answered event vouched for lasts beyond one tick.
     "kernel_tick:",
+    "  la t0, __strobe_rtio_roomy",
+    "  sw zero, 0(t0)",
     "  la t0, INTERRUPT_SAVED_T1",
     "  sw t1, 0(t0)",
     "  li t0, {timer_pending}",

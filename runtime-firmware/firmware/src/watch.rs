@@ -15,11 +15,12 @@ use strobe_regmap::{
     TIMER0_RELOAD,
 };
 
-/// Cycles between ticks (0.52 ms at 125 MHz).
-pub const TICK_CYCLES: u64 = 1 << 16;
+/// Cycles between ticks (33 us at 125 MHz; each clears the fast window's roomy flag, see
+/// `strobe_abi::RTIO_ROOMY`).
+pub const TICK_CYCLES: u64 = strobe_abi::KERNEL_TICK_CYCLES;
 /// Ticks of silence after which a running kernel sends a heartbeat (8.4 ms at 125 MHz; about a
 /// second of the simulator's wall-clock time).
-const HEARTBEAT_TICKS: i32 = 16;
+const HEARTBEAT_TICKS: i32 = ((1 << 20) / TICK_CYCLES) as i32;
 /// The same period in machine units, for waits outside the kernel (the end-of-run drain).
 pub const HEARTBEAT_MU: i64 =
     (HEARTBEAT_TICKS as i64 * TICK_CYCLES as i64) << strobe_abi::rtio::FINE_BITS;

@@ -12,6 +12,11 @@ use strobe_protocol::journal::{Consumer, RecordKind};
 #[no_mangle]
 pub static mut __strobe_now: i64 = 0;
 
+/// The fast window's roomy flag (`strobe_abi::RTIO_ROOMY`): never set here, as the window never
+/// takes an event.
+#[no_mangle]
+pub static mut __strobe_rtio_roomy: u32 = 0;
+
 /// Before the kernel: its timeline starts at `now`. Kernels offer events to the RTIO core's fast
 /// window (`strobe_abi::rtio::fast`); here it is memory whose event words all read
 /// `ELSEWHERE`, so every event takes the exact path.
