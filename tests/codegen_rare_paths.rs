@@ -4,6 +4,9 @@
 //! (`strobe_abi::RUNTIME_STATE_ONLY`). Without these the common path of a kernel is interleaved
 //! with its raise paths.
 
+mod llvm_ir_text;
+
+use llvm_ir_text::attributes_of;
 use strobe_driver::Compiler;
 use strobe_syntax::SourceFile;
 
@@ -21,22 +24,6 @@ fn llvm_ir() -> String {
     Compiler::new(None)
         .llvm_ir(&SourceFile::new("k.py", PROGRAM))
         .unwrap_or_else(|e| panic!("{}", e.render()))
-}
-
-/// The declaration (or definition) line of `symbol` and the attribute group it names.
-fn attributes_of(ir: &str, symbol: &str) -> String {
-    let line = ir
-        .lines()
-        .find(|l| (l.starts_with("declare") || l.starts_with("define")) && l.contains(symbol))
-        .unwrap_or_else(|| panic!("no declaration of {symbol}:\n{ir}"));
-    let group = line
-        .split_whitespace()
-        .find(|w| w.starts_with('#'))
-        .unwrap_or_else(|| panic!("{symbol} has no attributes: {line}"));
-    ir.lines()
-        .find(|l| l.starts_with(&format!("attributes {group} ")))
-        .unwrap_or_else(|| panic!("no attribute group {group}"))
-        .to_string()
 }
 
 #[test]

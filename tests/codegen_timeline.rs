@@ -6,6 +6,9 @@
 //! decides the exact path. Without these an RTIO loop stores the cursor to memory at every
 //! iteration and waits for an answer at every event.
 
+mod llvm_ir_text;
+
+use llvm_ir_text::{attributes_of, body_of};
 use strobe_driver::{Compiler, Platform};
 use strobe_syntax::SourceFile;
 
@@ -37,17 +40,6 @@ fn llvm_ir() -> String {
     Compiler::for_platform(None, platform)
         .llvm_ir(&SourceFile::new("k.py", PROGRAM))
         .unwrap_or_else(|e| panic!("{}", e.render()))
-}
-
-/// The lines of the function defined as `symbol` (its `define` line to its closing brace).
-fn body_of<'a>(ir: &'a str, symbol: &str) -> Vec<&'a str> {
-    let mut lines = ir
-        .lines()
-        .skip_while(|l| !(l.starts_with("define") && l.contains(symbol)));
-    let mut body: Vec<&str> = lines.by_ref().take_while(|l| *l != "}").collect();
-    assert!(!body.is_empty(), "no definition of {symbol}:\n{ir}");
-    body.push("}");
-    body
 }
 
 #[test]
@@ -99,18 +91,7 @@ fn kernel_functions_take_their_callers_cursor() {
 fn the_exact_path_leaves_the_cursor_alone() {
     let ir = llvm_ir();
     for symbol in ["@__strobe_rtio_output(", "@__strobe_rtio_gate("] {
-        let line = ir
-            .lines()
-            .find(|l| l.starts_with("declare") && l.contains(symbol))
-            .unwrap_or_else(|| panic!("no declaration of {symbol}:\n{ir}"));
-        let group = line
-            .split_whitespace()
-            .find(|w| w.starts_with('#'))
-            .unwrap();
-        let attributes = ir
-            .lines()
-            .find(|l| l.starts_with(&format!("attributes {group} ")))
-            .unwrap();
+        let attributes = attributes_of(&ir, symbol);
         assert!(
             attributes.contains("memory(inaccessiblemem: readwrite)"),
             "{attributes}"

@@ -4,25 +4,7 @@
 
 mod support;
 
-use std::process::Command;
-
 #[test]
 fn gateware_unit_tests_pass() {
-    let gateware = support::repo_root().join("gateware-bindings");
-    let out = Command::new(support::venv_python())
-        .args(["-m", "unittest", "discover", "-s", "tests"])
-        .current_dir(&gateware)
-        .env("PYTHONPATH", &gateware)
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .expect("the venv's python runs");
-    let report = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "gateware unit tests failed:\n{report}"
-    );
-    assert!(
-        report.contains("\nOK"),
-        "unexpected unittest report:\n{report}"
-    );
+    support::assert_python_unit_tests_pass(&support::repo_root().join("gateware-bindings"));
 }

@@ -22,6 +22,24 @@ pub fn venv_python() -> PathBuf {
     venv().join("bin/python3")
 }
 
+/// Runs the Python unittest suite in `folder`'s `tests` (with `folder` on the path) in the venv's
+/// Python, and asserts it passed.
+pub fn assert_python_unit_tests_pass(folder: &Path) {
+    let out = Command::new(venv_python())
+        .args(["-m", "unittest", "discover", "-s", "tests"])
+        .current_dir(folder)
+        .env("PYTHONPATH", folder)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("the venv's python runs");
+    let report = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "python unit tests failed:\n{report}");
+    assert!(
+        report.contains("\nOK"),
+        "unexpected unittest report:\n{report}"
+    );
+}
+
 /// The `strobe` command under test: `$STROBE`, else the console script `cargo xtask install` made.
 pub fn strobe_program() -> PathBuf {
     let program = std::env::var_os("STROBE")
