@@ -64,6 +64,23 @@ fn ctrl_c_stops_a_spinning_kernel_at_its_line_and_the_device_serves_on() {
     ctrl_c_stops_at(&sim, "spin_in_firmware.py", 5);
 }
 
+/// A kernel that keeps the fast window's roomy flag set at nearly every tick is stopped too: the
+/// tick defers its work with the host by one tick, never forever.
+#[test]
+fn ctrl_c_stops_a_kernel_writing_events_with_room() {
+    let sim = simulator();
+    let mut pulsing = start_on(&sim, "pulse_forever.py");
+    pulsing.wait_for("spinning");
+    pulsing.signal("INT");
+    let (code, _, stderr) = pulsing.finish();
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(
+        stderr.contains("kernel stopped at ") && stderr.contains("pulse_forever.py:"),
+        "{stderr}"
+    );
+    device_serves(&sim);
+}
+
 #[test]
 fn an_experiments_kernel_is_stopped_by_a_second_ctrl_c() {
     let sim = simulator();

@@ -20,6 +20,8 @@ CPU interface (CSRs):
   o_error_channel           the channel of the last sequence error or collision.
   o_fast_open               1: the fast window offers events (clear: every offer is answered
                             FAST_ELSEWHERE; the firmware clears it while DMA records and in a replay).
+  o_fast_room               1: answers may say FAST_ROOMY (the kernel tick clears it for a tick
+                            before long work).
   o_status_clear            clears the sticky bits.
   o_underflow_timestamp     timestamp and channel of the last underflowing event.
   i_status                  ready (an input timestamp waits on the selected channel), overflow (an
@@ -363,6 +365,9 @@ class RTIO(Module, AutoCSR):
         # Closed by the firmware while events must not reach the RTIO core directly (DMA records,
         # a replay): every read offer is answered FAST_ELSEWHERE.
         self._o_fast_open = CSRStorage(1)
+        # Cleared by the firmware's kernel tick for one tick before it does long work (the host
+        # link): no answer says ROOMY meanwhile (`strobe_abi::RTIO_ROOMY`).
+        self._o_fast_room = CSRStorage(1)
         timestamp = Signal(64)
         assert contract.FAST_WINDOW_SIZE == 0x2000 and contract.FAST_EVENT_BASE_OFFSET == 0x1000
         assert contract.FAST_TIMESTAMP_HIGH_OFFSET == 0 and contract.FAST_TIMESTAMP_LOW_OFFSET == 4
@@ -390,7 +395,8 @@ class RTIO(Module, AutoCSR):
             event_cycle.eq(event_timestamp[contract.FINE_BITS:]),
             # The event queues' rule, in the same cycle: an event offered by a read is never late.
             late.eq(event_cycle < counter + PIPELINE_LATENCY),
-            roomy.eq(event_cycle >= counter + PIPELINE_LATENCY + contract.FAST_ROOMY_SLACK_CYCLES),
+            roomy.eq(self._o_fast_room.storage
+                     & (event_cycle >= counter + PIPELINE_LATENCY + contract.FAST_ROOMY_SLACK_CYCLES)),
             answered.eq(request & ~bus.we & ~answer_ready & is_event & self._o_fast_open.storage
                         & ~late),
             # The kernel's roomy flag vouches for an unanswered event's time (the queues still

@@ -2,7 +2,8 @@
 the SoC's: LiteX's decoder picks read data by the slave the previous cycle addressed, so the window
 must answer a read no earlier than the cycle after it (an answer given in the read's first cycle
 came from the previous slave: a DMA recording lost events at some code placements). Also each
-answer: taken, taken with room, elsewhere when late or closed; and a store's unanswered offer."""
+answer: taken, taken with room (unless the firmware lets no answer say so), elsewhere when late or
+closed; and a store's unanswered offer."""
 
 import unittest
 
@@ -68,11 +69,15 @@ class FastWindowTest(unittest.TestCase):
     def test_each_answer(self):
         def process(bench, results):
             yield bench.rtio._o_fast_open.storage.eq(1)
+            yield bench.rtio._o_fast_room.storage.eq(1)
             for _ in range(50):  # room for a timestamp in the past
                 yield
             results.append((yield from offer(bench, 100)))
             results.append((yield from offer(bench, contract.FAST_ROOMY_SLACK_CYCLES + 100, value=0)))
             results.append((yield from offer(bench, -10)))
+            yield bench.rtio._o_fast_room.storage.eq(0)
+            yield
+            results.append((yield from offer(bench, contract.FAST_ROOMY_SLACK_CYCLES + 200)))
             yield bench.rtio._o_fast_open.storage.eq(0)
             yield
             results.append((yield from offer(bench, 10000)))
@@ -80,6 +85,7 @@ class FastWindowTest(unittest.TestCase):
             contract.FAST_TAKEN,
             contract.FAST_TAKEN | contract.FAST_ROOMY,
             contract.FAST_ELSEWHERE,
+            contract.FAST_TAKEN,  # room, but the firmware lets no answer say so
             contract.FAST_ELSEWHERE,
         ])
 

@@ -13,7 +13,8 @@ use strobe_protocol::journal::{Consumer, JournalMode, RecordKind};
 use strobe_regmap::{
     RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
     RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT,
-    RTIO_O_FAST_OPEN, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL,
+    RTIO_O_FAST_OPEN, RTIO_O_FAST_ROOM, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
+    RTIO_O_UNDERFLOW_CHANNEL,
 };
 use strobe_session::RtioError;
 
@@ -61,9 +62,16 @@ pub static mut __strobe_rtio_roomy: u32 = 0;
 pub fn open_fast_window() {
     // SAFETY: single-threaded; kernels read it only while they run, on this thread.
     unsafe { __strobe_rtio_roomy = 0 };
+    allow_room();
     // SAFETY: single-threaded.
     let elsewhere = unsafe { RECORDING } || journal::mode() == JournalMode::Replay;
     RTIO_O_FAST_OPEN.write(!elsewhere as u64);
+}
+
+/// Lets the fast window's answers say ROOMY (the kernel tick stops them for a tick before it
+/// does long work, see `trap.rs`).
+pub fn allow_room() {
+    RTIO_O_FAST_ROOM.write(1);
 }
 
 /// The RTIO counter now (the firmware's own reads: not journaled).

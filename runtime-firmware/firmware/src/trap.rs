@@ -82,11 +82,15 @@ core::arch::global_asm!(
     "  j kernel_return",
     // The kernel tick (every `watch::TICK_CYCLES`). Its common case uses t0 (saved in mscratch)
     // and t1 (saved in memory) only. It clears the fast window's roomy flag first
-    // (`strobe_abi::RTIO_ROOMY`): the room an answered event vouched for lasts beyond one tick.
+    // (`strobe_abi::RTIO_ROOMY`; the room an answered event vouched for lasts beyond one tick)
+    // and notes whether it was set.
     "kernel_tick:",
-    "  la t0, __strobe_rtio_roomy",
-    "  sw zero, 0(t0)",
     "  la t0, INTERRUPT_SAVED_T1",
+    "  sw t1, 0(t0)",
+    "  la t0, __strobe_rtio_roomy",
+    "  lw t1, 0(t0)",
+    "  sw zero, 0(t0)",
+    "  la t0, WATCH_ROOMY_AT_TICK",
     "  sw t1, 0(t0)",
     "  li t0, {timer_pending}",
     "  li t1, 1",
@@ -104,8 +108,22 @@ core::arch::global_asm!(
     "  lw t1, 0(t0)",
     "  csrr t0, mscratch",
     "  mret",
-    // `kernel_attention(mepc, saved registers)`, every caller-saved register kept on the stack.
+    // Attention may take long (the host link). With the flag set, the kernel may be between its
+    // load of the flag and the unanswered store it decided on, which must come soon: so this tick
+    // only stops answers saying ROOMY, and the attention waits for the next tick (the flag cannot
+    // be set again before it; `kernel_attention` allows room again).
     "2:",
+    "  la t0, WATCH_ROOMY_AT_TICK",
+    "  lw t1, 0(t0)",
+    "  beqz t1, 4f",
+    "  li t0, {fast_room}",
+    "  sw zero, 0(t0)",
+    "  la t0, INTERRUPT_SAVED_T1",
+    "  lw t1, 0(t0)",
+    "  csrr t0, mscratch",
+    "  mret",
+    // `kernel_attention(mepc, saved registers)`, every caller-saved register kept on the stack.
+    "4:",
     "  la t0, INTERRUPT_SAVED_T1",
     "  lw t1, 0(t0)",
     "  csrr t0, mscratch",
@@ -160,6 +178,7 @@ core::arch::global_asm!(
     "  li a0, 2",
     "  j kernel_return",
     timer_pending = const strobe_regmap::TIMER0_EV_PENDING.addr,
+    fast_room = const strobe_regmap::RTIO_O_FAST_ROOM.addr,
     link_rx_level = const strobe_regmap::LINK.base + strobe_abi::link::RX_LEVEL as usize,
 );
 

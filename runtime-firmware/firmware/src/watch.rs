@@ -25,6 +25,9 @@ const HEARTBEAT_TICKS: i32 = ((1 << 20) / TICK_CYCLES) as i32;
 pub const HEARTBEAT_MU: i64 =
     (HEARTBEAT_TICKS as i64 * TICK_CYCLES as i64) << strobe_abi::rtio::FINE_BITS;
 
+/// The fast window's roomy flag as the last tick found it (`trap.rs`).
+#[no_mangle]
+static mut WATCH_ROOMY_AT_TICK: u32 = 0;
 /// Counted down by each tick; a heartbeat is due at zero or below.
 #[no_mangle]
 static mut WATCH_HEARTBEAT_IN: i32 = HEARTBEAT_TICKS;
@@ -104,6 +107,8 @@ fn kernel_code(pc: u32) -> bool {
 /// interrupted stack above them); nonzero stops the kernel.
 #[no_mangle]
 extern "C" fn kernel_attention(pc: u32, saved: *const u32) -> u32 {
+    // No kernel holds a decision on the roomy flag now (`trap.rs`): answers may say ROOMY again.
+    rtio::allow_room();
     // SAFETY: single-threaded; set by the code the tick interrupted.
     if unsafe { CRITICAL } > 0 {
         return 0;
