@@ -1,5 +1,7 @@
 //! Reading the LLVM IR text a compiler prints (`Compiler::llvm_ir`), for tests of code generation.
 
+#![allow(dead_code)]
+
 /// The declaration (or definition) line of `symbol` and the attribute group it names.
 pub fn attributes_of(ir: &str, symbol: &str) -> String {
     let line = ir
