@@ -485,10 +485,11 @@ pub const NOW: &str = "__strobe_now";
 /// may offer events to the fast window unanswered (see [`rtio::fast`]). A kernel sets it to the
 /// answer of each answered event and clears it when it moves its cursor back (`at_mu`, a negative
 /// delay); the firmware clears it when a kernel starts, when the window closes and at every kernel
-/// tick. A kernel's decision on the flag is acted on within a few instructions, and never across
-/// long firmware work: a tick that finds the flag set does no more than clear it and stop answers
-/// saying ROOMY (`o_fast_room`), leaving its work with the host link to the next tick. Kernels
-/// access the flag only in order with the runtime's calls (see [`RUNTIME_STATE_ONLY`]).
+/// tick. A kernel acts on the flag (or on an answer with room) within a few instructions, and
+/// never across long firmware work: the tick does its work with the host link only after answers
+/// saying ROOMY have been stopped (`o_fast_room`) for a whole tick and the flag was still clear;
+/// until then it only stops them. Kernels access the flag only in order with the runtime's calls
+/// (see [`RUNTIME_STATE_ONLY`]).
 pub const RTIO_ROOMY: &str = "__strobe_rtio_roomy";
 
 /// CPU cycles between the kernel ticks (the firmware's timer interrupt while a kernel runs: it

@@ -72,7 +72,13 @@ pub fn open_fast_window() {
 /// does long work, see `trap.rs`).
 pub fn allow_room() {
     RTIO_O_FAST_ROOM.write(1);
+    // SAFETY: single-threaded; the tick reads and clears it while the kernel runs.
+    unsafe { WATCH_ROOM_ALLOWED = 1 };
 }
+
+/// Whether the fast window's answers may say ROOMY (`o_fast_room`), for the kernel tick (`trap.rs`).
+#[no_mangle]
+static mut WATCH_ROOM_ALLOWED: u32 = 0;
 
 /// The RTIO counter now (the firmware's own reads: not journaled).
 #[link_section = ".text.hot"]

@@ -108,15 +108,23 @@ core::arch::global_asm!(
     "  lw t1, 0(t0)",
     "  csrr t0, mscratch",
     "  mret",
-    // Attention may take long (the host link). With the flag set, the kernel may be between its
-    // load of the flag and the unanswered store it decided on, which must come soon: so this tick
-    // only stops answers saying ROOMY, and the attention waits for the next tick (the flag cannot
-    // be set again before it; `kernel_attention` allows room again).
+    // Attention may take long (the host link), and a kernel must never act on room that passed
+    // meanwhile: between its load of the flag and the unanswered store it decided on, or between
+    // an answer saying ROOMY and its store of the flag, it may hold a decision a tick has not seen.
+    // So attention waits until answers saying ROOMY have been stopped for a whole tick and the
+    // flag was still clear at this one (`kernel_attention` allows room again). Otherwise this tick
+    // only stops them: attention comes a tick or two later.
     "2:",
     "  la t0, WATCH_ROOMY_AT_TICK",
     "  lw t1, 0(t0)",
+    "  bnez t1, 5f",
+    "  la t0, WATCH_ROOM_ALLOWED",
+    "  lw t1, 0(t0)",
     "  beqz t1, 4f",
+    "5:",
     "  li t0, {fast_room}",
+    "  sw zero, 0(t0)",
+    "  la t0, WATCH_ROOM_ALLOWED",
     "  sw zero, 0(t0)",
     "  la t0, INTERRUPT_SAVED_T1",
     "  lw t1, 0(t0)",
