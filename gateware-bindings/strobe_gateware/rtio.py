@@ -413,24 +413,29 @@ class RTIO(Module, AutoCSR):
                                 contract.EVENT_CHANNEL_BITS + contract.FAST_VALUE_BITS]),
         ]
         # A store completes in the cycle it is made (a combinational ack: one CPU cycle per store),
-        # an unanswered event once taken; a read the cycle after its answer is decided (an answered
-        # event once taken: a full FIFO holds the access; should the event turn late meanwhile,
-        # the offer ends and the answer says so). Each acknowledged cycle ends one access; the next
-        # cycle's request is the next access.
+        # an unanswered event once taken. A read completes in the cycle its answer is decided (an
+        # answered event once taken: a full FIFO holds the access; should the event turn late
+        # meanwhile, the offer ends and the answer says so) when the previous cycle's access was to
+        # this window too, so the bus decoder's read data is already ours (the kernel's stores of
+        # the timestamp precede the read); else the cycle after. Each acknowledged cycle ends one
+        # access; the next cycle's request is the next access.
         decided = Signal()
+        previous_ours = Signal()
+        answer_now = Signal(32)
         self.comb += [
             decided.eq(request & ~bus.we & ~answer_ready & (~offering | taken)),
-            bus.ack.eq(Mux(bus.we, request & (~offering | taken), answer_ready)),
-            bus.dat_r.eq(answer),
-        ]
-        self.sync += [
-            answer_ready.eq(decided),
-            If(decided,
-                answer.eq(Mux(answered,
+            answer_now.eq(Mux(answered,
                               Mux(roomy, contract.FAST_TAKEN | contract.FAST_ROOMY,
                                   contract.FAST_TAKEN),
                               contract.FAST_ELSEWHERE)),
-            ),
+            bus.ack.eq(Mux(bus.we, request & (~offering | taken),
+                           answer_ready | (decided & previous_ours))),
+            bus.dat_r.eq(Mux(answer_ready, answer, answer_now)),
+        ]
+        self.sync += [
+            previous_ours.eq(request),
+            answer_ready.eq(decided & ~previous_ours),
+            If(decided, answer.eq(answer_now)),
         ]
         self.sync += If(request & bus.we,
             If(word == 0, timestamp[32:].eq(bus.dat_w)),
