@@ -377,9 +377,7 @@ class RTIO(Module, AutoCSR):
         late = Signal()
         roomy = Signal()
         answered = Signal()
-        # A read's answer, given the cycle after it is decided: the bus decoder picks read data by
-        # the slave the previous cycle addressed (LiteX registers it), so a read cannot complete in
-        # its first cycle. Stores do.
+        # A read's answer kept for the cycle after it is decided (see the acknowledge below).
         answer = Signal(32)
         answer_ready = Signal()
         unanswered = Signal()

@@ -13,8 +13,7 @@ use strobe_protocol::journal::{Consumer, JournalMode, RecordKind};
 use strobe_regmap::{
     RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
     RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT,
-    RTIO_O_FAST_OPEN, RTIO_O_FAST_ROOM, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR,
-    RTIO_O_UNDERFLOW_CHANNEL,
+    RTIO_O_FAST_OPEN, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL,
 };
 use strobe_session::RtioError;
 
@@ -62,23 +61,11 @@ pub static mut __strobe_rtio_roomy: u32 = 0;
 pub fn open_fast_window() {
     // SAFETY: single-threaded; kernels read it only while they run, on this thread.
     unsafe { __strobe_rtio_roomy = 0 };
-    allow_room();
+    crate::watch::allow_room();
     // SAFETY: single-threaded.
     let elsewhere = unsafe { RECORDING } || journal::mode() == JournalMode::Replay;
     RTIO_O_FAST_OPEN.write(!elsewhere as u64);
 }
-
-/// Lets the fast window's answers say ROOMY (the kernel tick stops them for a tick before it
-/// does long work, see `trap.rs`).
-pub fn allow_room() {
-    RTIO_O_FAST_ROOM.write(1);
-    // SAFETY: single-threaded; the tick reads and clears it while the kernel runs.
-    unsafe { WATCH_ROOM_ALLOWED = 1 };
-}
-
-/// Whether the fast window's answers may say ROOMY (`o_fast_room`), for the kernel tick (`trap.rs`).
-#[no_mangle]
-static mut WATCH_ROOM_ALLOWED: u32 = 0;
 
 /// The RTIO counter now (the firmware's own reads: not journaled).
 #[link_section = ".text.hot"]

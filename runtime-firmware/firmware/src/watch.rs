@@ -28,6 +28,10 @@ pub const HEARTBEAT_MU: i64 =
 /// The fast window's roomy flag as the last tick found it (`trap.rs`).
 #[no_mangle]
 static mut WATCH_ROOMY_AT_TICK: u32 = 0;
+/// Whether the fast window's answers may say ROOMY (`o_fast_room`): the tick clears both before
+/// it does long work (`trap.rs`), [`allow_room`] sets them.
+#[no_mangle]
+static mut WATCH_ROOM_ALLOWED: u32 = 0;
 /// Counted down by each tick; a heartbeat is due at zero or below.
 #[no_mangle]
 static mut WATCH_HEARTBEAT_IN: i32 = HEARTBEAT_TICKS;
@@ -53,6 +57,13 @@ impl Drop for Critical {
         // SAFETY: as in `enter`.
         unsafe { CRITICAL -= 1 };
     }
+}
+
+/// Lets the fast window's answers say ROOMY again (the tick stops them before long work).
+pub fn allow_room() {
+    strobe_regmap::RTIO_O_FAST_ROOM.write(1);
+    // SAFETY: single-threaded; the tick reads and clears it while the kernel runs.
+    unsafe { WATCH_ROOM_ALLOWED = 1 };
 }
 
 /// At boot: the timer ticks every [`TICK_CYCLES`]; its interrupt is taken only while kernels run.
@@ -108,7 +119,7 @@ fn kernel_code(pc: u32) -> bool {
 #[no_mangle]
 extern "C" fn kernel_attention(pc: u32, saved: *const u32) -> u32 {
     // No kernel holds a decision on the roomy flag now (`trap.rs`): answers may say ROOMY again.
-    rtio::allow_room();
+    allow_room();
     // SAFETY: single-threaded; set by the code the tick interrupted.
     if unsafe { CRITICAL } > 0 {
         return 0;
