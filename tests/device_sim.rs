@@ -139,7 +139,7 @@ fn input_overflow_raises_rtio_overflow() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "caught: RTIO input overflow on channel 0\nthen read 64\n"
+        "caught: RTIO input overflow on channel 9\nthen read 64\n"
     );
 }
 

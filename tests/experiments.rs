@@ -223,6 +223,24 @@ fn strobe_compile_writes_the_run_kernel_without_a_device() {
     assert!(!repo_root().join("blink.map").exists());
 }
 
+/// A TTLInOut's output edges are at their exact ns (its own channel, 10); ttl1, wired to its pin,
+/// has no edge where an event replaced another, and keeps the level a refused colliding event
+/// would have changed. The rest (what its input sees, the core log) is in `ttl_inout.stdout`.
+#[test]
+fn ttl_inout_edges_are_exact() {
+    ensure_sim();
+    let r = strobe_run_file(&repo_root().join("tests/experiments/ttl_inout.py"), &[]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let widths = |channel| {
+        pulses(&r.edges, channel)
+            .iter()
+            .map(|p| p.1)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(widths(10), [50, 10_000]);
+    assert_eq!(widths(1), [50, 50, 1001]);
+}
+
 #[test]
 fn python_dash_m_strobe_runs_an_experiment() {
     ensure_sim();

@@ -10,6 +10,9 @@ EVENT_VALUE_BITS = 32
 CLOCK_GENERATOR_FTW_BITS = 24
 INPUT_SENSITIVITY_CHANNEL_BASE = 128
 INPUT_SAMPLE_CHANNEL_BASE = 160
+OUTPUT_ENABLE_CHANNEL_BASE = 192
+# RTIO channels are numbered below this.
+RTIO_CHANNELS = 32
 # The CPU's instruction cache (direct-mapped): kernel code is placed by it.
 ICACHE_BYTES = 4096
 # Input entries are stamped this much after their edge or sample reached the input.

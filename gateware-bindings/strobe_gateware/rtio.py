@@ -48,10 +48,16 @@ The field widths and bit positions come from ``contract.py``, generated from the
 
 Output events go to TTL channels 0..n-1, clock generators n.. (as ARTIQ's ClockGen: a phase
 accumulator of CLOCK_GENERATOR_FTW_BITS advanced by the event's value, the frequency tuning word,
-every coarse cycle; a new word restarts it at half a turn, at a rising edge; 0 stops it low), and to
-channel INPUT_SENSITIVITY_CHANNEL_BASE + i for input
-i: its sensitivity from the event's time on (value bit 0: rising edges, bit 1: falling edges; 0: the
-gate is closed), so gate windows are on the timeline, as ARTIQ's.
+every coarse cycle; a new word restarts it at half a turn, at a rising edge; 0 stops it low), then
+TTL input-output channels (as ARTIQ's TTLInOut), each with four addresses: its output level (the
+channel c itself), and OUTPUT_ENABLE_CHANNEL_BASE + c, INPUT_SENSITIVITY_CHANNEL_BASE + c (value
+bit 0: rising edges, bit 1: falling edges; 0: the gate is closed: gate windows are on the timeline,
+as ARTIQ's) and INPUT_SAMPLE_CHANNEL_BASE + c (a sample of the pin's level at the event's time;
+the sensitivity becomes the event's value, as ARTIQ's: a watch is a sample and a sensitivity).
+Its input sees its own output while the output is enabled, else what is wired to its pin.
+Collision: events of one channel playing in the same coarse cycle (the second one of one address
+is refused; of two addresses, both act), flagged; an event at exactly the time of its address's
+newest queued one replaces it instead (as ARTIQ's).
 Underflow: an event whose timestamp is not in the future when enqueued is dropped and flagged.
 Sequence error: an event earlier than the channel's previous event is dropped and flagged.
 Every output edge is logged by the simulation as `rtio <time in mu> <channel> <value>`; and, as ARTIQ's
@@ -73,19 +79,63 @@ PIPELINE_LATENCY = 4
 DMA_DEPTH = 32768
 
 
+class _EventFifo(Module):
+    """A first-in first-out queue of events (read combinationally at its head) whose newest entry
+    can be written again in place (`replace`, while it holds one): ARTIQ's replacement of an event
+    by a later one at the same time and address."""
+
+    def __init__(self, width, depth):
+        assert depth & (depth - 1) == 0, "the pointers wrap at a power of two"
+        self.din = Signal(width)
+        self.we = Signal()
+        self.replace = Signal()
+        self.writable = Signal()
+        self.dout = Signal(width)
+        self.re = Signal()
+        self.readable = Signal()
+        memory = Memory(width, depth)
+        write = memory.get_port(write_capable=True)
+        read = memory.get_port(async_read=True)
+        self.specials += memory, write, read
+        produce = Signal(max=depth)
+        consume = Signal(max=depth)
+        level = Signal(max=depth + 1)
+        pushed = Signal()
+        popped = Signal()
+        self.comb += [
+            pushed.eq(self.we & self.writable),
+            popped.eq(self.re & self.readable),
+            write.adr.eq(Mux(self.replace, produce - 1, produce)),
+            write.dat_w.eq(self.din),
+            write.we.eq(pushed | (self.replace & self.readable)),
+            read.adr.eq(consume),
+            self.dout.eq(read.dat_r),
+            self.readable.eq(level != 0),
+            self.writable.eq(level != depth),
+        ]
+        self.sync += [
+            If(pushed, produce.eq(produce + 1)),
+            If(popped, consume.eq(consume + 1)),
+            If(pushed & ~popped, level.eq(level + 1)).Elif(popped & ~pushed, level.eq(level - 1)),
+        ]
+
+
 class RTIO(Module, AutoCSR):
-    def __init__(self, outputs, inputs, clock_generators=(), input_delay=0, fifo_depth=64,
+    def __init__(self, outputs, inouts, clock_generators=(), input_delay=0, fifo_depth=64,
                  output_fifo_depth=256, log_edges=True):
-        """`outputs`: the TTL output pins. `inputs`: per input channel, a pin, or the index of an
-        output channel it sees (loopback, with that output's fine edge positions).
-        `clock_generators`: their output pins (channels after the outputs). `input_delay`: coarse
+        """`outputs`: the TTL output pins (channels 0..). `clock_generators`: their output pins
+        (the channels after the outputs). `inouts`: per TTL input-output channel (the channels
+        after those), what is wired to its pin: another pin, or the index of an output channel
+        (a loopback cable, with that output's fine edge positions); its input sees its own output
+        while its output is enabled, else what is wired to it. `input_delay`: coarse
         cycles between a pin's change and its input seeing it (a loopback cable and the I/O
         buffers; a real device's round trip is tens of ns). `fifo_depth`: edges an input holds;
         `output_fifo_depth`: events an output channel holds ahead of their time (the slack a DMA
         playback at the timeline's own rate keeps while the kernel tick interrupts the CPU: ARTIQ's
         test_dma_playback_time plays 40 events every 4 us, 20,000 times)."""
         n_out = len(outputs)
-        n_in = len(inputs)
+        first_inout = n_out + len(clock_generators)
+        assert first_inout + len(inouts) <= contract.RTIO_CHANNELS
         self.counter_value = counter = Signal(64)
         self.sync += counter.eq(counter + 1)
         fine = contract.FINE_BITS
@@ -153,11 +203,14 @@ class RTIO(Module, AutoCSR):
         # Per output channel: the fine position of its last edge.
         fines = []
 
-        def event_queue(number, width):
-            """The timestamped events of RTIO channel `number` (values of `width` bits): refused
-            (flagged) when late, out of order or colliding, else queued; returns (due, value,
-            fine) of the head event, `due` in the cycle it plays."""
-            fifo = SyncFIFO(64 + width, output_fifo_depth)
+        def event_queue(number, width, rtio_channel=None):
+            """The timestamped events of event channel `number` (values of `width` bits), an
+            address of RTIO channel `rtio_channel` (errors name it; default `number`): refused
+            (flagged) when late, out of order or colliding, else queued (or, at exactly the
+            timestamp of the newest queued one, in its place: ARTIQ's replacement); returns (due,
+            value, fine) of the head event, `due` in the cycle it plays."""
+            error_channel = number if rtio_channel is None else rtio_channel
+            fifo = _EventFifo(64 + width, output_fifo_depth)
             self.submodules += fifo
             last = Signal(64)
             has_last = Signal()
@@ -170,18 +223,23 @@ class RTIO(Module, AutoCSR):
             late = Signal()
             out_of_order = Signal()
             same_cycle = Signal()
+            replaces = Signal()
             self.comb += [
                 late.eq(cycle < counter + PIPELINE_LATENCY),
                 out_of_order.eq(timestamp < last),
-                # A SERDES TTL plays one event per coarse cycle: a second one in it collides.
+                # A SERDES TTL plays one event per coarse cycle: a second one in it collides,
+                # unless it is at exactly the same time (it then replaces the first, still queued:
+                # the first is not late, so not due yet).
                 same_cycle.eq(has_last & (cycle == last[fine:])),
+                replaces.eq(same_cycle & (timestamp == last)),
             ]
             acceptable = Signal()
             self.comb += [
-                acceptable.eq(selected & ~late & ~out_of_order & ~same_cycle),
-                fifo.we.eq(taken & acceptable & fifo.writable),
+                acceptable.eq(selected & ~late & ~out_of_order & (~same_cycle | replaces)),
+                fifo.we.eq(taken & acceptable & ~replaces & fifo.writable),
+                fifo.replace.eq(taken & acceptable & replaces),
             ]
-            blocked_terms.append(acceptable & ~fifo.writable)
+            blocked_terms.append(acceptable & ~replaces & ~fifo.writable)
             late_terms.append(selected & late)
             self.sync += If(taken & selected,
                 If(late,
@@ -190,15 +248,15 @@ class RTIO(Module, AutoCSR):
                     If(~from_dma,
                         underflow.eq(1),
                         self._o_underflow_timestamp.status.eq(timestamp),
-                        self._o_underflow_channel.status.eq(number),
+                        self._o_underflow_channel.status.eq(error_channel),
                     ),
                 ).Elif(out_of_order,
                     sequence_error.eq(1),
-                    self._o_error_channel.status.eq(number),
-                ).Elif(same_cycle,
+                    self._o_error_channel.status.eq(error_channel),
+                ).Elif(same_cycle & ~replaces,
                     collision.eq(1),
-                    self._o_error_channel.status.eq(number),
-                ).Elif(~fifo.writable,
+                    self._o_error_channel.status.eq(error_channel),
+                ).Elif(~fifo.writable & ~replaces,
                     overflow.eq(1),
                 ).Else(
                     last.eq(timestamp),
@@ -234,6 +292,7 @@ class RTIO(Module, AutoCSR):
             log_edge(ch, due & (pin != head_value), head_value, edge_mu)
 
         ftw_bits = contract.CLOCK_GENERATOR_FTW_BITS
+        clocks_running = []
         for i, pin in enumerate(clock_generators):
             ch = n_out + i
             due, ftw_new, _ = event_queue(ch, ftw_bits)
@@ -255,20 +314,65 @@ class RTIO(Module, AutoCSR):
                 phase.eq(next_phase),
                 pin.eq(level),
             ]
+            clocks_running.append(ftw != 0)
             log_edge(ch, pin != level, level, counter_mu)
 
-        # Each input channel's sensitivity (bit 0: rising edges, bit 1: falling edges), set by
-        # timestamped events on channel INPUT_SENSITIVITY_CHANNEL_BASE + input; and its sample
-        # requests, events on channel INPUT_SAMPLE_CHANNEL_BASE + input.
-        sensitivities = []
-        samples_due = []
-        for i in range(n_in):
-            due, head, _ = event_queue(contract.INPUT_SENSITIVITY_CHANNEL_BASE + i, 2)
+        # TTL input-output channels, as ARTIQ's TTLInOut: one RTIO channel with four addresses,
+        # each an event queue: the output level (the channel itself), output enable,
+        # sensitivity (bit 0: rising edges, bit 1: falling edges; 0: the gate is closed; so gate
+        # windows are on the timeline) and sample requests (at their bases + the channel). Events
+        # of two addresses that play in the same coarse cycle collide (both act; the collision is
+        # flagged, as ARTIQ's output network flags it).
+        inout_channels = []  # per input-output channel: (channel, pin its input sees, its fine
+        #                      edge position, sensitivity, sample due)
+        for k, wired in enumerate(inouts):
+            ch = first_inout + k
+            level_due, level_head, level_fine = event_queue(ch, 1)
+            oe_due, oe_head, _ = event_queue(contract.OUTPUT_ENABLE_CHANNEL_BASE + ch, 1, ch)
+            sensitivity_due, sensitivity_head, _ = event_queue(
+                contract.INPUT_SENSITIVITY_CHANNEL_BASE + ch, 2, ch)
+            sample_due, sample_head, _ = event_queue(contract.INPUT_SAMPLE_CHANNEL_BASE + ch, 2, ch)
+            level = Signal()
+            head_level = Signal()  # whole Signals: Display() cannot print slices
+            own_fine = Signal(fine)
+            output_enable = Signal()
             sensitivity = Signal(2)
-            self.sync += If(due, sensitivity.eq(head))
-            sensitivities.append(sensitivity)
-            sample_due, _, _ = event_queue(contract.INPUT_SAMPLE_CHANNEL_BASE + i, 1)
-            samples_due.append(sample_due)
+            edge_mu = Signal(64)
+            self.comb += [
+                head_level.eq(level_head),
+                edge_mu.eq(Cat(level_fine, counter[:64 - fine])),
+            ]
+            self.sync += [
+                If(level_due, level.eq(head_level), own_fine.eq(level_fine)),
+                If(oe_due, output_enable.eq(oe_head)),
+                # A sample request sets the sensitivity too (its value; a watch: the edge that
+                # would end it), as ARTIQ's.
+                If(sensitivity_due, sensitivity.eq(sensitivity_head),
+                ).Elif(sample_due, sensitivity.eq(sample_head)),
+            ]
+            # The channel's output register, as its events set it (ARTIQ's analyzer shows them
+            # whether or not the output is enabled).
+            log_edge(ch, level_due & (level != head_level), head_level, edge_mu)
+            dues = [level_due, oe_due, sensitivity_due, sample_due]
+            two_due = 0
+            for i, first in enumerate(dues):
+                for second in dues[i + 1:]:
+                    two_due = two_due | (first & second)
+            self.sync += If(two_due,
+                collision.eq(1),
+                self._o_error_channel.status.eq(ch),
+            )
+            if isinstance(wired, int):
+                wired_pin, wired_fine = outputs[wired], fines[wired]
+            else:
+                wired_pin, wired_fine = wired, Signal(fine)
+            pin = Signal()
+            pin_fine = Signal(fine)
+            self.comb += [
+                pin.eq(Mux(output_enable, level, wired_pin)),
+                pin_fine.eq(Mux(output_enable, own_fine, wired_fine)),
+            ]
+            inout_channels.append((ch, pin, pin_fine, sensitivity, sample_due))
 
         for term in busy_terms:
             busy = busy | term
@@ -289,6 +393,20 @@ class RTIO(Module, AutoCSR):
             self._o_status.status[contract.OUTPUT_STATUS_COLLISION].eq(collision),
         ]
 
+        # In the simulation the counter catches up with the host's clock (`catch_up_to`, coarse
+        # cycles) while the device waits for its host (`may_catch_up`, soc.HostWait) and nothing
+        # plays meanwhile: no event is queued (or a clock generator running), no DMA playback.
+        # A real device's counter keeps running while its host works between kernels; the
+        # simulation's runs slower than the host's clock, which kernels would otherwise see.
+        self.catch_up_to = Signal(64)
+        self.may_catch_up = Signal()
+        playing = self._o_status.status[contract.OUTPUT_STATUS_BUSY] \
+            | self._dma_status.status[contract.DMA_STATUS_BUSY]
+        for running in clocks_running:
+            playing = playing | running
+        self.sync += If(self.may_catch_up & ~playing & (self.catch_up_to > counter),
+            counter.eq(self.catch_up_to))
+
         # Inputs: the edges each input is sensitive to, and the samples asked for, timestamped, with
         # the level after the edge (or the level sampled) in i_data.
         self._i_status = CSRStatus(2)
@@ -298,11 +416,7 @@ class RTIO(Module, AutoCSR):
         self._i_overflow_clear = CSR()
         in_overflow = Signal()
         ready_selected = Signal()
-        for ch, source in enumerate(inputs):
-            if isinstance(source, int):
-                pin, edge_fine = outputs[source], fines[source]
-            else:
-                pin, edge_fine = source, Signal(fine)
+        for ch, pin, edge_fine, sensitivity, sample_due in inout_channels:
             for _ in range(input_delay):
                 later_pin, later_fine = Signal(), Signal(fine)
                 self.sync += [later_pin.eq(pin), later_fine.eq(edge_fine)]
@@ -312,16 +426,25 @@ class RTIO(Module, AutoCSR):
             previous = Signal()
             edge = Signal()
             selected = Signal()
-            sensitivity = sensitivities[ch]
             # A sample taken at its cycle waits one cycle when an edge is recorded in it.
             sample_pending = Signal()
             sample_entry = Signal(64 + 1)
             push_sample = Signal()
+            # Entries' stamps, 64 bits wide before the level goes above them (a sum is a bit wider).
+            sample_stamp = Signal(64)
+            edge_stamp = Signal(64)
+            self.comb += [
+                sample_stamp.eq(counter_mu + contract.INPUT_TIMESTAMP_OFFSET_MU),
+                # The edge happened one cycle before we see it in `previous`'s register; its stamp
+                # runs the input pipeline's latency behind (as ARTIQ's).
+                edge_stamp.eq(((counter_mu - (1 << fine)) | edge_fine)
+                              + contract.INPUT_TIMESTAMP_OFFSET_MU),
+            ]
             self.sync += [
                 previous.eq(pin),
-                If(samples_due[ch],
+                If(sample_due,
                     sample_pending.eq(1),
-                    sample_entry.eq(Cat(counter_mu + contract.INPUT_TIMESTAMP_OFFSET_MU, pin)),
+                    sample_entry.eq(Cat(sample_stamp, pin)),
                 ).Elif(push_sample, sample_pending.eq(0)),
             ]
             self.comb += [
@@ -329,10 +452,7 @@ class RTIO(Module, AutoCSR):
                 edge.eq((pin & ~previous & sensitivity[0]) | (~pin & previous & sensitivity[1])),
                 push_sample.eq(sample_pending & ~edge),
                 If(edge,
-                    # The edge happened one cycle before we see it in `previous`'s register; its
-                    # stamp runs the input pipeline's latency behind (as ARTIQ's).
-                    fifo.din.eq(Cat(((counter_mu - (1 << fine)) | edge_fine)
-                                    + contract.INPUT_TIMESTAMP_OFFSET_MU, pin)),
+                    fifo.din.eq(Cat(edge_stamp, pin)),
                 ).Else(
                     fifo.din.eq(sample_entry),
                 ),

@@ -1,8 +1,8 @@
 """The simulated core device: LiteX SimSoC-style platform, VexRiscv (rv32im), ROM (firmware), SRAM,
 main RAM (kernels), the host link over TCP (our `strobe_uart` sim module behind `link.Link`'s word-wide
 FIFOs and CRC units), and the RTIO core with 8 TTL outputs,
-a clock generator (channel 8) and 3 inputs wired as loopback from outputs 0 and 1 and the clock
-generator.
+a clock generator (channel 8) and 3 TTL input-output channels (9-11) wired as loopback from outputs 0
+and 1 and the clock generator.
 
 `python -m strobe_gateware.soc --build-dir DIR` generates the Verilog, the Verilator build script and
 csr.json; the caller then runs DIR/gateware/build_sim.sh (see xtask). The firmware goes in
@@ -13,7 +13,7 @@ import argparse
 import os
 import shutil
 
-from migen import Signal
+from migen import If, Module, Signal
 from migen.genlib.io import CRG
 from litex.build.generic_platform import Pins, Subsignal
 from litex.build.sim import SimPlatform
@@ -21,6 +21,7 @@ from litex.build.sim.config import SimConfig
 from litex.soc.integration.soc_core import SoCCore
 from litex.soc.integration.builder import Builder
 from litex.soc.integration.soc import SoCRegion
+from litex.soc.interconnect.csr import AutoCSR, CSR
 
 from strobe_gateware import contract
 from strobe_gateware.link import Link
@@ -45,7 +46,25 @@ _io = [
         Subsignal("sink_ready", Pins(1)),
         Subsignal("sink_data", Pins(8)),
     ),
+    # The host's clock in coarse cycles since the simulation started (the strobe_uart module).
+    ("wall_clock", 0, Subsignal("cycles", Pins(64))),
 ]
+
+
+class HostWait(Module, AutoCSR):
+    """Whether the device waits for its host: the firmware writes `waiting` when it has nothing to
+    do until the host's next byte, and that byte ends the wait. Meanwhile the RTIO counter may
+    catch up with the host's clock (`RTIO.may_catch_up`), as a real device's keeps running while
+    its host works between kernels."""
+
+    def __init__(self, rx_level):
+        self._waiting = CSR()
+        self.waiting = Signal()
+        self.sync += If(rx_level != 0,
+            self.waiting.eq(0),
+        ).Elif(self._waiting.re,
+            self.waiting.eq(1),
+        )
 
 
 class Platform(SimPlatform):
@@ -97,13 +116,20 @@ class CoreDeviceSim(SoCCore):
                            SoCRegion(origin=0x9200_0000, size=contract.LINK_WINDOW_SIZE, cached=False))
         outputs = [Signal(name=f"ttl{i}") for i in range(N_OUTPUTS)]
         clock_generators = [Signal(name=f"clkgen{i}") for i in range(N_CLOCK_GENERATORS)]
-        # Loopback in the simulation: inputs 0 and 1 see outputs 0 and 1, input 2 the clock generator.
-        inputs = [0, 1, clock_generators[0]]
+        # Loopback cables in the simulation: the input-output channels' pins are wired to outputs
+        # 0 and 1 and to the clock generator.
+        inouts = [0, 1, clock_generators[0]]
         # The loopback's round trip: 5 coarse cycles, 40 ns (ARTIQ's loopback test expects 0-140 ns).
         loopback_cycles = 5
-        self.submodules.rtio = RTIO(outputs, inputs, clock_generators, input_delay=loopback_cycles)
+        self.submodules.rtio = RTIO(outputs, inouts, clock_generators, input_delay=loopback_cycles)
         self.add_constant("RTIO_LOOPBACK_DELAY_MU", loopback_cycles << contract.FINE_BITS)
         self.add_csr("rtio")
+        self.submodules.host_wait = HostWait(self.link.rx_level)
+        self.add_csr("host_wait")
+        self.comb += [
+            self.rtio.catch_up_to.eq(platform.request("wall_clock").cycles),
+            self.rtio.may_catch_up.eq(self.host_wait.waiting & (self.link.rx_level == 0)),
+        ]
         # The RTIO core's bus windows, uncached (bit 31 set): fast events and the DMA memory.
         self.bus.add_slave("rtio_fast", self.rtio.fast_bus,
                            SoCRegion(origin=0x9000_0000, size=contract.FAST_WINDOW_SIZE, cached=False))
@@ -134,7 +160,7 @@ def main():
     soc = CoreDeviceSim()
     sim_config = SimConfig()
     sim_config.add_clocker("sys_clk", freq_hz=SYS_CLK_HZ)
-    sim_config.add_module("strobe_uart", "serial", args={"port": args.port})
+    sim_config.add_module("strobe_uart", ["serial", "wall_clock"], args={"port": args.port})
     # Our UART bridge (survives hosts that disconnect), built as a LiteX sim module from a copy in the
     # build directory (LiteX writes its variables.mak next to it).
     modules = os.path.join(os.path.abspath(args.build_dir), "sim_modules")

@@ -4,7 +4,7 @@ from strobe.coredevice.rtio import rtio_gate, rtio_input_timestamp, rtio_output
 def main():
     t0 = now_mu()
     print(t0)
-    rtio_gate(1, 1)
+    rtio_gate(10, 1)
     delay_mu(2000)
     end = now_mu()
     at_mu(t0 + 100)
@@ -14,5 +14,5 @@ def main():
         rtio_output(1, 0)
         delay_mu(250)
     for i in range(3):
-        print(rtio_input_timestamp(1, end) - t0)
-    print(rtio_input_timestamp(1, end))
+        print(rtio_input_timestamp(10, end) - t0)
+    print(rtio_input_timestamp(10, end))

@@ -5,6 +5,7 @@
 //! (`artiq.coredevice.comm_analyzer.decode_dump` reads it), which also empties the buffer.
 
 use std::collections::VecDeque;
+use strobe_abi::rtio;
 
 /// One analyzer record. Times are machine units (1 ns).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,8 +88,9 @@ impl Record {
                 channel,
                 data,
             } => {
-                // data (8), address (4: always 0 here), rtio_counter (8), timestamp (8)
+                // data (8), address (4), rtio_counter (8), timestamp (8)
                 m[0..8].copy_from_slice(&data.to_be_bytes());
+                m[8..12].copy_from_slice(&rtio::rtio_address(channel).to_be_bytes());
                 m[12..20].copy_from_slice(&counter.to_be_bytes());
                 m[20..28].copy_from_slice(&timestamp.to_be_bytes());
                 let kind = if matches!(self, Record::Output { .. }) {
@@ -104,7 +106,7 @@ impl Record {
                 (channel, TYPE_EXCEPTION)
             }
         };
-        m[28..32].copy_from_slice(&(channel << 2 | kind).to_be_bytes());
+        m[28..32].copy_from_slice(&(rtio::rtio_channel(channel) << 2 | kind).to_be_bytes());
         m
     }
 }
@@ -203,6 +205,31 @@ mod tests {
         let empty = a.dump();
         assert_eq!(empty.len(), 16 + 32);
         assert_eq!(&empty[16 + 12..16 + 20], &1200u64.to_be_bytes());
+    }
+
+    #[test]
+    fn an_input_output_channel_s_events_name_the_channel_and_their_address() {
+        let mut a = Analyzer::default();
+        // Output enable, gate and sample events of channel 9, and its output level.
+        for event_channel in [
+            rtio::OUTPUT_ENABLE_CHANNEL_BASE + 9,
+            rtio::INPUT_SENSITIVITY_CHANNEL_BASE + 9,
+            rtio::INPUT_SAMPLE_CHANNEL_BASE + 9,
+            9,
+        ] {
+            a.push(Record::Output {
+                counter: 1,
+                timestamp: 2,
+                channel: event_channel,
+                data: 1,
+            });
+        }
+        let dump = a.dump();
+        let m = |i: usize| &dump[16 + 32 * i..16 + 32 * (i + 1)];
+        for (i, address) in [1u32, 2, 3, 0].into_iter().enumerate() {
+            assert_eq!(&m(i)[8..12], &address.to_be_bytes(), "message {i}");
+            assert_eq!(&m(i)[28..32], &(9u32 << 2).to_be_bytes(), "message {i}");
+        }
     }
 
     #[test]

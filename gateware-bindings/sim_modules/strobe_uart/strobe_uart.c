@@ -3,11 +3,17 @@
  * Unlike LiteX's serial2tcp it survives hosts that go away (closing cleanly or resetting): a new client
  * replaces the old one and starts with an empty receive buffer, output is dropped while nobody is
  * connected, and received bytes wait in a 64 KiB buffer (back-pressure beyond that) instead of
- * overwriting each other. */
+ * overwriting each other.
+ *
+ * It also drives the `wall_clock` pad: the host's clock in coarse cycles since the simulation
+ * started, which the RTIO counter catches up with while the device waits for its host (a real
+ * device's counter keeps running while its host works between kernels). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,6 +28,11 @@
 #include "modules.h"
 
 #define RX_CAPACITY 65536
+/* The wall_clock pad is brought up to date every this many cycles. */
+#define WALL_CLOCK_EVERY 1024
+/* Nanoseconds per coarse cycle of the RTIO clock (125 MHz). */
+#define NS_PER_CYCLE 8
+
 /* Sent bytes are gathered and written when the device pauses (or this many have gathered): one
    system call per burst rather than per byte. */
 #define TX_CAPACITY 4096
@@ -30,6 +41,7 @@ struct uart_bridge {
   char *tx, *tx_valid, *tx_ready;
   char *rx, *rx_valid, *rx_ready;
   char *sys_clk;
+  uint64_t *wall_cycles;
   struct event *ev;
   int fd;
   unsigned char buf[RX_CAPACITY];
@@ -42,6 +54,16 @@ static struct event_base *base;
 /* The process that started the simulator: when it is gone, so is the simulator (nobody can reach
    it any more, and an idle simulation would otherwise spin for ever). */
 static pid_t parent;
+/* When the simulation started, on the host's monotonic clock. */
+static struct timespec started;
+
+static uint64_t wall_clock_cycles(void)
+{
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  int64_t ns = (int64_t)(now.tv_sec - started.tv_sec) * 1000000000 + (now.tv_nsec - started.tv_nsec);
+  return ns > 0 ? (uint64_t)ns / NS_PER_CYCLE : 0;
+}
 
 static void drop_client(struct uart_bridge *s)
 {
@@ -123,6 +145,7 @@ static int strobe_uart_start(void *b)
 {
   base = (struct event_base *)b;
   parent = getppid();
+  clock_gettime(CLOCK_MONOTONIC, &started);
   printf("[strobe_uart] loaded\n");
   return RC_OK;
 }
@@ -203,6 +226,8 @@ static int strobe_uart_add_pads(void *sess, struct pad_list_s *plist)
   }
   if (!strcmp(plist->name, "sys_clk"))
     pad(pads, "sys_clk", (void **)&s->sys_clk);
+  if (!strcmp(plist->name, "wall_clock"))
+    pad(pads, "cycles", (void **)&s->wall_cycles);
   return RC_OK;
 }
 
@@ -216,6 +241,8 @@ static int strobe_uart_tick(void *sess, uint64_t time_ps)
     return RC_OK;
   if ((++cycles & 0xfffff) == 0 && getppid() != parent)
     exit(0);
+  if ((cycles & (WALL_CLOCK_EVERY - 1)) == 0 && s->wall_cycles)
+    *s->wall_cycles = wall_clock_cycles();
   *s->tx_ready = 1;
   if (*s->tx_valid) {
     if (s->fd >= 0)

@@ -64,6 +64,13 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(
         out,
+        "OUTPUT_ENABLE_CHANNEL_BASE = {}",
+        rtio::OUTPUT_ENABLE_CHANNEL_BASE
+    )?;
+    writeln!(out, "# RTIO channels are numbered below this.")?;
+    writeln!(out, "RTIO_CHANNELS = {}", rtio::CHANNELS)?;
+    writeln!(
+        out,
         "# The CPU's instruction cache (direct-mapped): kernel code is placed by it."
     )?;
     writeln!(out, "ICACHE_BYTES = {}", crate::ICACHE_BYTES)?;
@@ -174,12 +181,21 @@ pub fn python_package(out: &mut dyn Write) -> core::fmt::Result {
     writeln!(out, "MU_PER_COARSE_CYCLE = {}", rtio::MU_PER_COARSE_CYCLE)?;
     writeln!(
         out,
-        "#: Input i's level is sampled by an output event on this channel + i."
+        "#: Input channel c's level is sampled by an output event on this channel + c."
     )?;
     writeln!(
         out,
         "INPUT_SAMPLE_CHANNEL_BASE = {}",
         rtio::INPUT_SAMPLE_CHANNEL_BASE
+    )?;
+    writeln!(
+        out,
+        "#: Input-output channel c drives its pin while this channel + c says so."
+    )?;
+    writeln!(
+        out,
+        "OUTPUT_ENABLE_CHANNEL_BASE = {}",
+        rtio::OUTPUT_ENABLE_CHANNEL_BASE
     )?;
     writeln!(
         out,

@@ -20,7 +20,15 @@ pub const VALUE_BITS: u32 = 32;
 /// Clock generator channels (as ARTIQ's `TTLClockGen`) follow the TTL outputs: a phase accumulator
 /// of this many bits advanced by the event's value every coarse cycle, its top bit the output.
 pub const CLOCK_GENERATOR_FTW_BITS: u32 = 24;
-/// Input `i`'s sensitivity is set by events on channel `INPUT_SENSITIVITY_CHANNEL_BASE + i`.
+/// RTIO channels are numbered below this. An input-output channel (as ARTIQ's `TTLInOut`) has
+/// addresses, as ARTIQ's: its output level is set by events on the channel itself, its other
+/// addresses by events on event channel `<address's base> + channel`
+/// ([`INPUT_SENSITIVITY_CHANNEL_BASE`], [`INPUT_SAMPLE_CHANNEL_BASE`],
+/// [`OUTPUT_ENABLE_CHANNEL_BASE`]). Events of one channel that play in the same coarse cycle
+/// collide (logged, as ARTIQ's), unless one replaces the other: the same address at exactly the
+/// same timestamp, where the later event takes the earlier one's place.
+pub const CHANNELS: u32 = 32;
+/// Input channel `c`'s sensitivity is set by events on `INPUT_SENSITIVITY_CHANNEL_BASE + c`.
 pub const INPUT_SENSITIVITY_CHANNEL_BASE: u32 = 128;
 /// An input entry (an edge, a sample) reaches the CPU this long after its time at most (detection,
 /// the FIFO, the CSR): a reader waiting for entries up to time `t` waits until the counter passes
@@ -32,9 +40,42 @@ pub const INPUT_LATENCY_MU: i64 = 8 * MU_PER_COARSE_CYCLE;
 /// gate open at `t` and reads back as `t + INPUT_TIMESTAMP_OFFSET_MU` (ARTIQ's test_rtio calls it
 /// the gateware latency offset between gate and input: 11 coarse cycles).
 pub const INPUT_TIMESTAMP_OFFSET_MU: i64 = 11 * MU_PER_COARSE_CYCLE;
-/// A sample of input `i`'s level is requested by an event on channel
-/// `INPUT_SAMPLE_CHANNEL_BASE + i`: at the event's time the level goes to the input's FIFO.
+/// A sample of input channel `c`'s level is requested by an event on
+/// `INPUT_SAMPLE_CHANNEL_BASE + c`: at the event's time the level goes to the input's FIFO, and the
+/// input's sensitivity becomes the event's value (as ARTIQ's: a watch samples and opens the gate
+/// to the edge that would end it in one event).
 pub const INPUT_SAMPLE_CHANNEL_BASE: u32 = 160;
+/// Input-output channel `c` drives its pin from the time of an event of value 1 on
+/// `OUTPUT_ENABLE_CHANNEL_BASE + c` (0: it stops; the pin then carries what is wired to it).
+pub const OUTPUT_ENABLE_CHANNEL_BASE: u32 = 192;
+
+/// The RTIO channel an event channel addresses (the channel errors and the core log name).
+pub const fn rtio_channel(event_channel: u32) -> u32 {
+    if event_channel >= INPUT_SENSITIVITY_CHANNEL_BASE {
+        event_channel % CHANNELS
+    } else {
+        event_channel
+    }
+}
+
+/// The address an event channel is of its RTIO channel, as ARTIQ's `TTLInOut` numbers them: 0 the
+/// output level (any other channel's events), 1 output enable, 2 sensitivity, 3 sample.
+pub const fn rtio_address(event_channel: u32) -> u32 {
+    match event_channel - event_channel % CHANNELS {
+        OUTPUT_ENABLE_CHANNEL_BASE => 1,
+        INPUT_SENSITIVITY_CHANNEL_BASE => 2,
+        INPUT_SAMPLE_CHANNEL_BASE => 3,
+        _ => 0,
+    }
+}
+
+// The address bases follow one another, a channel number apart.
+const _: () = assert!(
+    INPUT_SAMPLE_CHANNEL_BASE == INPUT_SENSITIVITY_CHANNEL_BASE + CHANNELS
+        && OUTPUT_ENABLE_CHANNEL_BASE == INPUT_SAMPLE_CHANNEL_BASE + CHANNELS
+        && OUTPUT_ENABLE_CHANNEL_BASE + CHANNELS <= 1 << CHANNEL_BITS
+        && INPUT_SENSITIVITY_CHANNEL_BASE % CHANNELS == 0
+);
 /// Sensitivity bits: edges an input records from the event's time on (0: none, the gate closed).
 pub mod sensitivity {
     pub const RISING: u32 = 1 << 0;

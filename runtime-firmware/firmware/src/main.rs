@@ -66,6 +66,9 @@ extern "C" fn firmware_main() -> ! {
             if idle == IDLE_RESET_POLLS {
                 session.disconnected();
             }
+        } else {
+            // Nothing to do until the host's next byte (which ends the wait in the gateware).
+            strobe_regmap::HOST_WAIT_WAITING.write(1);
         }
     }
 }

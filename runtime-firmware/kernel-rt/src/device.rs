@@ -3,10 +3,13 @@
 
 use crate::exceptions::{self, raise_builtin_fmt};
 use core::fmt::Write;
+use strobe_abi::rtio::rtio_channel;
 use strobe_abi::ExceptionId;
 
-/// A late output event: RTIOUnderflow with its channel, timestamp and slack.
+/// A late output event on event channel `channel` (an address of an RTIO channel, which the
+/// message names): RTIOUnderflow with its channel, timestamp and slack.
 pub fn raise_rtio_underflow(channel: u32, timestamp: i64, slack: i64) {
+    let channel = rtio_channel(channel);
     raise_builtin_fmt(
         ExceptionId::RTIOUnderflow,
         "RTIOUnderflow",
@@ -14,8 +17,9 @@ pub fn raise_rtio_underflow(channel: u32, timestamp: i64, slack: i64) {
     );
 }
 
-/// A DMA playback's late event.
+/// A DMA playback's late event (on event channel `channel`).
 pub fn raise_dma_underflow(channel: u32, at: i64) {
+    let channel = rtio_channel(channel);
     raise_builtin_fmt(
         ExceptionId::RTIOUnderflow,
         "RTIOUnderflow",

@@ -9,8 +9,8 @@ from .coredevice.ttl import TTLClockGen, TTLInOut, TTLOut
 
 __all__ = ["Core", "TTLOut", "TTLInOut", "TTLClockGen", "SIM_DEVICE_DB"]
 
-#: The simulated core device: 8 TTL outputs (0-7), a clock generator (channel 8); inputs 0 and 1 see
-#: outputs 0 and 1, input 2 the clock generator (loopback).
+#: The simulated core device: 8 TTL outputs (0-7), a clock generator (channel 8), 3 TTL inputs and
+#: outputs (9-11) whose pins are wired to outputs 0 and 1 and to the clock generator (loopback).
 SIM_DEVICE_DB = {
     "core": {"type": "local", "module": "strobe.coredevice.core", "class": "Core",
              # host None: this process's own simulated device (as ARTIQ's tools read `host`).
@@ -18,7 +18,7 @@ SIM_DEVICE_DB = {
     **{f"ttl{i}": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLOut",
                    "arguments": {"channel": i}} for i in range(8)},
     **{f"ttl_in{i}": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLInOut",
-                      "arguments": {"channel": i}} for i in range(3)},
+                      "arguments": {"channel": 9 + i}} for i in range(3)},
     "ttl_clkgen0": {"type": "local", "module": "strobe.coredevice.ttl", "class": "TTLClockGen",
                     "arguments": {"channel": 8}},
     "core_dma": {"type": "local", "module": "strobe.coredevice.dma", "class": "CoreDMA"},

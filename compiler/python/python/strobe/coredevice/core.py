@@ -59,11 +59,12 @@ class Core:
     def check_channels(self, outputs, inputs, clock_generators):
         """Refuses a device of the database on an RTIO channel the core device does not have
         (its events would go nowhere, silently): TTL outputs are ``0..outputs``, clock
-        generators follow them, inputs are ``0..inputs``."""
+        generators follow them, then the TTL inputs (input and output channels)."""
+        first_input = outputs + clock_generators
         ranges = {
             "output": range(outputs),
-            "input": range(min(inputs, outputs)),
-            "clock generator": range(outputs, outputs + clock_generators),
+            "input": range(first_input, first_input + inputs),
+            "clock generator": range(outputs, first_input),
         }
         for name, device in getattr(self._dmgr, "active_devices", list)():
             kind = getattr(type(device), "rtio_channel_kind", None)

@@ -3,7 +3,7 @@ gate windows (on the timeline) are sensitive to, clock generators."""
 
 from .. import TBool, TFloat, TInt32, TInt64, kernel, portable
 from ..language import delay, delay_mu, now_mu
-from ..abi import CLOCK_GENERATOR_FTW_BITS, INPUT_SAMPLE_CHANNEL_BASE
+from ..abi import CLOCK_GENERATOR_FTW_BITS, INPUT_SAMPLE_CHANNEL_BASE, OUTPUT_ENABLE_CHANNEL_BASE
 from .rtio import rtio_gate, rtio_input_data, rtio_input_timestamp, rtio_output
 
 
@@ -57,23 +57,29 @@ class TTLOut:
 class TTLInOut(TTLOut):
     """A TTL input and output channel, as ARTIQ's: gate windows on the timeline record the edges
     they are sensitive to; ``count`` and ``timestamp_mu`` read them back; the output methods of
-    :class:`TTLOut` drive the channel's output (in the simulation, input ``i`` sees output ``i``)."""
+    :class:`TTLOut` drive the channel's pin while its output is enabled (``output()``; it starts as
+    an input). Its input sees its own output then, else what is wired to the pin. Events of two of
+    its functions (output level, output enable, gate, sample) in one RTIO clock cycle collide, as
+    ARTIQ's: the core log says so."""
 
     #: Which RTIO channels it may be on (`Core.check_channels`).
     rtio_channel_kind = "input"
 
     @kernel
     def set_oe(self, oe: TBool):
-        """Output enable. The simulated TTLs are input and output at once (input ``i`` sees output
-        ``i``), so this changes nothing there; it exists so ARTIQ experiments run unchanged."""
-        pass
+        """Enables (or disables) the channel's output from the timeline cursor on."""
+        rtio_output(OUTPUT_ENABLE_CHANNEL_BASE + self.channel, 1 if oe else 0)
 
     @kernel
     def output(self):
+        """Drives the pin from the timeline cursor on (wait an RTIO clock cycle before the
+        channel's next event)."""
         self.set_oe(True)
 
     @kernel
     def input(self):
+        """Stops driving the pin from the timeline cursor on (wait an RTIO clock cycle before the
+        channel's next event)."""
         self.set_oe(False)
 
     @kernel
@@ -135,7 +141,8 @@ class TTLInOut(TTLOut):
 
     @kernel
     def sample_input(self):
-        """Samples the input's level at the timeline cursor (read it with ``sample_get``)."""
+        """Samples the input's level at the timeline cursor (read it with ``sample_get``); the
+        gate closes there, as ARTIQ's."""
         rtio_output(INPUT_SAMPLE_CHANNEL_BASE + self.channel, 0)
 
     @kernel
@@ -154,16 +161,15 @@ class TTLInOut(TTLOut):
 
     @kernel
     def watch_stay_on(self):
-        """Starts watching for the input to fall; returns whether it is high now."""
-        self.sample_input()
-        rtio_gate(self.channel, 2)
+        """Starts watching for the input to fall (a sample and the gate to falling edges, in one
+        event); returns whether it is high now."""
+        rtio_output(INPUT_SAMPLE_CHANNEL_BASE + self.channel, 2)
         return self.sample_get() == 1
 
     @kernel
     def watch_stay_off(self):
         """Starts watching for the input to rise; returns whether it is low now."""
-        self.sample_input()
-        rtio_gate(self.channel, 1)
+        rtio_output(INPUT_SAMPLE_CHANNEL_BASE + self.channel, 1)
         return self.sample_get() == 0
 
     @kernel
