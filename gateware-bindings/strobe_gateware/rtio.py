@@ -198,6 +198,7 @@ class RTIO(Module, AutoCSR):
         self.comb += cycle.eq(timestamp[fine:])
         busy = Signal()
         busy_terms = []
+        queue_heads = []  # per event queue: (whether it holds an event, the head's coarse cycle)
         blocked_terms = []
         late_terms = []
         # Per output channel: the fine position of its last edge.
@@ -272,6 +273,7 @@ class RTIO(Module, AutoCSR):
                 due.eq(fifo.readable & (head_cycle <= counter)),
                 fifo.re.eq(due),
             ]
+            queue_heads.append((fifo.readable, head_cycle))
             return due, fifo.dout[64:64 + width], fifo.dout[:fine]
 
         def log_edge(ch, changes, level, edge_mu):
@@ -393,19 +395,27 @@ class RTIO(Module, AutoCSR):
             self._o_status.status[contract.OUTPUT_STATUS_COLLISION].eq(collision),
         ]
 
-        # In the simulation the counter catches up with the host's clock (`catch_up_to`, coarse
-        # cycles) while the device waits for its host (`may_catch_up`, soc.HostWait) and nothing
-        # plays meanwhile: no event is queued (or a clock generator running), no DMA playback.
-        # A real device's counter keeps running while its host works between kernels; the
-        # simulation's runs slower than the host's clock, which kernels would otherwise see.
+        # In the simulation the counter keeps up with the host's clock (`catch_up_to`, coarse
+        # cycles) while the CPU only waits (`may_catch_up`, soc.Waiting): it jumps there, but
+        # never past the cycle before the next queued event, and not while a clock generator runs
+        # or DMA plays (they act every cycle). A real device's counter keeps running while its
+        # host works between kernels; the simulation's runs slower than the host's clock, which
+        # kernels would otherwise see (and a replay would wait for in simulated time).
         self.catch_up_to = Signal(64)
         self.may_catch_up = Signal()
-        playing = self._o_status.status[contract.OUTPUT_STATUS_BUSY] \
-            | self._dma_status.status[contract.DMA_STATUS_BUSY]
+        acting = self._dma_status.status[contract.DMA_STATUS_BUSY]
         for running in clocks_running:
-            playing = playing | running
-        self.sync += If(self.may_catch_up & ~playing & (self.catch_up_to > counter),
-            counter.eq(self.catch_up_to))
+            acting = acting | running
+        limit = self.catch_up_to
+        for readable, head_cycle in queue_heads:
+            before_head = Signal(64)
+            bounded = Signal(64)
+            self.comb += [
+                before_head.eq(head_cycle - 1),
+                bounded.eq(Mux(readable & (before_head < limit), before_head, limit)),
+            ]
+            limit = bounded
+        self.sync += If(self.may_catch_up & ~acting & (limit > counter), counter.eq(limit))
 
         # Inputs: the edges each input is sensitive to, and the samples asked for, timestamped, with
         # the level after the edge (or the level sampled) in i_data.

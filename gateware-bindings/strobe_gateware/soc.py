@@ -51,11 +51,12 @@ _io = [
 ]
 
 
-class HostWait(Module, AutoCSR):
-    """Whether the device waits for its host: the firmware writes `waiting` when it has nothing to
-    do until the host's next byte, and that byte ends the wait. Meanwhile the RTIO counter may
-    catch up with the host's clock (`RTIO.may_catch_up`), as a real device's keeps running while
-    its host works between kernels."""
+class Waiting(Module, AutoCSR):
+    """Whether the CPU only waits: the firmware writes `waiting` when it has nothing to do until the
+    host's next byte, or until the queued events have played at a run's end; a byte from the host
+    ends the wait (the firmware writes it again if it goes on waiting). Meanwhile the simulation's
+    RTIO counter keeps up with the host's clock (`RTIO.may_catch_up`), as a real device's runs on
+    while its host works between kernels."""
 
     def __init__(self, rx_level):
         self._waiting = CSR()
@@ -124,11 +125,11 @@ class CoreDeviceSim(SoCCore):
         self.submodules.rtio = RTIO(outputs, inouts, clock_generators, input_delay=loopback_cycles)
         self.add_constant("RTIO_LOOPBACK_DELAY_MU", loopback_cycles << contract.FINE_BITS)
         self.add_csr("rtio")
-        self.submodules.host_wait = HostWait(self.link.rx_level)
-        self.add_csr("host_wait")
+        self.submodules.idle = Waiting(self.link.rx_level)
+        self.add_csr("idle")
         self.comb += [
             self.rtio.catch_up_to.eq(platform.request("wall_clock").cycles),
-            self.rtio.may_catch_up.eq(self.host_wait.waiting & (self.link.rx_level == 0)),
+            self.rtio.may_catch_up.eq(self.idle.waiting & (self.link.rx_level == 0)),
         ]
         # The RTIO core's bus windows, uncached (bit 31 set): fast events and the DMA memory.
         self.bus.add_slave("rtio_fast", self.rtio.fast_bus,

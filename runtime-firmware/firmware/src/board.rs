@@ -102,8 +102,9 @@ fn start_timeline(run: &RunSetup, start: i64) -> Result<(), StopReason> {
             // between runs than when recording): the shift then grows, between runs only.
             let counter = crate::rtio::counter();
             let coarse = strobe_abi::rtio::MU_PER_COARSE_CYCLE;
-            let needed = (counter + slack - recorded.extra).max(0);
-            let needed = (needed + coarse - 1) / coarse * coarse;
+            // (Earlier, too, when this device's counter is behind the recording's.)
+            let needed = counter + slack - recorded.extra;
+            let needed = (needed + coarse - 1).div_euclid(coarse) * coarse;
             let shift = match run.fresh_timeline {
                 true => needed,
                 false => journal::shift().max(needed),

@@ -67,8 +67,8 @@ extern "C" fn firmware_main() -> ! {
                 session.disconnected();
             }
         } else {
-            // Nothing to do until the host's next byte (which ends the wait in the gateware).
-            strobe_regmap::HOST_WAIT_WAITING.write(1);
+            // Nothing to do until the host's next byte.
+            rtio::waiting();
         }
     }
 }

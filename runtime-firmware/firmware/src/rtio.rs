@@ -11,9 +11,9 @@ use strobe_abi::rtio::{event_words, input_status, output_status};
 use strobe_kernel_rt::device::{raise_rtio_overflow, raise_rtio_underflow};
 use strobe_protocol::journal::{Consumer, JournalMode, RecordKind};
 use strobe_regmap::{
-    RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA, RTIO_I_OVERFLOW_CLEAR,
-    RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL, RTIO_O_EVENT,
-    RTIO_O_FAST_OPEN, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL,
+    IDLE_WAITING, RTIO_CHAN_SEL, RTIO_COUNTER, RTIO_COUNTER_UPDATE, RTIO_I_DATA,
+    RTIO_I_OVERFLOW_CLEAR, RTIO_I_RE, RTIO_I_STATUS, RTIO_I_TIMESTAMP, RTIO_O_ERROR_CHANNEL,
+    RTIO_O_EVENT, RTIO_O_FAST_OPEN, RTIO_O_STATUS, RTIO_O_STATUS_CLEAR, RTIO_O_UNDERFLOW_CHANNEL,
 };
 use strobe_session::RtioError;
 
@@ -249,6 +249,13 @@ pub fn set_recording(on: bool) {
     open_fast_window();
 }
 
+/// Tells the gateware the CPU only waits until the host's next byte (or until queued events have
+/// played): the simulated RTIO counter keeps up with the host's clock meanwhile, as a real
+/// device's runs on. The host's next byte ends it; a CPU that goes on waiting says so again.
+pub fn waiting() {
+    IDLE_WAITING.write(1);
+}
+
 /// Waits (up to `limit` machine units) until every queued output event has played; whether they all
 /// have.
 pub fn drain(limit: i64) -> bool {
@@ -257,6 +264,7 @@ pub fn drain(limit: i64) -> bool {
         if RTIO_O_STATUS.read() & STATUS_BUSY == 0 {
             return true;
         }
+        waiting();
         if counter() - start >= limit {
             return false;
         }

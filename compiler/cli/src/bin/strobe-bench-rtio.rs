@@ -89,6 +89,8 @@ const DMA: &str = "from strobe.coredevice.rtio import rtio_output
 
 def record(name: str, steps: int32):
     dma_record_start(name)
+    saved = now_mu()
+    at_mu(int64(0))  # a trace's timestamps are from its start (as core_dma records them)
     for step in range(steps):
         for channel in range(8):
             rtio_output(channel, 1)
@@ -97,6 +99,7 @@ def record(name: str, steps: int32):
             rtio_output(channel, 0)
         delay_mu(1000)
     dma_record_stop(now_mu())
+    at_mu(saved)
 
 
 def play(name: str) -> int64:
@@ -121,27 +124,28 @@ def main():
     print(small, big)
 ";
 
-/// Input timestamps read by the CPU: 30 rising edges on the loopback input 0 (within the output
-/// and input FIFOs' depth), all past; prints the entries read and the RTIO cycles the reading took.
+/// Input timestamps read by the CPU: 30 rising edges on input 9 (its pin wired to output 0; within
+/// the output and input FIFOs' depth), all past; prints the entries read and the RTIO cycles the
+/// reading took.
 const INPUTS: &str =
     "from strobe.coredevice.rtio import rtio_gate, rtio_input_timestamp, rtio_output
 
 
 def main():
     at_mu(rtio_get_counter() + int64(100000))
-    rtio_gate(0, 1)
+    rtio_gate(9, 1)
     for i in range(30):
         rtio_output(0, 1)
         delay_mu(32)
         rtio_output(0, 0)
         delay_mu(32)
     end = now_mu()
-    rtio_gate(0, 0)
+    rtio_gate(9, 0)
     while rtio_get_counter() < end + int64(1000):
         pass
     t0 = rtio_get_counter()
     n = 0
-    while rtio_input_timestamp(0, end) >= int64(0):
+    while rtio_input_timestamp(9, end) >= int64(0):
         n += 1
     t1 = rtio_get_counter()
     print(n, (t1 - t0) // 8)
@@ -285,6 +289,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sustained = figures(SUSTAINED)?;
     let dma = figures(DMA)?;
     let inputs = figures(INPUTS)?;
+    if inputs.first() != Some(&30) {
+        return Err(format!("the input kernel read {inputs:?} entries, not 30").into());
+    }
     let pulse_source = PULSES.replace("ITERATIONS", &ITERATIONS.to_string());
     let mut spread =
         |src: &str, pick: fn(&[u64]) -> u64| -> Result<(u64, u64), Box<dyn std::error::Error>> {

@@ -93,3 +93,9 @@ def decode_dump(data):
         raise ValueError(f"analyzer dump has incorrect length (got {len(body)}, expected {sent})")
     messages = [decode_message(body[i:i + MESSAGE_BYTES]) for i in range(0, sent, MESSAGE_BYTES)]
     return DecodedDump(log_channel, bool(dds_onehot_sel), messages)
+
+
+def _extract_log_chars(data):
+    """The characters an RTIO log channel's output message carries: up to four, most significant
+    byte first, zero bytes left out (ARTIQ's tests decode `rtio_log` text with it)."""
+    return "".join(chr(byte) for byte in (data & 0xffffffff).to_bytes(4, "big") if byte)
