@@ -13,6 +13,8 @@ INPUT_SAMPLE_CHANNEL_BASE = 160
 OUTPUT_ENABLE_CHANNEL_BASE = 192
 # RTIO channels are numbered below this.
 RTIO_CHANNELS = 32
+# rtio_log text, four bytes per event: seen by the analyzer only.
+LOG_CHANNEL = 31
 # The CPU's instruction cache (direct-mapped): kernel code is placed by it.
 ICACHE_BYTES = 4096
 # Input entries are stamped this much after their edge or sample reached the input.

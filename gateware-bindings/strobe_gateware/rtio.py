@@ -55,6 +55,7 @@ bit 0: rising edges, bit 1: falling edges; 0: the gate is closed: gate windows a
 as ARTIQ's) and INPUT_SAMPLE_CHANNEL_BASE + c (a sample of the pin's level at the event's time;
 the sensitivity becomes the event's value, as ARTIQ's: a watch is a sample and a sensitivity).
 Its input sees its own output while the output is enabled, else what is wired to its pin.
+Events on LOG_CHANNEL (rtio_log text) are only shown to the analyzer.
 Collision: events of one channel playing in the same coarse cycle (the second one of one address
 is refused; of two addresses, both act), flagged; an event at exactly the time of its address's
 newest queued one replaces it instead (as ARTIQ's).
@@ -375,6 +376,11 @@ class RTIO(Module, AutoCSR):
                 pin_fine.eq(Mux(output_enable, own_fine, wired_fine)),
             ]
             inout_channels.append((ch, pin, pin_fine, sensitivity, sample_due))
+
+        # The log channel: rtio_log text for the analyzer, never refused, driving nothing.
+        self.sync += If(taken & (channel == contract.LOG_CHANNEL),
+            Display("rtio_analyzer output %d %d " + str(contract.LOG_CHANNEL) + " %d", counter_mu,
+                    timestamp, value))
 
         for term in busy_terms:
             busy = busy | term

@@ -1,11 +1,12 @@
 # The RTIO analyzer (strobe.coredevice.comm_analyzer, as ARTIQ's): a dump holds, in order, the output
 # events the RTIO core queued (from the CPU and from DMA playback), the late event it refused, and
 # the input timestamps the kernel read, each with the RTIO counter at that moment; the dump empties
-# the buffer. ARTIQ's test_dma_trace checks a played-back trace this way.
+# the buffer. ARTIQ's test_dma_trace checks a played-back trace this way. `rtio_log` text goes to the
+# dump's log channel at the timeline cursor (ARTIQ's test_analyzer reads it back).
 from strobe import *
 from strobe.coredevice.comm_analyzer import (ExceptionMessage, ExceptionType, InputMessage,
-                                             OutputMessage, StoppedMessage, decode_dump,
-                                             get_analyzer_dump)
+                                             OutputMessage, StoppedMessage, _extract_log_chars,
+                                             decode_dump, get_analyzer_dump)
 
 
 class Analyzer(EnvExperiment):
@@ -51,6 +52,14 @@ class Analyzer(EnvExperiment):
         self.core.break_realtime()
         self.core_dma.playback_handle(handle)
 
+    @kernel
+    def log(self, n: TInt32):
+        self.core.break_realtime()
+        self.start = now_mu()
+        rtio_log("scan point", n, 2.5)
+        delay_mu(1000)
+        rtio_log("done")
+
     def show(self, what):
         dump = decode_dump(get_analyzer_dump(None))
         print(what + ":", len(dump.messages), "messages")
@@ -81,3 +90,11 @@ class Analyzer(EnvExperiment):
               "spacing", outputs[1].timestamp - outputs[0].timestamp,
               "last is stopped:", isinstance(dump.messages[-1], StoppedMessage))
         self.show("after a dump")
+        # rtio_log text on the log channel, as ARTIQ's test_analyzer reads it.
+        self.log(7)
+        dump = decode_dump(get_analyzer_dump(None))
+        logged = [m for m in dump.messages
+                  if isinstance(m, OutputMessage) and m.channel == dump.log_channel]
+        print("log channel", dump.log_channel, "text",
+              repr("".join(_extract_log_chars(m.data) for m in logged)),
+              "at", sorted({int(m.timestamp - self.start) for m in logged}))

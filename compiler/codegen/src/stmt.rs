@@ -4,7 +4,7 @@ use crate::emit::{Gen, Scope, R};
 use inkwell::values::{BasicValueEnum, PointerValue};
 use inkwell::IntPredicate;
 use strobe_abi::ExceptionId;
-use strobe_ir::{Expr, Handler, Line, LocalId, Place, Stmt, Type};
+use strobe_ir::{Expr, Handler, Line, LocalId, Place, PrintTo, Stmt, Type};
 
 impl<'ctx, 'ir> Gen<'ctx, 'ir> {
     pub(crate) fn stmt(&mut self, s: &'ir Stmt) -> R<()> {
@@ -135,18 +135,28 @@ impl<'ctx, 'ir> Gen<'ctx, 'ir> {
                 orelse,
                 finally,
             } => self.try_stmt(body, handlers, orelse, finally)?,
-            Stmt::Print {
-                args,
-                sep,
-                end,
-                to_core_log,
-            } => {
-                if *to_core_log {
-                    self.call_runtime("__strobe_core_log_begin", &[])?;
+            Stmt::Print { args, sep, end, to } => {
+                match to {
+                    PrintTo::Stdout => {}
+                    PrintTo::CoreLog => {
+                        self.call_runtime("__strobe_core_log_begin", &[])?;
+                    }
+                    PrintTo::RtioLog => {
+                        self.call_runtime("__strobe_rtio_log_begin", &[])?;
+                    }
                 }
                 self.print(args, sep.as_ref(), end.as_ref())?;
-                if *to_core_log {
-                    self.call_runtime("__strobe_core_log_end", &[])?;
+                match to {
+                    PrintTo::Stdout => {}
+                    PrintTo::CoreLog => {
+                        self.call_runtime("__strobe_core_log_end", &[])?;
+                    }
+                    PrintTo::RtioLog => {
+                        let now =
+                            self.builder
+                                .build_load(self.ctx.i64_type(), self.cursor(), "now")?;
+                        self.call_runtime("__strobe_rtio_log_end", &[now.into()])?;
+                    }
                 }
             }
             Stmt::Assert { cond, msg, line } => {

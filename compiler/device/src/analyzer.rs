@@ -159,7 +159,8 @@ impl Analyzer {
         let mut out = vec![b'e'];
         out.extend_from_slice(&sent.to_le_bytes());
         out.extend_from_slice(&total.to_le_bytes());
-        out.extend_from_slice(&[0, 0, 0]); // no error, no log channel, no DDS one-hot selection
+        // No error, the log channel (`rtio_log` text), no DDS one-hot selection.
+        out.extend_from_slice(&[0, rtio::LOG_CHANNEL as u8, 0]);
         for m in &messages {
             out.extend_from_slice(m);
         }

@@ -231,6 +231,17 @@ pub struct Handler {
     pub body: Vec<Stmt>,
 }
 
+/// Where a `print`-like statement's text goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PrintTo {
+    /// `print(...)`: standard output.
+    Stdout,
+    /// `core_log(...)`: a line of the core device's log.
+    CoreLog,
+    /// `rtio_log(...)`: the RTIO log channel, at the timeline cursor.
+    RtioLog,
+}
+
 #[derive(Clone, Debug, Hash)]
 pub enum Stmt {
     /// The code that follows comes from this source line (for debug line info).
@@ -281,8 +292,7 @@ pub enum Stmt {
         args: Vec<Expr>,
         sep: Option<Expr>,
         end: Option<Expr>,
-        /// `core_log(...)`: the line goes to the core device's log, not to standard output.
-        to_core_log: bool,
+        to: PrintTo,
     },
     /// `assert cond, msg`.
     Assert {

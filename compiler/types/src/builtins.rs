@@ -7,6 +7,9 @@ pub enum Builtin {
     Print,
     /// ARTIQ's `core_log(...)`: as `print`, to the core device's log.
     CoreLog,
+    /// ARTIQ's `rtio_log(...)`: as `print` with ARTIQ's separators, to the RTIO log channel at the
+    /// timeline cursor (core device only).
+    RtioLog,
     Len,
     Range,
     Int,
@@ -87,12 +90,19 @@ impl Builtin {
                 | Builtin::RtioInputData
                 | Builtin::RtioGetCounter
                 | Builtin::Dma(_)
+                | Builtin::RtioLog
         )
     }
 
-    const NAMES: [(&'static str, Builtin); 35] = [
+    /// The builtins that print (their arguments as `print` writes them), as statements only.
+    pub fn prints(self) -> bool {
+        matches!(self, Builtin::Print | Builtin::CoreLog | Builtin::RtioLog)
+    }
+
+    const NAMES: [(&'static str, Builtin); 36] = [
         ("print", Builtin::Print),
         ("core_log", Builtin::CoreLog),
+        ("rtio_log", Builtin::RtioLog),
         ("len", Builtin::Len),
         ("range", Builtin::Range),
         ("int", Builtin::Int),

@@ -464,6 +464,19 @@ impl Checker<'_> {
                 self.unify(&Ty::Int32, &slot, args[0].span, "the quoted value's slot");
                 self.expr(ctx, &args[1])
             }
+            Builtin::RtioLog => {
+                // As ARTIQ's: its text first, then any values (keywords refused above).
+                if args.is_empty() {
+                    self.error(
+                        e.span,
+                        "`rtio_log()` takes its text (and any values after it)",
+                    );
+                }
+                for a in args {
+                    self.expr(ctx, a);
+                }
+                Ty::None
+            }
             Builtin::Print | Builtin::CoreLog => {
                 for a in args {
                     self.expr(ctx, a);

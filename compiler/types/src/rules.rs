@@ -294,7 +294,7 @@ impl Rules<'_, '_, '_> {
 
     fn builtin_call(&mut self, b: Builtin, e: &ast::Expr, args: &[ast::Expr], place: Place) {
         match b {
-            Builtin::Print | Builtin::CoreLog if place != Place::Statement => self.error(
+            b if b.prints() && place != Place::Statement => self.error(
                 e.span,
                 format!(
                     "`{}()` can only be used as a statement in kernels",

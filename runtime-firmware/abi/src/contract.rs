@@ -71,6 +71,11 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     writeln!(out, "RTIO_CHANNELS = {}", rtio::CHANNELS)?;
     writeln!(
         out,
+        "# rtio_log text, four bytes per event: seen by the analyzer only."
+    )?;
+    writeln!(out, "LOG_CHANNEL = {}", rtio::LOG_CHANNEL)?;
+    writeln!(
+        out,
         "# The CPU's instruction cache (direct-mapped): kernel code is placed by it."
     )?;
     writeln!(out, "ICACHE_BYTES = {}", crate::ICACHE_BYTES)?;

@@ -372,6 +372,9 @@ macro_rules! runtime_symbols {
             // `core_log(...)`: what is printed between the two is one line of the core log.
             __strobe_core_log_begin() -> ();
             __strobe_core_log_end() -> ();
+            // `rtio_log(...)`: what is printed from here to the device's `__strobe_rtio_log_end`
+            // goes to the RTIO log channel.
+            __strobe_rtio_log_begin() -> ();
             __strobe_print_repr_str(ptr: *const u8, len: u32) -> ();
             __strobe_print_i32(v: i32) -> ();
             __strobe_print_i64(v: i64) -> ();
@@ -408,6 +411,9 @@ macro_rules! device_symbols {
             __strobe_rtio_output(channel: u32, timestamp: i64, value: u32) -> ();
             /// Input `channel`'s sensitivity from `timestamp` on (`rtio::sensitivity` bits).
             __strobe_rtio_gate(channel: u32, timestamp: i64, sensitivity: u32) -> ();
+            /// Ends an `rtio_log(...)` (see `__strobe_rtio_log_begin`): its text goes to the RTIO
+            /// log channel (`rtio::LOG_CHANNEL`) at `timestamp`, four bytes per event.
+            __strobe_rtio_log_end(timestamp: i64) -> ();
             /// -1 when no edge arrives before the deadline.
             __strobe_rtio_input_timestamp(channel: u32, deadline: i64) -> i64;
             /// The level of the next recorded edge or sample; -1 when none arrives before the

@@ -28,6 +28,20 @@ pub const CLOCK_GENERATOR_FTW_BITS: u32 = 24;
 /// collide (logged, as ARTIQ's), unless one replaces the other: the same address at exactly the
 /// same timestamp, where the later event takes the earlier one's place.
 pub const CHANNELS: u32 = 32;
+/// The RTIO log channel (ARTIQ's, which its analyzer shows): `rtio_log(...)` text, four bytes
+/// per event, the first in the value's most significant byte (zero bytes are padding). Its events
+/// drive nothing and are never refused.
+pub const LOG_CHANNEL: u32 = CHANNELS - 1;
+/// `rtio_log` text as the log channel's event values: four bytes each, the first in the most
+/// significant byte, the last word padded with zero bytes.
+pub fn log_words(text: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    text.chunks(4).map(|chunk| {
+        let mut word = [0u8; 4];
+        word[..chunk.len()].copy_from_slice(chunk);
+        u32::from_be_bytes(word)
+    })
+}
+
 /// Input channel `c`'s sensitivity is set by events on `INPUT_SENSITIVITY_CHANNEL_BASE + c`.
 pub const INPUT_SENSITIVITY_CHANNEL_BASE: u32 = 128;
 /// An input entry (an edge, a sample) reaches the CPU this long after its time at most (detection,

@@ -271,6 +271,17 @@ pub fn drain(limit: i64) -> bool {
     }
 }
 
+/// Ends an `rtio_log(...)`: its text goes to the RTIO log channel at `timestamp`
+/// (`strobe_abi::rtio::log_words`), where ARTIQ's analyzer shows it (recorded by DMA too).
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_log_end(timestamp: i64) {
+    if let Some(line) = strobe_kernel_rt::output::take_log_line() {
+        for word in strobe_abi::rtio::log_words(line.as_bytes()) {
+            output(strobe_abi::rtio::LOG_CHANNEL, timestamp, word);
+        }
+    }
+}
+
 /// Sets input `channel`'s sensitivity (`strobe_abi::rtio::sensitivity` bits; 0 closes the gate) at
 /// `timestamp`: an event on the input's sensitivity channel, refused like any late event.
 #[no_mangle]

@@ -24,13 +24,15 @@ fn stdout() -> &'static mut OutputBuffer {
 /// writes it to standard error.
 pub const CORE_LOG_FD: u32 = 3;
 
-/// The `core_log(...)` line being printed, while one is (text past a log line's length is
-/// dropped).
-static mut CORE_LOG_LINE: Option<StackBuffer<CORE_LOG_LINE_BYTES>> = None;
+/// The `core_log(...)` line (or `rtio_log(...)` text) being printed, while one is (text past a
+/// log line's length is dropped).
+static mut CORE_LOG_LINE: Option<LogLine> = None;
 const CORE_LOG_LINE_BYTES: usize = 256;
+/// A line printed for a log rather than standard output.
+pub type LogLine = StackBuffer<CORE_LOG_LINE_BYTES>;
 
 #[allow(static_mut_refs)]
-fn core_log_line() -> &'static mut Option<StackBuffer<CORE_LOG_LINE_BYTES>> {
+fn core_log_line() -> &'static mut Option<LogLine> {
     // SAFETY: as `stdout`.
     unsafe { &mut CORE_LOG_LINE }
 }
@@ -41,11 +43,24 @@ pub extern "C" fn __strobe_core_log_begin() {
     *core_log_line() = Some(StackBuffer::new());
 }
 
+/// `rtio_log(...)` starts: what is printed until the device's `__strobe_rtio_log_end` is its
+/// text (which takes it with [`take_log_line`]).
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_log_begin() {
+    __strobe_core_log_begin()
+}
+
+/// The log line printed since `__strobe_core_log_begin` or `__strobe_rtio_log_begin` (printing
+/// goes to standard output again).
+pub fn take_log_line() -> Option<LogLine> {
+    core_log_line().take()
+}
+
 /// `core_log(...)` ends: its line goes to the core log (its final newline dropped: the log ends
 /// each line itself).
 #[no_mangle]
 pub extern "C" fn __strobe_core_log_end() {
-    if let Some(line) = core_log_line().take() {
+    if let Some(line) = take_log_line() {
         let text = line.as_bytes();
         platform_write(CORE_LOG_FD, text.strip_suffix(b"\n").unwrap_or(text));
     }

@@ -52,9 +52,24 @@ pub fn output(channel: u32, timestamp: i64, value: u32) {
     if let Some(late) = journal::replay_late(RecordKind::Underflow, timestamp) {
         return raise_rtio_underflow(channel, timestamp, late.extra);
     }
-    // The TTL outputs are the pins (clock generators and input gates are not).
-    if channel < strobe_regmap::RTIO_OUTPUTS as u32 {
+    // The pins: the TTL outputs and the input-output channels' outputs (not clock generators,
+    // other addresses of the input-output channels or the log channel).
+    let outputs = strobe_regmap::RTIO_OUTPUTS as u32;
+    let inouts = outputs + strobe_regmap::RTIO_CLOCK_GENERATORS as u32;
+    if channel < outputs || (inouts..inouts + strobe_regmap::RTIO_INPUTS as u32).contains(&channel)
+    {
         edge(channel, timestamp, value);
+    }
+}
+
+/// Ends an `rtio_log(...)` (the log channel drives no pin: the text is dropped here, its events
+/// recorded by DMA as on the device).
+#[no_mangle]
+pub extern "C" fn __strobe_rtio_log_end(timestamp: i64) {
+    if let Some(line) = strobe_kernel_rt::output::take_log_line() {
+        for word in strobe_abi::rtio::log_words(line.as_bytes()) {
+            output(strobe_abi::rtio::LOG_CHANNEL, timestamp, word);
+        }
     }
 }
 

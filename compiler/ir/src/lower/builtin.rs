@@ -34,7 +34,7 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
             }
         }
         match b {
-            Builtin::Print | Builtin::CoreLog => self.invalid(
+            b if b.prints() => self.invalid(
                 e.span,
                 format!(
                     "`{}()` can only be used as a statement in kernels",

@@ -3,6 +3,26 @@
 use super::*;
 
 impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
+    /// A `print`-like statement of builtin `b` (see `Builtin::prints`). `rtio_log` separates its
+    /// values with ASCII's record separator and ends with its group separator, as ARTIQ's, whose
+    /// analyzer tools split on them.
+    fn print(&mut self, b: Builtin, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Stmt {
+        let args = args.iter().map(|a| self.expr(a)).collect();
+        let text = |s: &str| Some(expr(ExprKind::Str(s.into()), Type::Str));
+        let mut keyword = |name: &str| {
+            keywords
+                .iter()
+                .find(|k| k.name.name == name)
+                .map(|k| self.expr(&k.value))
+        };
+        let (sep, end, to) = match b {
+            Builtin::RtioLog => (text("\x1e"), text("\x1d"), PrintTo::RtioLog),
+            Builtin::CoreLog => (keyword("sep"), keyword("end"), PrintTo::CoreLog),
+            _ => (keyword("sep"), keyword("end"), PrintTo::Stdout),
+        };
+        Stmt::Print { args, sep, end, to }
+    }
+
     pub(super) fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) {
         if !matches!(s.kind, StmtKind::Pass | StmtKind::FunctionDef(_)) {
             out.push(Stmt::Line(self.line(s.span)));
@@ -15,26 +35,12 @@ impl<'s, 'a, 'm> FnLower<'s, 'a, 'm> {
                     keywords,
                 } = &e.kind
                 {
-                    if let Some(Resolution::Builtin(b @ (Builtin::Print | Builtin::CoreLog))) =
-                        self.resolution(func)
-                    {
-                        let to_core_log = *b == Builtin::CoreLog;
-                        let args = args.iter().map(|a| self.expr(a)).collect();
-                        let kw = |name: &str, this: &mut Self| {
-                            keywords
-                                .iter()
-                                .find(|k| k.name.name == name)
-                                .map(|k| this.expr(&k.value))
-                        };
-                        let sep = kw("sep", self);
-                        let end = kw("end", self);
-                        out.push(Stmt::Print {
-                            args,
-                            sep,
-                            end,
-                            to_core_log,
-                        });
-                        return;
+                    if let Some(Resolution::Builtin(b)) = self.resolution(func) {
+                        if b.prints() {
+                            let b = *b;
+                            out.push(self.print(b, args, keywords));
+                            return;
+                        }
                     }
                 }
                 let e = self.expr(e);

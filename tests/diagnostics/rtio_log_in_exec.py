@@ -1,0 +1,3 @@
+def main():
+    rtio_log("point", 1)
+    y = rtio_log("b")
