@@ -8,8 +8,11 @@ FINE_BITS = 3
 EVENT_CHANNEL_BITS = 8
 EVENT_VALUE_BITS = 32
 CLOCK_GENERATOR_FTW_BITS = 24
+#: Input channel c's sensitivity is set by events on this channel + c.
 INPUT_SENSITIVITY_CHANNEL_BASE = 128
+#: Input channel c's level is sampled by an output event on this channel + c.
 INPUT_SAMPLE_CHANNEL_BASE = 160
+#: Input-output channel c drives its pin while this channel + c says so.
 OUTPUT_ENABLE_CHANNEL_BASE = 192
 # RTIO channels are numbered below this.
 RTIO_CHANNELS = 32

@@ -6,10 +6,11 @@ runs or while the CPU is not waiting."""
 import unittest
 
 from migen import Module, Signal
-from migen.sim import run_simulation
 
 from strobe_gateware import contract
 from strobe_gateware.rtio import RTIO
+
+import rtio_bench
 
 FAR = 1_000_000  # the host's clock, in coarse cycles: far ahead of the simulation's
 
@@ -22,19 +23,12 @@ class Bench(Module):
 
 
 def run(process):
-    bench = Bench()
-    results = []
-    run_simulation(bench, process(bench, results))
-    return results
+    return rtio_bench.run(Bench(), process)
 
 
 def write_event(bench, channel, cycle, value):
-    event = bench.rtio._o_event
-    yield event.storage.eq((cycle << contract.FINE_BITS) | channel << 64 | value << 96)
-    yield event.re.eq(1)
-    yield
-    yield event.re.eq(0)
-    yield
+    """One event at the start of coarse cycle `cycle`."""
+    return rtio_bench.write_event(bench, channel, cycle << contract.FINE_BITS, value)
 
 
 def counter(bench):

@@ -7,10 +7,12 @@ exactly the same time and address takes the first one's place), and what the cha
 import unittest
 
 from migen import Module, Signal
-from migen.sim import run_simulation
 
 from strobe_gateware import contract
 from strobe_gateware.rtio import RTIO
+
+from rtio_bench import write_event
+import rtio_bench
 
 OUT = 0  # the TTL output wired to the input-output channel's pin
 INOUT = 1  # the input-output channel
@@ -26,20 +28,7 @@ class Bench(Module):
 
 
 def run(process):
-    bench = Bench()
-    results = []
-    run_simulation(bench, process(bench, results))
-    return results
-
-
-def write_event(bench, channel, timestamp, value):
-    """One event through the o_event register (taken in the cycle it is written)."""
-    event = bench.rtio._o_event
-    yield event.storage.eq(timestamp | channel << 64 | value << 96)
-    yield event.re.eq(1)
-    yield
-    yield event.re.eq(0)
-    yield
+    return rtio_bench.run(Bench(), process)
 
 
 def at(bench, cycles_ahead, fine=0):

@@ -31,6 +31,31 @@ fn header(out: &mut dyn Write, doc: &str) -> core::fmt::Result {
     writeln!(out, "\"\"\"{doc}\"\"\"\n")
 }
 
+/// The event channels of an input-output channel's addresses (`rtio::CHANNELS`).
+fn address_bases(out: &mut dyn Write) -> core::fmt::Result {
+    for (doc, name, base) in [
+        (
+            "Input channel c's sensitivity is set by events on this channel + c.",
+            "INPUT_SENSITIVITY_CHANNEL_BASE",
+            rtio::INPUT_SENSITIVITY_CHANNEL_BASE,
+        ),
+        (
+            "Input channel c's level is sampled by an output event on this channel + c.",
+            "INPUT_SAMPLE_CHANNEL_BASE",
+            rtio::INPUT_SAMPLE_CHANNEL_BASE,
+        ),
+        (
+            "Input-output channel c drives its pin while this channel + c says so.",
+            "OUTPUT_ENABLE_CHANNEL_BASE",
+            rtio::OUTPUT_ENABLE_CHANNEL_BASE,
+        ),
+    ] {
+        writeln!(out, "#: {doc}")?;
+        writeln!(out, "{name} = {base}")?;
+    }
+    Ok(())
+}
+
 pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
     header(
         out,
@@ -52,21 +77,7 @@ pub fn gateware(out: &mut dyn Write) -> core::fmt::Result {
         "CLOCK_GENERATOR_FTW_BITS = {}",
         rtio::CLOCK_GENERATOR_FTW_BITS
     )?;
-    writeln!(
-        out,
-        "INPUT_SENSITIVITY_CHANNEL_BASE = {}",
-        rtio::INPUT_SENSITIVITY_CHANNEL_BASE
-    )?;
-    writeln!(
-        out,
-        "INPUT_SAMPLE_CHANNEL_BASE = {}",
-        rtio::INPUT_SAMPLE_CHANNEL_BASE
-    )?;
-    writeln!(
-        out,
-        "OUTPUT_ENABLE_CHANNEL_BASE = {}",
-        rtio::OUTPUT_ENABLE_CHANNEL_BASE
-    )?;
+    address_bases(out)?;
     writeln!(out, "# RTIO channels are numbered below this.")?;
     writeln!(out, "RTIO_CHANNELS = {}", rtio::CHANNELS)?;
     writeln!(
@@ -184,24 +195,7 @@ pub fn python_package(out: &mut dyn Write) -> core::fmt::Result {
     )?;
     writeln!(out, "REF_PERIOD = 1e-{}", rtio::MU_PER_SECOND.ilog10())?;
     writeln!(out, "MU_PER_COARSE_CYCLE = {}", rtio::MU_PER_COARSE_CYCLE)?;
-    writeln!(
-        out,
-        "#: Input channel c's level is sampled by an output event on this channel + c."
-    )?;
-    writeln!(
-        out,
-        "INPUT_SAMPLE_CHANNEL_BASE = {}",
-        rtio::INPUT_SAMPLE_CHANNEL_BASE
-    )?;
-    writeln!(
-        out,
-        "#: Input-output channel c drives its pin while this channel + c says so."
-    )?;
-    writeln!(
-        out,
-        "OUTPUT_ENABLE_CHANNEL_BASE = {}",
-        rtio::OUTPUT_ENABLE_CHANNEL_BASE
-    )?;
+    address_bases(out)?;
     writeln!(
         out,
         "#: Bits of a clock generator's phase accumulator (its frequency tuning word)."

@@ -5,6 +5,8 @@
 #: Seconds per machine unit (`core.ref_period`) and per RTIO coarse clock cycle.
 REF_PERIOD = 1e-9
 MU_PER_COARSE_CYCLE = 8
+#: Input channel c's sensitivity is set by events on this channel + c.
+INPUT_SENSITIVITY_CHANNEL_BASE = 128
 #: Input channel c's level is sampled by an output event on this channel + c.
 INPUT_SAMPLE_CHANNEL_BASE = 160
 #: Input-output channel c drives its pin while this channel + c says so.
