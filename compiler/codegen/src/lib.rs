@@ -13,6 +13,7 @@ mod compare;
 mod emit;
 mod expr;
 mod lists;
+mod llvm_targets;
 mod numbers;
 mod parts;
 mod print;
