@@ -281,7 +281,10 @@ class RTIO(Module, AutoCSR):
             if log_edges:
                 self.sync += If(changes, Display("rtio %d " + str(ch) + " %d", edge_mu, level))
 
-        for ch, pin in enumerate(outputs):
+        def ttl_level(ch, pin):
+            """`pin`, a TTL level set by the events of channel `ch` (each logged as an edge at its
+            machine unit when it changes the level); returns (due, the fine position of the last
+            edge), `due` in the cycle an event plays."""
             due, head, head_fine = event_queue(ch, 1)
             head_value = Signal()  # whole Signals: Display() cannot print slices
             edge_fine = Signal(fine)
@@ -291,8 +294,12 @@ class RTIO(Module, AutoCSR):
                 edge_mu.eq(Cat(head_fine, counter[:64 - fine])),
             ]
             self.sync += If(due, pin.eq(head_value), edge_fine.eq(head_fine))
-            fines.append(edge_fine)
             log_edge(ch, due & (pin != head_value), head_value, edge_mu)
+            return due, edge_fine
+
+        for ch, pin in enumerate(outputs):
+            _, edge_fine = ttl_level(ch, pin)
+            fines.append(edge_fine)
 
         ftw_bits = contract.CLOCK_GENERATOR_FTW_BITS
         clocks_running = []
@@ -330,32 +337,23 @@ class RTIO(Module, AutoCSR):
         #                      edge position, sensitivity, sample due)
         for k, wired in enumerate(inouts):
             ch = first_inout + k
-            level_due, level_head, level_fine = event_queue(ch, 1)
+            # The channel's output register, as its events set it (ARTIQ's analyzer shows them
+            # whether or not the output is enabled).
+            level = Signal()
+            level_due, own_fine = ttl_level(ch, level)
             oe_due, oe_head, _ = event_queue(contract.OUTPUT_ENABLE_CHANNEL_BASE + ch, 1, ch)
             sensitivity_due, sensitivity_head, _ = event_queue(
                 contract.INPUT_SENSITIVITY_CHANNEL_BASE + ch, 2, ch)
             sample_due, sample_head, _ = event_queue(contract.INPUT_SAMPLE_CHANNEL_BASE + ch, 2, ch)
-            level = Signal()
-            head_level = Signal()  # whole Signals: Display() cannot print slices
-            own_fine = Signal(fine)
             output_enable = Signal()
             sensitivity = Signal(2)
-            edge_mu = Signal(64)
-            self.comb += [
-                head_level.eq(level_head),
-                edge_mu.eq(Cat(level_fine, counter[:64 - fine])),
-            ]
             self.sync += [
-                If(level_due, level.eq(head_level), own_fine.eq(level_fine)),
                 If(oe_due, output_enable.eq(oe_head)),
                 # A sample request sets the sensitivity too (its value; a watch: the edge that
                 # would end it), as ARTIQ's.
                 If(sensitivity_due, sensitivity.eq(sensitivity_head),
                 ).Elif(sample_due, sensitivity.eq(sample_head)),
             ]
-            # The channel's output register, as its events set it (ARTIQ's analyzer shows them
-            # whether or not the output is enabled).
-            log_edge(ch, level_due & (level != head_level), head_level, edge_mu)
             dues = [level_due, oe_due, sensitivity_due, sample_due]
             two_due = 0
             for i, first in enumerate(dues):

@@ -88,7 +88,7 @@ const _: () = assert!(
     INPUT_SAMPLE_CHANNEL_BASE == INPUT_SENSITIVITY_CHANNEL_BASE + CHANNELS
         && OUTPUT_ENABLE_CHANNEL_BASE == INPUT_SAMPLE_CHANNEL_BASE + CHANNELS
         && OUTPUT_ENABLE_CHANNEL_BASE + CHANNELS <= 1 << CHANNEL_BITS
-        && INPUT_SENSITIVITY_CHANNEL_BASE % CHANNELS == 0
+        && INPUT_SENSITIVITY_CHANNEL_BASE.is_multiple_of(CHANNELS)
 );
 /// Sensitivity bits: edges an input records from the event's time on (0: none, the gate closed).
 pub mod sensitivity {

@@ -275,11 +275,9 @@ pub fn drain(limit: i64) -> bool {
 /// (`strobe_abi::rtio::log_words`), where ARTIQ's analyzer shows it (recorded by DMA too).
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_log_end(timestamp: i64) {
-    if let Some(line) = strobe_kernel_rt::output::take_log_line() {
-        for word in strobe_abi::rtio::log_words(line.as_bytes()) {
-            output(strobe_abi::rtio::LOG_CHANNEL, timestamp, word);
-        }
-    }
+    strobe_kernel_rt::output::end_rtio_log(|word| {
+        output(strobe_abi::rtio::LOG_CHANNEL, timestamp, word)
+    });
 }
 
 /// Sets input `channel`'s sensitivity (`strobe_abi::rtio::sensitivity` bits; 0 closes the gate) at

@@ -29,7 +29,7 @@ pub const CORE_LOG_FD: u32 = 3;
 static mut CORE_LOG_LINE: Option<LogLine> = None;
 const CORE_LOG_LINE_BYTES: usize = 256;
 /// A line printed for a log rather than standard output.
-pub type LogLine = StackBuffer<CORE_LOG_LINE_BYTES>;
+type LogLine = StackBuffer<CORE_LOG_LINE_BYTES>;
 
 #[allow(static_mut_refs)]
 fn core_log_line() -> &'static mut Option<LogLine> {
@@ -44,7 +44,7 @@ pub extern "C" fn __strobe_core_log_begin() {
 }
 
 /// `rtio_log(...)` starts: what is printed until the device's `__strobe_rtio_log_end` is its
-/// text (which takes it with [`take_log_line`]).
+/// text (which takes it with [`end_rtio_log`]).
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_log_begin() {
     __strobe_core_log_begin()
@@ -52,8 +52,16 @@ pub extern "C" fn __strobe_rtio_log_begin() {
 
 /// The log line printed since `__strobe_core_log_begin` or `__strobe_rtio_log_begin` (printing
 /// goes to standard output again).
-pub fn take_log_line() -> Option<LogLine> {
+fn take_log_line() -> Option<LogLine> {
     core_log_line().take()
+}
+
+/// Ends an `rtio_log(...)`: `write` gets each event value of its text
+/// (`strobe_abi::rtio::log_words`), for the device's RTIO log channel.
+pub fn end_rtio_log(mut write: impl FnMut(u32)) {
+    if let Some(line) = take_log_line() {
+        strobe_abi::rtio::log_words(line.as_bytes()).for_each(&mut write);
+    }
 }
 
 /// `core_log(...)` ends: its line goes to the core log (its final newline dropped: the log ends

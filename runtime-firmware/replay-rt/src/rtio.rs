@@ -66,11 +66,9 @@ pub fn output(channel: u32, timestamp: i64, value: u32) {
 /// recorded by DMA as on the device).
 #[no_mangle]
 pub extern "C" fn __strobe_rtio_log_end(timestamp: i64) {
-    if let Some(line) = strobe_kernel_rt::output::take_log_line() {
-        for word in strobe_abi::rtio::log_words(line.as_bytes()) {
-            output(strobe_abi::rtio::LOG_CHANNEL, timestamp, word);
-        }
-    }
+    strobe_kernel_rt::output::end_rtio_log(|word| {
+        output(strobe_abi::rtio::LOG_CHANNEL, timestamp, word)
+    });
 }
 
 /// One line of the pins' trace on stderr.
